@@ -1,0 +1,146 @@
+/**
+ * The one error class of edgeflow, carrying an MLflow error code.
+ *
+ * Callers branch on {@link EdgeflowError.code}, never on subclasses. Platform errors (DOMException,
+ * HTTP, zip) are mapped to this class at the edge where they happen, keeping the original as `cause`.
+ * @module
+ */
+
+/** MLflow's error codes (from `databricks.proto`) that edgeflow raises. */
+export const ErrorCode = {
+  INVALID_PARAMETER_VALUE: 'INVALID_PARAMETER_VALUE',
+  RESOURCE_DOES_NOT_EXIST: 'RESOURCE_DOES_NOT_EXIST',
+  RESOURCE_ALREADY_EXISTS: 'RESOURCE_ALREADY_EXISTS',
+  INVALID_STATE: 'INVALID_STATE',
+  RESOURCE_EXHAUSTED: 'RESOURCE_EXHAUSTED',
+  INTERNAL_ERROR: 'INTERNAL_ERROR',
+  PERMISSION_DENIED: 'PERMISSION_DENIED',
+  NOT_IMPLEMENTED: 'NOT_IMPLEMENTED',
+} as const;
+
+/** One of MLflow's error code names. */
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** HTTP status MLflow's server answers with for each code. */
+export const HTTP_STATUS_OF_CODE: Readonly<Record<ErrorCode, number>> = {
+  INVALID_PARAMETER_VALUE: 400,
+  RESOURCE_ALREADY_EXISTS: 400,
+  RESOURCE_DOES_NOT_EXIST: 404,
+  INVALID_STATE: 500,
+  RESOURCE_EXHAUSTED: 429,
+  INTERNAL_ERROR: 500,
+  PERMISSION_DENIED: 403,
+  NOT_IMPLEMENTED: 501,
+};
+
+/** Plain-JSON details attached to an error (offending field, zod issue paths, limits, …). */
+export type ErrorDetails = Readonly<Record<string, unknown>>;
+
+/** The serialized form of an {@link EdgeflowError}, as sent across a worker boundary or HTTP. */
+export interface EdgeflowErrorJSON {
+  readonly name: 'EdgeflowError';
+  readonly error_code: ErrorCode;
+  readonly message: string;
+  readonly details?: ErrorDetails;
+  readonly stack?: string;
+}
+
+const ERROR_BRAND = Symbol.for('edgeflow.error');
+
+/**
+ * An error with an MLflow error code. The message names the offending field and value.
+ *
+ * @example
+ * ```ts
+ * try { await client.getRun(id) }
+ * catch (e) { if (isEdgeflowError(e, 'RESOURCE_DOES_NOT_EXIST')) … }
+ * ```
+ */
+export class EdgeflowError extends Error {
+  /** MLflow error code; branch on this. */
+  readonly code: ErrorCode;
+  /** Plain-JSON details about the failure. */
+  readonly details: ErrorDetails | undefined;
+
+  constructor(code: ErrorCode, message: string, options?: { details?: ErrorDetails; cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'EdgeflowError';
+    this.code = code;
+    this.details = options?.details;
+  }
+
+  /** Works across duplicate copies of the library and across realms. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[ERROR_BRAND] === true;
+  }
+
+  /** The HTTP status MLflow uses for this error's code. */
+  get httpStatus(): number {
+    return HTTP_STATUS_OF_CODE[this.code];
+  }
+
+  /** MLflow's JSON error body (`{error_code, message}`) plus details and stack. */
+  toJSON(): EdgeflowErrorJSON {
+    return {
+      name: 'EdgeflowError',
+      error_code: this.code,
+      message: this.message,
+      ...(this.details === undefined ? {} : { details: this.details }),
+      ...(this.stack === undefined ? {} : { stack: this.stack }),
+    };
+  }
+
+  /** Rebuilds an error from {@link EdgeflowError.toJSON} output. */
+  static fromJSON(json: EdgeflowErrorJSON): EdgeflowError {
+    const error = new EdgeflowError(json.error_code, json.message, json.details ? { details: json.details } : undefined);
+    if (json.stack !== undefined) error.stack = json.stack;
+    return error;
+  }
+
+  static invalidParameterValue(message: string, details?: ErrorDetails): EdgeflowError {
+    return new EdgeflowError(ErrorCode.INVALID_PARAMETER_VALUE, message, details ? { details } : undefined);
+  }
+
+  static resourceDoesNotExist(message: string, details?: ErrorDetails): EdgeflowError {
+    return new EdgeflowError(ErrorCode.RESOURCE_DOES_NOT_EXIST, message, details ? { details } : undefined);
+  }
+
+  static resourceAlreadyExists(message: string, details?: ErrorDetails): EdgeflowError {
+    return new EdgeflowError(ErrorCode.RESOURCE_ALREADY_EXISTS, message, details ? { details } : undefined);
+  }
+
+  static invalidState(message: string, details?: ErrorDetails): EdgeflowError {
+    return new EdgeflowError(ErrorCode.INVALID_STATE, message, details ? { details } : undefined);
+  }
+
+  static resourceExhausted(message: string, cause?: unknown): EdgeflowError {
+    return new EdgeflowError(ErrorCode.RESOURCE_EXHAUSTED, message, cause === undefined ? undefined : { cause });
+  }
+
+  static internalError(message: string, cause?: unknown): EdgeflowError {
+    return new EdgeflowError(ErrorCode.INTERNAL_ERROR, message, cause === undefined ? undefined : { cause });
+  }
+}
+
+Object.defineProperty(EdgeflowError.prototype, ERROR_BRAND, { value: true });
+
+/** True when `value` is an {@link EdgeflowError}, optionally with the given code. */
+export function isEdgeflowError(value: unknown, code?: ErrorCode): value is EdgeflowError {
+  return value instanceof EdgeflowError && (code === undefined || value.code === code);
+}
+
+/** Shows a user value in an error message: quoted, and cut when long. */
+export function describeValue(value: unknown): string {
+  let text: string;
+  if (typeof value === 'string') text = JSON.stringify(value);
+  else if (typeof value === 'bigint') text = `${value}n`;
+  else if (value === undefined) text = 'undefined';
+  else {
+    try {
+      text = JSON.stringify(value) ?? String(value);
+    } catch {
+      text = Object.prototype.toString.call(value);
+    }
+  }
+  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}

@@ -1,0 +1,18 @@
+/**
+ * MLflow's validation limits (spec §5), in one place.
+ * @module
+ */
+export const MAX_ENTITY_KEY_LENGTH = 250;
+export const MAX_PARAM_VALUE_LENGTH = 6000;
+export const MAX_TAG_VALUE_LENGTH = 8000;
+export const MAX_EXPERIMENT_TAG_VALUE_LENGTH = 5000;
+export const MAX_EXPERIMENT_NAME_LENGTH = 500;
+export const MAX_ARTIFACT_LOCATION_LENGTH = 2048;
+export const MAX_RUN_NAME_LENGTH = 250;
+export const MAX_METRICS_PER_BATCH = 1000;
+export const MAX_PARAMS_PER_BATCH = 100;
+export const MAX_TAGS_PER_BATCH = 100;
+export const MAX_ENTITIES_PER_BATCH = 1000;
+export const DEFAULT_SEARCH_MAX_RESULTS = 1000;
+export const MAX_SEARCH_MAX_RESULTS = 50_000;
+export const MAX_ARTIFACT_PATH_LENGTH = 1024;

@@ -1,0 +1,182 @@
+/**
+ * The logging queue between a training loop and a store (MLflow's `AsyncLoggingQueue`, columnar).
+ *
+ * `logMetric` appends to a per-(run, key) growable typed-array buffer: no promise and no object
+ * per point. The queue ships everything pending as one `logBatch` per run after `intervalMs`, or at
+ * once when `maxPendingPoints` are waiting. Drains run one after another, so a run's writes keep
+ * their order. Storage errors are kept and thrown by the next {@link LoggingQueue.flush}.
+ * @module
+ */
+import type { KeyValue } from './entities.js';
+import { EdgeflowError } from './errors.js';
+import type { RunId } from './ids.js';
+import { MetricBuffer } from './metric-buffer.js';
+import type { Store } from './store.js';
+
+/** Tuning of a {@link LoggingQueue}. */
+export interface LoggingQueueOptions {
+  /** How long points may wait before they are shipped. Default 50 ms. */
+  readonly intervalMs?: number;
+  /** Ship at once when this many points are pending. Default 100,000. */
+  readonly maxPendingPoints?: number;
+}
+
+interface PendingRun {
+  readonly metrics: Map<string, MetricBuffer>;
+  readonly params: KeyValue[];
+  readonly tags: Map<string, string>;
+}
+
+/** Queues writes for a store and ships them in batches. */
+export class LoggingQueue {
+  private __pending = new Map<RunId, PendingRun>();
+  private __pendingPoints = 0;
+  private __timer: ReturnType<typeof setTimeout> | undefined;
+  private __chain: Promise<void> = Promise.resolve();
+  private __errors: unknown[] = [];
+  private __lastRun: RunId | undefined;
+  private __lastPending: PendingRun | undefined;
+  private __lastKey: string | undefined;
+  private __lastBuffer: MetricBuffer | undefined;
+  private readonly __intervalMs: number;
+  private readonly __maxPendingPoints: number;
+
+  constructor(
+    private readonly __store: Store,
+    options: LoggingQueueOptions = {},
+  ) {
+    this.__intervalMs = options.intervalMs ?? 50;
+    this.__maxPendingPoints = options.maxPendingPoints ?? 100_000;
+  }
+
+  /** Queues one metric point (already validated). The hot path. */
+  metric(runId: RunId, key: string, value: number, timestamp: number, step: number): void {
+    let buffer: MetricBuffer | undefined;
+    if (runId === this.__lastRun && key === this.__lastKey) {
+      buffer = this.__lastBuffer!;
+    } else {
+      const pending = this.__run(runId);
+      buffer = pending.metrics.get(key);
+      if (buffer === undefined) {
+        buffer = new MetricBuffer(key);
+        pending.metrics.set(key, buffer);
+      }
+      this.__lastKey = key;
+      this.__lastBuffer = buffer;
+    }
+    buffer.push(step, timestamp, value);
+    if (++this.__pendingPoints >= this.__maxPendingPoints) this.__drainSoon(true);
+    else if (this.__timer === undefined) this.__drainSoon(false);
+  }
+
+  /** Queues a param (already validated). */
+  param(runId: RunId, key: string, value: string): void {
+    this.__run(runId).params.push({ key, value });
+    this.__drainSoon(false);
+  }
+
+  /** Queues a tag (already validated); a later value for the same key replaces a pending one. */
+  tag(runId: RunId, key: string, value: string): void {
+    this.__run(runId).tags.set(key, value);
+    this.__drainSoon(false);
+  }
+
+  /** True when something is waiting to be shipped. */
+  get hasPending(): boolean {
+    return this.__pending.size > 0;
+  }
+
+  /**
+   * Ships everything pending and waits until the store has taken it. Never rejects: storage errors
+   * are kept for the next {@link LoggingQueue.flush}.
+   */
+  async settle(): Promise<void> {
+    this.__ship();
+    await this.__chain;
+  }
+
+  /** Ships everything, waits for it, then for the store's own durability (`store.flush()`). */
+  async flush(): Promise<void> {
+    this.__ship();
+    await this.__chain;
+    try {
+      await this.__store.flush();
+    } catch (error) {
+      this.__errors.push(error);
+    }
+    this.__throwErrors();
+  }
+
+  private __throwErrors(): void {
+    if (this.__errors.length === 0) return;
+    const errors = this.__errors;
+    this.__errors = [];
+    if (errors.length === 1) throw errors[0];
+    const first = errors[0];
+    const message = `${errors.length} queued writes failed; the first: ${first instanceof Error ? first.message : String(first)}`;
+    throw new EdgeflowError(first instanceof EdgeflowError ? first.code : 'INTERNAL_ERROR', message, {
+      cause: new AggregateError(errors, message),
+    });
+  }
+
+  private __run(runId: RunId): PendingRun {
+    if (runId === this.__lastRun && this.__lastPending !== undefined) return this.__lastPending;
+    let pending = this.__pending.get(runId);
+    if (pending === undefined) {
+      pending = { metrics: new Map(), params: [], tags: new Map() };
+      this.__pending.set(runId, pending);
+    }
+    this.__lastRun = runId;
+    this.__lastPending = pending;
+    this.__lastKey = undefined;
+    this.__lastBuffer = undefined;
+    return pending;
+  }
+
+  private __drainSoon(now: boolean): void {
+    if (now) {
+      if (this.__timer !== undefined) clearTimeout(this.__timer);
+      this.__timer = undefined;
+      this.__ship();
+      return;
+    }
+    if (this.__timer === undefined) this.__timer = setTimeout(() => this.__ship(), this.__intervalMs);
+  }
+
+  /** Moves everything pending into one batch per run, chained after earlier batches. */
+  private __ship(): void {
+    if (this.__timer !== undefined) {
+      clearTimeout(this.__timer);
+      this.__timer = undefined;
+    }
+    if (this.__pending.size === 0) return;
+    const batches = this.__pending;
+    this.__pending = new Map();
+    this.__pendingPoints = 0;
+    this.__lastRun = undefined;
+    this.__lastPending = undefined;
+    this.__lastKey = undefined;
+    this.__lastBuffer = undefined;
+    this.__chain = this.__chain.then(() => this.__write(batches));
+  }
+
+  private async __write(batches: Map<RunId, PendingRun>): Promise<void> {
+    const writes: Promise<void>[] = [];
+    for (const [runId, pending] of batches) {
+      // Params go alone: a conflicting param must not take the run's metrics down with it.
+      if (pending.params.length > 0) writes.push(this.__guard(this.__store.logBatch(runId, { params: pending.params })));
+      const metrics = Array.from(pending.metrics.values(), (buffer) => buffer.toColumns());
+      const tags = Array.from(pending.tags, ([key, value]) => ({ key, value }));
+      if (metrics.length > 0 || tags.length > 0) writes.push(this.__guard(this.__store.logBatch(runId, { metrics, tags })));
+    }
+    await Promise.all(writes);
+  }
+
+  private async __guard(write: Promise<void>): Promise<void> {
+    try {
+      await write;
+    } catch (error) {
+      this.__errors.push(error);
+    }
+  }
+}

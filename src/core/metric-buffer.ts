@@ -1,0 +1,70 @@
+/**
+ * A growable columnar buffer of metric points (steps, timestamps, values as `Float64Array`s),
+ * doubled when full: no object per point, cheap to snapshot or transfer.
+ * @module
+ */
+import type { MetricColumns, MetricSeries } from './entities.js';
+
+const INITIAL_CAPACITY = 64;
+
+/** Points of one metric key, in logging order. */
+export class MetricBuffer {
+  /** Number of points held. */
+  length = 0;
+  private __steps: Float64Array;
+  private __timestamps: Float64Array;
+  private __values: Float64Array;
+
+  constructor(readonly key: string, capacity = INITIAL_CAPACITY) {
+    this.__steps = new Float64Array(capacity);
+    this.__timestamps = new Float64Array(capacity);
+    this.__values = new Float64Array(capacity);
+  }
+
+  /** Appends one point. */
+  push(step: number, timestamp: number, value: number): void {
+    if (this.length === this.__steps.length) this.__grow(this.length + 1);
+    const i = this.length++;
+    this.__steps[i] = step;
+    this.__timestamps[i] = timestamp;
+    this.__values[i] = value;
+  }
+
+  /** Appends columns of equal length. */
+  pushColumns(columns: MetricColumns): void {
+    const n = columns.values.length;
+    if (this.length + n > this.__steps.length) this.__grow(this.length + n);
+    this.__steps.set(columns.steps, this.length);
+    this.__timestamps.set(columns.timestamps, this.length);
+    this.__values.set(columns.values, this.length);
+    this.length += n;
+  }
+
+  /** A copy of the points as exact-length columns. */
+  toColumns(): MetricSeries {
+    return {
+      key: this.key,
+      steps: this.__steps.slice(0, this.length),
+      timestamps: this.__timestamps.slice(0, this.length),
+      values: this.__values.slice(0, this.length),
+    };
+  }
+
+  private __grow(minCapacity: number): void {
+    let capacity = this.__steps.length * 2;
+    while (capacity < minCapacity) capacity *= 2;
+    const grow = (old: Float64Array): Float64Array => {
+      const next = new Float64Array(capacity);
+      next.set(old.subarray(0, this.length));
+      return next;
+    };
+    this.__steps = grow(this.__steps);
+    this.__timestamps = grow(this.__timestamps);
+    this.__values = grow(this.__values);
+  }
+}
+
+/** Empty columns for a metric that was never logged. */
+export function emptySeries(key: string): MetricSeries {
+  return { key, steps: new Float64Array(0), timestamps: new Float64Array(0), values: new Float64Array(0) };
+}

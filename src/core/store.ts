@@ -1,0 +1,170 @@
+/**
+ * The Store contract: the one seam between the tracking core and every backend (memory,
+ * IndexedDB in a worker, zip bundle, MLflow REST, Node file store).
+ *
+ * It lives in core (the client depends on it and core imports nothing from `storage/`);
+ * `edgeflow/storage` re-exports it. Backends implement only these methods: `logMetric`,
+ * `logParam` and `setTag` are written once in the client on top of {@link Store.logBatch}.
+ *
+ * Inputs reaching a store have been validated by the client (keys, values, names); stores enforce
+ * the stateful rules with the helpers in `rules.ts`, and the conformance suite proves it.
+ * @module
+ */
+import type {
+  Experiment,
+  FileInfo,
+  LifecycleStage,
+  KeyValue,
+  MetricColumns,
+  MetricSeries,
+  Page,
+  Run,
+  RunInfo,
+  RunStatus,
+  ViewType,
+} from './entities.js';
+import type { ExperimentId, RunId } from './ids.js';
+
+/** What a backend can do; the conformance suite reads this. */
+export interface StoreCapabilities {
+  /** Writes are rejected with `INVALID_STATE`/`PERMISSION_DENIED`. */
+  readonly readOnly: boolean;
+  /** A failed {@link Store.logBatch} leaves nothing written. */
+  readonly atomicBatches: boolean;
+  /** Change events reach subscribers in other tabs/processes, not only this one. */
+  readonly crossContextEvents: boolean;
+}
+
+/** Input of {@link Store.createExperiment}. */
+export interface CreateExperimentInput {
+  readonly name: string;
+  readonly artifactLocation?: string;
+  readonly tags?: readonly KeyValue[];
+  /** ms; defaults to now. For imports and tests. */
+  readonly creationTime?: number;
+  /** Snapshot fields for imports: keep an id, a stage, an update time. Absent for new experiments. */
+  readonly experimentId?: ExperimentId;
+  readonly lifecycleStage?: LifecycleStage;
+  readonly lastUpdateTime?: number | null;
+}
+
+/** Input of {@link Store.createRun}. */
+export interface CreateRunInput {
+  readonly experimentId: ExperimentId;
+  readonly userId: string;
+  readonly runName: string;
+  /** ms */
+  readonly startTime: number;
+  readonly tags: readonly KeyValue[];
+  /** Snapshot fields for imports (bundles, sync): absent for new runs. */
+  readonly runId?: RunId;
+  readonly status?: RunStatus;
+  readonly endTime?: number | null;
+  readonly lifecycleStage?: LifecycleStage;
+  readonly deletedTime?: number | null;
+  readonly artifactUri?: string;
+}
+
+/** Fields of {@link Store.updateRun}; absent fields are unchanged. */
+export interface UpdateRunInput {
+  readonly status?: RunStatus;
+  /** ms */
+  readonly endTime?: number | null;
+  readonly runName?: string;
+}
+
+/** What {@link Store.logBatch} writes; applied in the order params, metrics, tags. */
+export interface LogBatchInput {
+  readonly metrics?: readonly MetricColumns[];
+  readonly params?: readonly KeyValue[];
+  readonly tags?: readonly KeyValue[];
+}
+
+/** A run search (spec §6.1–6.3). */
+export interface SearchRunsQuery {
+  readonly experimentIds: readonly ExperimentId[];
+  readonly filter?: string;
+  readonly orderBy?: readonly string[];
+  readonly viewType?: ViewType;
+  readonly maxResults?: number;
+  readonly pageToken?: string;
+}
+
+/** An experiment search (spec §6.4). */
+export interface SearchExperimentsQuery {
+  readonly filter?: string;
+  readonly orderBy?: readonly string[];
+  readonly viewType?: ViewType;
+  readonly maxResults?: number;
+  readonly pageToken?: string;
+}
+
+/** A change a store reports to its subscribers. */
+export type StoreChange =
+  | { readonly kind: 'experiment'; readonly experimentId: ExperimentId }
+  | { readonly kind: 'run'; readonly runId: RunId; readonly experimentId: ExperimentId }
+  | {
+      readonly kind: 'run-data';
+      readonly runId: RunId;
+      readonly experimentId: ExperimentId;
+      readonly metricKeys: readonly string[];
+      readonly paramKeys: readonly string[];
+      readonly tagKeys: readonly string[];
+    }
+  | { readonly kind: 'artifacts'; readonly runId: RunId; readonly path: string };
+
+/** Receives store changes. */
+export type StoreListener = (change: StoreChange) => void;
+
+/** Bytes of an artifact as written. */
+export type ArtifactData = Uint8Array | Blob;
+
+/** The contract every backend implements. All methods are asynchronous. */
+export interface Store {
+  readonly capabilities: StoreCapabilities;
+
+  // Experiments
+  createExperiment(input: CreateExperimentInput): Promise<ExperimentId>;
+  /** @throws `RESOURCE_DOES_NOT_EXIST` */
+  getExperiment(experimentId: ExperimentId): Promise<Experiment>;
+  /** The experiment (active or deleted) with this name, or null. */
+  getExperimentByName(name: string): Promise<Experiment | null>;
+  searchExperiments(query: SearchExperimentsQuery): Promise<Page<Experiment>>;
+  renameExperiment(experimentId: ExperimentId, newName: string): Promise<void>;
+  deleteExperiment(experimentId: ExperimentId): Promise<void>;
+  restoreExperiment(experimentId: ExperimentId): Promise<void>;
+  setExperimentTag(experimentId: ExperimentId, tag: KeyValue): Promise<void>;
+  deleteExperimentTag(experimentId: ExperimentId, key: string): Promise<void>;
+  /** Removes an experiment with its runs and artifacts for good (MLflow's `gc`); used to roll back imports. */
+  purgeExperiment(experimentId: ExperimentId): Promise<void>;
+
+  // Runs
+  createRun(input: CreateRunInput): Promise<Run>;
+  getRun(runId: RunId): Promise<Run>;
+  updateRun(runId: RunId, update: UpdateRunInput): Promise<RunInfo>;
+  deleteRun(runId: RunId): Promise<void>;
+  restoreRun(runId: RunId): Promise<void>;
+  /** Removes a run with its data and artifacts for good (MLflow's `gc`); used to roll back imports. */
+  purgeRun(runId: RunId): Promise<void>;
+  /** All-or-nothing when `capabilities.atomicBatches`; always validated and conflict-checked first. */
+  logBatch(runId: RunId, batch: LogBatchInput): Promise<void>;
+  deleteTag(runId: RunId, key: string): Promise<void>;
+  /** The whole history of one metric in logging order (empty columns when never logged). */
+  getMetricHistory(runId: RunId, key: string): Promise<MetricSeries>;
+  searchRuns(query: SearchRunsQuery): Promise<Page<Run>>;
+
+  // Artifacts (paths are validated relative paths; '' is the root for listing)
+  putArtifact(runId: RunId, path: string, data: ArtifactData): Promise<void>;
+  listArtifacts(runId: RunId, path: string): Promise<FileInfo[]>;
+  /** @throws `RESOURCE_DOES_NOT_EXIST` when there is no file at `path` */
+  getArtifact(runId: RunId, path: string): Promise<Uint8Array>;
+  /** Deletes a file or a whole folder. */
+  deleteArtifact(runId: RunId, path: string): Promise<void>;
+
+  // Lifecycle
+  /** Subscribes to changes; returns the function that unsubscribes. */
+  subscribe(listener: StoreListener): () => void;
+  /** Resolves when everything accepted so far is durably stored. */
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,95 @@
+/**
+ * A run's artifact files in memory, keyed by relative path, with the folder rules of a file
+ * system: a file and a folder cannot share a path.
+ * @module
+ */
+import type { FileInfo } from '../core/entities.js';
+import { EdgeflowError, describeValue } from '../core/errors.js';
+import type { ArtifactData } from '../core/store.js';
+
+/** Copies artifact data into a fresh `Uint8Array`. */
+export async function toBytes(data: ArtifactData): Promise<Uint8Array> {
+  if (data instanceof Uint8Array) return data.slice();
+  return new Uint8Array(await data.arrayBuffer());
+}
+
+/** Files of one run. Paths are validated relative paths (see `assertArtifactPath`). */
+export class ArtifactTree {
+  private readonly __files = new Map<string, Uint8Array>();
+
+  /** Writes a file, replacing one at the same path. */
+  put(path: string, bytes: Uint8Array): void {
+    this.__assertPlaceable(path);
+    this.__files.set(path, bytes);
+  }
+
+  /** The bytes at `path` (not copied). */
+  get(runId: string, path: string): Uint8Array {
+    const bytes = this.__files.get(path);
+    if (bytes === undefined) {
+      throw EdgeflowError.resourceDoesNotExist(`No artifact file ${describeValue(path)} in run ${runId}.`, { runId, path });
+    }
+    return bytes;
+  }
+
+  /** Direct children of folder `path` ('' = root), folders first, then by name. */
+  list(path: string): FileInfo[] {
+    const prefix = path === '' ? '' : `${path}/`;
+    const dirs = new Set<string>();
+    const files: FileInfo[] = [];
+    for (const [filePath, bytes] of this.__files) {
+      if (!filePath.startsWith(prefix)) continue;
+      const rest = filePath.slice(prefix.length);
+      const slash = rest.indexOf('/');
+      if (slash === -1) files.push({ path: filePath, isDir: false, fileSize: bytes.byteLength });
+      else dirs.add(prefix + rest.slice(0, slash));
+    }
+    const folders: FileInfo[] = [...dirs].map((p) => ({ path: p, isDir: true }));
+    const byPath = (a: FileInfo, b: FileInfo): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+    return [...folders.sort(byPath), ...files.sort(byPath)];
+  }
+
+  /** Deletes the file at `path`, or every file below folder `path`. */
+  delete(runId: string, path: string): void {
+    if (this.__files.delete(path)) return;
+    const prefix = `${path}/`;
+    let found = false;
+    for (const filePath of [...this.__files.keys()]) {
+      if (filePath.startsWith(prefix)) {
+        this.__files.delete(filePath);
+        found = true;
+      }
+    }
+    if (!found) {
+      throw EdgeflowError.resourceDoesNotExist(`No artifact ${describeValue(path)} in run ${runId}.`, { runId, path });
+    }
+  }
+
+  /** Every file, for exports. */
+  entries(): IterableIterator<[string, Uint8Array]> {
+    return this.__files.entries();
+  }
+
+  private __assertPlaceable(path: string): void {
+    const prefix = `${path}/`;
+    for (const existing of this.__files.keys()) {
+      if (existing.startsWith(prefix)) {
+        throw EdgeflowError.invalidParameterValue(
+          `Cannot write artifact ${describeValue(path)}: a folder of that name exists (it holds ${describeValue(existing)}).`,
+          { path },
+        );
+      }
+    }
+    let slash = path.indexOf('/');
+    while (slash !== -1) {
+      const folder = path.slice(0, slash);
+      if (this.__files.has(folder)) {
+        throw EdgeflowError.invalidParameterValue(
+          `Cannot write artifact ${describeValue(path)}: ${describeValue(folder)} is a file, not a folder.`,
+          { path },
+        );
+      }
+      slash = path.indexOf('/', slash + 1);
+    }
+  }
+}

@@ -1,0 +1,460 @@
+/**
+ * The reference {@link Store}: everything in memory, all rules from core. Every other backend must
+ * behave exactly like it (the conformance suite checks).
+ * @module
+ */
+import {
+  dict,
+  hasKey,
+  type Dict,
+  type Experiment,
+  type FileInfo,
+  type KeyValue,
+  type Metric,
+  type MetricSeries,
+  type Page,
+  type Run,
+  type RunInfo,
+} from '../../core/entities.js';
+import { EdgeflowError, describeValue } from '../../core/errors.js';
+import { DEFAULT_EXPERIMENT_ID, DEFAULT_EXPERIMENT_NAME, newExperimentId, newRunId, type ExperimentId, type RunId } from '../../core/ids.js';
+import { MetricBuffer, emptySeries } from '../../core/metric-buffer.js';
+import { KeyIndex, assertExperimentActive, assertNoKeyConflicts, assertRunActive, latestOf, newParamsOf } from '../../core/rules.js';
+import { searchExperimentList, searchRunList } from '../../core/search/index.js';
+import type {
+  ArtifactData,
+  CreateExperimentInput,
+  CreateRunInput,
+  LogBatchInput,
+  SearchExperimentsQuery,
+  SearchRunsQuery,
+  Store,
+  StoreCapabilities,
+  StoreChange,
+  UpdateRunInput,
+} from '../../core/store.js';
+import { SystemTag } from '../../core/system-tags.js';
+import { ChangeEmitter } from '../change-emitter.js';
+import { ArtifactTree, toBytes } from '../artifact-tree.js';
+
+/** Options of {@link MemoryStore}. */
+export interface MemoryStoreOptions {
+  /** Artifact root URI that experiment artifact locations are made from. Default `memory://artifacts`. */
+  readonly artifactRoot?: string;
+}
+
+interface ExperimentRecord {
+  experiment: Experiment;
+  runIds: Set<RunId>;
+}
+
+interface RunRecord {
+  info: RunInfo;
+  params: Dict<string>;
+  tags: Dict<string>;
+  latest: Dict<Metric>;
+  history: Map<string, MetricBuffer>;
+  paramKeys: KeyIndex;
+  tagKeys: KeyIndex;
+  metricKeys: KeyIndex;
+  artifacts: ArtifactTree;
+  /** Immutable view handed out until the next write. */
+  snapshot: Run | undefined;
+}
+
+const CAPABILITIES: StoreCapabilities = { readOnly: false, atomicBatches: true, crossContextEvents: false };
+
+/** A {@link Store} held in memory. Data lives as long as the object. */
+export class MemoryStore implements Store {
+  readonly capabilities = CAPABILITIES;
+  private readonly __experiments = new Map<ExperimentId, ExperimentRecord>();
+  private readonly __runs = new Map<RunId, RunRecord>();
+  private readonly __events = new ChangeEmitter();
+  private readonly __artifactRoot: string;
+
+  constructor(options: MemoryStoreOptions = {}) {
+    this.__artifactRoot = (options.artifactRoot ?? 'memory://artifacts').replace(/\/+$/u, '');
+    const now = Date.now();
+    this.__experiments.set(DEFAULT_EXPERIMENT_ID, {
+      experiment: freezeExperiment({
+        experimentId: DEFAULT_EXPERIMENT_ID,
+        name: DEFAULT_EXPERIMENT_NAME,
+        artifactLocation: `${this.__artifactRoot}/${DEFAULT_EXPERIMENT_ID}`,
+        lifecycleStage: 'active',
+        creationTime: now,
+        lastUpdateTime: now,
+        tags: dict(),
+      }),
+      runIds: new Set(),
+    });
+  }
+
+  // ----------------------------------------------------------------------------------- experiments
+
+  async createExperiment(input: CreateExperimentInput): Promise<ExperimentId> {
+    this.__assertNameFree(input.name);
+    const experimentId = input.experimentId ?? this.__freshExperimentId();
+    if (this.__experiments.has(experimentId)) {
+      throw EdgeflowError.resourceAlreadyExists(`Experiment with ID '${experimentId}' already exists.`, { experimentId });
+    }
+    const creationTime = input.creationTime ?? Date.now();
+    const tags = dict<string>();
+    for (const { key, value } of input.tags ?? []) tags[key] = value;
+    this.__experiments.set(experimentId, {
+      experiment: freezeExperiment({
+        experimentId,
+        name: input.name,
+        artifactLocation: input.artifactLocation ?? `${this.__artifactRoot}/${experimentId}`,
+        lifecycleStage: input.lifecycleStage ?? 'active',
+        creationTime,
+        lastUpdateTime: input.lastUpdateTime === undefined ? creationTime : input.lastUpdateTime,
+        tags,
+      }),
+      runIds: new Set(),
+    });
+    this.__emit({ kind: 'experiment', experimentId });
+    return experimentId;
+  }
+
+  async getExperiment(experimentId: ExperimentId): Promise<Experiment> {
+    return this.__experiment(experimentId).experiment;
+  }
+
+  async getExperimentByName(name: string): Promise<Experiment | null> {
+    for (const { experiment } of this.__experiments.values()) if (experiment.name === name) return experiment;
+    return null;
+  }
+
+  async searchExperiments(query: SearchExperimentsQuery): Promise<Page<Experiment>> {
+    return searchExperimentList(Array.from(this.__experiments.values(), (r) => r.experiment), query);
+  }
+
+  async renameExperiment(experimentId: ExperimentId, newName: string): Promise<void> {
+    const record = this.__experiment(experimentId);
+    assertExperimentActive(record.experiment, 'rename');
+    if (record.experiment.name === newName) return;
+    this.__assertNameFree(newName);
+    this.__updateExperiment(record, { name: newName, lastUpdateTime: Date.now() });
+  }
+
+  async deleteExperiment(experimentId: ExperimentId): Promise<void> {
+    if (experimentId === DEFAULT_EXPERIMENT_ID) {
+      throw EdgeflowError.invalidParameterValue(`Cannot delete the default experiment '${DEFAULT_EXPERIMENT_ID}'.`, {
+        experimentId,
+      });
+    }
+    const record = this.__experiment(experimentId);
+    assertExperimentActive(record.experiment, 'delete it');
+    const now = Date.now();
+    for (const runId of record.runIds) {
+      const run = this.__runs.get(runId)!;
+      if (run.info.lifecycleStage === 'active') this.__updateInfo(run, { lifecycleStage: 'deleted', deletedTime: now });
+    }
+    this.__updateExperiment(record, { lifecycleStage: 'deleted', lastUpdateTime: now });
+  }
+
+  async restoreExperiment(experimentId: ExperimentId): Promise<void> {
+    const record = this.__experiment(experimentId);
+    if (record.experiment.lifecycleStage !== 'deleted') {
+      throw EdgeflowError.invalidParameterValue(
+        `Cannot restore experiment ${experimentId}: it is not deleted (state: ${record.experiment.lifecycleStage}).`,
+        { experimentId },
+      );
+    }
+    for (const runId of record.runIds) {
+      const run = this.__runs.get(runId)!;
+      if (run.info.lifecycleStage === 'deleted') this.__updateInfo(run, { lifecycleStage: 'active', deletedTime: null });
+    }
+    this.__updateExperiment(record, { lifecycleStage: 'active', lastUpdateTime: Date.now() });
+  }
+
+  async setExperimentTag(experimentId: ExperimentId, tag: KeyValue): Promise<void> {
+    const record = this.__experiment(experimentId);
+    assertExperimentActive(record.experiment, 'set a tag');
+    const tags = dict(Object.entries(record.experiment.tags));
+    tags[tag.key] = tag.value;
+    this.__updateExperiment(record, { tags });
+  }
+
+  async deleteExperimentTag(experimentId: ExperimentId, key: string): Promise<void> {
+    const record = this.__experiment(experimentId);
+    assertExperimentActive(record.experiment, 'delete a tag');
+    if (!hasKey(record.experiment.tags, key)) {
+      throw EdgeflowError.resourceDoesNotExist(`No tag with name ${describeValue(key)} in experiment ${experimentId}.`, {
+        experimentId,
+        key,
+      });
+    }
+    const tags = dict(Object.entries(record.experiment.tags).filter(([k]) => k !== key));
+    this.__updateExperiment(record, { tags });
+  }
+
+  async purgeExperiment(experimentId: ExperimentId): Promise<void> {
+    const record = this.__experiment(experimentId);
+    for (const runId of record.runIds) this.__runs.delete(runId);
+    this.__experiments.delete(experimentId);
+    this.__emit({ kind: 'experiment', experimentId });
+  }
+
+  // ------------------------------------------------------------------------------------------ runs
+
+  async createRun(input: CreateRunInput): Promise<Run> {
+    const experimentRecord = this.__experiment(input.experimentId);
+    assertExperimentActive(experimentRecord.experiment, 'create a run');
+    const runId = input.runId ?? newRunId();
+    if (this.__runs.has(runId)) throw EdgeflowError.resourceAlreadyExists(`Run with ID '${runId}' already exists.`, { runId });
+    const tags = dict<string>();
+    for (const { key, value } of input.tags) tags[key] = value;
+    tags[SystemTag.RUN_NAME] = input.runName;
+    const lifecycleStage = input.lifecycleStage ?? 'active';
+    const record: RunRecord = {
+      info: {
+        runId,
+        runName: input.runName,
+        experimentId: input.experimentId,
+        userId: input.userId,
+        status: input.status ?? 'RUNNING',
+        startTime: input.startTime,
+        endTime: input.endTime ?? null,
+        artifactUri: input.artifactUri ?? `${experimentRecord.experiment.artifactLocation}/${runId}/artifacts`,
+        lifecycleStage,
+        deletedTime: lifecycleStage === 'deleted' ? (input.deletedTime ?? Date.now()) : null,
+      },
+      params: dict(),
+      tags,
+      latest: dict(),
+      history: new Map(),
+      paramKeys: new KeyIndex(),
+      tagKeys: new KeyIndex(Object.keys(tags)),
+      metricKeys: new KeyIndex(),
+      artifacts: new ArtifactTree(),
+      snapshot: undefined,
+    };
+    assertNoKeyConflicts('tag', new KeyIndex(), Object.keys(tags));
+    this.__runs.set(runId, record);
+    experimentRecord.runIds.add(runId);
+    this.__emit({ kind: 'run', runId, experimentId: input.experimentId });
+    return this.__snapshot(record);
+  }
+
+  async getRun(runId: RunId): Promise<Run> {
+    return this.__snapshot(this.__run(runId));
+  }
+
+  async updateRun(runId: RunId, update: UpdateRunInput): Promise<RunInfo> {
+    const record = this.__run(runId);
+    assertRunActive(record.info);
+    const changes: Partial<RunInfo> = {};
+    if (update.status !== undefined) (changes as { status: RunInfo['status'] }).status = update.status;
+    if (update.endTime !== undefined) (changes as { endTime: number | null }).endTime = update.endTime;
+    if (update.runName !== undefined && update.runName !== '') {
+      (changes as { runName: string }).runName = update.runName;
+      record.tags[SystemTag.RUN_NAME] = update.runName;
+    }
+    this.__updateInfo(record, changes);
+    return record.info;
+  }
+
+  async deleteRun(runId: RunId): Promise<void> {
+    const record = this.__run(runId);
+    this.__updateInfo(record, { lifecycleStage: 'deleted', deletedTime: Date.now() });
+  }
+
+  async restoreRun(runId: RunId): Promise<void> {
+    const record = this.__run(runId);
+    this.__updateInfo(record, { lifecycleStage: 'active', deletedTime: null });
+  }
+
+  async purgeRun(runId: RunId): Promise<void> {
+    const record = this.__run(runId);
+    this.__runs.delete(runId);
+    this.__experiments.get(record.info.experimentId)?.runIds.delete(runId);
+    this.__emit({ kind: 'run', runId, experimentId: record.info.experimentId });
+  }
+
+  async logBatch(runId: RunId, batch: LogBatchInput): Promise<void> {
+    const record = this.__run(runId);
+    assertRunActive(record.info);
+    const params = newParamsOf(runId, record.params, batch.params ?? []);
+    const metrics = batch.metrics ?? [];
+    const tags = batch.tags ?? [];
+    assertNoKeyConflicts('param', record.paramKeys, params.map((p) => p.key));
+    assertNoKeyConflicts('metric', record.metricKeys, metrics.map((m) => m.key));
+    assertNoKeyConflicts('tag', record.tagKeys, tags.map((t) => t.key));
+    if (params.length === 0 && metrics.length === 0 && tags.length === 0) return;
+
+    for (const { key, value } of params) {
+      record.params[key] = value;
+      record.paramKeys.add(key);
+    }
+    for (const columns of metrics) {
+      let buffer = record.history.get(columns.key);
+      if (buffer === undefined) {
+        buffer = new MetricBuffer(columns.key, Math.max(64, columns.values.length));
+        record.history.set(columns.key, buffer);
+        record.metricKeys.add(columns.key);
+      }
+      buffer.pushColumns(columns);
+      const latest = latestOf(hasKey(record.latest, columns.key) ? record.latest[columns.key] : undefined, columns);
+      if (latest !== undefined) record.latest[columns.key] = latest;
+    }
+    let renamed: string | undefined;
+    for (const { key, value } of tags) {
+      record.tags[key] = value;
+      record.tagKeys.add(key);
+      if (key === SystemTag.RUN_NAME) renamed = value;
+    }
+    record.snapshot = undefined;
+    if (renamed !== undefined) this.__updateInfo(record, { runName: renamed });
+    this.__emit({
+      kind: 'run-data',
+      runId,
+      experimentId: record.info.experimentId,
+      metricKeys: metrics.map((m) => m.key),
+      paramKeys: params.map((p) => p.key),
+      tagKeys: tags.map((t) => t.key),
+    });
+  }
+
+  async deleteTag(runId: RunId, key: string): Promise<void> {
+    const record = this.__run(runId);
+    assertRunActive(record.info);
+    if (!hasKey(record.tags, key)) {
+      throw EdgeflowError.resourceDoesNotExist(`No tag with name ${describeValue(key)} in run with id ${runId}.`, { runId, key });
+    }
+    delete record.tags[key];
+    record.tagKeys.delete(key);
+    record.snapshot = undefined;
+    this.__emit({ kind: 'run-data', runId, experimentId: record.info.experimentId, metricKeys: [], paramKeys: [], tagKeys: [key] });
+  }
+
+  async getMetricHistory(runId: RunId, key: string): Promise<MetricSeries> {
+    const buffer = this.__run(runId).history.get(key);
+    return buffer === undefined ? emptySeries(key) : buffer.toColumns();
+  }
+
+  async searchRuns(query: SearchRunsQuery): Promise<Page<Run>> {
+    const wanted = new Set(query.experimentIds);
+    const candidates: Run[] = [];
+    for (const id of wanted) {
+      const record = this.__experiments.get(id);
+      if (record === undefined) continue;
+      for (const runId of record.runIds) candidates.push(this.__snapshot(this.__runs.get(runId)!));
+    }
+    return searchRunList(candidates, query);
+  }
+
+  // ------------------------------------------------------------------------------------- artifacts
+
+  async putArtifact(runId: RunId, path: string, data: ArtifactData): Promise<void> {
+    const record = this.__run(runId);
+    assertRunActive(record.info);
+    const bytes = await toBytes(data);
+    record.artifacts.put(path, bytes);
+    this.__emit({ kind: 'artifacts', runId, path });
+  }
+
+  async listArtifacts(runId: RunId, path: string): Promise<FileInfo[]> {
+    return this.__run(runId).artifacts.list(path);
+  }
+
+  async getArtifact(runId: RunId, path: string): Promise<Uint8Array> {
+    return this.__run(runId).artifacts.get(runId, path).slice();
+  }
+
+  async deleteArtifact(runId: RunId, path: string): Promise<void> {
+    const record = this.__run(runId);
+    assertRunActive(record.info);
+    record.artifacts.delete(runId, path);
+    this.__emit({ kind: 'artifacts', runId, path });
+  }
+
+  // ------------------------------------------------------------------------------------- lifecycle
+
+  subscribe(listener: (change: StoreChange) => void): () => void {
+    return this.__events.subscribe(listener);
+  }
+
+  async flush(): Promise<void> {}
+
+  async close(): Promise<void> {
+    this.__events.clear();
+  }
+
+  // --------------------------------------------------------------------------------------- helpers
+
+  private __emit(change: StoreChange): void {
+    this.__events.emit(change);
+  }
+
+  private __experiment(experimentId: ExperimentId): ExperimentRecord {
+    const record = this.__experiments.get(experimentId);
+    if (record === undefined) {
+      throw EdgeflowError.resourceDoesNotExist(`No Experiment with id=${experimentId} exists`, { experimentId });
+    }
+    return record;
+  }
+
+  private __run(runId: RunId): RunRecord {
+    const record = this.__runs.get(runId);
+    if (record === undefined) throw EdgeflowError.resourceDoesNotExist(`Run with id=${runId} not found`, { runId });
+    return record;
+  }
+
+  private __assertNameFree(name: string): void {
+    for (const { experiment } of this.__experiments.values()) {
+      if (experiment.name === name) {
+        throw EdgeflowError.resourceAlreadyExists(
+          experiment.lifecycleStage === 'deleted'
+            ? `Experiment ${describeValue(name)} already exists in deleted state. Restore it or permanently delete it first.`
+            : `Experiment ${describeValue(name)} already exists.`,
+          { name, experimentId: experiment.experimentId },
+        );
+      }
+    }
+  }
+
+  private __freshExperimentId(): ExperimentId {
+    let id = newExperimentId();
+    while (this.__experiments.has(id)) id = newExperimentId();
+    return id;
+  }
+
+  private __updateExperiment(record: ExperimentRecord, changes: Partial<Experiment>): void {
+    record.experiment = freezeExperiment({ ...record.experiment, ...changes });
+    this.__emit({ kind: 'experiment', experimentId: record.experiment.experimentId });
+  }
+
+  private __updateInfo(record: RunRecord, changes: Partial<RunInfo>): void {
+    record.info = Object.freeze({ ...record.info, ...changes });
+    record.snapshot = undefined;
+    this.__emit({ kind: 'run', runId: record.info.runId, experimentId: record.info.experimentId });
+  }
+
+  private __snapshot(record: RunRecord): Run {
+    if (record.snapshot === undefined) {
+      const metrics = dict<number>();
+      const latestMetrics = dict<Metric>();
+      for (const key of Object.keys(record.latest)) {
+        const metric = record.latest[key]!;
+        metrics[key] = metric.value;
+        latestMetrics[key] = metric;
+      }
+      record.snapshot = Object.freeze({
+        info: record.info,
+        data: Object.freeze({
+          metrics: Object.freeze(metrics),
+          latestMetrics: Object.freeze(latestMetrics),
+          params: Object.freeze(dict(Object.entries(record.params))),
+          tags: Object.freeze(dict(Object.entries(record.tags))),
+        }),
+      });
+    }
+    return record.snapshot;
+  }
+}
+
+function freezeExperiment(experiment: Experiment): Experiment {
+  Object.freeze(experiment.tags);
+  return Object.freeze(experiment);
+}

@@ -1,0 +1,84 @@
+/**
+ * The registry of stores by URI: `openStore(uri)` gives a store from a string, so components and
+ * the module-level API never import a backend. Backends load lazily (dynamic `import()`), so a page
+ * only downloads the ones it uses.
+ *
+ * Built in:
+ * - `memory:` a new in-memory store; `memory:<name>` the same named store for this page/process.
+ * - `idb:<name>` the IndexedDB database `<name>` (default `edgeflow`), run in a dedicated worker.
+ *
+ * Other schemes are added by the modules that implement them, or by users with
+ * {@link registerStoreScheme}.
+ * @module
+ */
+import { EdgeflowError, describeValue } from '../core/errors.js';
+import { nodeProcess } from '../core/environment.js';
+import type { Store } from '../core/store.js';
+
+/** Opens a store for a URI of one scheme. */
+export type StoreOpener = (uri: string) => Promise<Store>;
+
+const namedMemoryStores = new Map<string, Promise<Store>>();
+
+const openers = new Map<string, StoreOpener>([
+  [
+    'memory',
+    async (uri) => {
+      const name = uri.slice('memory:'.length);
+      const open = async (): Promise<Store> => new (await import('./memory/memory-store.js')).MemoryStore();
+      if (name === '') return open();
+      let store = namedMemoryStores.get(name);
+      if (store === undefined) {
+        store = open();
+        namedMemoryStores.set(name, store);
+      }
+      return store;
+    },
+  ],
+]);
+
+/** Adds (or replaces) the opener of a URI scheme, e.g. `registerStoreScheme('s3', openS3Store)`. */
+export function registerStoreScheme(scheme: string, opener: StoreOpener): void {
+  if (!/^[a-z][a-z0-9+.-]*$/u.test(scheme)) {
+    throw EdgeflowError.invalidParameterValue(`Invalid URI scheme ${describeValue(scheme)}.`, { field: 'scheme' });
+  }
+  openers.set(scheme, opener);
+}
+
+/** The scheme of a store URI (`idb:runs` → `idb`). */
+function schemeOf(uri: string): string | undefined {
+  const match = /^([a-zA-Z][a-zA-Z0-9+.-]*):/u.exec(uri);
+  return match?.[1]?.toLowerCase();
+}
+
+/**
+ * Opens the store a URI names.
+ * @throws `INVALID_PARAMETER_VALUE` for a malformed URI or an unknown scheme
+ */
+export async function openStore(uri: string): Promise<Store> {
+  if (typeof uri !== 'string' || uri.length === 0) {
+    throw EdgeflowError.invalidParameterValue(`Invalid store URI ${describeValue(uri)}: expected e.g. "memory:" or "idb:edgeflow".`, {
+      field: 'uri',
+    });
+  }
+  const scheme = schemeOf(uri);
+  const opener = scheme === undefined ? undefined : openers.get(scheme);
+  if (opener === undefined) {
+    throw EdgeflowError.invalidParameterValue(
+      `No store for URI ${describeValue(uri)}: known schemes are ${[...openers.keys()].map((s) => `"${s}:"`).join(', ')}.`,
+      { field: 'uri', uri },
+    );
+  }
+  return opener(uri);
+}
+
+/**
+ * The URI the module-level API uses when none is set: `MLFLOW_TRACKING_URI` in Node, the
+ * IndexedDB store (`idb:edgeflow`) where IndexedDB exists, else `memory:default`.
+ */
+export function defaultTrackingUri(): string {
+  const fromEnv = nodeProcess()?.env['MLFLOW_TRACKING_URI'];
+  if (fromEnv) return fromEnv;
+  if (openers.has('idb') && typeof indexedDB !== 'undefined') return 'idb:edgeflow';
+  return 'memory:default';
+}

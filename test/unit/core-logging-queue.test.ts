@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { TrackingClient } from '../../src/core/client.js';
+import type { LogBatchInput, Store } from '../../src/core/store.js';
+import type { RunId } from '../../src/core/ids.js';
+import { MemoryStore } from '../../src/storage/memory/memory-store.js';
+
+/** A MemoryStore that records the batches it receives. */
+class RecordingStore extends MemoryStore {
+  readonly batches: { runId: string; batch: LogBatchInput }[] = [];
+  flushes = 0;
+  override async logBatch(runId: RunId, batch: LogBatchInput): Promise<void> {
+    this.batches.push({ runId, batch });
+    return super.logBatch(runId, batch);
+  }
+  override async flush(): Promise<void> {
+    this.flushes++;
+  }
+}
+
+describe('logging queue', () => {
+  it('ships many points as one columnar batch per run, not one write per point', async () => {
+    const store = new RecordingStore();
+    const client = new TrackingClient(store, { queue: { intervalMs: 10_000 } });
+    const { runId } = (await client.createRun('0')).info;
+    for (let i = 0; i < 10_000; i++) {
+      client.logMetric(runId, 'loss', i / 10, i);
+      client.logMetric(runId, 'acc', 1 - i / 1e5, { step: i, timestamp: 1000 + i });
+    }
+    client.setTag(runId, 'phase', 'a');
+    client.setTag(runId, 'phase', 'b');
+    expect(store.batches.length).toBe(0);
+    await client.flush();
+    expect(store.flushes).toBe(1);
+    const metricBatches = store.batches.filter((b) => (b.batch.metrics?.length ?? 0) > 0);
+    expect(metricBatches.length).toBe(1);
+    const columns = metricBatches[0]!.batch.metrics!;
+    expect(columns.map((c) => c.key).sort()).toEqual(['acc', 'loss']);
+    const acc = columns.find((c) => c.key === 'acc')!;
+    expect(acc.values).toBeInstanceOf(Float64Array);
+    expect(acc.values.length).toBe(10_000);
+    expect(acc.timestamps[5]).toBe(1005);
+    expect(metricBatches[0]!.batch.tags).toEqual([{ key: 'phase', value: 'b' }]);
+  });
+
+  it('ships at once when the pending point limit is reached', async () => {
+    const store = new RecordingStore();
+    const client = new TrackingClient(store, { queue: { intervalMs: 10_000, maxPendingPoints: 100 } });
+    const { runId } = (await client.createRun('0')).info;
+    for (let i = 0; i < 250; i++) client.logMetric(runId, 'm', i, i);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(store.batches.length).toBe(2);
+    await client.flush();
+    expect((await client.getMetricHistory(runId, 'm')).values.length).toBe(250);
+  });
+
+  it('keeps a failing param from taking the run’s metrics down, and reports it at flush only once', async () => {
+    const store = new MemoryStore();
+    const client = new TrackingClient(store);
+    const { runId } = (await client.createRun('0')).info;
+    await client.logBatch(runId, { params: [{ key: 'lr', value: 1 }] });
+    client.logParam(runId, 'lr', 2);
+    client.logMetric(runId, 'm', 1);
+    await expect(client.flush()).rejects.toThrow(/Changing param values/u);
+    await client.flush();
+    expect((await client.getRun(runId)).data.metrics['m']).toBe(1);
+  });
+
+  it('orders queued writes before later status updates', async () => {
+    const store = new RecordingStore();
+    const client = new TrackingClient(store, { queue: { intervalMs: 10_000 } });
+    const run = await client.startRun();
+    run.logMetric('m', 1);
+    await run.end();
+    const stored = await client.getRun(run.runId);
+    expect(stored.info.status).toBe('FINISHED');
+    expect(stored.data.metrics['m']).toBe(1);
+  });
+
+  it('uses the Store contract only (any backend can sit behind the client)', () => {
+    const store: Store = new MemoryStore();
+    expect(new TrackingClient(store).store).toBe(store);
+  });
+});

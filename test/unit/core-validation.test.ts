@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { artifactPathProblem, keyProblem, stringifyValue } from '../../src/core/validation.js';
+import { KeyIndex, assertNoKeyConflicts, latestOf } from '../../src/core/rules.js';
+import { isEdgeflowError } from '../../src/core/errors.js';
+
+describe('keyProblem (MLflow key rule)', () => {
+  it.each(['a', 'a.b', 'a/b', 'mlflow.runName', 'my metric', 'val:loss', 'über', '数据', 'a-b_c', 'a/..x', 'x'.repeat(250)])(
+    'accepts %j',
+    (key) => expect(keyProblem(key)).toBeUndefined(),
+  );
+  it.each(['', '.', '..', '..x', '/a', 'a/', 'a//b', 'a/./b', './a', 'a/../b', 'a$b', 'a#b', 'a\tb', 'a\nb', 'a,b', 'a@b', "a'b", 'x'.repeat(251)])(
+    'rejects %j',
+    (key) => expect(keyProblem(key)).toBeTypeOf('string'),
+  );
+  it('rejects non-strings', () => {
+    expect(keyProblem(3)).toBe('must be a string');
+    expect(keyProblem(null)).toBe('must be a string');
+  });
+});
+
+describe('artifactPathProblem', () => {
+  it.each(['a.txt', 'dir/a.txt', 'a b/c', '..x/y', 'x..'])('accepts %j', (p) => expect(artifactPathProblem(p)).toBeUndefined());
+  it.each(['', '/a', 'C:/a', 'c:a', 'a\\b', '../a', 'a/../b', 'a/..', './a', 'a//b', 'a/', 'a#b', 'a\u0001b'])('rejects %j', (p) =>
+    expect(artifactPathProblem(p)).toBeTypeOf('string'),
+  );
+  it('allows the root only when asked', () => {
+    expect(artifactPathProblem('', true)).toBeUndefined();
+  });
+});
+
+describe('stringifyValue (MLflow str())', () => {
+  it.each([
+    ['x', 'x'],
+    [0.01, '0.01'],
+    [5, '5'],
+    [true, 'True'],
+    [false, 'False'],
+    [null, ''],
+    [undefined, ''],
+    [Number.NaN, 'nan'],
+    [Infinity, 'inf'],
+  ])('%j → %j', (input, expected) => expect(stringifyValue(input)).toBe(expected));
+  it('writes bigints in decimal', () => expect(stringifyValue(10n ** 20n)).toBe('100000000000000000000'));
+});
+
+describe('KeyIndex and key conflicts', () => {
+  it('finds folder/file conflicts in both directions and among new keys', () => {
+    const index = new KeyIndex(['a/b/c', 'x']);
+    expect(index.conflictWith('a')).toBe('a/b/c');
+    expect(index.conflictWith('a/b')).toBe('a/b/c');
+    expect(index.conflictWith('x/y')).toBe('x');
+    expect(index.conflictWith('a/b/d')).toBeUndefined();
+    expect(index.conflictWith('x')).toBeUndefined();
+    index.delete('a/b/c');
+    expect(index.conflictWith('a')).toBeUndefined();
+    let caught: unknown;
+    try {
+      assertNoKeyConflicts('param', new KeyIndex(), ['p', 'p/q']);
+    } catch (error) {
+      caught = error;
+    }
+    expect(isEdgeflowError(caught, 'INVALID_PARAMETER_VALUE')).toBe(true);
+  });
+});
+
+describe('latestOf', () => {
+  it('picks the highest step, then the newest timestamp, then the largest value', () => {
+    const cols = (s: number[], t: number[], v: number[]) => ({ key: 'm', steps: Float64Array.from(s), timestamps: Float64Array.from(t), values: Float64Array.from(v) });
+    expect(latestOf(undefined, cols([1, 3, 2], [9, 1, 9], [10, 20, 30]))).toEqual({ key: 'm', step: 3, timestamp: 1, value: 20 });
+    expect(latestOf({ key: 'm', step: 3, timestamp: 5, value: 0 }, cols([3], [4], [99]))).toEqual({ key: 'm', step: 3, timestamp: 5, value: 0 });
+    expect(latestOf(undefined, cols([0, 0], [1, 1], [2, 5]))?.value).toBe(5);
+    expect(latestOf(undefined, cols([], [], []))).toBeUndefined();
+  });
+});

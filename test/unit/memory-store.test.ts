@@ -1,0 +1,11 @@
+import { MemoryStore } from '../../src/storage/memory/memory-store.js';
+import { TrackingClient } from '../../src/core/client.js';
+import { describeStoreConformance } from '../conformance/store-conformance.js';
+
+describeStoreConformance('MemoryStore (Node)', {
+  async open(seed) {
+    const store = new MemoryStore();
+    if (seed) await seed(new TrackingClient(store, { userId: 'conformance' }));
+    return store;
+  },
+});
