@@ -45,6 +45,7 @@ import {
   stringifyValue,
 } from './validation.js';
 import { encodeImage, type ImageInput } from './image.js';
+import { ModelRegistryClient } from './registry/registry-client.js';
 import { stringify as stringifyYaml } from 'yaml';
 
 /** Options of {@link TrackingClient}. */
@@ -107,20 +108,18 @@ function truncated(kind: 'param' | 'tag', key: string, value: string): string {
   return value.slice(0, limit);
 }
 
-/** Client of a tracking {@link Store}, with MLflow's method names. */
-export class TrackingClient {
-  /** The store this client writes to. */
-  readonly store: Store;
-  /** User recorded on new runs. */
-  readonly userId: string;
+/**
+ * Client of a tracking {@link Store}, with MLflow's method names: tracking here, the model registry
+ * in {@link ModelRegistryClient}.
+ */
+export class TrackingClient extends ModelRegistryClient {
   private readonly __queue: LoggingQueue;
   private readonly __validKeys = new Set<string>();
   private readonly __artifactWrites = new Set<Promise<unknown>>();
   private __lastRunId: string | undefined;
 
   constructor(store: Store, options: TrackingClientOptions = {}) {
-    this.store = store;
-    this.userId = options.userId ?? defaultUserId();
+    super(store, options.userId ?? defaultUserId());
     this.__queue = new LoggingQueue(store, options.queue);
   }
 

@@ -24,6 +24,7 @@ import type {
   ViewType,
 } from './entities.js';
 import type { ExperimentId, RunId } from './ids.js';
+import type { RegistryStore } from './registry/registry-store.js';
 
 /** What a backend can do; the conformance suite reads this. */
 export interface StoreCapabilities {
@@ -111,7 +112,8 @@ export type StoreChange =
       readonly paramKeys: readonly string[];
       readonly tagKeys: readonly string[];
     }
-  | { readonly kind: 'artifacts'; readonly runId: RunId; readonly path: string };
+  | { readonly kind: 'artifacts'; readonly runId: RunId; readonly path: string }
+  | { readonly kind: 'registered-model'; readonly name: string };
 
 /** Receives store changes. */
 export type StoreListener = (change: StoreChange) => void;
@@ -122,6 +124,8 @@ export type ArtifactData = Uint8Array | Blob;
 /** The contract every backend implements. All methods are asynchronous. */
 export interface Store {
   readonly capabilities: StoreCapabilities;
+  /** The model registry, when the backend has one. */
+  readonly registry?: RegistryStore;
 
   // Experiments
   createExperiment(input: CreateExperimentInput): Promise<ExperimentId>;

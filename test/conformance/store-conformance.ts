@@ -13,6 +13,7 @@ import { isEdgeflowError } from '../../src/core/errors.js';
 import type { Store, StoreChange } from '../../src/core/store.js';
 import { expectCode } from './expect-error.js';
 import { logSearchCaseRuns, searchCases } from './search-cases.js';
+import { describeRegistryReads, describeRegistryWrites, type OpenClient } from './registry-conformance.js';
 
 /** Writes the data a test reads. */
 export type Seed = (client: TrackingClient) => Promise<void>;
@@ -23,6 +24,8 @@ export interface ConformanceTarget {
   open(seed?: Seed): Promise<Store>;
   /** The store rejects writes: only the read part of the suite runs, plus a write-rejection check. */
   readonly readOnly?: boolean;
+  /** The store holds a model registry (`store.registry`): the registry suite runs too. */
+  readonly registry?: boolean;
 }
 
 const T0 = 1_700_000_000_000;
@@ -38,6 +41,11 @@ export function describeStoreConformance(name: string, target: ConformanceTarget
     describeReads(target);
     if (target.readOnly) describeReadOnly(target);
     else describeWrites(target);
+    if (target.registry) {
+      const open: OpenClient = (seed) => openClient(target, seed);
+      describeRegistryReads(open);
+      if (!target.readOnly) describeRegistryWrites(open);
+    }
   });
 }
 

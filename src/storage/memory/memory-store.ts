@@ -36,6 +36,8 @@ import type {
 import { SystemTag } from '../../core/system-tags.js';
 import { ChangeEmitter } from '../change-emitter.js';
 import { ArtifactTree, toBytes } from '../artifact-tree.js';
+import { RegistryService } from '../../core/registry/registry-service.js';
+import { MemoryRegistryRecords } from './memory-registry-records.js';
 
 /** Options of {@link MemoryStore}. */
 export interface MemoryStoreOptions {
@@ -67,6 +69,8 @@ const CAPABILITIES: StoreCapabilities = { readOnly: false, atomicBatches: true, 
 /** A {@link Store} held in memory. Data lives as long as the object. */
 export class MemoryStore implements Store {
   readonly capabilities = CAPABILITIES;
+  /** The model registry, in memory too. */
+  readonly registry: RegistryService;
   private readonly __experiments = new Map<ExperimentId, ExperimentRecord>();
   private readonly __runs = new Map<RunId, RunRecord>();
   private readonly __events = new ChangeEmitter();
@@ -74,6 +78,7 @@ export class MemoryStore implements Store {
 
   constructor(options: MemoryStoreOptions = {}) {
     this.__artifactRoot = (options.artifactRoot ?? 'memory://artifacts').replace(/\/+$/u, '');
+    this.registry = new RegistryService(new MemoryRegistryRecords(), (change) => this.__emit(change));
     const now = Date.now();
     this.__experiments.set(DEFAULT_EXPERIMENT_ID, {
       experiment: freezeExperiment({
