@@ -1,0 +1,864 @@
+/**
+ * MLflow's file-store layout (`mlruns/`, spec §1–2): paths, the exact bytes MLflow writes for each
+ * file kind, and readers that accept what MLflow writes, quirks included. This is the one module
+ * that knows the layout; the bundle exporter, importer, bundle store and a Node file store use it.
+ *
+ * Paths here are relative to the store root (the `mlruns/` folder) and `/`-separated.
+ * @module
+ */
+import { dict, RUN_STATUS_NUMBER, type Dict, type LifecycleStage, type RunStatus } from '../entities.js';
+import { EdgeflowError, describeValue } from '../errors.js';
+import { parseExperimentId, parseRunId, type ExperimentId, type RunId } from '../ids.js';
+import { artifactPathProblem, keyProblem } from '../validation.js';
+import { formatPythonFloat, parseMetricValue } from './float-text.js';
+import { dumpYaml, parseYaml, type YamlValue } from './yaml-dialect.js';
+
+// ------------------------------------------------------------------------------------------------
+// Paths
+
+/** Folder of deleted experiments. */
+export const TRASH_FOLDER = '.trash';
+/** Folder of the model registry (when the registry root is the tracking root). */
+export const MODELS_FOLDER = 'models';
+/** Name of every metadata file. */
+export const META_FILE = 'meta.yaml';
+/** Sub-folders of an experiment folder that are not runs (spec §1.1). */
+export const RESERVED_EXPERIMENT_FOLDERS: ReadonlySet<string> = new Set(['tags', 'datasets', 'traces', 'models']);
+
+/** Kinds of raw-value and metric folders inside a run. */
+export const RunFileKind = { METRICS: 'metrics', PARAMS: 'params', TAGS: 'tags', ARTIFACTS: 'artifacts' } as const;
+export type RunFileKind = (typeof RunFileKind)[keyof typeof RunFileKind];
+
+/** `<id>` for an active experiment, `.trash/<id>` for a deleted one. */
+export function experimentFolder(experimentId: string, lifecycleStage: LifecycleStage): string {
+  return lifecycleStage === 'deleted' ? `${TRASH_FOLDER}/${experimentId}` : experimentId;
+}
+
+/** `<experimentFolder>/<runId>`. */
+export function runFolder(experimentFolderPath: string, runId: string): string {
+  return `${experimentFolderPath}/${runId}`;
+}
+
+/** `<folder>/meta.yaml`. */
+export function metaPath(folder: string): string {
+  return `${folder}/${META_FILE}`;
+}
+
+/** `<runFolder>/<kind>/<key>`: keys with `/` become nested folders. */
+export function runFilePath(runFolderPath: string, kind: RunFileKind, key: string): string {
+  return `${runFolderPath}/${kind}/${key}`;
+}
+
+/** `<experimentFolder>/tags/<key>`. */
+export function experimentTagPath(experimentFolderPath: string, key: string): string {
+  return `${experimentFolderPath}/tags/${key}`;
+}
+
+/** `models/<name>`. */
+export function registeredModelFolder(name: string): string {
+  return `${MODELS_FOLDER}/${name}`;
+}
+
+/** `models/<name>/version-<n>`. */
+export function modelVersionFolder(name: string, version: number): string {
+  return `${registeredModelFolder(name)}/version-${version}`;
+}
+
+/** The artifact location MLflow gives an experiment under an artifact root: `<root>/<id>`. */
+export function defaultArtifactLocation(artifactRoot: string, experimentId: string): string {
+  return `${artifactRoot.replace(/\/+$/u, '')}/${experimentId}`;
+}
+
+/** The artifact URI MLflow gives a run: `<experiment artifact location>/<runId>/artifacts`. */
+export function defaultRunArtifactUri(experimentArtifactLocation: string, runId: string): string {
+  return `${experimentArtifactLocation.replace(/\/+$/u, '')}/${runId}/artifacts`;
+}
+
+/**
+ * The first pair of keys that cannot both be files in one folder (`a` and `a/b`: `a` would have to
+ * be a file and a folder), or undefined. Keys are compared exactly (case-sensitive file systems).
+ */
+export function findKeyPathConflict(keys: Iterable<string>): readonly [string, string] | undefined {
+  const files = new Set<string>();
+  for (const key of keys) files.add(key);
+  for (const key of files) {
+    let slash = key.indexOf('/');
+    while (slash !== -1) {
+      const prefix = key.slice(0, slash);
+      if (files.has(prefix)) return [prefix, key];
+      slash = key.indexOf('/', slash + 1);
+    }
+  }
+  return undefined;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Records: what the files hold, typed
+
+/** The content of an experiment `meta.yaml`. */
+export interface ExperimentMeta {
+  readonly experimentId: ExperimentId;
+  readonly name: string;
+  readonly artifactLocation: string;
+  readonly lifecycleStage: LifecycleStage;
+  /** ms; null in legacy files (MLflow < 1.29). */
+  readonly creationTime: number | null;
+  /** ms; null in legacy files. */
+  readonly lastUpdateTime: number | null;
+}
+
+/** The content of a run `meta.yaml`. */
+export interface RunMeta {
+  readonly runId: RunId;
+  readonly experimentId: ExperimentId;
+  readonly runName: string;
+  readonly userId: string;
+  readonly status: RunStatus;
+  readonly startTime: number;
+  readonly endTime: number | null;
+  readonly artifactUri: string;
+  readonly lifecycleStage: LifecycleStage;
+  readonly deletedTime: number | null;
+}
+
+/** A registered model of the file-based registry (spec §2), read-only for now. */
+export interface RegisteredModelRecord {
+  readonly name: string;
+  readonly creationTimestamp: number | null;
+  readonly lastUpdatedTimestamp: number | null;
+  readonly description: string | null;
+  readonly tags: Dict<string>;
+  /** alias → version number (from the `aliases/` folder, the source of truth). */
+  readonly aliases: Dict<string>;
+  readonly versions: readonly ModelVersionRecord[];
+}
+
+/** A model version of the file-based registry. `currentStage` `Deleted_Internal` marks a soft-deleted version. */
+export interface ModelVersionRecord {
+  readonly name: string;
+  readonly version: number;
+  readonly creationTimestamp: number | null;
+  readonly lastUpdatedTimestamp: number | null;
+  readonly currentStage: string;
+  readonly description: string | null;
+  readonly userId: string | null;
+  readonly source: string | null;
+  readonly runId: string | null;
+  readonly runLink: string | null;
+  readonly status: string | null;
+  readonly statusMessage: string | null;
+  readonly storageLocation: string | null;
+  readonly modelId: string | null;
+  readonly tags: Dict<string>;
+}
+
+/** Metric points of one key, as columns, in file order. */
+export interface MetricPoints {
+  readonly key: string;
+  readonly timestamps: Float64Array;
+  readonly values: Float64Array;
+  readonly steps: Float64Array;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Field readers: each failure names the file and the field
+
+function fail(entry: string, message: string): never {
+  throw EdgeflowError.invalidParameterValue(`${entry}: ${message}`, { entry });
+}
+
+function asMapping(data: unknown, entry: string): Record<string, unknown> {
+  if (typeof data !== 'object' || data === null || Array.isArray(data) || data instanceof Date) {
+    fail(entry, 'expected a YAML mapping.');
+  }
+  return data as Record<string, unknown>;
+}
+
+function field(map: Record<string, unknown>, key: string): unknown {
+  return Object.prototype.hasOwnProperty.call(map, key) ? map[key] : undefined;
+}
+
+function str(map: Record<string, unknown>, key: string, entry: string): string {
+  const value = field(map, key);
+  if (typeof value !== 'string') fail(entry, `field "${key}" must be a string (got ${describeValue(value)}).`);
+  return value;
+}
+
+/** A string, or null when missing/null/'' (the REST server writes '' for absent strings). */
+function optionalStr(map: Record<string, unknown>, key: string, entry: string): string | null {
+  const value = field(map, key);
+  if (value === undefined || value === null || value === '') return null;
+  if (typeof value !== 'string') fail(entry, `field "${key}" must be a string or null (got ${describeValue(value)}).`);
+  return value;
+}
+
+function optionalMs(map: Record<string, unknown>, key: string, entry: string): number | null {
+  const value = field(map, key);
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    fail(entry, `field "${key}" must be a whole number of milliseconds (got ${describeValue(value)}).`);
+  }
+  return value;
+}
+
+function stage(map: Record<string, unknown>, entry: string): LifecycleStage {
+  const value = field(map, 'lifecycle_stage');
+  if (value === undefined || value === null) return 'active';
+  if (value !== 'active' && value !== 'deleted') {
+    fail(entry, `field "lifecycle_stage" must be "active" or "deleted" (got ${describeValue(value)}).`);
+  }
+  return value;
+}
+
+function idString(map: Record<string, unknown>, key: string, entry: string): string {
+  const value = field(map, key);
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return String(value);
+  if (typeof value !== 'string') fail(entry, `field "${key}" must be a string (got ${describeValue(value)}).`);
+  return value;
+}
+
+function brandExperimentId(value: string, entry: string): ExperimentId {
+  try {
+    return parseExperimentId(value);
+  } catch {
+    fail(entry, `invalid experiment id ${describeValue(value)}.`);
+  }
+}
+
+function brandRunId(value: string, entry: string): RunId {
+  try {
+    return parseRunId(value);
+  } catch {
+    fail(entry, `invalid run id ${describeValue(value)}.`);
+  }
+}
+
+const STATUS_OF_NUMBER: ReadonlyMap<number, RunStatus> = new Map(
+  (Object.entries(RUN_STATUS_NUMBER) as [RunStatus, number][]).map(([k, v]) => [v, k]),
+);
+
+// ------------------------------------------------------------------------------------------------
+// Experiment meta
+
+/**
+ * Reads an experiment `meta.yaml` (already parsed YAML). Accepts legacy files without times, an
+ * integer `experiment_id` (converted to its decimal string) and ignores the stale `tags:` mapping
+ * MLflow writes on rewrites, and any unknown key.
+ * @throws `INVALID_PARAMETER_VALUE` naming `entry` on a missing or mistyped field.
+ */
+export function readExperimentMeta(data: unknown, entry: string): ExperimentMeta {
+  const map = asMapping(data, entry);
+  const experimentId = brandExperimentId(idString(map, 'experiment_id', entry), entry);
+  const name = str(map, 'name', entry);
+  if (name === '') fail(entry, 'field "name" must not be empty.');
+  const artifactLocation = field(map, 'artifact_location');
+  if (artifactLocation !== undefined && artifactLocation !== null && typeof artifactLocation !== 'string') {
+    fail(entry, `field "artifact_location" must be a string (got ${describeValue(artifactLocation)}).`);
+  }
+  return {
+    experimentId,
+    name,
+    artifactLocation: artifactLocation ?? '',
+    lifecycleStage: stage(map, entry),
+    creationTime: optionalMs(map, 'creation_time', entry),
+    lastUpdateTime: optionalMs(map, 'last_update_time', entry),
+  };
+}
+
+/** Options of {@link serializeExperimentMeta}. */
+export interface ExperimentMetaWriteOptions {
+  /**
+   * Write the stale `tags:` mapping MLflow adds whenever it rewrites the file (rename, delete,
+   * restore). Absent: no `tags` key, as MLflow writes a new experiment.
+   */
+  readonly staleTags?: Dict<string>;
+}
+
+/** The exact bytes (as text) MLflow writes for an experiment `meta.yaml`. */
+export function serializeExperimentMeta(meta: ExperimentMeta, options: ExperimentMetaWriteOptions = {}): string {
+  const doc: Record<string, YamlValue> = {
+    artifact_location: meta.artifactLocation,
+    creation_time: meta.creationTime,
+    experiment_id: meta.experimentId,
+    last_update_time: meta.lastUpdateTime,
+    lifecycle_stage: meta.lifecycleStage,
+    name: meta.name,
+  };
+  if (options.staleTags) doc.tags = { ...options.staleTags };
+  return dumpYaml(doc);
+}
+
+// ------------------------------------------------------------------------------------------------
+// Run meta
+
+/**
+ * Reads a run `meta.yaml`. `run_id`, `experiment_id`, `user_id` and `start_time` are required,
+ * `end_time` may be null; `status` is MLflow's integer (RUNNING when missing); `run_uuid` and the
+ * legacy fields (`source_*`, `entry_point_name`, `tags: []`) are ignored. An empty `run_name` is
+ * returned as '' — the caller takes the name from tag `mlflow.runName` ({@link resolveRunName}).
+ * @throws `INVALID_PARAMETER_VALUE` naming `entry` on a missing or mistyped field.
+ */
+export function readRunMeta(data: unknown, entry: string): RunMeta {
+  const map = asMapping(data, entry);
+  const runId = brandRunId(idString(map, 'run_id', entry), entry);
+  const experimentId = brandExperimentId(idString(map, 'experiment_id', entry), entry);
+  const userIdValue = field(map, 'user_id');
+  if (userIdValue !== null && typeof userIdValue !== 'string') {
+    fail(entry, `field "user_id" must be a string (got ${describeValue(userIdValue)}).`);
+  }
+  const startTime = optionalMs(map, 'start_time', entry);
+  if (startTime === null) fail(entry, 'field "start_time" is required.');
+  const statusValue = field(map, 'status');
+  let status: RunStatus = 'RUNNING';
+  if (statusValue !== undefined && statusValue !== null) {
+    const known = typeof statusValue === 'number' ? STATUS_OF_NUMBER.get(statusValue) : undefined;
+    if (known === undefined) fail(entry, `field "status" must be an integer 1–5 (got ${describeValue(statusValue)}).`);
+    status = known;
+  }
+  const runName = field(map, 'run_name');
+  if (runName !== undefined && runName !== null && typeof runName !== 'string') {
+    fail(entry, `field "run_name" must be a string (got ${describeValue(runName)}).`);
+  }
+  const artifactUri = field(map, 'artifact_uri');
+  if (artifactUri !== undefined && artifactUri !== null && typeof artifactUri !== 'string') {
+    fail(entry, `field "artifact_uri" must be a string (got ${describeValue(artifactUri)}).`);
+  }
+  return {
+    runId,
+    experimentId,
+    runName: runName ?? '',
+    userId: userIdValue ?? '',
+    status,
+    startTime,
+    endTime: optionalMs(map, 'end_time', entry),
+    artifactUri: artifactUri ?? '',
+    lifecycleStage: stage(map, entry),
+    deletedTime: optionalMs(map, 'deleted_time', entry),
+  };
+}
+
+/** The run name MLflow shows: `run_name` from meta, else tag `mlflow.runName`, else ''. */
+export function resolveRunName(meta: RunMeta, tags: Dict<string>): string {
+  if (meta.runName !== '') return meta.runName;
+  const tag = Object.prototype.hasOwnProperty.call(tags, 'mlflow.runName') ? tags['mlflow.runName'] : undefined;
+  return tag ?? '';
+}
+
+/**
+ * The exact bytes (as text) MLflow writes for a run `meta.yaml`, with the legacy fields
+ * (`entry_point_name: ''`, `source_name: ''`, `source_type: 4`, `source_version: ''`, `tags: []`).
+ * `deleted_time` is written for deleted runs and omitted for active ones (MLflow's form after any
+ * rewrite of a run; it reads both).
+ */
+export function serializeRunMeta(meta: RunMeta): string {
+  const doc: Record<string, YamlValue> = {
+    artifact_uri: meta.artifactUri,
+    end_time: meta.endTime,
+    entry_point_name: '',
+    experiment_id: meta.experimentId,
+    lifecycle_stage: meta.lifecycleStage,
+    run_id: meta.runId,
+    run_name: meta.runName,
+    source_name: '',
+    source_type: 4,
+    source_version: '',
+    start_time: meta.startTime,
+    status: RUN_STATUS_NUMBER[meta.status],
+    tags: [],
+    user_id: meta.userId,
+  };
+  if (meta.lifecycleStage === 'deleted') doc.deleted_time = meta.deletedTime;
+  return dumpYaml(doc);
+}
+
+// ------------------------------------------------------------------------------------------------
+// Metric files
+
+const INTEGER = /^[+-]?\d(?:_?\d)*$/u;
+
+const SIMPLE_INTEGER = /^-?\d{1,15}$/u;
+
+function parseInteger(text: string, what: string, where: string): number {
+  if (SIMPLE_INTEGER.test(text)) return Number(text);
+  if (!INTEGER.test(text)) fail(where, `invalid ${what} ${describeValue(text)}.`);
+  const value = Number(text.replaceAll('_', ''));
+  if (!Number.isSafeInteger(value)) fail(where, `${what} ${text} is outside ±2^53.`);
+  return value;
+}
+
+/** One metric line as MLflow writes it: `<timestamp> <value> <step>\n`. */
+export function formatMetricLine(timestamp: number, value: number, step: number): string {
+  return `${timestamp} ${formatPythonFloat(value)} ${step}\n`;
+}
+
+/** The whole metric file for columns in logging order. */
+export function serializeMetricFile(points: Pick<MetricPoints, 'timestamps' | 'values' | 'steps'>): string {
+  const n = points.values.length;
+  const lines = new Array<string>(n);
+  for (let i = 0; i < n; i++) lines[i] = formatMetricLine(points.timestamps[i]!, points.values[i]!, points.steps[i]!);
+  return lines.join('');
+}
+
+/** Options of {@link parseMetricFile}. */
+export interface MetricFileOptions {
+  /** Longest accepted line in characters. Default 4096. */
+  readonly maxLineLength?: number;
+}
+
+/**
+ * Reads a metric file. Lines are split on single spaces after trimming whitespace: 2 fields
+ * (legacy `timestamp value`, step 0), 3 fields, or 5 fields (`… dataset_name dataset_digest`: the
+ * real step is the third field — MLflow's own reader shows 0 there, a known MLflow bug). Values are
+ * Python float text (`nan`, `inf`, `-inf`, `infinity` in any case; integers accepted). A final
+ * newline is optional; an empty line elsewhere is malformed, as for MLflow.
+ * @param where File name for errors.
+ * @throws `INVALID_PARAMETER_VALUE` naming `where` and the line number.
+ */
+export function parseMetricFile(key: string, text: string, where: string, options: MetricFileOptions = {}): MetricPoints {
+  const maxLineLength = options.maxLineLength ?? 4096;
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  const n = lines.length;
+  const timestamps = new Float64Array(n);
+  const values = new Float64Array(n);
+  const steps = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const raw = lines[i]!;
+    const at = `${where} line ${i + 1}`;
+    if (raw.length > maxLineLength) fail(at, `line longer than ${maxLineLength} characters.`);
+    const parts = raw.trim().split(' ');
+    if (parts.length !== 2 && parts.length !== 3 && parts.length !== 5) {
+      fail(at, `malformed metric line ${describeValue(raw)}: expected "timestamp value step".`);
+    }
+    const timestamp = parseInteger(parts[0]!, 'timestamp', at);
+    if (timestamp < 0) fail(at, `timestamp ${timestamp} must not be negative.`);
+    timestamps[i] = timestamp;
+    values[i] = parseMetricValue(parts[1]!, at);
+    steps[i] = parts.length >= 3 ? parseInteger(parts[2]!, 'step', at) : 0;
+  }
+  return { key, timestamps, values, steps };
+}
+
+// ------------------------------------------------------------------------------------------------
+// Raw value files
+
+const UTF8_ENCODER = new TextEncoder();
+const UTF8_DECODER = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** A raw value file: the exact UTF-8 bytes of the value, no newline added. */
+export function encodeRawValue(value: string): Uint8Array {
+  return UTF8_ENCODER.encode(value);
+}
+
+/**
+ * Decodes UTF-8 text strictly (a BOM is kept as U+FEFF, as Python's `utf-8` codec does).
+ * @throws `INVALID_PARAMETER_VALUE` naming `where` when the bytes are not UTF-8.
+ */
+export function decodeUtf8(bytes: Uint8Array, where: string): string {
+  try {
+    return UTF8_DECODER.decode(bytes);
+  } catch {
+    fail(where, 'not valid UTF-8.');
+  }
+}
+
+/** Decodes UTF-8 YAML and reads it; an empty file reads as null. */
+export function readYamlEntry(bytes: Uint8Array, where: string): unknown {
+  let text = decodeUtf8(bytes, where);
+  if (text.startsWith('\uFEFF')) text = text.slice(1);
+  return parseYaml(text, where);
+}
+
+// ------------------------------------------------------------------------------------------------
+// Registry (spec §2): read-only for now, plus writers for golden tests and a future exporter
+
+/**
+ * Reads a registered model `meta.yaml`. The stale `aliases:` mapping is ignored (the `aliases/`
+ * folder is the source of truth); missing `deployment_job_*` keys are fine.
+ */
+export function readRegisteredModelMeta(data: unknown, entry: string): Omit<RegisteredModelRecord, 'tags' | 'aliases' | 'versions'> {
+  const map = asMapping(data, entry);
+  return {
+    name: str(map, 'name', entry),
+    creationTimestamp: optionalMs(map, 'creation_timestamp', entry),
+    lastUpdatedTimestamp: optionalMs(map, 'last_updated_timestamp', entry),
+    description: optionalStr(map, 'description', entry),
+  };
+}
+
+/** Reads a `version-<n>/meta.yaml`; `''` and null are read alike for optional strings. */
+export function readModelVersionMeta(data: unknown, entry: string): Omit<ModelVersionRecord, 'tags'> {
+  const map = asMapping(data, entry);
+  const versionValue = field(map, 'version');
+  const version = typeof versionValue === 'string' && /^\d+$/u.test(versionValue) ? Number(versionValue) : versionValue;
+  if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 1) {
+    fail(entry, `field "version" must be a positive integer (got ${describeValue(versionValue)}).`);
+  }
+  return {
+    name: str(map, 'name', entry),
+    version,
+    creationTimestamp: optionalMs(map, 'creation_timestamp', entry),
+    lastUpdatedTimestamp: optionalMs(map, 'last_updated_timestamp', entry),
+    currentStage: optionalStr(map, 'current_stage', entry) ?? 'None',
+    description: optionalStr(map, 'description', entry),
+    userId: optionalStr(map, 'user_id', entry),
+    source: optionalStr(map, 'source', entry),
+    runId: optionalStr(map, 'run_id', entry),
+    runLink: optionalStr(map, 'run_link', entry),
+    status: optionalStr(map, 'status', entry),
+    statusMessage: optionalStr(map, 'status_message', entry),
+    storageLocation: optionalStr(map, 'storage_location', entry),
+    modelId: optionalStr(map, 'model_id', entry),
+  };
+}
+
+/** The bytes MLflow writes for a registered model `meta.yaml` (with the stale `aliases` cache). */
+export function serializeRegisteredModelMeta(model: RegisteredModelRecord): string {
+  return dumpYaml({
+    aliases: { ...model.aliases },
+    creation_timestamp: model.creationTimestamp,
+    deployment_job_id: null,
+    deployment_job_state: null,
+    description: model.description,
+    last_updated_timestamp: model.lastUpdatedTimestamp,
+    name: model.name,
+  });
+}
+
+/** The bytes MLflow writes for a `version-<n>/meta.yaml`. */
+export function serializeModelVersionMeta(version: ModelVersionRecord): string {
+  return dumpYaml({
+    creation_timestamp: version.creationTimestamp,
+    current_stage: version.currentStage,
+    deployment_job_state: null,
+    description: version.description,
+    last_updated_timestamp: version.lastUpdatedTimestamp,
+    model_id: version.modelId,
+    name: version.name,
+    run_id: version.runId,
+    run_link: version.runLink,
+    source: version.source,
+    status: version.status,
+    status_message: version.statusMessage,
+    storage_location: version.storageLocation,
+    user_id: version.userId,
+    version: version.version,
+  });
+}
+
+// ------------------------------------------------------------------------------------------------
+// Reading a whole tree
+
+/** A file of a tree being read: its path relative to the store root and its size in bytes. */
+export interface TreeFile {
+  readonly path: string;
+  readonly size: number;
+}
+
+/** An artifact found in a run folder; its bytes are read on demand. */
+export interface ArtifactEntry {
+  /** Path relative to the run's artifact root. */
+  readonly path: string;
+  /** Path of the file in the tree. */
+  readonly entry: string;
+  readonly size: number;
+}
+
+/** A run read from a tree. */
+export interface RunRecord {
+  readonly meta: RunMeta;
+  /** Run name resolved with {@link resolveRunName}. */
+  readonly runName: string;
+  readonly folder: string;
+  readonly params: Dict<string>;
+  readonly tags: Dict<string>;
+  readonly metrics: readonly MetricPoints[];
+  readonly artifacts: readonly ArtifactEntry[];
+}
+
+/** An experiment read from a tree. */
+export interface ExperimentRecord {
+  readonly meta: ExperimentMeta;
+  readonly folder: string;
+  readonly tags: Dict<string>;
+  readonly runs: readonly RunRecord[];
+}
+
+/** Something MLflow's reader would skip, and why. */
+export interface SkippedItem {
+  readonly path: string;
+  readonly reason: string;
+}
+
+/** Everything read from a file-store tree. */
+export interface FileStoreSnapshot {
+  readonly experiments: readonly ExperimentRecord[];
+  readonly registeredModels: readonly RegisteredModelRecord[];
+  /** Folders MLflow's reader skips (no or empty meta.yaml, mismatched ids under `onMismatch: 'skip'`). */
+  readonly skipped: readonly SkippedItem[];
+  /**
+   * Files that are valid MLflow data this reader does not import yet (dataset inputs, logged
+   * models, traces, run inputs/outputs, stray files).
+   */
+  readonly unread: readonly string[];
+}
+
+/** Options of {@link readFileStoreTree}. */
+export interface ReadTreeOptions {
+  /**
+   * What to do with an experiment whose `meta.yaml` id differs from its folder, a run whose
+   * `experiment_id` differs from its experiment folder, or a run whose `run_id` differs from its
+   * folder. `'skip'` does what MLflow's reader does for the first two (skip with a warning,
+   * reported in `skipped`) and skips the third too (MLflow cannot find such a run by id);
+   * `'reject'` (default) fails with `INVALID_PARAMETER_VALUE` naming the file.
+   */
+  readonly onMismatch?: 'skip' | 'reject';
+  readonly maxLineLength?: number;
+  /** Called after each run is read. */
+  readonly onRun?: (runId: string) => void;
+}
+
+interface FolderNode {
+  readonly files: Map<string, TreeFile>;
+  readonly folders: Map<string, FolderNode>;
+}
+
+function newFolder(): FolderNode {
+  return { files: new Map(), folders: new Map() };
+}
+
+function buildTree(files: readonly TreeFile[]): FolderNode {
+  const root = newFolder();
+  for (const file of files) {
+    const parts = file.path.split('/');
+    let node = root;
+    for (let i = 0; i < parts.length - 1; i++) {
+      const part = parts[i]!;
+      let child = node.folders.get(part);
+      if (!child) {
+        child = newFolder();
+        node.folders.set(part, child);
+      }
+      node = child;
+    }
+    node.files.set(parts[parts.length - 1]!, file);
+  }
+  return root;
+}
+
+function walkFiles(node: FolderNode, prefix: string, out: TreeFile[], keys?: string[]): void {
+  for (const [name, file] of node.files) {
+    out.push(file);
+    keys?.push(prefix + name);
+  }
+  for (const [name, child] of node.folders) walkFiles(child, `${prefix}${name}/`, out, keys);
+}
+
+/** Files below a folder with their keys (relative paths). */
+function filesBelow(node: FolderNode | undefined): { file: TreeFile; key: string }[] {
+  if (!node) return [];
+  const files: TreeFile[] = [];
+  const keys: string[] = [];
+  walkFiles(node, '', files, keys);
+  return files.map((file, i) => ({ file, key: keys[i]! }));
+}
+
+async function readRawValues(
+  node: FolderNode | undefined,
+  read: (path: string) => Promise<Uint8Array>,
+): Promise<Dict<string>> {
+  const out = dict<string>();
+  for (const { file, key } of filesBelow(node)) {
+    const problem = keyProblem(key);
+    if (problem !== undefined) fail(file.path, `invalid key ${describeValue(key)}: it ${problem}.`);
+    out[key] = decodeUtf8(await read(file.path), file.path);
+  }
+  return out;
+}
+
+/**
+ * Reads an `mlruns/` tree (paths relative to its root) the way MLflow's file stores do: every
+ * folder of the root except `.trash` and `models` is an experiment candidate, every folder of
+ * `.trash` a deleted one, and every folder of an experiment except `tags`, `datasets`, `traces` and
+ * `models` a run candidate. Experiment folders without (or with an empty) `meta.yaml` are skipped
+ * as MLflow skips them; run folders without `meta.yaml` are skipped silently; an empty run
+ * `meta.yaml` is an error (it breaks MLflow's listing). Run ids must be unique across the tree.
+ * The registry under `models/` is read into {@link RegisteredModelRecord}s. Artifacts are listed,
+ * not read.
+ * @param read Returns the bytes of a file of `files`.
+ * @throws `INVALID_PARAMETER_VALUE` naming the offending file.
+ */
+export async function readFileStoreTree(
+  files: readonly TreeFile[],
+  read: (path: string) => Promise<Uint8Array>,
+  options: ReadTreeOptions = {},
+): Promise<FileStoreSnapshot> {
+  const onMismatch = options.onMismatch ?? 'reject';
+  const root = buildTree(files);
+  const skipped: SkippedItem[] = [];
+  const unread: string[] = [];
+  const experiments: ExperimentRecord[] = [];
+  const seenRuns = new Map<string, string>();
+  const seenExperiments = new Map<string, string>();
+
+  const mismatch = (path: string, reason: string): void => {
+    if (onMismatch === 'reject') fail(path, reason);
+    skipped.push({ path, reason });
+  };
+
+  const candidates: { folder: string; node: FolderNode; deleted: boolean }[] = [];
+  for (const [name, node] of root.folders) {
+    if (name === TRASH_FOLDER) {
+      for (const [id, trashed] of node.folders) candidates.push({ folder: `${TRASH_FOLDER}/${id}`, node: trashed, deleted: true });
+      for (const file of node.files.values()) unread.push(file.path);
+    } else if (name !== MODELS_FOLDER) {
+      candidates.push({ folder: name, node, deleted: false });
+    }
+  }
+  for (const file of root.files.values()) unread.push(file.path);
+
+  for (const candidate of candidates) {
+    const folderName = candidate.folder.slice(candidate.folder.lastIndexOf('/') + 1);
+    const metaFile = candidate.node.files.get(META_FILE);
+    if (!metaFile || metaFile.size === 0) {
+      skipped.push({ path: candidate.folder, reason: metaFile ? 'empty meta.yaml' : 'no meta.yaml' });
+      continue;
+    }
+    const data = readYamlEntry(await read(metaFile.path), metaFile.path);
+    if (data === null) {
+      skipped.push({ path: candidate.folder, reason: 'empty meta.yaml' });
+      continue;
+    }
+    const meta = readExperimentMeta(data, metaFile.path);
+    if (meta.experimentId !== folderName) {
+      mismatch(metaFile.path, `experiment_id ${describeValue(meta.experimentId)} does not match its folder ${describeValue(folderName)}.`);
+      continue;
+    }
+    const previous = seenExperiments.get(meta.experimentId);
+    if (previous !== undefined) fail(metaFile.path, `experiment ${meta.experimentId} is also in ${previous}.`);
+    seenExperiments.set(meta.experimentId, candidate.folder);
+    const tags = await readRawValues(candidate.node.folders.get('tags'), read);
+    const runs: RunRecord[] = [];
+    for (const [name, runNode] of candidate.node.folders) {
+      if (RESERVED_EXPERIMENT_FOLDERS.has(name) && name !== 'tags') {
+        const list: TreeFile[] = [];
+        walkFiles(runNode, '', list);
+        unread.push(...list.map((f) => f.path));
+        continue;
+      }
+      if (name === 'tags') continue;
+      const run = await readRunFolder(`${candidate.folder}/${name}`, name, runNode, meta, read, options, mismatch, unread);
+      if (!run) continue;
+      const seen = seenRuns.get(run.meta.runId);
+      if (seen !== undefined) fail(metaPath(run.folder), `run ${run.meta.runId} is also in ${seen}.`);
+      seenRuns.set(run.meta.runId, run.folder);
+      runs.push(run);
+      options.onRun?.(run.meta.runId);
+    }
+    for (const [name, file] of candidate.node.files) if (name !== META_FILE) unread.push(file.path);
+    experiments.push({ meta, folder: candidate.folder, tags, runs });
+  }
+
+  const registeredModels: RegisteredModelRecord[] = [];
+  const models = root.folders.get(MODELS_FOLDER);
+  if (models) {
+    for (const [name, node] of models.folders) {
+      const model = await readRegisteredModelFolder(`${MODELS_FOLDER}/${name}`, name, node, read, skipped, unread);
+      if (model) registeredModels.push(model);
+    }
+    for (const file of models.files.values()) unread.push(file.path);
+  }
+  return { experiments, registeredModels, skipped, unread };
+}
+
+async function readRunFolder(
+  folder: string,
+  folderName: string,
+  node: FolderNode,
+  experiment: ExperimentMeta,
+  read: (path: string) => Promise<Uint8Array>,
+  options: ReadTreeOptions,
+  mismatch: (path: string, reason: string) => void,
+  unread: string[],
+): Promise<RunRecord | undefined> {
+  const metaFile = node.files.get(META_FILE);
+  if (!metaFile) {
+    const list: TreeFile[] = [];
+    walkFiles(node, '', list);
+    unread.push(...list.map((f) => f.path));
+    return undefined;
+  }
+  const data = readYamlEntry(await read(metaFile.path), metaFile.path);
+  if (data === null) fail(metaFile.path, 'empty run meta.yaml (MLflow cannot list this experiment).');
+  const meta = readRunMeta(data, metaFile.path);
+  if (meta.experimentId !== experiment.experimentId) {
+    mismatch(metaFile.path, `experiment_id ${describeValue(meta.experimentId)} does not match the experiment folder ${describeValue(experiment.experimentId)}.`);
+    return undefined;
+  }
+  if (meta.runId !== folderName) {
+    mismatch(metaFile.path, `run_id ${describeValue(meta.runId)} does not match its folder ${describeValue(folderName)}.`);
+    return undefined;
+  }
+  const params = await readRawValues(node.folders.get(RunFileKind.PARAMS), read);
+  const tags = await readRawValues(node.folders.get(RunFileKind.TAGS), read);
+  const metrics: MetricPoints[] = [];
+  for (const { file, key } of filesBelow(node.folders.get(RunFileKind.METRICS))) {
+    const problem = keyProblem(key);
+    if (problem !== undefined) fail(file.path, `invalid metric key ${describeValue(key)}: it ${problem}.`);
+    const text = decodeUtf8(await read(file.path), file.path);
+    metrics.push(parseMetricFile(key, text, file.path, { maxLineLength: options.maxLineLength }));
+  }
+  const artifacts: ArtifactEntry[] = [];
+  for (const { file, key } of filesBelow(node.folders.get(RunFileKind.ARTIFACTS))) {
+    const problem = artifactPathProblem(key);
+    if (problem !== undefined) fail(file.path, `invalid artifact path ${describeValue(key)}: it ${problem}.`);
+    artifacts.push({ path: key, entry: file.path, size: file.size });
+  }
+  for (const [name, file] of node.files) if (name !== META_FILE) unread.push(file.path);
+  for (const [name, child] of node.folders) {
+    if ((Object.values(RunFileKind) as string[]).includes(name)) continue;
+    const list: TreeFile[] = [];
+    walkFiles(child, '', list);
+    unread.push(...list.map((f) => f.path));
+  }
+  return { meta, runName: resolveRunName(meta, tags), folder, params, tags, metrics, artifacts };
+}
+
+async function readRegisteredModelFolder(
+  folder: string,
+  folderName: string,
+  node: FolderNode,
+  read: (path: string) => Promise<Uint8Array>,
+  skipped: SkippedItem[],
+  unread: string[],
+): Promise<RegisteredModelRecord | undefined> {
+  const metaFile = node.files.get(META_FILE);
+  const data = metaFile && metaFile.size > 0 ? readYamlEntry(await read(metaFile.path), metaFile.path) : null;
+  if (!metaFile || data === null) {
+    skipped.push({ path: folder, reason: 'no meta.yaml' });
+    return undefined;
+  }
+  const meta = readRegisteredModelMeta(data, metaFile.path);
+  if (meta.name !== folderName) fail(metaFile.path, `name ${describeValue(meta.name)} does not match its folder ${describeValue(folderName)}.`);
+  const tags = await readRawValues(node.folders.get('tags'), read);
+  const aliases = dict<string>();
+  for (const { file, key } of filesBelow(node.folders.get('aliases'))) {
+    aliases[key] = decodeUtf8(await read(file.path), file.path).trim();
+  }
+  const versions: ModelVersionRecord[] = [];
+  for (const [name, child] of node.folders) {
+    if (name === 'tags' || name === 'aliases') continue;
+    const versionMeta = child.files.get(META_FILE);
+    if (!/^version-\d+$/u.test(name) || !versionMeta) {
+      const list: TreeFile[] = [];
+      walkFiles(child, '', list);
+      unread.push(...list.map((f) => f.path));
+      continue;
+    }
+    const vm = readModelVersionMeta(readYamlEntry(await read(versionMeta.path), versionMeta.path), versionMeta.path);
+    if (`version-${vm.version}` !== name) fail(versionMeta.path, `version ${vm.version} does not match its folder ${describeValue(name)}.`);
+    versions.push({ ...vm, tags: await readRawValues(child.folders.get('tags'), read) });
+  }
+  versions.sort((a, b) => a.version - b.version);
+  return { ...meta, tags, aliases, versions };
+}

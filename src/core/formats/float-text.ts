@@ -1,0 +1,93 @@
+/**
+ * Float text exactly as Python writes it (`repr(float)`), and the metric-value parser MLflow's file
+ * store uses (spec §1.4).
+ * @module
+ */
+import { EdgeflowError, describeValue } from '../errors.js';
+
+/**
+ * Formats a double like Python's `repr(float)`: the shortest digits that round-trip, positional
+ * notation with a fractional part when the decimal exponent `e` satisfies `-4 <= e < 16`
+ * (`5.0`, `0.0001`, `1.3333333333333333`), otherwise `d[.ddd]e±XX` (`1e-05`, `1e+20`, `1.5e+16`);
+ * `nan`, `inf`, `-inf` and `-0.0` for the specials.
+ */
+export function formatPythonFloat(value: number): string {
+  if (Number.isNaN(value)) return 'nan';
+  if (value === Infinity) return 'inf';
+  if (value === -Infinity) return '-inf';
+  if (value === 0) return Object.is(value, -0) ? '-0.0' : '0.0';
+  const sign = value < 0 ? '-' : '';
+  // toExponential() without an argument yields the shortest round-trip digits (ECMA-262 Number::toString).
+  const exp = Math.abs(value).toExponential();
+  const eIndex = exp.indexOf('e');
+  const mantissa = exp.slice(0, eIndex);
+  const exponent = Number(exp.slice(eIndex + 1));
+  const digits = mantissa.replace('.', '');
+  if (exponent >= -4 && exponent < 16) {
+    let text: string;
+    if (exponent < 0) {
+      text = `0.${'0'.repeat(-exponent - 1)}${digits}`;
+    } else if (digits.length <= exponent + 1) {
+      text = `${digits}${'0'.repeat(exponent + 1 - digits.length)}.0`;
+    } else {
+      text = `${digits.slice(0, exponent + 1)}.${digits.slice(exponent + 1)}`;
+    }
+    return sign + text;
+  }
+  const expSign = exponent < 0 ? '-' : '+';
+  const expDigits = String(Math.abs(exponent)).padStart(2, '0');
+  return `${sign}${mantissa}e${expSign}${expDigits}`;
+}
+
+/**
+ * Formats a float as PyYAML's safe dumper does: Python repr lowercased, `.0` inserted before an
+ * exponent when there is no dot (`1.0e+20`), and `.nan`, `.inf`, `-.inf`.
+ */
+export function formatYamlFloat(value: number): string {
+  if (Number.isNaN(value)) return '.nan';
+  if (value === Infinity) return '.inf';
+  if (value === -Infinity) return '-.inf';
+  const text = formatPythonFloat(value);
+  return !text.includes('.') && text.includes('e') ? text.replace('e', '.0e') : text;
+}
+
+const DECIMAL = /^[+-]?(?:\d(?:_?\d)*(?:\.(?:\d(?:_?\d)*)?)?|\.\d(?:_?\d)*)(?:[eE][+-]?\d(?:_?\d)*)?$/u;
+const SPECIAL = /^([+-]?)(nan|inf|infinity)$/iu;
+
+/**
+ * Parses float text as Python's `float()` does for the forms MLflow writes and reads: decimal
+ * numbers and integers (optional sign, fraction, exponent, `_` between digits), and
+ * case-insensitive `nan`, `inf`, `infinity` with an optional sign. Surrounding ASCII whitespace is
+ * ignored. Returns undefined for anything else (hex, empty text, `1e`, …).
+ */
+const SIMPLE_NUMBER = /^-?\d[\d.eE+-]*$/u;
+
+export function parsePythonFloat(text: string): number | undefined {
+  if (SIMPLE_NUMBER.test(text)) {
+    // Fast path for what MLflow writes (`0.5`, `1e-05`, `-3`); anything odd falls through.
+    const value = Number(text);
+    if (!Number.isNaN(value)) return value;
+  }
+  const trimmed = text.replace(/^[ \t\n\r\f\v]+|[ \t\n\r\f\v]+$/gu, '');
+  const special = SPECIAL.exec(trimmed);
+  if (special) {
+    if (special[2]!.toLowerCase() === 'nan') return NaN;
+    return special[1] === '-' ? -Infinity : Infinity;
+  }
+  if (!DECIMAL.test(trimmed)) return undefined;
+  return Number(trimmed.replaceAll('_', ''));
+}
+
+/**
+ * Parses the value field of a metric line (spec §1.4).
+ * @throws `INVALID_PARAMETER_VALUE` naming `where` when the text is not a float.
+ */
+export function parseMetricValue(text: string, where: string): number {
+  const value = parsePythonFloat(text);
+  if (value === undefined) {
+    throw EdgeflowError.invalidParameterValue(`${where}: invalid metric value ${describeValue(text)}.`, {
+      entry: where,
+    });
+  }
+  return value;
+}

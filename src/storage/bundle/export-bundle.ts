@@ -1,0 +1,368 @@
+/**
+ * Exporting a store as a zip bundle: an `mlruns/` tree MLflow itself reads (default), or the
+ * mlflow-export-import layout. Everything is validated before the first byte is written; the zip is
+ * streamed with fflate's `Zip` (text deflated, binary artifacts stored) and collected once.
+ * @module
+ */
+import { Zip, ZipDeflate, ZipPassThrough } from 'fflate';
+import type { Experiment, Run } from '../../core/entities.js';
+import { EdgeflowError, describeValue } from '../../core/errors.js';
+import type { ExperimentId, RunId } from '../../core/ids.js';
+import type { Store } from '../../core/store.js';
+import {
+  serializeExperimentJson,
+  serializeExperimentsJson,
+  serializeRunJson,
+} from '../../core/formats/export-import-layout.js';
+import {
+  MODELS_FOLDER,
+  TRASH_FOLDER,
+  defaultArtifactLocation,
+  defaultRunArtifactUri,
+  encodeRawValue,
+  experimentFolder,
+  experimentTagPath,
+  findKeyPathConflict,
+  metaPath,
+  runFilePath,
+  runFolder,
+  serializeExperimentMeta,
+  serializeMetricFile,
+  serializeRunMeta,
+  type MetricPoints,
+} from '../../core/formats/file-store-layout.js';
+import type { BundleProgress } from './read-bundle.js';
+
+/** The artifact root written by default: relative, so MLflow started in the unzip folder finds artifacts. */
+export const DEFAULT_BUNDLE_ARTIFACT_ROOT = 'mlruns';
+
+/** Options of {@link exportBundle}. */
+export interface ExportBundleOptions {
+  /** Experiments to export (all their runs). Default: every experiment. */
+  readonly experimentIds?: readonly ExperimentId[];
+  /** Runs to export (with their experiments' metadata). Combined with `experimentIds` when both are given. */
+  readonly runIds?: readonly RunId[];
+  /** Include deleted experiments (under `.trash/`) and deleted runs. Default true. */
+  readonly includeDeleted?: boolean;
+  /** Include artifact files. Default true. */
+  readonly includeArtifacts?: boolean;
+  /**
+   * Include the model registry. Accepted for forward compatibility: the Store contract has no
+   * registry yet, so nothing is written.
+   */
+  readonly includeModels?: boolean;
+  /** `'mlflow'` (an `mlruns/` file-store tree, default) or `'export-import'` (mlflow-export-import). */
+  readonly format?: 'mlflow' | 'export-import';
+  /**
+   * Artifact root written into `artifact_location`/`artifact_uri`: `<root>/<experiment>` and
+   * `<root>/<experiment>/<run>/artifacts`. Default `mlruns` (relative: MLflow resolves it against
+   * the folder it is started in). `null` keeps the URIs stored in the source store.
+   */
+  readonly artifactRoot?: string | null;
+  /** Top folder of the tree in the zip. Default `mlruns` (`'export-import'`: none). */
+  readonly rootFolder?: string;
+  /** `'blob'` (default when `Blob` exists) or `'bytes'` (a `Uint8Array`). */
+  readonly output?: 'blob' | 'bytes';
+  /** Modification time stored in the zip. Default now. */
+  readonly mtime?: Date;
+  readonly onProgress?: (progress: BundleProgress) => void;
+}
+
+/** What {@link exportBundleTo} wrote. */
+export interface ExportSummary {
+  readonly experiments: number;
+  readonly runs: number;
+  readonly metricPoints: number;
+  readonly artifacts: number;
+  readonly entries: number;
+}
+
+const STORED_EXTENSIONS = /\.(zip|gz|tgz|bz2|xz|zst|7z|png|jpe?g|gif|webp|mp4|mp3|parquet|npz|pt|pth|onnx|pkl|h5|safetensors|bin|whl)$/iu;
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** True when an artifact looks like text (deflated); binary and already-compressed files are stored. */
+function looksLikeText(path: string, bytes: Uint8Array): boolean {
+  if (STORED_EXTENSIONS.test(path)) return false;
+  const head = bytes.subarray(0, 4096);
+  if (head.includes(0)) return false;
+  try {
+    UTF8.decode(head.length < bytes.length ? head.subarray(0, Math.max(0, head.length - 4)) : head);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function allExperiments(store: Store): Promise<Experiment[]> {
+  const out: Experiment[] = [];
+  let pageToken: string | undefined;
+  do {
+    const page = await store.searchExperiments({ viewType: 'ALL', maxResults: 50_000, ...(pageToken ? { pageToken } : {}) });
+    out.push(...page.items);
+    pageToken = page.nextPageToken;
+  } while (pageToken);
+  return out;
+}
+
+async function allRuns(store: Store, experimentId: ExperimentId): Promise<Run[]> {
+  const out: Run[] = [];
+  let pageToken: string | undefined;
+  do {
+    const page = await store.searchRuns({
+      experimentIds: [experimentId],
+      viewType: 'ALL',
+      maxResults: 50_000,
+      ...(pageToken ? { pageToken } : {}),
+    });
+    out.push(...page.items);
+    pageToken = page.nextPageToken;
+  } while (pageToken);
+  return out;
+}
+
+async function listArtifactFiles(store: Store, runId: RunId, path = ''): Promise<string[]> {
+  const out: string[] = [];
+  for (const info of await store.listArtifacts(runId, path)) {
+    if (info.isDir) out.push(...(await listArtifactFiles(store, runId, info.path)));
+    else out.push(info.path);
+  }
+  return out;
+}
+
+interface PlannedExperiment {
+  readonly experiment: Experiment;
+  readonly runs: Run[];
+}
+
+function assertKeysCoexist(keys: Iterable<string>, what: string, where: string): void {
+  const conflict = findKeyPathConflict(keys);
+  if (conflict) {
+    throw EdgeflowError.invalidParameterValue(
+      `Cannot export ${where}: ${what} keys ${describeValue(conflict[0])} and ${describeValue(conflict[1])} cannot both be files (the first would have to be a folder).`,
+      { where, keys: [...conflict] },
+    );
+  }
+}
+
+async function plan(store: Store, options: ExportBundleOptions): Promise<PlannedExperiment[]> {
+  const includeDeleted = options.includeDeleted ?? true;
+  const experiments = new Map<ExperimentId, PlannedExperiment>();
+  const wantAll = options.experimentIds === undefined && options.runIds === undefined;
+  const experimentIds = wantAll ? (await allExperiments(store)).map((e) => e.experimentId) : (options.experimentIds ?? []);
+  for (const id of experimentIds) {
+    const experiment = await store.getExperiment(id);
+    if (experiment.lifecycleStage === 'deleted' && !includeDeleted) continue;
+    const runs = (await allRuns(store, id)).filter((r) => includeDeleted || r.info.lifecycleStage === 'active');
+    experiments.set(id, { experiment, runs });
+  }
+  for (const runId of options.runIds ?? []) {
+    const run = await store.getRun(runId);
+    let planned = experiments.get(run.info.experimentId);
+    if (!planned) {
+      planned = { experiment: await store.getExperiment(run.info.experimentId), runs: [] };
+      experiments.set(run.info.experimentId, planned);
+    }
+    if (!planned.runs.some((r) => r.info.runId === runId)) planned.runs.push(run);
+  }
+  for (const { experiment, runs } of experiments.values()) {
+    if (experiment.experimentId === MODELS_FOLDER || experiment.experimentId === TRASH_FOLDER) {
+      throw EdgeflowError.invalidParameterValue(
+        `Cannot export experiment id ${describeValue(experiment.experimentId)}: MLflow's file store reserves that folder name.`,
+      );
+    }
+    assertKeysCoexist(Object.keys(experiment.tags), 'tag', `experiment ${experiment.experimentId}`);
+    for (const run of runs) {
+      const where = `run ${run.info.runId}`;
+      assertKeysCoexist(Object.keys(run.data.params), 'param', where);
+      assertKeysCoexist(Object.keys(run.data.tags), 'tag', where);
+      assertKeysCoexist(Object.keys(run.data.metrics), 'metric', where);
+    }
+  }
+  return [...experiments.values()];
+}
+
+/** Writes zip entries through fflate's streaming `Zip`. */
+class ZipWriter {
+  private readonly zip: Zip;
+  private error: unknown;
+  entries = 0;
+
+  constructor(
+    write: (chunk: Uint8Array) => void,
+    private readonly mtime: Date,
+  ) {
+    this.zip = new Zip((err, chunk) => {
+      if (err) this.error = err;
+      else write(chunk);
+    });
+  }
+
+  private check(): void {
+    if (this.error) throw EdgeflowError.internalError('Zip writing failed.', this.error);
+  }
+
+  text(path: string, text: string): void {
+    this.deflate(path, encodeRawValue(text));
+  }
+
+  deflate(path: string, bytes: Uint8Array): void {
+    const file = new ZipDeflate(path, { level: 6 });
+    file.mtime = this.mtime;
+    file.os = 3;
+    file.attrs = 0o100644 << 16;
+    this.zip.add(file);
+    file.push(bytes, true);
+    this.entries++;
+    this.check();
+  }
+
+  store(path: string, bytes: Uint8Array): void {
+    const file = new ZipPassThrough(path);
+    file.mtime = this.mtime;
+    file.os = 3;
+    file.attrs = 0o100644 << 16;
+    this.zip.add(file);
+    file.push(bytes, true);
+    this.entries++;
+    this.check();
+  }
+
+  folder(path: string): void {
+    const file = new ZipPassThrough(path.endsWith('/') ? path : `${path}/`);
+    file.mtime = this.mtime;
+    file.os = 3;
+    file.attrs = ((0o040755 << 16) | 0x10) >>> 0;
+    this.zip.add(file);
+    file.push(new Uint8Array(0), true);
+    this.entries++;
+    this.check();
+  }
+
+  end(): void {
+    this.zip.end();
+    this.check();
+  }
+}
+
+async function metricPoints(store: Store, run: Run): Promise<MetricPoints[]> {
+  const out: MetricPoints[] = [];
+  for (const key of Object.keys(run.data.metrics)) {
+    const series = await store.getMetricHistory(run.info.runId, key);
+    out.push({ key, timestamps: series.timestamps, values: series.values, steps: series.steps });
+  }
+  return out;
+}
+
+/**
+ * Exports to a sink, chunk by chunk, as the zip is produced (nothing is held twice).
+ * @throws `INVALID_PARAMETER_VALUE` before writing anything when keys cannot coexist on a file
+ * system or an experiment id is a reserved folder name; `RESOURCE_DOES_NOT_EXIST` for unknown ids.
+ */
+export async function exportBundleTo(
+  store: Store,
+  write: (chunk: Uint8Array) => void,
+  options: ExportBundleOptions = {},
+): Promise<ExportSummary> {
+  const planned = await plan(store, options);
+  const format = options.format ?? 'mlflow';
+  const zip = new ZipWriter(write, options.mtime ?? new Date());
+  const includeArtifacts = options.includeArtifacts ?? true;
+  const artifactRoot = options.artifactRoot === undefined ? DEFAULT_BUNDLE_ARTIFACT_ROOT : options.artifactRoot;
+  const total = planned.reduce((n, p) => n + p.runs.length, 0);
+  let done = 0;
+  let points = 0;
+  let artifacts = 0;
+  const exportTime = (options.mtime ?? new Date()).getTime();
+
+  const writeArtifacts = async (run: Run, prefix: string): Promise<void> => {
+    if (!includeArtifacts) return;
+    for (const path of await listArtifactFiles(store, run.info.runId)) {
+      const bytes = await store.getArtifact(run.info.runId, path);
+      if (looksLikeText(path, bytes)) zip.deflate(`${prefix}/${path}`, bytes);
+      else zip.store(`${prefix}/${path}`, bytes);
+      artifacts++;
+    }
+  };
+
+  if (format === 'export-import') {
+    const root = options.rootFolder === undefined ? 'experiments' : options.rootFolder;
+    const base = root === '' ? '' : `${root}/`;
+    for (const { experiment, runs } of planned) {
+      const dir = `${base}${experiment.experimentId}`;
+      const location = artifactRoot === null ? experiment.artifactLocation : defaultArtifactLocation(artifactRoot, experiment.experimentId);
+      zip.text(`${dir}/experiment.json`, serializeExperimentJson({ ...experiment, artifactLocation: location }, experiment.tags, runs.map((r) => r.info.runId), exportTime));
+      for (const run of runs) {
+        const metrics = await metricPoints(store, run);
+        points += metrics.reduce((n, m) => n + m.values.length, 0);
+        const artifactUri = artifactRoot === null ? run.info.artifactUri : defaultRunArtifactUri(location, run.info.runId);
+        const runDir = `${dir}/runs/${run.info.runId}`;
+        zip.text(`${runDir}/run.json`, serializeRunJson({ meta: { ...run.info, artifactUri }, params: run.data.params, tags: run.data.tags, metrics }, exportTime));
+        await writeArtifacts(run, `${runDir}/artifacts`);
+        options.onProgress?.({ phase: 'export', done: ++done, total });
+      }
+    }
+    zip.text(
+      `${base}experiments.json`,
+      serializeExperimentsJson(planned.map((p) => ({ id: p.experiment.experimentId, name: p.experiment.name, runs: p.runs.length })), exportTime),
+    );
+  } else {
+    const root = options.rootFolder === undefined ? 'mlruns' : options.rootFolder;
+    const base = root === '' ? '' : `${root}/`;
+    if (root !== '') zip.folder(root);
+    zip.folder(`${base}${TRASH_FOLDER}`);
+    for (const { experiment, runs } of planned) {
+      const folder = base + experimentFolder(experiment.experimentId, experiment.lifecycleStage);
+      const location = artifactRoot === null ? experiment.artifactLocation : defaultArtifactLocation(artifactRoot, experiment.experimentId);
+      // MLflow adds a stale `tags:` map whenever it rewrites the file (rename, delete, restore).
+      const rewritten = experiment.lifecycleStage === 'deleted' || experiment.lastUpdateTime !== experiment.creationTime;
+      zip.text(
+        metaPath(folder),
+        serializeExperimentMeta({ ...experiment, artifactLocation: location }, rewritten ? { staleTags: experiment.tags } : {}),
+      );
+      for (const [key, value] of Object.entries(experiment.tags)) zip.text(experimentTagPath(folder, key), value);
+      for (const run of runs) {
+        const dir = runFolder(folder, run.info.runId);
+        const artifactUri = artifactRoot === null ? run.info.artifactUri : defaultRunArtifactUri(location, run.info.runId);
+        zip.text(metaPath(dir), serializeRunMeta({ ...run.info, artifactUri }));
+        zip.folder(`${dir}/metrics`);
+        zip.folder(`${dir}/params`);
+        zip.folder(`${dir}/tags`);
+        zip.folder(`${dir}/artifacts`);
+        for (const [key, value] of Object.entries(run.data.params)) zip.text(runFilePath(dir, 'params', key), value);
+        for (const [key, value] of Object.entries(run.data.tags)) zip.text(runFilePath(dir, 'tags', key), value);
+        for (const m of await metricPoints(store, run)) {
+          zip.text(runFilePath(dir, 'metrics', m.key), serializeMetricFile(m));
+          points += m.values.length;
+        }
+        await writeArtifacts(run, `${dir}/artifacts`);
+        options.onProgress?.({ phase: 'export', done: ++done, total });
+      }
+    }
+  }
+  zip.end();
+  return { experiments: planned.length, runs: total, metricPoints: points, artifacts, entries: zip.entries };
+}
+
+/**
+ * Exports experiments and runs as a zip: by default an `mlruns/` tree that
+ * `mlflow ui --backend-store-uri ./mlruns`, started in the folder where the zip is extracted, reads
+ * with its artifacts. Returns a `Blob` (default where `Blob` exists) or a `Uint8Array`
+ * (`output: 'bytes'`).
+ */
+export async function exportBundle(store: Store, options: ExportBundleOptions & { output: 'bytes' }): Promise<Uint8Array>;
+export async function exportBundle(store: Store, options?: ExportBundleOptions): Promise<Blob | Uint8Array>;
+export async function exportBundle(store: Store, options: ExportBundleOptions = {}): Promise<Blob | Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  await exportBundleTo(store, (chunk) => chunks.push(chunk), options);
+  const output = options.output ?? (typeof Blob !== 'undefined' ? 'blob' : 'bytes');
+  if (output === 'blob') return new Blob(chunks as BlobPart[], { type: 'application/zip' });
+  let length = 0;
+  for (const c of chunks) length += c.length;
+  const out = new Uint8Array(length);
+  let offset = 0;
+  for (const c of chunks) {
+    out.set(c, offset);
+    offset += c.length;
+  }
+  return out;
+}

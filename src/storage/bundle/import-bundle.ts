@@ -1,0 +1,390 @@
+/**
+ * Importing a bundle zip into any Store, all-or-nothing: the zip is checked by the zip guard, every
+ * metadata file parsed and validated, conflicts resolved, and only then is anything written. If a
+ * write fails, what was created is purged and what `replace` removed is written back, so the
+ * store ends as it was.
+ * @module
+ */
+import { dict, type Dict, type Experiment, type KeyValue, type MetricColumns, type Run } from '../../core/entities.js';
+import { EdgeflowError, describeValue, isEdgeflowError } from '../../core/errors.js';
+import { newExperimentId, newRunId, type ExperimentId, type RunId } from '../../core/ids.js';
+import { MAX_METRICS_PER_BATCH, MAX_PARAMS_PER_BATCH } from '../../core/limits.js';
+import type { Store } from '../../core/store.js';
+import { SystemTag } from '../../core/system-tags.js';
+import type {
+  ExperimentMeta,
+  MetricPoints,
+  RegisteredModelRecord,
+  RunMeta,
+  SkippedItem,
+} from '../../core/formats/file-store-layout.js';
+import type { ZipLimits } from '../../core/formats/zip-guard.js';
+import { readBundle, type BundleLayout, type BundleProgress } from './read-bundle.js';
+
+/** What to do with experiments and runs that already exist in the target store. */
+export type ImportConflictPolicy = 'skip' | 'replace' | 'new-ids';
+
+/** Options of {@link importBundle}. */
+export interface ImportBundleOptions {
+  /**
+   * `'skip'` (default): keep what exists — runs whose id exists are skipped, an experiment whose id
+   * exists receives the bundle's new runs, one whose name belongs to another experiment is skipped
+   * with its runs. `'replace'`: the bundle wins — existing experiments and runs with the same ids
+   * are removed first (and put back if the import fails). `'new-ids'`: everything gets fresh ids
+   * (names made unique with a ` (n)` suffix; `mlflow.parentRunId` tags remapped).
+   */
+  readonly onConflict?: ImportConflictPolicy;
+  readonly onProgress?: (progress: BundleProgress) => void;
+  readonly limits?: Partial<ZipLimits>;
+  readonly maxLineLength?: number;
+  /** See `ReadTreeOptions.onMismatch` (default `'reject'`; `'skip'` does what MLflow's reader does). */
+  readonly onMismatch?: 'skip' | 'reject';
+}
+
+/** What {@link importBundle} did. */
+export interface ImportReport {
+  readonly layout: BundleLayout;
+  /** Experiments created. */
+  readonly experiments: number;
+  readonly runs: number;
+  readonly metricPoints: number;
+  readonly params: number;
+  readonly tags: number;
+  readonly artifacts: number;
+  readonly artifactBytes: number;
+  /** Experiments and runs left out, with the reason. */
+  readonly skipped: readonly SkippedItem[];
+  /** Bundle id → id in the store, for every imported experiment and run whose id changed. */
+  readonly idMap: Readonly<Record<string, string>>;
+  /** The registry read from the bundle; not written (the Store contract has no registry yet). */
+  readonly registeredModels: readonly RegisteredModelRecord[];
+  /** Entries that are MLflow data this importer does not read yet. */
+  readonly unread: readonly string[];
+}
+
+/** A run to write, with artifact bytes on demand. */
+interface RunPlan {
+  readonly meta: RunMeta;
+  readonly runName: string;
+  readonly params: Dict<string>;
+  readonly tags: Dict<string>;
+  readonly metrics: readonly MetricPoints[];
+  readonly artifacts: readonly { readonly path: string; readonly read: () => Promise<Uint8Array> }[];
+}
+
+interface ExperimentPlan {
+  readonly meta: ExperimentMeta;
+  readonly tags: Dict<string>;
+  /** Write into this existing experiment instead of creating one. */
+  readonly reuse: boolean;
+  readonly runs: RunPlan[];
+}
+
+function byKey(d: Dict<string>): KeyValue[] {
+  return Object.entries(d).map(([key, value]) => ({ key, value }));
+}
+
+/** Writes planned experiments; records every created id for rollback. */
+async function writePlans(
+  store: Store,
+  plans: readonly ExperimentPlan[],
+  created: { experiments: ExperimentId[]; runs: RunId[] },
+  progress: (n: number) => void,
+): Promise<{ points: number; artifacts: number; bytes: number; params: number; tags: number }> {
+  let points = 0;
+  let artifacts = 0;
+  let bytes = 0;
+  let params = 0;
+  let tags = 0;
+  for (const plan of plans) {
+    const experimentId = plan.meta.experimentId;
+    const deleted = plan.meta.lifecycleStage === 'deleted';
+    if (!plan.reuse) {
+      // A deleted experiment with runs is created active, filled, then deleted (runs cannot be
+      // created in a deleted experiment); without runs its snapshot is kept exactly.
+      const snapshotDeleted = deleted && plan.runs.length === 0;
+      await store.createExperiment({
+        name: plan.meta.name,
+        ...(plan.meta.artifactLocation !== '' ? { artifactLocation: plan.meta.artifactLocation } : {}),
+        tags: byKey(plan.tags),
+        ...(plan.meta.creationTime !== null ? { creationTime: plan.meta.creationTime } : {}),
+        experimentId,
+        lifecycleStage: snapshotDeleted ? 'deleted' : 'active',
+        lastUpdateTime: plan.meta.lastUpdateTime,
+      });
+      created.experiments.push(experimentId);
+      tags += Object.keys(plan.tags).length;
+    }
+    for (const run of plan.runs) {
+      const meta = run.meta;
+      const hasData =
+        Object.keys(run.params).length > 0 || run.metrics.some((m) => m.values.length > 0) || run.artifacts.length > 0;
+      const snapshotDeleted = meta.lifecycleStage === 'deleted' && !hasData;
+      await store.createRun({
+        experimentId,
+        userId: meta.userId,
+        runName: run.runName,
+        startTime: meta.startTime,
+        tags: byKey(run.tags),
+        runId: meta.runId,
+        status: meta.status,
+        endTime: meta.endTime,
+        lifecycleStage: snapshotDeleted ? 'deleted' : 'active',
+        deletedTime: snapshotDeleted ? meta.deletedTime : null,
+        ...(meta.artifactUri !== '' ? { artifactUri: meta.artifactUri } : {}),
+      });
+      created.runs.push(meta.runId);
+      tags += Object.keys(run.tags).length;
+      const paramList = byKey(run.params);
+      for (let i = 0; i < paramList.length; i += MAX_PARAMS_PER_BATCH) {
+        await store.logBatch(meta.runId, { params: paramList.slice(i, i + MAX_PARAMS_PER_BATCH) });
+      }
+      params += paramList.length;
+      for (const m of run.metrics) {
+        for (let i = 0; i < m.values.length; i += MAX_METRICS_PER_BATCH) {
+          const end = Math.min(i + MAX_METRICS_PER_BATCH, m.values.length);
+          const columns: MetricColumns = {
+            key: m.key,
+            steps: m.steps.subarray(i, end),
+            timestamps: m.timestamps.subarray(i, end),
+            values: m.values.subarray(i, end),
+          };
+          await store.logBatch(meta.runId, { metrics: [columns] });
+        }
+        points += m.values.length;
+      }
+      for (const artifact of run.artifacts) {
+        const data = await artifact.read();
+        await store.putArtifact(meta.runId, artifact.path, data);
+        artifacts++;
+        bytes += data.length;
+      }
+      if (meta.lifecycleStage === 'deleted' && !snapshotDeleted) await store.deleteRun(meta.runId);
+      progress(1);
+    }
+    if (deleted && !plan.reuse && plan.runs.length > 0) await store.deleteExperiment(experimentId);
+  }
+  return { points, artifacts, bytes, params, tags };
+}
+
+async function exists<T>(promise: Promise<T>): Promise<T | undefined> {
+  try {
+    return await promise;
+  } catch (error) {
+    if (isEdgeflowError(error, 'RESOURCE_DOES_NOT_EXIST')) return undefined;
+    throw error;
+  }
+}
+
+async function allRunsOf(store: Store, experimentId: ExperimentId): Promise<Run[]> {
+  const out: Run[] = [];
+  let pageToken: string | undefined;
+  do {
+    const page = await store.searchRuns({ experimentIds: [experimentId], viewType: 'ALL', maxResults: 50_000, ...(pageToken ? { pageToken } : {}) });
+    out.push(...page.items);
+    pageToken = page.nextPageToken;
+  } while (pageToken);
+  return out;
+}
+
+async function artifactPaths(store: Store, runId: RunId, path = ''): Promise<string[]> {
+  const out: string[] = [];
+  for (const info of await store.listArtifacts(runId, path)) {
+    if (info.isDir) out.push(...(await artifactPaths(store, runId, info.path)));
+    else out.push(info.path);
+  }
+  return out;
+}
+
+/** Reads a stored run completely (for `replace` backups). */
+async function backupRun(store: Store, run: Run): Promise<RunPlan> {
+  const metrics: MetricPoints[] = [];
+  for (const key of Object.keys(run.data.metrics)) {
+    const s = await store.getMetricHistory(run.info.runId, key);
+    metrics.push({ key, timestamps: s.timestamps, values: s.values, steps: s.steps });
+  }
+  const artifacts: { path: string; read: () => Promise<Uint8Array> }[] = [];
+  for (const path of await artifactPaths(store, run.info.runId)) {
+    const bytes = await store.getArtifact(run.info.runId, path);
+    artifacts.push({ path, read: () => Promise.resolve(bytes) });
+  }
+  return {
+    meta: { ...run.info, experimentId: run.info.experimentId },
+    runName: run.info.runName,
+    params: dict(Object.entries(run.data.params)),
+    tags: dict(Object.entries(run.data.tags)),
+    metrics,
+    artifacts,
+  };
+}
+
+function experimentMetaOf(e: Experiment): ExperimentMeta {
+  return {
+    experimentId: e.experimentId,
+    name: e.name,
+    artifactLocation: e.artifactLocation,
+    lifecycleStage: e.lifecycleStage,
+    creationTime: e.creationTime,
+    lastUpdateTime: e.lastUpdateTime,
+  };
+}
+
+/**
+ * Imports a bundle (MLflow `mlruns/` tree, with or without the `mlruns/` folder, or an
+ * mlflow-export-import export) into `store`, all-or-nothing.
+ * @throws `INVALID_PARAMETER_VALUE` naming the entry for anything hostile or malformed (nothing is
+ * written then); `RESOURCE_ALREADY_EXISTS` when `replace` meets a name owned by an experiment not
+ * in the bundle; the store's own error, after rolling back, when a write fails.
+ */
+export async function importBundle(
+  store: Store,
+  zip: Blob | Uint8Array | ArrayBuffer,
+  options: ImportBundleOptions = {},
+): Promise<ImportReport> {
+  const policy = options.onConflict ?? 'skip';
+  const bundle = await readBundle(zip, {
+    limits: options.limits,
+    maxLineLength: options.maxLineLength,
+    onMismatch: options.onMismatch,
+    onProgress: options.onProgress,
+  });
+  const { snapshot } = bundle;
+  const skipped: SkippedItem[] = [...snapshot.skipped];
+  const idMap: Record<string, string> = {};
+  const readArtifact = (entry: string) => () => bundle.zip.read(bundle.prefix + entry);
+
+  // ---- plan: resolve conflicts against the store without writing
+  const plans: ExperimentPlan[] = [];
+  const backups: ExperimentPlan[] = [];
+  const toPurgeExperiments: ExperimentId[] = [];
+  const toPurgeRuns: Run[] = [];
+  const usedNames = new Set<string>();
+  const newRunIds = new Map<string, RunId>();
+
+  for (const exp of snapshot.experiments) {
+    let meta = exp.meta;
+    let reuse = false;
+    const byId = await exists(store.getExperiment(meta.experimentId));
+    const byName = await store.getExperimentByName(meta.name);
+    if (policy === 'new-ids') {
+      let name = meta.name;
+      for (let n = 2; (await store.getExperimentByName(name)) !== null || usedNames.has(name); n++) name = `${meta.name} (${n})`;
+      const experimentId = newExperimentId();
+      idMap[meta.experimentId] = experimentId;
+      meta = { ...meta, experimentId, name, artifactLocation: '' };
+    } else if (policy === 'skip') {
+      if (byName && byName.experimentId !== meta.experimentId) {
+        skipped.push({ path: exp.folder, reason: `experiment name ${describeValue(meta.name)} belongs to experiment ${byName.experimentId}` });
+        continue;
+      }
+      if (byId) {
+        if (byId.lifecycleStage === 'deleted' && exp.runs.length > 0) {
+          skipped.push({ path: exp.folder, reason: `experiment ${meta.experimentId} exists and is deleted` });
+          continue;
+        }
+        reuse = true;
+      }
+    } else {
+      if (byName && byName.experimentId !== meta.experimentId && !snapshot.experiments.some((e) => e.meta.experimentId === byName.experimentId)) {
+        throw EdgeflowError.resourceAlreadyExists(
+          `Cannot replace: experiment name ${describeValue(meta.name)} belongs to experiment ${byName.experimentId}, which is not in the bundle.`,
+          { entry: exp.folder },
+        );
+      }
+      if (byId) {
+        toPurgeExperiments.push(byId.experimentId);
+        const runs = await allRunsOf(store, byId.experimentId);
+        backups.push({ meta: experimentMetaOf(byId), tags: dict(Object.entries(byId.tags)), reuse: false, runs: await Promise.all(runs.map((r) => backupRun(store, r))) });
+      }
+    }
+    usedNames.add(meta.name);
+    const runs: RunPlan[] = [];
+    for (const run of exp.runs) {
+      let runMeta = { ...run.meta, experimentId: meta.experimentId };
+      const existing = await exists(store.getRun(run.meta.runId));
+      if (policy === 'new-ids') {
+        const runId = newRunId();
+        newRunIds.set(run.meta.runId, runId);
+        idMap[run.meta.runId] = runId;
+        runMeta = { ...runMeta, runId, artifactUri: '' };
+      } else if (existing) {
+        if (policy === 'skip') {
+          skipped.push({ path: run.folder, reason: `run ${run.meta.runId} exists` });
+          continue;
+        }
+        if (existing.info.experimentId !== run.meta.experimentId || !byId) {
+          if (!toPurgeExperiments.includes(existing.info.experimentId)) toPurgeRuns.push(existing);
+        }
+      }
+      runs.push({
+        meta: runMeta,
+        runName: run.runName,
+        params: run.params,
+        tags: run.tags,
+        metrics: run.metrics,
+        artifacts: run.artifacts.map((a) => ({ path: a.path, read: readArtifact(a.entry) })),
+      });
+    }
+    plans.push({ meta, tags: exp.tags, reuse, runs });
+  }
+  if (newRunIds.size > 0) {
+    for (const plan of plans) {
+      for (const run of plan.runs) {
+        const parent = run.tags[SystemTag.PARENT_RUN_ID];
+        const mapped = parent === undefined ? undefined : newRunIds.get(parent);
+        if (mapped !== undefined) run.tags[SystemTag.PARENT_RUN_ID] = mapped;
+      }
+    }
+  }
+  const runBackups: { experimentId: ExperimentId; run: RunPlan }[] = [];
+  for (const run of toPurgeRuns) runBackups.push({ experimentId: run.info.experimentId, run: await backupRun(store, run) });
+
+  // ---- write, rolling back on failure
+  const total = plans.reduce((n, p) => n + p.runs.length, 0);
+  let done = 0;
+  const progress = (n: number): void => {
+    done += n;
+    options.onProgress?.({ phase: 'write', done, total });
+  };
+  const created = { experiments: [] as ExperimentId[], runs: [] as RunId[] };
+  let purgedExperiments: ExperimentId[] = [];
+  let purgedRuns: typeof runBackups = [];
+  try {
+    for (const id of toPurgeExperiments) {
+      await store.purgeExperiment(id);
+      purgedExperiments.push(id);
+    }
+    for (const backup of runBackups) {
+      await store.purgeRun(backup.run.meta.runId);
+      purgedRuns.push(backup);
+    }
+    const totals = await writePlans(store, plans, created, progress);
+    return {
+      layout: bundle.layout,
+      experiments: created.experiments.length,
+      runs: created.runs.length,
+      metricPoints: totals.points,
+      params: totals.params,
+      tags: totals.tags,
+      artifacts: totals.artifacts,
+      artifactBytes: totals.bytes,
+      skipped,
+      idMap,
+      registeredModels: snapshot.registeredModels,
+      unread: snapshot.unread,
+    };
+  } catch (error) {
+    options.onProgress?.({ phase: 'rollback', done: 0 });
+    for (const runId of created.runs.reverse()) await store.purgeRun(runId).catch(() => undefined);
+    for (const experimentId of created.experiments.reverse()) await store.purgeExperiment(experimentId).catch(() => undefined);
+    const restore = { experiments: [] as ExperimentId[], runs: [] as RunId[] };
+    await writePlans(store, backups.filter((b) => purgedExperiments.includes(b.meta.experimentId)), restore, () => undefined);
+    for (const { experimentId, run } of purgedRuns) {
+      const target = await store.getExperiment(experimentId);
+      await writePlans(store, [{ meta: experimentMetaOf(target), tags: dict(), reuse: true, runs: [run] }], restore, () => undefined);
+    }
+    purgedExperiments = [];
+    purgedRuns = [];
+    throw error;
+  }
+}

@@ -1,0 +1,9 @@
+/**
+ * Zip bundles in MLflow's file-store layout (and mlflow-export-import's): export, import, and a
+ * read-only store over a zip.
+ * @module
+ */
+export { exportBundle, exportBundleTo, DEFAULT_BUNDLE_ARTIFACT_ROOT, type ExportBundleOptions, type ExportSummary } from './export-bundle.js';
+export { importBundle, type ImportBundleOptions, type ImportConflictPolicy, type ImportReport } from './import-bundle.js';
+export { BundleStore } from './bundle-store.js';
+export { readBundle, BundleLayout, type BundleProgress, type ParsedBundle, type ReadBundleOptions } from './read-bundle.js';

@@ -1,0 +1,108 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { YamlFloat, dumpYaml, parseYaml, yamlFloat, type YamlValue } from '../../src/core/formats/yaml-dialect.js';
+import { isEdgeflowError } from '../../src/core/errors.js';
+
+interface GoldenCase {
+  readonly doc: unknown;
+  readonly allowUnicode: boolean;
+  readonly text: string;
+}
+
+const golden = JSON.parse(
+  readFileSync(new URL('../fixtures/yaml-dialect/pyyaml-golden.json', import.meta.url), 'utf8'),
+) as { pyyaml: string; cases: GoldenCase[] };
+
+/** Turns the tagged JSON of make-golden.py back into dumpYaml input. */
+function untag(value: unknown): YamlValue {
+  if (Array.isArray(value)) return value.map(untag);
+  if (typeof value === 'object' && value !== null) {
+    const record = value as Record<string, unknown>;
+    if ('$int' in record) return BigInt(record.$int as string);
+    if ('$float' in record) {
+      const text = record.$float as string;
+      return yamlFloat(text === 'nan' ? NaN : text === 'inf' ? Infinity : text === '-inf' ? -Infinity : Number(text));
+    }
+    const out: Record<string, YamlValue> = Object.create(null) as Record<string, YamlValue>;
+    for (const [k, v] of record.$map as [string, unknown][]) out[k] = untag(v);
+    return out;
+  }
+  return value as YamlValue;
+}
+
+describe('dumpYaml reproduces PyYAML safe_dump', () => {
+  it('has a golden table made by real PyYAML', () => {
+    expect(golden.cases.length).toBeGreaterThan(300);
+  });
+  for (const [i, c] of golden.cases.entries()) {
+    it(`case ${i} (allowUnicode=${c.allowUnicode}): ${JSON.stringify(c.text).slice(0, 60)}`, () => {
+      expect(dumpYaml(untag(c.doc), { allowUnicode: c.allowUnicode })).toBe(c.text);
+    });
+  }
+});
+
+describe('parseYaml (YAML 1.1, as PyYAML safe_load)', () => {
+  it('reads YAML 1.1 scalars', () => {
+    const data = parseYaml("a: yes\nb: 'yes'\nc: 0o17\nd: 1:20\ne: '1'\nf: ~\ng: .nan\nh: 1.0e+20\n__proto__: x\n", 'f') as Record<string, unknown>;
+    expect(data.a).toBe(true);
+    expect(data.b).toBe('yes');
+    expect(data.c).toBe('0o17');
+    expect(data.d).toBe(80);
+    expect(data.e).toBe('1');
+    expect(data.f).toBeNull();
+    expect(data.g).toBeNaN();
+    expect(data.h).toBe(1e20);
+    expect(Object.getPrototypeOf(data)).toBeNull();
+    expect(Object.keys(data)).toContain('__proto__');
+  });
+
+  it('reads back exactly what PyYAML wrote, for every golden case', () => {
+    const plain = (v: YamlValue): unknown => {
+      if (v instanceof YamlFloat) return v.value;
+      if (Array.isArray(v)) return v.map(plain);
+      if (typeof v === 'object' && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x as YamlValue)]));
+      return v;
+    };
+    for (const c of golden.cases) {
+      // NEL/LS/PS are line breaks only to PyYAML's reader (YAML 1.1); MLflow meta files never hold them.
+      if (/[\u0085\u2028\u2029]/u.test(c.text)) continue;
+      expect(JSON.parse(JSON.stringify(parseYaml(c.text, 'golden'), (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)))).toEqual(
+        JSON.parse(JSON.stringify(plain(untag(c.doc)), (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v))),
+      );
+    }
+  });
+
+  it('resolves plain scalars with PyYAML\'s patterns, not YAML 1.2 or yaml\'s 1.1 schema', () => {
+    const data = parseYaml(
+      'run: 29923948327343579934e02974131434\nexp: 1e5\nhex: 0x1F\noct: 017\nsexa: 190:20:30\nfl: 1_000.5\ntagged: !!str 5\nint: !!int "7"\nd: 2024-01-02\nbase: &b {x: 1}\nm:\n  <<: *b\n  y: 2\n',
+      'f',
+    ) as Record<string, unknown>;
+    expect(data.run).toBe('29923948327343579934e02974131434');
+    expect(data.exp).toBe('1e5');
+    expect(data.hex).toBe(31);
+    expect(data.oct).toBe(15);
+    expect(data.sexa).toBe(685230);
+    expect(data.fl).toBe(1000.5);
+    expect(data.tagged).toBe('5');
+    expect(data.int).toBe(7);
+    expect(data.d).toEqual(new Date(Date.UTC(2024, 0, 2)));
+    expect({ ...(data.m as object) }).toEqual({ x: 1, y: 2 });
+    expect(() => parseYaml('a: !!python/name:os.system x\n', 'evil.yaml')).toThrow(/evil\.yaml.*unsupported YAML tag/u);
+  });
+
+  it.each(['a: [', 'a: 1\na: 2', 'a: *x', 'a: &a [*a]', '\t- x', 'a: b: c'])('rejects %j naming the file', (text) => {
+    try {
+      parseYaml(text, 'mlruns/1/meta.yaml');
+    } catch (e) {
+      expect(isEdgeflowError(e, 'INVALID_PARAMETER_VALUE')).toBe(true);
+      expect((e as Error).message).toContain('mlruns/1/meta.yaml');
+      return;
+    }
+    throw new Error('expected a rejection');
+  });
+
+  it('refuses alias bombs', () => {
+    const bomb = `a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: [*d, *d, *d, *d, *d, *d, *d, *d, *d]\n`;
+    expect(() => parseYaml(bomb, 'bomb.yaml')).toThrow(/bomb\.yaml/u);
+  });
+});
