@@ -81,6 +81,15 @@ export interface LogBatchInput {
   readonly tags?: readonly KeyValue[];
 }
 
+/** Options of {@link Store.deleteRun} and {@link Store.deleteExperiment}. */
+export interface DeleteOptions {
+  /**
+   * ms of the deletion; default now. Imports pass the original time so that a deleted run keeps
+   * its `deleted_time` (and a deleted experiment its `last_update_time`).
+   */
+  readonly deletedTime?: number;
+}
+
 /** A run search (spec §6.1–6.3). */
 export interface SearchRunsQuery {
   readonly experimentIds: readonly ExperimentId[];
@@ -135,7 +144,8 @@ export interface Store {
   getExperimentByName(name: string): Promise<Experiment | null>;
   searchExperiments(query: SearchExperimentsQuery): Promise<Page<Experiment>>;
   renameExperiment(experimentId: ExperimentId, newName: string): Promise<void>;
-  deleteExperiment(experimentId: ExperimentId): Promise<void>;
+  /** Soft-deletes an experiment and marks its active runs deleted. */
+  deleteExperiment(experimentId: ExperimentId, options?: DeleteOptions): Promise<void>;
   restoreExperiment(experimentId: ExperimentId): Promise<void>;
   setExperimentTag(experimentId: ExperimentId, tag: KeyValue): Promise<void>;
   deleteExperimentTag(experimentId: ExperimentId, key: string): Promise<void>;
@@ -146,7 +156,7 @@ export interface Store {
   createRun(input: CreateRunInput): Promise<Run>;
   getRun(runId: RunId): Promise<Run>;
   updateRun(runId: RunId, update: UpdateRunInput): Promise<RunInfo>;
-  deleteRun(runId: RunId): Promise<void>;
+  deleteRun(runId: RunId, options?: DeleteOptions): Promise<void>;
   restoreRun(runId: RunId): Promise<void>;
   /** Removes a run with its data and artifacts for good (MLflow's `gc`); used to roll back imports. */
   purgeRun(runId: RunId): Promise<void>;

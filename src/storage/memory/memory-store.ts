@@ -25,6 +25,7 @@ import type {
   ArtifactData,
   CreateExperimentInput,
   CreateRunInput,
+  DeleteOptions,
   LogBatchInput,
   SearchExperimentsQuery,
   SearchRunsQuery,
@@ -142,7 +143,7 @@ export class MemoryStore implements Store {
     this.__updateExperiment(record, { name: newName, lastUpdateTime: Date.now() });
   }
 
-  async deleteExperiment(experimentId: ExperimentId): Promise<void> {
+  async deleteExperiment(experimentId: ExperimentId, options: DeleteOptions = {}): Promise<void> {
     if (experimentId === DEFAULT_EXPERIMENT_ID) {
       throw EdgeflowError.invalidParameterValue(`Cannot delete the default experiment '${DEFAULT_EXPERIMENT_ID}'.`, {
         experimentId,
@@ -150,7 +151,7 @@ export class MemoryStore implements Store {
     }
     const record = this.__experiment(experimentId);
     assertExperimentActive(record.experiment, 'delete it');
-    const now = Date.now();
+    const now = options.deletedTime ?? Date.now();
     for (const runId of record.runIds) {
       const run = this.__runs.get(runId)!;
       if (run.info.lifecycleStage === 'active') this.__updateInfo(run, { lifecycleStage: 'deleted', deletedTime: now });
@@ -260,9 +261,9 @@ export class MemoryStore implements Store {
     return record.info;
   }
 
-  async deleteRun(runId: RunId): Promise<void> {
+  async deleteRun(runId: RunId, options: DeleteOptions = {}): Promise<void> {
     const record = this.__run(runId);
-    this.__updateInfo(record, { lifecycleStage: 'deleted', deletedTime: Date.now() });
+    this.__updateInfo(record, { lifecycleStage: 'deleted', deletedTime: options.deletedTime ?? Date.now() });
   }
 
   async restoreRun(runId: RunId): Promise<void> {
