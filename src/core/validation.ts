@@ -5,6 +5,7 @@
  * @module
  */
 import { EdgeflowError, describeValue } from './errors.js';
+import { formatPythonFloat } from './formats/float-text.js';
 import {
   MAX_ARTIFACT_PATH_LENGTH,
   MAX_ENTITY_KEY_LENGTH,
@@ -83,11 +84,9 @@ export function stringifyValue(value: unknown): string {
   return String(value);
 }
 
+/** Integers as Python writes an `int`, other numbers as Python's `str(float)` (`1e-07`, `nan`). */
 function formatNumberAsPython(value: number): string {
-  if (Number.isNaN(value)) return 'nan';
-  if (value === Infinity) return 'inf';
-  if (value === -Infinity) return '-inf';
-  return String(value);
+  return Number.isSafeInteger(value) ? String(value) : formatPythonFloat(value);
 }
 
 /** Throws unless `name` is a valid experiment name (1–500 characters). */

@@ -39,6 +39,9 @@ describe('stringifyValue (MLflow str())', () => {
     [undefined, ''],
     [Number.NaN, 'nan'],
     [Infinity, 'inf'],
+    [1e-7, '1e-07'],
+    [1.5e20, '1.5e+20'],
+    [-0.5, '-0.5'],
   ])('%j → %j', (input, expected) => expect(stringifyValue(input)).toBe(expected));
   it('writes bigints in decimal', () => expect(stringifyValue(10n ** 20n)).toBe('100000000000000000000'));
 });

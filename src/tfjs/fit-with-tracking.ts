@@ -1,0 +1,104 @@
+/**
+ * `fitWithTracking` / `fitDatasetWithTracking`: `model.fit` inside a run, so a training that
+ * throws ends the run FAILED (a callback never sees the throw).
+ * @module
+ */
+import type * as tfjs from '@tensorflow/tfjs';
+import type { TrackingClient } from '../core/client.js';
+import { EdgeflowError } from '../core/errors.js';
+import type { ActiveRun, StartRunOptions } from '../core/run.js';
+import { trackingCallback, type TrackingCallbackOptions } from './callback.js';
+
+/** Options of {@link fitWithTracking}: the run (or a client to start one) and what to log. */
+export interface FitWithTrackingOptions extends Omit<TrackingCallbackOptions, 'model'> {
+  /** Log into this run. */
+  readonly run?: ActiveRun;
+  /** Or start a run with this client … */
+  readonly client?: TrackingClient;
+  /** … and these options. */
+  readonly startRun?: StartRunOptions;
+  /**
+   * End the run FINISHED after training. Default: true when the run was started here, false for
+   * a given `run`. A throw always ends it FAILED.
+   */
+  readonly endRun?: boolean;
+}
+
+/** What {@link fitWithTracking} returns. */
+export interface TrackedFit {
+  /** What `model.fit` returned. */
+  readonly history: tfjs.History;
+  readonly run: ActiveRun;
+}
+
+type Callbacks = tfjs.ModelFitArgs['callbacks'];
+
+function withCallback(callbacks: Callbacks, extra: object): Callbacks {
+  const list = callbacks === undefined ? [] : Array.isArray(callbacks) ? [...callbacks] : [callbacks];
+  // Last, so a list that starts with tf.Callback instances keeps them as they are.
+  return [...list, extra] as Callbacks;
+}
+
+async function track(
+  model: tfjs.LayersModel,
+  options: FitWithTrackingOptions,
+  extraParams: Record<string, number>,
+  train: (callback: object) => Promise<tfjs.History>,
+): Promise<TrackedFit> {
+  const { run: given, client, startRun, endRun, ...callbackOptions } = options;
+  let run: ActiveRun;
+  if (given !== undefined) run = given;
+  else if (client !== undefined) run = await client.startRun(startRun ?? {});
+  else throw EdgeflowError.invalidParameterValue('fitWithTracking: pass { run } or { client } (with optional startRun options).', { field: 'run' });
+  const callback = trackingCallback(run, {
+    ...callbackOptions,
+    model,
+    extraParams: { ...extraParams, ...callbackOptions.extraParams },
+    endRun: false,
+  });
+  let history: tfjs.History;
+  try {
+    history = await train(callback);
+  } catch (error) {
+    if (!run.ended) await run.end('FAILED').catch(() => undefined);
+    throw error;
+  }
+  if (endRun ?? given === undefined) await run.end('FINISHED');
+  return { history, run };
+}
+
+/**
+ * Runs `model.fit(x, y, fitArgs)` with a {@link trackingCallback}; ends the run FAILED (and
+ * rethrows) when training throws, FINISHED after it when `endRun`. Also logs `validation_split`.
+ *
+ * @example
+ * ```ts
+ * const { history, run } = await fitWithTracking(model, xs, ys, { epochs: 10, batchSize: 4 }, {
+ *   client, startRun: { experimentName: 'xor' }, logModel: true,
+ * });
+ * ```
+ * @throws what `model.fit` throws, after the run was ended FAILED
+ */
+export function fitWithTracking(
+  model: tfjs.LayersModel,
+  x: Parameters<tfjs.LayersModel['fit']>[0],
+  y: Parameters<tfjs.LayersModel['fit']>[1],
+  fitArgs: tfjs.ModelFitArgs = {},
+  options: FitWithTrackingOptions,
+): Promise<TrackedFit> {
+  const extra: Record<string, number> = {};
+  if (fitArgs.validationSplit) extra.validation_split = fitArgs.validationSplit;
+  return track(model, options, extra, (callback) => model.fit(x, y, { ...fitArgs, callbacks: withCallback(fitArgs.callbacks, callback) }));
+}
+
+/** {@link fitWithTracking} for `model.fitDataset(dataset, args)`. */
+export function fitDatasetWithTracking<T extends tfjs.TensorContainer>(
+  model: tfjs.LayersModel,
+  dataset: tfjs.data.Dataset<T>,
+  args: tfjs.ModelFitDatasetArgs<T>,
+  options: FitWithTrackingOptions,
+): Promise<TrackedFit> {
+  return track(model, options, {}, (callback) =>
+    model.fitDataset(dataset, { ...args, callbacks: withCallback(args.callbacks, callback) }),
+  );
+}
