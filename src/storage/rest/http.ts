@@ -1,0 +1,270 @@
+/**
+ * The HTTP layer of the REST store: one `fetch` per attempt with a timeout, retries with
+ * exponential backoff and full jitter on 408/429/502/503/504, on 500 without an MLflow error body
+ * and on network errors (honouring `Retry-After`), auth headers from a hook, and MLflow's error
+ * bodies (`{"error_code", "message"}`) mapped to {@link EdgeflowError} with the same code.
+ * @module
+ */
+import { EdgeflowError, ErrorCode, type ErrorDetails } from '../../core/errors.js';
+import { stringifyJson, type Json } from './wire.js';
+
+/** A `fetch` implementation (the global one by default; injectable for tests and proxies). */
+export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
+
+/** Headers added to every request, e.g. `{Authorization: 'Bearer …'}`; called before each attempt. */
+export type HeadersHook = () => Record<string, string> | Promise<Record<string, string>>;
+
+/** Transport options (a subset of `RestStoreOptions`). */
+export interface HttpOptions {
+  readonly baseUrl: string;
+  readonly headers?: HeadersHook;
+  readonly fetch?: FetchLike;
+  /** Per attempt, ms. Default 30 000. */
+  readonly timeoutMs?: number;
+  /** Extra attempts after the first for transient failures. Default 3. */
+  readonly retries?: number;
+  /** First backoff delay, ms (doubled per retry, full jitter). Default 250. */
+  readonly backoffMs?: number;
+  /** Upper bound of one backoff or `Retry-After` wait, ms. Default 30 000. */
+  readonly maxBackoffMs?: number;
+  /** `fetch`'s credentials mode in browsers (e.g. `'include'` for a cookie-authenticated proxy). */
+  readonly credentials?: RequestCredentials;
+}
+
+/** One request. */
+export interface HttpRequest {
+  readonly method: 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'PUT';
+  /** Path below the base URL, starting with `/`. */
+  readonly path: string;
+  /** Query parameters; arrays become repeated keys; undefined values are left out. */
+  readonly query?: Readonly<Record<string, string | number | readonly string[] | undefined>>;
+  /** A JSON body (serialized with MLflow's non-finite encoding) or raw bytes / prepared JSON text. */
+  readonly json?: unknown;
+  readonly jsonText?: string;
+  readonly bytes?: Uint8Array | Blob;
+  /** Retry a 500 without an MLflow error body (default true; false where a 500 is an answer, e.g. a missing artifact). */
+  readonly retry500?: boolean;
+}
+
+/** MLflow error codes that are not edgeflow's, mapped to the closest one. */
+const FOREIGN_CODES: Readonly<Record<string, ErrorCode>> = {
+  BAD_REQUEST: 'INVALID_PARAMETER_VALUE',
+  MALFORMED_REQUEST: 'INVALID_PARAMETER_VALUE',
+  INVALID_REQUEST: 'INVALID_PARAMETER_VALUE',
+  NOT_FOUND: 'RESOURCE_DOES_NOT_EXIST',
+  ENDPOINT_NOT_FOUND: 'NOT_IMPLEMENTED',
+  FEATURE_DISABLED: 'NOT_IMPLEMENTED',
+  UNAUTHENTICATED: 'PERMISSION_DENIED',
+  CUSTOMER_UNAUTHORIZED: 'PERMISSION_DENIED',
+  REQUEST_LIMIT_EXCEEDED: 'RESOURCE_EXHAUSTED',
+  RESOURCE_CONFLICT: 'RESOURCE_ALREADY_EXISTS',
+  ABORTED: 'INVALID_STATE',
+  TEMPORARILY_UNAVAILABLE: 'INTERNAL_ERROR',
+  DEADLINE_EXCEEDED: 'INTERNAL_ERROR',
+};
+
+function codeOfStatus(status: number): ErrorCode {
+  if (status === 400) return 'INVALID_PARAMETER_VALUE';
+  if (status === 401 || status === 403) return 'PERMISSION_DENIED';
+  if (status === 404) return 'RESOURCE_DOES_NOT_EXIST';
+  if (status === 429) return 'RESOURCE_EXHAUSTED';
+  if (status === 501) return 'NOT_IMPLEMENTED';
+  return 'INTERNAL_ERROR';
+}
+
+const TRANSIENT_STATUSES: ReadonlySet<number> = new Set([408, 429, 502, 503, 504]);
+
+/** Parses an MLflow error body, or undefined when the body is not one. */
+function mlflowError(text: string): { code: string; message: string } | undefined {
+  try {
+    const body = JSON.parse(text) as unknown;
+    if (typeof body === 'object' && body !== null && typeof (body as Json)['error_code'] === 'string') {
+      const message = (body as Json)['message'];
+      return { code: (body as Json)['error_code'] as string, message: typeof message === 'string' ? message : '' };
+    }
+  } catch {
+    // not JSON
+  }
+  return undefined;
+}
+
+/** The {@link EdgeflowError} for a failed response. */
+export function errorOfResponse(method: string, path: string, status: number, text: string): EdgeflowError {
+  const parsed = mlflowError(text);
+  const details: ErrorDetails = { status, method, path };
+  if (parsed === undefined) {
+    const snippet = text.length > 200 ? `${text.slice(0, 197)}...` : text;
+    return new EdgeflowError('INTERNAL_ERROR', `MLflow server answered ${method} ${path} with HTTP ${status}: ${JSON.stringify(snippet)}`, {
+      details: { ...details, body: snippet },
+    });
+  }
+  const own = Object.prototype.hasOwnProperty.call(ErrorCode, parsed.code) ? (parsed.code as ErrorCode) : undefined;
+  const code = own ?? FOREIGN_CODES[parsed.code] ?? codeOfStatus(status);
+  return new EdgeflowError(code, parsed.message || `${parsed.code} (HTTP ${status}) from ${method} ${path}`, {
+    details: { ...details, mlflowErrorCode: parsed.code },
+  });
+}
+
+/** Seconds or an HTTP date → ms to wait; undefined when absent or unreadable. */
+export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
+  if (header === null || header.trim() === '') return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+class Transient extends Error {
+  constructor(
+    readonly error: EdgeflowError,
+    readonly waitMs: number | undefined,
+  ) {
+    super(error.message);
+  }
+}
+
+const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
+  new Promise((resolve, reject) => {
+    if (signal.aborted) {
+      reject(signal.reason as Error);
+      return;
+    }
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal.reason as Error);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+
+/** Sends requests to one MLflow server. */
+export class HttpClient {
+  /** Attempts that were retried since creation (for diagnostics and tests). */
+  retried = 0;
+  private readonly __base: string;
+  private readonly __fetch: FetchLike;
+  private readonly __closing = new AbortController();
+
+  constructor(private readonly __options: HttpOptions) {
+    this.__base = __options.baseUrl.replace(/\/+$/u, '');
+    if (__options.fetch === undefined && typeof globalThis.fetch !== 'function') {
+      throw new EdgeflowError('NOT_IMPLEMENTED', 'RestStore needs fetch: pass options.fetch on runtimes without a global fetch.');
+    }
+    // Called through globalThis: a detached `window.fetch` with another `this` is an illegal invocation.
+    this.__fetch = __options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  }
+
+  /** Sends a request and parses its JSON answer (`{}` for an empty body). */
+  async json(request: HttpRequest): Promise<Json> {
+    const response = await this.send(request);
+    const text = await response.text();
+    if (text === '') return {};
+    try {
+      return JSON.parse(text) as Json;
+    } catch (cause) {
+      throw new EdgeflowError('INTERNAL_ERROR', `MLflow server answered ${request.method} ${request.path} with a body that is not JSON.`, { cause });
+    }
+  }
+
+  /** Sends a request and returns the body bytes. */
+  async bytes(request: HttpRequest): Promise<Uint8Array> {
+    const response = await this.send(request);
+    return new Uint8Array(await response.arrayBuffer());
+  }
+
+  /** Aborts requests in flight; later requests fail with `INVALID_STATE`. */
+  close(): void {
+    this.__closing.abort(EdgeflowError.invalidState('The RestStore was closed.'));
+  }
+
+  /** Sends a request with retries; resolves with a 2xx response (body unread). */
+  async send(request: HttpRequest): Promise<Response> {
+    const retries = this.__options.retries ?? 3;
+    const base = this.__options.backoffMs ?? 250;
+    const cap = this.__options.maxBackoffMs ?? 30_000;
+    for (let attempt = 0; ; attempt++) {
+      if (this.__closing.signal.aborted) throw this.__closing.signal.reason as Error;
+      try {
+        return await this.__attempt(request);
+      } catch (error) {
+        if (!(error instanceof Transient)) throw error;
+        if (attempt >= retries) throw error.error;
+        const backoff = Math.random() * Math.min(cap, base * 2 ** attempt);
+        this.retried++;
+        await sleep(Math.min(cap, error.waitMs ?? backoff), this.__closing.signal);
+      }
+    }
+  }
+
+  private async __attempt(request: HttpRequest): Promise<Response> {
+    const { method, path } = request;
+    const timeoutMs = this.__options.timeoutMs ?? 30_000;
+    const controller = new AbortController();
+    const onClose = (): void => controller.abort(this.__closing.signal.reason);
+    this.__closing.signal.addEventListener('abort', onClose, { once: true });
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, timeoutMs);
+    try {
+      const headers: Record<string, string> = { ...(await this.__options.headers?.()) };
+      let body: BodyInit | undefined;
+      if (request.jsonText !== undefined || request.json !== undefined) {
+        headers['Content-Type'] = 'application/json';
+        body = request.jsonText ?? stringifyJson(request.json);
+      } else if (request.bytes !== undefined) {
+        headers['Content-Type'] ??= 'application/octet-stream';
+        body = request.bytes as BodyInit;
+      }
+      let response: Response;
+      try {
+        response = await this.__fetch(this.__url(request), {
+          method,
+          headers,
+          ...(body === undefined ? {} : { body }),
+          ...(this.__options.credentials === undefined ? {} : { credentials: this.__options.credentials }),
+          signal: controller.signal,
+        });
+      } catch (cause) {
+        if (this.__closing.signal.aborted) throw this.__closing.signal.reason as Error;
+        const message = timedOut
+          ? `MLflow request ${method} ${path} timed out after ${timeoutMs} ms.`
+          : `MLflow request ${method} ${path} failed: ${cause instanceof Error ? cause.message : String(cause)}`;
+        throw new Transient(new EdgeflowError('INTERNAL_ERROR', message, { cause, details: { method, path, reason: timedOut ? 'timeout' : 'network' } }), undefined);
+      }
+      if (response.ok) return response;
+      let text = '';
+      try {
+        text = await response.text();
+      } catch {
+        // the body is lost; the status still tells
+      }
+      const error = errorOfResponse(method, path, response.status, text);
+      const transient = TRANSIENT_STATUSES.has(response.status) || (response.status === 500 && request.retry500 !== false && mlflowError(text) === undefined);
+      if (transient) throw new Transient(error, retryAfterMs(response.headers.get('Retry-After')));
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      this.__closing.signal.removeEventListener('abort', onClose);
+    }
+  }
+
+  private __url(request: HttpRequest): string {
+    let url = this.__base + request.path;
+    if (request.query !== undefined) {
+      const params = new URLSearchParams();
+      for (const [key, value] of Object.entries(request.query)) {
+        if (value === undefined) continue;
+        if (Array.isArray(value)) for (const item of value as readonly string[]) params.append(key, item);
+        else params.append(key, String(value));
+      }
+      const query = params.toString();
+      if (query !== '') url += `?${query}`;
+    }
+    return url;
+  }
+}

@@ -1,0 +1,484 @@
+/**
+ * `RestStore`: the {@link Store} contract over an MLflow tracking server's REST API (spec §9), in
+ * browsers and Node (global `fetch`). Experiments, runs, `log-batch` split to MLflow's limits,
+ * metric history with paging, searches with the server's opaque page tokens, artifacts through the
+ * server's artifact proxy (`mlflow-artifacts`), and the model registry as `store.registry`.
+ *
+ * Differences from local stores, all forced by the REST API:
+ * - Batches are not atomic across requests (`capabilities.atomicBatches` is false): a batch larger
+ *   than one request is checked first (run active, param values, key conflicts) against the run
+ *   as the server reports it, then sent request by request; a failure part-way leaves the earlier
+ *   requests written, in order.
+ * - The server assigns ids: snapshot inputs with `experimentId`/`runId` are refused with
+ *   `NOT_IMPLEMENTED` (use `syncRuns`, which maps ids). Other snapshot fields (status, end time,
+ *   lifecycle) are applied with follow-up requests; times of creation and deletion are the server's.
+ * - No hard delete: `purgeRun`/`purgeExperiment` throw `NOT_IMPLEMENTED` (run `mlflow gc` on the server).
+ * - `RunInfo.deletedTime` is not in the API: it is known for deletions made through this store
+ *   instance, else null.
+ * - Change events (`subscribe`) report writes made through this instance only.
+ *
+ * @example
+ * ```ts
+ * const store = new RestStore({ baseUrl: 'https://mlflow.example.com', headers: () => ({ Authorization: `Bearer ${token}` }) });
+ * const client = new TrackingClient(store);
+ * ```
+ * @module
+ */
+import { type Experiment, type FileInfo, type KeyValue, type MetricSeries, type Page, type Run, type RunInfo } from '../../core/entities.js';
+import { EdgeflowError, describeValue, isEdgeflowError } from '../../core/errors.js';
+import type { ExperimentId, RunId } from '../../core/ids.js';
+import { MetricBuffer } from '../../core/metric-buffer.js';
+import { KeyIndex, assertNoKeyConflicts, assertRunActive, newParamsOf } from '../../core/rules.js';
+import type {
+  ArtifactData,
+  CreateExperimentInput,
+  CreateRunInput,
+  DeleteOptions,
+  LogBatchInput,
+  SearchExperimentsQuery,
+  SearchRunsQuery,
+  Store,
+  StoreCapabilities,
+  StoreChange,
+  StoreListener,
+  UpdateRunInput,
+} from '../../core/store.js';
+import { ChangeEmitter } from '../change-emitter.js';
+import { ARTIFACTS_PATH, encodeProxyPath, joinProxyPath, parentOf, proxyRootOf, toFileInfos } from './artifact-paths.js';
+import { HttpClient, type HttpOptions, type HttpRequest } from './http.js';
+import { MLFLOW_BATCH_LIMITS, splitLogBatch, type BatchLimits } from './log-batch.js';
+import { RestRegistryStore } from './rest-registry.js';
+import { decodeDouble, decodeInt, keyValueList, listOf, obj, toExperiment, toRun, toRunInfo, tokenOf, type Json } from './wire.js';
+
+/** Options of {@link RestStore}. */
+export interface RestStoreOptions extends HttpOptions {
+  /**
+   * The tracking server, e.g. `http://127.0.0.1:5000` (the API is below `/api/2.0/mlflow`). From a
+   * browser the server must allow the page's origin (CORS; `mlflow server --cors-allowed-origins`).
+   */
+  readonly baseUrl: string;
+  /** How artifacts are moved: `'proxy'` (the only mode) = the server's `mlflow-artifacts` proxy. */
+  readonly artifacts?: 'proxy';
+  /** Per-request batch limits; default MLflow's (spec §5). Lower values are for tests. */
+  readonly batchLimits?: Partial<BatchLimits>;
+}
+
+const API = '/api/2.0/mlflow';
+/** Largest `max_results` for `metrics/get-history` pages (the server's limit). */
+export const HISTORY_PAGE_SIZE = 25_000;
+const CAPABILITIES: StoreCapabilities = { readOnly: false, atomicBatches: false, crossContextEvents: false };
+const CACHE_LIMIT = 10_000;
+
+/** A {@link Store} over an MLflow tracking server. */
+export class RestStore implements Store {
+  readonly capabilities = CAPABILITIES;
+  /** The server's model registry. */
+  readonly registry: RestRegistryStore;
+  private readonly __http: HttpClient;
+  private readonly __events = new ChangeEmitter();
+  private readonly __limits: BatchLimits;
+  private readonly __inFlight = new Set<Promise<unknown>>();
+  /** run id → experiment id, for change events. */
+  private readonly __experimentOf = new Map<string, ExperimentId>();
+  /** run id → proxy path of its artifact root. */
+  private readonly __artifactRoots = new Map<string, string>();
+  private readonly __deletedRuns = new Map<string, number>();
+  private readonly __deletedExperiments = new Map<string, number>();
+  /** Deletion times an import gave for experiments (shown as their `lastUpdateTime` while deleted). */
+  private readonly __givenExperimentTimes = new Map<string, number>();
+  private readonly __deletedAt = ({ runId, experimentId }: { runId: string; experimentId: string }): number | null =>
+    this.__deletedRuns.get(runId) ?? this.__deletedExperiments.get(experimentId) ?? null;
+
+  constructor(options: RestStoreOptions) {
+    if (typeof options.baseUrl !== 'string' || !/^https?:\/\//iu.test(options.baseUrl)) {
+      throw EdgeflowError.invalidParameterValue(`RestStore needs an http(s) baseUrl, got ${describeValue(options.baseUrl)}.`, { field: 'baseUrl' });
+    }
+    this.__http = new HttpClient(options);
+    this.__limits = { ...MLFLOW_BATCH_LIMITS, ...options.batchLimits };
+    this.registry = new RestRegistryStore(this.__http, (change) => this.__events.emit(change));
+  }
+
+  /** Retries made so far (transient failures absorbed). */
+  get retries(): number {
+    return this.__http.retried;
+  }
+
+  // ----------------------------------------------------------------------------------- experiments
+
+  /** @throws `NOT_IMPLEMENTED` when `input.experimentId` is given (the server assigns ids) */
+  async createExperiment(input: CreateExperimentInput): Promise<ExperimentId> {
+    if (input.experimentId !== undefined) throw idsAreServers('experiment', input.experimentId);
+    const json = await this.__post('/experiments/create', {
+      name: input.name,
+      ...(input.artifactLocation === undefined ? {} : { artifact_location: input.artifactLocation }),
+      tags: keyValueList(input.tags),
+    });
+    const experimentId = String(json['experiment_id']) as ExperimentId;
+    if (input.lifecycleStage === 'deleted') await this.deleteExperiment(experimentId, input.lastUpdateTime == null ? {} : { deletedTime: input.lastUpdateTime });
+    this.__emit({ kind: 'experiment', experimentId });
+    return experimentId;
+  }
+
+  async getExperiment(experimentId: ExperimentId): Promise<Experiment> {
+    const json = await this.__get('/experiments/get', { experiment_id: experimentId });
+    return this.__experiment(obj(json['experiment'], 'experiment'));
+  }
+
+  async getExperimentByName(name: string): Promise<Experiment | null> {
+    try {
+      const json = await this.__get('/experiments/get-by-name', { experiment_name: name });
+      return this.__experiment(obj(json['experiment'], 'experiment'));
+    } catch (error) {
+      if (isEdgeflowError(error, 'RESOURCE_DOES_NOT_EXIST')) return null;
+      throw error;
+    }
+  }
+
+  /** Always sends `max_results` (default 1000): the server rejects a search without it. */
+  async searchExperiments(query: SearchExperimentsQuery): Promise<Page<Experiment>> {
+    const json = await this.__post('/experiments/search', {
+      max_results: query.maxResults ?? 1000,
+      ...(query.pageToken ? { page_token: query.pageToken } : {}),
+      ...(query.filter ? { filter: query.filter } : {}),
+      ...(query.orderBy && query.orderBy.length > 0 ? { order_by: query.orderBy } : {}),
+      view_type: query.viewType ?? 'ACTIVE_ONLY',
+    });
+    return page(listOf(json, 'experiments').map((e) => this.__experiment(e)), json);
+  }
+
+  async renameExperiment(experimentId: ExperimentId, newName: string): Promise<void> {
+    await this.__post('/experiments/update', { experiment_id: experimentId, new_name: newName });
+    this.__emit({ kind: 'experiment', experimentId });
+  }
+
+  /**
+   * Soft-deletes an experiment and its active runs. The API takes no deletion time: a given
+   * `options.deletedTime` is kept by this instance only (runs' `deletedTime`, the experiment's
+   * `lastUpdateTime` while it stays deleted).
+   */
+  async deleteExperiment(experimentId: ExperimentId, options: DeleteOptions = {}): Promise<void> {
+    await this.__post('/experiments/delete', { experiment_id: experimentId });
+    this.__deletedExperiments.set(experimentId, options.deletedTime ?? Date.now());
+    if (options.deletedTime !== undefined) this.__givenExperimentTimes.set(experimentId, options.deletedTime);
+    this.__emit({ kind: 'experiment', experimentId });
+  }
+
+  async restoreExperiment(experimentId: ExperimentId): Promise<void> {
+    await this.__post('/experiments/restore', { experiment_id: experimentId });
+    this.__deletedExperiments.delete(experimentId);
+    this.__givenExperimentTimes.delete(experimentId);
+    for (const [runId, experiment] of this.__experimentOf) if (experiment === experimentId) this.__deletedRuns.delete(runId);
+    this.__emit({ kind: 'experiment', experimentId });
+  }
+
+  async setExperimentTag(experimentId: ExperimentId, tag: KeyValue): Promise<void> {
+    await this.__post('/experiments/set-experiment-tag', { experiment_id: experimentId, key: tag.key, value: tag.value });
+    this.__emit({ kind: 'experiment', experimentId });
+  }
+
+  async deleteExperimentTag(experimentId: ExperimentId, key: string): Promise<void> {
+    await this.__post('/experiments/delete-experiment-tag', { experiment_id: experimentId, key });
+    this.__emit({ kind: 'experiment', experimentId });
+  }
+
+  /** @throws `NOT_IMPLEMENTED`: the REST API has no hard delete */
+  async purgeExperiment(experimentId: ExperimentId): Promise<void> {
+    throw noPurge(`experiment ${experimentId}`);
+  }
+
+  // ------------------------------------------------------------------------------------------ runs
+
+  /**
+   * Creates a run (`runs/create`, with `user_id` sent explicitly); snapshot status, end time and
+   * lifecycle are applied with follow-up requests.
+   * @throws `NOT_IMPLEMENTED` when `input.runId` is given (the server assigns ids)
+   */
+  async createRun(input: CreateRunInput): Promise<Run> {
+    if (input.runId !== undefined) throw idsAreServers('run', input.runId);
+    const json = await this.__post('/runs/create', {
+      experiment_id: input.experimentId,
+      user_id: input.userId,
+      run_name: input.runName,
+      start_time: input.startTime,
+      tags: keyValueList(input.tags),
+    });
+    let run = this.__run(obj(json['run'], 'run'));
+    const runId = run.info.runId;
+    const terminal = (input.status !== undefined && input.status !== 'RUNNING') || (input.endTime !== undefined && input.endTime !== null);
+    if (terminal) {
+      await this.__post('/runs/update', {
+        run_id: runId,
+        ...(input.status === undefined ? {} : { status: input.status }),
+        ...(input.endTime == null ? {} : { end_time: input.endTime }),
+      });
+    }
+    if (input.lifecycleStage === 'deleted') await this.deleteRun(runId, input.deletedTime == null ? {} : { deletedTime: input.deletedTime });
+    if (terminal || input.lifecycleStage === 'deleted') run = await this.getRun(runId);
+    this.__emit({ kind: 'run', runId, experimentId: input.experimentId });
+    return run;
+  }
+
+  async getRun(runId: RunId): Promise<Run> {
+    const json = await this.__get('/runs/get', { run_id: runId });
+    return this.__run(obj(json['run'], 'run'));
+  }
+
+  /** `endTime: null` cannot be expressed in the API (unset = unchanged) and is ignored. */
+  async updateRun(runId: RunId, update: UpdateRunInput): Promise<RunInfo> {
+    const json = await this.__post('/runs/update', {
+      run_id: runId,
+      ...(update.status === undefined ? {} : { status: update.status }),
+      ...(update.endTime == null ? {} : { end_time: update.endTime }),
+      ...(update.runName ? { run_name: update.runName } : {}),
+    });
+    const info = toRunInfo(obj(json['run_info'], 'run_info'), this.__deletedAt);
+    this.__remember(info.runId, info.experimentId);
+    this.__emit({ kind: 'run', runId, experimentId: info.experimentId });
+    return info;
+  }
+
+  /** Soft-deletes a run. The API takes no deletion time: `options.deletedTime` is kept by this instance only. */
+  async deleteRun(runId: RunId, options: DeleteOptions = {}): Promise<void> {
+    await this.__post('/runs/delete', { run_id: runId });
+    this.__deletedRuns.set(runId, options.deletedTime ?? Date.now());
+    await this.__emitRun(runId);
+  }
+
+  async restoreRun(runId: RunId): Promise<void> {
+    await this.__post('/runs/restore', { run_id: runId });
+    this.__deletedRuns.delete(runId);
+    await this.__emitRun(runId);
+  }
+
+  /** @throws `NOT_IMPLEMENTED`: the REST API has no hard delete */
+  async purgeRun(runId: RunId): Promise<void> {
+    throw noPurge(`run ${runId}`);
+  }
+
+  /**
+   * Sends a batch as `runs/log-batch` requests within MLflow's limits, in order. Not atomic across
+   * requests: a multi-request batch is checked against the run first (see the module notes).
+   */
+  async logBatch(runId: RunId, batch: LogBatchInput): Promise<void> {
+    let requests = splitLogBatch(runId, batch, this.__limits);
+    if (requests.length === 0) return;
+    if (requests.length > 1) {
+      const run = await this.getRun(runId);
+      const fresh = checkBatch(run, batch);
+      if (fresh.length !== (batch.params?.length ?? 0)) requests = splitLogBatch(runId, { ...batch, params: fresh }, this.__limits);
+    }
+    let sent = 0;
+    try {
+      for (const request of requests) {
+        await this.__track(this.__http.json({ method: 'POST', path: `${API}/runs/log-batch`, jsonText: request.body }));
+        sent++;
+      }
+    } finally {
+      if (sent > 0) {
+        await this.__emitRun(runId, {
+          metricKeys: (batch.metrics ?? []).map((m) => m.key),
+          paramKeys: (batch.params ?? []).map((p) => p.key),
+          tagKeys: (batch.tags ?? []).map((t) => t.key),
+        });
+      }
+    }
+  }
+
+  async deleteTag(runId: RunId, key: string): Promise<void> {
+    await this.__post('/runs/delete-tag', { run_id: runId, key });
+    await this.__emitRun(runId, { metricKeys: [], paramKeys: [], tagKeys: [key] });
+  }
+
+  /** The whole history, fetched in pages of {@link HISTORY_PAGE_SIZE} (`max_results` is always sent). */
+  async getMetricHistory(runId: RunId, key: string): Promise<MetricSeries> {
+    const buffer = new MetricBuffer(key);
+    let pageToken: string | undefined;
+    do {
+      const json = await this.__get('/metrics/get-history', { run_id: runId, metric_key: key, max_results: HISTORY_PAGE_SIZE, page_token: pageToken });
+      for (const item of listOf(json, 'metrics')) {
+        const value = item['value'];
+        buffer.push(
+          decodeInt(item['step'] ?? 0, 'metric.step'),
+          decodeInt(item['timestamp'] ?? 0, 'metric.timestamp'),
+          typeof value === 'number' ? value : decodeDouble(value, 'metric.value'),
+        );
+      }
+      pageToken = tokenOf(json);
+    } while (pageToken !== undefined);
+    return buffer.toColumns();
+  }
+
+  async searchRuns(query: SearchRunsQuery): Promise<Page<Run>> {
+    const json = await this.__post('/runs/search', {
+      experiment_ids: query.experimentIds,
+      ...(query.filter ? { filter: query.filter } : {}),
+      run_view_type: query.viewType ?? 'ACTIVE_ONLY',
+      max_results: query.maxResults ?? 1000,
+      ...(query.orderBy && query.orderBy.length > 0 ? { order_by: query.orderBy } : {}),
+      ...(query.pageToken ? { page_token: query.pageToken } : {}),
+    });
+    return page(listOf(json, 'runs').map((r) => this.__run(r)), json);
+  }
+
+  // ------------------------------------------------------------------------------------- artifacts
+
+  /** Uploads through the proxy (PUT). The run must be active. */
+  async putArtifact(runId: RunId, path: string, data: ArtifactData): Promise<void> {
+    const root = await this.__artifactRoot(runId, true);
+    await this.__track(this.__http.json({ method: 'PUT', path: `${ARTIFACTS_PATH}/${encodeProxyPath(root, path)}`, bytes: data }));
+    await this.__emitArtifacts(runId, path);
+  }
+
+  async listArtifacts(runId: RunId, path: string): Promise<FileInfo[]> {
+    const root = await this.__artifactRoot(runId, false);
+    const json = await this.__http.json({ method: 'GET', path: ARTIFACTS_PATH, query: { path: joinProxyPath(root, path) } });
+    return toFileInfos(path, listOf(json, 'files'));
+  }
+
+  /** @throws `RESOURCE_DOES_NOT_EXIST` when there is no file at `path` (checked by listing when the download fails) */
+  async getArtifact(runId: RunId, path: string): Promise<Uint8Array> {
+    const root = await this.__artifactRoot(runId, false);
+    try {
+      return await this.__http.bytes({ method: 'GET', path: `${ARTIFACTS_PATH}/${encodeProxyPath(root, path)}`, retry500: false });
+    } catch (error) {
+      // MLflow's proxy answers a missing file with a 500 from its artifact repository.
+      if (isEdgeflowError(error) && !(await this.__exists(runId, path, 'file'))) throw missingArtifact(runId, path, error);
+      throw error;
+    }
+  }
+
+  /** Deletes a file or folder through the proxy (DELETE); checks that it exists first. */
+  async deleteArtifact(runId: RunId, path: string): Promise<void> {
+    const root = await this.__artifactRoot(runId, true);
+    if (!(await this.__exists(runId, path, 'any'))) throw missingArtifact(runId, path);
+    await this.__track(this.__http.json({ method: 'DELETE', path: `${ARTIFACTS_PATH}/${encodeProxyPath(root, path)}` }));
+    await this.__emitArtifacts(runId, path);
+  }
+
+  // ------------------------------------------------------------------------------------- lifecycle
+
+  subscribe(listener: StoreListener): () => void {
+    return this.__events.subscribe(listener);
+  }
+
+  /** Resolves when the writes in flight have been answered (each write is sent when called). */
+  async flush(): Promise<void> {
+    while (this.__inFlight.size > 0) await Promise.allSettled([...this.__inFlight]);
+  }
+
+  /** Waits for writes in flight, then aborts anything still running; the store is unusable after. */
+  async close(): Promise<void> {
+    await this.flush();
+    this.__http.close();
+    this.__events.clear();
+  }
+
+  // --------------------------------------------------------------------------------------- helpers
+
+  private __get(path: string, query: HttpRequest['query']): Promise<Json> {
+    return this.__http.json({ method: 'GET', path: API + path, query });
+  }
+
+  private __post(path: string, json: Json): Promise<Json> {
+    return this.__track(this.__http.json({ method: 'POST', path: API + path, json }));
+  }
+
+  private __track<T>(promise: Promise<T>): Promise<T> {
+    this.__inFlight.add(promise);
+    const done = (): void => {
+      this.__inFlight.delete(promise);
+    };
+    promise.then(done, done);
+    return promise;
+  }
+
+  private __experiment(json: Json): Experiment {
+    const experiment = toExperiment(json);
+    const given = this.__givenExperimentTimes.get(experiment.experimentId);
+    return given === undefined || experiment.lifecycleStage !== 'deleted' ? experiment : Object.freeze({ ...experiment, lastUpdateTime: given });
+  }
+
+  private __run(json: Json): Run {
+    const run = toRun(json, this.__deletedAt);
+    this.__remember(run.info.runId, run.info.experimentId);
+    return run;
+  }
+
+  private __remember(runId: string, experimentId: ExperimentId): void {
+    if (this.__experimentOf.size >= CACHE_LIMIT) this.__experimentOf.clear();
+    this.__experimentOf.set(runId, experimentId);
+  }
+
+  private __emit(change: StoreChange): void {
+    this.__events.emit(change);
+  }
+
+  /** Emits a run change; looks the experiment up only when someone listens and it is unknown. */
+  private async __emitRun(runId: RunId, data?: { metricKeys: string[]; paramKeys: string[]; tagKeys: string[] }): Promise<void> {
+    if (this.__events.size === 0) return;
+    let experimentId = this.__experimentOf.get(runId);
+    if (experimentId === undefined) experimentId = (await this.getRun(runId).catch(() => undefined))?.info.experimentId;
+    if (experimentId === undefined) return;
+    this.__emit(data === undefined ? { kind: 'run', runId, experimentId } : { kind: 'run-data', runId, experimentId, ...data });
+  }
+
+  private async __emitArtifacts(runId: RunId, path: string): Promise<void> {
+    this.__emit({ kind: 'artifacts', runId, path });
+  }
+
+  /** The proxy root of a run's artifacts; for writes the run is fetched again to check it is active. */
+  private async __artifactRoot(runId: RunId, forWrite: boolean): Promise<string> {
+    const cached = this.__artifactRoots.get(runId);
+    if (cached !== undefined && !forWrite) return cached;
+    const run = await this.getRun(runId);
+    if (forWrite) assertRunActive(run.info);
+    const root = proxyRootOf(runId, run.info.artifactUri);
+    if (this.__artifactRoots.size >= CACHE_LIMIT) this.__artifactRoots.clear();
+    this.__artifactRoots.set(runId, root);
+    return root;
+  }
+
+  private async __exists(runId: RunId, path: string, kind: 'file' | 'any'): Promise<boolean> {
+    const entries = await this.listArtifacts(runId, parentOf(path));
+    return entries.some((e) => e.path === path && (kind === 'any' || !e.isDir));
+  }
+}
+
+/** Checks a batch that will take several requests, as the server would check one request. Returns the new params. */
+function checkBatch(run: Run, batch: LogBatchInput): KeyValue[] {
+  assertRunActive(run.info);
+  const fresh = newParamsOf(run.info.runId, run.data.params, batch.params ?? []);
+  assertNoKeyConflicts('param', new KeyIndex(Object.keys(run.data.params)), fresh.map((p) => p.key));
+  assertNoKeyConflicts('metric', new KeyIndex(Object.keys(run.data.metrics)), (batch.metrics ?? []).map((m) => m.key));
+  assertNoKeyConflicts('tag', new KeyIndex(Object.keys(run.data.tags)), (batch.tags ?? []).map((t) => t.key));
+  return fresh;
+}
+
+function page<T>(items: T[], json: Json): Page<T> {
+  const token = tokenOf(json);
+  return token === undefined ? { items } : { items, nextPageToken: token };
+}
+
+function idsAreServers(kind: 'experiment' | 'run', id: string): EdgeflowError {
+  return new EdgeflowError(
+    'NOT_IMPLEMENTED',
+    `An MLflow tracking server assigns ${kind} ids; RestStore cannot create ${kind} ${describeValue(id)} with that id. ` +
+      'Copy data to a server with syncRuns, which keeps a mapping of ids.',
+    { details: { [`${kind}Id`]: id } },
+  );
+}
+
+function noPurge(what: string): EdgeflowError {
+  return new EdgeflowError(
+    'NOT_IMPLEMENTED',
+    `MLflow's REST API has no permanent delete, so ${what} cannot be purged through RestStore. ` +
+      'Delete it (soft delete), then run `mlflow gc` on the server.',
+  );
+}
+
+function missingArtifact(runId: string, path: string, cause?: unknown): EdgeflowError {
+  return new EdgeflowError('RESOURCE_DOES_NOT_EXIST', `No artifact ${describeValue(path)} in run ${runId}.`, {
+    details: { runId, path },
+    ...(cause === undefined ? {} : { cause }),
+  });
+}

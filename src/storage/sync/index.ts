@@ -1,0 +1,15 @@
+/**
+ * Offline-first sync between stores (`edgeflow/storage/sync`): push local runs to an MLflow
+ * server, pull a server's runs into a local store, idempotently and resumably.
+ * @module
+ */
+export { syncRuns, type SyncOptions, type SyncProgress, type SyncReport } from './sync-runs.js';
+export {
+  MemorySyncState,
+  localStorageSyncState,
+  type MemorySyncStateOptions,
+  type SyncDirection,
+  type SyncRunRecord,
+  type SyncState,
+  type SyncStateJSON,
+} from './sync-state.js';
