@@ -5,7 +5,10 @@
  *
  * Built in:
  * - `memory:` a new in-memory store; `memory:<name>` the same named store for this page/process.
- * - `idb:<name>` the IndexedDB database `<name>` (default `edgeflow`), run in a dedicated worker.
+ * - `bundle:<url>` a read-only store over the zip bundle at `<url>` (fetched once); any other URI or
+ *   relative URL whose path ends in `.zip` (`experiment.zip`, `https://x/y.zip?v=1`) opens one too.
+ * - `http://…`, `https://…` an MLflow tracking server through its REST API.
+ * - `file:<path>` (Node) an `mlruns/` folder in MLflow's file-store layout.
  *
  * Other schemes are added by the modules that implement them, or by users with
  * {@link registerStoreScheme}.
@@ -35,7 +38,37 @@ const openers = new Map<string, StoreOpener>([
       return store;
     },
   ],
+  ['bundle', (uri) => openBundle(uri.slice('bundle:'.length))],
+  ['http', openRest],
+  ['https', openRest],
+  ['file', openFile],
 ]);
+
+/** Opens an MLflow tracking server (`http(s)://host[:port][/prefix]`) through its REST API. */
+async function openRest(uri: string): Promise<Store> {
+  return (await import('./rest/open-rest-store.js')).openRestStore(uri);
+}
+
+/** Opens an `mlruns/` folder with the Node file store (`file:./mlruns`, `file:///abs/mlruns`). */
+async function openFile(uri: string): Promise<Store> {
+  // Not a literal specifier, so browser bundles leave the Node-only store out.
+  const specifier = '../node/index.js';
+  const { openFileStoreUri } = (await import(/* @vite-ignore */ specifier)) as { openFileStoreUri: (uri: string) => Promise<Store> };
+  return openFileStoreUri(uri);
+}
+
+/** Opens the read-only store of the zip bundle at `url` (relative URLs resolve as `fetch` does). */
+async function openBundle(url: string): Promise<Store> {
+  if (url === '') {
+    throw EdgeflowError.invalidParameterValue('Invalid store URI "bundle:": expected bundle:<url of a zip>.', { field: 'uri' });
+  }
+  return (await import('./bundle/bundle-store.js')).BundleStore.open(url);
+}
+
+/** True when the path of a URI or relative URL ends in `.zip` (query and fragment ignored). */
+function isZipUrl(uri: string): boolean {
+  return /\.zip$/iu.test(uri.replace(/[?#].*$/su, ''));
+}
 
 /** Adds (or replaces) the opener of a URI scheme, e.g. `registerStoreScheme('s3', openS3Store)`. */
 export function registerStoreScheme(scheme: string, opener: StoreOpener): void {
@@ -63,9 +96,11 @@ export async function openStore(uri: string): Promise<Store> {
   }
   const scheme = schemeOf(uri);
   const opener = scheme === undefined ? undefined : openers.get(scheme);
+  // A registered scheme wins (`memory:runs.zip` is a memory store); otherwise a `.zip` is a bundle.
+  if (opener === undefined && isZipUrl(uri)) return openBundle(uri);
   if (opener === undefined) {
     throw EdgeflowError.invalidParameterValue(
-      `No store for URI ${describeValue(uri)}: known schemes are ${[...openers.keys()].map((s) => `"${s}:"`).join(', ')}.`,
+      `No store for URI ${describeValue(uri)}: known schemes are ${[...openers.keys()].map((s) => `"${s}:"`).join(', ')}, and URLs of .zip bundles.`,
       { field: 'uri', uri },
     );
   }

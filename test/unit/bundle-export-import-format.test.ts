@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../src/storage/memory/memory-store.js';
 import { importBundle } from '../../src/storage/bundle/import-bundle.js';
 import { isEdgeflowError } from '../../src/core/errors.js';
+import { TrackingClient } from '../../src/core/client.js';
 import type { ExperimentId, RunId } from '../../src/core/ids.js';
 import { parsePythonJson } from '../../src/core/formats/python-json.js';
 import { dumpStore, fixtureBytes, zipFolder } from '../fixtures/bundle-helpers/helpers.js';
@@ -25,6 +26,52 @@ async function expectRunMatches(store: MemoryStore, runId: string, runJsonPath: 
   }
 }
 
+/** The registered model of a model.json, read back through the client, field by field. */
+async function expectModelMatches(store: MemoryStore, model: Json): Promise<void> {
+  const client = new TrackingClient(store);
+  const name = model.name as string;
+  const got = await client.getRegisteredModel(name);
+  expect(got.description).toBe(model.description ?? null);
+  expect(got.creationTimestamp).toBe(model.creation_timestamp);
+  expect(got.lastUpdatedTimestamp).toBe(model.last_updated_timestamp);
+  expect({ ...got.tags }).toEqual(Object.fromEntries(((model.tags ?? []) as { key: string; value: string }[]).map((t) => [t.key, t.value])));
+  const aliases = (model.aliases ?? []) as { alias: string; version: string }[];
+  expect(got.aliases).toEqual(Object.fromEntries(aliases.map((a) => [a.alias, Number(a.version)])));
+  for (const a of aliases) expect((await client.getModelVersionByAlias(name, a.alias)).version).toBe(Number(a.version));
+  const versions = (model.versions ?? model.latest_versions) as Json[];
+  const stored = (await client.searchModelVersions({ filter: `name = '${name}'`, orderBy: ['version_number ASC'] })).items;
+  expect(stored.map((v) => String(v.version))).toEqual(versions.map((v) => v.version));
+  for (const v of versions) {
+    const got = await client.getModelVersion(name, v.version as string);
+    const orNull = (x: unknown): unknown => (x === '' || x === undefined ? null : x);
+    expect({
+      stage: got.currentStage,
+      description: got.description,
+      runId: got.runId,
+      runLink: got.runLink,
+      source: got.source,
+      status: got.status,
+      statusMessage: got.statusMessage,
+      userId: got.userId,
+      tags: { ...got.tags },
+      created: got.creationTimestamp,
+      updated: got.lastUpdatedTimestamp,
+    }).toEqual({
+      stage: v.current_stage,
+      description: orNull(v.description),
+      runId: orNull(v.run_id),
+      runLink: orNull(v.run_link),
+      source: v.source,
+      status: v.status,
+      statusMessage: orNull(v.status_message),
+      userId: orNull(v.user_id),
+      tags: v.tags,
+      created: v.creation_timestamp,
+      updated: v.last_updated_timestamp,
+    });
+  }
+}
+
 describe('mlflow-export-import fixtures (real tool output)', () => {
   it.each(['basic', 'src_tags'])('imports single/experiments/%s with every param, tag and metric point', async (name) => {
     const store = new MemoryStore();
@@ -40,25 +87,23 @@ describe('mlflow-export-import fixtures (real tool output)', () => {
     for (const runId of runIds) await expectRunMatches(store, runId, `mlflow-export-import/single/experiments/${name}/runs/${runId}/run.json`);
   });
 
-  it.each(['basic', 'src_tags'])('parses single/models/%s registry entries', async (name) => {
-    const report = await importBundle(new MemoryStore(), zipFolder(`mlflow-export-import/single/models/${name}`));
+  it.each(['basic', 'src_tags'])('imports single/models/%s: the model and every version it holds', async (name) => {
+    const store = new MemoryStore();
+    const report = await importBundle(store, zipFolder(`mlflow-export-import/single/models/${name}`));
     const model = ((json(`mlflow-export-import/single/models/${name}/model.json`).mlflow as Json).registered_model) as Json;
-    expect(report.registeredModels).toHaveLength(1);
-    const parsed = report.registeredModels[0]!;
-    expect(parsed.name).toBe(model.name);
-    expect(parsed.description).toBe(model.description ?? null);
-    const versions = (model.versions ?? model.latest_versions) as Json[];
-    expect(parsed.versions.map((v) => [String(v.version), v.currentStage, v.runId, { ...v.tags }])).toEqual(
-      versions.map((v) => [v.version, v.current_stage, v.run_id, v.tags]),
-    );
-    const aliases = (model.aliases ?? []) as { alias: string; version: string }[];
-    expect({ ...parsed.aliases }).toEqual(Object.fromEntries(aliases.map((a) => [a.alias, a.version])));
+    expect(report.registry).toMatchObject({ status: 'imported', models: [model.name], notImported: [] });
+    await expectModelMatches(store, model);
   });
 
   it('imports the bulk models export (experiments.json names, runs by folder, two models)', async () => {
     const store = new MemoryStore();
     const report = await importBundle(store, zipFolder('mlflow-export-import/bulk/models'));
-    expect(report.registeredModels.map((m) => m.name).sort()).toEqual(['sklearn_iris', 'sklearn_wine']);
+    expect([...report.registry.models].sort()).toEqual(['sklearn_iris', 'sklearn_wine']);
+    expect(report.unread).not.toContain('models/models.json');
+    // Older exports hold `latest_versions` and tags as a list.
+    for (const name of ['sklearn_iris', 'sklearn_wine']) {
+      await expectModelMatches(store, (json(`mlflow-export-import/bulk/models/models/${name}/model.json`).mlflow as Json).registered_model as Json);
+    }
     expect((await store.getExperiment('2' as ExperimentId)).name).toBe('sklearn_iris');
     expect((await store.getExperiment('1' as ExperimentId)).name).toBe('sklearn_wine');
     // Folder 8a6a… holds a copy of run 5397…'s run.json: the folder name is the run's identity.

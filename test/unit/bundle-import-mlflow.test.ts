@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../src/storage/memory/memory-store.js';
 import { importBundle } from '../../src/storage/bundle/import-bundle.js';
 import { BundleStore } from '../../src/storage/bundle/bundle-store.js';
+import { TrackingClient } from '../../src/core/client.js';
 import type { Store } from '../../src/core/store.js';
 import type { ExperimentId, RunId } from '../../src/core/ids.js';
 import { dumpStore, fixtureBytes, sha256 } from '../fixtures/bundle-helpers/helpers.js';
@@ -71,6 +72,47 @@ async function expectStoreMatchesTruth(store: Store): Promise<void> {
   }
 }
 
+/** Times and fields of the registry files in the zip (mlruns-small.json lists no times). */
+const REGISTRY_TIMES = {
+  model: { creationTimestamp: 1795966270067, lastUpdatedTimestamp: 1795966270734 },
+  versions: [
+    { creationTimestamp: 1795966270068, lastUpdatedTimestamp: 1795966270730 },
+    { creationTimestamp: 1795966270721, lastUpdatedTimestamp: 1795966270739 },
+  ],
+};
+
+async function expectRegistryMatchesTruth(store: Store): Promise<void> {
+  const client = new TrackingClient(store);
+  expect((await client.searchRegisteredModels()).items.map((m) => m.name)).toEqual(truth.registeredModels.map((m) => m.name));
+  for (const m of truth.registeredModels) {
+    const model = await client.getRegisteredModel(m.name);
+    expect(model.description).toBe(m.description);
+    expect({ ...model.tags }).toEqual(m.tags);
+    expect(Object.fromEntries(Object.entries(model.aliases).map(([a, v]) => [a, String(v)]))).toEqual(m.aliases);
+    expect(model).toMatchObject(REGISTRY_TIMES.model);
+    for (const [i, t] of m.versions.entries()) {
+      const v = await client.getModelVersion(m.name, t.version);
+      expect({
+        version: String(v.version),
+        description: v.description,
+        runId: v.runId,
+        source: v.source,
+        stage: v.currentStage,
+        tags: { ...v.tags },
+      }).toEqual(t);
+      expect(v).toMatchObject({ ...REGISTRY_TIMES.versions[i], status: 'READY', userId: null, runLink: null, statusMessage: null, modelId: null, storageLocation: t.source });
+      expect([...v.aliases].sort()).toEqual(Object.entries(m.aliases).filter(([, n]) => n === t.version).map(([a]) => a).sort());
+    }
+    for (const [alias, version] of Object.entries(m.aliases)) {
+      expect((await client.getModelVersionByAlias(m.name, alias)).version).toBe(Number(version));
+    }
+    const latest = await client.getLatestVersions(m.name);
+    expect(latest.map((v) => [String(v.version), v.currentStage]).sort()).toEqual(m.versions.map((v) => [v.version, v.stage]).sort());
+    // The run of each version is in the store: the link holds.
+    for (const t of m.versions) expect((await client.getRun(t.runId as RunId)).info.runId).toBe(t.runId);
+  }
+}
+
 describe('mlruns-small.zip (written by MLflow 3.6)', () => {
   it('imports exactly what MLflow reads back from it', async () => {
     const store = new MemoryStore();
@@ -85,26 +127,15 @@ describe('mlruns-small.zip (written by MLflow 3.6)', () => {
     await expectStoreMatchesTruth(store);
   });
 
-  it('parses the model registry as MLflow reads it', async () => {
-    const report = await importBundle(new MemoryStore(), zip);
-    expect(report.registeredModels).toHaveLength(truth.registeredModels.length);
-    for (const [i, m] of truth.registeredModels.entries()) {
-      const model = report.registeredModels[i]!;
-      expect(model.name).toBe(m.name);
-      expect(model.description).toBe(m.description);
-      expect({ ...model.tags }).toEqual(m.tags);
-      expect({ ...model.aliases }).toEqual(m.aliases);
-      expect(
-        model.versions.map((v) => ({
-          version: String(v.version),
-          description: v.description,
-          runId: v.runId,
-          source: v.source,
-          stage: v.currentStage,
-          tags: { ...v.tags },
-        })),
-      ).toEqual(m.versions);
-    }
+  it('imports the model registry exactly as MLflow reads it (models, versions, stages, aliases, tags, times)', async () => {
+    const store = new MemoryStore();
+    const report = await importBundle(store, zip);
+    expect(report.registry).toMatchObject({ status: 'imported', models: ['DemoModel'], versions: 2, notImported: [] });
+    await expectRegistryMatchesTruth(store);
+  });
+
+  it('reads the same registry through a read-only BundleStore', async () => {
+    await expectRegistryMatchesTruth(await BundleStore.open(zip));
   });
 
   it('reads the same through a read-only BundleStore, lazily', async () => {
@@ -126,16 +157,37 @@ describe('mlruns-small.zip (written by MLflow 3.6)', () => {
     const store = new MemoryStore();
     await importBundle(store, zip);
     const before = await dumpStore(store);
+    const client = new TrackingClient(store);
+    await client.setRegisteredModelTag('DemoModel', 'local', 'edit');
     const skipped = await importBundle(store, zip, { onConflict: 'skip' });
     expect(skipped.runs).toBe(0);
-    expect(skipped.skipped.length).toBeGreaterThanOrEqual(4);
+    expect(skipped.skipped.length).toBeGreaterThanOrEqual(5);
+    expect(skipped.skipped).toContainEqual({ path: 'models/DemoModel', reason: 'registered model "DemoModel" exists' });
+    expect(skipped.registry).toMatchObject({ status: 'imported', models: [], notImported: ['DemoModel'] });
     expect(await dumpStore(store)).toEqual(before);
+    expect((await client.getRegisteredModel('DemoModel')).tags['local']).toBe('edit');
     const replaced = await importBundle(store, zip, { onConflict: 'replace' });
     expect(replaced.runs).toBe(4);
+    expect(replaced.registry.models).toEqual(['DemoModel']);
     await expectStoreMatchesTruth(store);
+    await expectRegistryMatchesTruth(store);
+    expect((await client.getRegisteredModel('DemoModel')).tags['local']).toBeUndefined();
     const renewed = await importBundle(store, zip, { onConflict: 'new-ids' });
     expect(renewed.runs).toBe(4);
     const names = (await store.searchExperiments({ viewType: 'ALL' })).items.map((e) => e.name).sort();
     expect(names).toEqual(['Default', 'Default (2)', 'demo-exp', 'demo-exp (2)', 'to-delete', 'to-delete (2)']);
+    // The copy is "DemoModel (2)"; its versions point at the new runs, runs:/ sources included.
+    expect(renewed.registry.renamed).toEqual({ DemoModel: 'DemoModel (2)' });
+    const [v1, v2] = [await client.getModelVersion('DemoModel (2)', 1), await client.getModelVersion('DemoModel (2)', 2)];
+    const [t1, t2] = truth.registeredModels[0]!.versions;
+    expect(v1.runId).toBe(renewed.idMap[t1!.runId]);
+    expect(v1.source).toBe(t1!.source); // a file:// path of the original store: kept as it is
+    expect(v2.runId).toBe(renewed.idMap[t2!.runId]);
+    expect(v2.source).toBe(`runs:/${renewed.idMap[t2!.runId]}/model`);
+    expect(v2.storageLocation).toBe(v2.source);
+    expect((await client.getRun(v2.runId as RunId)).info.runName).toBe((await client.getRun(t2!.runId as RunId)).info.runName);
+    expect((await client.getModelVersionByAlias('DemoModel (2)', 'champion')).version).toBe(1);
+    expect((await client.searchRegisteredModels()).items.map((m) => m.name)).toEqual(['DemoModel', 'DemoModel (2)']);
+    expect((await client.getModelVersion('DemoModel', 2)).runId).toBe(t2!.runId);
   });
 });

@@ -14,6 +14,7 @@ import {
   serializeModelVersionMeta,
   serializeRegisteredModelMeta,
   serializeRunMeta,
+  registeredModelFiles,
 } from '../../src/core/formats/file-store-layout.js';
 import { dict } from '../../src/core/entities.js';
 import { isEdgeflowError } from '../../src/core/errors.js';
@@ -55,11 +56,69 @@ describe('golden: bytes MLflow wrote in mlruns-small.zip', () => {
   it('registry meta files', () => {
     const modelName = 'mlruns/models/DemoModel/meta.yaml';
     const model = readRegisteredModelMeta(readYamlEntry(files[modelName]!, modelName), modelName);
-    expect(serializeRegisteredModelMeta({ ...model, tags: dict(), aliases: dict([['champion', '1']]), versions: [] })).toBe(text(modelName));
-    for (const name of entries(/version-\d+\/meta\.yaml$/u)) {
+    expect(serializeRegisteredModelMeta({ ...model, tags: dict(), aliases: dict([['champion', 1]]), versions: [] })).toBe(text(modelName));
+    const versionFiles = entries(/version-\d+\/meta\.yaml$/u);
+    expect(versionFiles).toHaveLength(2);
+    for (const name of versionFiles) {
       const v = readModelVersionMeta(readYamlEntry(files[name]!, name), name);
-      expect(serializeModelVersionMeta({ ...v, tags: dict() })).toBe(text(name));
+      expect(serializeModelVersionMeta(v.name, { ...v.version, tags: dict() })).toBe(text(name));
     }
+  });
+
+  it('every registry file of a model, from one core record (registeredModelFiles)', () => {
+    const modelName = 'mlruns/models/DemoModel/meta.yaml';
+    const meta = readRegisteredModelMeta(readYamlEntry(files[modelName]!, modelName), modelName);
+    const versions = entries(/version-\d+\/meta\.yaml$/u)
+      .map((name) => readModelVersionMeta(readYamlEntry(files[name]!, name), name).version)
+      .sort((a, b) => a.version - b.version)
+      .map((v) => ({ ...v, tags: v.version === 1 ? dict([['k', 'v']]) : dict<string>() }));
+    const written = registeredModelFiles({ ...meta, tags: dict([['owner', 'alice']]), aliases: dict([['champion', 1]]), versions });
+    const expected = entries(/^mlruns\/models\/.+[^/]$/u).sort();
+    expect(written.map((f) => `mlruns/${f.path}`).sort()).toEqual(expected);
+    for (const f of written) expect(f.text, f.path).toBe(text(`mlruns/${f.path}`));
+  });
+});
+
+describe('registry records: quirks and refusals', () => {
+  const yaml = (s: string): unknown => readYamlEntry(new TextEncoder().encode(s), 'v/meta.yaml');
+  const version =
+    "creation_timestamp: 5\ncurrent_stage: Deleted_Internal\ndescription: ''\nname: M\nrun_id: ''\nrun_link: ''\nsource: s3://b/m\nstatus: READY\nuser_id: ''\nversion: '3'\n";
+
+  it("reads '' like null, a string version, Deleted_Internal, and a missing last update time", () => {
+    const v = readModelVersionMeta(yaml(version), 'v/meta.yaml');
+    expect(v.name).toBe('M');
+    expect(v.version).toMatchObject({ version: 3, currentStage: 'Deleted_Internal', description: null, runId: null, runLink: null, userId: null, lastUpdatedTimestamp: 5 });
+    // Writing it back gives MLflow's form: null for absent strings, an int version.
+    expect(serializeModelVersionMeta('M', { ...v.version, tags: dict() })).toContain('\nrun_id: null\n');
+    expect(serializeModelVersionMeta('M', { ...v.version, tags: dict() })).toMatch(/\nversion: 3\n$/u);
+  });
+
+  it('accepts stages in any case (stored canonical) and older model files without deployment keys', () => {
+    expect(readModelVersionMeta(yaml(version.replace('Deleted_Internal', 'production')), 'v').version.currentStage).toBe('Production');
+    expect(readRegisteredModelMeta(yaml('creation_timestamp: 1\nname: M\naliases:\n  stale: \'9\'\n'), 'm')).toEqual({
+      name: 'M',
+      creationTimestamp: 1,
+      lastUpdatedTimestamp: 1,
+      description: null,
+    });
+  });
+
+  it('refuses bad stages, statuses, versions, names and missing sources, naming the file', () => {
+    expectInvalid(() => readModelVersionMeta(yaml(version.replace('Deleted_Internal', 'Gone')), 'v/meta.yaml'), 'current_stage');
+    expectInvalid(() => readModelVersionMeta(yaml(version.replace('status: READY', 'status: DONE')), 'v/meta.yaml'), 'status');
+    expectInvalid(() => readModelVersionMeta(yaml(version.replace("version: '3'", 'version: 0')), 'v/meta.yaml'), 'version');
+    expectInvalid(() => readModelVersionMeta(yaml(version.replace('source: s3://b/m\n', '')), 'v/meta.yaml'), 'source');
+    expectInvalid(() => readRegisteredModelMeta(yaml('creation_timestamp: 1\nname: a%b\n'), 'm/meta.yaml'), 'm/meta.yaml');
+    expectInvalid(() => readRegisteredModelMeta(yaml("creation_timestamp: 1\nname: '..'\n"), 'm/meta.yaml'), 'm/meta.yaml');
+  });
+
+  it('refuses to write a model whose files cannot exist (alias to a missing or deleted version, a/b tag keys)', () => {
+    const base = { name: 'M', creationTimestamp: 1, lastUpdatedTimestamp: 1, description: null, tags: dict<string>(), aliases: dict<number>(), versions: [] };
+    const v = { ...readModelVersionMeta(yaml(version), 'v').version, tags: dict<string>() };
+    expect(() => registeredModelFiles({ ...base, aliases: dict([['champion', 1]]) })).toThrow(/version 1, which does not exist/u);
+    expect(() => registeredModelFiles({ ...base, versions: [v], aliases: dict([['champion', 3]]) })).toThrow(/which is deleted/u);
+    expect(() => registeredModelFiles({ ...base, tags: dict([['a', '1'], ['a/b', '2']]) })).toThrow(/"a" and "a\/b"/u);
+    expect(() => registeredModelFiles({ ...base, name: 'x/y' })).toThrow(/Invalid registered model name/u);
   });
 });
 

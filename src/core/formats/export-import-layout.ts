@@ -12,17 +12,22 @@
  * @module
  */
 import { dict, RunStatus, type Dict } from '../entities.js';
+import { DELETED_STAGE, type ModelVersionRecord, type RegisteredModelRecord } from '../registry/entities.js';
 import { EdgeflowError, describeValue } from '../errors.js';
 import { parseExperimentId, parseRunId, type ExperimentId, type RunId } from '../ids.js';
 import { artifactPathProblem, keyProblem } from '../validation.js';
 import {
+  checkAlias,
   decodeUtf8,
+  readModelName,
+  readStoredStage,
+  readVersionNumber,
+  readVersionStatus,
   type ArtifactEntry,
   type ExperimentRecord,
   type FileStoreSnapshot,
   type MetricPoints,
-  type ModelVersionRecord,
-  type RegisteredModelRecord,
+  type RegisteredModelEntry,
   type RunRecord,
   type SkippedItem,
   type TreeFile,
@@ -201,11 +206,20 @@ export async function readExportImportTree(
     });
   }
 
-  const registeredModels: RegisteredModelRecord[] = [];
+  const registeredModels: RegisteredModelEntry[] = [];
+  const modelPaths = new Map<string, string>();
   for (const file of files) {
+    // `models.json` (a bulk export's list of models) holds nothing the model.json files do not.
+    // Artifacts of the runs read above (a run may log a file named model.json) are not models.
+    if (used.has(file.path)) continue;
+    if (/(^|\/)models\.json$/u.test(file.path)) used.add(file.path);
     if (!/(^|\/)model\.json$/u.test(file.path)) continue;
     used.add(file.path);
-    registeredModels.push(readModelJson(await readJson(file.path, read), file.path));
+    const record = readModelJson(await readJson(file.path, read), file.path);
+    const previous = modelPaths.get(record.name);
+    if (previous !== undefined) fail(file.path, `registered model ${describeValue(record.name)} is also in ${previous}.`);
+    modelPaths.set(record.name, file.path);
+    registeredModels.push({ path: file.path, record });
   }
   const unread = files.filter((f) => !used.has(f.path) && !f.path.includes('/artifacts/')).map((f) => f.path);
   return { experiments, registeredModels, skipped, unread };
@@ -293,60 +307,83 @@ async function readRunJson(
   };
 }
 
+function requiredMs(map: Record<string, unknown>, key: string, entry: string): number {
+  const value = optionalMs(map, key, entry);
+  if (value === null) fail(entry, `"${key}" is required.`);
+  return value;
+}
+
+/**
+ * Reads a `model.json`: the registered model (name, times, description, tags as a list or map,
+ * aliases as `[{alias, version}]`) and its versions — `versions` (all, tool ≥ 1.2) or
+ * `latest_versions` (older exports: the latest per stage). Version fields arrive as the REST API
+ * gives them: `version` as a string, `''` for absent strings; aliases listed on a version count
+ * too. Fields the tool adds (`_run_artifact_uri`, `_download_uri`, …) are ignored.
+ */
 function readModelJson(doc: Record<string, unknown>, path: string): RegisteredModelRecord {
   const body = mapping(own(doc, 'mlflow'), path, '"mlflow"');
   const model = mapping(own(body, 'registered_model'), path, '"mlflow.registered_model"');
-  const name = own(model, 'name');
-  if (typeof name !== 'string' || name === '') fail(path, '"name" must be a non-empty string.');
-  const aliases = dict<string>();
-  const rawAliases = own(model, 'aliases');
-  if (Array.isArray(rawAliases)) {
-    for (const item of rawAliases) {
-      const a = mapping(item, path, 'an alias');
-      const alias = own(a, 'alias');
-      const version = own(a, 'version');
-      if (typeof alias !== 'string' || (typeof version !== 'string' && typeof version !== 'number')) {
-        fail(path, 'aliases need "alias" and "version".');
-      }
-      aliases[alias] = String(version);
-    }
-  } else if (rawAliases !== undefined && rawAliases !== null) {
-    Object.assign(aliases, stringMap(rawAliases, path, '"aliases"', false));
-  }
+  const name = readModelName(own(model, 'name'), path);
   const rawVersions = own(model, 'versions') ?? own(model, 'latest_versions') ?? [];
   if (!Array.isArray(rawVersions)) fail(path, '"versions" must be a list.');
+  const aliasList: { alias: unknown; version: unknown; where: string }[] = [];
+  const seen = new Set<number>();
   const versions: ModelVersionRecord[] = rawVersions.map((item: unknown, i) => {
-    const v = mapping(item, path, `versions[${i}]`);
-    const rawVersion = own(v, 'version');
-    const version = typeof rawVersion === 'string' && /^\d+$/u.test(rawVersion) ? Number(rawVersion) : rawVersion;
-    if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 1) {
-      fail(path, `versions[${i}].version must be a positive integer.`);
-    }
+    const where = `versions[${i}]`;
+    const v = mapping(item, path, where);
+    const version = readVersionNumber(own(v, 'version'), path, `${where}.version`);
+    if (seen.has(version)) fail(path, `version ${version} is listed twice.`);
+    seen.add(version);
+    const source = optionalString(v, 'source', path);
+    if (source === null) fail(path, `${where}.source is required.`);
+    const creationTimestamp = requiredMs(v, 'creation_timestamp', path);
+    const versionAliases = own(v, 'aliases') ?? [];
+    if (!Array.isArray(versionAliases)) fail(path, `${where}.aliases must be a list.`);
+    for (const alias of versionAliases) aliasList.push({ alias, version, where: `${where}.aliases` });
     return {
-      name: optionalString(v, 'name', path) ?? name,
       version,
-      creationTimestamp: optionalMs(v, 'creation_timestamp', path),
-      lastUpdatedTimestamp: optionalMs(v, 'last_updated_timestamp', path),
-      currentStage: optionalString(v, 'current_stage', path) ?? 'None',
-      description: optionalString(v, 'description', path),
+      creationTimestamp,
+      lastUpdatedTimestamp: optionalMs(v, 'last_updated_timestamp', path) ?? creationTimestamp,
       userId: optionalString(v, 'user_id', path),
-      source: optionalString(v, 'source', path),
+      currentStage: readStoredStage(own(v, 'current_stage'), path, `${where}.current_stage`),
+      description: optionalString(v, 'description', path),
+      source,
       runId: optionalString(v, 'run_id', path),
       runLink: optionalString(v, 'run_link', path),
-      status: optionalString(v, 'status', path),
+      status: readVersionStatus(own(v, 'status'), path, `${where}.status`),
       statusMessage: optionalString(v, 'status_message', path),
-      storageLocation: optionalString(v, 'storage_location', path),
       modelId: optionalString(v, 'model_id', path),
-      tags: stringMap(own(v, 'tags'), path, `versions[${i}].tags`, false),
+      storageLocation: optionalString(v, 'storage_location', path),
+      tags: stringMap(own(v, 'tags'), path, `${where}.tags`, true),
     };
   });
   versions.sort((a, b) => a.version - b.version);
+  const rawAliases = own(model, 'aliases') ?? [];
+  if (Array.isArray(rawAliases)) {
+    for (const item of rawAliases) {
+      const a = mapping(item, path, 'an alias');
+      aliasList.push({ alias: own(a, 'alias'), version: own(a, 'version'), where: '"aliases"' });
+    }
+  } else {
+    for (const [alias, version] of Object.entries(mapping(rawAliases, path, '"aliases"'))) aliasList.push({ alias, version, where: '"aliases"' });
+  }
+  const aliases = dict<number>();
+  for (const { alias, version, where } of aliasList) {
+    if (typeof alias !== 'string') fail(path, `${where}: alias names must be strings (got ${describeValue(alias)}).`);
+    const number = readVersionNumber(version, path, `${where}.${alias}`);
+    if (aliases[alias] !== undefined && aliases[alias] !== number) {
+      fail(path, `alias ${describeValue(alias)} points at versions ${aliases[alias]} and ${number}.`);
+    }
+    checkAlias(alias, number, versions, path);
+    aliases[alias] = number;
+  }
+  const creationTimestamp = requiredMs(model, 'creation_timestamp', path);
   return {
     name,
-    creationTimestamp: optionalMs(model, 'creation_timestamp', path),
-    lastUpdatedTimestamp: optionalMs(model, 'last_updated_timestamp', path),
+    creationTimestamp,
+    lastUpdatedTimestamp: optionalMs(model, 'last_updated_timestamp', path) ?? creationTimestamp,
     description: optionalString(model, 'description', path),
-    tags: stringMap(own(model, 'tags'), path, '"tags"', false),
+    tags: stringMap(own(model, 'tags'), path, '"tags"', true),
     aliases,
     versions,
   };
@@ -407,7 +444,8 @@ export function serializeRunJson(
   run: Pick<RunRecord, 'meta' | 'params' | 'tags' | 'metrics'>,
   exportTimeMs: number,
 ): string {
-  const metrics: Record<string, unknown> = {};
+  // A null-prototype map: a metric named `__proto__` is an ordinary key.
+  const metrics = dict<unknown>();
   for (const m of run.metrics) {
     const points = new Array<unknown>(m.values.length);
     for (let i = 0; i < m.values.length; i++) points[i] = { value: m.values[i], timestamp: m.timestamps[i], step: m.steps[i] };
@@ -435,6 +473,100 @@ export function serializeRunJson(
         metrics,
         tags: { ...run.tags },
       },
+    },
+    { indent: 2 },
+  );
+}
+
+function timeText(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+/** Run facts the tool adds to each version of `model.json` (when the run is exported too). */
+export interface ModelJsonRunInfo {
+  readonly artifactUri: string;
+  readonly experimentName: string;
+}
+
+/**
+ * `model.json` as mlflow-export-import (≥ 1.2) writes it: the registered model with `aliases` as
+ * `[{alias, version}]`, `tags` as `[{key, value}]`, and `versions` as the REST API returns them
+ * (`version` a string, `''` for absent strings, per-version `aliases` and tag map), plus the
+ * tool's `_`-prefixed helper fields. Soft-deleted versions are left out: the tool reads the
+ * registry through the REST API, which never shows them.
+ */
+export function serializeModelJson(
+  model: RegisteredModelRecord,
+  exportTimeMs: number,
+  runInfo: (runId: string) => ModelJsonRunInfo | undefined = () => undefined,
+): string {
+  const live = model.versions.filter((v) => v.currentStage !== DELETED_STAGE);
+  const aliasesOf = (version: number): string[] =>
+    Object.keys(model.aliases)
+      .filter((a) => model.aliases[a] === version)
+      .sort();
+  const versions = live.map((v) => {
+    const run = v.runId === null ? undefined : runInfo(v.runId);
+    return {
+      aliases: aliasesOf(v.version),
+      creation_timestamp: v.creationTimestamp,
+      current_stage: v.currentStage,
+      description: v.description ?? '',
+      last_updated_timestamp: v.lastUpdatedTimestamp,
+      name: model.name,
+      run_id: v.runId ?? '',
+      run_link: v.runLink ?? '',
+      source: v.source,
+      status: v.status,
+      status_message: v.statusMessage ?? '',
+      tags: { ...v.tags },
+      user_id: v.userId ?? '',
+      version: String(v.version),
+      ...(v.modelId !== null ? { model_id: v.modelId } : {}),
+      ...(v.storageLocation !== null ? { storage_location: v.storageLocation } : {}),
+      ...(run !== undefined ? { _run_artifact_uri: run.artifactUri, _experiment_name: run.experimentName } : {}),
+      _download_uri: v.storageLocation ?? v.source,
+      _creation_timestamp: timeText(v.creationTimestamp),
+      _last_updated_timestamp: timeText(v.lastUpdatedTimestamp),
+    };
+  });
+  return pythonJson(
+    {
+      system: system('export_model.py', exportTimeMs),
+      info: {
+        num_target_stages: 0,
+        num_target_versions: 0,
+        num_src_versions: live.length,
+        num_dst_versions: live.length,
+        failed_versions: [],
+        export_latest_versions: false,
+        export_permissions: false,
+      },
+      mlflow: {
+        registered_model: {
+          name: model.name,
+          creation_timestamp: model.creationTimestamp,
+          last_updated_timestamp: model.lastUpdatedTimestamp,
+          ...(model.description !== null ? { description: model.description } : {}),
+          aliases: Object.entries(model.aliases).map(([alias, version]) => ({ alias, version: String(version) })),
+          _creation_timestamp: timeText(model.creationTimestamp),
+          _last_updated_timestamp: timeText(model.lastUpdatedTimestamp),
+          tags: Object.entries(model.tags).map(([key, value]) => ({ key, value })),
+          versions,
+        },
+      },
+    },
+    { indent: 2 },
+  );
+}
+
+/** `models/models.json` of a bulk export: the names of the exported models. */
+export function serializeModelsJson(names: readonly string[], exportTimeMs: number): string {
+  return pythonJson(
+    {
+      system: system('export_models.py', exportTimeMs),
+      info: { num_total_models: names.length, num_ok_models: names.length, num_failed_models: 0, failed_models: [] },
+      mlflow: { models: [...names] },
     },
     { indent: 2 },
   );

@@ -10,6 +10,15 @@ import { dict, RUN_STATUS_NUMBER, type Dict, type LifecycleStage, type RunStatus
 import { EdgeflowError, describeValue } from '../errors.js';
 import { parseExperimentId, parseRunId, type ExperimentId, type RunId } from '../ids.js';
 import { artifactPathProblem, keyProblem } from '../validation.js';
+import {
+  DELETED_STAGE,
+  MODEL_STAGES,
+  ModelVersionStatus,
+  type ModelVersionRecord,
+  type RegisteredModelRecord,
+  type StoredModelStage,
+} from '../registry/entities.js';
+import { assertAlias, assertModelName } from '../registry/validation.js';
 import { formatPythonFloat, parseMetricValue } from './float-text.js';
 import { dumpYaml, parseYaml, type YamlValue } from './yaml-dialect.js';
 
@@ -119,37 +128,6 @@ export interface RunMeta {
   readonly artifactUri: string;
   readonly lifecycleStage: LifecycleStage;
   readonly deletedTime: number | null;
-}
-
-/** A registered model of the file-based registry (spec §2), read-only for now. */
-export interface RegisteredModelRecord {
-  readonly name: string;
-  readonly creationTimestamp: number | null;
-  readonly lastUpdatedTimestamp: number | null;
-  readonly description: string | null;
-  readonly tags: Dict<string>;
-  /** alias → version number (from the `aliases/` folder, the source of truth). */
-  readonly aliases: Dict<string>;
-  readonly versions: readonly ModelVersionRecord[];
-}
-
-/** A model version of the file-based registry. `currentStage` `Deleted_Internal` marks a soft-deleted version. */
-export interface ModelVersionRecord {
-  readonly name: string;
-  readonly version: number;
-  readonly creationTimestamp: number | null;
-  readonly lastUpdatedTimestamp: number | null;
-  readonly currentStage: string;
-  readonly description: string | null;
-  readonly userId: string | null;
-  readonly source: string | null;
-  readonly runId: string | null;
-  readonly runLink: string | null;
-  readonly status: string | null;
-  readonly statusMessage: string | null;
-  readonly storageLocation: string | null;
-  readonly modelId: string | null;
-  readonly tags: Dict<string>;
 }
 
 /** Metric points of one key, as columns, in file order. */
@@ -347,10 +325,10 @@ export function resolveRunName(meta: RunMeta, tags: Dict<string>): string {
 /**
  * The exact bytes (as text) MLflow writes for a run `meta.yaml`, with the legacy fields
  * (`entry_point_name: ''`, `source_name: ''`, `source_type: 4`, `source_version: ''`, `tags: []`).
- * `deleted_time` is written for deleted runs and omitted for active ones (MLflow's form after any
- * rewrite of a run; it reads both).
+ * `deleted_time` is written for deleted runs; for active ones it is `null` in the first write of a
+ * new run (`fresh`) and omitted in every rewrite, as MLflow does (it reads both).
  */
-export function serializeRunMeta(meta: RunMeta): string {
+export function serializeRunMeta(meta: RunMeta, options: { readonly fresh?: boolean } = {}): string {
   const doc: Record<string, YamlValue> = {
     artifact_uri: meta.artifactUri,
     end_time: meta.endTime,
@@ -368,6 +346,7 @@ export function serializeRunMeta(meta: RunMeta): string {
     user_id: meta.userId,
   };
   if (meta.lifecycleStage === 'deleted') doc.deleted_time = meta.deletedTime;
+  else if (options.fresh) doc.deleted_time = null;
   return dumpYaml(doc);
 }
 
@@ -470,52 +449,154 @@ export function readYamlEntry(bytes: Uint8Array, where: string): unknown {
 }
 
 // ------------------------------------------------------------------------------------------------
-// Registry (spec §2): read-only for now, plus writers for golden tests and a future exporter
+// Registry (spec §2): the core registry records (`core/registry/entities.ts`) read from and
+// written to `models/`, exactly as MLflow's file-based registry writes them.
+
+/** A registered model read from a bundle, with where it came from (for errors and reports). */
+export interface RegisteredModelEntry {
+  /** The model's folder (`models/<name>`) or `model.json` path, relative to the tree root. */
+  readonly path: string;
+  readonly record: RegisteredModelRecord;
+}
+
+/** What a registered model `meta.yaml` holds (tags, aliases and versions live in folders). */
+export type RegisteredModelMeta = Pick<RegisteredModelRecord, 'name' | 'creationTimestamp' | 'lastUpdatedTimestamp' | 'description'>;
+
+/** What a `version-<n>/meta.yaml` holds: the version record without tags, and its model's name. */
+export interface ModelVersionMeta {
+  readonly name: string;
+  readonly version: Omit<ModelVersionRecord, 'tags'>;
+}
+
+/**
+ * A registered model name as MLflow's layout allows it (it is a folder name).
+ * @throws `INVALID_PARAMETER_VALUE` naming `entry`.
+ */
+export function readModelName(value: unknown, entry: string): string {
+  try {
+    assertModelName(value);
+  } catch (error) {
+    fail(entry, error instanceof Error ? error.message : String(error));
+  }
+  return value;
+}
+
+/**
+ * A stored stage: `None`, `Staging`, `Production`, `Archived` (any case, stored canonical) or
+ * `Deleted_Internal` (a soft-deleted version); missing, null or `''` is `None`.
+ * @throws `INVALID_PARAMETER_VALUE` naming `entry`.
+ */
+export function readStoredStage(value: unknown, entry: string, field = 'current_stage'): StoredModelStage {
+  if (value === undefined || value === null || value === '') return 'None';
+  if (value === DELETED_STAGE) return DELETED_STAGE;
+  if (typeof value === 'string') {
+    const canonical = MODEL_STAGES.find((s) => s.toLowerCase() === value.toLowerCase());
+    if (canonical !== undefined) return canonical;
+  }
+  fail(entry, `field "${field}" must be one of ${[...MODEL_STAGES, DELETED_STAGE].join(', ')} (got ${describeValue(value)}).`);
+}
+
+const VERSION_STATUSES: ReadonlySet<unknown> = new Set(Object.values(ModelVersionStatus));
+
+/**
+ * A model version status; missing, null or `''` is `READY` (what the file store always writes).
+ * @throws `INVALID_PARAMETER_VALUE` naming `entry`.
+ */
+export function readVersionStatus(value: unknown, entry: string, field = 'status'): ModelVersionStatus {
+  if (value === undefined || value === null || value === '') return 'READY';
+  if (!VERSION_STATUSES.has(value)) {
+    fail(entry, `field "${field}" must be one of ${[...VERSION_STATUSES].join(', ')} (got ${describeValue(value)}).`);
+  }
+  return value as ModelVersionStatus;
+}
+
+/**
+ * A version number: a positive integer, or its decimal string (REST payloads).
+ * @throws `INVALID_PARAMETER_VALUE` naming `entry`.
+ */
+export function readVersionNumber(value: unknown, entry: string, field = 'version'): number {
+  const n = typeof value === 'string' && /^\d{1,15}$/u.test(value) ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 1) {
+    fail(entry, `field "${field}" must be a positive integer (got ${describeValue(value)}).`);
+  }
+  return n;
+}
+
+/**
+ * Checks an alias of a model: a valid alias name pointing at a version that exists and is not
+ * soft-deleted (MLflow removes the aliases of a version it deletes).
+ * @throws `INVALID_PARAMETER_VALUE` naming `entry`.
+ */
+export function checkAlias(alias: string, version: number, versions: readonly ModelVersionRecord[], entry: string): void {
+  try {
+    assertAlias(alias);
+  } catch (error) {
+    fail(entry, error instanceof Error ? error.message : String(error));
+  }
+  const target = versions.find((v) => v.version === version);
+  if (target === undefined) fail(entry, `alias ${describeValue(alias)} points at version ${version}, which does not exist.`);
+  if (target.currentStage === DELETED_STAGE) fail(entry, `alias ${describeValue(alias)} points at version ${version}, which is deleted.`);
+}
+
+/** Milliseconds that must be there; a missing `last_updated_timestamp` falls back to creation. */
+function requiredMs(map: Record<string, unknown>, key: string, entry: string): number {
+  const value = optionalMs(map, key, entry);
+  if (value === null) fail(entry, `field "${key}" is required.`);
+  return value;
+}
 
 /**
  * Reads a registered model `meta.yaml`. The stale `aliases:` mapping is ignored (the `aliases/`
- * folder is the source of truth); missing `deployment_job_*` keys are fine.
+ * folder is the source of truth); missing `deployment_job_*` keys are fine; `''` and null
+ * descriptions are alike.
  */
-export function readRegisteredModelMeta(data: unknown, entry: string): Omit<RegisteredModelRecord, 'tags' | 'aliases' | 'versions'> {
+export function readRegisteredModelMeta(data: unknown, entry: string): RegisteredModelMeta {
   const map = asMapping(data, entry);
+  const creationTimestamp = requiredMs(map, 'creation_timestamp', entry);
   return {
-    name: str(map, 'name', entry),
-    creationTimestamp: optionalMs(map, 'creation_timestamp', entry),
-    lastUpdatedTimestamp: optionalMs(map, 'last_updated_timestamp', entry),
+    name: readModelName(field(map, 'name'), entry),
+    creationTimestamp,
+    lastUpdatedTimestamp: optionalMs(map, 'last_updated_timestamp', entry) ?? creationTimestamp,
     description: optionalStr(map, 'description', entry),
   };
 }
 
 /** Reads a `version-<n>/meta.yaml`; `''` and null are read alike for optional strings. */
-export function readModelVersionMeta(data: unknown, entry: string): Omit<ModelVersionRecord, 'tags'> {
+export function readModelVersionMeta(data: unknown, entry: string): ModelVersionMeta {
   const map = asMapping(data, entry);
-  const versionValue = field(map, 'version');
-  const version = typeof versionValue === 'string' && /^\d+$/u.test(versionValue) ? Number(versionValue) : versionValue;
-  if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 1) {
-    fail(entry, `field "version" must be a positive integer (got ${describeValue(versionValue)}).`);
-  }
+  const creationTimestamp = requiredMs(map, 'creation_timestamp', entry);
+  const source = optionalStr(map, 'source', entry);
+  if (source === null) fail(entry, 'field "source" is required.');
   return {
     name: str(map, 'name', entry),
-    version,
-    creationTimestamp: optionalMs(map, 'creation_timestamp', entry),
-    lastUpdatedTimestamp: optionalMs(map, 'last_updated_timestamp', entry),
-    currentStage: optionalStr(map, 'current_stage', entry) ?? 'None',
-    description: optionalStr(map, 'description', entry),
-    userId: optionalStr(map, 'user_id', entry),
-    source: optionalStr(map, 'source', entry),
-    runId: optionalStr(map, 'run_id', entry),
-    runLink: optionalStr(map, 'run_link', entry),
-    status: optionalStr(map, 'status', entry),
-    statusMessage: optionalStr(map, 'status_message', entry),
-    storageLocation: optionalStr(map, 'storage_location', entry),
-    modelId: optionalStr(map, 'model_id', entry),
+    version: {
+      version: readVersionNumber(field(map, 'version'), entry),
+      creationTimestamp,
+      lastUpdatedTimestamp: optionalMs(map, 'last_updated_timestamp', entry) ?? creationTimestamp,
+      userId: optionalStr(map, 'user_id', entry),
+      currentStage: readStoredStage(field(map, 'current_stage'), entry),
+      description: optionalStr(map, 'description', entry),
+      source,
+      runId: optionalStr(map, 'run_id', entry),
+      runLink: optionalStr(map, 'run_link', entry),
+      status: readVersionStatus(field(map, 'status'), entry),
+      statusMessage: optionalStr(map, 'status_message', entry),
+      modelId: optionalStr(map, 'model_id', entry),
+      storageLocation: optionalStr(map, 'storage_location', entry),
+    },
   };
 }
 
-/** The bytes MLflow writes for a registered model `meta.yaml` (with the stale `aliases` cache). */
+/**
+ * The bytes MLflow writes for a registered model `meta.yaml`, with the `aliases:` cache holding
+ * the model's aliases (MLflow rewrites the file on every alias change, so the cache is current
+ * unless a version was deleted after — a state this writer cannot know).
+ */
 export function serializeRegisteredModelMeta(model: RegisteredModelRecord): string {
+  const aliases: Record<string, YamlValue> = {};
+  for (const [alias, version] of Object.entries(model.aliases)) aliases[alias] = String(version);
   return dumpYaml({
-    aliases: { ...model.aliases },
+    aliases,
     creation_timestamp: model.creationTimestamp,
     deployment_job_id: null,
     deployment_job_state: null,
@@ -525,8 +606,8 @@ export function serializeRegisteredModelMeta(model: RegisteredModelRecord): stri
   });
 }
 
-/** The bytes MLflow writes for a `version-<n>/meta.yaml`. */
-export function serializeModelVersionMeta(version: ModelVersionRecord): string {
+/** The bytes MLflow writes for a `version-<n>/meta.yaml` of model `modelName` (`version` an int). */
+export function serializeModelVersionMeta(modelName: string, version: ModelVersionRecord): string {
   return dumpYaml({
     creation_timestamp: version.creationTimestamp,
     current_stage: version.currentStage,
@@ -534,7 +615,7 @@ export function serializeModelVersionMeta(version: ModelVersionRecord): string {
     description: version.description,
     last_updated_timestamp: version.lastUpdatedTimestamp,
     model_id: version.modelId,
-    name: version.name,
+    name: modelName,
     run_id: version.runId,
     run_link: version.runLink,
     source: version.source,
@@ -544,6 +625,38 @@ export function serializeModelVersionMeta(version: ModelVersionRecord): string {
     user_id: version.userId,
     version: version.version,
   });
+}
+
+/**
+ * Every file MLflow's registry holds for one model (paths relative to the store root): the model's
+ * `meta.yaml`, `tags/<key>`, `aliases/<alias>` (the version number), and for every version —
+ * soft-deleted ones included — `version-<n>/meta.yaml` and `version-<n>/tags/<key>`.
+ * @throws `INVALID_PARAMETER_VALUE` when the model cannot be written as files (a bad name, tag keys
+ * such as `a` and `a/b` that cannot coexist, an alias to a missing version).
+ */
+export function registeredModelFiles(model: RegisteredModelRecord): { readonly path: string; readonly text: string }[] {
+  const folder = registeredModelFolder(readModelName(model.name, `registered model ${describeValue(model.name)}`));
+  const where = `registered model ${model.name}`;
+  const coexist = (keys: Iterable<string>, what: string): void => {
+    const conflict = findKeyPathConflict(keys);
+    if (conflict) {
+      fail(where, `${what} keys ${describeValue(conflict[0])} and ${describeValue(conflict[1])} cannot both be files (the first would have to be a folder).`);
+    }
+  };
+  coexist(Object.keys(model.tags), 'tag');
+  const out: { path: string; text: string }[] = [{ path: metaPath(folder), text: serializeRegisteredModelMeta(model) }];
+  for (const [key, value] of Object.entries(model.tags)) out.push({ path: `${folder}/tags/${key}`, text: value });
+  for (const [alias, version] of Object.entries(model.aliases)) {
+    checkAlias(alias, version, model.versions, where);
+    out.push({ path: `${folder}/aliases/${alias}`, text: String(version) });
+  }
+  for (const version of model.versions) {
+    const dir = modelVersionFolder(model.name, version.version);
+    coexist(Object.keys(version.tags), `version ${version.version} tag`);
+    out.push({ path: metaPath(dir), text: serializeModelVersionMeta(model.name, version) });
+    for (const [key, value] of Object.entries(version.tags)) out.push({ path: `${dir}/tags/${key}`, text: value });
+  }
+  return out;
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -593,7 +706,8 @@ export interface SkippedItem {
 /** Everything read from a file-store tree. */
 export interface FileStoreSnapshot {
   readonly experiments: readonly ExperimentRecord[];
-  readonly registeredModels: readonly RegisteredModelRecord[];
+  /** The model registry: every model with all its versions (soft-deleted ones included). */
+  readonly registeredModels: readonly RegisteredModelEntry[];
   /** Folders MLflow's reader skips (no or empty meta.yaml, mismatched ids under `onMismatch: 'skip'`). */
   readonly skipped: readonly SkippedItem[];
   /**
@@ -683,8 +797,9 @@ async function readRawValues(
  * `models` a run candidate. Experiment folders without (or with an empty) `meta.yaml` are skipped
  * as MLflow skips them; run folders without `meta.yaml` are skipped silently; an empty run
  * `meta.yaml` is an error (it breaks MLflow's listing). Run ids must be unique across the tree.
- * The registry under `models/` is read into {@link RegisteredModelRecord}s. Artifacts are listed,
- * not read.
+ * The registry under `models/` is read into core registry records ({@link RegisteredModelEntry}),
+ * names, stages, statuses and aliases checked (an alias must point at a live version). Artifacts
+ * are listed, not read.
  * @param read Returns the bytes of a file of `files`.
  * @throws `INVALID_PARAMETER_VALUE` naming the offending file.
  */
@@ -759,12 +874,12 @@ export async function readFileStoreTree(
     experiments.push({ meta, folder: candidate.folder, tags, runs });
   }
 
-  const registeredModels: RegisteredModelRecord[] = [];
+  const registeredModels: RegisteredModelEntry[] = [];
   const models = root.folders.get(MODELS_FOLDER);
   if (models) {
     for (const [name, node] of models.folders) {
       const model = await readRegisteredModelFolder(`${MODELS_FOLDER}/${name}`, name, node, read, skipped, unread);
-      if (model) registeredModels.push(model);
+      if (model) registeredModels.push({ path: `${MODELS_FOLDER}/${name}`, record: model });
     }
     for (const file of models.files.values()) unread.push(file.path);
   }
@@ -833,18 +948,16 @@ async function readRegisteredModelFolder(
   unread: string[],
 ): Promise<RegisteredModelRecord | undefined> {
   const metaFile = node.files.get(META_FILE);
+  readModelName(folderName, metaFile?.path ?? folder);
   const data = metaFile && metaFile.size > 0 ? readYamlEntry(await read(metaFile.path), metaFile.path) : null;
   if (!metaFile || data === null) {
+    // MLflow's registry lists such a folder and then fails to read it; skip it, reported.
     skipped.push({ path: folder, reason: 'no meta.yaml' });
     return undefined;
   }
   const meta = readRegisteredModelMeta(data, metaFile.path);
   if (meta.name !== folderName) fail(metaFile.path, `name ${describeValue(meta.name)} does not match its folder ${describeValue(folderName)}.`);
   const tags = await readRawValues(node.folders.get('tags'), read);
-  const aliases = dict<string>();
-  for (const { file, key } of filesBelow(node.folders.get('aliases'))) {
-    aliases[key] = decodeUtf8(await read(file.path), file.path).trim();
-  }
   const versions: ModelVersionRecord[] = [];
   for (const [name, child] of node.folders) {
     if (name === 'tags' || name === 'aliases') continue;
@@ -856,9 +969,28 @@ async function readRegisteredModelFolder(
       continue;
     }
     const vm = readModelVersionMeta(readYamlEntry(await read(versionMeta.path), versionMeta.path), versionMeta.path);
-    if (`version-${vm.version}` !== name) fail(versionMeta.path, `version ${vm.version} does not match its folder ${describeValue(name)}.`);
-    versions.push({ ...vm, tags: await readRawValues(child.folders.get('tags'), read) });
+    if (`version-${vm.version.version}` !== name) {
+      fail(versionMeta.path, `version ${vm.version.version} does not match its folder ${describeValue(name)}.`);
+    }
+    if (vm.name !== meta.name) fail(versionMeta.path, `name ${describeValue(vm.name)} is not the model's name ${describeValue(meta.name)}.`);
+    versions.push({ ...vm.version, tags: await readRawValues(child.folders.get('tags'), read) });
+    for (const [childName, file] of child.files) if (childName !== META_FILE) unread.push(file.path);
+    for (const [childName, grandChild] of child.folders) {
+      if (childName === 'tags') continue;
+      const list: TreeFile[] = [];
+      walkFiles(grandChild, '', list);
+      unread.push(...list.map((f) => f.path));
+    }
   }
   versions.sort((a, b) => a.version - b.version);
+  const aliases = dict<number>();
+  for (const { file, key } of filesBelow(node.folders.get('aliases'))) {
+    const text = decodeUtf8(await read(file.path), file.path).trim();
+    const version = /^\d{1,15}$/u.test(text) ? Number(text) : NaN;
+    if (!Number.isSafeInteger(version) || version < 1) fail(file.path, `an alias file must hold a version number (got ${describeValue(text)}).`);
+    checkAlias(key, version, versions, file.path);
+    aliases[key] = version;
+  }
+  for (const [name, file] of node.files) if (name !== META_FILE) unread.push(file.path);
   return { ...meta, tags, aliases, versions };
 }

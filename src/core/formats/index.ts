@@ -8,3 +8,4 @@ export { dumpYaml, parseYaml, yamlFloat, YamlFloat, type DumpYamlOptions, type P
 export { pythonJson, parsePythonJson, type PythonJsonOptions } from './python-json.js';
 export * from './mlmodel.js';
 export { openZip, DEFAULT_ZIP_LIMITS, entryNameProblem, type ZipLimits, type ZipEntry, type ZipSource, GuardedZip } from './zip-guard.js';
+export * from './mlproject.js';

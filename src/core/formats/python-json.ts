@@ -44,7 +44,7 @@ export function pythonJson(value: unknown, options: PythonJsonOptions = {}): str
       if (Number.isNaN(v)) return 'NaN';
       if (v === Infinity) return 'Infinity';
       if (v === -Infinity) return '-Infinity';
-      return Number.isSafeInteger(v) ? String(v) : formatPythonFloat(v);
+      return Number.isSafeInteger(v) && !Object.is(v, -0) ? String(v) : formatPythonFloat(v);
     }
     if (typeof v === 'bigint') return v.toString();
     if (typeof v === 'string') return str(v);

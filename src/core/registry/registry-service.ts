@@ -315,6 +315,12 @@ export class RegistryService implements RegistryStore {
     for (const name of names) this.__changed(name);
   }
 
+  async exportRegisteredModels(names?: readonly string[]): Promise<RegisteredModelRecord[]> {
+    if (names === undefined) return this.__records.list();
+    const found = await Promise.all(names.map((name) => this.__records.get(name)));
+    return found.filter((r): r is RegisteredModelRecord => r !== undefined);
+  }
+
   // ----------------------------------------------------------------------------------------- helpers
 
   private async __get(name: string): Promise<RegisteredModelRecord> {

@@ -64,6 +64,11 @@ export interface RegistryStore {
 
   /** Writes whole records as they are (imports); all-or-nothing, refuses names that exist. */
   importRegisteredModels(records: readonly RegisteredModelRecord[]): Promise<void>;
+  /**
+   * Whole stored records (exports, backups) of `names`, or of every model; unknown names are left
+   * out. Soft-deleted versions are included where the backend can see them.
+   */
+  exportRegisteredModels(names?: readonly string[]): Promise<RegisteredModelRecord[]>;
 }
 
 /** Records to write and names to delete, returned by a change. */

@@ -1,7 +1,8 @@
 /**
  * A read-only Store over a zip bundle (a Blob, bytes, or a URL fetched once). Metadata, params,
  * tags and metric histories are parsed when the store opens; artifact entries are inflated only
- * when read. Every write is rejected with `PERMISSION_DENIED`.
+ * when read. Every write is rejected with `PERMISSION_DENIED`. The model registry, when the bundle
+ * has one, is read through `store.registry`.
  * @module
  */
 import {
@@ -27,6 +28,8 @@ import type {
 import type { ArtifactEntry, MetricPoints } from '../../core/formats/file-store-layout.js';
 import type { GuardedZip } from '../../core/formats/zip-guard.js';
 import { readBundle, type ParsedBundle, type ReadBundleOptions } from './read-bundle.js';
+import { RegistryService } from '../../core/registry/registry-service.js';
+import { ReadOnlyRegistryRecords } from './registry-records.js';
 
 const CAPABILITIES: StoreCapabilities = { readOnly: true, atomicBatches: true, crossContextEvents: false };
 
@@ -62,6 +65,11 @@ function freezeRun(info: RunInfo, params: Record<string, string>, tags: Record<s
 /** A read-only {@link Store} over a zip bundle in either layout. */
 export class BundleStore implements Store {
   readonly capabilities = CAPABILITIES;
+  /**
+   * The bundle's model registry (empty when it has none): every read of core's registry service,
+   * over the bundle's records; every write is refused with `PERMISSION_DENIED`.
+   */
+  readonly registry: RegistryService;
   private readonly __experiments = new Map<ExperimentId, Experiment>();
   private readonly __runs = new Map<RunId, StoredRun>();
   private readonly __runsByExperiment = new Map<ExperimentId, RunId[]>();
@@ -72,6 +80,7 @@ export class BundleStore implements Store {
   private constructor(bundle: ParsedBundle) {
     this.__zip = bundle.zip;
     this.__prefix = bundle.prefix;
+    this.registry = new RegistryService(new ReadOnlyRegistryRecords(bundle.snapshot.registeredModels.map((m) => m.record)));
     for (const exp of bundle.snapshot.experiments) {
       const id = exp.meta.experimentId;
       this.__experiments.set(id, Object.freeze({ ...exp.meta, tags: Object.freeze(dict(Object.entries(exp.tags))) }));

@@ -12,10 +12,15 @@ import type { Store } from '../../core/store.js';
 import {
   serializeExperimentJson,
   serializeExperimentsJson,
+  serializeModelJson,
+  serializeModelsJson,
   serializeRunJson,
+  type ModelJsonRunInfo,
 } from '../../core/formats/export-import-layout.js';
 import {
   MODELS_FOLDER,
+  readModelName,
+  registeredModelFiles,
   TRASH_FOLDER,
   defaultArtifactLocation,
   defaultRunArtifactUri,
@@ -31,6 +36,7 @@ import {
   serializeRunMeta,
   type MetricPoints,
 } from '../../core/formats/file-store-layout.js';
+import type { RegisteredModelRecord } from '../../core/registry/entities.js';
 import type { BundleProgress } from './read-bundle.js';
 
 /** The artifact root written by default: relative, so MLflow started in the unzip folder finds artifacts. */
@@ -47,8 +53,11 @@ export interface ExportBundleOptions {
   /** Include artifact files. Default true. */
   readonly includeArtifacts?: boolean;
   /**
-   * Include the model registry. Accepted for forward compatibility: the Store contract has no
-   * registry yet, so nothing is written.
+   * Include the whole model registry (default false): `mlruns/models/…` as MLflow's file registry
+   * writes it (soft-deleted versions kept when the store's registry hands out whole records, see
+   * `RegistryRecordExport`), or `models/<name>/model.json` + `models/models.json` in the
+   * export-import format (live versions only, as that tool exports). A store without a registry
+   * is refused with `NOT_IMPLEMENTED` before anything is written.
    */
   readonly includeModels?: boolean;
   /** `'mlflow'` (an `mlruns/` file-store tree, default) or `'export-import'` (mlflow-export-import). */
@@ -74,6 +83,8 @@ export interface ExportSummary {
   readonly runs: number;
   readonly metricPoints: number;
   readonly artifacts: number;
+  /** Registered models written. */
+  readonly registeredModels: number;
   readonly entries: number;
 }
 
@@ -244,6 +255,19 @@ class ZipWriter {
   }
 }
 
+/** The registry to export, checked (names, aliases, tag keys) before anything is written. */
+async function planModels(store: Store): Promise<RegisteredModelRecord[]> {
+  if (store.registry === undefined) {
+    throw new EdgeflowError('NOT_IMPLEMENTED', 'Cannot export the model registry: this store has none (export without includeModels).');
+  }
+  const records = (await store.registry.exportRegisteredModels()).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const record of records) {
+    readModelName(record.name, `registered model ${describeValue(record.name)}`);
+    registeredModelFiles(record);
+  }
+  return records;
+}
+
 async function metricPoints(store: Store, run: Run): Promise<MetricPoints[]> {
   const out: MetricPoints[] = [];
   for (const key of Object.keys(run.data.metrics)) {
@@ -264,6 +288,7 @@ export async function exportBundleTo(
   options: ExportBundleOptions = {},
 ): Promise<ExportSummary> {
   const planned = await plan(store, options);
+  const models = options.includeModels === true ? await planModels(store) : [];
   const format = options.format ?? 'mlflow';
   const zip = new ZipWriter(write, options.mtime ?? new Date());
   const includeArtifacts = options.includeArtifacts ?? true;
@@ -287,6 +312,7 @@ export async function exportBundleTo(
   if (format === 'export-import') {
     const root = options.rootFolder === undefined ? 'experiments' : options.rootFolder;
     const base = root === '' ? '' : `${root}/`;
+    const runInfo = new Map<string, ModelJsonRunInfo>();
     for (const { experiment, runs } of planned) {
       const dir = `${base}${experiment.experimentId}`;
       const location = artifactRoot === null ? experiment.artifactLocation : defaultArtifactLocation(artifactRoot, experiment.experimentId);
@@ -296,6 +322,7 @@ export async function exportBundleTo(
         points += metrics.reduce((n, m) => n + m.values.length, 0);
         const artifactUri = artifactRoot === null ? run.info.artifactUri : defaultRunArtifactUri(location, run.info.runId);
         const runDir = `${dir}/runs/${run.info.runId}`;
+        runInfo.set(run.info.runId, { artifactUri, experimentName: experiment.name });
         zip.text(`${runDir}/run.json`, serializeRunJson({ meta: { ...run.info, artifactUri }, params: run.data.params, tags: run.data.tags, metrics }, exportTime));
         await writeArtifacts(run, `${runDir}/artifacts`);
         options.onProgress?.({ phase: 'export', done: ++done, total });
@@ -305,6 +332,11 @@ export async function exportBundleTo(
       `${base}experiments.json`,
       serializeExperimentsJson(planned.map((p) => ({ id: p.experiment.experimentId, name: p.experiment.name, runs: p.runs.length })), exportTime),
     );
+    // mlflow-export-import's bulk layout: `models/<name>/model.json` next to `experiments/`.
+    if (models.length > 0) {
+      for (const model of models) zip.text(`models/${model.name}/model.json`, serializeModelJson(model, exportTime, (id) => runInfo.get(id)));
+      zip.text('models/models.json', serializeModelsJson(models.map((m) => m.name), exportTime));
+    }
   } else {
     const root = options.rootFolder === undefined ? 'mlruns' : options.rootFolder;
     const base = root === '' ? '' : `${root}/`;
@@ -338,9 +370,13 @@ export async function exportBundleTo(
         options.onProgress?.({ phase: 'export', done: ++done, total });
       }
     }
+    if (options.includeModels === true) {
+      zip.folder(`${base}${MODELS_FOLDER}`);
+      for (const model of models) for (const file of registeredModelFiles(model)) zip.text(base + file.path, file.text);
+    }
   }
   zip.end();
-  return { experiments: planned.length, runs: total, metricPoints: points, artifacts, entries: zip.entries };
+  return { experiments: planned.length, runs: total, metricPoints: points, artifacts, registeredModels: models.length, entries: zip.entries };
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
  * Importing a bundle zip into any Store, all-or-nothing: the zip is checked by the zip guard, every
- * metadata file parsed and validated, conflicts resolved, and only then is anything written. If a
+ * metadata file parsed and validated, conflicts resolved, and only then is anything written —
+ * experiments and runs first, the model registry last in one atomic `importRegisteredModels`. If a
  * write fails, what was created is purged and what `replace` removed is written back, so the
  * store ends as it was.
  * @module
@@ -11,14 +12,11 @@ import { newExperimentId, newRunId, type ExperimentId, type RunId } from '../../
 import { MAX_METRICS_PER_BATCH, MAX_PARAMS_PER_BATCH } from '../../core/limits.js';
 import type { Store } from '../../core/store.js';
 import { SystemTag } from '../../core/system-tags.js';
-import type {
-  ExperimentMeta,
-  MetricPoints,
-  RegisteredModelRecord,
-  RunMeta,
-  SkippedItem,
-} from '../../core/formats/file-store-layout.js';
+import type { ExperimentMeta, MetricPoints, RunMeta, SkippedItem } from '../../core/formats/file-store-layout.js';
 import type { ZipLimits } from '../../core/formats/zip-guard.js';
+import type { ModelVersionRecord, RegisteredModelRecord } from '../../core/registry/entities.js';
+import type { RegistryStore } from '../../core/registry/registry-store.js';
+import { assertModelName } from '../../core/registry/validation.js';
 import { readBundle, type BundleLayout, type BundleProgress } from './read-bundle.js';
 
 /** What to do with experiments and runs that already exist in the target store. */
@@ -29,11 +27,18 @@ export interface ImportBundleOptions {
   /**
    * `'skip'` (default): keep what exists — runs whose id exists are skipped, an experiment whose id
    * exists receives the bundle's new runs, one whose name belongs to another experiment is skipped
-   * with its runs. `'replace'`: the bundle wins — existing experiments and runs with the same ids
-   * are removed first (and put back if the import fails). `'new-ids'`: everything gets fresh ids
-   * (names made unique with a ` (n)` suffix; `mlflow.parentRunId` tags remapped).
+   * with its runs, a registered model whose name exists is left alone. `'replace'`: the bundle
+   * wins — existing experiments, runs and registered models with the same ids/names are removed
+   * first (and put back if the import fails). `'new-ids'`: everything gets fresh ids (experiment
+   * and model names made unique with a ` (n)` suffix; `mlflow.parentRunId` tags remapped; model
+   * versions whose run is in the bundle point at the run's new id, `runs:/` sources included).
    */
   readonly onConflict?: ImportConflictPolicy;
+  /**
+   * Import the bundle's model registry (default true). Stores without a registry (or whose registry
+   * cannot write whole records) import the runs and report the registry as not imported.
+   */
+  readonly includeModels?: boolean;
   readonly onProgress?: (progress: BundleProgress) => void;
   readonly limits?: Partial<ZipLimits>;
   readonly maxLineLength?: number;
@@ -56,10 +61,30 @@ export interface ImportReport {
   readonly skipped: readonly SkippedItem[];
   /** Bundle id → id in the store, for every imported experiment and run whose id changed. */
   readonly idMap: Readonly<Record<string, string>>;
-  /** The registry read from the bundle; not written (the Store contract has no registry yet). */
-  readonly registeredModels: readonly RegisteredModelRecord[];
+  /** What became of the bundle's model registry. */
+  readonly registry: RegistryImportReport;
   /** Entries that are MLflow data this importer does not read yet. */
   readonly unread: readonly string[];
+}
+
+/** What {@link importBundle} did with the bundle's model registry. */
+export interface RegistryImportReport {
+  /**
+   * `'imported'`: written (models skipped under `skip` are listed in `notImported` and `skipped`);
+   * `'none'`: the bundle holds no registered model; `'excluded'`: `includeModels: false`;
+   * `'unsupported'`: the store has no registry, or one that cannot write whole records (`reason`).
+   */
+  readonly status: 'imported' | 'none' | 'excluded' | 'unsupported';
+  /** Why nothing was imported, for `'excluded'` and `'unsupported'`. */
+  readonly reason?: string;
+  /** Names of the models written, as they are in the store. */
+  readonly models: readonly string[];
+  /** Model versions written (soft-deleted ones included). */
+  readonly versions: number;
+  /** Names (in the bundle) of its models that were not written. */
+  readonly notImported: readonly string[];
+  /** Bundle name → store name, for models renamed by `new-ids`. */
+  readonly renamed: Readonly<Record<string, string>>;
 }
 
 /** A run to write, with artifact bytes on demand. */
@@ -159,10 +184,14 @@ async function writePlans(
         artifacts++;
         bytes += data.length;
       }
-      if (meta.lifecycleStage === 'deleted' && !snapshotDeleted) await store.deleteRun(meta.runId);
+      if (meta.lifecycleStage === 'deleted' && !snapshotDeleted) {
+        await store.deleteRun(meta.runId, meta.deletedTime !== null ? { deletedTime: meta.deletedTime } : {});
+      }
       progress(1);
     }
-    if (deleted && !plan.reuse && plan.runs.length > 0) await store.deleteExperiment(experimentId);
+    if (deleted && !plan.reuse && plan.runs.length > 0) {
+      await store.deleteExperiment(experimentId, plan.meta.lastUpdateTime !== null ? { deletedTime: plan.meta.lastUpdateTime } : {});
+    }
   }
   return { points, artifacts, bytes, params, tags };
 }
@@ -216,6 +245,89 @@ async function backupRun(store: Store, run: Run): Promise<RunPlan> {
     metrics,
     artifacts,
   };
+}
+
+/** Points versions whose run got a new id at it: `run_id`, and `runs:/<old>/…` sources and storage locations. */
+function relinkVersions(versions: readonly ModelVersionRecord[], newRunIds: ReadonlyMap<string, RunId>): ModelVersionRecord[] {
+  const relink = (uri: string | null): string | null => {
+    if (uri === null) return null;
+    const match = /^runs:\/([^/]+)(\/.*)?$/u.exec(uri);
+    const to = match === null ? undefined : newRunIds.get(match[1]!);
+    return to === undefined ? uri : `runs:/${to}${match![2] ?? ''}`;
+  };
+  return versions.map((v) => ({
+    ...v,
+    runId: (v.runId === null ? undefined : newRunIds.get(v.runId)) ?? v.runId,
+    source: relink(v.source)!,
+    storageLocation: relink(v.storageLocation),
+  }));
+}
+
+interface RegistryPlan {
+  readonly registry: RegistryStore;
+  /** Records to write, named as they will be in the store. */
+  readonly records: RegisteredModelRecord[];
+  /** Existing models `replace` removes first, with their records to put back on failure. */
+  readonly replaced: RegisteredModelRecord[];
+}
+
+/**
+ * Resolves the bundle's registry against the store without writing: which models to write, under
+ * which names, which existing ones `replace` removes.
+ */
+async function planRegistry(
+  store: Store,
+  models: readonly { readonly path: string; readonly record: RegisteredModelRecord }[],
+  policy: ImportConflictPolicy,
+  includeModels: boolean,
+  newRunIds: ReadonlyMap<string, RunId>,
+  skipped: SkippedItem[],
+): Promise<{ plan?: RegistryPlan; report: RegistryImportReport }> {
+  const all = models.map((m) => m.record.name);
+  const report = { models: [] as string[], versions: 0, notImported: [] as string[], renamed: {} as Record<string, string> };
+  if (models.length === 0) return { report: { status: 'none', ...report } };
+  if (!includeModels) {
+    return { report: { status: 'excluded', reason: 'includeModels is false.', ...report, notImported: all } };
+  }
+  const registry = store.registry;
+  if (registry === undefined) {
+    return { report: { status: 'unsupported', reason: 'The store has no model registry.', ...report, notImported: all } };
+  }
+  try {
+    // Nothing to write: only asks whether the registry writes whole records at all.
+    await registry.importRegisteredModels([]);
+  } catch (error) {
+    if (!isEdgeflowError(error, 'NOT_IMPLEMENTED')) throw error;
+    const reason = `The store's registry cannot import records: ${error.message}`;
+    return { report: { status: 'unsupported', reason, ...report, notImported: all } };
+  }
+  const taken = async (name: string): Promise<boolean> => (await exists(registry.getRegisteredModel(name))) !== undefined;
+  const records: RegisteredModelRecord[] = [];
+  const toReplace: string[] = [];
+  const used = new Set<string>();
+  for (const { path, record } of models) {
+    let name = record.name;
+    if (policy === 'new-ids') {
+      for (let n = 2; used.has(name) || (await taken(name)); n++) name = `${record.name} (${n})`;
+      if (name !== record.name) {
+        assertModelName(name);
+        report.renamed[record.name] = name;
+      }
+    } else if (await taken(name)) {
+      if (policy === 'skip') {
+        skipped.push({ path, reason: `registered model ${describeValue(name)} exists` });
+        report.notImported.push(name);
+        continue;
+      }
+      toReplace.push(name);
+    }
+    used.add(name);
+    records.push({ ...record, name, versions: newRunIds.size > 0 ? relinkVersions(record.versions, newRunIds) : record.versions });
+  }
+  const replaced = toReplace.length > 0 ? await registry.exportRegisteredModels(toReplace) : [];
+  report.models.push(...records.map((r) => r.name));
+  report.versions = records.reduce((n, r) => n + r.versions.length, 0);
+  return { plan: { registry, records, replaced }, report: { status: 'imported', ...report } };
 }
 
 function experimentMetaOf(e: Experiment): ExperimentMeta {
@@ -338,6 +450,7 @@ export async function importBundle(
   }
   const runBackups: { experimentId: ExperimentId; run: RunPlan }[] = [];
   for (const run of toPurgeRuns) runBackups.push({ experimentId: run.info.experimentId, run: await backupRun(store, run) });
+  const registry = await planRegistry(store, snapshot.registeredModels, policy, options.includeModels ?? true, newRunIds, skipped);
 
   // ---- write, rolling back on failure
   const total = plans.reduce((n, p) => n + p.runs.length, 0);
@@ -349,6 +462,8 @@ export async function importBundle(
   const created = { experiments: [] as ExperimentId[], runs: [] as RunId[] };
   let purgedExperiments: ExperimentId[] = [];
   let purgedRuns: typeof runBackups = [];
+  const removedModels: RegisteredModelRecord[] = [];
+  let modelsWritten = false;
   try {
     for (const id of toPurgeExperiments) {
       await store.purgeExperiment(id);
@@ -359,6 +474,16 @@ export async function importBundle(
       purgedRuns.push(backup);
     }
     const totals = await writePlans(store, plans, created, progress);
+    // The registry last: one atomic write, after every run it may link to exists.
+    if (registry.plan !== undefined && registry.plan.records.length > 0) {
+      const { registry: target, records, replaced } = registry.plan;
+      for (const record of replaced) {
+        await target.deleteRegisteredModel(record.name);
+        removedModels.push(record);
+      }
+      await target.importRegisteredModels(records);
+      modelsWritten = true;
+    }
     return {
       layout: bundle.layout,
       experiments: created.experiments.length,
@@ -370,11 +495,16 @@ export async function importBundle(
       artifactBytes: totals.bytes,
       skipped,
       idMap,
-      registeredModels: snapshot.registeredModels,
+      registry: registry.report,
       unread: snapshot.unread,
     };
   } catch (error) {
     options.onProgress?.({ phase: 'rollback', done: 0 });
+    if (registry.plan !== undefined) {
+      const target = registry.plan.registry;
+      if (modelsWritten) for (const record of registry.plan.records) await target.deleteRegisteredModel(record.name).catch(() => undefined);
+      if (removedModels.length > 0) await target.importRegisteredModels(removedModels).catch(() => undefined);
+    }
     for (const runId of created.runs.reverse()) await store.purgeRun(runId).catch(() => undefined);
     for (const experimentId of created.experiments.reverse()) await store.purgeExperiment(experimentId).catch(() => undefined);
     const restore = { experiments: [] as ExperimentId[], runs: [] as RunId[] };

@@ -4,6 +4,13 @@
  * @module
  */
 export { exportBundle, exportBundleTo, DEFAULT_BUNDLE_ARTIFACT_ROOT, type ExportBundleOptions, type ExportSummary } from './export-bundle.js';
-export { importBundle, type ImportBundleOptions, type ImportConflictPolicy, type ImportReport } from './import-bundle.js';
+export {
+  importBundle,
+  type ImportBundleOptions,
+  type ImportConflictPolicy,
+  type ImportReport,
+  type RegistryImportReport,
+} from './import-bundle.js';
 export { BundleStore } from './bundle-store.js';
+export { ReadOnlyRegistryRecords } from './registry-records.js';
 export { readBundle, BundleLayout, type BundleProgress, type ParsedBundle, type ReadBundleOptions } from './read-bundle.js';

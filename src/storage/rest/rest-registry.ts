@@ -5,7 +5,8 @@
  */
 import type { KeyValue, Page } from '../../core/entities.js';
 import { EdgeflowError } from '../../core/errors.js';
-import type { ModelStage, ModelVersion, RegisteredModel } from '../../core/registry/entities.js';
+import type { ModelStage, ModelVersion, RegisteredModel, RegisteredModelRecord } from '../../core/registry/entities.js';
+import { recordsFromRegistryReads } from '../../core/registry/records-from-reads.js';
 import type { CreateModelVersionInput, CreateRegisteredModelInput, RegistryStore } from '../../core/registry/registry-store.js';
 import type { RegistrySearchQuery } from '../../core/registry/search.js';
 import type { StoreChange } from '../../core/store.js';
@@ -147,6 +148,11 @@ export class RestRegistryStore implements RegistryStore {
   }
 
   /** @throws `NOT_IMPLEMENTED`: the REST API cannot write whole records (timestamps, numbering are the server's). */
+  /** Rebuilt from the public reads: soft-deleted versions are not visible through the REST API. */
+  async exportRegisteredModels(names?: readonly string[]): Promise<RegisteredModelRecord[]> {
+    return recordsFromRegistryReads(this, names);
+  }
+
   async importRegisteredModels(): Promise<void> {
     throw new EdgeflowError(
       'NOT_IMPLEMENTED',

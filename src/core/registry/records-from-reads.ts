@@ -1,0 +1,80 @@
+/**
+ * Whole registry records rebuilt from a registry's public reads, for backends that cannot hand out
+ * their stored records (MLflow's REST API).
+ * @module
+ */
+import { dict } from '../entities.js';
+import { isEdgeflowError } from '../errors.js';
+import type { ModelVersion, ModelVersionRecord, RegisteredModel, RegisteredModelRecord } from './entities.js';
+import type { RegistryStore } from './registry-store.js';
+
+async function allPages<T>(fetch: (pageToken: string | undefined) => Promise<{ items: T[]; nextPageToken?: string }>): Promise<T[]> {
+  const out: T[] = [];
+  let token: string | undefined;
+  do {
+    const page = await fetch(token);
+    out.push(...page.items);
+    token = page.nextPageToken;
+  } while (token);
+  return out;
+}
+
+function versionRecord(v: ModelVersion): ModelVersionRecord {
+  return {
+    version: v.version,
+    creationTimestamp: v.creationTimestamp,
+    lastUpdatedTimestamp: v.lastUpdatedTimestamp,
+    userId: v.userId,
+    currentStage: v.currentStage,
+    description: v.description,
+    source: v.source,
+    runId: v.runId,
+    runLink: v.runLink,
+    status: v.status,
+    statusMessage: v.statusMessage,
+    tags: dict(Object.entries(v.tags)),
+    modelId: v.modelId,
+    storageLocation: v.storageLocation,
+  };
+}
+
+/**
+ * Whole records rebuilt from a registry's public reads, for registries that cannot hand out their
+ * stored records (MLflow's REST API): soft-deleted versions cannot be seen (and searches hide
+ * prompts), so those are missing.
+ */
+export async function recordsFromRegistryReads(registry: RegistryStore, names?: readonly string[]): Promise<RegisteredModelRecord[]> {
+  let models: RegisteredModel[];
+  if (names === undefined) {
+    models = await allPages((pageToken) => registry.searchRegisteredModels({ maxResults: 1000, ...(pageToken ? { pageToken } : {}) }));
+  } else {
+    models = [];
+    for (const name of names) {
+      try {
+        models.push(await registry.getRegisteredModel(name));
+      } catch (error) {
+        if (!isEdgeflowError(error, 'RESOURCE_DOES_NOT_EXIST')) throw error;
+      }
+    }
+  }
+  if (models.length === 0) return [];
+  const versions = await allPages((pageToken) =>
+    registry.searchModelVersions({ maxResults: 10_000, orderBy: ['name ASC', 'version_number ASC'], ...(pageToken ? { pageToken } : {}) }),
+  );
+  const byName = new Map<string, ModelVersionRecord[]>();
+  for (const v of versions) {
+    let list = byName.get(v.name);
+    if (list === undefined) byName.set(v.name, (list = []));
+    list.push(versionRecord(v));
+  }
+  return models.map((m) => ({
+    name: m.name,
+    creationTimestamp: m.creationTimestamp,
+    lastUpdatedTimestamp: m.lastUpdatedTimestamp,
+    description: m.description,
+    tags: dict(Object.entries(m.tags)),
+    aliases: dict(Object.entries(m.aliases)),
+    versions: (byName.get(m.name) ?? []).sort((a, b) => a.version - b.version),
+  }));
+}
+

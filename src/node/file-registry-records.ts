@@ -1,0 +1,140 @@
+/**
+ * The model registry of the Node file store: {@link RegistryRecords} over MLflow's file-based
+ * registry in `<root>/models/` (spec §2), read and written with the one layout module. Every rule
+ * lives in core's `RegistryService`; this file only moves records to and from files.
+ *
+ * `update()` is atomic per call within the process: calls run one at a time under a mutex, the
+ * change is computed before the first write, and every file is written as temp file + rename.
+ * Across files a crash can leave a model half-updated (as MLflow's own file registry can).
+ * @module
+ */
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { dict, type Dict } from '../core/entities.js';
+import {
+  META_FILE,
+  MODELS_FOLDER,
+  decodeUtf8,
+  encodeRawValue,
+  readModelVersionMeta,
+  readRegisteredModelMeta,
+  readYamlEntry,
+  registeredModelFiles,
+  registeredModelFolder,
+} from '../core/formats/file-store-layout.js';
+import { DELETED_STAGE, type ModelVersionRecord, type RegisteredModelRecord } from '../core/registry/entities.js';
+import type { RegistryRecords, RegistryWrite } from '../core/registry/registry-store.js';
+import { Mutex, filesBelow, pruneEmptyParents, readIfExists, subfolders, writeFileAtomic } from './fs-helpers.js';
+
+/** A model name that can be a single folder name (the client validates names; this guards paths). */
+function isFolderName(name: string): boolean {
+  return name.length > 0 && name !== '.' && name !== '..' && !/[/\\\u0000]/u.test(name);
+}
+
+/** Registry records in `<root>/models/<name>/…`. */
+export class FileRegistryRecords implements RegistryRecords {
+  private readonly __models: string;
+
+  constructor(
+    private readonly __root: string,
+    private readonly __mutex: Mutex = new Mutex(),
+  ) {
+    this.__models = join(__root, MODELS_FOLDER);
+  }
+
+  async get(name: string): Promise<RegisteredModelRecord | undefined> {
+    if (!isFolderName(name)) return undefined;
+    return this.__read(name);
+  }
+
+  async list(): Promise<RegisteredModelRecord[]> {
+    const out: RegisteredModelRecord[] = [];
+    for (const name of await subfolders(this.__models)) {
+      const record = await this.__read(name);
+      if (record !== undefined) out.push(record);
+    }
+    return out;
+  }
+
+  async update(names: readonly string[], change: (current: ReadonlyMap<string, RegisteredModelRecord | undefined>) => RegistryWrite): Promise<void> {
+    await this.__mutex.run(async () => {
+      const current = new Map<string, RegisteredModelRecord | undefined>();
+      for (const name of names) current.set(name, isFolderName(name) ? await this.__read(name) : undefined);
+      const write = change(current);
+      // Refuses records that cannot be files (bad names, `a` + `a/b` tags) before the first write.
+      for (const record of write.put) registeredModelFiles(record);
+      for (const record of write.put) await this.__write(record, current.get(record.name));
+      for (const name of write.delete) {
+        if (isFolderName(name) && !write.put.some((r) => r.name === name)) await rm(join(this.__models, name), { recursive: true, force: true });
+      }
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------- read
+
+  private async __read(name: string): Promise<RegisteredModelRecord | undefined> {
+    const folder = join(this.__models, name);
+    const metaPath = join(folder, META_FILE);
+    const bytes = await readIfExists(metaPath);
+    if (bytes === undefined || bytes.length === 0) return undefined;
+    const data = readYamlEntry(bytes, metaPath);
+    if (data === null) return undefined;
+    const meta = readRegisteredModelMeta(data, metaPath);
+    if (meta.name !== name) return undefined;
+    const versions: ModelVersionRecord[] = [];
+    for (const child of await subfolders(folder)) {
+      const match = /^version-(\d+)$/u.exec(child);
+      if (match === null) continue;
+      const versionMeta = join(folder, child, META_FILE);
+      const versionBytes = await readIfExists(versionMeta);
+      if (versionBytes === undefined || versionBytes.length === 0) continue;
+      const { version } = readModelVersionMeta(readYamlEntry(versionBytes, versionMeta), versionMeta);
+      if (version.version !== Number(match[1])) continue;
+      versions.push({ ...version, tags: await readValues(join(folder, child, 'tags')) });
+    }
+    versions.sort((a, b) => a.version - b.version);
+    const aliases = dict<number>();
+    for (const [alias, text] of Object.entries(await readValues(join(folder, 'aliases')))) {
+      const version = /^\d{1,15}$/u.test(text.trim()) ? Number(text.trim()) : NaN;
+      // An alias to a missing or deleted version is what a crash between two files can leave: ignore it.
+      if (versions.some((v) => v.version === version && v.currentStage !== DELETED_STAGE)) aliases[alias] = version;
+    }
+    return { ...meta, tags: await readValues(join(folder, 'tags')), aliases, versions };
+  }
+
+  // --------------------------------------------------------------------------------------- write
+
+  /**
+   * Writes the files of `record` that differ from those of `previous` (temp file + rename each)
+   * and removes the files `previous` had that `record` has not. The file list comes from the
+   * layout module, which also refuses records that cannot be files — before anything is written.
+   */
+  private async __write(record: RegisteredModelRecord, previous: RegisteredModelRecord | undefined): Promise<void> {
+    const next = registeredModelFiles(record);
+    const before = new Map((previous === undefined ? [] : registeredModelFiles(previous)).map((f) => [f.path, f.text]));
+    const wanted = new Set(next.map((f) => f.path));
+    const modelFolder = join(this.__root, ...registeredModelFolder(record.name).split('/'));
+    for (const [path] of before) {
+      if (wanted.has(path)) continue;
+      const file = join(this.__root, ...path.split('/'));
+      await rm(file, { force: true });
+      await pruneEmptyParents(file, modelFolder);
+    }
+    // Version files before the model's meta.yaml: a reader never sees a model that names a version it cannot find.
+    const ordered = [...next.filter((f) => f.path !== `${registeredModelFolder(record.name)}/${META_FILE}`), ...next.filter((f) => f.path === `${registeredModelFolder(record.name)}/${META_FILE}`)];
+    for (const { path, text } of ordered) {
+      if (before.get(path) === text) continue;
+      await writeFileAtomic(join(this.__root, ...path.split('/')), encodeRawValue(text));
+    }
+  }
+}
+
+/** Raw value files below `folder` as a dict (keys with `/` from nested folders). */
+async function readValues(folder: string): Promise<Dict<string>> {
+  const out = dict<string>();
+  for (const [key, path] of await filesBelow(folder)) {
+    const bytes = await readIfExists(path);
+    if (bytes !== undefined) out[key] = decodeUtf8(bytes, path);
+  }
+  return out;
+}

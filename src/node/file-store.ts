@@ -1,0 +1,593 @@
+/**
+ * `FileStore`: the Store contract over MLflow's file store, an `mlruns/` folder (spec §1–2), for
+ * Node. It writes what MLflow writes, byte for byte, so `mlflow ui --backend-store-uri <root>`
+ * opens it, and it reads folders MLflow wrote. Paths, `meta.yaml` bytes, metric lines and raw value
+ * files all come from the one layout module (`core/formats/file-store-layout.ts`).
+ *
+ * Writes:
+ * - `meta.yaml` rewrites are atomic (temp file in the same folder, then `rename`), so a crash never
+ *   leaves a half-written `meta.yaml`; params and tags are written the same way; a new run's
+ *   `meta.yaml` is written last, so a run interrupted while being created is skipped by readers.
+ * - Metric points are appended (`appendFile`), one line each, never rewritten.
+ * - Batches are validated and conflict-checked against the run before the first write, but are not
+ *   atomic across files (`capabilities.atomicBatches` is false, as for MLflow's file store): a crash
+ *   or I/O error part-way leaves the files written so far.
+ * - Writes of one store object are serialized by an async mutex; other processes may write too
+ *   (metric appends interleave safely; meta rewrites are last-writer-wins, as with MLflow).
+ * - Change events report writes made through this object only.
+ *
+ * Artifacts live in the run folder's `artifacts/` (where MLflow puts them under the default
+ * artifact root), whatever `artifact_uri` says, so a moved `mlruns/` folder keeps working.
+ *
+ * @example
+ * ```ts
+ * import { FileStore } from 'edgeflow/node';
+ * const store = await FileStore.open('./mlruns');
+ * const client = new TrackingClient(store);
+ * ```
+ * @module
+ */
+import { appendFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { dict, hasKey, type Experiment, type FileInfo, type KeyValue, type MetricSeries, type Page, type Run, type RunInfo } from '../core/entities.js';
+import { EdgeflowError, describeValue } from '../core/errors.js';
+import { DEFAULT_EXPERIMENT_ID, DEFAULT_EXPERIMENT_NAME, newExperimentId, newRunId, parseExperimentId, parseRunId, type ExperimentId, type RunId } from '../core/ids.js';
+import { emptySeries } from '../core/metric-buffer.js';
+import {
+  MODELS_FOLDER,
+  RunFileKind,
+  TRASH_FOLDER,
+  decodeUtf8,
+  defaultArtifactLocation,
+  defaultRunArtifactUri,
+  encodeRawValue,
+  experimentFolder,
+  experimentTagPath,
+  formatMetricLine,
+  metaPath,
+  parseMetricFile,
+  runFilePath,
+  runFolder,
+  serializeExperimentMeta,
+  serializeRunMeta,
+  type ExperimentMeta,
+  type RunMeta,
+} from '../core/formats/file-store-layout.js';
+import { RegistryService } from '../core/registry/registry-service.js';
+import { KeyIndex, assertExperimentActive, assertNoKeyConflicts, assertRunActive, newParamsOf } from '../core/rules.js';
+import { searchExperimentList, searchRunList } from '../core/search/index.js';
+import type {
+  ArtifactData,
+  CreateExperimentInput,
+  CreateRunInput,
+  DeleteOptions,
+  LogBatchInput,
+  SearchExperimentsQuery,
+  SearchRunsQuery,
+  Store,
+  StoreCapabilities,
+  StoreChange,
+  StoreListener,
+  UpdateRunInput,
+} from '../core/store.js';
+import { SystemTag } from '../core/system-tags.js';
+import { keyProblem } from '../core/validation.js';
+import { ChangeEmitter } from '../storage/change-emitter.js';
+import { FileRegistryRecords } from './file-registry-records.js';
+import { FileStoreIndex, listFolder, type ExperimentEntry, type RunEntry } from './file-store-index.js';
+import { Mutex, containedPath, exists, isFsError, pruneEmptyParents, readIfExists, writeFileAtomic } from './fs-helpers.js';
+
+/** Options of {@link FileStore.open}. */
+export interface FileStoreOptions {
+  /**
+   * Artifact root URI new experiments get their `artifact_location` from (`<root>/<id>`). Default:
+   * the `file://` URI of the absolute store root, as MLflow. It only changes the URIs written:
+   * artifact files are always kept in the run folders.
+   */
+  readonly artifactRoot?: string;
+}
+
+const CAPABILITIES: StoreCapabilities = { readOnly: false, atomicBatches: false, crossContextEvents: false };
+
+/** A {@link Store} over an `mlruns/` folder. */
+export class FileStore implements Store {
+  readonly capabilities = CAPABILITIES;
+  /** The file-based model registry in `<root>/models/`. */
+  readonly registry: RegistryService;
+  /** Absolute path of the store root. */
+  readonly root: string;
+  private readonly __index: FileStoreIndex;
+  private readonly __mutex = new Mutex();
+  private readonly __events = new ChangeEmitter();
+  private readonly __artifactRoot: string;
+
+  private constructor(root: string, artifactRoot: string) {
+    this.root = root;
+    this.__artifactRoot = artifactRoot.replace(/\/+$/u, '');
+    this.__index = new FileStoreIndex(root);
+    this.registry = new RegistryService(new FileRegistryRecords(root), (change) => this.__emit(change));
+  }
+
+  /**
+   * Opens (or creates) the file store at `root`. Like MLflow, it creates `.trash/`, and the
+   * `Default` experiment `0` when the root does not exist yet (or is an empty folder).
+   */
+  static async open(root: string, options: FileStoreOptions = {}): Promise<FileStore> {
+    const absolute = resolve(root);
+    let fresh = true;
+    try {
+      fresh = (await readdir(absolute)).length === 0;
+    } catch (error) {
+      if (!isFsError(error, 'ENOENT')) throw error;
+    }
+    await mkdir(join(absolute, TRASH_FOLDER), { recursive: true });
+    const store = new FileStore(absolute, options.artifactRoot ?? pathToFileURL(absolute).href);
+    if (fresh) await store.__writeNewExperiment(DEFAULT_EXPERIMENT_ID, DEFAULT_EXPERIMENT_NAME, {});
+    return store;
+  }
+
+  // ----------------------------------------------------------------------------------- experiments
+
+  async createExperiment(input: CreateExperimentInput): Promise<ExperimentId> {
+    return this.__write(async () => {
+      await this.__assertNameFree(input.name);
+      let experimentId = input.experimentId;
+      if (experimentId !== undefined) {
+        parseExperimentId(experimentId);
+        if (experimentId === MODELS_FOLDER) throw EdgeflowError.invalidParameterValue(`Experiment id '${MODELS_FOLDER}' is reserved.`, { experimentId });
+        if (await this.__experimentFolderTaken(experimentId)) {
+          throw EdgeflowError.resourceAlreadyExists(`Experiment with ID '${experimentId}' already exists.`, { experimentId });
+        }
+      } else {
+        do experimentId = newExperimentId();
+        while (await this.__experimentFolderTaken(experimentId));
+      }
+      await this.__writeNewExperiment(experimentId, input.name, input);
+      this.__emit({ kind: 'experiment', experimentId });
+      return experimentId;
+    });
+  }
+
+  async getExperiment(experimentId: ExperimentId): Promise<Experiment> {
+    return (await this.__experiment(experimentId)).experiment;
+  }
+
+  async getExperimentByName(name: string): Promise<Experiment | null> {
+    for (const entry of await this.__index.experiments()) if (entry.meta.name === name) return entry.experiment;
+    return null;
+  }
+
+  async searchExperiments(query: SearchExperimentsQuery): Promise<Page<Experiment>> {
+    return searchExperimentList((await this.__index.experiments()).map((e) => e.experiment), query);
+  }
+
+  async renameExperiment(experimentId: ExperimentId, newName: string): Promise<void> {
+    await this.__write(async () => {
+      const entry = await this.__experiment(experimentId);
+      assertExperimentActive(entry.experiment, 'rename');
+      if (entry.meta.name === newName) return;
+      await this.__assertNameFree(newName);
+      await this.__rewriteExperiment(entry, entry.folder, { name: newName, lastUpdateTime: Date.now() });
+    });
+  }
+
+  async deleteExperiment(experimentId: ExperimentId, options: DeleteOptions = {}): Promise<void> {
+    await this.__write(async () => {
+      if (experimentId === DEFAULT_EXPERIMENT_ID) {
+        throw EdgeflowError.invalidParameterValue(`Cannot delete the default experiment '${DEFAULT_EXPERIMENT_ID}'.`, { experimentId });
+      }
+      const entry = await this.__experiment(experimentId);
+      assertExperimentActive(entry.experiment, 'delete it');
+      const trashed = this.__abs(experimentFolder(experimentId, 'deleted'));
+      if (await exists(trashed)) throw EdgeflowError.invalidState(`Cannot delete experiment ${experimentId}: ${trashed} already exists.`, { experimentId });
+      const now = options.deletedTime ?? Date.now();
+      for (const run of await this.__index.runsOf(entry)) {
+        if (run.meta.lifecycleStage === 'active') await this.__rewriteRun(run, { lifecycleStage: 'deleted', deletedTime: now });
+      }
+      await this.__rewriteExperiment(entry, entry.folder, { lifecycleStage: 'deleted', lastUpdateTime: now });
+      if (entry.folder !== trashed) await rename(entry.folder, trashed);
+      this.__index.forget(entry.folder);
+    });
+  }
+
+  async restoreExperiment(experimentId: ExperimentId): Promise<void> {
+    await this.__write(async () => {
+      const entry = await this.__experiment(experimentId);
+      if (entry.meta.lifecycleStage !== 'deleted') {
+        throw EdgeflowError.invalidParameterValue(
+          `Cannot restore experiment ${experimentId}: it is not deleted (state: ${entry.meta.lifecycleStage}).`,
+          { experimentId },
+        );
+      }
+      const active = this.__abs(experimentFolder(experimentId, 'active'));
+      if (entry.folder !== active) {
+        if (await exists(active)) throw EdgeflowError.invalidState(`Cannot restore experiment ${experimentId}: ${active} already exists.`, { experimentId });
+        await rename(entry.folder, active);
+        this.__index.forget(entry.folder);
+      }
+      const moved = (await this.__index.experimentAt(active, experimentId))!;
+      await this.__rewriteExperiment(moved, active, { lifecycleStage: 'active', lastUpdateTime: Date.now() });
+      for (const run of await this.__index.runsOf(moved)) {
+        if (run.meta.lifecycleStage === 'deleted') await this.__rewriteRun(run, { lifecycleStage: 'active', deletedTime: null });
+      }
+    });
+  }
+
+  async setExperimentTag(experimentId: ExperimentId, tag: KeyValue): Promise<void> {
+    await this.__write(async () => {
+      const entry = await this.__experiment(experimentId);
+      assertExperimentActive(entry.experiment, 'set a tag');
+      assertNoKeyConflicts('tag', new KeyIndex(Object.keys(entry.experiment.tags)), [tag.key]);
+      await writeFileAtomic(this.__abs(experimentTagPath(this.__rel(entry.folder), tag.key)), encodeRawValue(tag.value));
+      this.__index.forget(entry.folder);
+      this.__emit({ kind: 'experiment', experimentId });
+    });
+  }
+
+  async deleteExperimentTag(experimentId: ExperimentId, key: string): Promise<void> {
+    await this.__write(async () => {
+      const entry = await this.__experiment(experimentId);
+      assertExperimentActive(entry.experiment, 'delete a tag');
+      if (!hasKey(entry.experiment.tags, key)) {
+        throw EdgeflowError.resourceDoesNotExist(`No tag with name ${describeValue(key)} in experiment ${experimentId}.`, { experimentId, key });
+      }
+      await this.__removeValueFile(this.__abs(experimentTagPath(this.__rel(entry.folder), key)), join(entry.folder, 'tags'));
+      this.__index.forget(entry.folder);
+      this.__emit({ kind: 'experiment', experimentId });
+    });
+  }
+
+  async purgeExperiment(experimentId: ExperimentId): Promise<void> {
+    await this.__write(async () => {
+      const entry = await this.__experiment(experimentId);
+      await rm(entry.folder, { recursive: true, force: true });
+      this.__index.forget(entry.folder);
+      this.__emit({ kind: 'experiment', experimentId });
+    });
+  }
+
+  // ------------------------------------------------------------------------------------------ runs
+
+  async createRun(input: CreateRunInput): Promise<Run> {
+    return this.__write(async () => {
+      const experiment = await this.__experiment(input.experimentId);
+      assertExperimentActive(experiment.experiment, 'create a run');
+      const runId = input.runId ?? newRunId();
+      parseRunId(runId);
+      if ((await this.__index.run(runId)) !== undefined) throw EdgeflowError.resourceAlreadyExists(`Run with ID '${runId}' already exists.`, { runId });
+      const tags = dict<string>();
+      for (const { key, value } of input.tags) tags[key] = value;
+      tags[SystemTag.RUN_NAME] = input.runName;
+      assertNoKeyConflicts('tag', new KeyIndex(), Object.keys(tags));
+      const lifecycleStage = input.lifecycleStage ?? 'active';
+      const meta: RunMeta = {
+        runId,
+        experimentId: input.experimentId,
+        runName: input.runName,
+        userId: input.userId,
+        status: input.status ?? 'RUNNING',
+        startTime: input.startTime,
+        endTime: input.endTime ?? null,
+        artifactUri: input.artifactUri ?? defaultRunArtifactUri(experiment.meta.artifactLocation, runId),
+        lifecycleStage,
+        deletedTime: lifecycleStage === 'deleted' ? (input.deletedTime ?? Date.now()) : null,
+      };
+      const folder = runFolder(this.__rel(experiment.folder), runId);
+      for (const kind of [RunFileKind.METRICS, RunFileKind.PARAMS, RunFileKind.ARTIFACTS, RunFileKind.TAGS]) {
+        await mkdir(this.__abs(`${folder}/${kind}`), { recursive: true });
+      }
+      for (const [key, value] of Object.entries(tags)) await writeFileAtomic(this.__abs(runFilePath(folder, RunFileKind.TAGS, key)), encodeRawValue(value));
+      // meta.yaml last: a run folder without it is skipped by every reader, so a crash here leaves no half run.
+      await writeFileAtomic(this.__abs(metaPath(folder)), serializeRunMeta(meta, { fresh: true }));
+      this.__emit({ kind: 'run', runId, experimentId: input.experimentId });
+      return (await this.__run(runId)).run;
+    });
+  }
+
+  async getRun(runId: RunId): Promise<Run> {
+    return (await this.__run(runId)).run;
+  }
+
+  async updateRun(runId: RunId, update: UpdateRunInput): Promise<RunInfo> {
+    return this.__write(async () => {
+      const entry = await this.__run(runId);
+      assertRunActive(entry.run.info);
+      const changes: { -readonly [K in keyof RunMeta]?: RunMeta[K] } = {};
+      if (update.status !== undefined) changes.status = update.status;
+      if (update.endTime !== undefined) changes.endTime = update.endTime;
+      if (update.runName !== undefined && update.runName !== '') {
+        changes.runName = update.runName;
+        await writeFileAtomic(this.__abs(runFilePath(this.__rel(entry.folder), RunFileKind.TAGS, SystemTag.RUN_NAME)), encodeRawValue(update.runName));
+      }
+      await this.__rewriteRun(entry, changes);
+      return (await this.__run(runId)).run.info;
+    });
+  }
+
+  async deleteRun(runId: RunId, options: DeleteOptions = {}): Promise<void> {
+    await this.__write(async () => {
+      const entry = await this.__run(runId);
+      await this.__rewriteRun(entry, { lifecycleStage: 'deleted', deletedTime: options.deletedTime ?? Date.now() });
+    });
+  }
+
+  async restoreRun(runId: RunId): Promise<void> {
+    await this.__write(async () => {
+      const entry = await this.__run(runId);
+      await this.__rewriteRun(entry, { lifecycleStage: 'active', deletedTime: null });
+    });
+  }
+
+  async purgeRun(runId: RunId): Promise<void> {
+    await this.__write(async () => {
+      const entry = await this.__run(runId);
+      await rm(entry.folder, { recursive: true, force: true });
+      this.__index.forget(entry.folder);
+      this.__emit({ kind: 'run', runId, experimentId: entry.meta.experimentId });
+    });
+  }
+
+  /**
+   * Validates the whole batch (run active, param immutability, key-folder conflicts) before the
+   * first write, then writes params, metric lines and tags. Not atomic across files.
+   */
+  async logBatch(runId: RunId, batch: LogBatchInput): Promise<void> {
+    await this.__write(async () => {
+      const entry = await this.__run(runId);
+      assertRunActive(entry.run.info);
+      const params = newParamsOf(runId, entry.params, batch.params ?? []);
+      const metrics = batch.metrics ?? [];
+      const tags = batch.tags ?? [];
+      assertNoKeyConflicts('param', new KeyIndex(Object.keys(entry.params)), params.map((p) => p.key));
+      assertNoKeyConflicts('metric', new KeyIndex(entry.metricKeys), metrics.map((m) => m.key));
+      assertNoKeyConflicts('tag', new KeyIndex(Object.keys(entry.tags)), tags.map((t) => t.key));
+      if (params.length === 0 && metrics.length === 0 && tags.length === 0) return;
+      const folder = this.__rel(entry.folder);
+      try {
+        for (const { key, value } of params) await writeFileAtomic(this.__abs(runFilePath(folder, RunFileKind.PARAMS, key)), encodeRawValue(value));
+        for (const columns of metrics) {
+          let lines = '';
+          for (let i = 0; i < columns.values.length; i++) lines += formatMetricLine(columns.timestamps[i]!, columns.values[i]!, columns.steps[i]!);
+          const file = this.__abs(runFilePath(folder, RunFileKind.METRICS, columns.key));
+          await mkdir(dirname(file), { recursive: true });
+          await appendFile(file, lines);
+        }
+        let renamed: string | undefined;
+        for (const { key, value } of tags) {
+          await writeFileAtomic(this.__abs(runFilePath(folder, RunFileKind.TAGS, key)), encodeRawValue(value));
+          if (key === SystemTag.RUN_NAME) renamed = value;
+        }
+        if (renamed !== undefined && renamed !== entry.meta.runName) await this.__rewriteRun(entry, { runName: renamed });
+      } finally {
+        this.__index.forget(entry.folder);
+      }
+      this.__emit({
+        kind: 'run-data',
+        runId,
+        experimentId: entry.meta.experimentId,
+        metricKeys: metrics.map((m) => m.key),
+        paramKeys: params.map((p) => p.key),
+        tagKeys: tags.map((t) => t.key),
+      });
+    });
+  }
+
+  async deleteTag(runId: RunId, key: string): Promise<void> {
+    await this.__write(async () => {
+      const entry = await this.__run(runId);
+      assertRunActive(entry.run.info);
+      if (!hasKey(entry.tags, key)) {
+        throw EdgeflowError.resourceDoesNotExist(`No tag with name ${describeValue(key)} in run with id ${runId}.`, { runId, key });
+      }
+      const tagsFolder = join(entry.folder, RunFileKind.TAGS);
+      await this.__removeValueFile(this.__abs(runFilePath(this.__rel(entry.folder), RunFileKind.TAGS, key)), tagsFolder);
+      this.__index.forget(entry.folder);
+      this.__emit({ kind: 'run-data', runId, experimentId: entry.meta.experimentId, metricKeys: [], paramKeys: [], tagKeys: [key] });
+    });
+  }
+
+  async getMetricHistory(runId: RunId, key: string): Promise<MetricSeries> {
+    const entry = await this.__run(runId);
+    if (keyProblem(key) !== undefined) return emptySeries(key);
+    const file = this.__abs(runFilePath(this.__rel(entry.folder), RunFileKind.METRICS, key));
+    const bytes = await readIfExists(file);
+    if (bytes === undefined) return emptySeries(key);
+    const points = parseMetricFile(key, decodeUtf8(bytes, file), file);
+    return { key, steps: points.steps, timestamps: points.timestamps, values: points.values };
+  }
+
+  async searchRuns(query: SearchRunsQuery): Promise<Page<Run>> {
+    const runs: Run[] = [];
+    for (const id of new Set(query.experimentIds)) {
+      const experiment = await this.__index.experiment(parseExperimentId(id));
+      if (experiment === undefined) continue;
+      for (const entry of await this.__index.runsOf(experiment)) runs.push(entry.run);
+    }
+    return searchRunList(runs, query);
+  }
+
+  // ------------------------------------------------------------------------------------- artifacts
+
+  async putArtifact(runId: RunId, path: string, data: ArtifactData): Promise<void> {
+    await this.__write(async () => {
+      const entry = await this.__run(runId);
+      assertRunActive(entry.run.info);
+      const base = join(entry.folder, RunFileKind.ARTIFACTS);
+      const target = await containedPath(base, path);
+      await assertPlaceable(base, path, target);
+      await writeFileAtomic(target, data instanceof Uint8Array ? data : new Uint8Array(await data.arrayBuffer()));
+      this.__emit({ kind: 'artifacts', runId, path });
+    });
+  }
+
+  async listArtifacts(runId: RunId, path: string): Promise<FileInfo[]> {
+    const entry = await this.__run(runId);
+    const base = join(entry.folder, RunFileKind.ARTIFACTS);
+    const folder = path === '' ? base : await containedPath(base, path);
+    const prefix = path === '' ? '' : `${path}/`;
+    const dirs: FileInfo[] = [];
+    const files: FileInfo[] = [];
+    for (const item of await listFolder(folder)) {
+      if (item.isDir) dirs.push({ path: prefix + item.name, isDir: true });
+      else files.push({ path: prefix + item.name, isDir: false, fileSize: item.size });
+    }
+    const byPath = (a: FileInfo, b: FileInfo): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+    return [...dirs.sort(byPath), ...files.sort(byPath)];
+  }
+
+  async getArtifact(runId: RunId, path: string): Promise<Uint8Array> {
+    const entry = await this.__run(runId);
+    const target = await containedPath(join(entry.folder, RunFileKind.ARTIFACTS), path);
+    const bytes = await readIfExists(target);
+    if (bytes === undefined) throw EdgeflowError.resourceDoesNotExist(`No artifact file ${describeValue(path)} in run ${runId}.`, { runId, path });
+    return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  async deleteArtifact(runId: RunId, path: string): Promise<void> {
+    await this.__write(async () => {
+      const entry = await this.__run(runId);
+      assertRunActive(entry.run.info);
+      const base = join(entry.folder, RunFileKind.ARTIFACTS);
+      const target = await containedPath(base, path, false);
+      if (!(await exists(target))) throw EdgeflowError.resourceDoesNotExist(`No artifact ${describeValue(path)} in run ${runId}.`, { runId, path });
+      await rm(target, { recursive: true, force: true });
+      await pruneEmptyParents(target, base);
+      this.__emit({ kind: 'artifacts', runId, path });
+    });
+  }
+
+  // ------------------------------------------------------------------------------------- lifecycle
+
+  subscribe(listener: StoreListener): () => void {
+    return this.__events.subscribe(listener);
+  }
+
+  /** Resolves when every write accepted so far has reached the file system. */
+  async flush(): Promise<void> {
+    await this.__mutex.idle();
+  }
+
+  async close(): Promise<void> {
+    await this.__mutex.idle();
+    this.__events.clear();
+  }
+
+  // --------------------------------------------------------------------------------------- helpers
+
+  private __write<T>(fn: () => Promise<T>): Promise<T> {
+    return this.__mutex.run(fn);
+  }
+
+  private __emit(change: StoreChange): void {
+    this.__events.emit(change);
+  }
+
+  /** Absolute path of a layout path (relative to the root, `/`-separated). */
+  private __abs(layoutPath: string): string {
+    return join(this.root, ...layoutPath.split('/'));
+  }
+
+  /** Layout path of an absolute path inside the root. */
+  private __rel(absolute: string): string {
+    return relative(this.root, absolute).split(sep).join('/');
+  }
+
+  private async __experiment(experimentId: ExperimentId): Promise<ExperimentEntry> {
+    const entry = await this.__index.experiment(parseExperimentId(experimentId));
+    if (entry === undefined) throw EdgeflowError.resourceDoesNotExist(`No Experiment with id=${experimentId} exists`, { experimentId });
+    return entry;
+  }
+
+  private async __run(runId: RunId): Promise<RunEntry> {
+    const entry = await this.__index.run(parseRunId(runId));
+    if (entry === undefined) throw EdgeflowError.resourceDoesNotExist(`Run with id=${runId} not found`, { runId });
+    return entry;
+  }
+
+  private async __experimentFolderTaken(experimentId: string): Promise<boolean> {
+    return (await exists(this.__abs(experimentFolder(experimentId, 'active')))) || exists(this.__abs(experimentFolder(experimentId, 'deleted')));
+  }
+
+  private async __assertNameFree(name: string): Promise<void> {
+    const owner = await this.getExperimentByName(name);
+    if (owner === null) return;
+    throw EdgeflowError.resourceAlreadyExists(
+      owner.lifecycleStage === 'deleted'
+        ? `Experiment ${describeValue(name)} already exists in deleted state. Restore it or permanently delete it first.`
+        : `Experiment ${describeValue(name)} already exists.`,
+      { name, experimentId: owner.experimentId },
+    );
+  }
+
+  private async __writeNewExperiment(experimentId: ExperimentId, name: string, input: Partial<CreateExperimentInput>): Promise<void> {
+    const creationTime = input.creationTime ?? Date.now();
+    const lifecycleStage = input.lifecycleStage ?? 'active';
+    const meta: ExperimentMeta = {
+      experimentId,
+      name,
+      artifactLocation: input.artifactLocation ?? defaultArtifactLocation(this.__artifactRoot, experimentId),
+      lifecycleStage,
+      creationTime,
+      lastUpdateTime: input.lastUpdateTime === undefined ? creationTime : input.lastUpdateTime,
+    };
+    const folder = experimentFolder(experimentId, lifecycleStage);
+    await mkdir(this.__abs(folder), { recursive: true });
+    for (const { key, value } of input.tags ?? []) await writeFileAtomic(this.__abs(experimentTagPath(folder, key)), encodeRawValue(value));
+    await writeFileAtomic(this.__abs(metaPath(folder)), serializeExperimentMeta(meta));
+  }
+
+  /** Rewrites an experiment's meta.yaml as MLflow does (with the stale `tags:` mapping). */
+  private async __rewriteExperiment(entry: ExperimentEntry, folder: string, changes: Partial<ExperimentMeta>): Promise<void> {
+    const meta: ExperimentMeta = { ...entry.meta, ...changes };
+    await writeFileAtomic(join(folder, 'meta.yaml'), serializeExperimentMeta(meta, { staleTags: { ...entry.experiment.tags } }));
+    this.__index.forget(folder);
+    this.__emit({ kind: 'experiment', experimentId: meta.experimentId });
+  }
+
+  private async __rewriteRun(entry: RunEntry, changes: Partial<RunMeta>): Promise<void> {
+    const meta: RunMeta = { ...entry.meta, ...changes };
+    await writeFileAtomic(this.__abs(metaPath(this.__rel(entry.folder))), serializeRunMeta(meta));
+    this.__index.forget(entry.folder);
+    this.__emit({ kind: 'run', runId: meta.runId, experimentId: meta.experimentId });
+  }
+
+  private async __removeValueFile(file: string, folder: string): Promise<void> {
+    try {
+      await rm(file);
+    } catch (error) {
+      if (!isFsError(error, 'ENOENT')) throw error;
+    }
+    await pruneEmptyParents(file, folder);
+  }
+}
+
+/**
+ * Refuses to write artifact `path` where a folder of that name exists, or below a file.
+ * @throws `INVALID_PARAMETER_VALUE`
+ */
+async function assertPlaceable(base: string, path: string, target: string): Promise<void> {
+  const parts = path.split('/');
+  let current = base;
+  for (let i = 0; i < parts.length; i++) {
+    current = join(current, parts[i]!);
+    let info;
+    try {
+      info = await stat(current);
+    } catch (error) {
+      if (isFsError(error, 'ENOENT')) return;
+      throw error;
+    }
+    const last = i === parts.length - 1;
+    if (last && info.isDirectory()) {
+      throw EdgeflowError.invalidParameterValue(`Cannot write artifact ${describeValue(path)}: a folder of that name exists.`, { path });
+    }
+    if (!last && !info.isDirectory()) {
+      throw EdgeflowError.invalidParameterValue(
+        `Cannot write artifact ${describeValue(path)}: ${describeValue(parts.slice(0, i + 1).join('/'))} is a file.`,
+        { path },
+      );
+    }
+  }
+  void target;
+}

@@ -1,0 +1,27 @@
+/**
+ * Node-only parts of edgeflow (`edgeflow/node`): the file store over an `mlruns/` folder.
+ * @module
+ */
+import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
+import { EdgeflowError, describeValue } from '../core/errors.js';
+import { FileStore, type FileStoreOptions } from './file-store.js';
+
+export { FileStore, type FileStoreOptions } from './file-store.js';
+export { FileRegistryRecords } from './file-registry-records.js';
+
+/**
+ * The folder a `file:` store URI names: `file:///abs/mlruns`, `file:/abs/mlruns`, or a path
+ * relative to the working directory (`file:./mlruns`, `file:mlruns`).
+ * @throws `INVALID_PARAMETER_VALUE` for another scheme
+ */
+export function fileStorePathOfUri(uri: string): string {
+  if (!/^file:/iu.test(uri)) throw EdgeflowError.invalidParameterValue(`Not a file: URI: ${describeValue(uri)}.`, { field: 'uri' });
+  if (/^file:\/\//iu.test(uri)) return fileURLToPath(uri);
+  return resolve(decodeURIComponent(uri.slice('file:'.length)) || '.');
+}
+
+/** Opens the file store a `file:` URI names (the opener `openStore` uses for `file:`). */
+export async function openFileStoreUri(uri: string, options: FileStoreOptions = {}): Promise<FileStore> {
+  return FileStore.open(fileStorePathOfUri(uri), options);
+}
