@@ -44,8 +44,9 @@ const openers = new Map<string, StoreOpener>([
   ['file', openFile],
 ]);
 
-/** Opens an MLflow tracking server (`http(s)://host[:port][/prefix]`) through its REST API. */
+/** Opens an MLflow tracking server (`http(s)://host[:port][/prefix]`) through its REST API, or the bundle at a `.zip` URL. */
 async function openRest(uri: string): Promise<Store> {
+  if (isZipUrl(uri)) return openBundle(uri);
   return (await import('./rest/open-rest-store.js')).openRestStore(uri);
 }
 
