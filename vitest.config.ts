@@ -3,12 +3,14 @@ import { playwright } from '@vitest/browser-playwright';
 import { chromiumLaunchOptions } from './test/harness/chromium.js';
 
 /**
- * Two projects: `unit` runs in Node; `browser` runs the same kind of tests in real headless
- * Chromium (Debian's /usr/bin/chromium or a Playwright-installed one), served from 127.0.0.1.
+ * Three projects: `unit` runs in Node; `browser` runs the same kind of tests in real headless
+ * Chromium (Debian's /usr/bin/chromium or a Playwright-installed one), served from 127.0.0.1;
+ * `e2e` runs in Node and drives Chromium processes it starts itself (test/e2e).
  */
 export default defineConfig({
   server: { host: '127.0.0.1' },
   test: {
+    reporters: ['default', './test/harness/summary-reporter.ts'],
     projects: [
       {
         extends: true,
@@ -33,6 +35,17 @@ export default defineConfig({
             instances: [{ browser: 'chromium' }],
             screenshotFailures: false,
           },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // Node drives real Chromium processes (crash, multi-page, quota, version change).
+          name: 'e2e',
+          environment: 'node',
+          include: ['test/e2e/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
         },
       },
     ],

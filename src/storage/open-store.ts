@@ -5,6 +5,7 @@
  *
  * Built in:
  * - `memory:` a new in-memory store; `memory:<name>` the same named store for this page/process.
+ * - `idb:<name>` the IndexedDB database `<name>` (default `edgeflow`), run in a dedicated worker.
  * - `bundle:<url>` a read-only store over the zip bundle at `<url>` (fetched once); any other URI or
  *   relative URL whose path ends in `.zip` (`experiment.zip`, `https://x/y.zip?v=1`) opens one too.
  * - `http://…`, `https://…` an MLflow tracking server through its REST API.
@@ -36,6 +37,19 @@ const openers = new Map<string, StoreOpener>([
         namedMemoryStores.set(name, store);
       }
       return store;
+    },
+  ],
+  [
+    'idb',
+    async (uri) => {
+      const rest = uri.slice('idb:'.length);
+      let name = rest;
+      try {
+        name = decodeURIComponent(rest);
+      } catch {
+        // not percent-encoded: use as written
+      }
+      return (await import('./idb/open-idb-store.js')).openIdbStore({ name: name || 'edgeflow' });
     },
   ],
   ['bundle', (uri) => openBundle(uri.slice('bundle:'.length))],

@@ -1,0 +1,95 @@
+/**
+ * IndexedDB store benchmark, in Chromium on an on-disk profile: edgeflow's worker store against
+ * raw IndexedDB baselines measured in the same run. Prints one JSON line per figure:
+ * {"name","value","unit"}.
+ *
+ * Run: npx tsx bench/idb.ts
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright';
+import { chromiumLaunchOptions } from '../test/harness/chromium.js';
+import { buildAndServe } from '../test/harness/page-server.js';
+import { report } from './report.js';
+import './pages/idb/protocol.js';
+
+const POINTS = 1_000_000;
+const REPS = 5;
+const SEARCH_RUNS = 10_000;
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+const served = await buildAndServe(fileURLToPath(new URL('./pages/idb', import.meta.url)));
+const profile = await mkdtemp(join(tmpdir(), 'edgeflow-bench-idb-'));
+const context = await chromium.launchPersistentContext(profile, chromiumLaunchOptions());
+try {
+  const page = await context.newPage();
+  page.on('pageerror', (error) => console.error('page error:', error));
+  await page.goto(served.url);
+  await page.waitForFunction(() => window.bench !== undefined);
+
+  // End-to-end logging vs raw chunked puts, alternated, medians of REPS.
+  const edgeflowMs: number[] = [];
+  const loopMs: number[] = [];
+  const rawMs: number[] = [];
+  const storeMs: number[] = [];
+  const steppedMs: number[] = [];
+  let longestTaskMs = 0;
+  let longTasks = 0;
+  let history: { db: string; runId: string } | undefined;
+  for (let i = 0; i < REPS; i++) {
+    const logged = await page.evaluate((n) => window.bench.logging(n), POINTS);
+    edgeflowMs.push(logged.totalMs);
+    loopMs.push(logged.loopMs);
+    history ??= logged;
+    rawMs.push((await page.evaluate((n) => window.bench.rawWrite(n), POINTS)).totalMs);
+    storeMs.push((await page.evaluate((n) => window.bench.storeBatches(n), POINTS)).totalMs);
+    const stepped = await page.evaluate((n) => window.bench.loggingInSteps(n, 1000), POINTS);
+    steppedMs.push(stepped.totalMs);
+    longestTaskMs = Math.max(longestTaskMs, stepped.longestTaskMs);
+    longTasks += stepped.longTasks;
+  }
+  const edgeflowRate = POINTS / (median(edgeflowMs) / 1000);
+  const rawRate = POINTS / (median(rawMs) / 1000);
+  const steppedRate = POINTS / (median(steppedMs) / 1000);
+  const storeRate = POINTS / (median(storeMs) / 1000);
+  report('idb.logging.raw_chunked_put', rawRate, 'points/s');
+  // One synchronous loop of 1M logMetric calls, then flush(): the loop holds the main thread, so
+  // shipping starts only when it ends (no overlap with the worker's writes).
+  report('idb.logging.end_to_end_tight_loop', edgeflowRate, 'points/s');
+  report('idb.logging.end_to_end_tight_loop.ratio_to_raw', edgeflowRate / rawRate, 'x');
+  // A training loop: 1000 points per task, then yield; shipping overlaps with logging.
+  report('idb.logging.end_to_end_stepped', steppedRate, 'points/s');
+  report('idb.logging.end_to_end_stepped.ratio_to_raw', steppedRate / rawRate, 'x');
+  // The store alone: 100k-point columns through RemoteStore → worker → IndexedDB, then flush().
+  report('idb.logging.store_logBatch', storeRate, 'points/s');
+  report('idb.logging.store_logBatch.ratio_to_raw', storeRate / rawRate, 'x');
+  report('idb.logging.main_thread_per_call', (median(loopMs) * 1000) / POINTS, 'µs');
+  report('idb.logging.longest_main_thread_task', longestTaskMs, 'ms');
+  report('idb.logging.long_tasks_over_50ms', longTasks, 'count');
+
+  const read = await page.evaluate(({ db, runId, reps }) => window.bench.readHistory(db, runId, reps), { ...history!, reps: REPS + 1 });
+  const storeRead = median(read.storeMs.slice(1));
+  const rawRead = median(read.rawMs.slice(1));
+  report('idb.history_1M.store', storeRead, 'ms');
+  report('idb.history_1M.raw_read_transfer', rawRead, 'ms');
+  report('idb.history_1M.ratio_to_raw', storeRead / rawRead, 'x');
+
+  const seeded = await page.evaluate((n) => window.bench.seedRuns(n), SEARCH_RUNS);
+  report('idb.search.seed_10k_runs', seeded.ms, 'ms');
+  const search = await page.evaluate(({ db, experimentId, reps }) => window.bench.search(db, experimentId, reps, 1000), { ...seeded, reps: REPS + 1 });
+  report('idb.search.10k_runs_3_clauses.cold', search.ms[0]!, 'ms');
+  report('idb.search.10k_runs_3_clauses.warm', median(search.ms.slice(1)), 'ms');
+  report('idb.search.10k_runs_3_clauses.results', search.found, 'runs');
+  const small = await page.evaluate(({ db, experimentId, reps }) => window.bench.search(db, experimentId, reps, 100), { ...seeded, reps: REPS + 1 });
+  report('idb.search.10k_runs_3_clauses.warm_page_of_100', median(small.ms.slice(1)), 'ms');
+} finally {
+  await context.close();
+  await served.close();
+  await rm(profile, { recursive: true, force: true });
+}

@@ -1,0 +1,166 @@
+/** The IndexedDB benchmark page: edgeflow's worker store against raw IndexedDB baselines. */
+import { TrackingClient } from '../../../src/core/client.js';
+import type { ExperimentId, RunId } from '../../../src/core/ids.js';
+import { openIdbStore } from '../../../src/storage/idb/open-idb-store.js';
+import type { BenchApi, RawRequest, RawResponse } from './protocol.js';
+
+let dbCounter = 0;
+const freshDb = (): string => `bench-${Date.now()}-${dbCounter++}`;
+const raw = new Worker(new URL('./raw.worker.ts', import.meta.url), { type: 'module' });
+
+function askRaw(message: RawRequest, transfer: Transferable[] = []): Promise<RawResponse> {
+  return new Promise((resolve) => {
+    raw.onmessage = (event: MessageEvent<RawResponse>) => resolve(event.data);
+    raw.postMessage(message, transfer);
+  });
+}
+
+const yieldTask = (): Promise<void> =>
+  new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => resolve();
+    channel.port2.postMessage(null);
+  });
+
+const T0 = 1_700_000_000_000;
+
+const api: BenchApi = {
+  async logging(n) {
+    const db = freshDb();
+    const client = new TrackingClient(await openIdbStore({ name: db }), { userId: 'bench' });
+    const run = await client.startRun({ runName: 'logging' });
+    await client.flush();
+    const start = performance.now();
+    for (let step = 0; step < n; step++) run.logMetric('loss', 1 / (step + 1), { step, timestamp: T0 + step });
+    const loopMs = performance.now() - start;
+    await client.flush();
+    const totalMs = performance.now() - start;
+    return { loopMs, totalMs, runId: run.runId, db };
+  },
+
+  async loggingInSteps(n, perStep) {
+    const client = new TrackingClient(await openIdbStore({ name: freshDb() }), { userId: 'bench' });
+    const run = await client.startRun({ runName: 'steps' });
+    await client.flush();
+    let longTasks = 0;
+    const observer = new PerformanceObserver((list) => {
+      longTasks += list.getEntries().length;
+    });
+    observer.observe({ type: 'longtask', buffered: false });
+    let longestTaskMs = 0;
+    const start = performance.now();
+    for (let step = 0; step < n; step += perStep) {
+      const t0 = performance.now();
+      for (let i = step; i < step + perStep; i++) run.logMetric('loss', 1 / (i + 1), { step: i, timestamp: T0 + i });
+      await yieldTask();
+      longestTaskMs = Math.max(longestTaskMs, performance.now() - t0);
+    }
+    await client.flush();
+    const totalMs = performance.now() - start;
+    observer.disconnect();
+    await client.close();
+    return { longestTaskMs, longTasks, totalMs };
+  },
+
+  async storeBatches(n) {
+    const store = await openIdbStore({ name: freshDb() });
+    const run = await store.createRun({ experimentId: '0' as ExperimentId, userId: 'bench', runName: 'batches', startTime: T0, tags: [] });
+    const batches = [];
+    for (let at = 0; at < n; at += 100_000) {
+      const len = Math.min(100_000, n - at);
+      batches.push({
+        key: 'loss',
+        steps: Float64Array.from({ length: len }, (_, i) => at + i),
+        timestamps: Float64Array.from({ length: len }, (_, i) => T0 + at + i),
+        values: Float64Array.from({ length: len }, (_, i) => 1 / (at + i + 1)),
+      });
+    }
+    const start = performance.now();
+    for (const columns of batches) await store.logBatch(run.info.runId, { metrics: [columns] });
+    await store.flush();
+    const totalMs = performance.now() - start;
+    await store.close();
+    return { totalMs };
+  },
+
+  async rawWrite(n) {
+    const steps = Float64Array.from({ length: n }, (_, i) => i);
+    const timestamps = Float64Array.from({ length: n }, (_, i) => T0 + i);
+    const values = Float64Array.from({ length: n }, (_, i) => 1 / (i + 1));
+    const db = freshDb();
+    await askRaw({ kind: 'open', db });
+    // Timed from the page, like the store: the transfer to the worker, the puts, the strict flush.
+    const start = performance.now();
+    await askRaw({ kind: 'write', db, steps, timestamps, values, pointsPerTx: 100_000 }, [steps.buffer, timestamps.buffer, values.buffer]);
+    return { totalMs: performance.now() - start };
+  },
+
+  async readHistory(db, runId, reps) {
+    const store = await openIdbStore({ name: db });
+    await askRaw({ kind: 'read', db, runId, key: 'loss' });
+    const storeMs: number[] = [];
+    const rawMs: number[] = [];
+    let points = 0;
+    for (let i = 0; i < reps; i++) {
+      let t = performance.now();
+      const series = await store.getMetricHistory(runId as RunId, 'loss');
+      storeMs.push(performance.now() - t);
+      points = series.values.length;
+      t = performance.now();
+      const rawSeries = await askRaw({ kind: 'read', db, runId, key: 'loss' });
+      rawMs.push(performance.now() - t);
+      if (rawSeries.kind !== 'read' || rawSeries.values.length !== points) throw new Error('raw read disagrees');
+    }
+    await store.close();
+    return { storeMs, rawMs, points };
+  },
+
+  async seedRuns(runs) {
+    const db = freshDb();
+    const store = await openIdbStore({ name: db });
+    const start = performance.now();
+    const experimentId = await store.createExperiment({ name: 'search' });
+    const models = ['cnn', 'rnn', 'mlp', 'vit'];
+    const writes: Promise<unknown>[] = [];
+    for (let r = 0; r < runs; r++) {
+      const runId = `run${String(r).padStart(28, '0')}` as RunId;
+      const tags = Array.from({ length: 10 }, (_, t) => ({ key: `t${t}`, value: t === 0 ? (r % 7 === 0 ? 'x' : 'y') : `tag-${r % 13}` }));
+      writes.push(store.createRun({ experimentId, userId: 'bench', runName: `run-${r}`, startTime: T0 + r, tags, runId }));
+      const params = Array.from({ length: 20 }, (_, p) => ({ key: `p${p}`, value: p === 0 ? models[r % 4]! : String((r * (p + 1)) % 97) }));
+      const metrics = Array.from({ length: 20 }, (_, m) => ({
+        key: `m${m}`,
+        steps: new Float64Array([0]),
+        timestamps: new Float64Array([T0 + r]),
+        values: new Float64Array([((r * 7919 + m * 104729) % 1000) / 1000]),
+      }));
+      writes.push(store.logBatch(runId, { params, metrics }));
+      if (writes.length >= 400) await Promise.all(writes.splice(0));
+    }
+    await Promise.all(writes);
+    await store.flush();
+    const ms = performance.now() - start;
+    await store.close();
+    return { db, experimentId, ms };
+  },
+
+  async search(db, experimentId, reps, maxResults) {
+    const store = await openIdbStore({ name: db });
+    const ms: number[] = [];
+    let found = 0;
+    for (let i = 0; i < reps; i++) {
+      const t = performance.now();
+      const page = await store.searchRuns({
+        experimentIds: [experimentId as ExperimentId],
+        filter: "metrics.m0 > 0.5 and params.p0 = 'cnn' and tags.t0 != 'x'",
+        orderBy: ['metrics.m1 DESC', 'start_time'],
+        maxResults,
+      });
+      ms.push(performance.now() - t);
+      found = page.items.length;
+    }
+    await store.close();
+    return { ms, found };
+  },
+};
+
+window.bench = api;

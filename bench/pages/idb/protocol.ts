@@ -1,0 +1,33 @@
+/** Messages between the bench page and its raw-IndexedDB worker (the baselines). */
+export type RawRequest =
+  | { readonly kind: 'open'; readonly db: string }
+  | { readonly kind: 'write'; readonly db: string; readonly steps: Float64Array; readonly timestamps: Float64Array; readonly values: Float64Array; readonly pointsPerTx: number }
+  | { readonly kind: 'read'; readonly db: string; readonly runId: string; readonly key: string };
+
+export type RawResponse =
+  | { readonly kind: 'written'; readonly ms: number }
+  | { readonly kind: 'read'; readonly steps: Float64Array; readonly timestamps: Float64Array; readonly values: Float64Array };
+
+/** What the bench page exposes as `window.bench`. */
+export interface BenchApi {
+  /** Logs `n` points with run.logMetric in a tight loop, then flushes. */
+  logging(n: number): Promise<{ loopMs: number; totalMs: number; runId: string; db: string }>;
+  /** Logs `n` points in steps of `perStep` per macrotask (a training loop); the longest task and long-task count. */
+  loggingInSteps(n: number, perStep: number): Promise<{ longestTaskMs: number; longTasks: number; totalMs: number }>;
+  /** Store only: `n` points as 100k-point columns through RemoteStore.logBatch (awaited one after another, as the queue does), then flush. */
+  storeBatches(n: number): Promise<{ totalMs: number }>;
+  /** The raw baseline: the same columns written by a raw worker as chunk puts, same chunk size and durability. */
+  rawWrite(n: number): Promise<{ totalMs: number }>;
+  /** Times getMetricHistory through the store, and the raw worker's chunk read + transfer, `reps` times each (interleaved). */
+  readHistory(db: string, runId: string, reps: number): Promise<{ storeMs: number[]; rawMs: number[]; points: number }>;
+  /** Creates `runs` runs with 20 params, 20 metrics and 10 tags each. */
+  seedRuns(runs: number): Promise<{ db: string; experimentId: string; ms: number }>;
+  /** Times a three-clause search `reps` times (first = cold cache). */
+  search(db: string, experimentId: string, reps: number, maxResults: number): Promise<{ ms: number[]; found: number }>;
+}
+
+declare global {
+  interface Window {
+    bench: BenchApi;
+  }
+}

@@ -1,0 +1,32 @@
+/**
+ * Change events between tabs: every change a store commits is posted on a `BroadcastChannel` named
+ * after the database, and changes posted by stores in other tabs (or other workers of this tab)
+ * come back to local subscribers (Dexie's `enable-broadcast`).
+ * @module
+ */
+import type { StoreChange } from '../../core/store.js';
+
+/** The channel name of a database. */
+export function channelNameOf(dbName: string): string {
+  return `edgeflow-idb:${dbName}`;
+}
+
+/** A store's end of its database's change channel. A no-op where `BroadcastChannel` is missing. */
+export class ChangeBroadcast {
+  private readonly __channel: BroadcastChannel | undefined;
+
+  constructor(dbName: string, onForeignChange: (change: StoreChange) => void) {
+    if (typeof BroadcastChannel === 'undefined') return;
+    this.__channel = new BroadcastChannel(channelNameOf(dbName));
+    this.__channel.onmessage = (event: MessageEvent<StoreChange>) => onForeignChange(event.data);
+  }
+
+  /** Tells the other contexts about a committed change. */
+  post(change: StoreChange): void {
+    this.__channel?.postMessage(change);
+  }
+
+  close(): void {
+    this.__channel?.close();
+  }
+}

@@ -1,0 +1,145 @@
+/**
+ * Chunked columnar metric histories: one record per (run, key, chunk of {@link CHUNK_POINTS}
+ * points) holding `Float64Array` columns. Appending rewrites only the open tail chunk and adds full
+ * chunks after it; reading concatenates the chunks of one key into exact-length columns.
+ * @module
+ */
+import type { IDBPObjectStore, IDBPTransaction, StoreNames } from 'idb';
+import type { MetricColumns, MetricSeries } from '../../core/entities.js';
+import type { RunId } from '../../core/ids.js';
+import { CHUNK_POINTS, type EdgeflowDB, type SeriesState, type StoredChunk } from './schema.js';
+
+type ChunkStore<Mode extends IDBTransactionMode> = IDBPObjectStore<EdgeflowDB, StoreNames<EdgeflowDB>[], 'chunks', Mode>;
+
+/** The key range of every chunk of one (run, key). */
+export function seriesRange(runId: RunId, key: string): IDBKeyRange {
+  return IDBKeyRange.bound([runId, key, 0], [runId, key, Infinity]);
+}
+
+
+function slice(columns: MetricColumns, start: number, end: number, runId: RunId, chunk: number): StoredChunk {
+  return {
+    runId,
+    key: columns.key,
+    chunk,
+    steps: columns.steps.slice(start, end),
+    timestamps: columns.timestamps.slice(start, end),
+    values: columns.values.slice(start, end),
+  };
+}
+
+function joined(a: Float64Array, b: Float64Array, bStart: number, bEnd: number): Float64Array {
+  const out = new Float64Array(a.length + (bEnd - bStart));
+  out.set(a);
+  out.set(b.subarray(bStart, bEnd), a.length);
+  return out;
+}
+
+/**
+ * Appends `columns` to the series whose summary is `state` (updated in place) inside a readwrite
+ * transaction over `chunks`. `knownTail` is the current tail chunk when the caller knows it (see
+ * {@link TailCache}); otherwise an open tail is read. Resolves, with the new last chunk, once every
+ * put was handed to `issue` (which must handle the request's rejection: a failed put aborts the
+ * transaction).
+ */
+export async function appendColumns(
+  store: ChunkStore<'readwrite'>,
+  runId: RunId,
+  state: SeriesState,
+  columns: MetricColumns,
+  issue: (request: Promise<unknown>) => void,
+  knownTail?: StoredChunk,
+): Promise<StoredChunk | undefined> {
+  const n = columns.values.length;
+  if (n === 0) return knownTail;
+  let offset = 0;
+  let last: StoredChunk | undefined;
+  if (state.chunks > 0 && state.count < state.chunks * CHUNK_POINTS) {
+    const tailIndex = state.chunks - 1;
+    const tail = knownTail?.chunk === tailIndex ? knownTail : await store.get([runId, columns.key, tailIndex]);
+    const held = tail?.values.length ?? 0;
+    const take = Math.min(CHUNK_POINTS - held, n);
+    const empty = new Float64Array(0);
+    last = {
+      runId,
+      key: columns.key,
+      chunk: tailIndex,
+      steps: joined(tail?.steps ?? empty, columns.steps, 0, take),
+      timestamps: joined(tail?.timestamps ?? empty, columns.timestamps, 0, take),
+      values: joined(tail?.values ?? empty, columns.values, 0, take),
+    };
+    issue(store.put(last));
+    state.count = tailIndex * CHUNK_POINTS + held + take;
+    offset = take;
+  }
+  while (offset < n) {
+    const end = Math.min(offset + CHUNK_POINTS, n);
+    last = slice(columns, offset, end, runId, state.chunks);
+    issue(store.put(last));
+    state.chunks += 1;
+    state.count += end - offset;
+    offset = end;
+  }
+  return last;
+}
+
+/**
+ * The last chunk this store wrote for each recent (run, key), so the next append skips reading it
+ * back. An entry is used only while the run still carries the change stamp (`seq`) written with it:
+ * any other write to the run — from this store or another tab — changes the stamp and the entry
+ * is ignored. Holds at most `limit` entries (oldest dropped first).
+ */
+export class TailCache {
+  private readonly __tails = new Map<string, { seq: number; chunk: StoredChunk }>();
+
+  constructor(private readonly __limit = 256) {}
+
+  /** The cached tail of (run, key) when the run's stamp is still `seq`. */
+  get(runId: RunId, key: string, seq: number): StoredChunk | undefined {
+    const entry = this.__tails.get(`${runId}\u0000${key}`);
+    return entry !== undefined && entry.seq === seq ? entry.chunk : undefined;
+  }
+
+  /** Remembers `chunk` as the tail of its (run, key), written together with stamp `seq`. */
+  set(seq: number, chunk: StoredChunk): void {
+    const id = `${chunk.runId}\u0000${chunk.key}`;
+    this.__tails.delete(id);
+    this.__tails.set(id, { seq, chunk });
+    if (this.__tails.size > this.__limit) this.__tails.delete(this.__tails.keys().next().value!);
+  }
+
+  /** Moves the entries of `runId` stamped `from` to stamp `to` (this store wrote the run, and nothing else did in between). */
+  restamp(runId: RunId, from: number, to: number): void {
+    for (const entry of this.__tails.values()) if (entry.seq === from && entry.chunk.runId === runId) entry.seq = to;
+  }
+
+  clear(): void {
+    this.__tails.clear();
+  }
+}
+
+/** Reads the whole history of one (run, key) as exact-length columns (empty when never logged). */
+export async function readSeries(
+  tx: IDBPTransaction<EdgeflowDB, StoreNames<EdgeflowDB>[], IDBTransactionMode>,
+  runId: RunId,
+  key: string,
+): Promise<MetricSeries> {
+  const chunks = await tx.objectStore('chunks').getAll(seriesRange(runId, key));
+  if (chunks.length === 1) {
+    const [only] = chunks as [StoredChunk];
+    return { key, steps: only.steps, timestamps: only.timestamps, values: only.values };
+  }
+  let total = 0;
+  for (const chunk of chunks) total += chunk.values.length;
+  const steps = new Float64Array(total);
+  const timestamps = new Float64Array(total);
+  const values = new Float64Array(total);
+  let at = 0;
+  for (const chunk of chunks) {
+    steps.set(chunk.steps, at);
+    timestamps.set(chunk.timestamps, at);
+    values.set(chunk.values, at);
+    at += chunk.values.length;
+  }
+  return { key, steps, timestamps, values };
+}

@@ -1,0 +1,642 @@
+/**
+ * The IndexedDB {@link Store}: experiments, runs, chunked columnar metric histories and Blob
+ * artifacts in one database (see `schema.ts`). Usable directly in a page, and inside the worker
+ * that `openIdbStore()` starts by default.
+ *
+ * Every mutation is one readwrite transaction that reads the current records, applies the rules
+ * from core (`rules.ts`) and writes, so a failed rule or a failed write (quota) leaves nothing
+ * behind, and two tabs writing the same database serialize in IndexedDB instead of overwriting
+ * each other. Durability: {@link IdbStore.logBatch} commits with `relaxed` durability (the data is
+ * committed and visible to every reader, but the browser may acknowledge before it reaches the
+ * disk); all other writes and {@link IdbStore.flush} use `strict`.
+ * @module
+ */
+import type { IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
+import { dict, hasKey, type Experiment, type FileInfo, type KeyValue, type MetricColumns, type MetricSeries, type Page, type Run, type RunInfo } from '../../core/entities.js';
+import { EdgeflowError, describeValue } from '../../core/errors.js';
+import { DEFAULT_EXPERIMENT_ID, newExperimentId, newRunId, type ExperimentId, type RunId } from '../../core/ids.js';
+import { KeyIndex, assertExperimentActive, assertNoKeyConflicts, assertRunActive, latestOf, newParamsOf } from '../../core/rules.js';
+import { searchExperimentList, searchRunList } from '../../core/search/index.js';
+import type {
+  ArtifactData,
+  CreateExperimentInput,
+  CreateRunInput,
+  DeleteOptions,
+  LogBatchInput,
+  SearchExperimentsQuery,
+  SearchRunsQuery,
+  Store,
+  StoreCapabilities,
+  StoreChange,
+  StoreListener,
+  UpdateRunInput,
+} from '../../core/store.js';
+import { SystemTag } from '../../core/system-tags.js';
+import { ChangeEmitter } from '../change-emitter.js';
+import { assertArtifactFound, listArtifacts, pathsToDelete, treeOf } from './artifacts.js';
+import { ChangeBroadcast } from './broadcast.js';
+import { TailCache, appendColumns, readSeries } from './chunks.js';
+import { Connection } from './connection.js';
+import { mapIdbError } from './errors.js';
+import { cloneStoredRun, toDict, toExperiment, toRun } from './records.js';
+import { RunCache } from './run-cache.js';
+import { ALL_STORES, artifactRootOf, runKeyRange, type EdgeflowDB, type StoredRun } from './schema.js';
+import { storageFigures, type StorageFigures } from './storage-figures.js';
+
+/** Options of {@link IdbStore}. */
+export interface IdbStoreOptions {
+  /** Database name. Default `edgeflow`. */
+  readonly name?: string;
+}
+
+type Names = StoreNames<EdgeflowDB>;
+type Tx<Mode extends IDBTransactionMode> = IDBPTransaction<EdgeflowDB, Names[], Mode>;
+
+const CAPABILITIES: StoreCapabilities = { readOnly: false, atomicBatches: true, crossContextEvents: true };
+
+/** A {@link Store} over IndexedDB. */
+export class IdbStore implements Store {
+  readonly capabilities = CAPABILITIES;
+  /** The database name. */
+  readonly name: string;
+  private readonly __connection: Connection;
+  private readonly __events = new ChangeEmitter();
+  private readonly __broadcast: ChangeBroadcast;
+  private readonly __cache = new RunCache();
+  private readonly __tails = new TailCache();
+  private readonly __pending = new Set<Promise<unknown>>();
+  private readonly __artifactRoot: string;
+  private __blockedWarned = false;
+
+  constructor(options: IdbStoreOptions = {}) {
+    this.name = options.name ?? 'edgeflow';
+    this.__artifactRoot = artifactRootOf(this.name);
+    this.__connection = new Connection(this.name, {
+      onBlocked: () => {
+        if (this.__blockedWarned) return;
+        this.__blockedWarned = true;
+        console.warn(`edgeflow: opening IndexedDB "${this.name}" waits until other connections (another tab?) close it.`);
+      },
+    });
+    this.__broadcast = new ChangeBroadcast(this.name, (change) => this.__events.emit(change));
+  }
+
+  /** Opens (and creates or upgrades) the database now instead of on first use. */
+  async open(): Promise<this> {
+    await this.__connection.get();
+    return this;
+  }
+
+  // ----------------------------------------------------------------------------------- experiments
+
+  async createExperiment(input: CreateExperimentInput): Promise<ExperimentId> {
+    return this.__write('create an experiment', ['experiments'], 'strict', async (tx, emit) => {
+      const experiments = tx.objectStore('experiments');
+      await assertNameFree(tx, input.name);
+      let experimentId = input.experimentId;
+      if (experimentId !== undefined) {
+        if ((await experiments.getKey(experimentId)) !== undefined) {
+          throw EdgeflowError.resourceAlreadyExists(`Experiment with ID '${experimentId}' already exists.`, { experimentId });
+        }
+      } else {
+        do experimentId = newExperimentId();
+        while ((await experiments.getKey(experimentId)) !== undefined);
+      }
+      const creationTime = input.creationTime ?? Date.now();
+      const tags = dict<string>();
+      for (const { key, value } of input.tags ?? []) tags[key] = value;
+      await experiments.add({
+        experimentId,
+        name: input.name,
+        artifactLocation: input.artifactLocation ?? `${this.__artifactRoot}/${experimentId}`,
+        lifecycleStage: input.lifecycleStage ?? 'active',
+        creationTime,
+        lastUpdateTime: input.lastUpdateTime === undefined ? creationTime : input.lastUpdateTime,
+        tags,
+      });
+      emit({ kind: 'experiment', experimentId });
+      return experimentId;
+    });
+  }
+
+  async getExperiment(experimentId: ExperimentId): Promise<Experiment> {
+    return this.__read('read an experiment', ['experiments'], async (tx) => toExperiment(await getExperimentIn(tx, experimentId)));
+  }
+
+  async getExperimentByName(name: string): Promise<Experiment | null> {
+    return this.__read('find an experiment by name', ['experiments'], async (tx) => {
+      const found = await tx.objectStore('experiments').index('name').get(name);
+      return found === undefined ? null : toExperiment(found);
+    });
+  }
+
+  async searchExperiments(query: SearchExperimentsQuery): Promise<Page<Experiment>> {
+    const all = await this.__read('search experiments', ['experiments'], (tx) => tx.objectStore('experiments').getAll());
+    return searchExperimentList(all.map(toExperiment), query);
+  }
+
+  async renameExperiment(experimentId: ExperimentId, newName: string): Promise<void> {
+    await this.__write('rename an experiment', ['experiments'], 'strict', async (tx, emit) => {
+      const experiment = await getExperimentIn(tx, experimentId);
+      assertExperimentActive(experiment, 'rename');
+      if (experiment.name === newName) return;
+      await assertNameFree(tx, newName);
+      await tx.objectStore('experiments').put({ ...experiment, name: newName, lastUpdateTime: Date.now() });
+      emit({ kind: 'experiment', experimentId });
+    });
+  }
+
+  async deleteExperiment(experimentId: ExperimentId, options: DeleteOptions = {}): Promise<void> {
+    if (experimentId === DEFAULT_EXPERIMENT_ID) {
+      throw EdgeflowError.invalidParameterValue(`Cannot delete the default experiment '${DEFAULT_EXPERIMENT_ID}'.`, { experimentId });
+    }
+    await this.__setExperimentStage(experimentId, 'deleted', options.deletedTime);
+  }
+
+  async restoreExperiment(experimentId: ExperimentId): Promise<void> {
+    await this.__setExperimentStage(experimentId, 'active');
+  }
+
+  async setExperimentTag(experimentId: ExperimentId, tag: KeyValue): Promise<void> {
+    await this.__write('set an experiment tag', ['experiments'], 'strict', async (tx, emit) => {
+      const experiment = await getExperimentIn(tx, experimentId);
+      assertExperimentActive(experiment, 'set a tag');
+      const tags = toDict(experiment.tags);
+      tags[tag.key] = tag.value;
+      await tx.objectStore('experiments').put({ ...experiment, tags });
+      emit({ kind: 'experiment', experimentId });
+    });
+  }
+
+  async deleteExperimentTag(experimentId: ExperimentId, key: string): Promise<void> {
+    await this.__write('delete an experiment tag', ['experiments'], 'strict', async (tx, emit) => {
+      const experiment = await getExperimentIn(tx, experimentId);
+      assertExperimentActive(experiment, 'delete a tag');
+      const tags = toDict(experiment.tags);
+      if (!hasKey(tags, key)) {
+        throw EdgeflowError.resourceDoesNotExist(`No tag with name ${describeValue(key)} in experiment ${experimentId}.`, { experimentId, key });
+      }
+      delete tags[key];
+      await tx.objectStore('experiments').put({ ...experiment, tags });
+      emit({ kind: 'experiment', experimentId });
+    });
+  }
+
+  async purgeExperiment(experimentId: ExperimentId): Promise<void> {
+    await this.__write('purge an experiment', ['meta', 'experiments', 'runs', 'chunks', 'artifacts'], 'strict', async (tx, emit) => {
+      await getExperimentIn(tx, experimentId);
+      const runIds = await tx.objectStore('runs').index('experimentId').getAllKeys(experimentId);
+      await Promise.all(runIds.map((runId) => deleteRunData(tx, runId)));
+      await tx.objectStore('experiments').delete(experimentId);
+      await markPurge(tx);
+      emit({ kind: 'experiment', experimentId });
+    });
+  }
+
+  // ------------------------------------------------------------------------------------------ runs
+
+  async createRun(input: CreateRunInput): Promise<Run> {
+    return this.__write('create a run', ['meta', 'experiments', 'runs'], 'strict', async (tx, emit) => {
+      const runId = input.runId ?? newRunId();
+      const [experiment, existing, seq] = await Promise.all([
+        getExperimentIn(tx, input.experimentId),
+        tx.objectStore('runs').getKey(runId),
+        readNextSeq(tx),
+      ]);
+      assertExperimentActive(experiment, 'create a run');
+      if (existing !== undefined) {
+        throw EdgeflowError.resourceAlreadyExists(`Run with ID '${runId}' already exists.`, { runId });
+      }
+      const tags = dict<string>();
+      for (const { key, value } of input.tags) tags[key] = value;
+      tags[SystemTag.RUN_NAME] = input.runName;
+      assertNoKeyConflicts('tag', new KeyIndex(), Object.keys(tags));
+      const lifecycleStage = input.lifecycleStage ?? 'active';
+      const stored: StoredRun = {
+        info: {
+          runId,
+          runName: input.runName,
+          experimentId: input.experimentId,
+          userId: input.userId,
+          status: input.status ?? 'RUNNING',
+          startTime: input.startTime,
+          endTime: input.endTime ?? null,
+          artifactUri: input.artifactUri ?? `${experiment.artifactLocation}/${runId}/artifacts`,
+          lifecycleStage,
+          deletedTime: lifecycleStage === 'deleted' ? (input.deletedTime ?? Date.now()) : null,
+        },
+        params: dict(),
+        tags,
+        latest: dict(),
+        seq,
+        series: dict(),
+      };
+      issue(tx.objectStore('meta').put({ key: 'seq', value: seq }));
+      issue(tx.objectStore('runs').add(stored));
+      emit({ kind: 'run', runId, experimentId: input.experimentId });
+      return toRun(stored);
+    });
+  }
+
+  async getRun(runId: RunId): Promise<Run> {
+    return this.__read('read a run', ['runs'], async (tx) => toRun(await getRunIn(tx, runId)));
+  }
+
+  async updateRun(runId: RunId, update: UpdateRunInput): Promise<RunInfo> {
+    return this.__write('update a run', ['meta', 'runs'], 'strict', async (tx, emit) => {
+      const run = await getRunIn(tx, runId);
+      assertRunActive(run.info);
+      const info = run.info as { -readonly [K in keyof RunInfo]: RunInfo[K] };
+      if (update.status !== undefined) info.status = update.status;
+      if (update.endTime !== undefined) info.endTime = update.endTime;
+      if (update.runName !== undefined && update.runName !== '') {
+        info.runName = update.runName;
+        run.tags[SystemTag.RUN_NAME] = update.runName;
+      }
+      await putRun(tx, run);
+      emit({ kind: 'run', runId, experimentId: info.experimentId });
+      return Object.freeze({ ...info });
+    });
+  }
+
+  async deleteRun(runId: RunId, options: DeleteOptions = {}): Promise<void> {
+    await this.__updateInfo('delete a run', runId, { lifecycleStage: 'deleted', deletedTime: options.deletedTime ?? Date.now() });
+  }
+
+  async restoreRun(runId: RunId): Promise<void> {
+    await this.__updateInfo('restore a run', runId, { lifecycleStage: 'active', deletedTime: null });
+  }
+
+  async purgeRun(runId: RunId): Promise<void> {
+    await this.__write('purge a run', ['meta', 'runs', 'chunks', 'artifacts'], 'strict', async (tx, emit) => {
+      const run = await getRunIn(tx, runId);
+      await deleteRunData(tx, runId);
+      await markPurge(tx);
+      emit({ kind: 'run', runId, experimentId: run.info.experimentId });
+    });
+  }
+
+  /**
+   * Writes params, metrics and tags in one transaction, all or nothing. Commits with `relaxed`
+   * durability: call {@link IdbStore.flush} for a strict, on-disk acknowledgement.
+   */
+  async logBatch(runId: RunId, batch: LogBatchInput): Promise<void> {
+    const written = await this.__write(`log a batch to run ${runId}`, ['meta', 'runs', 'chunks'], 'relaxed', async (tx, emit) => {
+      const [run, seq] = await Promise.all([getRunIn(tx, runId), readNextSeq(tx)]);
+      const previousSeq = run.seq;
+      assertRunActive(run.info);
+      const params = newParamsOf(runId, run.params, batch.params ?? []);
+      const metrics = batch.metrics ?? [];
+      const tags = batch.tags ?? [];
+      assertNoKeyConflicts('param', new KeyIndex(Object.keys(run.params)), params.map((p) => p.key));
+      assertNoKeyConflicts('metric', new KeyIndex(Object.keys(run.series)), metrics.map((m) => m.key));
+      assertNoKeyConflicts('tag', new KeyIndex(Object.keys(run.tags)), tags.map((t) => t.key));
+      if (params.length === 0 && metrics.length === 0 && tags.length === 0) return undefined;
+
+      for (const { key, value } of params) run.params[key] = value;
+      const chunks = tx.objectStore('chunks');
+      // Keys append concurrently (one tail read each); columns of one key in order.
+      const byKey = new Map<string, MetricColumns[]>();
+      for (const columns of metrics) {
+        const list = byKey.get(columns.key);
+        if (list === undefined) byKey.set(columns.key, [columns]);
+        else list.push(columns);
+      }
+      const tails = await Promise.all(
+        Array.from(byKey, async ([key, list]) => {
+          const state = hasKey(run.series, key) ? { ...run.series[key]! } : { count: 0, chunks: 0 };
+          let latest = hasKey(run.latest, key) ? run.latest[key] : undefined;
+          let tail = this.__tails.get(runId, key, previousSeq);
+          for (const columns of list) {
+            tail = await appendColumns(chunks, runId, state, columns, issue, tail);
+            latest = latestOf(latest, columns);
+          }
+          run.series[key] = state;
+          if (latest !== undefined) run.latest[key] = latest;
+          return tail;
+        }),
+      );
+      let renamed = false;
+      for (const { key, value } of tags) {
+        run.tags[key] = value;
+        if (key === SystemTag.RUN_NAME) {
+          (run.info as { runName: string }).runName = value;
+          renamed = true;
+        }
+      }
+      writeRun(tx, run, seq);
+      const experimentId = run.info.experimentId;
+      if (renamed) emit({ kind: 'run', runId, experimentId });
+      emit({
+        kind: 'run-data',
+        runId,
+        experimentId,
+        metricKeys: metrics.map((m) => m.key),
+        paramKeys: params.map((p) => p.key),
+        tagKeys: tags.map((t) => t.key),
+      });
+      return { previousSeq, seq, tails };
+    });
+    if (written === undefined) return;
+    this.__tails.restamp(runId, written.previousSeq, written.seq);
+    for (const tail of written.tails) if (tail !== undefined) this.__tails.set(written.seq, tail);
+  }
+
+  async deleteTag(runId: RunId, key: string): Promise<void> {
+    await this.__write('delete a run tag', ['meta', 'runs'], 'strict', async (tx, emit) => {
+      const run = await getRunIn(tx, runId);
+      assertRunActive(run.info);
+      if (!hasKey(run.tags, key)) {
+        throw EdgeflowError.resourceDoesNotExist(`No tag with name ${describeValue(key)} in run with id ${runId}.`, { runId, key });
+      }
+      delete run.tags[key];
+      await putRun(tx, run);
+      emit({ kind: 'run-data', runId, experimentId: run.info.experimentId, metricKeys: [], paramKeys: [], tagKeys: [key] });
+    });
+  }
+
+  async getMetricHistory(runId: RunId, key: string): Promise<MetricSeries> {
+    return this.__read('read a metric history', ['runs', 'chunks'], async (tx) => {
+      await getRunIn(tx, runId);
+      return readSeries(tx, runId, key);
+    });
+  }
+
+  async searchRuns(query: SearchRunsQuery): Promise<Page<Run>> {
+    await this.__guard('search runs', async () => this.__cache.refresh(await this.__connection.get()));
+    return searchRunList(this.__cache.runsOf(query.experimentIds), query);
+  }
+
+  // ------------------------------------------------------------------------------------- artifacts
+
+  async putArtifact(runId: RunId, path: string, data: ArtifactData): Promise<void> {
+    // A Blob is stored by reference and read lazily; bytes are copied into one so later changes
+    // to the caller's array do not reach the store.
+    const blob = data instanceof Blob ? data : new Blob([data.slice() as Uint8Array<ArrayBuffer>]);
+    await this.__write('write an artifact', ['runs', 'artifacts'], 'strict', async (tx, emit) => {
+      const run = await getRunIn(tx, runId);
+      assertRunActive(run.info);
+      const artifacts = tx.objectStore('artifacts');
+      const paths = (await artifacts.getAllKeys(runKeyRange(runId))).map(([, p]) => p).filter((p) => p !== path);
+      treeOf(paths).put(path, new Uint8Array(0));
+      await artifacts.put({ runId, path, size: blob.size, blob });
+      emit({ kind: 'artifacts', runId, path });
+    });
+  }
+
+  async listArtifacts(runId: RunId, path: string): Promise<FileInfo[]> {
+    return this.__read('list artifacts', ['runs', 'artifacts'], async (tx) => {
+      await getRunIn(tx, runId);
+      return listArtifacts(await tx.objectStore('artifacts').getAll(runKeyRange(runId)), path);
+    });
+  }
+
+  async getArtifact(runId: RunId, path: string): Promise<Uint8Array> {
+    const record = await this.__read('read an artifact', ['runs', 'artifacts'], async (tx) => {
+      await getRunIn(tx, runId);
+      const found = await tx.objectStore('artifacts').get([runId, path]);
+      assertArtifactFound(runId, path, found !== undefined);
+      return found!;
+    });
+    return this.__guard('read an artifact', async () => new Uint8Array(await record.blob.arrayBuffer()));
+  }
+
+  async deleteArtifact(runId: RunId, path: string): Promise<void> {
+    await this.__write('delete an artifact', ['runs', 'artifacts'], 'strict', async (tx, emit) => {
+      const run = await getRunIn(tx, runId);
+      assertRunActive(run.info);
+      const artifacts = tx.objectStore('artifacts');
+      const paths = (await artifacts.getAllKeys(runKeyRange(runId))).map(([, p]) => p);
+      await Promise.all(pathsToDelete(runId, paths, path).map((p) => artifacts.delete([runId, p])));
+      emit({ kind: 'artifacts', runId, path });
+    });
+  }
+
+  // ------------------------------------------------------------------------------------- lifecycle
+
+  /** Subscribes to changes made through this store and, over `BroadcastChannel`, by other tabs. */
+  subscribe(listener: StoreListener): () => void {
+    return this.__events.subscribe(listener);
+  }
+
+  /**
+   * Resolves once every write accepted so far has committed and a `durability: 'strict'`
+   * transaction over all object stores, queued after them, has completed.
+   */
+  async flush(): Promise<void> {
+    await Promise.allSettled([...this.__pending]);
+    await this.__write('flush', ALL_STORES, 'strict', async (tx) => {
+      await tx.objectStore('meta').put({ key: 'flush', value: Date.now() });
+    });
+  }
+
+  /** How much the origin stores and may store (`navigator.storage.estimate()`), and whether it is persistent. */
+  async storageEstimate(): Promise<StorageFigures> {
+    return storageFigures();
+  }
+
+  /** Waits for pending writes, then closes the database and the change channel. */
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.__pending]);
+    this.__connection.close();
+    this.__broadcast.close();
+    this.__events.clear();
+    this.__cache.clear();
+    this.__tails.clear();
+  }
+
+  // --------------------------------------------------------------------------------------- helpers
+
+  private async __setExperimentStage(experimentId: ExperimentId, stage: 'active' | 'deleted', deletedTime?: number): Promise<void> {
+    const what = stage === 'deleted' ? 'delete an experiment' : 'restore an experiment';
+    await this.__write(what, ['meta', 'experiments', 'runs'], 'strict', async (tx, emit) => {
+      const experiment = await getExperimentIn(tx, experimentId);
+      if (stage === 'deleted') assertExperimentActive(experiment, 'delete it');
+      else if (experiment.lifecycleStage !== 'deleted') {
+        throw EdgeflowError.invalidParameterValue(
+          `Cannot restore experiment ${experimentId}: it is not deleted (state: ${experiment.lifecycleStage}).`,
+          { experimentId },
+        );
+      }
+      const now = deletedTime ?? Date.now();
+      const from = stage === 'deleted' ? 'active' : 'deleted';
+      const runs = await tx.objectStore('runs').index('experimentId').getAll(experimentId);
+      const changed = runs.filter((r) => r.info.lifecycleStage === from);
+      if (changed.length > 0) {
+        const seq = await nextSeq(tx);
+        await Promise.all(
+          changed.map((run) => {
+            run.info = { ...run.info, lifecycleStage: stage, deletedTime: stage === 'deleted' ? now : null };
+            run.seq = seq;
+            return tx.objectStore('runs').put(run);
+          }),
+        );
+      }
+      await tx.objectStore('experiments').put({ ...experiment, lifecycleStage: stage, lastUpdateTime: now });
+      for (const run of changed) emit({ kind: 'run', runId: run.info.runId, experimentId });
+      emit({ kind: 'experiment', experimentId });
+    });
+  }
+
+  private async __updateInfo(what: string, runId: RunId, changes: Partial<RunInfo>): Promise<void> {
+    await this.__write(what, ['meta', 'runs'], 'strict', async (tx, emit) => {
+      const run = await getRunIn(tx, runId);
+      run.info = { ...run.info, ...changes };
+      await putRun(tx, run);
+      emit({ kind: 'run', runId, experimentId: run.info.experimentId });
+    });
+  }
+
+  /** A transaction on the current connection, reopening once when a version change closed it. */
+  private async __transaction<Mode extends IDBTransactionMode>(stores: readonly Names[], mode: Mode, durability?: IDBTransactionDurability): Promise<Tx<Mode>> {
+    for (let attempt = 0; ; attempt++) {
+      const db: IDBPDatabase<EdgeflowDB> = await this.__connection.get();
+      try {
+        return db.transaction([...stores], mode, durability === undefined ? undefined : { durability }) as Tx<Mode>;
+      } catch (error) {
+        if (attempt > 0 || (error as { name?: unknown }).name !== 'InvalidStateError') throw error;
+        this.__connection.drop(db);
+      }
+    }
+  }
+
+  /** Runs `body` in a readonly transaction; errors become EdgeflowErrors. */
+  private __read<T>(what: string, stores: readonly Names[], body: (tx: Tx<'readonly'>) => Promise<T>): Promise<T> {
+    return this.__guard(what, async () => {
+      const tx = await this.__transaction(stores, 'readonly');
+      try {
+        return await body(tx);
+      } finally {
+        tx.done.catch(() => undefined);
+      }
+    });
+  }
+
+  /**
+   * Runs `body` in one readwrite transaction and resolves after it committed; on any failure the
+   * transaction is aborted (nothing is written) and the error mapped. Changes `body` reports are
+   * emitted only after the commit.
+   */
+  private __write<T>(
+    what: string,
+    stores: readonly Names[],
+    durability: IDBTransactionDurability,
+    body: (tx: Tx<'readwrite'>, emit: (change: StoreChange) => void) => Promise<T>,
+  ): Promise<T> {
+    const operation = this.__guard(what, async () => {
+      const changes: StoreChange[] = [];
+      const tx = await this.__transaction(stores, 'readwrite', durability);
+      let result: T;
+      try {
+        result = await body(tx, (change) => changes.push(change));
+        await tx.done;
+      } catch (error) {
+        tx.done.catch(() => undefined);
+        try {
+          tx.abort();
+        } catch {
+          // already finished or aborting
+        }
+        // A request that failed aborts the transaction; every later request then fails with
+        // AbortError. Report the root cause (e.g. QuotaExceededError, ConstraintError).
+        throw isAbortError(error) && tx.error !== null ? tx.error : error;
+      }
+      for (const change of changes) {
+        this.__events.emit(change);
+        this.__broadcast.post(change);
+      }
+      return result;
+    });
+    this.__pending.add(operation);
+    const forget = (): void => {
+      this.__pending.delete(operation);
+    };
+    operation.then(forget, forget);
+    return operation;
+  }
+
+  private async __guard<T>(what: string, action: () => Promise<T>): Promise<T> {
+    try {
+      return await action();
+    } catch (error) {
+      throw mapIdbError(error, what);
+    }
+  }
+}
+
+// ------------------------------------------------------------------------- transaction helpers
+
+function isAbortError(error: unknown): boolean {
+  return (error as { name?: unknown } | null)?.name === 'AbortError';
+}
+
+async function getExperimentIn(tx: Tx<IDBTransactionMode>, experimentId: ExperimentId): Promise<Experiment> {
+  const experiment = await tx.objectStore('experiments').get(experimentId);
+  if (experiment === undefined) {
+    throw EdgeflowError.resourceDoesNotExist(`No Experiment with id=${experimentId} exists`, { experimentId });
+  }
+  return experiment;
+}
+
+async function assertNameFree(tx: Tx<IDBTransactionMode>, name: string): Promise<void> {
+  const experiment = await tx.objectStore('experiments').index('name').get(name);
+  if (experiment === undefined) return;
+  throw EdgeflowError.resourceAlreadyExists(
+    experiment.lifecycleStage === 'deleted'
+      ? `Experiment ${describeValue(name)} already exists in deleted state. Restore it or permanently delete it first.`
+      : `Experiment ${describeValue(name)} already exists.`,
+    { name, experimentId: experiment.experimentId },
+  );
+}
+
+/** A working copy of a stored run (null-prototype dicts). */
+async function getRunIn(tx: Tx<IDBTransactionMode>, runId: RunId): Promise<StoredRun> {
+  const run = await tx.objectStore('runs').get(runId);
+  if (run === undefined) throw EdgeflowError.resourceDoesNotExist(`Run with id=${runId} not found`, { runId });
+  return cloneStoredRun(run);
+}
+
+/**
+ * Issues a write request without waiting for it: a failure aborts the transaction, and the
+ * transaction's own error (the root cause) is what `__write` reports. Saves one round trip to the
+ * database per write.
+ */
+function issue(request: Promise<unknown>): void {
+  request.catch(() => undefined);
+}
+
+/** The next value of the change counter (see `run-cache.ts`); write it with the changed runs. */
+async function readNextSeq(tx: Tx<IDBTransactionMode>): Promise<number> {
+  return ((await tx.objectStore('meta').get('seq'))?.value ?? 0) + 1;
+}
+
+/** Bumps the change counter and returns the new value. */
+async function nextSeq(tx: Tx<'readwrite'>): Promise<number> {
+  const seq = await readNextSeq(tx);
+  issue(tx.objectStore('meta').put({ key: 'seq', value: seq }));
+  return seq;
+}
+
+/** Writes `run` stamped with `seq` (read with {@link readNextSeq} in this transaction) and the counter. */
+function writeRun(tx: Tx<'readwrite'>, run: StoredRun, seq: number): void {
+  run.seq = seq;
+  issue(tx.objectStore('meta').put({ key: 'seq', value: seq }));
+  issue(tx.objectStore('runs').put(run));
+}
+
+async function putRun(tx: Tx<'readwrite'>, run: StoredRun): Promise<void> {
+  writeRun(tx, run, await readNextSeq(tx));
+}
+
+async function markPurge(tx: Tx<'readwrite'>): Promise<void> {
+  const seq = await nextSeq(tx);
+  await tx.objectStore('meta').put({ key: 'purgeSeq', value: seq });
+}
+
+async function deleteRunData(tx: Tx<'readwrite'>, runId: RunId): Promise<void> {
+  await Promise.all([
+    tx.objectStore('runs').delete(runId),
+    tx.objectStore('chunks').delete(runKeyRange(runId)),
+    tx.objectStore('artifacts').delete(runKeyRange(runId)),
+  ]);
+}

@@ -1,0 +1,49 @@
+/**
+ * `openIdbStore()`: the embedded default store of a browser page — IndexedDB, run in a dedicated
+ * worker so that logging never competes with the page's main thread.
+ * @module
+ */
+import { EdgeflowError } from '../../core/errors.js';
+import type { Store } from '../../core/store.js';
+import { IdbStore } from './idb-store.js';
+import { RemoteStore } from './remote-store.js';
+import { requestPersistence, type StorageFigures } from './storage-figures.js';
+
+/** Options of {@link openIdbStore}. */
+export interface OpenIdbStoreOptions {
+  /** Database name (one database per name and origin). Default `edgeflow`. */
+  readonly name?: string;
+  /** Run the store in a dedicated worker (default true; falls back to this thread where workers are missing). */
+  readonly worker?: boolean;
+  /**
+   * Ask the browser to keep the data under storage pressure (`navigator.storage.persist()`). The
+   * browser may decline (see `storageEstimate().persisted`). Default false.
+   */
+  readonly persist?: boolean;
+}
+
+/** A store that lives in this browser's IndexedDB. */
+export interface BrowserStore extends Store {
+  /** The database name. */
+  readonly name: string;
+  /** Origin storage figures (`navigator.storage.estimate()`, `persisted()`). */
+  storageEstimate(): Promise<StorageFigures>;
+}
+
+/**
+ * Opens (creating or upgrading) an IndexedDB store.
+ * @throws `INVALID_STATE` where IndexedDB does not exist (use `memory:` there), or when the
+ *   database was upgraded by a newer, incompatible edgeflow in another tab
+ */
+export async function openIdbStore(options: OpenIdbStoreOptions = {}): Promise<BrowserStore> {
+  const name = options.name ?? 'edgeflow';
+  if (typeof indexedDB === 'undefined') {
+    throw EdgeflowError.invalidState('IndexedDB is not available here; use a "memory:" store instead.', { dbName: name });
+  }
+  if (options.persist) await requestPersistence();
+  if (options.worker !== false && typeof Worker !== 'undefined') {
+    const worker = new Worker(new URL('./idb.worker.js', import.meta.url), { type: 'module', name: `edgeflow-idb:${name}` });
+    return RemoteStore.open(worker, name);
+  }
+  return new IdbStore({ name }).open();
+}

@@ -1,0 +1,67 @@
+/**
+ * Conversions between stored records and the entities the Store contract returns. Stored dicts
+ * come back from IndexedDB (and from structured clone) as ordinary objects; these helpers turn them
+ * into frozen null-prototype dicts so that keys such as `__proto__` or `constructor` are ordinary
+ * entries and callers cannot mutate shared snapshots.
+ * @module
+ */
+import { dict, type Dict, type Experiment, type Metric, type Run, type RunInfo } from '../../core/entities.js';
+import type { StoredRun } from './schema.js';
+
+/** A null-prototype copy of a stored (or cloned) dict. */
+export function toDict<V>(value: Readonly<Record<string, V>> | undefined): Dict<V> {
+  const out = dict<V>();
+  if (value === undefined) return out;
+  for (const key of Object.keys(value)) out[key] = value[key]!;
+  return out;
+}
+
+/** A frozen experiment with a null-prototype tag dict. */
+export function toExperiment(stored: Experiment): Experiment {
+  return Object.freeze({ ...stored, tags: Object.freeze(toDict(stored.tags)) });
+}
+
+/** A frozen {@link Run} snapshot of a stored run. */
+export function toRun(stored: StoredRun): Run {
+  const metrics = dict<number>();
+  const latestMetrics = dict<Metric>();
+  for (const key of Object.keys(stored.latest)) {
+    const metric = stored.latest[key]!;
+    metrics[key] = metric.value;
+    latestMetrics[key] = Object.freeze({ key: metric.key, value: metric.value, timestamp: metric.timestamp, step: metric.step });
+  }
+  return Object.freeze({
+    info: Object.freeze({ ...stored.info }) as RunInfo,
+    data: Object.freeze({
+      metrics: Object.freeze(metrics),
+      latestMetrics: Object.freeze(latestMetrics),
+      params: Object.freeze(toDict(stored.params)),
+      tags: Object.freeze(toDict(stored.tags)),
+    }),
+  });
+}
+
+/** A {@link Run} rebuilt after a structured clone (e.g. a worker hop): null-prototype dicts, frozen. */
+export function reviveRun(run: Run): Run {
+  return Object.freeze({
+    info: Object.freeze(run.info),
+    data: Object.freeze({
+      metrics: Object.freeze(toDict(run.data.metrics)),
+      latestMetrics: Object.freeze(toDict(run.data.latestMetrics)),
+      params: Object.freeze(toDict(run.data.params)),
+      tags: Object.freeze(toDict(run.data.tags)),
+    }),
+  });
+}
+
+/** A mutable working copy of a stored run (dicts as null-prototype objects). */
+export function cloneStoredRun(stored: StoredRun): StoredRun {
+  return {
+    info: { ...stored.info },
+    params: toDict(stored.params),
+    tags: toDict(stored.tags),
+    latest: toDict(stored.latest),
+    seq: stored.seq,
+    series: toDict(stored.series),
+  };
+}

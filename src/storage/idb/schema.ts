@@ -1,0 +1,175 @@
+/**
+ * The IndexedDB schema of the edgeflow store: every object store, key, index and migration in one
+ * place, typed with idb's `DBSchema` so that the compiler checks each store and index name.
+ *
+ * Versions:
+ * - **v1** experiments (unique `name` index), runs (info, params, tags, latest metrics; `experimentId`
+ *   index), metric chunks (`[runId, key, chunk]` → columns), artifacts (`[runId, path]` → Blob), meta.
+ * - **v2** change tracking and series summaries: every run gets `seq` (the value of the store-wide
+ *   counter `meta.seq` when it last changed, indexed) so a search cache refreshes only the runs that
+ *   changed since it last looked, even when another tab wrote them; and `series` (points and chunks
+ *   per metric key) so appending finds the open tail chunk without a cursor. The migration computes
+ *   both from the v1 data.
+ *
+ * Dicts (params, tags, latest metrics) are stored as plain objects; readers turn them back into
+ * null-prototype dicts (`records.ts`), so keys such as `__proto__` stay ordinary entries.
+ * @module
+ */
+import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
+import type { Dict, Experiment, Metric, RunInfo } from '../../core/entities.js';
+import { DEFAULT_EXPERIMENT_ID, DEFAULT_EXPERIMENT_NAME, type ExperimentId, type RunId } from '../../core/ids.js';
+
+/** The schema version this code writes. */
+export const DB_VERSION = 2;
+
+/**
+ * Points per metric chunk record. Full chunks are never rewritten; the open tail chunk is rewritten
+ * on every append (at most this many points). 4,096 points = 96 kB of columns.
+ */
+export const CHUNK_POINTS = 4096;
+
+/** Points and chunk records of one metric key of one run. */
+export interface SeriesState {
+  /** Points stored. */
+  count: number;
+  /** Chunk records stored; the tail chunk has index `chunks - 1` and holds `count - (chunks - 1) * CHUNK_POINTS` points. */
+  chunks: number;
+}
+
+/** A run as stored (v1 fields). */
+export interface StoredRunV1 {
+  info: RunInfo;
+  params: Dict<string>;
+  tags: Dict<string>;
+  latest: Dict<Metric>;
+}
+
+/** A run as stored (v2). */
+export interface StoredRun extends StoredRunV1 {
+  /** Value of `meta.seq` when this run last changed. */
+  seq: number;
+  series: Dict<SeriesState>;
+}
+
+/** One chunk of one metric history: equal-length columns in logging order. */
+export interface StoredChunk {
+  runId: RunId;
+  key: string;
+  chunk: number;
+  steps: Float64Array;
+  timestamps: Float64Array;
+  values: Float64Array;
+}
+
+/** One artifact file. */
+export interface StoredArtifact {
+  runId: RunId;
+  path: string;
+  size: number;
+  blob: Blob;
+}
+
+/**
+ * Keys of the `meta` store: `seq` the change counter (v2), `purgeSeq` its value at the last purge,
+ * `flush` the time of the last strict flush, `minVersion` the oldest schema version whose code may
+ * use this database (a newer schema that only adds stores keeps it, so older tabs keep working).
+ */
+export type MetaKey = 'seq' | 'purgeSeq' | 'flush' | 'minVersion';
+
+/** A `meta` record. */
+export interface MetaRecord {
+  key: MetaKey;
+  value: number;
+}
+
+/** The typed schema (idb `DBSchema`). */
+export interface EdgeflowDB extends DBSchema {
+  meta: { key: MetaKey; value: MetaRecord };
+  experiments: { key: ExperimentId; value: Experiment; indexes: { name: string } };
+  runs: { key: RunId; value: StoredRun; indexes: { experimentId: ExperimentId; seq: number } };
+  chunks: { key: [RunId, string, number]; value: StoredChunk };
+  artifacts: { key: [RunId, string]; value: StoredArtifact };
+}
+
+/** Every object store name. */
+export const ALL_STORES: readonly StoreNames<EdgeflowDB>[] = ['meta', 'experiments', 'runs', 'chunks', 'artifacts'];
+
+/** The key range of every record of one run in `chunks` or `artifacts` (keys start with the run id). */
+export function runKeyRange(runId: RunId): IDBKeyRange {
+  return IDBKeyRange.bound([runId], [runId, []]);
+}
+
+/** Root of the artifact URIs of a database: `idb://<name>`. */
+export function artifactRootOf(dbName: string): string {
+  return `idb://${encodeURIComponent(dbName)}`;
+}
+
+type UpgradeTransaction = IDBPTransaction<EdgeflowDB, StoreNames<EdgeflowDB>[], 'versionchange'>;
+
+/**
+ * Steps a database from `oldVersion` to `newVersion` (idb's `upgrade` callback). Each step runs
+ * inside the one `versionchange` transaction, so an interrupted upgrade leaves the old version.
+ */
+export async function upgrade(
+  db: IDBPDatabase<EdgeflowDB>,
+  oldVersion: number,
+  newVersion: number | null,
+  tx: UpgradeTransaction,
+): Promise<void> {
+  const target = newVersion ?? DB_VERSION;
+  if (oldVersion < 1 && target >= 1) upgradeToV1(db, tx);
+  if (oldVersion < 2 && target >= 2) await upgradeToV2(tx);
+}
+
+function upgradeToV1(db: IDBPDatabase<EdgeflowDB>, tx: UpgradeTransaction): void {
+  db.createObjectStore('meta', { keyPath: 'key' });
+  const experiments = db.createObjectStore('experiments', { keyPath: 'experimentId' });
+  experiments.createIndex('name', 'name', { unique: true });
+  const runs = db.createObjectStore('runs', { keyPath: 'info.runId' });
+  runs.createIndex('experimentId', 'info.experimentId');
+  db.createObjectStore('chunks', { keyPath: ['runId', 'key', 'chunk'] });
+  db.createObjectStore('artifacts', { keyPath: ['runId', 'path'] });
+  const now = Date.now();
+  void tx.objectStore('experiments').put({
+    experimentId: DEFAULT_EXPERIMENT_ID,
+    name: DEFAULT_EXPERIMENT_NAME,
+    artifactLocation: `${artifactRootOf(db.name)}/${DEFAULT_EXPERIMENT_ID}`,
+    lifecycleStage: 'active',
+    creationTime: now,
+    lastUpdateTime: now,
+    tags: {},
+  });
+}
+
+async function upgradeToV2(tx: UpgradeTransaction): Promise<void> {
+  const runs = tx.objectStore('runs');
+  runs.createIndex('seq', 'seq');
+  // Series summaries from the chunk keys (keys only: no column is read).
+  const series = new Map<string, Map<string, SeriesState>>();
+  for (const [runId, key, chunk] of await tx.objectStore('chunks').getAllKeys()) {
+    let byKey = series.get(runId);
+    if (byKey === undefined) series.set(runId, (byKey = new Map()));
+    const state = byKey.get(key) ?? { count: 0, chunks: 0 };
+    state.chunks = Math.max(state.chunks, chunk + 1);
+    byKey.set(key, state);
+  }
+  // Point counts: full chunks hold CHUNK_POINTS, the tail is read for its length.
+  for (const [runId, byKey] of series) {
+    for (const [key, state] of byKey) {
+      const tail = await tx.objectStore('chunks').get([runId as RunId, key, state.chunks - 1]);
+      state.count = (state.chunks - 1) * CHUNK_POINTS + (tail?.values.length ?? 0);
+    }
+  }
+  let seq = 0;
+  let cursor = await runs.openCursor();
+  while (cursor) {
+    const run = cursor.value as StoredRunV1 & Partial<StoredRun>;
+    const summary: Dict<SeriesState> = {};
+    for (const [key, state] of series.get(run.info.runId) ?? []) summary[key] = state;
+    await cursor.update({ ...run, seq: ++seq, series: summary });
+    cursor = await cursor.continue();
+  }
+  await tx.objectStore('meta').put({ key: 'seq', value: seq });
+  // v1 code does not bump `seq`, so it must not write a v2 database.
+  await tx.objectStore('meta').put({ key: 'minVersion', value: 2 });
+}

@@ -1,0 +1,147 @@
+/**
+ * The one object the IndexedDB worker exposes with comlink: an {@link IdbStore} behind coarse,
+ * batch-sized methods. Metric histories and artifact bytes go back to the page transferred (moved,
+ * not copied); change events go to the page on a `MessagePort`.
+ * @module
+ */
+import { transfer } from 'comlink';
+import type { Experiment, FileInfo, KeyValue, MetricSeries, Page, Run, RunInfo } from '../../core/entities.js';
+import { EdgeflowError } from '../../core/errors.js';
+import type { ExperimentId, RunId } from '../../core/ids.js';
+import type {
+  ArtifactData,
+  CreateExperimentInput,
+  CreateRunInput,
+  DeleteOptions,
+  LogBatchInput,
+  SearchExperimentsQuery,
+  SearchRunsQuery,
+  StoreChange,
+  UpdateRunInput,
+} from '../../core/store.js';
+import { IdbStore } from './idb-store.js';
+import type { StorageFigures } from './storage-figures.js';
+
+/** Options the page sends when it opens the worker's store. */
+export interface WorkerOpenOptions {
+  readonly name: string;
+}
+
+/** The worker side of `RemoteStore`. */
+export class IdbWorkerApi {
+  private __store: IdbStore | undefined;
+  private __unsubscribe: (() => void) | undefined;
+
+  /** Opens the database (creating or upgrading it). */
+  async open(options: WorkerOpenOptions): Promise<void> {
+    if (this.__store !== undefined) throw EdgeflowError.invalidState('This worker already opened a store.');
+    this.__store = await new IdbStore({ name: options.name }).open();
+  }
+
+  /** Posts every change (this store's and other tabs') on `port`. */
+  attachEvents(port: MessagePort): void {
+    this.__unsubscribe?.();
+    this.__unsubscribe = this.__s.subscribe((change: StoreChange) => port.postMessage(change));
+  }
+
+  createExperiment(input: CreateExperimentInput): Promise<ExperimentId> {
+    return this.__s.createExperiment(input);
+  }
+  getExperiment(experimentId: ExperimentId): Promise<Experiment> {
+    return this.__s.getExperiment(experimentId);
+  }
+  getExperimentByName(name: string): Promise<Experiment | null> {
+    return this.__s.getExperimentByName(name);
+  }
+  searchExperiments(query: SearchExperimentsQuery): Promise<Page<Experiment>> {
+    return this.__s.searchExperiments(query);
+  }
+  renameExperiment(experimentId: ExperimentId, newName: string): Promise<void> {
+    return this.__s.renameExperiment(experimentId, newName);
+  }
+  deleteExperiment(experimentId: ExperimentId, options?: DeleteOptions): Promise<void> {
+    return this.__s.deleteExperiment(experimentId, options);
+  }
+  restoreExperiment(experimentId: ExperimentId): Promise<void> {
+    return this.__s.restoreExperiment(experimentId);
+  }
+  setExperimentTag(experimentId: ExperimentId, tag: KeyValue): Promise<void> {
+    return this.__s.setExperimentTag(experimentId, tag);
+  }
+  deleteExperimentTag(experimentId: ExperimentId, key: string): Promise<void> {
+    return this.__s.deleteExperimentTag(experimentId, key);
+  }
+  purgeExperiment(experimentId: ExperimentId): Promise<void> {
+    return this.__s.purgeExperiment(experimentId);
+  }
+  createRun(input: CreateRunInput): Promise<Run> {
+    return this.__s.createRun(input);
+  }
+  getRun(runId: RunId): Promise<Run> {
+    return this.__s.getRun(runId);
+  }
+  updateRun(runId: RunId, update: UpdateRunInput): Promise<RunInfo> {
+    return this.__s.updateRun(runId, update);
+  }
+  deleteRun(runId: RunId, options?: DeleteOptions): Promise<void> {
+    return this.__s.deleteRun(runId, options);
+  }
+  restoreRun(runId: RunId): Promise<void> {
+    return this.__s.restoreRun(runId);
+  }
+  purgeRun(runId: RunId): Promise<void> {
+    return this.__s.purgeRun(runId);
+  }
+  /** The batch's column buffers arrive transferred from the page. */
+  logBatch(runId: RunId, batch: LogBatchInput): Promise<void> {
+    return this.__s.logBatch(runId, batch);
+  }
+  deleteTag(runId: RunId, key: string): Promise<void> {
+    return this.__s.deleteTag(runId, key);
+  }
+  /** The columns are transferred to the page. */
+  async getMetricHistory(runId: RunId, key: string): Promise<MetricSeries> {
+    const series = await this.__s.getMetricHistory(runId, key);
+    return transfer(series, uniqueBuffers([series.steps, series.timestamps, series.values]));
+  }
+  searchRuns(query: SearchRunsQuery): Promise<Page<Run>> {
+    return this.__s.searchRuns(query);
+  }
+  putArtifact(runId: RunId, path: string, data: ArtifactData): Promise<void> {
+    return this.__s.putArtifact(runId, path, data);
+  }
+  listArtifacts(runId: RunId, path: string): Promise<FileInfo[]> {
+    return this.__s.listArtifacts(runId, path);
+  }
+  /** The bytes are transferred to the page. */
+  async getArtifact(runId: RunId, path: string): Promise<Uint8Array> {
+    const bytes = await this.__s.getArtifact(runId, path);
+    return transfer(bytes, [bytes.buffer as ArrayBuffer]);
+  }
+  deleteArtifact(runId: RunId, path: string): Promise<void> {
+    return this.__s.deleteArtifact(runId, path);
+  }
+  flush(): Promise<void> {
+    return this.__s.flush();
+  }
+  storageEstimate(): Promise<StorageFigures> {
+    return this.__s.storageEstimate();
+  }
+  /** Closes the store; the page terminates the worker afterwards. */
+  async close(): Promise<void> {
+    this.__unsubscribe?.();
+    await this.__store?.close();
+  }
+
+  private get __s(): IdbStore {
+    if (this.__store === undefined) throw EdgeflowError.invalidState('The IndexedDB worker has no open store (call open() first).');
+    return this.__store;
+  }
+}
+
+/** The distinct whole buffers behind some typed arrays (a buffer may be listed once in a transfer). */
+export function uniqueBuffers(arrays: readonly ArrayBufferView[]): ArrayBuffer[] {
+  const out = new Set<ArrayBuffer>();
+  for (const array of arrays) if (array.buffer instanceof ArrayBuffer && array.buffer.byteLength > 0) out.add(array.buffer);
+  return [...out];
+}

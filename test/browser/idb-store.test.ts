@@ -1,0 +1,313 @@
+/**
+ * The IndexedDB store in real Chromium: the conformance suite in the page and through the worker,
+ * plus what only this backend has (worker hop, schema upgrade, version changes, cross-store events).
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { deleteDB, openDB } from 'idb';
+import { TrackingClient } from '../../src/core/client.js';
+import { EdgeflowError, isEdgeflowError } from '../../src/core/errors.js';
+import type { ExperimentId, RunId } from '../../src/core/ids.js';
+import type { Store, StoreChange } from '../../src/core/store.js';
+import { IdbStore } from '../../src/storage/idb/idb-store.js';
+import { openIdbStore, type BrowserStore } from '../../src/storage/idb/open-idb-store.js';
+import { CHUNK_POINTS, DB_VERSION, upgrade, type EdgeflowDB, type StoredChunk, type StoredRunV1 } from '../../src/storage/idb/schema.js';
+import { mapIdbError } from '../../src/storage/idb/errors.js';
+import { deserializeThrown, serializeThrown } from '../../src/storage/wire/transfer-handlers.js';
+import { openStore } from '../../src/storage/open-store.js';
+import { describeStoreConformance } from '../conformance/store-conformance.js';
+import { expectCode } from '../conformance/expect-error.js';
+
+const opened: { store: Store; name: string }[] = [];
+let counter = 0;
+
+function freshName(): string {
+  return `edgeflow-test-${Date.now().toString(36)}-${counter++}`;
+}
+
+async function track<S extends Store>(name: string, store: S): Promise<S> {
+  opened.push({ store, name });
+  return store;
+}
+
+afterAll(async () => {
+  for (const { store, name } of opened) {
+    await store.close().catch(() => undefined);
+    await deleteDB(name).catch(() => undefined);
+  }
+});
+
+describeStoreConformance('IdbStore (Chromium page)', {
+  async open(seed) {
+    const name = freshName();
+    const store = await track(name, await new IdbStore({ name }).open());
+    if (seed) await seed(new TrackingClient(store, { userId: 'conformance' }));
+    return store;
+  },
+});
+
+describeStoreConformance('RemoteStore → IdbStore (Chromium worker)', {
+  async open(seed) {
+    const name = freshName();
+    const store = await track(name, await openIdbStore({ name }));
+    if (seed) await seed(new TrackingClient(store, { userId: 'conformance' }));
+    return store;
+  },
+});
+
+const MISSING_RUN = '0123456789abcdef0123456789abcdef' as RunId;
+const T0 = 1_700_000_000_000;
+
+async function worker(): Promise<BrowserStore> {
+  const name = freshName();
+  return track(name, await openIdbStore({ name }));
+}
+
+describe('IndexedDB store: the worker hop', () => {
+  it('delivers worker-side errors as EdgeflowError with code, message and details', async () => {
+    const store = await worker();
+    let caught: unknown;
+    await store.getRun(MISSING_RUN).catch((error: unknown) => {
+      caught = error;
+    });
+    expect(caught).toBeInstanceOf(EdgeflowError);
+    expect(isEdgeflowError(caught, 'RESOURCE_DOES_NOT_EXIST')).toBe(true);
+    const error = caught as EdgeflowError;
+    expect(error.message).toBe(`Run with id=${MISSING_RUN} not found`);
+    expect(error.details).toEqual({ runId: MISSING_RUN });
+    await expectCode(store.createExperiment({ name: 'Default' }), 'RESOURCE_ALREADY_EXISTS');
+  });
+
+  it('round-trips errors, their causes and thrown non-errors through the wire format', () => {
+    const cause = new DOMException('quota', 'QuotaExceededError');
+    const original = EdgeflowError.resourceExhausted('full', cause);
+    const back = deserializeThrown(structuredClone(serializeThrown(original))) as EdgeflowError;
+    expect(back).toBeInstanceOf(EdgeflowError);
+    expect(back.code).toBe('RESOURCE_EXHAUSTED');
+    expect((back.cause as Error).name).toBe('QuotaExceededError');
+    const plain = deserializeThrown(structuredClone(serializeThrown(new TypeError('bad')))) as Error;
+    expect(plain).toBeInstanceOf(Error);
+    expect([plain.name, plain.message]).toEqual(['TypeError', 'bad']);
+    expect(deserializeThrown(structuredClone(serializeThrown('text')))).toBe('text');
+  });
+
+  it('moves metric columns to the worker (the caller’s buffers are detached) and reads them back intact', async () => {
+    const store = await worker();
+    const run = await store.createRun({ experimentId: '0' as ExperimentId, userId: 'u', runName: 'r', startTime: T0, tags: [] });
+    const n = CHUNK_POINTS * 2 + 17;
+    const steps = Float64Array.from({ length: n }, (_, i) => i);
+    const timestamps = Float64Array.from({ length: n }, (_, i) => T0 + i);
+    const values = Float64Array.from({ length: n }, (_, i) => Math.sin(i));
+    const expected = values.slice();
+    const shared = new Float64Array(20);
+    await store.logBatch(run.info.runId, { metrics: [{ key: 'm', steps, timestamps, values }] });
+    expect([steps.length, timestamps.length, values.length]).toEqual([0, 0, 0]);
+    // Views into one buffer are copied, not detached.
+    await store.logBatch(run.info.runId, {
+      metrics: [{ key: 'v', steps: shared.subarray(0, 10), timestamps: shared.subarray(10, 20), values: shared.subarray(0, 10) }],
+    });
+    expect(shared.length).toBe(20);
+    const history = await store.getMetricHistory(run.info.runId, 'm');
+    expect(history.values).toEqual(expected);
+    expect(history.steps[n - 1]).toBe(n - 1);
+    expect((await store.getMetricHistory(run.info.runId, 'v')).values.length).toBe(10);
+  });
+
+  it('opens through the idb: scheme', async () => {
+    const name = freshName();
+    const store = await track(name, await openStore(`idb:${name}`));
+    expect((await store.getExperiment('0' as ExperimentId)).name).toBe('Default');
+    expect(store.capabilities.crossContextEvents).toBe(true);
+  });
+
+  it('reports storage figures', async () => {
+    const figures = await (await worker()).storageEstimate();
+    expect(figures.quota).toBeGreaterThan(0);
+    expect(figures.usage).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe('IndexedDB store: durability and platform errors', () => {
+  it('flush() runs a strict transaction over every store after the relaxed batch writes, and resolves after them', async () => {
+    const name = freshName();
+    const store = await track(name, await new IdbStore({ name }).open());
+    const run = await store.createRun({ experimentId: '0' as ExperimentId, userId: 'u', runName: 'r', startTime: T0, tags: [] });
+    const seen: { stores: string[]; mode: string; durability: string | undefined }[] = [];
+    const original = IDBDatabase.prototype.transaction;
+    IDBDatabase.prototype.transaction = function (this: IDBDatabase, stores: string | string[], mode?: IDBTransactionMode, options?: IDBTransactionOptions) {
+      if (mode === 'readwrite') seen.push({ stores: [stores].flat().sort(), mode, durability: options?.durability });
+      return original.call(this, stores, mode, options);
+    } as typeof original;
+    const order: string[] = [];
+    try {
+      const steps = new Float64Array([1, 2, 3]);
+      const logged = store.logBatch(run.info.runId, { metrics: [{ key: 'm', steps, timestamps: steps, values: steps }] }).then(() => order.push('logBatch'));
+      await store.flush().then(() => order.push('flush'));
+      await logged;
+    } finally {
+      IDBDatabase.prototype.transaction = original;
+    }
+    expect(order).toEqual(['logBatch', 'flush']);
+    expect(seen).toEqual([
+      { stores: ['chunks', 'meta', 'runs'], mode: 'readwrite', durability: 'relaxed' },
+      { stores: ['artifacts', 'chunks', 'experiments', 'meta', 'runs'], mode: 'readwrite', durability: 'strict' },
+    ]);
+  });
+
+  it('maps DOMExceptions to error codes, keeping the original as cause', () => {
+    const cases: [string, string][] = [
+      ['ConstraintError', 'RESOURCE_ALREADY_EXISTS'],
+      ['QuotaExceededError', 'RESOURCE_EXHAUSTED'],
+      ['VersionError', 'INVALID_STATE'],
+      ['InvalidStateError', 'INVALID_STATE'],
+      ['UnknownError', 'INTERNAL_ERROR'],
+      ['AbortError', 'INTERNAL_ERROR'],
+    ];
+    for (const [name, code] of cases) {
+      const cause = new DOMException('', name);
+      const error = mapIdbError(cause, 'log a batch');
+      expect([error.code, error.cause]).toEqual([code, cause]);
+      expect(error.message).toMatch(/^Cannot log a batch/u);
+    }
+    expect(mapIdbError(new DOMException('', 'QuotaExceededError'), 'x').message).toMatch(/quota/u);
+    const own = EdgeflowError.invalidState('kept');
+    expect(mapIdbError(own, 'x')).toBe(own);
+  });
+
+  it('asks for persistent storage when told to, and reports whether it is persistent', async () => {
+    const name = freshName();
+    const store = await track(name, await openIdbStore({ name, persist: true }));
+    expect(typeof (await store.storageEstimate()).persisted).toBe('boolean');
+  });
+});
+
+describe('IndexedDB store: schema upgrade', () => {
+  it('opens a database written with schema v1 and keeps every record usable', async () => {
+    expect(DB_VERSION).toBe(2);
+    const name = freshName();
+    const runId = 'aaaabbbbccccddddeeeeffff00001111' as RunId;
+    const experimentId = '123456789012345678' as ExperimentId;
+    const tail = 100;
+    // A v1 database, built by the v1 step of the real upgrade path, with v1-shaped records.
+    const v1 = await openDB<EdgeflowDB>(name, 1, { upgrade: (db, oldVersion, _newVersion, tx) => upgrade(db, oldVersion, 1, tx) });
+    expect([...v1.objectStoreNames].sort()).toEqual(['artifacts', 'chunks', 'experiments', 'meta', 'runs']);
+    expect([...v1.transaction('runs').store.indexNames]).toEqual(['experimentId']);
+    const tx = v1.transaction(['experiments', 'runs', 'chunks', 'artifacts'], 'readwrite');
+    await tx.objectStore('experiments').put({
+      experimentId, name: 'old', artifactLocation: 'idb://x/1', lifecycleStage: 'active', creationTime: T0, lastUpdateTime: T0, tags: { team: 'a' },
+    });
+    const oldRun: StoredRunV1 = {
+      info: {
+        runId, runName: 'old-run', experimentId, userId: 'u', status: 'FINISHED', startTime: T0, endTime: T0 + 1,
+        artifactUri: 'idb://x/1/r/artifacts', lifecycleStage: 'active', deletedTime: null,
+      },
+      params: { lr: '0.1' },
+      tags: { 'mlflow.runName': 'old-run' },
+      latest: { loss: { key: 'loss', value: 0.5, step: CHUNK_POINTS + tail - 1, timestamp: T0 } },
+    };
+    await (tx.objectStore('runs') as unknown as { put(v: StoredRunV1): Promise<unknown> }).put(oldRun);
+    const chunk = (index: number, length: number): StoredChunk => {
+      const steps = Float64Array.from({ length }, (_, i) => index * CHUNK_POINTS + i);
+      return { runId, key: 'loss', chunk: index, steps, timestamps: steps.map(() => T0), values: steps.map((s) => s / 2) };
+    };
+    await tx.objectStore('chunks').put(chunk(0, CHUNK_POINTS));
+    await tx.objectStore('chunks').put(chunk(1, tail));
+    await tx.objectStore('artifacts').put({ runId, path: 'model/w.bin', size: 3, blob: new Blob([new Uint8Array([1, 2, 3])]) });
+    await tx.done;
+    v1.close();
+
+    const store = await track(name, await new IdbStore({ name }).open());
+    const run = await store.getRun(runId);
+    expect(run.data.params['lr']).toBe('0.1');
+    expect(run.data.metrics['loss']).toBe(0.5);
+    expect((await store.getExperiment(experimentId)).tags['team']).toBe('a');
+    expect((await store.getMetricHistory(runId, 'loss')).values.length).toBe(CHUNK_POINTS + tail);
+    expect([...(await store.getArtifact(runId, 'model/w.bin'))]).toEqual([1, 2, 3]);
+    // The migrated series summary lets appends continue the v1 tail chunk.
+    const more = 10;
+    const steps = Float64Array.from({ length: more }, (_, i) => CHUNK_POINTS + tail + i);
+    await store.logBatch(runId, { metrics: [{ key: 'loss', steps, timestamps: steps.map(() => T0), values: steps.map((s) => s / 2) }] });
+    const history = await store.getMetricHistory(runId, 'loss');
+    expect(history.steps).toEqual(Float64Array.from({ length: CHUNK_POINTS + tail + more }, (_, i) => i));
+    const raw = await openDB<EdgeflowDB>(name);
+    expect(await raw.count('chunks')).toBe(2);
+    expect((await raw.get('meta', 'minVersion'))?.value).toBe(2);
+    expect((await raw.get('runs', runId))?.series['loss']).toEqual({ count: CHUNK_POINTS + tail + more, chunks: 2 });
+    raw.close();
+    // The seq index written by the migration feeds the search cache.
+    const found = await store.searchRuns({ experimentIds: [experimentId], filter: "params.lr = '0.1'" });
+    expect(found.items.map((r) => r.info.runName)).toEqual(['old-run']);
+  });
+});
+
+describe('IndexedDB store: version changes and other connections', () => {
+  it('steps aside for a newer version opened elsewhere and keeps working when that schema allows it', async () => {
+    const name = freshName();
+    const store = await track(name, await new IdbStore({ name }).open());
+    const run = await store.createRun({ experimentId: '0' as ExperimentId, userId: 'u', runName: 'before', startTime: T0, tags: [] });
+    // Another connection upgrades to DB_VERSION + 1, adding a store; this must not wait on ours.
+    const newer = await openDB(name, DB_VERSION + 1, {
+      upgrade(db) {
+        db.createObjectStore('extra');
+      },
+      blocked() {
+        throw new Error('the upgrade was blocked by the open store');
+      },
+    });
+    newer.close();
+    await store.logBatch(run.info.runId, { params: [{ key: 'after', value: 'upgrade' }] });
+    expect((await store.getRun(run.info.runId)).data.params['after']).toBe('upgrade');
+  });
+
+  it('reports INVALID_STATE when a newer schema excludes this version, and loses nothing written before', async () => {
+    const name = freshName();
+    const store = await track(name, await new IdbStore({ name }).open());
+    const run = await store.createRun({ experimentId: '0' as ExperimentId, userId: 'u', runName: 'kept', startTime: T0, tags: [] });
+    const newer = await openDB(name, DB_VERSION + 1, {
+      upgrade(_db, _old, _new, tx) {
+        void tx.objectStore('meta').put({ key: 'minVersion', value: DB_VERSION + 1 });
+      },
+    });
+    await expectCode(store.getRun(run.info.runId), 'INVALID_STATE');
+    expect((await newer.get('runs', run.info.runId))?.info.runName).toBe('kept');
+    newer.close();
+  });
+
+  it('interleaves appends of two stores to one series without losing points (no stale tail is reused)', async () => {
+    const name = freshName();
+    const a = await track(name, await new IdbStore({ name }).open());
+    const b = await track(name, await new IdbStore({ name }).open());
+    const { runId } = (await a.createRun({ experimentId: '0' as ExperimentId, userId: 'u', runName: 'r', startTime: T0, tags: [] })).info;
+    let next = 0;
+    const batch = (n: number): { metrics: { key: string; steps: Float64Array; timestamps: Float64Array; values: Float64Array }[] } => {
+      const steps = Float64Array.from({ length: n }, () => next++);
+      return { metrics: [{ key: 'm', steps, timestamps: steps.slice(), values: steps.slice() }, { key: 'other', steps: steps.slice(0, 1), timestamps: steps.slice(0, 1), values: steps.slice(0, 1) }] };
+    };
+    await a.logBatch(runId, batch(100));
+    await b.logBatch(runId, batch(100));
+    await a.logBatch(runId, batch(100));
+    await a.logBatch(runId, { metrics: [batch(CHUNK_POINTS).metrics[0]!] });
+    await b.logBatch(runId, batch(7));
+    await a.logBatch(runId, batch(5));
+    const history = await b.getMetricHistory(runId, 'm');
+    expect(history.steps).toEqual(Float64Array.from({ length: next }, (_, i) => i));
+    expect((await a.getMetricHistory(runId, 'other')).values.length).toBe(5);
+  });
+
+  it('delivers changes between stores of one database and keeps their searches exact', async () => {
+    const name = freshName();
+    const a = await track(name, await new IdbStore({ name }).open());
+    const b = await track(name, await openIdbStore({ name }));
+    const seen: StoreChange[] = [];
+    b.subscribe((change) => seen.push(change));
+    const clientA = new TrackingClient(a);
+    await b.searchRuns({ experimentIds: ['0' as ExperimentId] });
+    const run = await clientA.createRun('0', { runName: 'from-a' });
+    clientA.logMetric(run.info.runId, 'acc', 0.9, 1);
+    await clientA.flush();
+    await expect.poll(() => seen.some((c) => c.kind === 'run-data' && c.runId === run.info.runId && c.metricKeys.includes('acc'))).toBe(true);
+    const found = await b.searchRuns({ experimentIds: ['0' as ExperimentId], filter: 'metrics.acc > 0.5' });
+    expect(found.items.map((r) => r.info.runName)).toEqual(['from-a']);
+    await a.purgeRun(run.info.runId);
+    expect((await b.searchRuns({ experimentIds: ['0' as ExperimentId] })).items).toEqual([]);
+  });
+});
