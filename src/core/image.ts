@@ -5,7 +5,7 @@
 import { EdgeflowError } from './errors.js';
 
 /** Something {@link encodeImage} accepts: encoded bytes, or pixels to encode as PNG (browsers). */
-export type ImageInput = Blob | Uint8Array | ImageDataLike | CanvasLike;
+export type ImageInput = Blob | Uint8Array | ImageDataLike | CanvasLike | HtmlCanvasLike;
 
 /** The shape of `ImageData`. */
 export interface ImageDataLike {
@@ -19,6 +19,11 @@ export interface CanvasLike {
   convertToBlob(options?: { type?: string }): Promise<Blob>;
 }
 
+/** A canvas element (`HTMLCanvasElement`). */
+export interface HtmlCanvasLike {
+  toBlob(callback: (blob: Blob | null) => void, type?: string): void;
+}
+
 interface OffscreenCanvasCtor {
   new (width: number, height: number): CanvasLike & {
     getContext(kind: '2d'): { putImageData(data: unknown, x: number, y: number): void } | null;
@@ -30,10 +35,11 @@ export async function encodeImage(input: ImageInput): Promise<Uint8Array | Blob>
   if (input instanceof Uint8Array) return input;
   if (typeof Blob !== 'undefined' && input instanceof Blob) return input;
   if (typeof (input as CanvasLike).convertToBlob === 'function') return (input as CanvasLike).convertToBlob({ type: 'image/png' });
-  const htmlCanvas = input as { toBlob?: (cb: (b: Blob | null) => void, type?: string) => void };
+  const htmlCanvas = input as Partial<HtmlCanvasLike>;
   if (typeof htmlCanvas.toBlob === 'function') {
+    const canvas = input as HtmlCanvasLike;
     return new Promise((resolve, reject) =>
-      htmlCanvas.toBlob!((blob) => (blob ? resolve(blob) : reject(EdgeflowError.invalidParameterValue('logImage: the canvas could not be encoded.'))), 'image/png'),
+      canvas.toBlob((blob) => (blob ? resolve(blob) : reject(EdgeflowError.invalidParameterValue('logImage: the canvas could not be encoded.'))), 'image/png'),
     );
   }
   const pixels = input as ImageDataLike;

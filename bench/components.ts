@@ -1,0 +1,69 @@
+/**
+ * `npx tsx bench/components.ts`: `<ef-metric-chart>` first draw with 1M points against raw uPlot
+ * on the same data in the same page (goal ≤ 1.2×), and a live dashboard of 4 charts × 10 runs
+ * receiving points (frames per second, longest main-thread task). Chromium via the test harness,
+ * the page served by Vite (production mode, so Lit's production build) from 127.0.0.1.
+ * Prints one JSON line per figure: `{"name","value","unit"}`.
+ */
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright';
+import { createServer, type Plugin } from 'vite';
+import { chromiumLaunchOptions } from '../test/harness/chromium.js';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const PAGE = '/__bench-components.html';
+const HTML = `<!doctype html><html><head><meta charset="utf-8"><title>components bench</title></head>
+<body style="margin:0;font:13px system-ui"><script type="module" src="/bench/components-page.ts"></script></body></html>`;
+
+/** Serves the bench page without an index.html on disk. */
+const benchPage: Plugin = {
+  name: 'edgeflow-bench-components-page',
+  configureServer(server) {
+    server.middlewares.use((req, res, next) => {
+      if (req.url !== PAGE) return next();
+      void server.transformIndexHtml(PAGE, HTML).then((html) => {
+        res.setHeader('content-type', 'text/html; charset=utf-8');
+        res.end(html);
+      }, next);
+    });
+  },
+};
+
+function emit(name: string, value: number, unit: string): void {
+  console.log(JSON.stringify({ name, value: Math.round(value * 100) / 100, unit }));
+}
+
+const server = await createServer({
+  root: ROOT,
+  configFile: false,
+  mode: 'production',
+  logLevel: 'error',
+  plugins: [benchPage],
+  define: { 'process.env.NODE_ENV': '"production"' },
+  server: { host: '127.0.0.1', port: 0 },
+});
+await server.listen();
+const address = server.httpServer!.address();
+if (address === null || typeof address === 'string') throw new Error('bench: no server address');
+const browser = await chromium.launch(chromiumLaunchOptions());
+try {
+  const page = await browser.newPage({ viewport: { width: 1300, height: 1000 }, deviceScaleFactor: 1 });
+  page.on('pageerror', (e) => console.error('page error:', e.message));
+  await page.goto(`http://127.0.0.1:${address.port}${PAGE}`);
+  await page.waitForFunction(() => document.documentElement.dataset['ready'] === 'true', undefined, { timeout: 120_000 });
+
+  type Bench = { firstDraw(n: number, rounds: number): Promise<{ raw: number; chart: number }>; dashboard(s: number, preload: number, perTick: number): Promise<Record<string, number>> };
+  const first = await page.evaluate(() => (window as unknown as { componentsBench: Bench }).componentsBench.firstDraw(1_000_000, 7));
+  emit('chart.first_draw.1M.raw_uplot', first.raw, 'ms');
+  emit('chart.first_draw.1M.ef_metric_chart', first.chart, 'ms');
+  emit('chart.first_draw.1M.ratio', first.chart / first.raw, 'x');
+
+  const live = await page.evaluate(() => (window as unknown as { componentsBench: Bench }).componentsBench.dashboard(5, 10_000, 2));
+  emit('dashboard.4x10.fps', live['fps']!, 'fps');
+  emit('dashboard.4x10.longest_task', live['longestTask']!, 'ms');
+  emit('dashboard.4x10.longest_frame', live['longestFrame']!, 'ms');
+  emit('dashboard.4x10.points_logged', live['pointsPerSecond']!, 'points/s');
+} finally {
+  await browser.close();
+  await server.close();
+}

@@ -1,0 +1,10 @@
+/**
+ * The `edgeflow` CLI as a module: {@link main} and the command table, for launchers and tests.
+ * @module
+ */
+export { main, rootHelp, commandHelp } from './main.js';
+export { COMMANDS } from './commands.js';
+export { UsageError, type Command, type CommandArgs, type CommandIO } from './command.js';
+export { uiCommand, openUiSource, DEFAULT_VIEWER_DIR } from './ui-command.js';
+export { startUiServer, type UiServer, type UiServerOptions } from './ui-server.js';
+export { createRestHandler, errorResponse, type RestHandlerOptions, type RestRequest, type RestResponse } from './rest-handler.js';

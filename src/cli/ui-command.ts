@@ -1,0 +1,81 @@
+/**
+ * `edgeflow ui <bundle.zip | mlruns dir>`: serves the edgeflow viewer over a local `mlruns/`
+ * folder (FileStore) or a zip bundle (BundleStore) on 127.0.0.1, read-only unless `--write`.
+ * The page talks MLflow's REST API to this server through `RestStore`.
+ * @module
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Store } from '../core/store.js';
+import { BundleStore } from '../storage/bundle/bundle-store.js';
+import { FileStore } from '../node/file-store.js';
+import { UsageError, type Command } from './command.js';
+import { startUiServer } from './ui-server.js';
+
+/** Where `npm run build` puts the page (`dist/viewer/ui`, next to `dist/cli`). */
+export const DEFAULT_VIEWER_DIR = fileURLToPath(new URL('../viewer/ui/', import.meta.url));
+
+/** Opens what `edgeflow ui` serves: a folder as a FileStore, a file as a read-only bundle. */
+export async function openUiSource(source: string, write: boolean): Promise<Store> {
+  let info;
+  try {
+    info = await stat(source);
+  } catch {
+    throw new UsageError(`'${source}' does not exist: give an mlruns folder or a bundle .zip.`);
+  }
+  if (info.isDirectory()) return FileStore.open(source);
+  if (write) throw new UsageError('--write needs an mlruns folder: zip bundles are read-only.');
+  return BundleStore.open(new Uint8Array(await readFile(source)));
+}
+
+function parsePort(value: unknown): number {
+  if (value === undefined) return 5000;
+  const port = Number(value);
+  if (typeof value !== 'string' || !/^\d+$/u.test(value) || port > 65535) throw new UsageError(`--port must be a number 0–65535, got '${String(value)}'.`);
+  return port;
+}
+
+/** The `ui` command. */
+export const uiCommand: Command = {
+  name: 'ui',
+  summary: 'Serve the edgeflow viewer over an mlruns folder or a bundle zip (read-only unless --write)',
+  usage: 'edgeflow ui <bundle.zip | mlruns dir> [--port N] [--host 127.0.0.1] [--write]',
+  help: [
+    '  --port N          Port to listen on (default 5000; 0 = any free port)',
+    '  --host ADDRESS    Address to listen on (default 127.0.0.1; other addresses expose your runs)',
+    '  --write           Allow changes (rename, delete, tags) to an mlruns folder',
+    '  --title TEXT      Page title (default: the folder or file name)',
+    '  --viewer-dir DIR  Serve the viewer page from DIR instead of the built-in one (development)',
+  ].join('\n'),
+  options: {
+    port: { type: 'string', short: 'p' },
+    host: { type: 'string' },
+    write: { type: 'boolean' },
+    title: { type: 'string' },
+    'viewer-dir': { type: 'string' },
+  },
+  async run({ values, positionals }, io) {
+    if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'give an mlruns folder or a bundle .zip.' : `expected one source, got ${positionals.length}.`);
+    const source = resolve(positionals[0]!);
+    const port = parsePort(values['port']);
+    const host = typeof values['host'] === 'string' ? values['host'] : '127.0.0.1';
+    const write = values['write'] === true;
+    const viewerDir = typeof values['viewer-dir'] === 'string' ? resolve(values['viewer-dir']) : DEFAULT_VIEWER_DIR;
+    const store = await openUiSource(source, write);
+    try {
+      await stat(resolve(viewerDir, 'index.html'));
+    } catch {
+      await store.close();
+      throw new Error(`The viewer page is missing in ${viewerDir}; build it with \`npm run build\`.`);
+    }
+    const title = typeof values['title'] === 'string' ? values['title'] : basename(source);
+    const server = await startUiServer({ store, viewerDir, title, readOnly: !write, host, port });
+    if (host !== '127.0.0.1' && host !== 'localhost' && host !== '::1') io.stderr(`warning: listening on ${host}: anyone who can reach it can read${write ? ' and change' : ''} these runs.\n`);
+    io.stdout(`edgeflow ui: serving ${source} (${write ? 'read-write' : 'read-only'}) at ${server.url}\n`);
+    await io.interrupted;
+    await server.close();
+    await store.close();
+    return 0;
+  },
+};

@@ -1,0 +1,259 @@
+/**
+ * Turns metric columns into uPlot's `AlignedData` (`[xs, ...ys]`) incrementally.
+ *
+ * - x: steps, wall time (ms → s, uPlot's time unit) or time relative to the run's start (s).
+ * - y: the raw values, and with smoothing a debiased EMA per series. Typed arrays are passed
+ *   through untouched while every value is drawable; the first NaN/±inf (or value ≤ 0 on a log
+ *   scale) switches that column to a plain array holding `null` there, which uPlot draws as a gap.
+ * - Alignment: when every series' x column is a prefix of one shared column (the usual case:
+ *   runs logging the same steps, possibly at different progress) the shared column is used as is
+ *   and verified only for new points. Otherwise the series are merged with `uPlot.join`, keeping
+ *   explicit `null` gaps and spanning the `undefined` alignment holes.
+ * @module
+ */
+import uPlot from 'uplot';
+import { GrowableColumn, drawable } from './growable.js';
+import { emaInto, newEmaState, type EmaState } from './smoothing.js';
+
+/** What the x axis shows. */
+export const XAxisMode = { STEP: 'step', WALL: 'wall', RELATIVE: 'relative' } as const;
+export type XAxisMode = (typeof XAxisMode)[keyof typeof XAxisMode];
+
+/** True for a valid {@link XAxisMode}. */
+export function isXAxisMode(value: unknown): value is XAxisMode {
+  return value === 'step' || value === 'wall' || value === 'relative';
+}
+
+/** One (run, metric key) history as loaded so far; the columns only ever grow. */
+export interface SeriesSource {
+  readonly runId: string;
+  readonly key: string;
+  readonly steps: GrowableColumn;
+  readonly timestamps: GrowableColumn;
+  readonly values: GrowableColumn;
+  /** Origin of relative time, ms (the run's start time). */
+  readonly origin: number;
+}
+
+/** How the data is shown. */
+export interface ChartDataOptions {
+  readonly xMode: XAxisMode;
+  /** EMA weight in [0, 1); 0 = off. */
+  readonly smoothing: number;
+  readonly logY: boolean;
+}
+
+/** A y column as uPlot takes it. */
+export type YColumn = Float64Array | (number | null | undefined)[];
+
+/** What each uPlot series (after the x column) shows. */
+export interface SeriesSlot {
+  readonly source: number;
+  readonly smoothed: boolean;
+}
+
+/** The result of {@link ChartDataBuilder.build}. */
+export interface ChartData {
+  readonly data: uPlot.AlignedData;
+  readonly slots: readonly SeriesSlot[];
+  /** True when the series were merged with `uPlot.join` (x columns not shared). */
+  readonly joined: boolean;
+}
+
+/** A y output column: typed while all values are drawable, else a plain array with nulls. */
+class OutColumn {
+  private readonly __typed = new GrowableColumn();
+  private __plain: (number | null)[] | undefined;
+
+  push(v: number, ok: boolean): void {
+    if (!ok && this.__plain === undefined) this.__plain = Array.from(this.__typed.view());
+    if (this.__plain !== undefined) this.__plain.push(ok ? v : null);
+    else this.__typed.push(v);
+  }
+
+  view(): YColumn {
+    return this.__plain ?? this.__typed.view();
+  }
+}
+
+/** Derived columns of one source for the current options. */
+class Derived {
+  xCol: GrowableColumn | undefined;
+  xDone = 0;
+  ascending = true;
+  /** Raw y: undefined while the source's own values column can be used as is. */
+  raw: OutColumn | undefined;
+  rawDone = 0;
+  smooth: OutColumn | undefined;
+  smoothDone = 0;
+  ema: EmaState = newEmaState();
+  /** Entries of x verified against the shared column. */
+  verified = 0;
+}
+
+/** See the module docs. */
+export class ChartDataBuilder {
+  private __sources: readonly SeriesSource[] = [];
+  private __options: ChartDataOptions = { xMode: 'step', smoothing: 0, logY: false };
+  private __derived: Derived[] = [];
+  /** The source whose x column is the shared one (the longest), or -1. */
+  private __ref = -1;
+  private __sharedOk = true;
+
+  /** Sets the series; resets derived data when they change. */
+  setSources(sources: readonly SeriesSource[]): void {
+    if (sources.length === this.__sources.length && sources.every((s, i) => s === this.__sources[i])) return;
+    this.__sources = sources;
+    this.__reset();
+  }
+
+  /** Sets the options; resets derived data when they change. */
+  setOptions(options: ChartDataOptions): void {
+    const o = this.__options;
+    if (o.xMode === options.xMode && o.smoothing === options.smoothing && o.logY === options.logY) return;
+    this.__options = { ...options };
+    this.__reset();
+  }
+
+  /** Brings every column up to date with the sources (only new points are processed). */
+  build(): ChartData {
+    const { smoothing } = this.__options;
+    const slots: SeriesSlot[] = [];
+    const ys: YColumn[] = [];
+    this.__sources.forEach((source, i) => {
+      const d = this.__derived[i]!;
+      this.__updateX(source, d);
+      const raw = this.__updateRaw(source, d);
+      slots.push({ source: i, smoothed: false });
+      ys.push(raw);
+      if (smoothing > 0) {
+        slots.push({ source: i, smoothed: true });
+        ys.push(this.__updateSmooth(source, d));
+      }
+    });
+    if (this.__sharedOk) this.__verifyShared();
+    if (this.__sharedOk) {
+      const x = this.__ref < 0 ? new Float64Array(0) : this.__x(this.__sources[this.__ref]!, this.__derived[this.__ref]!);
+      return { data: [x, ...ys] as uPlot.AlignedData, slots, joined: false };
+    }
+    return { data: this.__join(ys, smoothing > 0 ? 2 : 1), slots, joined: true };
+  }
+
+  private __reset(): void {
+    this.__derived = this.__sources.map(() => new Derived());
+    this.__ref = -1;
+    this.__sharedOk = true;
+  }
+
+  /** The x column of a source in the current mode. */
+  private __x(source: SeriesSource, d: Derived): Float64Array {
+    return this.__options.xMode === 'step' ? source.steps.view() : d.xCol!.view();
+  }
+
+  private __updateX(source: SeriesSource, d: Derived): void {
+    const n = source.values.length;
+    const mode = this.__options.xMode;
+    if (mode !== 'step') {
+      d.xCol ??= new GrowableColumn(n);
+      d.xCol.reserve(n - d.xDone);
+      const ts = source.timestamps.view();
+      const origin = mode === 'wall' ? 0 : Math.min(source.origin, n > 0 ? ts[0]! : source.origin);
+      for (let i = d.xDone; i < n; i++) d.xCol.push((ts[i]! - origin) / 1000);
+    }
+    const x = this.__x(source, d);
+    for (let i = Math.max(1, d.xDone); i < n && d.ascending; i++) if (x[i]! < x[i - 1]!) d.ascending = false;
+    d.xDone = n;
+  }
+
+  private __updateRaw(source: SeriesSource, d: Derived): YColumn {
+    const values = source.values.view();
+    const logY = this.__options.logY;
+    if (d.raw === undefined) {
+      let i = d.rawDone;
+      while (i < values.length && drawable(values[i]!, logY)) i++;
+      if (i === values.length) {
+        d.rawDone = i;
+        return values;
+      }
+      d.raw = new OutColumn();
+      for (let j = 0; j < d.rawDone; j++) d.raw.push(values[j]!, true);
+    }
+    for (let i = d.rawDone; i < values.length; i++) {
+      const v = values[i]!;
+      d.raw.push(v, drawable(v, logY));
+    }
+    d.rawDone = values.length;
+    return d.raw.view();
+  }
+
+  private __updateSmooth(source: SeriesSource, d: Derived): YColumn {
+    const values = source.values.view();
+    const logY = this.__options.logY;
+    const out = (d.smooth ??= new OutColumn());
+    emaInto(values, d.smoothDone, values.length, this.__options.smoothing, d.ema, {
+      set: (_i, v) => out.push(v, drawable(v, logY)),
+    });
+    d.smoothDone = values.length;
+    return out.view();
+  }
+
+  /**
+   * Checks every source's x column is a prefix of the longest one (which is then used as is, no
+   * copy). Only new points are compared; when another source becomes the longest, all are
+   * checked again against it once.
+   */
+  private __verifyShared(): void {
+    let ref = this.__ref;
+    let longest = ref < 0 ? -1 : this.__sources[ref]!.values.length;
+    this.__sources.forEach((s, i) => {
+      if (s.values.length > longest) {
+        longest = s.values.length;
+        ref = i;
+      }
+    });
+    if (ref !== this.__ref) {
+      this.__ref = ref;
+      for (const d of this.__derived) d.verified = 0;
+    }
+    if (ref < 0) return;
+    const refDerived = this.__derived[ref]!;
+    if (!refDerived.ascending) {
+      this.__sharedOk = false;
+      return;
+    }
+    const shared = this.__x(this.__sources[ref]!, refDerived);
+    refDerived.verified = shared.length;
+    for (let s = 0; s < this.__sources.length; s++) {
+      if (s === ref) continue;
+      const d = this.__derived[s]!;
+      const x = this.__x(this.__sources[s]!, d);
+      for (let j = d.verified; j < x.length; j++) {
+        if (shared[j] !== x[j]) {
+          this.__sharedOk = false;
+          return;
+        }
+      }
+      d.verified = x.length;
+    }
+  }
+
+  /** Merges series whose x columns differ (each sorted by x first if needed). */
+  private __join(ys: readonly YColumn[], perSource: number): uPlot.AlignedData {
+    const tables: uPlot.AlignedData[] = [];
+    const modes: number[][] = [];
+    this.__sources.forEach((source, s) => {
+      const d = this.__derived[s]!;
+      const x = this.__x(source, d);
+      const cols = ys.slice(s * perSource, s * perSource + perSource);
+      if (d.ascending) {
+        tables.push([x, ...cols] as uPlot.AlignedData);
+      } else {
+        const order = Array.from(x.keys()).sort((a, b) => x[a]! - x[b]! || a - b);
+        tables.push([order.map((i) => x[i]!), ...cols.map((c) => order.map((i) => c[i] ?? null))] as uPlot.AlignedData);
+      }
+      modes.push([0, ...cols.map(() => 1)]);
+    });
+    if (tables.length === 0) return [[]];
+    return uPlot.join(tables, modes as uPlot.JoinNullMode[][]);
+  }
+}

@@ -1,0 +1,30 @@
+/**
+ * Registers every `ef-*` element. The only module of `edgeflow/components` with side effects:
+ * import it once (`import 'edgeflow/components/define'`), or register the classes from
+ * `edgeflow/components` under names of your own.
+ * @module
+ */
+import { ArtifactBrowser } from './ef-artifact-browser.js';
+import { CompareRuns } from './ef-compare-runs.js';
+import { ExperimentList } from './ef-experiment-list.js';
+import { MetricChart } from './ef-metric-chart.js';
+import { StoreProvider } from './ef-provider.js';
+import { RunDetails } from './ef-run-details.js';
+import { RunTable } from './ef-run-table.js';
+import { Sparkline } from './ef-sparkline.js';
+
+const elements: ReadonlyArray<readonly [string, CustomElementConstructor]> = [
+  ['ef-provider', StoreProvider],
+  ['ef-experiment-list', ExperimentList],
+  ['ef-run-table', RunTable],
+  ['ef-metric-chart', MetricChart],
+  ['ef-sparkline', Sparkline],
+  ['ef-run-details', RunDetails],
+  ['ef-artifact-browser', ArtifactBrowser],
+  ['ef-compare-runs', CompareRuns],
+];
+
+for (const [name, element] of elements) {
+  // A second copy of the library (or a hot reload) must not throw on re-registration.
+  if (customElements.get(name) === undefined) customElements.define(name, element);
+}

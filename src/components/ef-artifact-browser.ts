@@ -1,0 +1,370 @@
+/**
+ * `<ef-artifact-browser>`: a run's artifact tree with safe previews.
+ * @module
+ */
+import { css, html, nothing, type TemplateResult } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import type { FileInfo } from '../core/entities.js';
+import type { RunId } from '../core/ids.js';
+import type { Store } from '../core/store.js';
+import { QueryController } from './controllers/query-controller.js';
+import { errorMessage, throwIfAborted, valueOf } from './controllers/status.js';
+import { StoreChangesController } from './controllers/store-changes-controller.js';
+import {
+  IMAGE_TYPES,
+  MAX_TABLE_ROWS,
+  baseName,
+  decodeText,
+  extensionOf,
+  looksLikeText,
+  prettyJson,
+  previewKindOf,
+} from './internal/artifacts.js';
+import { downloadBlob, parseDelimited } from './internal/csv.js';
+import { formatBytes } from './internal/format.js';
+import { StoreElement } from './internal/store-element.js';
+import { themeStyles } from './internal/theme.js';
+
+/** A loaded preview. */
+type Preview =
+  | { readonly kind: 'image'; readonly path: string; readonly bytes: Uint8Array; readonly url: string }
+  | { readonly kind: 'text' | 'source'; readonly path: string; readonly bytes: Uint8Array; readonly text: string; readonly truncated: boolean }
+  | { readonly kind: 'table'; readonly path: string; readonly bytes: Uint8Array; readonly rows: string[][]; readonly truncated: boolean }
+  | { readonly kind: 'binary'; readonly path: string; readonly bytes: Uint8Array };
+
+/** Detail of `ef-artifact-select`. */
+export interface ArtifactSelectDetail {
+  readonly runId: string;
+  readonly path: string;
+}
+
+/**
+ * The artifact tree of a run (folders load when opened) and a preview of the selected file:
+ * raster images via `<img>` from a blob URL, text/JSON/YAML/MLmodel/MLproject as text, CSV/TSV
+ * as a table. HTML, SVG and XML are shown as source, never rendered. Every file can be downloaded.
+ *
+ * @fires ef-artifact-select - A file was selected; detail `{runId, path}`.
+ * @csspart tree - The file tree.
+ * @csspart preview - The preview pane.
+ * @csspart notice - The note shown above markup previews.
+ * @cssprop --ef-artifact-height - Height of the browser (default 360px).
+ *
+ * @customElement ef-artifact-browser
+ */
+export class ArtifactBrowser extends StoreElement {
+  static override styles = [
+    themeStyles,
+    css`
+      :host {
+        display: grid;
+        grid-template-columns: minmax(160px, 32%) 1fr;
+        height: var(--ef-artifact-height, 360px);
+        border: 1px solid var(--_border);
+        border-radius: var(--_radius);
+        overflow: hidden;
+      }
+      .tree {
+        overflow: auto;
+        border-right: 1px solid var(--_border);
+        background: var(--_surface);
+        padding: 4px 0;
+      }
+      .node {
+        display: flex;
+        align-items: center;
+        gap: 6px;
+        width: 100%;
+        border: none;
+        border-radius: 0;
+        background: none;
+        padding: 3px 8px;
+        min-height: 0;
+        text-align: left;
+        white-space: nowrap;
+      }
+      .node[aria-selected='true'] {
+        background: var(--_accent-soft);
+      }
+      .node .name {
+        overflow: hidden;
+        text-overflow: ellipsis;
+      }
+      .node .size {
+        margin-left: auto;
+        color: var(--_muted);
+        font-size: 11px;
+      }
+      .preview {
+        overflow: auto;
+        display: flex;
+        flex-direction: column;
+        min-width: 0;
+      }
+      .bar {
+        display: flex;
+        align-items: center;
+        gap: 8px;
+        padding: 6px 10px;
+        border-bottom: 1px solid var(--_border);
+        position: sticky;
+        top: 0;
+        background: var(--_bg);
+      }
+      .bar .path {
+        font-family: var(--_mono);
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
+        margin-right: auto;
+      }
+      pre {
+        margin: 0;
+        padding: 10px;
+        font-family: var(--_mono);
+        font-size: 12px;
+        white-space: pre-wrap;
+        word-break: break-word;
+      }
+      img {
+        max-width: 100%;
+        max-height: 100%;
+        object-fit: contain;
+        margin: 10px;
+        align-self: flex-start;
+        background: repeating-conic-gradient(var(--_surface) 0 25%, transparent 0 50%) 0 0 / 16px 16px;
+      }
+      .notice {
+        margin: 8px 10px 0;
+        padding: 6px 8px;
+        border-radius: var(--_radius);
+        background: var(--_surface);
+        color: var(--_warn);
+      }
+      table {
+        border-collapse: collapse;
+        margin: 8px;
+        font-size: 12px;
+      }
+      td,
+      th {
+        border: 1px solid var(--_border);
+        padding: 2px 6px;
+        text-align: left;
+        max-width: 280px;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
+      }
+      th {
+        background: var(--_surface);
+      }
+    `,
+  ];
+
+  /** The run whose artifacts are shown. */
+  @property({ attribute: 'run-id' }) runId = '';
+
+  /** The selected file path (attribute `selected`). */
+  @property() selected = '';
+
+  @state() private _open = new Set<string>(['']);
+  @state() private _listings = new Map<string, FileInfo[] | Error>();
+  private _listingStore: Store | undefined;
+  private _listingRun = '';
+  private _objectUrl: string | undefined;
+
+  private readonly _preview = new QueryController(this, {
+    args: () => {
+      const store = this.resolvedStore;
+      return store === undefined || this.runId === '' || this.selected === '' ? undefined : ([store, this.runId, this.selected] as const);
+    },
+    task: async ([store, runId, path], signal) => this._loadPreview(store, runId, path, signal),
+  });
+
+  constructor() {
+    super();
+    new StoreChangesController(this, {
+      store: () => this.resolvedStore,
+      onChanges: (batch) => {
+        if (!batch.artifacts.has(this.runId as RunId)) return;
+        this._listings = new Map();
+        for (const path of this._open) this._list(path);
+        if (this.selected !== '') void this._preview.refresh();
+      },
+    });
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this._revoke();
+  }
+
+  /** Resolves when the open folders and the preview have loaded. */
+  async loaded(): Promise<void> {
+    await this.updateComplete;
+    for (let i = 0; i < 50 && [...this._open].some((p) => !this._listings.has(p)); i++) await new Promise((r) => setTimeout(r, 10));
+    await this._preview.settled;
+    await this.updateComplete;
+  }
+
+  protected override willUpdate(): void {
+    const store = this.resolvedStore;
+    if (store !== this._listingStore || this.runId !== this._listingRun) {
+      this._listingStore = store;
+      this._listingRun = this.runId;
+      this._listings = new Map();
+      this._open = new Set(['']);
+      if (store !== undefined && this.runId !== '') this._list('');
+    }
+  }
+
+  protected override render(): TemplateResult {
+    const problem = this._renderStoreProblem();
+    if (problem !== nothing) return html`${problem}`;
+    return html`<div class="tree" part="tree" role="tree" aria-label="Artifacts">${this._renderFolder('', 0)}</div>
+      <div class="preview" part="preview">${this._renderPreview()}</div>`;
+  }
+
+  private _renderFolder(path: string, depth: number): TemplateResult {
+    const listing = this._listings.get(path);
+    if (listing === undefined) return html`<div class="node muted" style="padding-left:${8 + depth * 14}px">Loading…</div>`;
+    if (listing instanceof Error) return html`<div class="node error" style="padding-left:${8 + depth * 14}px">${listing.message}</div>`;
+    if (listing.length === 0 && depth === 0) return html`<div class="empty">No artifacts.</div>`;
+    return html`${listing.map((file) => {
+      const open = this._open.has(file.path);
+      const pad = `padding-left:${8 + depth * 14}px`;
+      if (file.isDir) {
+        return html`<button class="node" role="treeitem" aria-expanded=${open ? 'true' : 'false'} style=${pad} @click=${() => this._toggle(file.path)}>
+            <span aria-hidden="true">${open ? '▾' : '▸'}</span><span class="name">${baseName(file.path)}</span>
+          </button>
+          ${open ? this._renderFolder(file.path, depth + 1) : nothing}`;
+      }
+      return html`<button
+        class="node"
+        role="treeitem"
+        aria-selected=${this.selected === file.path ? 'true' : 'false'}
+        style=${pad}
+        title=${file.path}
+        @click=${() => this._select(file.path)}
+      >
+        <span aria-hidden="true">·</span><span class="name">${baseName(file.path)}</span><span class="size">${formatBytes(file.fileSize)}</span>
+      </button>`;
+    })}`;
+  }
+
+  private _renderPreview(): TemplateResult {
+    if (this.selected === '') return html`<div class="empty">Select a file to preview it.</div>`;
+    const state = this._preview.state;
+    if (state.status === 'ERROR') return html`<div class="empty error" role="alert">${errorMessage(state.error)}</div>`;
+    const preview = valueOf(state);
+    if (preview === undefined || preview.path !== this.selected) return html`<div class="empty">Loading…</div>`;
+    const bar = html`<div class="bar">
+      <span class="path" title=${preview.path}>${preview.path}</span><span class="muted">${formatBytes(preview.bytes.length)}</span>
+      <button @click=${() => downloadBlob(new Blob([preview.bytes as Uint8Array<ArrayBuffer>]), baseName(preview.path))}>Download</button>
+    </div>`;
+    switch (preview.kind) {
+      case 'image':
+        return html`${bar}<img src=${preview.url} alt=${baseName(preview.path)} />`;
+      case 'source':
+        return html`${bar}
+          <div class="notice" part="notice">Markup (${extensionOf(preview.path).toUpperCase()}) is shown as source and never rendered here; download it to open it.</div>
+          <pre class="source">${preview.text}</pre>${preview.truncated ? html`<div class="empty">Preview truncated.</div>` : nothing}`;
+      case 'text':
+        return html`${bar}<pre>${preview.text}</pre>${preview.truncated ? html`<div class="empty">Preview truncated.</div>` : nothing}`;
+      case 'table':
+        return html`${bar}${this._renderTable(preview.rows)}${preview.truncated ? html`<div class="empty">First ${MAX_TABLE_ROWS} rows shown.</div>` : nothing}`;
+      case 'binary':
+        return html`${bar}<div class="empty">Binary file: no preview.</div>`;
+      default: {
+        const unreachable: never = preview;
+        return unreachable;
+      }
+    }
+  }
+
+  private _renderTable(rows: string[][]): TemplateResult {
+    const [head, ...body] = rows;
+    return html`<table>
+      ${head === undefined ? nothing : html`<thead><tr>${head.map((c) => html`<th title=${c}>${c}</th>`)}</tr></thead>`}
+      <tbody>
+        ${body.map((row) => html`<tr>${row.map((c) => html`<td title=${c}>${c}</td>`)}</tr>`)}
+      </tbody>
+    </table>`;
+  }
+
+  private _toggle(path: string): void {
+    const open = new Set(this._open);
+    if (open.has(path)) open.delete(path);
+    else {
+      open.add(path);
+      if (!this._listings.has(path)) this._list(path);
+    }
+    this._open = open;
+  }
+
+  private _select(path: string): void {
+    this.selected = path;
+    this._fire<ArtifactSelectDetail>('ef-artifact-select', { runId: this.runId, path });
+  }
+
+  private _list(path: string): void {
+    const store = this.resolvedStore;
+    const runId = this.runId;
+    if (store === undefined || runId === '') return;
+    store.listArtifacts(runId as RunId, path).then(
+      (files) => this._setListing(store, runId, path, [...files].sort((a, b) => Number(b.isDir) - Number(a.isDir) || a.path.localeCompare(b.path))),
+      (error: unknown) => this._setListing(store, runId, path, error instanceof Error ? error : new Error(String(error))),
+    );
+  }
+
+  private _setListing(store: Store, runId: string, path: string, value: FileInfo[] | Error): void {
+    if (store !== this.resolvedStore || runId !== this.runId) return;
+    const listings = new Map(this._listings);
+    listings.set(path, value);
+    this._listings = listings;
+  }
+
+  private async _loadPreview(store: Store, runId: string, path: string, signal: AbortSignal): Promise<Preview> {
+    const bytes = await store.getArtifact(runId as RunId, path);
+    throwIfAborted(signal);
+    let kind = previewKindOf(path);
+    if (kind === 'binary' && looksLikeText(bytes)) kind = 'text';
+    switch (kind) {
+      case 'image': {
+        this._revoke();
+        const type = IMAGE_TYPES[extensionOf(path)] ?? 'application/octet-stream';
+        this._objectUrl = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type }));
+        return { kind, path, bytes, url: this._objectUrl };
+      }
+      case 'json': {
+        const { text, truncated } = decodeText(bytes);
+        return { kind: 'text', path, bytes, text: truncated ? text : prettyJson(text), truncated };
+      }
+      case 'text':
+      case 'source':
+        return { kind, path, bytes, ...decodeText(bytes) };
+      case 'table': {
+        const { text } = decodeText(bytes);
+        const rows = parseDelimited(text, extensionOf(path) === 'tsv' ? '\t' : ',', MAX_TABLE_ROWS + 2);
+        return { kind, path, bytes, rows: rows.slice(0, MAX_TABLE_ROWS + 1), truncated: rows.length > MAX_TABLE_ROWS + 1 };
+      }
+      case 'binary':
+        return { kind, path, bytes };
+      default: {
+        const unreachable: never = kind;
+        return unreachable;
+      }
+    }
+  }
+
+  private _revoke(): void {
+    if (this._objectUrl !== undefined) URL.revokeObjectURL(this._objectUrl);
+    this._objectUrl = undefined;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'ef-artifact-browser': ArtifactBrowser;
+  }
+}

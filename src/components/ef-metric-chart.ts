@@ -1,0 +1,588 @@
+/**
+ * `<ef-metric-chart>`: metric histories of several runs and keys, drawn by uPlot.
+ * @module
+ */
+import { html, css, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { property, query, state } from 'lit/decorators.js';
+import uPlot from 'uplot';
+import type { Run } from '../core/entities.js';
+import { ChartDataBuilder, isXAxisMode, type ChartData, type SeriesSlot, type SeriesSource, type XAxisMode } from './charts/chart-data.js';
+import { chartCsv, chartPng } from './charts/chart-export.js';
+import { cancelChartDraw, chartDrawn, requestChartDraw } from './charts/draw-scheduler.js';
+import { uplotStyles } from './charts/uplot-styles.js';
+import { MetricSeriesController } from './controllers/metric-series-controller.js';
+import { errorMessage, valueOf } from './controllers/status.js';
+import { KEY_DASHES, runColor, withAlpha } from './internal/colors.js';
+import { listConverter } from './internal/converters.js';
+import { downloadBlob, safeFilename } from './internal/csv.js';
+import { formatDuration, formatTime, formatValue } from './internal/format.js';
+import { StoreElement } from './internal/store-element.js';
+import { resolveTheme, themeStyles, type ResolvedTheme } from './internal/theme.js';
+
+/** Detail of `ef-chart-options-change`. */
+export interface ChartOptionsDetail {
+  readonly xAxis: XAxisMode;
+  readonly smoothing: number;
+  readonly logY: boolean;
+}
+
+interface CursorState {
+  readonly idx: number;
+  readonly left: number;
+  readonly top: number;
+}
+
+const X_LABELS: Readonly<Record<XAxisMode, string>> = { step: 'Step', wall: 'Wall time', relative: 'Relative time' };
+
+/**
+ * Metric histories of runs × keys as a line chart. Every point is drawn (uPlot decimates per
+ * pixel column itself), live points are appended as they arrive and drawn once per frame,
+ * NaN/±inf are gaps, run colours are stable (a hash of the run id).
+ *
+ * @fires ef-chart-options-change - The user changed the x axis, smoothing or log scale; detail `{xAxis, smoothing, logY}`.
+ * @csspart toolbar - The row of controls above the plot.
+ * @csspart plot - The element uPlot draws into.
+ * @csspart legend - The legend below the plot.
+ * @csspart tooltip - The hover tooltip.
+ * @csspart error - An error message.
+ * @cssprop --ef-chart-height - Height of the plot area (default 260px).
+ * @cssprop --ef-bg - Background colour.
+ * @cssprop --ef-fg - Text colour.
+ * @cssprop --ef-grid - Grid line colour.
+ * @cssprop --ef-accent - Accent colour of controls.
+ *
+ * @customElement ef-metric-chart
+ */
+export class MetricChart extends StoreElement {
+  static override styles = [
+    themeStyles,
+    uplotStyles,
+    css`
+      :host {
+        display: flex;
+        flex-direction: column;
+        min-width: 0;
+        border: 1px solid var(--_border);
+        border-radius: var(--_radius);
+        padding: 8px;
+      }
+      .toolbar {
+        display: flex;
+        flex-direction: column;
+        gap: 4px;
+        margin-bottom: 6px;
+      }
+      .row {
+        display: flex;
+        align-items: center;
+        gap: 6px 12px;
+        min-width: 0;
+      }
+      .row.controls {
+        flex-wrap: wrap;
+        font-size: 12px;
+      }
+      .row.controls select {
+        min-height: 22px;
+        padding: 1px 4px;
+      }
+      button.small {
+        min-height: 22px;
+        padding: 1px 7px;
+        font-size: 11px;
+      }
+      .title {
+        font-weight: 600;
+        margin-right: auto;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
+        min-width: 0;
+      }
+      .scheme-probe {
+        position: absolute;
+        width: 0;
+        height: 0;
+        overflow: hidden;
+        color: var(--_grid);
+        transition: color 1ms;
+      }
+      label {
+        display: inline-flex;
+        align-items: center;
+        gap: 4px;
+        color: var(--_muted);
+      }
+      input[type='range'] {
+        width: 80px;
+        accent-color: var(--_accent);
+      }
+      .plot-wrap {
+        position: relative;
+        height: var(--ef-chart-height, 260px);
+        min-height: 80px;
+      }
+      .plot {
+        position: absolute;
+        inset: 0;
+      }
+      .legend {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 2px 12px;
+        margin-top: 6px;
+        max-height: 96px;
+        overflow: auto;
+      }
+      .legend button {
+        display: inline-flex;
+        align-items: center;
+        gap: 6px;
+        background: none;
+        border: none;
+        padding: 1px 2px;
+        min-height: 0;
+        max-width: 280px;
+      }
+      .legend button[aria-pressed='false'] {
+        opacity: 0.4;
+      }
+      .legend .name {
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
+      }
+      .line {
+        width: 16px;
+        height: 0;
+        border-top: 2px solid;
+        flex: none;
+      }
+      .tooltip {
+        position: absolute;
+        pointer-events: none;
+        z-index: 2;
+        background: var(--_raised);
+        border: 1px solid var(--_border);
+        border-radius: var(--_radius);
+        box-shadow: 0 4px 14px rgb(0 0 0 / 0.15);
+        padding: 6px 8px;
+        font-size: 12px;
+        min-width: 140px;
+        max-width: 320px;
+      }
+      .tooltip table {
+        border-collapse: collapse;
+      }
+      .tooltip td {
+        padding: 1px 4px;
+        white-space: nowrap;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        max-width: 200px;
+      }
+      .tooltip td.v {
+        text-align: right;
+        font-variant-numeric: tabular-nums;
+      }
+      .overlay {
+        position: absolute;
+        inset: 0;
+        display: grid;
+        place-items: center;
+        color: var(--_muted);
+        pointer-events: none;
+      }
+    `,
+  ];
+
+  /** Runs to show (attribute: comma-separated ids). */
+  @property({ attribute: 'run-ids', converter: listConverter }) runIds: string[] = [];
+
+  /** Metric keys to show (attribute: comma-separated). */
+  @property({ attribute: 'metric-keys', converter: listConverter }) metricKeys: string[] = [];
+
+  /** The x axis: `step`, `wall` (wall-clock time) or `relative` (time since the run started). */
+  @property({ attribute: 'x-axis' }) xAxis: XAxisMode = 'step';
+
+  /** Debiased EMA weight in [0, 0.99]; 0 = off (TensorBoard's smoothing slider). */
+  @property({ type: Number }) smoothing = 0;
+
+  /** Logarithmic y axis (values ≤ 0 become gaps). */
+  @property({ type: Boolean, attribute: 'log-y' }) logY = false;
+
+  /** Title above the chart; defaults to the metric keys. */
+  @property() heading: string | undefined;
+
+  /** Hides the toolbar (axis, smoothing, log, export); for dashboards and sparklines. */
+  @property({ type: Boolean, attribute: 'hide-controls' }) hideControls = false;
+
+  @state() private _cursor: CursorState | undefined;
+  @state() private _hidden = new Set<string>();
+  @query('.plot') private _plotEl!: HTMLDivElement;
+
+  private readonly _series = new MetricSeriesController(this, {
+    store: () => this.resolvedStore,
+    runIds: () => this.runIds,
+    keys: () => this.metricKeys,
+    onAppend: () => this._scheduleDraw(),
+  });
+  private readonly _builder = new ChartDataBuilder();
+  private _plot: uPlot | undefined;
+  private _plotShape = '';
+  private _current: ChartData | undefined;
+  private _theme: ResolvedTheme | undefined;
+  private _drawWaiters: (() => void)[] = [];
+  private _drawnKey: unknown[] = [];
+  private _resize: ResizeObserver | undefined;
+  /** The theme's colours changed (OS scheme, `theme`, `--ef-color-scheme` on an ancestor): the probe's colour transition tells. */
+  private readonly _onScheme = (): void => this._rebuild();
+
+  /** The data uPlot draws now (read-only; `[xs, ...ys]`), for tests and integrations. */
+  get chartData(): uPlot.AlignedData | undefined {
+    return this._current?.data;
+  }
+
+  /** The uPlot instance (undefined before the first draw and after disconnect). */
+  get plot(): uPlot | undefined {
+    return this._plot;
+  }
+
+  /** How many full and tail history reads the chart made (live updates read tails only). */
+  get readStats(): { readonly fullReads: number; readonly tailReads: number } {
+    return { fullReads: this._series.fullReads, tailReads: this._series.tailReads };
+  }
+
+  /** Resolves when loading and pending live reads have settled and the chart is drawn. */
+  async dataSettled(): Promise<void> {
+    await this.updateComplete;
+    await this._series.idle();
+    await this.updateComplete;
+    cancelChartDraw(this._liveDraw);
+    this._draw();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this._resize?.disconnect();
+    this._resize = undefined;
+    cancelChartDraw(this._liveDraw);
+    this._destroyPlot();
+    this._drawnKey = [];
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    if (changed.has('theme')) this._theme = undefined;
+    if (!this._resize && this._plotEl) {
+      this._resize = new ResizeObserver(() => this._fit());
+      this._resize.observe(this._plotEl);
+    }
+    // Draw only when what is drawn changed (not for tooltip or legend state).
+    const key = [this._series.state, this._series.version, this.xAxis, this.smoothing, this.logY, this._theme];
+    if (key.some((k, i) => k !== this._drawnKey[i])) {
+      this._drawnKey = key;
+      this._draw();
+    }
+  }
+
+  protected override render(): TemplateResult {
+    const problem = this._renderStoreProblem();
+    const state = this._series.state;
+    return html`
+      ${this.hideControls ? nothing : this._renderToolbar()}
+      <span class="scheme-probe" aria-hidden="true" @transitionend=${this._onScheme}></span>
+      <div class="plot-wrap">
+        <div class="plot" part="plot"></div>
+        ${problem !== nothing
+          ? html`<div class="overlay">${problem}</div>`
+          : state.status === 'ERROR'
+            ? html`<div class="overlay error" part="error" role="alert">${errorMessage(state.error)}</div>`
+            : state.status === 'PENDING' && state.previous === undefined
+              ? html`<div class="overlay">Loading…</div>`
+              : this.runIds.length === 0 || this.metricKeys.length === 0
+                ? html`<div class="overlay">Choose runs and metrics to plot.</div>`
+                : nothing}
+        ${this._renderTooltip()}
+      </div>
+      ${this._renderLegend()}
+    `;
+  }
+
+  private _renderToolbar(): TemplateResult {
+    return html`<div class="toolbar" part="toolbar">
+      <div class="row">
+        <span class="title" title=${this._title()}>${this._title()}</span>
+        <button class="small" title="Download PNG" @click=${() => void this.exportPng()}>PNG</button>
+        <button class="small" title="Download CSV" @click=${() => this.exportCsv()}>CSV</button>
+      </div>
+      <div class="row controls">
+        <select aria-label="x axis" title="x axis" @change=${(e: Event) => this._setOption('xAxis', (e.target as HTMLSelectElement).value)}>
+          ${(['step', 'wall', 'relative'] as const).map((m) => html`<option value=${m} ?selected=${this.xAxis === m}>${X_LABELS[m]}</option>`)}
+        </select>
+        <label title="Debiased exponential moving average"
+          >Smoothing
+          <input
+            type="range"
+            aria-label="smoothing"
+            min="0"
+            max="0.99"
+            step="0.01"
+            .value=${String(this.smoothing)}
+            @input=${(e: Event) => this._setOption('smoothing', Number((e.target as HTMLInputElement).value))}
+          /><span class="mono">${this.smoothing.toFixed(2)}</span></label
+        >
+        <label><input type="checkbox" aria-label="log scale" .checked=${this.logY} @change=${(e: Event) => this._setOption('logY', (e.target as HTMLInputElement).checked)} />Log y</label>
+      </div>
+    </div>`;
+  }
+
+  private _renderLegend(): TemplateResult | typeof nothing {
+    const value = this._series.state.status === 'COMPLETE' ? this._series.state.value : undefined;
+    if (value === undefined || value.sources.length === 0) return nothing;
+    return html`<div class="legend" part="legend">
+      ${value.sources.map((s, i) => {
+        const id = `${s.runId}\u0000${s.key}`;
+        const color = runColor(s.runId);
+        const label = this._sourceLabel(i);
+        return html`<button
+          aria-pressed=${this._hidden.has(id) ? 'false' : 'true'}
+          title=${label}
+          @click=${() => this._toggle(id)}
+        >
+          <span class="line" style="border-color:${color};border-top-style:${this._dashIndex(s.key) === 0 ? 'solid' : 'dashed'}"></span>
+          <span class="name">${label}</span>
+          <span class="muted mono">${formatValue(s.values.last())}</span>
+        </button>`;
+      })}
+    </div>`;
+  }
+
+  private _renderTooltip(): TemplateResult | typeof nothing {
+    const cursor = this._cursor;
+    const current = this._current;
+    if (cursor === undefined || current === undefined) return nothing;
+    const x = (current.data[0] as ArrayLike<number>)[cursor.idx];
+    if (x === undefined) return nothing;
+    const rows: TemplateResult[] = [];
+    current.slots.forEach((slot, i) => {
+      if (this._current!.slots.some((o) => o.source === slot.source && o.smoothed) && !slot.smoothed) return;
+      const v = (current.data[i + 1] as ArrayLike<number | null | undefined>)[cursor.idx];
+      if (v === undefined) return;
+      const source = this._sources()[slot.source];
+      if (source === undefined || this._hidden.has(`${source.runId}\u0000${source.key}`)) return;
+      rows.push(
+        html`<tr>
+          <td><span class="swatch" style="background:${runColor(source.runId)}"></span></td>
+          <td title=${this._sourceLabel(slot.source)}>${this._sourceLabel(slot.source)}</td>
+          <td class="v">${v === null ? 'gap' : formatValue(v)}</td>
+        </tr>`,
+      );
+    });
+    const plotWidth = this._plot?.over.clientWidth ?? 0;
+    const left = (this._plot?.over.offsetLeft ?? 0) + cursor.left;
+    const flip = cursor.left > plotWidth / 2;
+    const style = flip ? `right:${(this._plotEl?.clientWidth ?? 0) - left + 12}px;top:${cursor.top + 8}px` : `left:${left + 12}px;top:${cursor.top + 8}px`;
+    return html`<div class="tooltip" part="tooltip" style=${style}>
+      <div class="muted">${X_LABELS[this.xAxis]}: ${this._formatX(x)}</div>
+      <table>
+        ${rows}
+      </table>
+    </div>`;
+  }
+
+  /** Downloads the chart as a PNG with its legend. */
+  async exportPng(): Promise<void> {
+    if (this._plot === undefined) return;
+    const labels = this._sources().map((s, i) => ({ text: this._sourceLabel(i), color: runColor(s.runId) }));
+    const blob = await chartPng(this._plot, labels, this._theme ?? resolveTheme(this.renderRoot as ShadowRoot), this._title());
+    downloadBlob(blob, `${safeFilename(this._title(), 'chart')}.png`);
+  }
+
+  /** The chart's data as CSV text (raw and smoothed columns, formula-safe labels). */
+  toCsv(): string {
+    const current = this._current;
+    if (current === undefined) return '';
+    return chartCsv(current.data, current.slots, X_LABELS[this.xAxis], (slot: SeriesSlot) => `${this._sourceLabel(slot.source)}${slot.smoothed ? ' (smoothed)' : ''}`);
+  }
+
+  /** Downloads {@link MetricChart.toCsv}. */
+  exportCsv(): void {
+    downloadBlob(this.toCsv(), `${safeFilename(this._title(), 'chart')}.csv`, 'text/csv');
+  }
+
+  private _title(): string {
+    return this.heading ?? this.metricKeys.join(', ');
+  }
+
+  private _sources(): readonly SeriesSource[] {
+    return valueOf(this._series.state)?.sources ?? [];
+  }
+
+  private _runs(): ReadonlyMap<string, Run> | undefined {
+    return valueOf(this._series.state)?.runs;
+  }
+
+  private _sourceLabel(index: number): string {
+    const source = this._sources()[index];
+    if (source === undefined) return '';
+    const name = this._runs()?.get(source.runId)?.info.runName ?? source.runId.slice(0, 8);
+    return this.metricKeys.length > 1 ? `${name} · ${source.key}` : name;
+  }
+
+  private _dashIndex(key: string): number {
+    return Math.max(0, this.metricKeys.indexOf(key)) % KEY_DASHES.length;
+  }
+
+  private _formatX(x: number): string {
+    if (this.xAxis === 'wall') return formatTime(x * 1000);
+    if (this.xAxis === 'relative') return formatDuration(x * 1000);
+    return String(x);
+  }
+
+  private _setOption(name: 'xAxis' | 'smoothing' | 'logY', value: unknown): void {
+    if (name === 'xAxis' && isXAxisMode(value)) this.xAxis = value;
+    else if (name === 'smoothing' && typeof value === 'number' && Number.isFinite(value)) this.smoothing = Math.min(0.99, Math.max(0, value));
+    else if (name === 'logY') this.logY = value === true;
+    this._fire<ChartOptionsDetail>('ef-chart-options-change', { xAxis: this.xAxis, smoothing: this.smoothing, logY: this.logY });
+  }
+
+  private _toggle(id: string): void {
+    const hidden = new Set(this._hidden);
+    if (hidden.has(id)) hidden.delete(id);
+    else hidden.add(id);
+    this._hidden = hidden;
+    this._applyVisibility();
+  }
+
+  private _applyVisibility(): void {
+    const plot = this._plot;
+    const current = this._current;
+    if (plot === undefined || current === undefined) return;
+    const sources = this._sources();
+    current.slots.forEach((slot, i) => {
+      const s = sources[slot.source];
+      const show = s === undefined || !this._hidden.has(`${s.runId}\u0000${s.key}`);
+      if (plot.series[i + 1]?.show !== show) plot.setSeries(i + 1, { show });
+    });
+  }
+
+  /** Live redraws go through the page-wide draw budget (see `draw-scheduler.ts`). */
+  private _scheduleDraw(): void {
+    requestChartDraw(this._liveDraw);
+  }
+
+  private readonly _liveDraw = (): void => this._draw();
+
+  /** Resolves after uPlot's next draw. */
+  whenDrawn(): Promise<void> {
+    return new Promise((resolve) => this._drawWaiters.push(resolve));
+  }
+
+  private _onDrawn(): void {
+    chartDrawn();
+    const waiters = this._drawWaiters;
+    this._drawWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  private _rebuild(): void {
+    this._theme = undefined;
+    this._destroyPlot();
+    this._drawnKey = [];
+    this.requestUpdate();
+  }
+
+  /** Brings uPlot up to date: a new instance when the shape changed, else `setData`. */
+  private _draw(): void {
+    cancelChartDraw(this._liveDraw);
+    if (!this.isConnected || !this._plotEl) return;
+    // Nothing to draw while the first load runs: don't build a plot only to replace it.
+    if (this._series.state.status === 'PENDING' && valueOf(this._series.state) === undefined) return;
+    const sources = this._sources();
+    this._builder.setSources(sources);
+    const smoothing = Math.min(0.99, Math.max(0, Number.isFinite(this.smoothing) ? this.smoothing : 0));
+    const xMode = isXAxisMode(this.xAxis) ? this.xAxis : 'step';
+    this._builder.setOptions({ xMode, smoothing, logY: this.logY });
+    const current = this._builder.build();
+    this._current = current;
+    const shape = `${xMode}|${this.logY}|${smoothing > 0}|${sources.map((s) => `${s.runId}:${s.key}`).join(',')}`;
+    if (this._plot === undefined || shape !== this._plotShape) {
+      this._destroyPlot();
+      this._plotShape = shape;
+      this._plot = new uPlot(this._options(current, xMode), current.data, this._plotEl);
+      this._applyVisibility();
+    } else {
+      this._plot.setData(current.data);
+    }
+  }
+
+  private _options(current: ChartData, xMode: XAxisMode): uPlot.Options {
+    const theme = (this._theme ??= resolveTheme(this.renderRoot as ShadowRoot));
+    const sources = this._sources();
+    const smoothed = current.slots.some((s) => s.smoothed);
+    const axis = (values?: uPlot.Axis['values']): uPlot.Axis => ({
+      stroke: theme.muted,
+      grid: { stroke: theme.grid, width: 1 },
+      ticks: { stroke: theme.grid, width: 1 },
+      ...(values === undefined ? {} : { values }),
+    });
+    return {
+      width: Math.max(50, this._plotEl.clientWidth),
+      height: Math.max(50, this._plotEl.clientHeight),
+      legend: { show: false },
+      cursor: { drag: { x: true, y: false }, points: { size: 6 } },
+      scales: { x: { time: xMode === 'wall' }, y: { distr: this.logY ? 3 : 1 } },
+      axes: [
+        axis(xMode === 'relative' ? (_u, ticks) => ticks.map((t) => formatDuration(t * 1000)) : undefined),
+        axis((_u, ticks) => ticks.map((t) => formatValue(t))),
+      ],
+      series: [
+        {},
+        ...current.slots.map((slot): uPlot.Series => {
+          const source = sources[slot.source]!;
+          const color = runColor(source.runId);
+          const faded = smoothed && !slot.smoothed;
+          return {
+            stroke: faded ? withAlpha(color, 0.28) : color,
+            width: faded ? 1 : 1.5,
+            dash: [...(KEY_DASHES[this._dashIndex(source.key)] ?? [])],
+            spanGaps: false,
+            points: { show: false },
+          };
+        }),
+      ],
+      hooks: {
+        setCursor: [(u) => this._onCursor(u)],
+        draw: [() => this._onDrawn()],
+      },
+    };
+  }
+
+  private _onCursor(u: uPlot): void {
+    const { idx, left, top } = u.cursor;
+    const c = this._cursor;
+    if (c !== undefined && c.idx === idx && c.left === left && c.top === top) return;
+    this._cursor = idx === null || idx === undefined || left === undefined || left < 0 ? undefined : { idx, left, top: top ?? 0 };
+  }
+
+  private _fit(): void {
+    const plot = this._plot;
+    if (plot === undefined || !this._plotEl) return;
+    const width = Math.max(50, this._plotEl.clientWidth);
+    const height = Math.max(50, this._plotEl.clientHeight);
+    if (width !== plot.width || height !== plot.height) plot.setSize({ width, height });
+  }
+
+  private _destroyPlot(): void {
+    this._plot?.destroy();
+    this._plot = undefined;
+    this._plotShape = '';
+    this._cursor = undefined;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'ef-metric-chart': MetricChart;
+  }
+}

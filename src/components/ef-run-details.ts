@@ -1,0 +1,349 @@
+/**
+ * `<ef-run-details>`: everything about one run.
+ * @module
+ */
+import { css, html, nothing, type TemplateResult } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { unsafeHTML } from 'lit/directives/unsafe-html.js';
+import { hasKey, type Run } from '../core/entities.js';
+import type { RunId } from '../core/ids.js';
+import type { Store } from '../core/store.js';
+import { SystemTag } from '../core/system-tags.js';
+import { QueryController } from './controllers/query-controller.js';
+import { errorMessage, throwIfAborted, valueOf } from './controllers/status.js';
+import { StoreChangesController } from './controllers/store-changes-controller.js';
+import { runColor } from './internal/colors.js';
+import { formatDuration, formatTime, formatValue, runDuration } from './internal/format.js';
+import { renderMarkdown } from './internal/markdown.js';
+import { StoreElement } from './internal/store-element.js';
+import { themeStyles } from './internal/theme.js';
+
+/** Detail of `ef-run-open`. */
+export interface RunOpenDetail {
+  readonly runId: string;
+}
+
+interface Loaded {
+  readonly run: Run;
+  readonly children: readonly Run[];
+  readonly experimentName: string;
+}
+
+/**
+ * A run's info, params, metrics (latest value and a sparkline of the history), tags, its note
+ * as sanitized Markdown, its parent and child runs, and its artifacts with previews. Updates
+ * live as the run logs.
+ *
+ * @fires ef-run-open - A parent or child run link was activated; detail `{runId}`.
+ * @csspart section - Each section.
+ * @csspart note - The rendered note.
+ * @csspart artifacts - The artifact browser.
+ * @cssprop --ef-bg - Background colour.
+ * @cssprop --ef-fg - Text colour.
+ * @cssprop --ef-border - Border colour.
+ *
+ * @customElement ef-run-details
+ */
+export class RunDetails extends StoreElement {
+  static override styles = [
+    themeStyles,
+    css`
+      :host {
+        padding: 12px 16px;
+      }
+      header {
+        display: flex;
+        align-items: center;
+        gap: 10px;
+        flex-wrap: wrap;
+        margin-bottom: 8px;
+      }
+      h2 {
+        font-size: 18px;
+        margin: 0;
+        overflow-wrap: anywhere;
+      }
+      h3 {
+        font-size: 13px;
+        text-transform: uppercase;
+        letter-spacing: 0.04em;
+        color: var(--_muted);
+        margin: 18px 0 6px;
+      }
+      dl {
+        display: grid;
+        grid-template-columns: max-content 1fr;
+        gap: 3px 14px;
+        margin: 0;
+      }
+      dt {
+        color: var(--_muted);
+      }
+      dd {
+        margin: 0;
+        overflow-wrap: anywhere;
+      }
+      table {
+        border-collapse: collapse;
+        width: 100%;
+      }
+      td,
+      th {
+        text-align: left;
+        padding: 3px 8px;
+        border-bottom: 1px solid var(--_border);
+        vertical-align: middle;
+        overflow-wrap: anywhere;
+      }
+      th {
+        color: var(--_muted);
+        font-weight: 500;
+      }
+      td.key {
+        font-family: var(--_mono);
+        width: 35%;
+      }
+      td.num {
+        font-variant-numeric: tabular-nums;
+      }
+      .note {
+        border: 1px solid var(--_border);
+        border-radius: var(--_radius);
+        padding: 4px 12px;
+        background: var(--_surface);
+        overflow-wrap: anywhere;
+      }
+      .note img {
+        max-width: 100%;
+      }
+      .note pre {
+        overflow: auto;
+      }
+      .note a {
+        color: var(--_accent);
+      }
+      ul.children {
+        margin: 0;
+        padding-left: 18px;
+      }
+      .toggle {
+        margin-left: 8px;
+        font-size: 12px;
+      }
+      ef-artifact-browser {
+        margin-top: 4px;
+      }
+    `,
+  ];
+
+  /** The run to show. */
+  @property({ attribute: 'run-id' }) runId = '';
+
+  @state() private _showSystemTags = false;
+
+  private readonly _query = new QueryController(this, {
+    args: () => {
+      const store = this.resolvedStore;
+      return store === undefined || this.runId === '' ? undefined : ([store, this.runId] as const);
+    },
+    task: ([store, runId], signal) => this._load(store, runId, signal),
+  });
+
+  constructor() {
+    super();
+    new StoreChangesController(this, {
+      store: () => this.resolvedStore,
+      onChanges: (batch) => {
+        const id = this.runId as RunId;
+        const loaded = this._query.value;
+        const childChanged = loaded !== undefined && [...batch.runs.values()].includes(loaded.run.info.experimentId);
+        if (batch.runs.has(id) || batch.runData.has(id) || childChanged) this._scheduleRefresh();
+      },
+    });
+  }
+
+  private _refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  private _lastRefresh = 0;
+
+  /** Re-reads the run at most every 250 ms while it logs (the sparklines update on their own). */
+  private _scheduleRefresh(): void {
+    if (this._refreshTimer !== undefined) return;
+    const wait = Math.max(0, this._lastRefresh + 250 - performance.now());
+    this._refreshTimer = setTimeout(() => {
+      this._refreshTimer = undefined;
+      this._lastRefresh = performance.now();
+      void this._query.refresh();
+    }, wait);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearTimeout(this._refreshTimer);
+    this._refreshTimer = undefined;
+  }
+
+  /** Resolves when the run has loaded. */
+  async loaded(): Promise<void> {
+    await this.updateComplete;
+    await this._query.settled;
+    await this.updateComplete;
+  }
+
+  private async _load(store: Store, runId: string, signal: AbortSignal): Promise<Loaded> {
+    const run = await store.getRun(runId as RunId);
+    throwIfAborted(signal);
+    const [children, experiment] = await Promise.all([
+      store.searchRuns({
+        experimentIds: [run.info.experimentId],
+        filter: `tags.\`${SystemTag.PARENT_RUN_ID}\` = '${run.info.runId}'`,
+        maxResults: 1000,
+      }),
+      store.getExperiment(run.info.experimentId).catch(() => undefined),
+    ]);
+    throwIfAborted(signal);
+    return { run, children: children.items, experimentName: experiment?.name ?? run.info.experimentId };
+  }
+
+  protected override render(): TemplateResult {
+    const problem = this._renderStoreProblem();
+    if (problem !== nothing) return html`${problem}`;
+    if (this.runId === '') return html`<div class="empty">Select a run to see its details.</div>`;
+    const state = this._query.state;
+    const loaded = valueOf(state);
+    if (state.status === 'ERROR' && (loaded === undefined || loaded.run.info.runId !== this.runId)) {
+      return html`<div class="empty error" role="alert">${errorMessage(state.error)}</div>`;
+    }
+    if (loaded === undefined) return html`<div class="empty">Loading…</div>`;
+    const { run } = loaded;
+    return html`
+      <header>
+        <span class="swatch" style="background:${runColor(run.info.runId)}"></span>
+        <h2 part="title">${run.info.runName}</h2>
+        <span class="status ${run.info.status}">${run.info.status}</span>
+        ${run.info.lifecycleStage === 'deleted' ? html`<span class="status FAILED">deleted</span>` : nothing}
+      </header>
+      ${this._renderInfo(loaded)} ${this._renderNote(run)} ${this._renderParams(run)} ${this._renderMetrics(run)} ${this._renderTags(run)}
+      ${this._renderChildren(loaded)}
+      <section part="section">
+        <h3>Artifacts</h3>
+        <ef-artifact-browser part="artifacts" .store=${this.resolvedStore} run-id=${run.info.runId} theme=${this.theme ?? nothing}></ef-artifact-browser>
+      </section>
+    `;
+  }
+
+  private _renderInfo({ run, experimentName }: Loaded): TemplateResult {
+    const info = run.info;
+    const parent = hasKey(run.data.tags, SystemTag.PARENT_RUN_ID) ? run.data.tags[SystemTag.PARENT_RUN_ID]! : undefined;
+    return html`<section part="section">
+      <dl>
+        <dt>Run ID</dt>
+        <dd class="mono">${info.runId}</dd>
+        <dt>Experiment</dt>
+        <dd>${experimentName}</dd>
+        <dt>User</dt>
+        <dd>${info.userId}</dd>
+        <dt>Started</dt>
+        <dd>${formatTime(info.startTime)}</dd>
+        <dt>Ended</dt>
+        <dd>${info.endTime === null ? '—' : formatTime(info.endTime)}</dd>
+        <dt>Duration</dt>
+        <dd>${formatDuration(runDuration(info.startTime, info.endTime))}</dd>
+        <dt>Artifact URI</dt>
+        <dd class="mono">${info.artifactUri}</dd>
+        ${parent === undefined
+          ? nothing
+          : html`<dt>Parent run</dt>
+              <dd><button class="link mono" @click=${() => this._open(parent)}>${parent}</button></dd>`}
+      </dl>
+    </section>`;
+  }
+
+  private _renderNote(run: Run): TemplateResult | typeof nothing {
+    const note = hasKey(run.data.tags, SystemTag.NOTE) ? run.data.tags[SystemTag.NOTE]! : '';
+    if (note.trim() === '') return nothing;
+    // The only unsafeHTML in the components: DOMPurify's output for the Markdown note.
+    return html`<section part="section">
+      <h3>Note</h3>
+      <div class="note" part="note">${unsafeHTML(renderMarkdown(note))}</div>
+    </section>`;
+  }
+
+  private _renderParams(run: Run): TemplateResult {
+    const keys = Object.keys(run.data.params).sort();
+    return html`<section part="section">
+      <h3>Parameters (${keys.length})</h3>
+      ${keys.length === 0
+        ? html`<div class="muted">None.</div>`
+        : html`<table class="params">
+            ${keys.map((k) => html`<tr><td class="key">${k}</td><td>${run.data.params[k]}</td></tr>`)}
+          </table>`}
+    </section>`;
+  }
+
+  private _renderMetrics(run: Run): TemplateResult {
+    const keys = Object.keys(run.data.latestMetrics).sort();
+    return html`<section part="section">
+      <h3>Metrics (${keys.length})</h3>
+      ${keys.length === 0
+        ? html`<div class="muted">None.</div>`
+        : html`<table class="metrics">
+            <tr><th>Key</th><th>Latest</th><th>Step</th><th>History</th></tr>
+            ${keys.map((k) => {
+              const m = run.data.latestMetrics[k]!;
+              return html`<tr>
+                <td class="key">${k}</td>
+                <td class="num">${formatValue(m.value)}</td>
+                <td class="num">${m.step}</td>
+                <td><ef-sparkline .store=${this.resolvedStore} run-id=${run.info.runId} metric-key=${k}></ef-sparkline></td>
+              </tr>`;
+            })}
+          </table>`}
+    </section>`;
+  }
+
+  private _renderTags(run: Run): TemplateResult {
+    const all = Object.keys(run.data.tags).sort();
+    const system = all.filter((k) => k.startsWith('mlflow.'));
+    const keys = this._showSystemTags ? all : all.filter((k) => !k.startsWith('mlflow.'));
+    return html`<section part="section">
+      <h3>
+        Tags (${keys.length})${system.length === 0
+          ? nothing
+          : html`<button class="link toggle" @click=${() => (this._showSystemTags = !this._showSystemTags)}>
+              ${this._showSystemTags ? 'hide' : 'show'} ${system.length} system tags
+            </button>`}
+      </h3>
+      ${keys.length === 0
+        ? html`<div class="muted">None.</div>`
+        : html`<table class="tags">
+            ${keys.map((k) => html`<tr><td class="key">${k}</td><td>${run.data.tags[k]}</td></tr>`)}
+          </table>`}
+    </section>`;
+  }
+
+  private _renderChildren({ children }: Loaded): TemplateResult | typeof nothing {
+    if (children.length === 0) return nothing;
+    return html`<section part="section">
+      <h3>Child runs (${children.length})</h3>
+      <ul class="children">
+        ${children.map(
+          (c) => html`<li>
+            <span class="swatch" style="background:${runColor(c.info.runId)}"></span>
+            <button class="link" @click=${() => this._open(c.info.runId)}>${c.info.runName}</button>
+            <span class="status ${c.info.status}">${c.info.status}</span>
+          </li>`,
+        )}
+      </ul>
+    </section>`;
+  }
+
+  private _open(runId: string): void {
+    if (this._fire<RunOpenDetail>('ef-run-open', { runId })) this.runId = runId;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'ef-run-details': RunDetails;
+  }
+}

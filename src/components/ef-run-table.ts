@@ -1,0 +1,645 @@
+/**
+ * `<ef-run-table>`: the runs of one or more experiments as a virtualized table.
+ * @module
+ */
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { property, query, state } from 'lit/decorators.js';
+import { styleMap } from 'lit/directives/style-map.js';
+import { virtualize, virtualizerRef, type VirtualizerHostElement } from '@lit-labs/virtualizer/virtualize.js';
+import type { Run, ViewType } from '../core/entities.js';
+import { EdgeflowError } from '../core/errors.js';
+import type { ExperimentId, RunId } from '../core/ids.js';
+import type { Store } from '../core/store.js';
+import { compileRunFilter, parseRunFilter } from '../core/search/index.js';
+import { QueryController } from './controllers/query-controller.js';
+import { errorMessage, throwIfAborted } from './controllers/status.js';
+import { StoreChangesController, type ChangeBatch } from './controllers/store-changes-controller.js';
+import { runColor } from './internal/colors.js';
+import { listConverter } from './internal/converters.js';
+import { downloadBlob, toCsv, type CsvCell } from './internal/csv.js';
+import { formatDuration, formatTime, formatValue } from './internal/format.js';
+import {
+  aggregate,
+  availableColumns,
+  cellValue,
+  collectKeys,
+  defaultColumns,
+  groupRuns,
+  parseColumnId,
+  sortRunsByColumn,
+  type ColumnDef,
+  type RunKeys,
+  type SortSpec,
+} from './internal/run-columns.js';
+import { runTableStyles } from './internal/run-table-styles.js';
+import { StoreElement } from './internal/store-element.js';
+import { themeStyles } from './internal/theme.js';
+
+/** Detail of `ef-selection-change`. */
+export interface RunSelectionDetail {
+  readonly runIds: readonly string[];
+}
+/** Detail of `ef-run-open`. */
+export interface RunOpenDetail {
+  readonly runId: string;
+}
+
+/** A row: a run, or the header of a group. */
+type Item =
+  | { readonly kind: 'run'; readonly run: Run; readonly pinned: boolean }
+  | { readonly kind: 'group'; readonly value: string | null; readonly runs: readonly Run[]; readonly collapsed: boolean };
+
+const PAGE = 50_000;
+const WIDTH: Readonly<Record<string, number>> = { 'attr:name': 220, 'attr:status': 100, 'attr:runId': 260, 'attr:start': 190, 'attr:end': 190, 'attr:duration': 90 };
+
+function columnWidth(column: ColumnDef): number {
+  return WIDTH[column.id] ?? (column.kind === 'metric' ? 120 : 130);
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/**
+ * Runs with columns for attributes, params, latest metrics and tags: choose and reorder columns
+ * (chooser or drag and drop), sort by any column, filter with MLflow's grammar (errors shown
+ * inline where they are), select runs, pin rows, group by a param or tag with min/max/mean of
+ * each metric, download as CSV, navigate with the keyboard. Rows are virtualized (10,000 runs
+ * scroll smoothly) and update live as runs log.
+ *
+ * Keys: ↑/↓/PgUp/PgDn/Home/End move, Space selects (or folds a group), Enter opens, P pins.
+ *
+ * @fires ef-selection-change - The selected runs changed; detail `{runIds}`.
+ * @fires ef-run-open - A run was opened (name clicked or Enter); detail `{runId}`.
+ * @fires ef-filter-change - A valid filter was applied; detail `{filter}`.
+ * @fires ef-columns-change - Columns were shown, hidden or reordered; detail `{columns}`.
+ * @fires ef-sort-change - The sort changed; detail `{sort}` (`{column, direction}` or null).
+ * @csspart controls - The filter and buttons row.
+ * @csspart filter - The filter input.
+ * @csspart filter-error - The inline filter error.
+ * @csspart table - The scrolling grid.
+ * @cssprop --ef-run-table-height - Height of the element (default 420px).
+ * @cssprop --ef-row-height - Row height (default 30px).
+ * @cssprop --ef-accent - Accent colour (selection, focus).
+ *
+ * @customElement ef-run-table
+ */
+export class RunTable extends StoreElement {
+  static override styles = [themeStyles, runTableStyles];
+
+  /** Experiments whose runs are listed (attribute: comma-separated ids). */
+  @property({ attribute: 'experiment-ids', converter: listConverter }) experimentIds: string[] = [];
+  /** The applied MLflow filter, e.g. `metrics.acc > 0.9 and params.lr = '0.01'`. */
+  @property() filter = '';
+  /** `ACTIVE_ONLY` (default), `DELETED_ONLY` or `ALL`. */
+  @property({ attribute: 'view-type' }) viewType: ViewType = 'ACTIVE_ONLY';
+  /** Visible column ids in order (`attr:name`, `metric:loss`, `param:lr`, `tag:team`); unset = defaults. */
+  @property({ attribute: false }) columns: string[] | undefined;
+  /** Column id to group by (`param:model`, `tag:team`); '' = no grouping. */
+  @property({ attribute: 'group-by' }) groupBy = '';
+  /** Sort order; default newest first. */
+  @property({ attribute: false }) sort: SortSpec | undefined = { column: 'attr:start', direction: 'desc' };
+  /** Selected run ids. */
+  @property({ attribute: false }) selectedRunIds: string[] = [];
+  /** Pinned run ids (shown first). */
+  @property({ attribute: false }) pinnedRunIds: string[] = [];
+
+  @state() private _draft: string | undefined;
+  @state() private _draftError: EdgeflowError | undefined;
+  @state() private _active = 0;
+  @state() private _collapsed = new Set<string | null>();
+  @state() private _dropTarget = '';
+  @query('.rows') private _rowsEl!: HTMLElement;
+  @query('.scroll') private _scrollEl!: HTMLElement;
+
+  private _items: Item[] = [];
+  private _keys: RunKeys = { params: [], metrics: [], tags: [] };
+  private _keysFor: readonly Run[] | undefined;
+  private _itemsKey: unknown[] = [];
+  private _anchor: string | undefined;
+  private _draftTimer: ReturnType<typeof setTimeout> | undefined;
+  private _dragColumn = '';
+
+  private readonly _query = new QueryController(this, {
+    args: () => {
+      const store = this.resolvedStore;
+      return store === undefined ? undefined : ([store, this.experimentIds.join(','), this.filter, this.viewType] as const);
+    },
+    task: ([store], signal) => this._load(store, signal),
+  });
+
+  constructor() {
+    super();
+    new StoreChangesController(this, { store: () => this.resolvedStore, onChanges: (batch) => void this._patch(batch) });
+  }
+
+  /** The runs matching the filter, unsorted (as loaded). */
+  get runs(): readonly Run[] {
+    return this._query.value ?? [];
+  }
+
+  /** The rows as displayed (pinned first, sorted, grouped); for tests and integrations. */
+  get rows(): readonly ({ kind: 'run'; runId: string; pinned: boolean } | { kind: 'group'; value: string | null; count: number })[] {
+    return this._items.map((item) =>
+      item.kind === 'run' ? { kind: 'run', runId: item.run.info.runId, pinned: item.pinned } : { kind: 'group', value: item.value, count: item.runs.length },
+    );
+  }
+
+  /** The visible columns in order. */
+  get visibleColumns(): readonly ColumnDef[] {
+    const ids = this.columns ?? defaultColumns(this._keys);
+    return ids.map(parseColumnId).filter((c): c is ColumnDef => c !== undefined);
+  }
+
+  /** Resolves when the current load has settled and rendered. */
+  async loaded(): Promise<void> {
+    await this.updateComplete;
+    await this._query.settled;
+    await this.updateComplete;
+  }
+
+  /** The visible columns of all rows (groups flattened) as formula-safe CSV. */
+  toCsv(): string {
+    const columns = this.visibleColumns;
+    const rows: CsvCell[][] = [columns.map((c) => (c.kind === 'attr' ? c.label : `${c.kind}s.${c.key}`))];
+    for (const run of this._sortedRuns()) {
+      rows.push(
+        columns.map((c) => {
+          const v = cellValue(run, c);
+          return c.id === 'attr:start' || c.id === 'attr:end' ? (v === null ? null : new Date(v as number).toISOString()) : v;
+        }),
+      );
+    }
+    return toCsv(rows);
+  }
+
+  /** Downloads {@link RunTable.toCsv} as `runs.csv`. */
+  downloadCsv(): void {
+    downloadBlob(this.toCsv(), 'runs.csv', 'text/csv');
+  }
+
+  private async _load(store: Store, signal: AbortSignal): Promise<Run[]> {
+    const runs: Run[] = [];
+    let pageToken: string | undefined;
+    do {
+      const page = await store.searchRuns({
+        experimentIds: this.experimentIds as ExperimentId[],
+        ...(this.filter.trim() === '' ? {} : { filter: this.filter }),
+        viewType: this.viewType,
+        maxResults: PAGE,
+        ...(pageToken === undefined ? {} : { pageToken }),
+      });
+      throwIfAborted(signal);
+      runs.push(...page.items);
+      pageToken = page.nextPageToken;
+    } while (pageToken !== undefined);
+    return runs;
+  }
+
+  /** Applies live changes: re-reads only the runs that changed. */
+  private async _patch(batch: ChangeBatch): Promise<void> {
+    const store = this.resolvedStore;
+    const current = this._query.value;
+    if (store === undefined || current === undefined) return;
+    const mine = new Set(this.experimentIds);
+    if ([...batch.experiments].some((id) => mine.has(id))) return void this._query.refresh();
+    const changed = new Set<RunId>();
+    for (const [runId, experimentId] of batch.runs) if (mine.has(experimentId)) changed.add(runId);
+    for (const [runId, change] of batch.runData) if (mine.has(change.experimentId)) changed.add(runId);
+    if (changed.size === 0) return;
+    if (changed.size > 200) return void this._query.refresh();
+    const filter = this.filter;
+    const predicate = filter.trim() === '' ? () => true : compileRunFilter(filter);
+    const fresh = await Promise.all([...changed].map((id) => store.getRun(id).catch(() => undefined)));
+    if (store !== this.resolvedStore || filter !== this.filter) return;
+    const base = this._query.value ?? [];
+    const byId = new Map(base.map((r, i) => [r.info.runId as string, i]));
+    const next = [...base];
+    const removed = new Set<number>();
+    fresh.forEach((run, i) => {
+      const id = [...changed][i]!;
+      const at = byId.get(id);
+      const visible =
+        run !== undefined &&
+        (this.viewType === 'ALL' || (this.viewType === 'ACTIVE_ONLY') === (run.info.lifecycleStage === 'active')) &&
+        predicate(run);
+      if (!visible) {
+        if (at !== undefined) removed.add(at);
+      } else if (at !== undefined) next[at] = run;
+      else next.push(run);
+    });
+    this._query.set(removed.size === 0 ? next : next.filter((_, i) => !removed.has(i)));
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    const runs = this._query.value ?? [];
+    if (runs !== this._keysFor) {
+      this._keys = collectKeys(runs);
+      this._keysFor = runs;
+    }
+    const key = [runs, this.sort?.column, this.sort?.direction, this.pinnedRunIds, this.groupBy, this._collapsed];
+    if (key.some((k, i) => k !== this._itemsKey[i])) {
+      this._itemsKey = key;
+      this._items = this._computeItems(runs);
+      this._active = Math.min(this._active, Math.max(0, this._items.length - 1));
+    }
+    if (changed.has('filter')) this._draft = undefined;
+  }
+
+  private _sortedRuns(runs: readonly Run[] = this._query.value ?? []): Run[] {
+    const sorted = sortRunsByColumn(runs, this.sort);
+    if (this.pinnedRunIds.length === 0) return sorted;
+    const pinned = new Set(this.pinnedRunIds);
+    return [...sorted.filter((r) => pinned.has(r.info.runId)), ...sorted.filter((r) => !pinned.has(r.info.runId))];
+  }
+
+  private _computeItems(runs: readonly Run[]): Item[] {
+    const pinned = new Set(this.pinnedRunIds);
+    const sorted = this._sortedRuns(runs);
+    const group = this.groupBy === '' ? undefined : parseColumnId(this.groupBy);
+    if (group === undefined) return sorted.map((run) => ({ kind: 'run', run, pinned: pinned.has(run.info.runId) }));
+    const items: Item[] = [];
+    for (const g of groupRuns(sorted, group)) {
+      const collapsed = this._collapsed.has(g.value);
+      items.push({ kind: 'group', value: g.value, runs: g.runs, collapsed });
+      if (!collapsed) for (const run of g.runs) items.push({ kind: 'run', run, pinned: pinned.has(run.info.runId) });
+    }
+    return items;
+  }
+
+  protected override render(): TemplateResult {
+    const problem = this._renderStoreProblem();
+    if (problem !== nothing) return html`${problem}`;
+    const columns = this.visibleColumns;
+    const template = `34px ${columns.map((c) => `${columnWidth(c)}px`).join(' ')}`;
+    const state = this._query.state;
+    return html`
+      ${this._renderControls()}
+      <div
+        class="scroll"
+        part="table"
+        role="grid"
+        tabindex="0"
+        aria-rowcount=${this._items.length + 1}
+        aria-multiselectable="true"
+        style=${styleMap({ '--_cols': template })}
+        @keydown=${this._onKeyDown}
+      >
+        ${this._renderHead(columns)}
+        ${state.status === 'PENDING' && state.previous === undefined
+          ? html`<div class="empty">Loading runs…</div>`
+          : this._items.length === 0 && state.status !== 'ERROR'
+            ? html`<div class="empty">${this.filter.trim() === '' ? 'No runs yet.' : 'No runs match the filter.'}</div>`
+            : html`<div class="rows" role="rowgroup">
+                ${virtualize<Item>({
+                  items: this._items,
+                  // The virtualizer may ask about indices past a shrunk list for one frame.
+                  keyFunction: (item) => (item === undefined ? '' : item.kind === 'run' ? item.run.info.runId : `group:${item.value ?? '\u0000'}`),
+                  renderItem: (item, i) => (item === undefined ? html`` : this._renderItem(item, i, columns)),
+                })}
+              </div>`}
+      </div>
+    `;
+  }
+
+  private _renderControls(): TemplateResult {
+    const text = this._draft ?? this.filter;
+    const error = this._draftError ?? (this._query.state.status === 'ERROR' ? this._query.state.error : undefined);
+    const selected = this.selectedRunIds.length;
+    const groupable = [...this._keys.params.map((k) => `param:${k}`), ...this._keys.tags.filter((k) => !k.startsWith('mlflow.')).map((k) => `tag:${k}`)];
+    return html`<div class="controls" part="controls">
+      <div class="filter">
+        <input
+          type="search"
+          part="filter"
+          aria-label="Filter runs"
+          placeholder="metrics.acc > 0.9 and params.lr = '0.01'"
+          spellcheck="false"
+          .value=${text}
+          aria-invalid=${error === undefined ? 'false' : 'true'}
+          @input=${this._onFilterInput}
+          @keydown=${(e: KeyboardEvent) => {
+            if (e.key === 'Enter') this._applyDraft((e.target as HTMLInputElement).value);
+            if (e.key === 'Escape') this._applyDraft('');
+          }}
+        />
+        ${error === undefined ? nothing : this._renderFilterError(error, text)}
+      </div>
+      <span class="count">${this.runs.length} runs${selected > 0 ? html` · ${selected} selected` : nothing}</span>
+      <label class="muted"
+        >Group
+        <select aria-label="Group by" @change=${(e: Event) => (this.groupBy = (e.target as HTMLSelectElement).value)}>
+          <option value="" ?selected=${this.groupBy === ''}>none</option>
+          ${groupable.map((id) => html`<option value=${id} ?selected=${this.groupBy === id}>${id.replace(':', ' ')}</option>`)}
+        </select></label
+      >
+      ${this._renderChooser()}
+      <button @click=${() => this.downloadCsv()} title="Download the visible columns as CSV">CSV</button>
+    </div>`;
+  }
+
+  private _renderFilterError(error: unknown, text: string): TemplateResult {
+    const details = error instanceof EdgeflowError ? error.details : undefined;
+    const position = typeof details?.['position'] === 'number' ? Math.min(details['position'], text.length) : undefined;
+    const length = typeof details?.['length'] === 'number' ? details['length'] : 0;
+    return html`<div class="filter-error" part="filter-error" role="alert">
+      ${errorMessage(error)}
+      ${position === undefined
+        ? nothing
+        : html`<div class="where">${text.slice(0, position)}<mark>${text.slice(position, position + Math.max(1, length)) || ' '}</mark>${text.slice(position + Math.max(1, length))}</div>`}
+    </div>`;
+  }
+
+  private _renderChooser(): TemplateResult {
+    const visible = this.columns ?? defaultColumns(this._keys);
+    const all = availableColumns(this._keys);
+    const kinds: readonly [string, ColumnDef['kind']][] = [
+      ['Attributes', 'attr'],
+      ['Metrics', 'metric'],
+      ['Params', 'param'],
+      ['Tags', 'tag'],
+    ];
+    return html`<details class="columns">
+      <summary>Columns</summary>
+      <div class="chooser" role="group" aria-label="Columns">
+        ${kinds.map(([title, kind]) => {
+          const cols = all.filter((c) => c.kind === kind);
+          if (cols.length === 0) return nothing;
+          return html`<h4>${title}</h4>
+            ${cols.map((c) => {
+              const at = visible.indexOf(c.id);
+              return html`<div class="opt">
+                <input type="checkbox" id=${`col-${c.id}`} aria-label=${`Show ${c.kind} ${c.label}`} .checked=${at >= 0} @change=${() => this._toggleColumn(c.id)} />
+                <span title=${c.label}>${c.label}</span>
+                <button aria-label=${`Move ${c.label} left`} ?disabled=${at <= 0} @click=${() => this._moveColumn(c.id, at - 1)}>↑</button>
+                <button aria-label=${`Move ${c.label} right`} ?disabled=${at < 0 || at === visible.length - 1} @click=${() => this._moveColumn(c.id, at + 1)}>↓</button>
+              </div>`;
+            })}`;
+        })}
+      </div>
+    </details>`;
+  }
+
+  private _renderHead(columns: readonly ColumnDef[]): TemplateResult {
+    const ids = new Set(this._items.flatMap((i) => (i.kind === 'run' ? [i.run.info.runId as string] : [])));
+    const selected = this.selectedRunIds.filter((id) => ids.has(id)).length;
+    return html`<div class="head" role="row" aria-rowindex="1">
+      <div class="cell" role="columnheader">
+        <input
+          type="checkbox"
+          aria-label="Select all runs"
+          .checked=${ids.size > 0 && selected === ids.size}
+          .indeterminate=${selected > 0 && selected < ids.size}
+          @change=${(e: Event) => this._setSelection((e.target as HTMLInputElement).checked ? [...ids] : [])}
+        />
+      </div>
+      ${columns.map((c) => {
+        const sorted = this.sort?.column === c.id ? this.sort.direction : undefined;
+        return html`<div
+          class="cell ${c.kind === 'metric' ? 'num' : ''} ${this._dropTarget === c.id ? 'drop' : ''}"
+          role="columnheader"
+          data-column=${c.id}
+          aria-sort=${sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : 'none'}
+          title=${`${c.kind === 'attr' ? '' : `${c.kind}s.`}${c.label} — click to sort, drag to reorder`}
+          draggable="true"
+          @click=${() => this._toggleSort(c.id)}
+          @dragstart=${(e: DragEvent) => {
+            this._dragColumn = c.id;
+            e.dataTransfer?.setData('text/plain', c.id);
+          }}
+          @dragover=${(e: DragEvent) => {
+            e.preventDefault();
+            this._dropTarget = c.id;
+          }}
+          @dragleave=${() => (this._dropTarget = '')}
+          @drop=${(e: DragEvent) => {
+            e.preventDefault();
+            this._dropTarget = '';
+            if (this._dragColumn !== '' && this._dragColumn !== c.id) this._moveColumn(this._dragColumn, (this.columns ?? defaultColumns(this._keys)).indexOf(c.id));
+            this._dragColumn = '';
+          }}
+        >
+          ${c.kind === 'attr' ? nothing : html`<span class="kind">${c.kind}</span>`}<span class="label">${c.label}</span>${sorted === undefined
+            ? nothing
+            : html`<span aria-hidden="true">${sorted === 'asc' ? '▲' : '▼'}</span>`}
+        </div>`;
+      })}
+    </div>`;
+  }
+
+  private _renderItem(item: Item, index: number, columns: readonly ColumnDef[]): TemplateResult {
+    const active = index === this._active;
+    if (item.kind === 'group') {
+      return html`<div class="row group ${active ? 'active' : ''}" role="row" aria-rowindex=${index + 2} aria-expanded=${item.collapsed ? 'false' : 'true'} @click=${() => this._toggleGroup(item.value)}>
+        <div class="cell" role="gridcell">${item.collapsed ? '▸' : '▾'}</div>
+        ${columns.map((c, i) => {
+          if (i === 0) return html`<div class="cell" role="gridcell" title=${`${this.groupBy} = ${item.value ?? '(none)'}`}>${item.value ?? '(none)'} <span class="muted">(${item.runs.length})</span></div>`;
+          if (c.kind !== 'metric') return html`<div class="cell" role="gridcell"></div>`;
+          const agg = aggregate(item.runs, c.key);
+          return html`<div class="cell num agg" role="gridcell" title=${agg === undefined ? '' : `min ${agg.min}, max ${agg.max}, mean ${agg.mean} (${agg.count} runs)`}>
+            ${agg === undefined ? '' : html`μ ${formatValue(agg.mean)} <span class="muted">[${formatValue(agg.min)}, ${formatValue(agg.max)}]</span>`}
+          </div>`;
+        })}
+      </div>`;
+    }
+    const { run } = item;
+    const id = run.info.runId;
+    const selected = this.selectedRunIds.includes(id);
+    return html`<div
+      class="row ${selected ? 'selected' : ''} ${item.pinned ? 'pinned' : ''} ${active ? 'active' : ''}"
+      role="row"
+      aria-rowindex=${index + 2}
+      aria-selected=${selected ? 'true' : 'false'}
+      data-run-id=${id}
+      @click=${() => (this._active = index)}
+    >
+      <div class="cell" role="gridcell">
+        <input type="checkbox" aria-label=${`Select run ${run.info.runName}`} .checked=${selected} @click=${(e: MouseEvent) => this._onCheck(e, id)} />
+      </div>
+      ${columns.map((c) => this._renderCell(run, c, item.pinned))}
+    </div>`;
+  }
+
+  private _renderCell(run: Run, column: ColumnDef, pinned: boolean): TemplateResult {
+    const value = cellValue(run, column);
+    switch (column.id) {
+      case 'attr:name':
+        return html`<div class="cell name" role="gridcell" title=${run.info.runName}>
+          <button class="pin" aria-label="Pin run" aria-pressed=${pinned ? 'true' : 'false'} @click=${(e: Event) => (e.stopPropagation(), this._togglePin(run.info.runId))}>
+            ${pinned ? '★' : '☆'}
+          </button>
+          <span class="swatch" style="background:${runColor(run.info.runId)}"></span>
+          <button class="link" @click=${() => this._open(run.info.runId)}>${run.info.runName}</button>
+        </div>`;
+      case 'attr:status':
+        return html`<div class="cell" role="gridcell"><span class="status ${run.info.status}">${run.info.status}</span></div>`;
+      case 'attr:start':
+      case 'attr:end':
+        return html`<div class="cell" role="gridcell">${formatTime(value as number | null)}</div>`;
+      case 'attr:duration':
+        return html`<div class="cell" role="gridcell">${formatDuration(value as number | null)}</div>`;
+      default:
+        if (column.kind === 'metric') {
+          return html`<div class="cell num" role="gridcell" title=${value === null ? '' : String(value)}>${formatValue(value as number | null)}</div>`;
+        }
+        return html`<div class="cell ${column.id === 'attr:runId' ? 'mono' : ''}" role="gridcell" title=${value ?? ''}>${value ?? ''}</div>`;
+    }
+  }
+
+  private _onFilterInput(e: Event): void {
+    const text = (e.target as HTMLInputElement).value;
+    this._draft = text;
+    this._draftError = this._validate(text);
+    clearTimeout(this._draftTimer);
+    if (this._draftError === undefined) this._draftTimer = setTimeout(() => this._applyDraft(text), 350);
+  }
+
+  private _validate(text: string): EdgeflowError | undefined {
+    if (text.trim() === '') return undefined;
+    try {
+      parseRunFilter(text);
+      return undefined;
+    } catch (error) {
+      return error instanceof EdgeflowError ? error : new EdgeflowError('INVALID_PARAMETER_VALUE', errorMessage(error));
+    }
+  }
+
+  /** Validates and applies a filter; on a parse error the error is shown and nothing is loaded. */
+  private _applyDraft(text: string): void {
+    clearTimeout(this._draftTimer);
+    this._draftError = this._validate(text);
+    if (this._draftError !== undefined) {
+      this._draft = text;
+      return;
+    }
+    this._draft = undefined;
+    if (text !== this.filter) {
+      this.filter = text;
+      this._fire('ef-filter-change', { filter: text });
+    }
+  }
+
+  private _toggleSort(id: string): void {
+    const current = this.sort?.column === id ? this.sort.direction : undefined;
+    const column = parseColumnId(id);
+    const first = column?.kind === 'metric' || id === 'attr:start' || id === 'attr:duration' ? 'desc' : 'asc';
+    const next: SortSpec | undefined =
+      current === undefined ? { column: id, direction: first } : current === first ? { column: id, direction: first === 'asc' ? 'desc' : 'asc' } : undefined;
+    this.sort = next;
+    this._fire('ef-sort-change', { sort: next ?? null });
+  }
+
+  private _setColumns(columns: string[]): void {
+    if (this.columns !== undefined && sameList(columns, this.columns)) return;
+    this.columns = columns;
+    this._fire('ef-columns-change', { columns });
+  }
+
+  private _toggleColumn(id: string): void {
+    const visible = [...(this.columns ?? defaultColumns(this._keys))];
+    const at = visible.indexOf(id);
+    if (at >= 0) visible.splice(at, 1);
+    else visible.push(id);
+    this._setColumns(visible);
+  }
+
+  private _moveColumn(id: string, to: number): void {
+    const visible = [...(this.columns ?? defaultColumns(this._keys))];
+    const from = visible.indexOf(id);
+    if (from < 0 || to < 0 || to >= visible.length) return;
+    visible.splice(from, 1);
+    visible.splice(to, 0, id);
+    this._setColumns(visible);
+  }
+
+  private _togglePin(id: string): void {
+    this.pinnedRunIds = this.pinnedRunIds.includes(id) ? this.pinnedRunIds.filter((p) => p !== id) : [...this.pinnedRunIds, id];
+  }
+
+  private _toggleGroup(value: string | null): void {
+    const collapsed = new Set(this._collapsed);
+    if (collapsed.has(value)) collapsed.delete(value);
+    else collapsed.add(value);
+    this._collapsed = collapsed;
+  }
+
+  private _onCheck(e: MouseEvent, id: string): void {
+    e.stopPropagation();
+    const order = this._items.flatMap((i) => (i.kind === 'run' ? [i.run.info.runId as string] : []));
+    const set = new Set(this.selectedRunIds);
+    const on = !set.has(id);
+    if (e.shiftKey && this._anchor !== undefined && order.includes(this._anchor)) {
+      const [a, b] = [order.indexOf(this._anchor), order.indexOf(id)].sort((x, y) => x - y);
+      for (const rid of order.slice(a, b! + 1)) if (on) set.add(rid);
+      else set.delete(rid);
+    } else if (on) set.add(id);
+    else set.delete(id);
+    this._anchor = id;
+    this._setSelection([...set]);
+  }
+
+  private _setSelection(runIds: string[]): void {
+    if (sameList(runIds, this.selectedRunIds)) return;
+    this.selectedRunIds = runIds;
+    this._fire<RunSelectionDetail>('ef-selection-change', { runIds });
+  }
+
+  private _open(runId: string): void {
+    this._fire<RunOpenDetail>('ef-run-open', { runId });
+  }
+
+  private _onKeyDown = (e: KeyboardEvent): void => {
+    if (e.target !== this._scrollEl) return;
+    const n = this._items.length;
+    if (n === 0) return;
+    let next = this._active;
+    switch (e.key) {
+      case 'ArrowDown':
+        next++;
+        break;
+      case 'ArrowUp':
+        next--;
+        break;
+      case 'PageDown':
+        next += 20;
+        break;
+      case 'PageUp':
+        next -= 20;
+        break;
+      case 'Home':
+        next = 0;
+        break;
+      case 'End':
+        next = n - 1;
+        break;
+      case ' ':
+      case 'Enter':
+      case 'p':
+      case 'P': {
+        const item = this._items[this._active];
+        e.preventDefault();
+        if (item === undefined) return;
+        if (item.kind === 'group') this._toggleGroup(item.value);
+        else if (e.key === 'Enter') this._open(item.run.info.runId);
+        else if (e.key === ' ') {
+          const id = item.run.info.runId;
+          this._setSelection(this.selectedRunIds.includes(id) ? this.selectedRunIds.filter((s) => s !== id) : [...this.selectedRunIds, id]);
+        } else this._togglePin(item.run.info.runId);
+        return;
+      }
+      default:
+        return;
+    }
+    e.preventDefault();
+    this._active = Math.max(0, Math.min(n - 1, next));
+    void this.updateComplete.then(() => {
+      (this._rowsEl as VirtualizerHostElement | null)?.[virtualizerRef]?.element(this._active)?.scrollIntoView({ block: 'nearest' });
+    });
+  };
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'ef-run-table': RunTable;
+  }
+}

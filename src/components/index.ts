@@ -1,0 +1,27 @@
+/**
+ * edgeflow's web components: element classes and the controllers they are built on. Importing
+ * this module registers nothing; import `edgeflow/components/define` to register the `ef-*` tags.
+ * @module
+ */
+export { storeContext } from './context.js';
+export { StoreProvider } from './ef-provider.js';
+export { ExperimentList, type ExperimentSelectDetail, type ExperimentChangeDetail } from './ef-experiment-list.js';
+export { RunTable, type RunSelectionDetail, type RunOpenDetail } from './ef-run-table.js';
+export { MetricChart, type ChartOptionsDetail } from './ef-metric-chart.js';
+export { Sparkline } from './ef-sparkline.js';
+export { RunDetails } from './ef-run-details.js';
+export { ArtifactBrowser, type ArtifactSelectDetail } from './ef-artifact-browser.js';
+export { CompareRuns } from './ef-compare-runs.js';
+export { StoreElement, type Theme } from './internal/store-element.js';
+export { QueryController, type QueryOptions } from './controllers/query-controller.js';
+export { StoreChangesController, mergeChange, type ChangeBatch, type RunDataChange, type StoreChangesOptions } from './controllers/store-changes-controller.js';
+export { StoreSourceController, storeUriOfSrc, type StoreSourceHost } from './controllers/store-source-controller.js';
+export { MetricSeriesController, readMetricTail, type MetricSeriesOptions, type MetricSeriesValue, type MetricTailReader } from './controllers/metric-series-controller.js';
+export { LoadStatus, valueOf, type LoadState } from './controllers/status.js';
+export { ChartDataBuilder, XAxisMode, type ChartData, type ChartDataOptions, type SeriesSlot, type SeriesSource } from './charts/chart-data.js';
+export { ema } from './charts/smoothing.js';
+export { runColor, RUN_PALETTE } from './internal/colors.js';
+export { toCsv, csvCell } from './internal/csv.js';
+export { renderMarkdown } from './internal/markdown.js';
+export type { SortSpec } from './internal/run-columns.js';
+export type {} from './events.js';

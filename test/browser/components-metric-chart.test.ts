@@ -1,0 +1,173 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { MetricSeries } from '../../src/core/entities.js';
+import type { RunId } from '../../src/core/ids.js';
+import type { Store } from '../../src/core/store.js';
+import { ema } from '../../src/components/charts/smoothing.js';
+import { runColor } from '../../src/components/internal/colors.js';
+import type { MetricChart } from '../../src/components/ef-metric-chart.js';
+import { frames, mount, seed, shadow, until } from './components-fixtures.js';
+
+afterEach(() => {
+  document.body.replaceChildren();
+});
+
+async function chart(props: Partial<MetricChart>): Promise<MetricChart> {
+  const el = await mount('ef-metric-chart', props);
+  await el.dataSettled();
+  await until(() => el.chartData !== undefined && el.plot !== undefined, 5000, 'first draw');
+  return el;
+}
+
+describe('<ef-metric-chart>', () => {
+  it('draws runs × keys from the store with a legend in stable run colours', async () => {
+    const { store, runIds } = await seed();
+    const el = await chart({ store, runIds, metricKeys: ['loss', 'acc'] });
+    const data = el.chartData!;
+    expect(data).toHaveLength(1 + 6);
+    expect(Array.from(data[0] as ArrayLike<number>)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    expect((data[1] as ArrayLike<number>)[0]).toBeCloseTo(1);
+    const legend = [...shadow(el).querySelectorAll('.legend button .name')].map((n) => n.textContent);
+    expect(legend).toEqual(['alpha · loss', 'alpha · acc', 'beta · loss', 'beta · acc', 'gamma · loss', 'gamma · acc']);
+    const swatch = shadow(el).querySelector<HTMLElement>('.legend .line')!;
+    expect(getComputedStyle(swatch).borderTopColor).not.toBe('');
+    const stroke = el.plot!.series[1]!.stroke;
+    expect(typeof stroke === 'function' ? stroke(el.plot!, 1) : stroke).toBe(runColor(runIds[0]!));
+    const again = await chart({ store, runIds: [runIds[2]!, runIds[0]!], metricKeys: ['loss'] });
+    const stroke2 = again.plot!.series[2]!.stroke;
+    expect(typeof stroke2 === 'function' ? stroke2(again.plot!, 2) : stroke2).toBe(runColor(runIds[0]!));
+    expect(shadow(el).querySelector('canvas')).not.toBeNull();
+  });
+
+  it('switches the x axis between step, wall time and relative time', async () => {
+    const { store, runIds } = await seed();
+    const el = await chart({ store, runIds: [runIds[1]!], metricKeys: ['loss'] });
+    expect((el.chartData![0] as ArrayLike<number>)[5]).toBe(5);
+    const select = shadow(el).querySelector<HTMLSelectElement>('select[aria-label="x axis"]')!;
+    const changes: unknown[] = [];
+    el.addEventListener('ef-chart-options-change', (e) => changes.push((e as CustomEvent).detail));
+    select.value = 'wall';
+    select.dispatchEvent(new Event('change'));
+    await el.dataSettled();
+    await frames();
+    expect(el.xAxis).toBe('wall');
+    expect((el.chartData![0] as ArrayLike<number>)[5]).toBe((1_700_000_000_000 + 60_000 + 5000) / 1000);
+    expect(el.plot!.scales['x']!.time).toBe(true);
+    select.value = 'relative';
+    select.dispatchEvent(new Event('change'));
+    await el.dataSettled();
+    expect((el.chartData![0] as ArrayLike<number>)[5]).toBe(5);
+    expect(changes).toHaveLength(2);
+  });
+
+  it('smooths with a debiased EMA as TensorBoard, keeping the raw series faded', async () => {
+    const { store, runIds } = await seed();
+    const el = await chart({ store, runIds: [runIds[0]!], metricKeys: ['acc'] });
+    const raw = Array.from(el.chartData![1] as ArrayLike<number>);
+    const slider = shadow(el).querySelector<HTMLInputElement>('input[aria-label="smoothing"]')!;
+    slider.value = '0.6';
+    slider.dispatchEvent(new Event('input'));
+    await el.dataSettled();
+    const data = el.chartData!;
+    expect(data).toHaveLength(3);
+    const smoothed = Array.from(data[2] as ArrayLike<number>);
+    const expected = Array.from(ema(raw, 0.6));
+    smoothed.forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 12));
+    // Debiased: the first smoothed point equals the first raw point.
+    expect(smoothed[0]).toBeCloseTo(raw[0]!, 12);
+    expect(smoothed[10]).not.toBeCloseTo(raw[10]!, 6);
+  });
+
+  it('shows NaN and ±inf as null gaps and non-positive values as gaps on a log scale', async () => {
+    const { store, client, experimentId } = await seed();
+    const run = await client.createRun(experimentId, { runName: 'gappy' });
+    const id = run.info.runId;
+    [1, NaN, 3, Infinity, 5, -Infinity, 0, 8].forEach((v, step) => client.logMetric(id, 'm', v, step));
+    await client.flush();
+    const el = await chart({ store, runIds: [id], metricKeys: ['m'] });
+    expect(Array.from(el.chartData![1] as ArrayLike<number | null>)).toEqual([1, null, 3, null, 5, null, 0, 8]);
+    el.logY = true;
+    await el.dataSettled();
+    expect(Array.from(el.chartData![1] as ArrayLike<number | null>)).toEqual([1, null, 3, null, 5, null, null, 8]);
+    expect(el.plot!.scales['y']!.distr).toBe(3);
+  });
+
+  it('appends live points, coalesced per frame, reading only the new tail', async () => {
+    const { store, client, runIds } = await seed();
+    let fullReads = 0;
+    let tailReads = 0;
+    const tracked = new Proxy(store, {
+      get(target, prop, receiver) {
+        if (prop === 'getMetricHistory') {
+          return async (runId: RunId, key: string) => {
+            fullReads++;
+            return target.getMetricHistory(runId, key);
+          };
+        }
+        if (prop === 'getMetricHistoryFrom') {
+          return async (runId: RunId, key: string, from: number): Promise<MetricSeries> => {
+            tailReads++;
+            const all = await target.getMetricHistory(runId, key);
+            return { key, steps: all.steps.slice(from), timestamps: all.timestamps.slice(from), values: all.values.slice(from) };
+          };
+        }
+        const value = Reflect.get(target, prop, receiver) as unknown;
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    }) as Store;
+    const el = await chart({ store: tracked, runIds: [runIds[0]!], metricKeys: ['loss'] });
+    expect(fullReads).toBe(1);
+    const before = (el.chartData![0] as ArrayLike<number>).length;
+    for (let step = 20; step < 520; step++) {
+      client.logMetric(runIds[0]!, 'loss', 1 / step, step);
+      if (step % 50 === 0) await client.flush();
+    }
+    await client.flush();
+    await until(() => (el.chartData![0] as ArrayLike<number>).length === 520, 5000, 'live points');
+    await el.dataSettled();
+    expect(before).toBe(20);
+    expect(fullReads).toBe(1);
+    expect(tailReads).toBeGreaterThan(0);
+    // Coalesced: far fewer tail reads than flushes + points.
+    expect(tailReads).toBeLessThan(30);
+    expect((el.chartData![1] as ArrayLike<number>)[519]).toBeCloseTo(1 / 519);
+    expect(el.readStats.fullReads).toBe(1);
+  });
+
+  it('aligns runs with different steps through uPlot.join, with alignment holes spanned', async () => {
+    const { store, client, experimentId } = await seed();
+    const a = (await client.createRun(experimentId, { runName: 'even' })).info.runId;
+    const b = (await client.createRun(experimentId, { runName: 'odd' })).info.runId;
+    for (let s = 0; s < 10; s += 2) client.logMetric(a, 'x', s, s);
+    for (let s = 1; s < 10; s += 2) client.logMetric(b, 'x', s, s);
+    await client.flush();
+    const el = await chart({ store, runIds: [a, b], metricKeys: ['x'] });
+    const data = el.chartData!;
+    expect(Array.from(data[0] as ArrayLike<number>)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect((data[1] as ArrayLike<number | undefined>)[1]).toBeUndefined();
+    expect((data[1] as ArrayLike<number | undefined>)[2]).toBe(2);
+    expect((data[2] as ArrayLike<number | undefined>)[1]).toBe(1);
+  });
+
+  it('toggles series from the legend, shows a tooltip, exports formula-safe CSV, and cleans up', async () => {
+    const { store, runIds, client } = await seed();
+    client.setTag(runIds[0]!, 'note', 'x');
+    await client.updateRun(runIds[0]!, { runName: '=HYPERLINK("http://x")' });
+    const el = await chart({ store, runIds: [runIds[0]!, runIds[1]!], metricKeys: ['loss'] });
+    const button = shadow(el).querySelector<HTMLButtonElement>('.legend button')!;
+    button.click();
+    await el.updateComplete;
+    expect(button.getAttribute('aria-pressed')).toBe('false');
+    expect(el.plot!.series[1]!.show).toBe(false);
+    const over = el.plot!.over;
+    const rect = over.getBoundingClientRect();
+    over.dispatchEvent(new MouseEvent('mousemove', { clientX: rect.left + rect.width / 2, clientY: rect.top + rect.height / 2, bubbles: true }));
+    await frames(2);
+    await el.updateComplete;
+    expect(shadow(el).querySelector('.tooltip')?.textContent).toContain('Step');
+    const csv = el.toCsv();
+    expect(csv.split('\r\n')[0]).toBe(`Step,"'=HYPERLINK(""http://x"")",beta`);
+    expect(csv.split('\r\n')).toHaveLength(22);
+    el.remove();
+    expect(el.plot).toBeUndefined();
+  });
+});
