@@ -466,6 +466,7 @@ export class TrackingClient extends ModelRegistryClient {
     try {
       await this.flush();
     } finally {
+      this.__queue.dispose();
       await this.store.close();
     }
   }

@@ -3,8 +3,11 @@
  *
  * `logMetric` appends to a per-(run, key) growable typed-array buffer: no promise and no object
  * per point. The queue ships everything pending as one `logBatch` per run after `intervalMs`, or at
- * once when `maxPendingPoints` are waiting. Drains run one after another, so a run's writes keep
- * their order. Storage errors are kept and thrown by the next {@link LoggingQueue.flush}.
+ * once when `maxPendingPoints` are waiting — also in the middle of a synchronous training loop.
+ * A run's writes keep their order: on a store with `orderedWrites` up to `maxInFlight` batches are
+ * in flight at once (the store applies them in call order), on others one after another. In a page,
+ * pending points are shipped when it is hidden or unloaded. Storage errors are kept and thrown by
+ * the next {@link LoggingQueue.flush}.
  * @module
  */
 import type { KeyValue } from './entities.js';
@@ -19,6 +22,13 @@ export interface LoggingQueueOptions {
   readonly intervalMs?: number;
   /** Ship at once when this many points are pending. Default 100,000. */
   readonly maxPendingPoints?: number;
+  /** Batches in flight at once on a store with `orderedWrites` (others: 1). Default 3. */
+  readonly maxInFlight?: number;
+}
+
+interface PageEvents {
+  addEventListener(type: string, listener: () => void): void;
+  removeEventListener(type: string, listener: () => void): void;
 }
 
 interface PendingRun {
@@ -32,7 +42,11 @@ export class LoggingQueue {
   private __pending = new Map<RunId, PendingRun>();
   private __pendingPoints = 0;
   private __timer: ReturnType<typeof setTimeout> | undefined;
-  private __chain: Promise<void> = Promise.resolve();
+  /** The last write shipped; the next waits for it when writes must not overlap. */
+  private __tail: Promise<void> = Promise.resolve();
+  private readonly __inFlight = new Set<Promise<void>>();
+  /** Batches shipped but not yet issued to the store. */
+  private __waiting = 0;
   private __errors: unknown[] = [];
   private __lastRun: RunId | undefined;
   private __lastPending: PendingRun | undefined;
@@ -40,6 +54,9 @@ export class LoggingQueue {
   private __lastBuffer: MetricBuffer | undefined;
   private readonly __intervalMs: number;
   private readonly __maxPendingPoints: number;
+  private readonly __maxInFlight: number;
+  private readonly __onHide: () => void;
+  private readonly __onVisibilityChange: () => void;
 
   constructor(
     private readonly __store: Store,
@@ -47,6 +64,23 @@ export class LoggingQueue {
   ) {
     this.__intervalMs = options.intervalMs ?? 50;
     this.__maxPendingPoints = options.maxPendingPoints ?? 100_000;
+    this.__maxInFlight = __store.capabilities.orderedWrites ? Math.max(1, options.maxInFlight ?? 3) : 1;
+    this.__onHide = () => this.__ship();
+    this.__onVisibilityChange = () => {
+      if ((globalThis as { document?: { visibilityState?: string } }).document?.visibilityState === 'hidden') this.__ship();
+    };
+    const page = pageEvents();
+    page?.addEventListener('pagehide', this.__onHide);
+    page?.addEventListener('visibilitychange', this.__onVisibilityChange);
+  }
+
+  /** Stops listening to page events (pending points are not shipped: flush first). */
+  dispose(): void {
+    const page = pageEvents();
+    page?.removeEventListener('pagehide', this.__onHide);
+    page?.removeEventListener('visibilitychange', this.__onVisibilityChange);
+    if (this.__timer !== undefined) clearTimeout(this.__timer);
+    this.__timer = undefined;
   }
 
   /** Queues one metric point (already validated). The hot path. */
@@ -92,13 +126,12 @@ export class LoggingQueue {
    */
   async settle(): Promise<void> {
     this.__ship();
-    await this.__chain;
+    while (this.__inFlight.size > 0) await Promise.all(this.__inFlight);
   }
 
   /** Ships everything, waits for it, then for the store's own durability (`store.flush()`). */
   async flush(): Promise<void> {
-    this.__ship();
-    await this.__chain;
+    await this.settle();
     try {
       await this.__store.flush();
     } catch (error) {
@@ -143,7 +176,7 @@ export class LoggingQueue {
     if (this.__timer === undefined) this.__timer = setTimeout(() => this.__ship(), this.__intervalMs);
   }
 
-  /** Moves everything pending into one batch per run, chained after earlier batches. */
+  /** Moves everything pending into one batch per run, issued after (or alongside) earlier batches. */
   private __ship(): void {
     if (this.__timer !== undefined) {
       clearTimeout(this.__timer);
@@ -157,7 +190,21 @@ export class LoggingQueue {
     this.__lastPending = undefined;
     this.__lastKey = undefined;
     this.__lastBuffer = undefined;
-    this.__chain = this.__chain.then(() => this.__write(batches));
+    const start = (): Promise<void> => this.__write(batches);
+    let write: Promise<void>;
+    // Issue order is write order: start at once only when no earlier batch is still waiting.
+    if (this.__waiting === 0 && this.__inFlight.size < this.__maxInFlight) {
+      write = start();
+    } else {
+      this.__waiting++;
+      write = this.__tail.then(() => {
+        this.__waiting--;
+        return start();
+      });
+    }
+    this.__tail = write;
+    this.__inFlight.add(write);
+    void write.then(() => this.__inFlight.delete(write));
   }
 
   private async __write(batches: Map<RunId, PendingRun>): Promise<void> {
@@ -179,4 +226,10 @@ export class LoggingQueue {
       this.__errors.push(error);
     }
   }
+}
+
+/** The page's event target when running in a page (window), else undefined. */
+function pageEvents(): PageEvents | undefined {
+  const scope = globalThis as { document?: unknown } & Partial<PageEvents>;
+  return scope.document !== undefined && typeof scope.addEventListener === 'function' ? (scope as PageEvents) : undefined;
 }

@@ -34,6 +34,11 @@ export interface StoreCapabilities {
   readonly atomicBatches: boolean;
   /** Change events reach subscribers in other tabs/processes, not only this one. */
   readonly crossContextEvents: boolean;
+  /**
+   * Writes issued without waiting for each other are applied in the order they were issued, so the
+   * logging queue may keep several batches in flight.
+   */
+  readonly orderedWrites: boolean;
 }
 
 /** Input of {@link Store.createExperiment}. */

@@ -88,7 +88,7 @@ export interface FileStoreOptions {
   readonly artifactRoot?: string;
 }
 
-const CAPABILITIES: StoreCapabilities = { readOnly: false, atomicBatches: false, crossContextEvents: false };
+const CAPABILITIES: StoreCapabilities = { readOnly: false, atomicBatches: false, crossContextEvents: false, orderedWrites: false };
 
 /** A {@link Store} over an `mlruns/` folder. */
 export class FileStore implements Store {

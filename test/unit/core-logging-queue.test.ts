@@ -76,6 +76,35 @@ describe('logging queue', () => {
     expect(stored.data.metrics['m']).toBe(1);
   });
 
+  for (const orderedWrites of [true, false]) {
+    it(`keeps ${orderedWrites ? 'up to 3 batches' : 'one batch'} in flight and issues them in logging order (orderedWrites: ${orderedWrites})`, async () => {
+      class SlowStore extends MemoryStore {
+        override readonly capabilities = { ...new MemoryStore().capabilities, orderedWrites };
+        inFlight = 0;
+        maxInFlight = 0;
+        readonly firstSteps: number[] = [];
+        override async logBatch(runId: RunId, batch: LogBatchInput): Promise<void> {
+          this.firstSteps.push(batch.metrics?.[0]?.steps[0] ?? -1);
+          this.maxInFlight = Math.max(this.maxInFlight, ++this.inFlight);
+          const apply = super.logBatch(runId, batch);
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          this.inFlight--;
+          return apply;
+        }
+      }
+      const store = new SlowStore();
+      const client = new TrackingClient(store, { queue: { intervalMs: 10_000, maxPendingPoints: 100 } });
+      const { runId } = (await client.createRun('0')).info;
+      // A synchronous loop: batches are issued while it runs, not after it.
+      for (let i = 0; i < 1000; i++) client.logMetric(runId, 'm', i, i);
+      expect(store.firstSteps.length).toBe(orderedWrites ? 3 : 1);
+      await client.flush();
+      expect(store.firstSteps).toEqual(Array.from({ length: 10 }, (_, i) => i * 100));
+      expect(store.maxInFlight).toBe(orderedWrites ? 3 : 1);
+      expect([...(await client.getMetricHistory(runId, 'm')).steps]).toEqual(Array.from({ length: 1000 }, (_, i) => i));
+    });
+  }
+
   it('uses the Store contract only (any backend can sit behind the client)', () => {
     const store: Store = new MemoryStore();
     expect(new TrackingClient(store).store).toBe(store);

@@ -31,7 +31,7 @@ import { readBundle, type ParsedBundle, type ReadBundleOptions } from './read-bu
 import { RegistryService } from '../../core/registry/registry-service.js';
 import { ReadOnlyRegistryRecords } from './registry-records.js';
 
-const CAPABILITIES: StoreCapabilities = { readOnly: true, atomicBatches: true, crossContextEvents: false };
+const CAPABILITIES: StoreCapabilities = { readOnly: true, atomicBatches: true, crossContextEvents: false, orderedWrites: false };
 
 interface StoredRun {
   readonly run: Run;

@@ -52,7 +52,7 @@ export interface IdbStoreOptions {
 type Names = StoreNames<EdgeflowDB>;
 type Tx<Mode extends IDBTransactionMode> = IDBPTransaction<EdgeflowDB, Names[], Mode>;
 
-const CAPABILITIES: StoreCapabilities = { readOnly: false, atomicBatches: true, crossContextEvents: true };
+const CAPABILITIES: StoreCapabilities = { readOnly: false, atomicBatches: true, crossContextEvents: true, orderedWrites: true };
 
 /** A {@link Store} over IndexedDB. */
 export class IdbStore implements Store {

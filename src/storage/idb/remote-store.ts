@@ -32,7 +32,7 @@ import type { IdbWorkerApi } from './worker-api.js';
 
 installTransferHandlers();
 
-const CAPABILITIES: StoreCapabilities = { readOnly: false, atomicBatches: true, crossContextEvents: true };
+const CAPABILITIES: StoreCapabilities = { readOnly: false, atomicBatches: true, crossContextEvents: true, orderedWrites: true };
 
 /** A {@link Store} backed by an `IdbStore` in a dedicated worker. */
 export class RemoteStore implements Store {

@@ -66,7 +66,7 @@ export interface RestStoreOptions extends HttpOptions {
 const API = '/api/2.0/mlflow';
 /** Largest `max_results` for `metrics/get-history` pages (the server's limit). */
 export const HISTORY_PAGE_SIZE = 25_000;
-const CAPABILITIES: StoreCapabilities = { readOnly: false, atomicBatches: false, crossContextEvents: false };
+const CAPABILITIES: StoreCapabilities = { readOnly: false, atomicBatches: false, crossContextEvents: false, orderedWrites: false };
 const CACHE_LIMIT = 10_000;
 
 /** A {@link Store} over an MLflow tracking server. */
