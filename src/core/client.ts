@@ -38,6 +38,7 @@ import { SystemTag } from './system-tags.js';
 import {
   assertArtifactPath,
   assertExperimentName,
+  assertHistoryIndex,
   assertMetricValue,
   assertStep,
   assertTimestamp,
@@ -319,6 +320,24 @@ export class TrackingClient extends ModelRegistryClient {
     await this.__queue.settle();
     await this.store.getRun(id);
     return this.store.getMetricHistory(id, key);
+  }
+
+  /**
+   * The points of a metric from position `fromIndex` (0-based, logging order) to the end — for a
+   * live chart that already holds `fromIndex` points. Uses the store's tail read when it has one,
+   * otherwise reads the whole history and slices it. Empty when `fromIndex` is at or past the end.
+   * @throws `INVALID_PARAMETER_VALUE` unless `fromIndex` is a whole number ≥ 0
+   */
+  async getMetricHistoryFrom(runId: string, key: string, fromIndex: number): Promise<MetricSeries> {
+    const id = parseRunId(runId);
+    assertValidKey(key, 'metric');
+    assertHistoryIndex(fromIndex);
+    await this.__queue.settle();
+    await this.store.getRun(id);
+    if (typeof this.store.getMetricHistoryFrom === 'function') return this.store.getMetricHistoryFrom(id, key, fromIndex);
+    const all = await this.store.getMetricHistory(id, key);
+    if (fromIndex === 0) return all;
+    return { key, steps: all.steps.slice(fromIndex), timestamps: all.timestamps.slice(fromIndex), values: all.values.slice(fromIndex) };
   }
 
   /** Searches runs of the given experiments with MLflow's filter grammar, ordering and paging. */

@@ -50,6 +50,20 @@ export class MetricBuffer {
     };
   }
 
+  /**
+   * A copy of the points from position `index` (0-based, logging order) to the end as exact-length
+   * columns; empty when `index` is at or past the end.
+   */
+  columnsFrom(index: number): MetricSeries {
+    const start = Math.min(Math.max(0, index), this.length);
+    return {
+      key: this.key,
+      steps: this.__steps.slice(start, this.length),
+      timestamps: this.__timestamps.slice(start, this.length),
+      values: this.__values.slice(start, this.length),
+    };
+  }
+
   private __grow(minCapacity: number): void {
     let capacity = this.__steps.length * 2;
     while (capacity < minCapacity) capacity *= 2;

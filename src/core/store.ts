@@ -170,6 +170,15 @@ export interface Store {
   deleteTag(runId: RunId, key: string): Promise<void>;
   /** The whole history of one metric in logging order (empty columns when never logged). */
   getMetricHistory(runId: RunId, key: string): Promise<MetricSeries>;
+  /**
+   * Optional: the points of one metric from position `fromIndex` (0-based, logging order) to the
+   * end, so a live chart holding N points reads only the new ones. Empty columns when `fromIndex` is
+   * at or past the end (or the metric was never logged). Callers without it use
+   * `getMetricHistory` and slice (`TrackingClient.getMetricHistoryFrom` does).
+   * @throws `INVALID_PARAMETER_VALUE` unless `fromIndex` is a whole number ≥ 0;
+   *   `RESOURCE_DOES_NOT_EXIST` when the run does not exist
+   */
+  getMetricHistoryFrom?(runId: RunId, key: string, fromIndex: number): Promise<MetricSeries>;
   searchRuns(query: SearchRunsQuery): Promise<Page<Run>>;
 
   // Artifacts (paths are validated relative paths; '' is the root for listing)

@@ -63,6 +63,16 @@ export function assertTimestamp(key: string, timestamp: unknown): asserts timest
   }
 }
 
+/** Throws unless `fromIndex` is a position in a metric history: a safe integer ≥ 0 (past the end is allowed). */
+export function assertHistoryIndex(fromIndex: unknown): asserts fromIndex is number {
+  if (typeof fromIndex !== 'number' || !Number.isSafeInteger(fromIndex) || fromIndex < 0) {
+    throw EdgeflowError.invalidParameterValue(
+      `Got invalid history index ${describeValue(fromIndex)}: it must be a whole number >= 0.`,
+      { field: 'fromIndex', value: describeValue(fromIndex) },
+    );
+  }
+}
+
 /** Throws unless `step` is a safe integer (negative allowed). */
 export function assertStep(key: string, step: unknown): asserts step is number {
   if (typeof step !== 'number' || !Number.isSafeInteger(step)) {

@@ -72,7 +72,7 @@ import type {
   UpdateRunInput,
 } from '../core/store.js';
 import { SystemTag } from '../core/system-tags.js';
-import { keyProblem } from '../core/validation.js';
+import { assertHistoryIndex, keyProblem } from '../core/validation.js';
 import { ChangeEmitter } from '../storage/change-emitter.js';
 import { FileRegistryRecords } from './file-registry-records.js';
 import { FileStoreIndex, listFolder, type ExperimentEntry, type RunEntry } from './file-store-index.js';
@@ -395,6 +395,14 @@ export class FileStore implements Store {
     if (bytes === undefined) return emptySeries(key);
     const points = parseMetricFile(key, decodeUtf8(bytes, file), file);
     return { key, steps: points.steps, timestamps: points.timestamps, values: points.values };
+  }
+
+  /** Reads the whole metric file (its lines are not indexed) and keeps the points from `fromIndex` on. */
+  async getMetricHistoryFrom(runId: RunId, key: string, fromIndex: number): Promise<MetricSeries> {
+    assertHistoryIndex(fromIndex);
+    const all = await this.getMetricHistory(runId, key);
+    if (fromIndex === 0) return all;
+    return { key, steps: all.steps.slice(fromIndex), timestamps: all.timestamps.slice(fromIndex), values: all.values.slice(fromIndex) };
   }
 
   async searchRuns(query: SearchRunsQuery): Promise<Page<Run>> {

@@ -37,6 +37,7 @@ afterAll(async () => {
 });
 
 describeStoreConformance('IdbStore (Chromium page)', {
+  registry: true,
   async open(seed) {
     const name = freshName();
     const store = await track(name, await new IdbStore({ name }).open());
@@ -46,6 +47,7 @@ describeStoreConformance('IdbStore (Chromium page)', {
 });
 
 describeStoreConformance('RemoteStore → IdbStore (Chromium worker)', {
+  registry: true,
   async open(seed) {
     const name = freshName();
     const store = await track(name, await openIdbStore({ name }));
@@ -112,6 +114,75 @@ describe('IndexedDB store: the worker hop', () => {
     expect((await store.getMetricHistory(run.info.runId, 'v')).values.length).toBe(10);
   });
 
+  it('reads metric tails across chunk boundaries, reading only the chunks from the start position on', async () => {
+    const name = freshName();
+    const page = await track(name, await new IdbStore({ name }).open());
+    const remote = await worker();
+    const n = CHUNK_POINTS * 2 + 17;
+    const columns = (): { key: string; steps: Float64Array; timestamps: Float64Array; values: Float64Array } => {
+      const steps = Float64Array.from({ length: n }, (_, i) => i);
+      return { key: 'm', steps, timestamps: steps.map((i) => T0 + i), values: steps.map((i) => i / 3) };
+    };
+    const ids: RunId[] = [];
+    for (const store of [page, remote]) {
+      const run = await store.createRun({ experimentId: '0' as ExperimentId, userId: 'u', runName: 'r', startTime: T0, tags: [] });
+      // In two batches, so the tail chunk is appended to as well.
+      const all = columns();
+      const cut = CHUNK_POINTS + 5;
+      await store.logBatch(run.info.runId, { metrics: [{ key: 'm', steps: all.steps.slice(0, cut), timestamps: all.timestamps.slice(0, cut), values: all.values.slice(0, cut) }] });
+      await store.logBatch(run.info.runId, { metrics: [{ key: 'm', steps: all.steps.slice(cut), timestamps: all.timestamps.slice(cut), values: all.values.slice(cut) }] });
+      ids.push(run.info.runId);
+    }
+    const lowerChunks: number[] = [];
+    const original = IDBObjectStore.prototype.getAll;
+    IDBObjectStore.prototype.getAll = function (this: IDBObjectStore, query?: IDBValidKey | IDBKeyRange | null, count?: number) {
+      if (this.name === 'chunks' && query instanceof IDBKeyRange) lowerChunks.push((query.lower as [string, string, number])[2]);
+      return original.call(this, query, count);
+    } as typeof original;
+    try {
+      for (const [i, store] of [page, remote].entries()) {
+        for (const from of [0, 1, CHUNK_POINTS - 1, CHUNK_POINTS, CHUNK_POINTS + 6, 2 * CHUNK_POINTS, n - 1, n, n + 3 * CHUNK_POINTS]) {
+          const tail = await store.getMetricHistoryFrom!(ids[i]!, 'm', from);
+          const count = Math.max(0, n - from);
+          expect(tail.values.length).toBe(count);
+          expect(tail.steps).toEqual(Float64Array.from({ length: count }, (_, k) => from + k));
+          expect(tail.timestamps).toEqual(Float64Array.from({ length: count }, (_, k) => T0 + from + k));
+          expect(tail.values).toEqual(Float64Array.from({ length: count }, (_, k) => (from + k) / 3));
+        }
+      }
+    } finally {
+      IDBObjectStore.prototype.getAll = original;
+    }
+    // The page store's reads (the worker's run in its own global) started at floor(from / CHUNK_POINTS).
+    expect(lowerChunks).toEqual([0, 0, 0, 1, 1, 2, 2, 2, 5]);
+  });
+
+  it('runs the model registry in the worker: errors intact, dicts rebuilt, changes announced', async () => {
+    const store = await worker();
+    const registry = store.registry!;
+    const seen: StoreChange[] = [];
+    store.subscribe((change) => seen.push(change));
+    const created = await registry.createRegisteredModel({ name: 'm', description: 'd', tags: [{ key: '__proto__', value: 'p' }] });
+    expect(Object.getPrototypeOf(created.tags)).toBeNull();
+    expect(Object.entries(created.tags)).toEqual([['__proto__', 'p']]);
+    const version = await registry.createModelVersion({ name: 'm', source: 'file:///m', tags: [{ key: 'constructor', value: 'c' }] });
+    expect(version.version).toBe(1);
+    expect(Object.entries((await registry.getModelVersion('m', 1)).tags)).toEqual([['constructor', 'c']]);
+    const [record] = await registry.exportRegisteredModels(['m', 'missing']);
+    expect(Object.getPrototypeOf(record!.tags)).toBeNull();
+    expect(Object.getPrototypeOf(record!.versions[0]!.tags)).toBeNull();
+    let caught: unknown;
+    await registry.getModelVersion('m', 9).catch((error: unknown) => {
+      caught = error;
+    });
+    expect(caught).toBeInstanceOf(EdgeflowError);
+    expect((caught as EdgeflowError).code).toBe('RESOURCE_DOES_NOT_EXIST');
+    expect((caught as EdgeflowError).message).toBe('Model Version (name=m, version=9) not found');
+    expect((caught as EdgeflowError).details).toEqual({ name: 'm', version: 9 });
+    await expectCode(registry.createRegisteredModel({ name: 'm' }), 'RESOURCE_ALREADY_EXISTS');
+    await expect.poll(() => seen.filter((c) => c.kind === 'registered-model' && c.name === 'm').length).toBe(2);
+  });
+
   it('opens through the idb: scheme', async () => {
     const name = freshName();
     const store = await track(name, await openStore(`idb:${name}`));
@@ -149,8 +220,45 @@ describe('IndexedDB store: durability and platform errors', () => {
     expect(order).toEqual(['logBatch', 'flush']);
     expect(seen).toEqual([
       { stores: ['chunks', 'meta', 'runs'], mode: 'readwrite', durability: 'relaxed' },
-      { stores: ['artifacts', 'chunks', 'experiments', 'meta', 'runs'], mode: 'readwrite', durability: 'strict' },
+      { stores: ['artifacts', 'chunks', 'experiments', 'meta', 'registeredModels', 'runs'], mode: 'readwrite', durability: 'strict' },
     ]);
+  });
+
+  it('writes the registry in strict transactions; a full quota is RESOURCE_EXHAUSTED and leaves every record as it was', async () => {
+    const name = freshName();
+    const store = await track(name, await new IdbStore({ name }).open());
+    const registry = store.registry;
+    await registry.createRegisteredModel({ name: 'kept', tags: [{ key: 'k', value: 'v' }] });
+    const seen: { stores: string[]; durability: string | undefined }[] = [];
+    const originalTransaction = IDBDatabase.prototype.transaction;
+    IDBDatabase.prototype.transaction = function (this: IDBDatabase, stores: string | string[], mode?: IDBTransactionMode, options?: IDBTransactionOptions) {
+      if (mode === 'readwrite') seen.push({ stores: [stores].flat(), durability: options?.durability });
+      return originalTransaction.call(this, stores, mode, options);
+    } as typeof originalTransaction;
+    const originalPut = IDBObjectStore.prototype.put;
+    let full = false;
+    IDBObjectStore.prototype.put = function (this: IDBObjectStore, value: unknown, key?: IDBValidKey) {
+      if (full && this.name === 'registeredModels') throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      return originalPut.call(this, value, key);
+    } as typeof originalPut;
+    try {
+      await registry.createModelVersion({ name: 'kept', source: 'file:///1' });
+      full = true;
+      const error = await expectCode(registry.createRegisteredModel({ name: 'new' }), 'RESOURCE_EXHAUSTED');
+      expect((error.cause as DOMException).name).toBe('QuotaExceededError');
+      // A rename deletes the old name before it writes the new one: the failed put undoes the delete.
+      await expectCode(registry.renameRegisteredModel('kept', 'moved'), 'RESOURCE_EXHAUSTED');
+    } finally {
+      IDBObjectStore.prototype.put = originalPut;
+      IDBDatabase.prototype.transaction = originalTransaction;
+    }
+    expect(seen).toEqual(Array.from({ length: 3 }, () => ({ stores: ['registeredModels'], durability: 'strict' })));
+    await expectCode(registry.getRegisteredModel('new'), 'RESOURCE_DOES_NOT_EXIST');
+    await expectCode(registry.getRegisteredModel('moved'), 'RESOURCE_DOES_NOT_EXIST');
+    const kept = await registry.getRegisteredModel('kept');
+    expect(kept.tags['k']).toBe('v');
+    expect(kept.latestVersions.map((v) => v.version)).toEqual([1]);
+    expect((await registry.renameRegisteredModel('kept', 'moved')).name).toBe('moved');
   });
 
   it('maps DOMExceptions to error codes, keeping the original as cause', () => {
@@ -182,7 +290,7 @@ describe('IndexedDB store: durability and platform errors', () => {
 
 describe('IndexedDB store: schema upgrade', () => {
   it('opens a database written with schema v1 and keeps every record usable', async () => {
-    expect(DB_VERSION).toBe(2);
+    expect(DB_VERSION).toBe(3);
     const name = freshName();
     const runId = 'aaaabbbbccccddddeeeeffff00001111' as RunId;
     const experimentId = '123456789012345678' as ExperimentId;
@@ -236,6 +344,90 @@ describe('IndexedDB store: schema upgrade', () => {
     // The seq index written by the migration feeds the search cache.
     const found = await store.searchRuns({ experimentIds: [experimentId], filter: "params.lr = '0.1'" });
     expect(found.items.map((r) => r.info.runName)).toEqual(['old-run']);
+  });
+});
+
+describe('IndexedDB store: schema upgrade to v3 (the model registry)', () => {
+  it('opens a database written with schema v2 with every record, and adds the registry', async () => {
+    const name = freshName();
+    const runId = 'aaaabbbbccccddddeeeeffff22223333' as RunId;
+    const experimentId = '223456789012345678' as ExperimentId;
+    const points = CHUNK_POINTS + 40;
+    // A v2 database, built by the v1 and v2 steps of the real upgrade path, written as v2 code writes.
+    const v2 = await openDB<EdgeflowDB>(name, 2, { upgrade: (db, oldVersion, _newVersion, tx) => upgrade(db, oldVersion, 2, tx) });
+    expect([...v2.objectStoreNames].sort()).toEqual(['artifacts', 'chunks', 'experiments', 'meta', 'runs']);
+    const tx = v2.transaction(['meta', 'experiments', 'runs', 'chunks', 'artifacts'], 'readwrite');
+    await tx.objectStore('experiments').put({
+      experimentId, name: 'v2', artifactLocation: 'idb://x/2', lifecycleStage: 'active', creationTime: T0, lastUpdateTime: T0, tags: { team: 'b' },
+    });
+    await tx.objectStore('runs').put({
+      info: {
+        runId, runName: 'v2-run', experimentId, userId: 'u', status: 'FINISHED', startTime: T0, endTime: T0 + 1,
+        artifactUri: 'idb://x/2/r/artifacts', lifecycleStage: 'active', deletedTime: null,
+      },
+      params: { lr: '0.2' },
+      tags: { 'mlflow.runName': 'v2-run' },
+      latest: { acc: { key: 'acc', value: 0.75, step: points - 1, timestamp: T0 } },
+      seq: 7,
+      series: { acc: { count: points, chunks: 2 } },
+    });
+    await tx.objectStore('meta').put({ key: 'seq', value: 7 });
+    const chunk = (index: number, length: number): StoredChunk => {
+      const steps = Float64Array.from({ length }, (_, i) => index * CHUNK_POINTS + i);
+      return { runId, key: 'acc', chunk: index, steps, timestamps: steps.map(() => T0), values: steps.map((s) => s / 4) };
+    };
+    await tx.objectStore('chunks').put(chunk(0, CHUNK_POINTS));
+    await tx.objectStore('chunks').put(chunk(1, points - CHUNK_POINTS));
+    await tx.objectStore('artifacts').put({ runId, path: 'model/w.bin', size: 2, blob: new Blob([new Uint8Array([4, 5])]) });
+    await tx.done;
+    v2.close();
+
+    const store = await track(name, await new IdbStore({ name }).open());
+    const raw = await openDB<EdgeflowDB>(name);
+    expect(raw.version).toBe(3);
+    expect([...raw.objectStoreNames].sort()).toEqual(['artifacts', 'chunks', 'experiments', 'meta', 'registeredModels', 'runs']);
+    // v3 only adds a store: v2 code may keep using the database.
+    expect((await raw.get('meta', 'minVersion'))?.value).toBe(2);
+    expect((await raw.get('meta', 'seq'))?.value).toBe(7);
+    raw.close();
+    // Everything v2 wrote.
+    const run = await store.getRun(runId);
+    expect(run.data.params['lr']).toBe('0.2');
+    expect(run.data.metrics['acc']).toBe(0.75);
+    expect((await store.getExperiment(experimentId)).tags['team']).toBe('b');
+    const history = await store.getMetricHistory(runId, 'acc');
+    expect(history.steps).toEqual(Float64Array.from({ length: points }, (_, i) => i));
+    expect((await store.getMetricHistoryFrom(runId, 'acc', CHUNK_POINTS + 30)).steps).toEqual(Float64Array.from({ length: 10 }, (_, i) => CHUNK_POINTS + 30 + i));
+    expect([...(await store.getArtifact(runId, 'model/w.bin'))]).toEqual([4, 5]);
+    expect((await store.searchRuns({ experimentIds: [experimentId], filter: 'metrics.acc > 0.5' })).items.map((r) => r.info.runName)).toEqual(['v2-run']);
+    // Appends continue the v2 tail chunk.
+    const steps = Float64Array.from({ length: 5 }, (_, i) => points + i);
+    await store.logBatch(runId, { metrics: [{ key: 'acc', steps, timestamps: steps.map(() => T0), values: steps.map((s) => s / 4) }] });
+    expect((await store.getMetricHistory(runId, 'acc')).values.length).toBe(points + 5);
+    // And the registry, new in v3, works on the migrated data.
+    const client = new TrackingClient(store, { userId: 'u' });
+    const version = await client.registerModel(`runs:/${runId}/model`, 'from-v2');
+    expect([version.name, version.version, version.runId]).toEqual(['from-v2', 1, runId]);
+    expect((await client.searchRegisteredModels()).items.map((m) => m.name)).toEqual(['from-v2']);
+    await store.close();
+    const reopened = await track(name, await new IdbStore({ name }).open());
+    expect((await reopened.registry.getLatestVersions('from-v2')).map((v) => v.source)).toEqual([`runs:/${runId}/model`]);
+  });
+
+  it('announces registry changes to stores of the same database in other contexts', async () => {
+    const name = freshName();
+    const a = await track(name, await new IdbStore({ name }).open());
+    const b = await track(name, await openIdbStore({ name }));
+    const seenByA: StoreChange[] = [];
+    const seenByB: StoreChange[] = [];
+    a.subscribe((change) => seenByA.push(change));
+    b.subscribe((change) => seenByB.push(change));
+    await a.registry.createRegisteredModel({ name: 'shared' });
+    await expect.poll(() => seenByB.some((c) => c.kind === 'registered-model' && c.name === 'shared')).toBe(true);
+    expect((await b.registry!.getRegisteredModel('shared')).name).toBe('shared');
+    await b.registry!.renameRegisteredModel('shared', 'renamed');
+    await expect.poll(() => seenByA.filter((c) => c.kind === 'registered-model').map((c) => (c as { name: string }).name)).toEqual(['shared', 'shared', 'renamed']);
+    expect((await a.registry.getRegisteredModel('renamed')).name).toBe('renamed');
   });
 });
 

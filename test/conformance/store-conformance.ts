@@ -9,7 +9,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { TrackingClient } from '../../src/core/client.js';
+import type { MetricSeries } from '../../src/core/entities.js';
 import { isEdgeflowError } from '../../src/core/errors.js';
+import type { RunId } from '../../src/core/ids.js';
 import type { Store, StoreChange } from '../../src/core/store.js';
 import { expectCode } from './expect-error.js';
 import { logSearchCaseRuns, searchCases } from './search-cases.js';
@@ -152,6 +154,49 @@ function describeReads(target: ConformanceTarget): void {
       await expectCode(client.getRun('0123456789abcdef0123456789abcdef'), 'RESOURCE_DOES_NOT_EXIST');
       await expectCode(client.getMetricHistory('0123456789abcdef0123456789abcdef', 'x'), 'RESOURCE_DOES_NOT_EXIST');
       await expectCode(client.getRun('bad id!'), 'INVALID_PARAMETER_VALUE');
+    });
+
+    it('reads the tail of a metric history from a position on (the store’s tail read, or the client’s fallback)', async () => {
+      let runId = '';
+      const n = 25;
+      const client = await openClient(target, async (c) => {
+        runId = (await c.createRun('0')).info.runId;
+        await c.logBatch(runId, {
+          metrics: Array.from({ length: n }, (_, i) => ({ key: 'm', value: i === 3 ? Number.NaN : i / 4, step: i * 2, timestamp: T0 + i })),
+        });
+      });
+      const store = client.store;
+      const id = runId as RunId;
+      const all = await client.getMetricHistory(runId, 'm');
+      expect(all.values.length).toBe(n);
+      const expectTail = (tail: MetricSeries, from: number): void => {
+        expect(tail.key).toBe('m');
+        expect(tail.steps).toBeInstanceOf(Float64Array);
+        expect(tail.values).toBeInstanceOf(Float64Array);
+        expect([...tail.steps]).toEqual([...all.steps.slice(from)]);
+        expect([...tail.timestamps]).toEqual([...all.timestamps.slice(from)]);
+        expect([...tail.values]).toEqual([...all.values.slice(from)]);
+      };
+      const missing = '0123456789abcdef0123456789abcdef';
+      // Every case through the client; when the store has its own tail read, through it directly too.
+      // Without one, the client's fallback (whole history, sliced) must give the same answers.
+      const direct = typeof store.getMetricHistoryFrom === 'function';
+      for (const from of [0, 1, 12, n - 1, n, n + 100]) {
+        expectTail(await client.getMetricHistoryFrom(runId, 'm', from), from);
+        if (direct) expectTail(await store.getMetricHistoryFrom!(id, 'm', from), from);
+      }
+      expect((await client.getMetricHistoryFrom(runId, 'm', n)).values.length).toBe(0);
+      expect((await client.getMetricHistoryFrom(runId, 'never-logged', 0)).values.length).toBe(0);
+      for (const bad of [-1, 1.5, Number.NaN, Infinity]) {
+        await expectCode(client.getMetricHistoryFrom(runId, 'm', bad), 'INVALID_PARAMETER_VALUE');
+        if (direct) await expectCode(store.getMetricHistoryFrom!(id, 'm', bad), 'INVALID_PARAMETER_VALUE');
+      }
+      await expectCode(client.getMetricHistoryFrom(missing, 'm', 0), 'RESOURCE_DOES_NOT_EXIST');
+      if (direct) {
+        expect((await store.getMetricHistoryFrom!(id, 'never-logged', 3)).values.length).toBe(0);
+        await expectCode(store.getMetricHistoryFrom!(missing as RunId, 'm', 0), 'RESOURCE_DOES_NOT_EXIST');
+        await expectCode(store.getMetricHistoryFrom!(missing as RunId, 'm', 5), 'RESOURCE_DOES_NOT_EXIST');
+      }
     });
 
     it('keeps keys that look like object internals (__proto__, constructor) as ordinary keys', async () => {

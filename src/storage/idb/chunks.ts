@@ -11,9 +11,9 @@ import { CHUNK_POINTS, type EdgeflowDB, type SeriesState, type StoredChunk } fro
 
 type ChunkStore<Mode extends IDBTransactionMode> = IDBPObjectStore<EdgeflowDB, StoreNames<EdgeflowDB>[], 'chunks', Mode>;
 
-/** The key range of every chunk of one (run, key). */
-export function seriesRange(runId: RunId, key: string): IDBKeyRange {
-  return IDBKeyRange.bound([runId, key, 0], [runId, key, Infinity]);
+/** The key range of every chunk of one (run, key), or of those from chunk `fromChunk` on. */
+export function seriesRange(runId: RunId, key: string, fromChunk = 0): IDBKeyRange {
+  return IDBKeyRange.bound([runId, key, fromChunk], [runId, key, Infinity]);
 }
 
 
@@ -119,27 +119,46 @@ export class TailCache {
 }
 
 /** Reads the whole history of one (run, key) as exact-length columns (empty when never logged). */
-export async function readSeries(
+export function readSeries(
   tx: IDBPTransaction<EdgeflowDB, StoreNames<EdgeflowDB>[], IDBTransactionMode>,
   runId: RunId,
   key: string,
 ): Promise<MetricSeries> {
-  const chunks = await tx.objectStore('chunks').getAll(seriesRange(runId, key));
-  if (chunks.length === 1) {
+  return readSeriesFrom(tx, runId, key, 0);
+}
+
+/**
+ * Reads the points of one (run, key) from position `fromIndex` (a whole number ≥ 0) to the end as
+ * exact-length columns. Only chunks from `floor(fromIndex / CHUNK_POINTS)` on are read: every chunk
+ * but the tail holds exactly {@link CHUNK_POINTS} points, so chunk `c` starts at `c * CHUNK_POINTS`.
+ * Empty when `fromIndex` is at or past the end.
+ */
+export async function readSeriesFrom(
+  tx: IDBPTransaction<EdgeflowDB, StoreNames<EdgeflowDB>[], IDBTransactionMode>,
+  runId: RunId,
+  key: string,
+  fromIndex: number,
+): Promise<MetricSeries> {
+  const first = Math.floor(fromIndex / CHUNK_POINTS);
+  const chunks = await tx.objectStore('chunks').getAll(seriesRange(runId, key, first));
+  /** Where the wanted points of `chunk` start in its columns. */
+  const skip = (chunk: StoredChunk): number => Math.min(chunk.values.length, Math.max(0, fromIndex - chunk.chunk * CHUNK_POINTS));
+  if (chunks.length === 1 && skip(chunks[0]!) === 0) {
     const [only] = chunks as [StoredChunk];
     return { key, steps: only.steps, timestamps: only.timestamps, values: only.values };
   }
   let total = 0;
-  for (const chunk of chunks) total += chunk.values.length;
+  for (const chunk of chunks) total += chunk.values.length - skip(chunk);
   const steps = new Float64Array(total);
   const timestamps = new Float64Array(total);
   const values = new Float64Array(total);
   let at = 0;
   for (const chunk of chunks) {
-    steps.set(chunk.steps, at);
-    timestamps.set(chunk.timestamps, at);
-    values.set(chunk.values, at);
-    at += chunk.values.length;
+    const from = skip(chunk);
+    steps.set(chunk.steps.subarray(from), at);
+    timestamps.set(chunk.timestamps.subarray(from), at);
+    values.set(chunk.values.subarray(from), at);
+    at += chunk.values.length - from;
   }
   return { key, steps, timestamps, values };
 }

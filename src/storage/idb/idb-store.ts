@@ -31,14 +31,17 @@ import type {
   StoreListener,
   UpdateRunInput,
 } from '../../core/store.js';
+import { RegistryService } from '../../core/registry/registry-service.js';
 import { SystemTag } from '../../core/system-tags.js';
+import { assertHistoryIndex } from '../../core/validation.js';
 import { ChangeEmitter } from '../change-emitter.js';
 import { assertArtifactFound, listArtifacts, pathsToDelete, treeOf } from './artifacts.js';
 import { ChangeBroadcast } from './broadcast.js';
-import { TailCache, appendColumns, readSeries } from './chunks.js';
+import { TailCache, appendColumns, readSeries, readSeriesFrom } from './chunks.js';
 import { Connection } from './connection.js';
 import { mapIdbError } from './errors.js';
 import { cloneStoredRun, toDict, toExperiment, toRun } from './records.js';
+import { IdbRegistryRecords } from './registry-records.js';
 import { RunCache } from './run-cache.js';
 import { ALL_STORES, artifactRootOf, runKeyRange, type EdgeflowDB, type StoredRun } from './schema.js';
 import { storageFigures, type StorageFigures } from './storage-figures.js';
@@ -59,6 +62,11 @@ export class IdbStore implements Store {
   readonly capabilities = CAPABILITIES;
   /** The database name. */
   readonly name: string;
+  /**
+   * The model registry, in the same database (`registeredModels`): one strict transaction per
+   * operation; its changes reach subscribers here and in other tabs.
+   */
+  readonly registry: RegistryService;
   private readonly __connection: Connection;
   private readonly __events = new ChangeEmitter();
   private readonly __broadcast: ChangeBroadcast;
@@ -79,6 +87,11 @@ export class IdbStore implements Store {
       },
     });
     this.__broadcast = new ChangeBroadcast(this.name, (change) => this.__events.emit(change));
+    const records = new IdbRegistryRecords({
+      read: (what, stores, body) => this.__read(what, stores, body),
+      write: (what, stores, durability, body) => this.__write(what, stores, durability, (tx) => body(tx)),
+    });
+    this.registry = new RegistryService(records, (change) => this.__announce(change));
   }
 
   /** Opens (and creates or upgrades) the database now instead of on first use. */
@@ -362,6 +375,15 @@ export class IdbStore implements Store {
     });
   }
 
+  /** Reads only the chunks holding points from `fromIndex` on (see {@link readSeriesFrom}). */
+  async getMetricHistoryFrom(runId: RunId, key: string, fromIndex: number): Promise<MetricSeries> {
+    assertHistoryIndex(fromIndex);
+    return this.__read('read a metric history', ['runs', 'chunks'], async (tx) => {
+      await getRunIn(tx, runId);
+      return readSeriesFrom(tx, runId, key, fromIndex);
+    });
+  }
+
   async searchRuns(query: SearchRunsQuery): Promise<Page<Run>> {
     await this.__guard('search runs', async () => this.__cache.refresh(await this.__connection.get()));
     return searchRunList(this.__cache.runsOf(query.experimentIds), query);
@@ -541,10 +563,7 @@ export class IdbStore implements Store {
         // AbortError. Report the root cause (e.g. QuotaExceededError, ConstraintError).
         throw isAbortError(error) && tx.error !== null ? tx.error : error;
       }
-      for (const change of changes) {
-        this.__events.emit(change);
-        this.__broadcast.post(change);
-      }
+      for (const change of changes) this.__announce(change);
       return result;
     });
     this.__pending.add(operation);
@@ -553,6 +572,12 @@ export class IdbStore implements Store {
     };
     operation.then(forget, forget);
     return operation;
+  }
+
+  /** Tells local subscribers and, over `BroadcastChannel`, other tabs about a committed change. */
+  private __announce(change: StoreChange): void {
+    this.__events.emit(change);
+    this.__broadcast.post(change);
   }
 
   private async __guard<T>(what: string, action: () => Promise<T>): Promise<T> {

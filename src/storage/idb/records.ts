@@ -6,6 +6,7 @@
  * @module
  */
 import { dict, type Dict, type Experiment, type Metric, type Run, type RunInfo } from '../../core/entities.js';
+import type { ModelVersion, ModelVersionRecord, RegisteredModel, RegisteredModelRecord } from '../../core/registry/entities.js';
 import type { StoredRun } from './schema.js';
 
 /** A null-prototype copy of a stored (or cloned) dict. */
@@ -64,4 +65,27 @@ export function cloneStoredRun(stored: StoredRun): StoredRun {
     seq: stored.seq,
     series: toDict(stored.series),
   };
+}
+
+/**
+ * A registry record as it comes back from IndexedDB or a structured clone, with its dicts (tags,
+ * aliases, version tags) turned back into null-prototype objects.
+ */
+export function reviveRegisteredModelRecord(stored: RegisteredModelRecord): RegisteredModelRecord {
+  return {
+    ...stored,
+    tags: toDict(stored.tags),
+    aliases: toDict(stored.aliases),
+    versions: stored.versions.map((v): ModelVersionRecord => ({ ...v, tags: toDict(v.tags) })),
+  };
+}
+
+/** A {@link ModelVersion} rebuilt after a structured clone (null-prototype tag dict). */
+export function reviveModelVersion(version: ModelVersion): ModelVersion {
+  return { ...version, tags: toDict(version.tags), aliases: [...version.aliases] };
+}
+
+/** A {@link RegisteredModel} rebuilt after a structured clone (null-prototype dicts). */
+export function reviveRegisteredModel(model: RegisteredModel): RegisteredModel {
+  return { ...model, tags: toDict(model.tags), aliases: toDict(model.aliases), latestVersions: model.latestVersions.map(reviveModelVersion) };
 }

@@ -10,6 +10,9 @@ import { releaseProxy, transfer, wrap, type Remote } from 'comlink';
 import type { Experiment, FileInfo, KeyValue, MetricColumns, MetricSeries, Page, Run, RunInfo } from '../../core/entities.js';
 import { EdgeflowError } from '../../core/errors.js';
 import type { ExperimentId, RunId } from '../../core/ids.js';
+import type { ModelStage, ModelVersion, RegisteredModel, RegisteredModelRecord } from '../../core/registry/entities.js';
+import type { CreateModelVersionInput, CreateRegisteredModelInput, RegistryStore } from '../../core/registry/registry-store.js';
+import type { RegistrySearchQuery } from '../../core/registry/search.js';
 import type {
   ArtifactData,
   CreateExperimentInput,
@@ -26,9 +29,9 @@ import type {
 } from '../../core/store.js';
 import { ChangeEmitter } from '../change-emitter.js';
 import { installTransferHandlers } from '../wire/transfer-handlers.js';
-import { reviveRun, toExperiment } from './records.js';
+import { reviveModelVersion, reviveRegisteredModel, reviveRegisteredModelRecord, reviveRun, toExperiment } from './records.js';
 import type { StorageFigures } from './storage-figures.js';
-import type { IdbWorkerApi } from './worker-api.js';
+import type { IdbWorkerApi, RegistryMethod } from './worker-api.js';
 
 installTransferHandlers();
 
@@ -37,6 +40,8 @@ const CAPABILITIES: StoreCapabilities = { readOnly: false, atomicBatches: true, 
 /** A {@link Store} backed by an `IdbStore` in a dedicated worker. */
 export class RemoteStore implements Store {
   readonly capabilities = CAPABILITIES;
+  /** The worker store's model registry: every method is one message to the worker. */
+  readonly registry: RegistryStore;
   private readonly __events = new ChangeEmitter();
   private readonly __port: MessagePort;
   private readonly __onHide: () => void;
@@ -48,6 +53,7 @@ export class RemoteStore implements Store {
     private readonly __worker: Worker,
     private readonly __remote: Remote<IdbWorkerApi>,
   ) {
+    this.registry = new RemoteRegistry((method, args) => this.__call((r) => r.callRegistry(method, args)));
     const { port1, port2 } = new MessageChannel();
     this.__port = port1;
     port1.onmessage = (event: MessageEvent<StoreChange>) => this.__events.emit(event.data);
@@ -158,6 +164,10 @@ export class RemoteStore implements Store {
   getMetricHistory(runId: RunId, key: string): Promise<MetricSeries> {
     return this.__call((r) => r.getMetricHistory(runId, key));
   }
+  /** Only the tail is read and sent; its columns arrive transferred from the worker. */
+  getMetricHistoryFrom(runId: RunId, key: string, fromIndex: number): Promise<MetricSeries> {
+    return this.__call((r) => r.getMetricHistoryFrom(runId, key, fromIndex));
+  }
   async searchRuns(query: SearchRunsQuery): Promise<Page<Run>> {
     const page = await this.__call((r) => r.searchRuns(query));
     return { ...page, items: page.items.map(reviveRun) };
@@ -220,6 +230,93 @@ export class RemoteStore implements Store {
   private __call<T>(call: (remote: Remote<IdbWorkerApi>) => Promise<T>): Promise<T> {
     if (this.__closed) return Promise.reject(EdgeflowError.invalidState(`The IndexedDB store "${this.name}" is closed.`));
     return call(this.__remote);
+  }
+}
+
+type RegistryResult<M extends RegistryMethod> = Awaited<ReturnType<RegistryStore[M]>>;
+
+/** Sends one registry call to the worker. */
+type RegistryCall = (method: RegistryMethod, args: readonly unknown[]) => Promise<unknown>;
+
+/**
+ * The page side of the worker store's registry: each method is one `callRegistry` message. Errors
+ * arrive intact (the transfer handlers); dicts in results are rebuilt as null-prototype objects.
+ */
+class RemoteRegistry implements RegistryStore {
+  constructor(private readonly __send: RegistryCall) {}
+
+  createRegisteredModel(input: CreateRegisteredModelInput): Promise<RegisteredModel> {
+    return this.__call('createRegisteredModel', [input]).then(reviveRegisteredModel);
+  }
+  getRegisteredModel(name: string): Promise<RegisteredModel> {
+    return this.__call('getRegisteredModel', [name]).then(reviveRegisteredModel);
+  }
+  renameRegisteredModel(name: string, newName: string): Promise<RegisteredModel> {
+    return this.__call('renameRegisteredModel', [name, newName]).then(reviveRegisteredModel);
+  }
+  updateRegisteredModel(name: string, description: string | null): Promise<RegisteredModel> {
+    return this.__call('updateRegisteredModel', [name, description]).then(reviveRegisteredModel);
+  }
+  deleteRegisteredModel(name: string): Promise<void> {
+    return this.__call('deleteRegisteredModel', [name]);
+  }
+  async searchRegisteredModels(query: RegistrySearchQuery): Promise<Page<RegisteredModel>> {
+    const page = await this.__call('searchRegisteredModels', [query]);
+    return { ...page, items: page.items.map(reviveRegisteredModel) };
+  }
+  setRegisteredModelTag(name: string, tag: KeyValue): Promise<void> {
+    return this.__call('setRegisteredModelTag', [name, tag]);
+  }
+  deleteRegisteredModelTag(name: string, key: string): Promise<void> {
+    return this.__call('deleteRegisteredModelTag', [name, key]);
+  }
+  createModelVersion(input: CreateModelVersionInput): Promise<ModelVersion> {
+    return this.__call('createModelVersion', [input]).then(reviveModelVersion);
+  }
+  getModelVersion(name: string, version: number): Promise<ModelVersion> {
+    return this.__call('getModelVersion', [name, version]).then(reviveModelVersion);
+  }
+  updateModelVersion(name: string, version: number, description: string | null): Promise<ModelVersion> {
+    return this.__call('updateModelVersion', [name, version, description]).then(reviveModelVersion);
+  }
+  deleteModelVersion(name: string, version: number): Promise<void> {
+    return this.__call('deleteModelVersion', [name, version]);
+  }
+  transitionModelVersionStage(name: string, version: number, stage: ModelStage, archiveExistingVersions: boolean): Promise<ModelVersion> {
+    return this.__call('transitionModelVersionStage', [name, version, stage, archiveExistingVersions]).then(reviveModelVersion);
+  }
+  setModelVersionTag(name: string, version: number, tag: KeyValue): Promise<void> {
+    return this.__call('setModelVersionTag', [name, version, tag]);
+  }
+  deleteModelVersionTag(name: string, version: number, key: string): Promise<void> {
+    return this.__call('deleteModelVersionTag', [name, version, key]);
+  }
+  async getLatestVersions(name: string, stages?: readonly ModelStage[]): Promise<ModelVersion[]> {
+    return (await this.__call('getLatestVersions', stages === undefined ? [name] : [name, stages])).map(reviveModelVersion);
+  }
+  async searchModelVersions(query: RegistrySearchQuery): Promise<Page<ModelVersion>> {
+    const page = await this.__call('searchModelVersions', [query]);
+    return { ...page, items: page.items.map(reviveModelVersion) };
+  }
+  setRegisteredModelAlias(name: string, alias: string, version: number): Promise<void> {
+    return this.__call('setRegisteredModelAlias', [name, alias, version]);
+  }
+  deleteRegisteredModelAlias(name: string, alias: string): Promise<void> {
+    return this.__call('deleteRegisteredModelAlias', [name, alias]);
+  }
+  getModelVersionByAlias(name: string, alias: string): Promise<ModelVersion> {
+    return this.__call('getModelVersionByAlias', [name, alias]).then(reviveModelVersion);
+  }
+  importRegisteredModels(records: readonly RegisteredModelRecord[]): Promise<void> {
+    return this.__call('importRegisteredModels', [records]);
+  }
+  async exportRegisteredModels(names?: readonly string[]): Promise<RegisteredModelRecord[]> {
+    return (await this.__call('exportRegisteredModels', names === undefined ? [] : [names])).map(reviveRegisteredModelRecord);
+  }
+
+  /** The typed call: the arguments of `method`, its result as the worker returns it. */
+  private __call<M extends RegistryMethod>(method: M, args: Parameters<RegistryStore[M]>): Promise<RegistryResult<M>> {
+    return this.__send(method, args) as Promise<RegistryResult<M>>;
   }
 }
 

@@ -10,6 +10,10 @@
  *   changed since it last looked, even when another tab wrote them; and `series` (points and chunks
  *   per metric key) so appending finds the open tail chunk without a cursor. The migration computes
  *   both from the v1 data.
+ * - **v3** the model registry: `registeredModels`, one record per registered model (keyed by name)
+ *   holding its versions, tags and aliases, so every registry operation is one transaction over one
+ *   (rename: two) records. The migration creates the store; v1/v2 data is kept as it is. v2 code may
+ *   still open a v3 database (`meta.minVersion` stays 2): it only lacks the registry.
  *
  * Dicts (params, tags, latest metrics) are stored as plain objects; readers turn them back into
  * null-prototype dicts (`records.ts`), so keys such as `__proto__` stay ordinary entries.
@@ -17,10 +21,11 @@
  */
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
 import type { Dict, Experiment, Metric, RunInfo } from '../../core/entities.js';
+import type { RegisteredModelRecord } from '../../core/registry/entities.js';
 import { DEFAULT_EXPERIMENT_ID, DEFAULT_EXPERIMENT_NAME, type ExperimentId, type RunId } from '../../core/ids.js';
 
 /** The schema version this code writes. */
-export const DB_VERSION = 2;
+export const DB_VERSION = 3;
 
 /**
  * Points per metric chunk record. Full chunks are never rewritten; the open tail chunk is rewritten
@@ -89,10 +94,12 @@ export interface EdgeflowDB extends DBSchema {
   runs: { key: RunId; value: StoredRun; indexes: { experimentId: ExperimentId; seq: number } };
   chunks: { key: [RunId, string, number]; value: StoredChunk };
   artifacts: { key: [RunId, string]; value: StoredArtifact };
+  /** v3: registered models with all their versions (dicts stored as plain objects). */
+  registeredModels: { key: string; value: RegisteredModelRecord };
 }
 
 /** Every object store name. */
-export const ALL_STORES: readonly StoreNames<EdgeflowDB>[] = ['meta', 'experiments', 'runs', 'chunks', 'artifacts'];
+export const ALL_STORES: readonly StoreNames<EdgeflowDB>[] = ['meta', 'experiments', 'runs', 'chunks', 'artifacts', 'registeredModels'];
 
 /** The key range of every record of one run in `chunks` or `artifacts` (keys start with the run id). */
 export function runKeyRange(runId: RunId): IDBKeyRange {
@@ -119,6 +126,7 @@ export async function upgrade(
   const target = newVersion ?? DB_VERSION;
   if (oldVersion < 1 && target >= 1) upgradeToV1(db, tx);
   if (oldVersion < 2 && target >= 2) await upgradeToV2(tx);
+  if (oldVersion < 3 && target >= 3) await upgradeToV3(db, tx);
 }
 
 function upgradeToV1(db: IDBPDatabase<EdgeflowDB>, tx: UpgradeTransaction): void {
@@ -172,4 +180,13 @@ async function upgradeToV2(tx: UpgradeTransaction): Promise<void> {
   await tx.objectStore('meta').put({ key: 'seq', value: seq });
   // v1 code does not bump `seq`, so it must not write a v2 database.
   await tx.objectStore('meta').put({ key: 'minVersion', value: 2 });
+}
+
+async function upgradeToV3(db: IDBPDatabase<EdgeflowDB>, tx: UpgradeTransaction): Promise<void> {
+  db.createObjectStore('registeredModels', { keyPath: 'name' });
+  // v3 only adds a store that v2 code never touches: v2 tabs may keep using the database. Keep
+  // (or set, for a database created fresh at v3) the oldest version allowed at 2.
+  const meta = tx.objectStore('meta');
+  const minVersion = (await meta.get('minVersion'))?.value;
+  if (minVersion === undefined || minVersion < 2) await meta.put({ key: 'minVersion', value: 2 });
 }

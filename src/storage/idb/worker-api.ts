@@ -8,6 +8,7 @@ import { transfer } from 'comlink';
 import type { Experiment, FileInfo, KeyValue, MetricSeries, Page, Run, RunInfo } from '../../core/entities.js';
 import { EdgeflowError } from '../../core/errors.js';
 import type { ExperimentId, RunId } from '../../core/ids.js';
+import type { RegistryStore } from '../../core/registry/registry-store.js';
 import type {
   ArtifactData,
   CreateExperimentInput,
@@ -25,6 +26,39 @@ import type { StorageFigures } from './storage-figures.js';
 /** Options the page sends when it opens the worker's store. */
 export interface WorkerOpenOptions {
   readonly name: string;
+}
+
+/** A method of the {@link RegistryStore} contract. */
+export type RegistryMethod = keyof RegistryStore;
+
+/** Every registry method the worker forwards (a record, so the compiler checks none is missing). */
+const REGISTRY_METHODS: Readonly<Record<RegistryMethod, true>> = {
+  createRegisteredModel: true,
+  getRegisteredModel: true,
+  renameRegisteredModel: true,
+  updateRegisteredModel: true,
+  deleteRegisteredModel: true,
+  searchRegisteredModels: true,
+  setRegisteredModelTag: true,
+  deleteRegisteredModelTag: true,
+  createModelVersion: true,
+  getModelVersion: true,
+  updateModelVersion: true,
+  deleteModelVersion: true,
+  transitionModelVersionStage: true,
+  setModelVersionTag: true,
+  deleteModelVersionTag: true,
+  getLatestVersions: true,
+  searchModelVersions: true,
+  setRegisteredModelAlias: true,
+  deleteRegisteredModelAlias: true,
+  getModelVersionByAlias: true,
+  importRegisteredModels: true,
+  exportRegisteredModels: true,
+};
+
+function isRegistryMethod(method: unknown): method is RegistryMethod {
+  return typeof method === 'string' && Object.prototype.hasOwnProperty.call(REGISTRY_METHODS, method);
 }
 
 /** The worker side of `RemoteStore`. */
@@ -104,6 +138,11 @@ export class IdbWorkerApi {
     const series = await this.__s.getMetricHistory(runId, key);
     return transfer(series, uniqueBuffers([series.steps, series.timestamps, series.values]));
   }
+  /** The tail columns are transferred to the page. */
+  async getMetricHistoryFrom(runId: RunId, key: string, fromIndex: number): Promise<MetricSeries> {
+    const series = await this.__s.getMetricHistoryFrom(runId, key, fromIndex);
+    return transfer(series, uniqueBuffers([series.steps, series.timestamps, series.values]));
+  }
   searchRuns(query: SearchRunsQuery): Promise<Page<Run>> {
     return this.__s.searchRuns(query);
   }
@@ -120,6 +159,17 @@ export class IdbWorkerApi {
   }
   deleteArtifact(runId: RunId, path: string): Promise<void> {
     return this.__s.deleteArtifact(runId, path);
+  }
+  /**
+   * Calls one method of the store's model registry (`RemoteStore.registry` forwards each of its
+   * methods here); results and errors travel back as for every other call.
+   */
+  async callRegistry(method: RegistryMethod, args: readonly unknown[]): Promise<unknown> {
+    if (!isRegistryMethod(method)) {
+      throw EdgeflowError.invalidParameterValue(`Unknown model registry method ${String(method)}.`, { method: String(method) });
+    }
+    const registry = this.__s.registry;
+    return (registry[method] as (...a: unknown[]) => Promise<unknown>).call(registry, ...args);
   }
   flush(): Promise<void> {
     return this.__s.flush();

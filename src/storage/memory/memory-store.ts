@@ -35,6 +35,7 @@ import type {
   UpdateRunInput,
 } from '../../core/store.js';
 import { SystemTag } from '../../core/system-tags.js';
+import { assertHistoryIndex } from '../../core/validation.js';
 import { ChangeEmitter } from '../change-emitter.js';
 import { ArtifactTree, toBytes } from '../artifact-tree.js';
 import { RegistryService } from '../../core/registry/registry-service.js';
@@ -337,6 +338,12 @@ export class MemoryStore implements Store {
   async getMetricHistory(runId: RunId, key: string): Promise<MetricSeries> {
     const buffer = this.__run(runId).history.get(key);
     return buffer === undefined ? emptySeries(key) : buffer.toColumns();
+  }
+
+  async getMetricHistoryFrom(runId: RunId, key: string, fromIndex: number): Promise<MetricSeries> {
+    assertHistoryIndex(fromIndex);
+    const buffer = this.__run(runId).history.get(key);
+    return buffer === undefined ? emptySeries(key) : buffer.columnsFrom(fromIndex);
   }
 
   async searchRuns(query: SearchRunsQuery): Promise<Page<Run>> {
