@@ -7,4 +7,4 @@ export { COMMANDS } from './commands.js';
 export { UsageError, type Command, type CommandArgs, type CommandIO } from './command.js';
 export { uiCommand, openUiSource, DEFAULT_VIEWER_DIR } from './ui-command.js';
 export { startUiServer, type UiServer, type UiServerOptions } from './ui-server.js';
-export { createRestHandler, errorResponse, type RestHandlerOptions, type RestRequest, type RestResponse } from './rest-handler.js';
+export { createMlflowRestHandler, type MlflowRestHandlerOptions } from '../node/mlflow-rest-handler.js';

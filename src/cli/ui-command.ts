@@ -44,7 +44,7 @@ export const uiCommand: Command = {
   help: [
     '  --port N          Port to listen on (default 5000; 0 = any free port)',
     '  --host ADDRESS    Address to listen on (default 127.0.0.1; other addresses expose your runs)',
-    '  --write           Allow changes (rename, delete, tags) to an mlruns folder',
+    '  --write           Allow changes to an mlruns folder: runs, experiments, artifacts, the model registry',
     '  --title TEXT      Page title (default: the folder or file name)',
     '  --viewer-dir DIR  Serve the viewer page from DIR instead of the built-in one (development)',
   ].join('\n'),

@@ -1,13 +1,14 @@
 /**
  * The HTTP server of `edgeflow ui`: MLflow's REST API and artifact proxy over a store (see
- * `rest-handler.ts`), the viewer page's static files, and `edgeflow-ui.json` (title, read-only).
+ * `node/mlflow-rest-handler.ts`), the viewer page's static files, and `edgeflow-ui.json` (title,
+ * read-only).
  * @module
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, relative, resolve, isAbsolute } from 'node:path';
 import type { Store } from '../core/store.js';
-import { createRestHandler } from './rest-handler.js';
+import { createMlflowRestHandler } from '../node/mlflow-rest-handler.js';
 
 /** Options of {@link startUiServer}. */
 export interface UiServerOptions {
@@ -37,35 +38,16 @@ const TYPES: Record<string, string> = {
   '.map': 'application/json',
 };
 
-const MAX_BODY = 256 * 1024 * 1024;
-
-async function readBody(request: IncomingMessage): Promise<Uint8Array> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY) throw new Error('request body too large');
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
-}
-
 /** Starts the server; resolves once it listens. */
 export async function startUiServer(options: UiServerOptions): Promise<UiServer> {
-  const rest = createRestHandler(options.store, { readOnly: options.readOnly });
+  const rest = createMlflowRestHandler(options.store, { readOnly: options.readOnly });
   const viewerDir = resolve(options.viewerDir);
   const config = JSON.stringify({ title: options.title, readOnly: options.readOnly });
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    if (await rest(request, response)) return;
     const url = new URL(request.url ?? '/', 'http://localhost');
     const method = request.method ?? 'GET';
-    const body = method === 'GET' || method === 'HEAD' ? new Uint8Array(0) : await readBody(request);
-    const answer = await rest({ method, path: url.pathname, query: url.searchParams, body });
-    if (answer !== undefined) {
-      response.writeHead(answer.status, { ...answer.headers, 'cache-control': 'no-store' });
-      response.end(answer.body);
-      return;
-    }
     if (url.pathname === '/favicon.ico') {
       response.writeHead(204).end();
       return;

@@ -1,5 +1,6 @@
 /**
- * Node-only parts of edgeflow (`edgeflow/node`): the file store over an `mlruns/` folder.
+ * Node-only parts of edgeflow (`edgeflow/node`): the file store over an `mlruns/` folder and MLflow's
+ * REST API over any store (`createMlflowRestHandler`).
  * @module
  */
 import { fileURLToPath } from 'node:url';
@@ -9,6 +10,17 @@ import { FileStore, type FileStoreOptions } from './file-store.js';
 
 export { FileStore, type FileStoreOptions } from './file-store.js';
 export { FileRegistryRecords } from './file-registry-records.js';
+export {
+  createMlflowRestHandler,
+  createMlflowRestApi,
+  storeArtifactProxy,
+  mlflowErrorResponse,
+  type ArtifactProxy,
+  type MlflowRestApi,
+  type MlflowRestHandlerOptions,
+  type MlflowRestRequest,
+  type MlflowRestResponse,
+} from './mlflow-rest-handler.js';
 
 /**
  * The folder a `file:` store URI names: `file:///abs/mlruns`, `file:/abs/mlruns`, or a path

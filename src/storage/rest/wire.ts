@@ -2,6 +2,9 @@
  * MLflow's REST JSON (spec §9) to edgeflow entities and back: protobuf field names in snake_case,
  * int64 as numbers (strings accepted), enums as names, non-finite doubles as `"NaN"`,
  * `"Infinity"`, `"-Infinity"`, absent optional strings as `''`.
+ *
+ * Parsers (`toRun`, `toModelVersion`, …) read what a server answers; serializers (`runToJson`,
+ * `modelVersionToJson`, …) write what a server answers — each the inverse of the other.
  * @module
  */
 import { dict, type Experiment, type Metric, type Run, type RunInfo, type RunStatus, type LifecycleStage } from '../../core/entities.js';
@@ -217,6 +220,108 @@ export function toRegisteredModel(json: Json): RegisteredModel {
     latestVersions: list(json['latest_versions'], 'registered_model.latest_versions').map(toModelVersion),
   };
 }
+
+// ------------------------------------------------------------------------------------ serializers
+
+/** A double as protobuf JSON: finite numbers as numbers, NaN and ±Infinity as MLflow's strings. */
+export function jsonDouble(value: number): number | string {
+  if (Number.isFinite(value)) return value;
+  if (Number.isNaN(value)) return 'NaN';
+  return value > 0 ? 'Infinity' : '-Infinity';
+}
+
+/** A dict as `[{key, value}]`. */
+function keyValueJson(values: Readonly<Record<string, string>>): { key: string; value: string }[] {
+  return Object.keys(values).map((key) => ({ key, value: values[key]! }));
+}
+
+/** {@link Experiment} → Experiment JSON (unset times omitted). */
+export function experimentToJson(e: Experiment): Json {
+  return {
+    experiment_id: e.experimentId,
+    name: e.name,
+    artifact_location: e.artifactLocation,
+    lifecycle_stage: e.lifecycleStage,
+    ...(e.lastUpdateTime === null ? {} : { last_update_time: e.lastUpdateTime }),
+    ...(e.creationTime === null ? {} : { creation_time: e.creationTime }),
+    tags: keyValueJson(e.tags),
+  };
+}
+
+/** {@link Metric} → Metric JSON. */
+export function metricToJson(m: Metric): Json {
+  return { key: m.key, value: jsonDouble(m.value), timestamp: m.timestamp, step: m.step };
+}
+
+/**
+ * {@link RunInfo} → RunInfo JSON (`run_uuid` repeats `run_id`). `artifactUri` replaces the stored
+ * one, e.g. with the `mlflow-artifacts:` URI of a server that proxies the artifacts.
+ */
+export function runInfoToJson(info: RunInfo, artifactUri: string = info.artifactUri): Json {
+  return {
+    run_id: info.runId,
+    run_uuid: info.runId,
+    run_name: info.runName,
+    experiment_id: info.experimentId,
+    user_id: info.userId,
+    status: info.status,
+    start_time: info.startTime,
+    ...(info.endTime === null ? {} : { end_time: info.endTime }),
+    artifact_uri: artifactUri,
+    lifecycle_stage: info.lifecycleStage,
+  };
+}
+
+/** {@link Run} → Run JSON (`{info, data, inputs}`); metrics are the latest of each key. */
+export function runToJson(run: Run, artifactUri: string = run.info.artifactUri): Json {
+  const latest = run.data.latestMetrics;
+  return {
+    info: runInfoToJson(run.info, artifactUri),
+    data: {
+      metrics: Object.keys(latest).map((key) => metricToJson(latest[key]!)),
+      params: keyValueJson(run.data.params),
+      tags: keyValueJson(run.data.tags),
+    },
+    inputs: {},
+  };
+}
+
+/** {@link ModelVersion} → ModelVersion JSON (`version` as a string; unset fields omitted). */
+export function modelVersionToJson(v: ModelVersion): Json {
+  return {
+    name: v.name,
+    version: String(v.version),
+    creation_timestamp: v.creationTimestamp,
+    last_updated_timestamp: v.lastUpdatedTimestamp,
+    ...(v.userId === null || v.userId === '' ? {} : { user_id: v.userId }),
+    current_stage: v.currentStage,
+    ...(v.description === null ? {} : { description: v.description }),
+    source: v.source,
+    ...(v.runId === null ? {} : { run_id: v.runId }),
+    status: v.status,
+    ...(v.statusMessage === null ? {} : { status_message: v.statusMessage }),
+    tags: keyValueJson(v.tags),
+    ...(v.runLink === null ? {} : { run_link: v.runLink }),
+    aliases: [...v.aliases],
+    ...(v.modelId === null ? {} : { model_id: v.modelId }),
+    ...(v.storageLocation === null ? {} : { storage_location: v.storageLocation }),
+  };
+}
+
+/** {@link RegisteredModel} → RegisteredModel JSON (alias versions as strings). */
+export function registeredModelToJson(m: RegisteredModel): Json {
+  return {
+    name: m.name,
+    creation_timestamp: m.creationTimestamp,
+    last_updated_timestamp: m.lastUpdatedTimestamp,
+    ...(m.description === null ? {} : { description: m.description }),
+    latest_versions: m.latestVersions.map(modelVersionToJson),
+    tags: keyValueJson(m.tags),
+    aliases: Object.keys(m.aliases).map((alias) => ({ alias, version: String(m.aliases[alias]) })),
+  };
+}
+
+// ---------------------------------------------------------------------------------------- helpers
 
 /** `[{key, value}]` as MLflow's request bodies take tags. */
 export function keyValueList(entries: readonly { key: string; value: string }[] | undefined): { key: string; value: string }[] {

@@ -1,0 +1,643 @@
+/**
+ * MLflow's REST API (spec §9) over any {@link Store}: the server side of `RestStore`. It serves
+ * `edgeflow ui` (a folder or bundle seen exactly as an MLflow tracking server would show it) and the
+ * loopback server of the tests.
+ *
+ * - Tracking and registry endpoints below `/api/2.0/mlflow` and `/ajax-api/2.0/mlflow`: GET reads
+ *   the query string, other methods a JSON body; snake_case protobuf JSON written by the serializers
+ *   of `storage/rest/wire.ts`; page tokens; MLflow's error bodies `{error_code, message}` with the
+ *   HTTP status of each code (unknown endpoints: 404 `ENDPOINT_NOT_FOUND`).
+ * - The server quirks of §9: `experiments/search` without `max_results` fails;
+ *   `metrics/get-history` without it answers an empty page; `runs/create` takes `user_id` only from
+ *   the request. JSON bodies over 1 000 000 bytes are refused, as MLflow does.
+ * - The artifact proxy `/api/2.0/mlflow-artifacts/artifacts/<path>` (GET, PUT, DELETE; a listing
+ *   with `?path=` answers basenames). By default it serves the store's own run artifacts, and runs
+ *   report `artifact_uri: mlflow-artifacts:/<experiment>/<run>/artifacts` (what a server with
+ *   `--serve-artifacts` reports); an {@link ArtifactProxy} can keep the files elsewhere.
+ * - Read-only mode refuses every write with `PERMISSION_DENIED` (403).
+ *
+ * Inputs are validated by a `TrackingClient` over the store, as for any other caller.
+ * @module
+ */
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { TrackingClient } from '../core/client.js';
+import type { FileInfo, RunInfo } from '../core/entities.js';
+import { EdgeflowError, isEdgeflowError } from '../core/errors.js';
+import type { RunId } from '../core/ids.js';
+import { ModelRegistryClient } from '../core/registry/registry-client.js';
+import { decodePageToken, encodePageToken } from '../core/search/index.js';
+import type { Store } from '../core/store.js';
+import {
+  experimentToJson,
+  metricToJson,
+  modelVersionToJson,
+  registeredModelToJson,
+  runInfoToJson,
+  runToJson,
+  stringifyJson,
+  type Json,
+} from '../storage/rest/wire.js';
+
+/** A request as the API reads it (the body already read). */
+export interface MlflowRestRequest {
+  readonly method: string;
+  /** URL path including any base path, e.g. `/api/2.0/mlflow/runs/get`. */
+  readonly path: string;
+  readonly query: URLSearchParams;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: Uint8Array;
+}
+
+/** What the API answers. */
+export interface MlflowRestResponse {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  readonly body: string | Uint8Array;
+}
+
+/** Where the artifact proxy keeps files, by proxy path (`<experiment>/<run>/artifacts/<path>`). */
+export interface ArtifactProxy {
+  /** Entries directly inside folder `path` (their `path` may be full or a basename). */
+  list(path: string): Promise<readonly FileInfo[]>;
+  get(path: string): Promise<Uint8Array>;
+  put(path: string, bytes: Uint8Array): Promise<void>;
+  /** Deletes a file or folder; nothing happens when absent (as MLflow's local repository). */
+  delete(path: string): Promise<void>;
+}
+
+/** Options of {@link createMlflowRestHandler}. */
+export interface MlflowRestHandlerOptions {
+  /** Refuse every write with `PERMISSION_DENIED` (403). Default false. */
+  readonly readOnly?: boolean;
+  /** Path the API is mounted below, e.g. `/t/1` (no trailing slash). Default `''`. */
+  readonly basePath?: string;
+  /**
+   * Files of the artifact proxy. Default: the store's run artifacts, with runs reporting
+   * `mlflow-artifacts:/<experiment>/<run>/artifacts`; with a proxy given, runs report the
+   * `artifact_uri` the store holds.
+   */
+  readonly artifacts?: ArtifactProxy;
+  /** Largest JSON request body (MLflow: 1 000 000 bytes). */
+  readonly maxJsonBodyBytes?: number;
+  /** Largest request body the Node handler reads (artifact uploads). Default 256 MiB. */
+  readonly maxBodyBytes?: number;
+}
+
+/** The platform-neutral core of {@link createMlflowRestHandler}. */
+export interface MlflowRestApi {
+  /** Whether `path` is below the API or the artifact proxy (else the caller serves it). */
+  handles(path: string): boolean;
+  respond(request: MlflowRestRequest): Promise<MlflowRestResponse>;
+}
+
+const API_PREFIXES = ['/api/2.0/mlflow/', '/ajax-api/2.0/mlflow/'];
+const ARTIFACT_PREFIXES = ['/api/2.0/mlflow-artifacts/artifacts', '/ajax-api/2.0/mlflow-artifacts/artifacts'];
+const MAX_HISTORY_PAGE = 25_000;
+
+// ---------------------------------------------------------------------------------------- errors
+
+/** An MLflow error answer for `error` (`details.mlflowErrorCode` and `details.httpStatus` override). */
+export function mlflowErrorResponse(error: unknown): MlflowRestResponse {
+  const e = isEdgeflowError(error) ? error : EdgeflowError.internalError(error instanceof Error ? error.message : String(error));
+  const code = e.details?.['mlflowErrorCode'];
+  const status = e.details?.['httpStatus'];
+  return json(typeof status === 'number' ? status : e.httpStatus, { error_code: typeof code === 'string' ? code : e.code, message: e.message });
+}
+
+function json(status: number, body: Json): MlflowRestResponse {
+  return { status, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' }, body: stringifyJson(body) };
+}
+
+function endpointNotFound(method: string, path: string, status = 404): EdgeflowError {
+  return new EdgeflowError('RESOURCE_DOES_NOT_EXIST', `No endpoint ${method} ${path}.`, { details: { mlflowErrorCode: 'ENDPOINT_NOT_FOUND', httpStatus: status } });
+}
+
+function denied(): EdgeflowError {
+  return new EdgeflowError('PERMISSION_DENIED', 'This server is read-only: writes are refused (edgeflow ui: start it with --write).');
+}
+
+function missing(name: string): EdgeflowError {
+  return EdgeflowError.invalidParameterValue(`Missing value for required parameter '${name}'. See the API docs for more information about request parameters.`, { field: name });
+}
+
+// ----------------------------------------------------------------------------------------- input
+
+/** Request fields: the JSON body (POST/PATCH/DELETE), then the query string (GET). */
+class Input {
+  constructor(
+    private readonly __json: Json,
+    private readonly __query: URLSearchParams,
+  ) {}
+
+  raw(name: string): unknown {
+    const value = this.__json[name];
+    if (value !== undefined && value !== null) return value;
+    const all = this.__query.getAll(name);
+    return all.length === 0 ? undefined : all.length === 1 ? all[0] : all;
+  }
+
+  has(name: string): boolean {
+    return this.raw(name) !== undefined;
+  }
+
+  str(name: string): string | undefined {
+    const value = this.raw(name);
+    if (value === undefined) return undefined;
+    if (typeof value === 'string') return value;
+    if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+    throw EdgeflowError.invalidParameterValue(`Invalid value ${JSON.stringify(value)} for parameter '${name}' supplied: it must be a string.`, { field: name });
+  }
+
+  required(name: string): string {
+    const value = this.str(name);
+    if (value === undefined || value === '') throw missing(name);
+    return value;
+  }
+
+  int(name: string): number | undefined {
+    const value = this.raw(name);
+    return value === undefined ? undefined : intOf(value, name);
+  }
+
+  bool(name: string): boolean | undefined {
+    const value = this.raw(name);
+    return value === undefined ? undefined : value === true || value === 'true';
+  }
+
+  list(name: string): unknown[] {
+    const value = this.raw(name);
+    return value === undefined ? [] : Array.isArray(value) ? value : [value];
+  }
+
+  strings(name: string): string[] {
+    return this.list(name).map(String);
+  }
+
+  objects(name: string): Json[] {
+    return this.list(name).map((item) => {
+      if (typeof item !== 'object' || item === null || Array.isArray(item)) {
+        throw EdgeflowError.invalidParameterValue(`Invalid value ${JSON.stringify(item)} in parameter '${name}': it must be an object.`, { field: name });
+      }
+      return item as Json;
+    });
+  }
+
+  keyValues(name: string): { key: string; value: string }[] {
+    return this.objects(name).map((item) => ({ key: String(item['key']), value: item['value'] === undefined || item['value'] === null ? '' : String(item['value']) }));
+  }
+
+  /** `run_id`, or `run_uuid` for old clients. */
+  runId(): string {
+    return this.str('run_id') || this.required('run_uuid');
+  }
+
+  /** Optional fields as `{[to]: value}` when present, for spreading. */
+  opt<K extends string, T>(name: string, to: K, read: (name: string) => T | undefined): Partial<Record<K, T>> {
+    const value = read.call(this, name);
+    return value === undefined ? {} : ({ [to]: value } as Record<K, T>);
+  }
+}
+
+function intOf(value: unknown, field: string): number {
+  const n = typeof value === 'number' ? value : typeof value === 'string' && /^-?\d+$/u.test(value.trim()) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(n)) throw EdgeflowError.invalidParameterValue(`Invalid value ${JSON.stringify(value)} for parameter '${field}' supplied: it must be an integer.`, { field });
+  return n;
+}
+
+/** A double: a number, `"NaN"`, `"Infinity"`, `"-Infinity"` or a decimal string (protobuf JSON). */
+function doubleOf(value: unknown, field: string): number {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'string') {
+    const text = value.trim().toLowerCase();
+    if (text === 'nan') return Number.NaN;
+    if (text === 'infinity' || text === 'inf') return Infinity;
+    if (text === '-infinity' || text === '-inf') return -Infinity;
+    const n = Number(text);
+    if (text !== '' && !Number.isNaN(n)) return n;
+  }
+  throw EdgeflowError.invalidParameterValue(`Invalid value ${JSON.stringify(value)} for parameter '${field}' supplied: it must be a number.`, { field });
+}
+
+/** One metric of `runs/log-metric` or `runs/log-batch` (`key`, `value`, `timestamp` required). */
+function metricOf(field: (name: string) => unknown): { key: string; value: number; timestamp: number; step: number } {
+  for (const name of ['key', 'value', 'timestamp']) if (field(name) === undefined || field(name) === null) throw missing(name);
+  const step = field('step');
+  return {
+    key: String(field('key')),
+    value: doubleOf(field('value'), 'value'),
+    timestamp: intOf(field('timestamp'), 'timestamp'),
+    step: step === undefined || step === null ? 0 : intOf(step, 'step'),
+  };
+}
+
+function paged(field: string, items: Json[], token: string | undefined): Json {
+  return token === undefined ? { [field]: items } : { [field]: items, next_page_token: token };
+}
+
+function basicUser(header: string | undefined): string | null {
+  const match = /^Basic\s+(.+)$/iu.exec(header ?? '');
+  if (match === null) return null;
+  const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return colon === -1 ? decoded : decoded.slice(0, colon);
+}
+
+// ------------------------------------------------------------------------------------- endpoints
+
+interface Context {
+  readonly method: string;
+  readonly store: Store;
+  readonly client: TrackingClient;
+  readonly input: Input;
+  readonly headers: IncomingHttpHeaders;
+  readonly artifactUri: (info: RunInfo) => string;
+}
+
+interface Endpoint {
+  readonly methods: readonly string[];
+  /** Changes something (for this method): refused in read-only mode. */
+  readonly write: boolean | ((method: string) => boolean);
+  readonly run: (ctx: Context) => Promise<Json>;
+}
+
+const read = (methods: readonly string[], run: Endpoint['run']): Endpoint => ({ methods, write: false, run });
+const write = (method: string, run: Endpoint['run']): Endpoint => ({ methods: [method], write: true, run });
+const GET = ['GET'];
+const done = async (p: Promise<unknown>): Promise<Json> => {
+  await p;
+  return {};
+};
+
+function registrySearch(input: Input): { filter?: string; maxResults?: number; orderBy: string[]; pageToken?: string } {
+  return {
+    ...input.opt('filter', 'filter', input.str),
+    ...input.opt('max_results', 'maxResults', input.int),
+    orderBy: input.strings('order_by'),
+    ...input.opt('page_token', 'pageToken', input.str),
+  };
+}
+
+const ENDPOINTS: Readonly<Record<string, Endpoint>> = {
+  // experiments
+  'experiments/create': write('POST', async ({ client, input }) => ({
+    experiment_id: await client.createExperiment(input.required('name'), {
+      ...input.opt('artifact_location', 'artifactLocation', input.str),
+      tags: Object.fromEntries(input.keyValues('tags').map((t) => [t.key, t.value])),
+    }),
+  })),
+  'experiments/search': read(['GET', 'POST'], async ({ client, input }) => {
+    // Quirk: without max_results (or with 0) the server fails.
+    const maxResults = input.int('max_results') ?? 0;
+    if (maxResults <= 0) throw EdgeflowError.invalidParameterValue(`Invalid value ${maxResults} for parameter 'max_results' supplied.`, { field: 'max_results' });
+    const page = await client.searchExperiments({
+      maxResults,
+      ...input.opt('filter', 'filter', input.str),
+      ...input.opt('page_token', 'pageToken', input.str),
+      orderBy: input.strings('order_by'),
+      ...(input.has('view_type') ? { viewType: input.str('view_type') as 'ALL' } : {}),
+    });
+    return paged('experiments', page.items.map(experimentToJson), page.nextPageToken);
+  }),
+  'experiments/get': read(GET, async ({ client, input }) => ({ experiment: experimentToJson(await client.getExperiment(input.required('experiment_id'))) })),
+  'experiments/get-by-name': read(GET, async ({ client, input }) => {
+    const name = input.required('experiment_name');
+    const experiment = await client.getExperimentByName(name);
+    if (experiment === null) throw EdgeflowError.resourceDoesNotExist(`Could not find experiment with name '${name}'`, { name });
+    return { experiment: experimentToJson(experiment) };
+  }),
+  'experiments/delete': write('POST', ({ client, input }) => done(client.deleteExperiment(input.required('experiment_id')))),
+  'experiments/restore': write('POST', ({ client, input }) => done(client.restoreExperiment(input.required('experiment_id')))),
+  'experiments/update': write('POST', async ({ client, input }) => {
+    const id = input.required('experiment_id');
+    if (input.has('new_name')) await client.renameExperiment(id, input.required('new_name'));
+    else await client.getExperiment(id);
+    return {};
+  }),
+  'experiments/set-experiment-tag': write('POST', ({ client, input }) =>
+    done(client.setExperimentTag(input.required('experiment_id'), input.required('key'), input.str('value') ?? '')),
+  ),
+  'experiments/delete-experiment-tag': write('POST', ({ client, input }) => done(client.deleteExperimentTag(input.required('experiment_id'), input.required('key')))),
+
+  // runs
+  'runs/create': write('POST', async ({ client, input, artifactUri }) => {
+    // Quirk: user_id comes from the request only, never from the tags.
+    const run = await client.createRun(input.str('experiment_id') || '0', {
+      userId: input.str('user_id') ?? '',
+      ...input.opt('run_name', 'runName', input.str),
+      ...input.opt('start_time', 'startTime', input.int),
+      tags: Object.fromEntries(input.keyValues('tags').map((t) => [t.key, t.value])),
+    });
+    return { run: runToJson(run, artifactUri(run.info)) };
+  }),
+  'runs/update': write('POST', async ({ client, input, artifactUri }) => {
+    const info = await client.updateRun(input.runId(), {
+      ...(input.has('status') ? { status: input.str('status') as RunInfo['status'] } : {}),
+      ...input.opt('end_time', 'endTime', input.int),
+      ...input.opt('run_name', 'runName', input.str),
+    });
+    return { run_info: runInfoToJson(info, artifactUri(info)) };
+  }),
+  'runs/delete': write('POST', ({ client, input }) => done(client.deleteRun(input.runId()))),
+  'runs/restore': write('POST', ({ client, input }) => done(client.restoreRun(input.runId()))),
+  'runs/get': read(GET, async ({ client, input, artifactUri }) => {
+    const run = await client.getRun(input.runId());
+    return { run: runToJson(run, artifactUri(run.info)) };
+  }),
+  'runs/log-metric': write('POST', ({ client, input }) => done(client.logBatch(input.runId(), { metrics: [metricOf((name) => input.raw(name))] }))),
+  'runs/log-parameter': write('POST', ({ client, input }) => done(client.logBatch(input.runId(), { params: [{ key: input.required('key'), value: input.str('value') ?? '' }] }))),
+  'runs/set-tag': write('POST', ({ client, input }) => done(client.logBatch(input.runId(), { tags: [{ key: input.required('key'), value: input.str('value') ?? '' }] }))),
+  'runs/delete-tag': write('POST', ({ client, input }) => done(client.deleteTag(input.runId(), input.required('key')))),
+  'runs/log-batch': write('POST', ({ client, input }) =>
+    done(
+      client.logBatch(input.runId(), {
+        metrics: input.objects('metrics').map((m) => metricOf((name) => m[name])),
+        params: input.keyValues('params'),
+        tags: input.keyValues('tags'),
+      }),
+    ),
+  ),
+  'runs/search': read(['POST', 'GET'], async ({ client, input, artifactUri }) => {
+    const page = await client.searchRuns(input.strings('experiment_ids'), {
+      ...input.opt('filter', 'filter', input.str),
+      ...(input.has('run_view_type') ? { viewType: input.str('run_view_type') as 'ALL' } : {}),
+      maxResults: input.int('max_results') ?? 1000,
+      orderBy: input.strings('order_by'),
+      ...input.opt('page_token', 'pageToken', input.str),
+    });
+    return paged('runs', page.items.map((run) => runToJson(run, artifactUri(run.info))), page.nextPageToken);
+  }),
+  'metrics/get-history': read(GET, async ({ client, input }) => {
+    const runId = input.runId();
+    const key = input.required('metric_key');
+    const history = await client.getMetricHistory(runId, key);
+    const maxResults = input.int('max_results');
+    // Quirk: without max_results the server answers an empty page.
+    if (maxResults === undefined) return { metrics: [] };
+    if (maxResults < 1 || maxResults > MAX_HISTORY_PAGE) {
+      throw EdgeflowError.invalidParameterValue(`Invalid value ${maxResults} for parameter 'max_results': it must be from 1 to ${MAX_HISTORY_PAGE}.`, { field: 'max_results' });
+    }
+    const from = decodePageToken(input.str('page_token') || undefined);
+    const to = Math.min(history.values.length, from + maxResults);
+    const metrics: Json[] = [];
+    for (let i = from; i < to; i++) metrics.push(metricToJson({ key, value: history.values[i]!, timestamp: history.timestamps[i]!, step: history.steps[i]! }));
+    return paged('metrics', metrics, to < history.values.length ? encodePageToken(to) : undefined);
+  }),
+
+  // registered models
+  'registered-models/create': write('POST', async ({ client, input }) => ({
+    registered_model: registeredModelToJson(
+      await client.createRegisteredModel(input.required('name'), {
+        tags: Object.fromEntries(input.keyValues('tags').map((t) => [t.key, t.value])),
+        ...input.opt('description', 'description', input.str),
+      }),
+    ),
+  })),
+  'registered-models/get': read(GET, async ({ client, input }) => ({ registered_model: registeredModelToJson(await client.getRegisteredModel(input.required('name'))) })),
+  'registered-models/rename': write('POST', async ({ client, input }) => ({
+    registered_model: registeredModelToJson(await client.renameRegisteredModel(input.required('name'), input.required('new_name'))),
+  })),
+  'registered-models/update': write('PATCH', async ({ client, input }) => ({
+    registered_model: registeredModelToJson(await client.updateRegisteredModel(input.required('name'), { description: input.str('description') || null })),
+  })),
+  'registered-models/delete': write('DELETE', ({ client, input }) => done(client.deleteRegisteredModel(input.required('name')))),
+  'registered-models/search': read(GET, async ({ client, input }) => {
+    const page = await client.searchRegisteredModels(registrySearch(input));
+    return paged('registered_models', page.items.map(registeredModelToJson), page.nextPageToken);
+  }),
+  'registered-models/get-latest-versions': read(['GET', 'POST'], async ({ client, input }) => {
+    const stages = input.strings('stages');
+    const versions = await client.getLatestVersions(input.required('name'), stages.length > 0 ? stages : undefined);
+    return { model_versions: versions.map(modelVersionToJson) };
+  }),
+  'registered-models/set-tag': write('POST', ({ client, input }) =>
+    done(client.setRegisteredModelTag(input.required('name'), input.required('key'), input.str('value') ?? '')),
+  ),
+  'registered-models/delete-tag': write('DELETE', ({ client, input }) => done(client.deleteRegisteredModelTag(input.required('name'), input.required('key')))),
+  'registered-models/alias': {
+    methods: ['GET', 'POST', 'DELETE'],
+    write: (method) => method !== 'GET',
+    run: async ({ method, client, input }) => {
+      if (method === 'POST') return done(client.setRegisteredModelAlias(input.required('name'), input.required('alias'), input.required('version')));
+      if (method === 'DELETE') return done(client.deleteRegisteredModelAlias(input.required('name'), input.required('alias')));
+      return { model_version: modelVersionToJson(await client.getModelVersionByAlias(input.required('name'), input.required('alias'))) };
+    },
+  },
+
+  // model versions
+  'model-versions/create': write('POST', async ({ store, input, headers }) => {
+    // The server records the authenticated user (HTTP basic auth), not a field of the request.
+    const asUser = new ModelRegistryClient(store, basicUser(headers.authorization) ?? '');
+    const version = await asUser.createModelVersion(input.required('name'), input.required('source'), {
+      ...input.opt('run_id', 'runId', input.str),
+      tags: Object.fromEntries(input.keyValues('tags').map((t) => [t.key, t.value])),
+      ...input.opt('run_link', 'runLink', input.str),
+      ...input.opt('description', 'description', input.str),
+      ...input.opt('model_id', 'modelId', input.str),
+    });
+    return { model_version: modelVersionToJson(version) };
+  }),
+  'model-versions/get': read(GET, async ({ client, input }) => ({ model_version: modelVersionToJson(await client.getModelVersion(input.required('name'), input.required('version'))) })),
+  'model-versions/update': write('PATCH', async ({ client, input }) => ({
+    model_version: modelVersionToJson(await client.updateModelVersion(input.required('name'), input.required('version'), { description: input.str('description') || null })),
+  })),
+  'model-versions/transition-stage': write('POST', async ({ client, input }) => ({
+    model_version: modelVersionToJson(
+      await client.transitionModelVersionStage(input.required('name'), input.required('version'), input.required('stage'), {
+        archiveExistingVersions: input.bool('archive_existing_versions') ?? false,
+      }),
+    ),
+  })),
+  'model-versions/delete': write('DELETE', ({ client, input }) => done(client.deleteModelVersion(input.required('name'), input.required('version')))),
+  'model-versions/search': read(GET, async ({ client, input }) => {
+    const page = await client.searchModelVersions(registrySearch(input));
+    return paged('model_versions', page.items.map(modelVersionToJson), page.nextPageToken);
+  }),
+  'model-versions/get-download-uri': read(GET, async ({ client, input }) => ({
+    artifact_uri: await client.getModelVersionDownloadUri(input.required('name'), input.required('version')),
+  })),
+  'model-versions/set-tag': write('POST', ({ client, input }) =>
+    done(client.setModelVersionTag(input.required('name'), input.required('version'), input.required('key'), input.str('value') ?? '')),
+  ),
+  'model-versions/delete-tag': write('DELETE', ({ client, input }) =>
+    done(client.deleteModelVersionTag(input.required('name'), input.required('version'), input.required('key'))),
+  ),
+};
+
+// ------------------------------------------------------------------------------------- artifacts
+
+/** MLflow's `validate_path_is_safe`: no `..`, no absolute paths, no backslashes or `#`. */
+function safePath(path: string): string {
+  if (path.includes('\\') || path.includes('#') || path.startsWith('/') || /^[A-Za-z]:/u.test(path) || path.split('/').includes('..')) {
+    throw EdgeflowError.invalidParameterValue(`Invalid path: ${JSON.stringify(path)}`, { field: 'path' });
+  }
+  return path;
+}
+
+/**
+ * The artifact proxy over a store's run artifacts: proxy path `<experiment>/<run>/artifacts/<path>`
+ * is file `<path>` of run `<run>` (which must belong to `<experiment>`).
+ */
+export function storeArtifactProxy(store: Store): ArtifactProxy {
+  const client = new TrackingClient(store, { userId: '' });
+  const locate = async (proxyPath: string): Promise<{ runId: RunId; path: string }> => {
+    const match = /^([^/]+)\/([^/]+)\/artifacts(?:\/(.*))?$/u.exec(proxyPath);
+    const run = match === null ? null : await client.getRun(match[2]!).catch(() => null);
+    if (match === null || run === null || run.info.experimentId !== match[1]) {
+      throw EdgeflowError.resourceDoesNotExist(`No artifacts at '${proxyPath}'.`, { path: proxyPath });
+    }
+    return { runId: run.info.runId, path: (match[3] ?? '').replace(/\/+$/u, '') };
+  };
+  return {
+    async list(proxyPath) {
+      const { runId, path } = await locate(proxyPath);
+      return client.listArtifacts(runId, path);
+    },
+    async get(proxyPath) {
+      const { runId, path } = await locate(proxyPath);
+      return client.downloadArtifact(runId, path);
+    },
+    async put(proxyPath, bytes) {
+      const { runId, path } = await locate(proxyPath);
+      await client.logArtifact(runId, path, bytes);
+    },
+    async delete(proxyPath) {
+      const { runId, path } = await locate(proxyPath);
+      await client.deleteArtifact(runId, path).catch((error: unknown) => {
+        if (!isEdgeflowError(error, 'RESOURCE_DOES_NOT_EXIST')) throw error;
+      });
+    },
+  };
+}
+
+async function artifactRoute(proxy: ArtifactProxy, request: MlflowRestRequest, rest: string, readOnly: boolean): Promise<MlflowRestResponse> {
+  const { method } = request;
+  if (rest === '' || rest === '/') {
+    if (method !== 'GET') throw endpointNotFound(method, request.path, 405);
+    const path = safePath((request.query.get('path') ?? '').replace(/\/+$/u, ''));
+    const files = (await proxy.list(path)).map((f) => ({
+      path: f.path.slice(f.path.lastIndexOf('/') + 1),
+      is_dir: f.isDir,
+      ...(f.isDir ? {} : { file_size: f.fileSize ?? 0 }),
+    }));
+    return json(200, files.length === 0 ? {} : { files });
+  }
+  if (!rest.startsWith('/')) throw endpointNotFound(method, request.path);
+  let path: string;
+  try {
+    path = safePath(rest.slice(1).split('/').map(decodeURIComponent).join('/'));
+  } catch (error) {
+    if (isEdgeflowError(error)) throw error;
+    throw EdgeflowError.invalidParameterValue(`Invalid path: ${JSON.stringify(rest)}`, { field: 'path' });
+  }
+  switch (method) {
+    case 'GET':
+    case 'HEAD': {
+      const bytes = await proxy.get(path);
+      return { status: 200, headers: { 'content-type': 'application/octet-stream', 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' }, body: bytes };
+    }
+    case 'PUT':
+      if (readOnly) throw denied();
+      await proxy.put(path, request.body);
+      return json(200, {});
+    case 'DELETE':
+      if (readOnly) throw denied();
+      await proxy.delete(path);
+      return json(200, {});
+    default:
+      throw endpointNotFound(method, request.path, 405);
+  }
+}
+
+// --------------------------------------------------------------------------------------- handler
+
+/** MLflow's REST API and artifact proxy over `store`, platform-neutral (see {@link createMlflowRestHandler}). */
+export function createMlflowRestApi(store: Store, options: MlflowRestHandlerOptions = {}): MlflowRestApi {
+  const readOnly = options.readOnly ?? false;
+  const basePath = (options.basePath ?? '').replace(/\/+$/u, '');
+  const maxJson = options.maxJsonBodyBytes ?? 1_000_000;
+  const proxy = options.artifacts ?? storeArtifactProxy(store);
+  const artifactUri =
+    options.artifacts === undefined ? (info: RunInfo) => `mlflow-artifacts:/${info.experimentId}/${info.runId}/artifacts` : (info: RunInfo) => info.artifactUri;
+  const client = new TrackingClient(store, { userId: '' });
+
+  const local = (path: string): string | undefined => (path === basePath || path.startsWith(`${basePath}/`) ? path.slice(basePath.length) : undefined);
+  const artifactRest = (path: string): string | undefined => {
+    for (const prefix of ARTIFACT_PREFIXES) if (path === prefix || path.startsWith(`${prefix}/`)) return path.slice(prefix.length);
+    return undefined;
+  };
+  const endpointName = (path: string): string | undefined => {
+    for (const prefix of API_PREFIXES) if (path.startsWith(prefix)) return path.slice(prefix.length);
+    return undefined;
+  };
+
+  return {
+    handles(path) {
+      const below = local(path);
+      return below !== undefined && (artifactRest(below) !== undefined || endpointName(below) !== undefined);
+    },
+    async respond(request) {
+      try {
+        const below = local(request.path) ?? '';
+        const rest = artifactRest(below);
+        if (rest !== undefined) return await artifactRoute(proxy, request, rest, readOnly);
+        const name = endpointName(below);
+        const endpoint = name === undefined ? undefined : ENDPOINTS[name];
+        if (name === undefined || endpoint === undefined) throw endpointNotFound(request.method, request.path);
+        if (!endpoint.methods.includes(request.method)) throw endpointNotFound(request.method, request.path, 405);
+        const writes = typeof endpoint.write === 'function' ? endpoint.write(request.method) : endpoint.write;
+        if (readOnly && writes) throw denied();
+        if (request.body.byteLength > maxJson) {
+          throw EdgeflowError.invalidParameterValue(`Request body of ${request.body.byteLength} bytes exceeds the limit of ${maxJson} bytes.`);
+        }
+        let body: Json = {};
+        if (request.method !== 'GET' && request.body.byteLength > 0) {
+          let parsed: unknown;
+          try {
+            parsed = JSON.parse(new TextDecoder().decode(request.body));
+          } catch {
+            throw EdgeflowError.invalidParameterValue('The request body is not valid JSON.');
+          }
+          if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw EdgeflowError.invalidParameterValue('The request body must be a JSON object.');
+          body = parsed as Json;
+        }
+        const input = new Input(body, request.query);
+        return json(200, await endpoint.run({ method: request.method, store, client, input, headers: request.headers, artifactUri }));
+      } catch (error) {
+        return mlflowErrorResponse(error);
+      }
+    },
+  };
+}
+
+/** Reads a request body, up to `limit` bytes (undefined beyond: the rest is discarded). */
+async function readBody(request: IncomingMessage, limit: number): Promise<Uint8Array | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size <= limit) chunks.push(chunk as Buffer);
+  }
+  return size > limit ? undefined : Buffer.concat(chunks);
+}
+
+/**
+ * A `node:http` request handler serving MLflow's REST API and artifact proxy over `store`. It
+ * resolves true when it answered the request, false for other paths (left for the caller).
+ */
+export function createMlflowRestHandler(store: Store, options: MlflowRestHandlerOptions = {}): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
+  const api = createMlflowRestApi(store, options);
+  const maxBody = options.maxBodyBytes ?? 256 * 1024 * 1024;
+  return async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (!api.handles(url.pathname)) return false;
+    const method = req.method ?? 'GET';
+    const body = await readBody(req, maxBody);
+    const answer =
+      body === undefined
+        ? mlflowErrorResponse(EdgeflowError.invalidParameterValue(`Request body exceeds the limit of ${maxBody} bytes.`))
+        : await api.respond({ method, path: url.pathname, query: url.searchParams, headers: req.headers, body });
+    res.writeHead(answer.status, answer.headers);
+    res.end(method === 'HEAD' ? undefined : answer.body);
+    return true;
+  };
+}
