@@ -47,6 +47,8 @@ export class LoggingQueue {
   private readonly __inFlight = new Set<Promise<void>>();
   /** Batches shipped but not yet issued to the store. */
   private __waiting = 0;
+  /** Points in the last shipped batch of each (run, key). */
+  private readonly __sizeHints = new Map<RunId, Map<string, number>>();
   private __errors: unknown[] = [];
   private __lastRun: RunId | undefined;
   private __lastPending: PendingRun | undefined;
@@ -92,7 +94,9 @@ export class LoggingQueue {
       const pending = this.__run(runId);
       buffer = pending.metrics.get(key);
       if (buffer === undefined) {
-        buffer = new MetricBuffer(key);
+        // Sized like the last batch of this (run, key): steady logging fills it exactly, so it is
+        // neither grown nor copied before it is shipped.
+        buffer = new MetricBuffer(key, this.__sizeHints.get(runId)?.get(key));
         pending.metrics.set(key, buffer);
       }
       this.__lastKey = key;
@@ -212,7 +216,10 @@ export class LoggingQueue {
     for (const [runId, pending] of batches) {
       // Params go alone: a conflicting param must not take the run's metrics down with it.
       if (pending.params.length > 0) writes.push(this.__guard(this.__store.logBatch(runId, { params: pending.params })));
-      const metrics = Array.from(pending.metrics.values(), (buffer) => buffer.toColumns());
+      let hints = this.__sizeHints.get(runId);
+      if (hints === undefined) this.__sizeHints.set(runId, (hints = new Map()));
+      for (const buffer of pending.metrics.values()) hints.set(buffer.key, buffer.length);
+      const metrics = Array.from(pending.metrics.values(), (buffer) => buffer.takeColumns());
       const tags = Array.from(pending.tags, ([key, value]) => ({ key, value }));
       if (metrics.length > 0 || tags.length > 0) writes.push(this.__guard(this.__store.logBatch(runId, { metrics, tags })));
     }

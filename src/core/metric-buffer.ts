@@ -40,6 +40,15 @@ export class MetricBuffer {
     this.length += n;
   }
 
+  /**
+   * The points as exact-length columns, handing over the buffer's own arrays when they are full
+   * (no copy; their buffers can then be transferred whole). The buffer must not be used after.
+   */
+  takeColumns(): MetricSeries {
+    if (this.length !== this.__steps.length) return this.toColumns();
+    return { key: this.key, steps: this.__steps, timestamps: this.__timestamps, values: this.__values };
+  }
+
   /** A copy of the points as exact-length columns. */
   toColumns(): MetricSeries {
     return {

@@ -53,6 +53,19 @@ describe('logging queue', () => {
     expect((await client.getMetricHistory(runId, 'm')).values.length).toBe(250);
   });
 
+  it('sizes each (run, key) buffer like its last batch, so steady logging ships whole buffers without copies', async () => {
+    const store = new RecordingStore();
+    const client = new TrackingClient(store, { queue: { intervalMs: 10_000, maxPendingPoints: 1000 } });
+    const { runId } = (await client.createRun('0')).info;
+    for (let i = 0; i < 5000; i++) client.logMetric(runId, 'm', i, i);
+    await client.flush();
+    const shipped = store.batches.flatMap((b) => b.batch.metrics ?? []);
+    expect(shipped.map((c) => c.values.length)).toEqual([1000, 1000, 1000, 1000, 1000]);
+    // From the second batch on, the columns are the buffer's own arrays: exact length, whole buffer.
+    for (const columns of shipped.slice(1)) expect(columns.values.buffer.byteLength).toBe(1000 * 8);
+    expect([...(await client.getMetricHistory(runId, 'm')).values]).toEqual(Array.from({ length: 5000 }, (_, i) => i));
+  });
+
   it('keeps a failing param from taking the run’s metrics down, and reports it at flush only once', async () => {
     const store = new MemoryStore();
     const client = new TrackingClient(store);
