@@ -42,11 +42,12 @@ export class LoggingQueue {
   private __pending = new Map<RunId, PendingRun>();
   private __pendingPoints = 0;
   private __timer: ReturnType<typeof setTimeout> | undefined;
-  /** The last write shipped; the next waits for it when writes must not overlap. */
-  private __tail: Promise<void> = Promise.resolve();
-  private readonly __inFlight = new Set<Promise<void>>();
-  /** Batches shipped but not yet issued to the store. */
-  private __waiting = 0;
+  /** Shipped batches not yet written (issued or waiting), for `settle()`. */
+  private readonly __unsettled = new Set<Promise<void>>();
+  /** Batches issued to the store and not yet written. */
+  private __issued = 0;
+  /** Batches waiting for a free slot, in shipping order. */
+  private readonly __waiting: (() => void)[] = [];
   /** Points in the last shipped batch of each (run, key). */
   private readonly __sizeHints = new Map<RunId, Map<string, number>>();
   private __errors: unknown[] = [];
@@ -130,7 +131,7 @@ export class LoggingQueue {
    */
   async settle(): Promise<void> {
     this.__ship();
-    while (this.__inFlight.size > 0) await Promise.all(this.__inFlight);
+    while (this.__unsettled.size > 0) await Promise.all(this.__unsettled);
   }
 
   /** Ships everything, waits for it, then for the store's own durability (`store.flush()`). */
@@ -194,21 +195,21 @@ export class LoggingQueue {
     this.__lastPending = undefined;
     this.__lastKey = undefined;
     this.__lastBuffer = undefined;
-    const start = (): Promise<void> => this.__write(batches);
-    let write: Promise<void>;
-    // Issue order is write order: start at once only when no earlier batch is still waiting.
-    if (this.__waiting === 0 && this.__inFlight.size < this.__maxInFlight) {
-      write = start();
-    } else {
-      this.__waiting++;
-      write = this.__tail.then(() => {
-        this.__waiting--;
-        return start();
+    let settled!: () => void;
+    const done = new Promise<void>((resolve) => (settled = resolve));
+    this.__unsettled.add(done);
+    const issue = (): void => {
+      this.__issued++;
+      void this.__write(batches).then(() => {
+        this.__issued--;
+        this.__unsettled.delete(done);
+        settled();
+        // Slots go to waiting batches first come, first served: issue order stays shipping order.
+        this.__waiting.shift()?.();
       });
-    }
-    this.__tail = write;
-    this.__inFlight.add(write);
-    void write.then(() => this.__inFlight.delete(write));
+    };
+    if (this.__waiting.length === 0 && this.__issued < this.__maxInFlight) issue();
+    else this.__waiting.push(issue);
   }
 
   private async __write(batches: Map<RunId, PendingRun>): Promise<void> {
