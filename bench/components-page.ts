@@ -5,7 +5,9 @@
 import uPlot from 'uplot';
 import '../src/components/define.js';
 import { TrackingClient } from '../src/core/client.js';
+import type { MetricSeries, Run } from '../src/core/entities.js';
 import type { RunId } from '../src/core/ids.js';
+import type { Store } from '../src/core/store.js';
 import { MemoryStore } from '../src/storage/memory/memory-store.js';
 import type { MetricChart } from '../src/components/ef-metric-chart.js';
 
@@ -31,11 +33,11 @@ function box(): HTMLDivElement {
   return div;
 }
 
-async function rawUplot(xs: Float64Array, ys: Float64Array): Promise<number> {
+/** Raw uPlot on `[xs, ys]`, from `t0` (default: now) to the first draw with the raster flushed. */
+async function rawUplot(xs: Float64Array, ys: Float64Array, t0 = performance.now()): Promise<number> {
   const host = box();
   let drawn!: () => void;
   const draw = new Promise<void>((r) => (drawn = r));
-  const t0 = performance.now();
   const u = new uPlot(
     {
       width: W,
@@ -56,7 +58,15 @@ async function rawUplot(xs: Float64Array, ys: Float64Array): Promise<number> {
   return t;
 }
 
-async function chart(store: MemoryStore, runId: string): Promise<number> {
+/** The baseline of the end-to-end figure: the raw store read of the history, then raw uPlot on its columns. */
+async function rawReadAndUplot(store: Store, runId: string): Promise<number> {
+  const t0 = performance.now();
+  const series = await store.getMetricHistory(runId as RunId, 'y');
+  return rawUplot(series.steps, series.values, t0);
+}
+
+/** `<ef-metric-chart>` from `document.body.append` to its first full draw, raster flushed. */
+async function chart(store: Store, runId: string, n: number): Promise<number> {
   const el = document.createElement('ef-metric-chart') as MetricChart;
   el.style.cssText = `width:${W}px;--ef-chart-height:${H}px;border:0;padding:0`;
   el.hideControls = true;
@@ -66,11 +76,27 @@ async function chart(store: MemoryStore, runId: string): Promise<number> {
   const t0 = performance.now();
   document.body.append(el);
   // The first draw may be of the empty chart while the history loads; wait for the full one.
-  while (((el.chartData?.[0] as ArrayLike<number> | undefined)?.length ?? 0) < 1_000_000) await el.whenDrawn();
+  while (((el.chartData?.[0] as ArrayLike<number> | undefined)?.length ?? 0) < n) await el.whenDrawn();
   el.plot!.ctx.getImageData(0, 0, 1, 1);
   const t = performance.now() - t0;
   el.remove();
   return t;
+}
+
+/**
+ * The store seen by a chart whose columns are already loaded: `getMetricHistory` hands out the
+ * given arrays and `getRun` the run at once (the chart's own work and uPlot's remain; nothing is
+ * read or copied).
+ */
+function preloaded(store: MemoryStore, series: MetricSeries, run: Run): Store {
+  return new Proxy(store, {
+    get(target, prop) {
+      if (prop === 'getMetricHistory') return () => Promise.resolve(series);
+      if (prop === 'getRun') return () => Promise.resolve(run);
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }
 
 function median(values: number[]): number {
@@ -78,9 +104,22 @@ function median(values: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
-/** First draw of 1M points: raw uPlot vs `<ef-metric-chart>` reading the same data from a store. */
-async function firstDraw(n: number, rounds: number): Promise<{ raw: number; chart: number }> {
+/** First draws of 1M points (medians of interleaved rounds). */
+interface FirstDraw {
+  /** Raw uPlot on the columns in memory. */
+  readonly raw: number;
+  /** `<ef-metric-chart>` end to end, reading the history from a MemoryStore. */
+  readonly chart: number;
+  /** The store read of the same history, then raw uPlot on its columns. */
+  readonly rawRead: number;
+  /** `<ef-metric-chart>` given the same columns as raw uPlot, already loaded. */
+  readonly chartPreloaded: number;
+}
+
+/** First draw of 1M points: `<ef-metric-chart>` vs raw uPlot, end to end from a store and with the columns loaded. */
+async function firstDraw(n: number, rounds: number): Promise<FirstDraw> {
   const { xs, ys } = walk(n);
+  const timestamps = new Float64Array(n).fill(1);
   const store = new MemoryStore();
   const client = new TrackingClient(store);
   const run = await client.createRun('0', { runName: 'bench' });
@@ -88,21 +127,31 @@ async function firstDraw(n: number, rounds: number): Promise<{ raw: number; char
   const CHUNK = 100_000;
   for (let i = 0; i < n; i += CHUNK) {
     const end = Math.min(n, i + CHUNK);
-    await store.logBatch(runId as RunId, { metrics: [{ key: 'y', steps: xs.slice(i, end), timestamps: new Float64Array(end - i).fill(1), values: ys.slice(i, end) }] });
+    await store.logBatch(runId as RunId, { metrics: [{ key: 'y', steps: xs.slice(i, end), timestamps: timestamps.slice(i, end), values: ys.slice(i, end) }] });
   }
-  const raw: number[] = [];
-  const ours: number[] = [];
-  await rawUplot(xs, ys);
-  await chart(store, runId);
+  const loaded = preloaded(store, { key: 'y', steps: xs, timestamps, values: ys }, await store.getRun(runId as RunId));
+  const out = { raw: [] as number[], chart: [] as number[], rawRead: [] as number[], chartPreloaded: [] as number[] };
+  const measure = {
+    raw: () => rawUplot(xs, ys),
+    chart: () => chart(store, runId, n),
+    rawRead: () => rawReadAndUplot(store, runId),
+    chartPreloaded: () => chart(loaded, runId, n),
+  };
+  const names = Object.keys(measure) as (keyof typeof measure)[];
+  for (const name of names) await measure[name](); // warm-up
   for (let r = 0; r < rounds; r++) {
-    raw.push(await rawUplot(xs, ys));
-    ours.push(await chart(store, runId));
+    // Rotate the order so no variant always follows the same one (GC, caches).
+    for (let k = 0; k < names.length; k++) {
+      const name = names[(r + k) % names.length]!;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      out[name].push(await measure[name]());
+    }
   }
-  return { raw: median(raw), chart: median(ours) };
+  return { raw: median(out.raw), chart: median(out.chart), rawRead: median(out.rawRead), chartPreloaded: median(out.chartPreloaded) };
 }
 
 /** 4 charts × 10 runs, points logged every 16 ms for `seconds`: frames per second and the longest task. */
-async function dashboard(seconds: number, preload: number, perTick: number): Promise<{ fps: number; longestTask: number; longestFrame: number; pointsPerSecond: number }> {
+async function dashboard(seconds: number, preload: number, perTick: number): Promise<{ openLongestTask: number; fps: number; longestTask: number; longestFrame: number; pointsPerSecond: number }> {
   const store = new MemoryStore();
   const client = new TrackingClient(store);
   const keys = ['loss', 'acc', 'val_loss', 'lr'];
@@ -116,6 +165,12 @@ async function dashboard(seconds: number, preload: number, perTick: number): Pro
       await store.logBatch(id as RunId, { metrics: [{ key, steps, timestamps: new Float64Array(preload).fill(Date.now()), values }] });
     }
   }
+  // Opening the dashboard: 4 charts load and first-draw 10 runs each.
+  let openLongestTask = 0;
+  const opening = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) openLongestTask = Math.max(openLongestTask, entry.duration);
+  });
+  opening.observe({ entryTypes: ['longtask'] });
   const grid = document.createElement('div');
   grid.style.cssText = 'display:grid;grid-template-columns:1fr 1fr;gap:8px;width:1200px';
   document.body.append(grid);
@@ -130,9 +185,16 @@ async function dashboard(seconds: number, preload: number, perTick: number): Pro
     return el;
   });
   await Promise.all(charts.map((c) => c.dataSettled()));
+  await new Promise((r) => setTimeout(r, 100));
+  opening.disconnect();
   let longestTask = 0;
+  const tasks: { start: number; duration: number }[] = [];
+  const t00 = performance.now();
   const observer = new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) longestTask = Math.max(longestTask, entry.duration);
+    for (const entry of list.getEntries()) {
+      longestTask = Math.max(longestTask, entry.duration);
+      tasks.push({ start: Math.round(entry.startTime - t00), duration: Math.round(entry.duration) });
+    }
   });
   observer.observe({ entryTypes: ['longtask'] });
   let frames = 0;
@@ -166,7 +228,8 @@ async function dashboard(seconds: number, preload: number, perTick: number): Pro
   const drawn = (charts[0]!.chartData![0] as ArrayLike<number>).length;
   if (drawn !== step) throw new Error(`dashboard: chart shows ${drawn} of ${step} steps`);
   grid.remove();
-  return { fps: frames / elapsed, longestTask, longestFrame, pointsPerSecond: points / elapsed };
+  (window as unknown as { benchTasks: unknown }).benchTasks = tasks;
+  return { openLongestTask, fps: frames / elapsed, longestTask, longestFrame, pointsPerSecond: points / elapsed };
 }
 
 Object.assign(window, { componentsBench: { firstDraw, dashboard } });

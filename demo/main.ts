@@ -5,6 +5,7 @@
  */
 import '../src/components/define.js';
 import { TrackingClient } from '../src/core/client.js';
+import { hasKey } from '../src/core/entities.js';
 import type { Store } from '../src/core/store.js';
 import { defaultTrackingUri, openStore } from '../src/storage/open-store.js';
 import { exportBundle, importBundle } from '../src/storage/bundle/index.js';
@@ -17,6 +18,7 @@ const experiments = $<HTMLElementTagNameMap['ef-experiment-list']>('#experiments
 const runs = $<HTMLElementTagNameMap['ef-run-table']>('#runs');
 const details = $<HTMLElementTagNameMap['ef-run-details']>('#details');
 const compare = $<HTMLElementTagNameMap['ef-compare-runs']>('#compare');
+const registry = $<HTMLElementTagNameMap['ef-model-registry']>('#registry');
 const charts = [...document.querySelectorAll<HTMLElementTagNameMap['ef-metric-chart']>('ef-metric-chart')];
 const status = $<HTMLElement>('#train-status');
 const bar = $<HTMLElement>('#bar');
@@ -28,6 +30,8 @@ let store: Store;
 let client: TrackingClient;
 let training: AbortController | undefined;
 let liveRunId: string | undefined;
+/** The best validation accuracy trained in this session, per data set (the registered "champion"). */
+const sessionBest = new Map<string, number>();
 
 async function openDefaultStore(): Promise<{ store: Store; label: string }> {
   const uri = defaultTrackingUri();
@@ -101,6 +105,7 @@ async function startTraining(config: TrainConfig): Promise<string> {
       training.signal,
     );
     status.textContent = `${training.signal.aborted ? 'Stopped' : 'Finished'}: the run, its metrics, decision boundary, predictions and model are stored.`;
+    if (!training.signal.aborted) await registerIfBest(runId, config).catch((error: unknown) => console.warn('edgeflow demo: could not register the model', error));
     return runId;
   } catch (error) {
     status.textContent = `Training failed: ${error instanceof Error ? error.message : String(error)}`;
@@ -110,6 +115,29 @@ async function startTraining(config: TrainConfig): Promise<string> {
     trainButton.disabled = false;
     stopButton.disabled = true;
   }
+}
+
+/**
+ * Registers the run's logged model (`runs:/<id>/model`) as a new version of `<dataset>-classifier`
+ * when its final validation accuracy is the best of this session, and points the `champion` alias at it.
+ */
+async function registerIfBest(runId: string, config: TrainConfig): Promise<void> {
+  if (store.registry === undefined || store.capabilities.readOnly) return;
+  const run = await client.getRun(runId);
+  const metrics = run.data.metrics;
+  const score = hasKey(metrics, 'val_acc') ? metrics['val_acc'] : hasKey(metrics, 'acc') ? metrics['acc'] : undefined;
+  if (score === undefined || !Number.isFinite(score) || score <= (sessionBest.get(config.dataset) ?? -Infinity)) return;
+  sessionBest.set(config.dataset, score);
+  const name = `${config.dataset}-classifier`;
+  const version = await client.registerModel(`runs:/${runId}/model`, name, { tags: { val_acc: score.toFixed(4), dataset: config.dataset } });
+  if (version.version === 1) {
+    await client.updateRegisteredModel(name, {
+      description: `Best TensorFlow.js MLP of a demo session on the **${config.dataset}** data set, by final \`val_acc\`. The \`champion\` alias points at the best version.`,
+    });
+    await client.setRegisteredModelTag(name, 'framework', 'tfjs');
+  }
+  await client.setRegisteredModelAlias(name, 'champion', version.version);
+  status.textContent += ` Registered as ${name} v${version.version} (@champion, val_acc ${(100 * score).toFixed(1)}%).`;
 }
 
 function wire(): void {
@@ -126,6 +154,11 @@ function wire(): void {
     details.scrollIntoView({ behavior: 'smooth', block: 'start' });
   });
   details.addEventListener('ef-run-open', (e) => (details.runId = e.detail.runId));
+  registry.addEventListener('ef-run-open', (e) => {
+    details.runId = e.detail.runId;
+    showTab('details');
+    details.scrollIntoView({ behavior: 'smooth', block: 'start' });
+  });
   compare.addEventListener('ef-run-open', (e) => {
     details.runId = e.detail.runId;
     showTab('details');

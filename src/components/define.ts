@@ -8,6 +8,7 @@ import { ArtifactBrowser } from './ef-artifact-browser.js';
 import { CompareRuns } from './ef-compare-runs.js';
 import { ExperimentList } from './ef-experiment-list.js';
 import { MetricChart } from './ef-metric-chart.js';
+import { ModelRegistry } from './ef-model-registry.js';
 import { StoreProvider } from './ef-provider.js';
 import { RunDetails } from './ef-run-details.js';
 import { RunTable } from './ef-run-table.js';
@@ -22,6 +23,7 @@ const elements: ReadonlyArray<readonly [string, CustomElementConstructor]> = [
   ['ef-run-details', RunDetails],
   ['ef-artifact-browser', ArtifactBrowser],
   ['ef-compare-runs', CompareRuns],
+  ['ef-model-registry', ModelRegistry],
 ];
 
 for (const [name, element] of elements) {

@@ -8,7 +8,7 @@ import uPlot from 'uplot';
 import type { Run } from '../core/entities.js';
 import { ChartDataBuilder, isXAxisMode, type ChartData, type SeriesSlot, type SeriesSource, type XAxisMode } from './charts/chart-data.js';
 import { chartCsv, chartPng } from './charts/chart-export.js';
-import { cancelChartDraw, chartDrawn, requestChartDraw } from './charts/draw-scheduler.js';
+import { cancelChartDraw, chartDrawn, drawInTask, requestChartDraw } from './charts/draw-scheduler.js';
 import { uplotStyles } from './charts/uplot-styles.js';
 import { MetricSeriesController } from './controllers/metric-series-controller.js';
 import { errorMessage, valueOf } from './controllers/status.js';
@@ -234,6 +234,10 @@ export class MetricChart extends StoreElement {
   private _theme: ResolvedTheme | undefined;
   private _drawWaiters: (() => void)[] = [];
   private _drawnKey: unknown[] = [];
+  /** The series version last handed to uPlot. */
+  private _drawnVersion = -1;
+  /** A draw was asked for (from the scheduler) and has not run yet. */
+  private _drawPending = false;
   private _resize: ResizeObserver | undefined;
   /** The theme's colours changed (OS scheme, `theme`, `--ef-color-scheme` on an ancestor): the probe's colour transition tells. */
   private readonly _onScheme = (): void => this._rebuild();
@@ -258,8 +262,8 @@ export class MetricChart extends StoreElement {
     await this.updateComplete;
     await this._series.idle();
     await this.updateComplete;
-    cancelChartDraw(this._liveDraw);
-    this._draw();
+    // Draws what is not drawn yet now, or in a task of its own when another chart drew in this one.
+    if (this._plot === undefined || this._drawPending || this._drawnVersion !== this._series.version) await this._drawInTask();
   }
 
   override disconnectedCallback(): void {
@@ -269,6 +273,7 @@ export class MetricChart extends StoreElement {
     cancelChartDraw(this._liveDraw);
     this._destroyPlot();
     this._drawnKey = [];
+    this._drawnVersion = -1;
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -277,11 +282,15 @@ export class MetricChart extends StoreElement {
       this._resize = new ResizeObserver(() => this._fit());
       this._resize.observe(this._plotEl);
     }
-    // Draw only when what is drawn changed (not for tooltip or legend state).
-    const key = [this._series.state, this._series.version, this.xAxis, this.smoothing, this.logY, this._theme];
+    // Draw only when what is drawn changed (not for tooltip or legend state): a new load or option
+    // now (the first draw in the frame of the render that has the data; see `drawInTask`), new
+    // live points in the next frame round, so uPlot gets at most one setData per frame.
+    const key = [this._series.state, this.xAxis, this.smoothing, this.logY, this._theme];
     if (key.some((k, i) => k !== this._drawnKey[i])) {
       this._drawnKey = key;
-      this._draw();
+      void this._drawInTask();
+    } else if (this._drawnVersion !== this._series.version) {
+      this._scheduleDraw();
     }
   }
 
@@ -468,10 +477,17 @@ export class MetricChart extends StoreElement {
 
   /** Live redraws go through the page-wide draw budget (see `draw-scheduler.ts`). */
   private _scheduleDraw(): void {
+    this._drawPending = true;
     requestChartDraw(this._liveDraw);
   }
 
-  private readonly _liveDraw = (): void => this._draw();
+  /** Draws now, or in a task of its own when another chart drew in this one (see `drawInTask`). */
+  private _drawInTask(): Promise<void> {
+    this._drawPending = true;
+    return drawInTask(this._liveDraw);
+  }
+
+  private readonly _liveDraw = (): boolean => this._draw();
 
   /** Resolves after uPlot's next draw. */
   whenDrawn(): Promise<void> {
@@ -489,15 +505,17 @@ export class MetricChart extends StoreElement {
     this._theme = undefined;
     this._destroyPlot();
     this._drawnKey = [];
+    this._drawnVersion = -1;
     this.requestUpdate();
   }
 
-  /** Brings uPlot up to date: a new instance when the shape changed, else `setData`. */
-  private _draw(): void {
+  /** Brings uPlot up to date: a new instance when the shape changed, else `setData`; false when nothing could be drawn. */
+  private _draw(): boolean {
+    this._drawPending = false;
     cancelChartDraw(this._liveDraw);
-    if (!this.isConnected || !this._plotEl) return;
+    if (!this.isConnected || !this._plotEl) return false;
     // Nothing to draw while the first load runs: don't build a plot only to replace it.
-    if (this._series.state.status === 'PENDING' && valueOf(this._series.state) === undefined) return;
+    if (this._series.state.status === 'PENDING' && valueOf(this._series.state) === undefined) return false;
     const sources = this._sources();
     this._builder.setSources(sources);
     const smoothing = Math.min(0.99, Math.max(0, Number.isFinite(this.smoothing) ? this.smoothing : 0));
@@ -505,6 +523,7 @@ export class MetricChart extends StoreElement {
     this._builder.setOptions({ xMode, smoothing, logY: this.logY });
     const current = this._builder.build();
     this._current = current;
+    this._drawnVersion = this._series.version;
     const shape = `${xMode}|${this.logY}|${smoothing > 0}|${sources.map((s) => `${s.runId}:${s.key}`).join(',')}`;
     if (this._plot === undefined || shape !== this._plotShape) {
       this._destroyPlot();
@@ -514,6 +533,7 @@ export class MetricChart extends StoreElement {
     } else {
       this._plot.setData(current.data);
     }
+    return true;
   }
 
   private _options(current: ChartData, xMode: XAxisMode): uPlot.Options {

@@ -261,7 +261,8 @@ export class RunDetails extends StoreElement {
   private _renderNote(run: Run): TemplateResult | typeof nothing {
     const note = hasKey(run.data.tags, SystemTag.NOTE) ? run.data.tags[SystemTag.NOTE]! : '';
     if (note.trim() === '') return nothing;
-    // The only unsafeHTML in the components: DOMPurify's output for the Markdown note.
+    // One of the two unsafeHTML uses in the components (with the model description in
+    // ef-model-registry): DOMPurify's output for the Markdown note.
     return html`<section part="section">
       <h3>Note</h3>
       <div class="note" part="note">${unsafeHTML(renderMarkdown(note))}</div>

@@ -6,6 +6,7 @@
 import type { ArtifactSelectDetail } from './ef-artifact-browser.js';
 import type { ExperimentChangeDetail, ExperimentSelectDetail } from './ef-experiment-list.js';
 import type { ChartOptionsDetail } from './ef-metric-chart.js';
+import type { ModelChangeDetail } from './ef-model-registry.js';
 import type { RunOpenDetail, RunSelectionDetail } from './ef-run-table.js';
 import type { SortSpec } from './internal/run-columns.js';
 
@@ -20,7 +21,8 @@ declare global {
     'ef-experiment-change': CustomEvent<ExperimentChangeDetail>;
     'ef-chart-options-change': CustomEvent<ChartOptionsDetail>;
     'ef-artifact-select': CustomEvent<ArtifactSelectDetail>;
+    'ef-model-change': CustomEvent<ModelChangeDetail>;
   }
 }
 
-export type { ArtifactSelectDetail, ChartOptionsDetail, ExperimentChangeDetail, ExperimentSelectDetail, RunOpenDetail, RunSelectionDetail, SortSpec };
+export type { ArtifactSelectDetail, ChartOptionsDetail, ExperimentChangeDetail, ExperimentSelectDetail, ModelChangeDetail, RunOpenDetail, RunSelectionDetail, SortSpec };

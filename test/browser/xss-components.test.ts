@@ -2,7 +2,8 @@
  * Hostile data in every user-controlled string the elements show: nothing may execute. Each
  * payload sets `window.__pwned` if it ever runs; the test renders every element, opens every
  * artifact preview, and also checks the DOM for live event handlers, `javascript:` URLs and
- * active elements. The same data is then exported to a zip bundle, imported into a fresh store
+ * active elements. Registered models carry the payloads in names, Markdown descriptions, tags and
+ * version sources. The same data is then exported to a zip bundle, imported into a fresh store
  * and opened read-only through `openStore('bundle:…')`, and rendered again.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -108,7 +109,25 @@ async function seedHostile(): Promise<Seeded> {
     if (i < 3) for (const [name, content] of HOSTILE_ARTIFACTS) await client.logArtifact(id, name, content);
   }
   await client.flush();
+  // The model registry: names (validation forbids "/", "%" and "\\"), Markdown descriptions, tags
+  // and sources of versions; aliases allow only letters, digits, "_" and "-", so they are hostile keys.
+  for (const [i, payload] of PAYLOADS.entries()) {
+    const name = registryName(payload, i);
+    await client.createRegisteredModel(name, { description: payload, tags: { t: payload, [HOSTILE_KEYS[i % HOSTILE_KEYS.length]!]: payload } });
+    await client.createModelVersion(name, `runs:/${runIds[i]!}/model`, { description: payload });
+    await client.createModelVersion(name, payload, { runId: runIds[i]! });
+    await client.setRegisteredModelAlias(name, HOSTILE_ALIASES[i % HOSTILE_ALIASES.length]!, 1);
+    await client.setRegisteredModelAlias(name, 'javascript', 2);
+  }
   return { store, experimentId, runIds };
+}
+
+/** Aliases validation allows that trip naive code (prototype keys, handler names). */
+const HOSTILE_ALIASES = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'onerror', 'script', 'valueOf'];
+
+/** A registered model name from a payload (validation forbids "/", "%", "\\" and control characters). */
+function registryName(payload: string, i: number): string {
+  return `${payload.replace(/[/%\\\u0000-\u001f\u007f]/gu, '\u2215')} #${i}`.slice(0, 256);
 }
 
 /** Every element of a composed tree (shadow roots included). */
@@ -189,6 +208,14 @@ async function renderEverything(seeded: Seeded, storeProps: { store?: Store; sto
   await assertInert();
   assertCsvSafe(chart.toCsv());
 
+  const registry = await mount('ef-model-registry', storeProps);
+  await until(() => registry.models.length === PAYLOADS.length, 5000, 'registered models');
+  await registry.loaded();
+  expect(shadow(registry).querySelectorAll('tr[data-version]')).toHaveLength(PAYLOADS.length * 2);
+  expect(shadow(registry).querySelectorAll('[part="alias-badge"]')).toHaveLength(PAYLOADS.length * 2);
+  await assertInert();
+  registry.remove();
+
   const compare = await mount('ef-compare-runs', { ...storeProps, runIds });
   await compare.loaded();
   await until(() => shadow(compare).querySelector('table') !== null, 5000, 'compare');
@@ -256,7 +283,7 @@ describe('hostile data in every element', () => {
   });
 
   it('arriving in an imported bundle, and read straight from a bundle: nothing executes', { timeout: 240_000 }, async () => {
-    const zip = (await exportBundle(seeded.store, { output: 'bytes' })) as Uint8Array;
+    const zip = (await exportBundle(seeded.store, { output: 'bytes', includeModels: true })) as Uint8Array;
     const imported = new MemoryStore();
     await importBundle(imported, zip, { onConflict: 'replace' });
     const client = new TrackingClient(imported);

@@ -74,6 +74,18 @@ class OutColumn {
   view(): YColumn {
     return this.__plain ?? this.__typed.view();
   }
+
+  /** A column holding `values[0…n)` with the undrawable ones as `null` (one allocation, one pass). */
+  static withGaps(values: Float64Array, n: number, logY: boolean): OutColumn {
+    const out = new OutColumn();
+    const plain: (number | null)[] = new Array<number | null>(n);
+    for (let i = 0; i < n; i++) {
+      const v = values[i]!;
+      plain[i] = drawable(v, logY) ? v : null;
+    }
+    out.__plain = plain;
+    return out;
+  }
 }
 
 /** Derived columns of one source for the current options. */
@@ -83,7 +95,6 @@ class Derived {
   ascending = true;
   /** Raw y: undefined while the source's own values column can be used as is. */
   raw: OutColumn | undefined;
-  rawDone = 0;
   smooth: OutColumn | undefined;
   smoothDone = 0;
   ema: EmaState = newEmaState();
@@ -122,8 +133,7 @@ export class ChartDataBuilder {
     const ys: YColumn[] = [];
     this.__sources.forEach((source, i) => {
       const d = this.__derived[i]!;
-      this.__updateX(source, d);
-      const raw = this.__updateRaw(source, d);
+      const raw = this.__update(source, d);
       slots.push({ source: i, smoothed: false });
       ys.push(raw);
       if (smoothing > 0) {
@@ -150,9 +160,15 @@ export class ChartDataBuilder {
     return this.__options.xMode === 'step' ? source.steps.view() : d.xCol!.view();
   }
 
-  private __updateX(source: SeriesSource, d: Derived): void {
+  /**
+   * Brings the x column and the raw y column of a source up to date in one pass over the new
+   * points: x is checked to ascend and, while every y so far was drawable, y is only checked (the
+   * source's own column is drawn as is). The first undrawable y switches to a column with gaps.
+   */
+  private __update(source: SeriesSource, d: Derived): YColumn {
     const n = source.values.length;
     const mode = this.__options.xMode;
+    const logY = this.__options.logY;
     if (mode !== 'step') {
       d.xCol ??= new GrowableColumn(n);
       d.xCol.reserve(n - d.xDone);
@@ -161,29 +177,44 @@ export class ChartDataBuilder {
       for (let i = d.xDone; i < n; i++) d.xCol.push((ts[i]! - origin) / 1000);
     }
     const x = this.__x(source, d);
-    for (let i = Math.max(1, d.xDone); i < n && d.ascending; i++) if (x[i]! < x[i - 1]!) d.ascending = false;
-    d.xDone = n;
-  }
-
-  private __updateRaw(source: SeriesSource, d: Derived): YColumn {
     const values = source.values.view();
-    const logY = this.__options.logY;
+    const from = d.xDone;
+    let ascending = d.ascending;
+    let prev = from > 0 ? x[from - 1]! : -Infinity;
+    let i = from;
     if (d.raw === undefined) {
-      let i = d.rawDone;
-      while (i < values.length && drawable(values[i]!, logY)) i++;
-      if (i === values.length) {
-        d.rawDone = i;
-        return values;
+      // The hot loop of a first draw (1M points): no calls, no allocation. `v - v` is NaN for NaN and ±inf.
+      if (logY) {
+        for (; i < n; i++) {
+          const v = values[i]!;
+          if (!(v > 0 && v < Infinity)) break;
+          const xi = x[i]!;
+          if (xi < prev) ascending = false;
+          prev = xi;
+        }
+      } else {
+        for (; i < n; i++) {
+          const v = values[i]!;
+          if (v - v !== 0) break;
+          const xi = x[i]!;
+          if (xi < prev) ascending = false;
+          prev = xi;
+        }
       }
-      d.raw = new OutColumn();
-      for (let j = 0; j < d.rawDone; j++) d.raw.push(values[j]!, true);
+      if (i < n) d.raw = OutColumn.withGaps(values, i, logY);
     }
-    for (let i = d.rawDone; i < values.length; i++) {
-      const v = values[i]!;
-      d.raw.push(v, drawable(v, logY));
+    if (d.raw !== undefined) {
+      for (; i < n; i++) {
+        const v = values[i]!;
+        d.raw.push(v, drawable(v, logY));
+        const xi = x[i]!;
+        if (xi < prev) ascending = false;
+        prev = xi;
+      }
     }
-    d.rawDone = values.length;
-    return d.raw.view();
+    d.ascending = ascending;
+    d.xDone = n;
+    return d.raw === undefined ? values : d.raw.view();
   }
 
   private __updateSmooth(source: SeriesSource, d: Derived): YColumn {

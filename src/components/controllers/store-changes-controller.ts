@@ -26,10 +26,12 @@ export interface ChangeBatch {
   readonly runData: Map<RunId, RunDataChange>;
   /** Runs whose artifacts changed, with the changed paths. */
   readonly artifacts: Map<RunId, Set<string>>;
+  /** Registered models created, changed (versions, stages, aliases, tags) or deleted, by name. */
+  readonly registeredModels: Set<string>;
 }
 
 function emptyBatch(): ChangeBatch {
-  return { experiments: new Set(), runs: new Map(), runData: new Map(), artifacts: new Map() };
+  return { experiments: new Set(), runs: new Map(), runData: new Map(), artifacts: new Map(), registeredModels: new Set() };
 }
 
 /** Adds one change to a batch. */
@@ -58,9 +60,13 @@ export function mergeChange(batch: ChangeBatch, change: StoreChange): void {
       paths.add(change.path);
       return;
     }
-    default:
-      // Kinds the tables and charts do not show (registered models, …) need no re-query.
+    case 'registered-model':
+      batch.registeredModels.add(change.name);
       return;
+    default: {
+      const unreachable: never = change;
+      return unreachable;
+    }
   }
 }
 

@@ -41,7 +41,7 @@ export function renderMarkdown(markdown: string): string {
   const raw = marked.parse(markdown, { async: false });
   return purify().sanitize(raw, {
     USE_PROFILES: { html: true },
-    FORBID_TAGS: ['style', 'form', 'input', 'button', 'textarea', 'select', 'iframe', 'object', 'embed', 'svg', 'math', 'link', 'meta', 'base'],
+    FORBID_TAGS: ['marquee', 'style', 'form', 'input', 'button', 'textarea', 'select', 'iframe', 'object', 'embed', 'svg', 'math', 'link', 'meta', 'base'],
     FORBID_ATTR: ['style', 'srcset', 'action', 'formaction', 'xlink:href'],
     ALLOW_DATA_ATTR: false,
   });
