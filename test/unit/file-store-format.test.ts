@@ -12,11 +12,11 @@ import { unzipSync } from 'fflate';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TrackingClient } from '../../src/core/client.js';
 import type { ExperimentId, RunId } from '../../src/core/ids.js';
-import type { Store } from '../../src/core/store.js';
 import { readFileStoreTree } from '../../src/core/formats/file-store-layout.js';
 import { FileStore } from '../../src/node/file-store.js';
 import { openFileStoreUri } from '../../src/node/index.js';
-import { fixtureBytes, sha256 } from '../fixtures/bundle-helpers/helpers.js';
+import { fixtureBytes } from '../fixtures/bundle-helpers/helpers.js';
+import { expectStoreMatchesTruth, truth } from '../support/mlruns-small-truth.js';
 
 const dirs: string[] = [];
 async function tempDir(): Promise<string> {
@@ -137,31 +137,6 @@ describe('FileStore writes MLflow’s bytes', () => {
 
 // ------------------------------------------------------------------------------------ mlruns-small
 
-interface TruthRun {
-  id: string;
-  name: string;
-  status: string;
-  lifecycleStage: string;
-  startTime: number;
-  endTime: number | null;
-  params: Record<string, string>;
-  tags: Record<string, string>;
-  latest: Record<string, number | string>;
-  history: Record<string, [number, number, number | string][]>;
-  artifacts: [string, string][];
-}
-interface Truth {
-  experiments: { id: string; name: string; lifecycleStage: string; tags: Record<string, string>; runs: TruthRun[] }[];
-  registeredModels: {
-    name: string;
-    description: string;
-    tags: Record<string, string>;
-    aliases: Record<string, string>;
-    versions: { version: string; description: string; runId: string; source: string; stage: string; tags: Record<string, string> }[];
-  }[];
-}
-const num = (v: number | string): number => (v === 'nan' ? NaN : v === 'inf' ? Infinity : v === '-inf' ? -Infinity : (v as number));
-
 async function unzipTo(dir: string): Promise<string> {
   for (const [name, bytes] of Object.entries(unzipSync(fixtureBytes('mlflow/mlruns-small.zip')))) {
     if (name.endsWith('/')) continue;
@@ -172,51 +147,12 @@ async function unzipTo(dir: string): Promise<string> {
   return join(dir, 'mlruns');
 }
 
-async function expectStoreMatchesTruth(store: Store, truth: Truth): Promise<void> {
-  for (const e of truth.experiments) {
-    const experiment = await store.getExperiment(e.id as ExperimentId);
-    expect(experiment.name).toBe(e.name);
-    expect(experiment.lifecycleStage).toBe(e.lifecycleStage);
-    expect({ ...experiment.tags }).toEqual(e.tags);
-    const runs = (await store.searchRuns({ experimentIds: [e.id as ExperimentId], viewType: 'ALL' })).items;
-    expect(runs.map((r) => r.info.runId).sort()).toEqual(e.runs.map((r) => r.id).sort());
-    for (const t of e.runs) {
-      const run = await store.getRun(t.id as RunId);
-      expect([run.info.runName, run.info.status, run.info.lifecycleStage, run.info.startTime, run.info.endTime]).toEqual([
-        t.name,
-        t.status,
-        t.lifecycleStage,
-        t.startTime,
-        t.endTime,
-      ]);
-      expect({ ...run.data.params }).toEqual(t.params);
-      expect({ ...run.data.tags }).toEqual(t.tags);
-      expect(Object.keys(run.data.metrics).sort()).toEqual(Object.keys(t.latest).sort());
-      for (const [key, value] of Object.entries(t.latest)) expect(run.data.metrics[key]).toBe(num(value));
-      for (const [key, points] of Object.entries(t.history)) {
-        const s = await store.getMetricHistory(t.id as RunId, key);
-        expect(Array.from(s.values, (v, i) => [s.steps[i], s.timestamps[i], v])).toEqual(points.map(([st, ts, v]) => [st, ts, num(v)]));
-      }
-      const artifacts: [string, string][] = [];
-      const walk = async (p: string): Promise<void> => {
-        for (const f of await store.listArtifacts(t.id as RunId, p)) {
-          if (f.isDir) await walk(f.path);
-          else artifacts.push([f.path, await sha256(await store.getArtifact(t.id as RunId, f.path))]);
-        }
-      };
-      await walk('');
-      expect(artifacts.sort()).toEqual([...t.artifacts].sort());
-    }
-  }
-}
-
 describe('FileStore reads folders MLflow wrote', () => {
-  const truth = JSON.parse(new TextDecoder().decode(fixtureBytes('mlflow/mlruns-small.json'))) as Truth;
 
   it('reads mlruns-small exactly as MLflow reads it, registry included', async () => {
     const root = await unzipTo(await tempDir());
     const store = await FileStore.open(root);
-    await expectStoreMatchesTruth(store, truth);
+    await expectStoreMatchesTruth(store);
     const models = (await store.registry.searchRegisteredModels({})).items;
     expect(models.map((m) => m.name)).toEqual(truth.registeredModels.map((m) => m.name));
     for (const m of truth.registeredModels) {
