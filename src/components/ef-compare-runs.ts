@@ -10,7 +10,7 @@ import type { Store } from '../core/store.js';
 import { QueryController } from './controllers/query-controller.js';
 import { errorMessage, throwIfAborted, valueOf } from './controllers/status.js';
 import { StoreChangesController } from './controllers/store-changes-controller.js';
-import { runColor } from './internal/colors.js';
+import { runColors } from './internal/colors.js';
 import { listConverter } from './internal/converters.js';
 import { formatDuration, formatTime, formatValue, runDuration } from './internal/format.js';
 import { axisOf, polylines, type PcAxis } from './internal/parallel-coordinates.js';
@@ -251,6 +251,7 @@ export class CompareRuns extends StoreElement {
 
   private _renderTable(runs: readonly Run[]): TemplateResult {
     const rows = this._rows(runs);
+    const colors = runColors(runs.map((r) => r.info.runId));
     let section = '';
     return html`<div class="scroll">
       <table part="table">
@@ -259,7 +260,7 @@ export class CompareRuns extends StoreElement {
             <th class="key"></th>
             ${runs.map(
               (r) => html`<th title=${r.info.runName}>
-                <span class="swatch" style="background:${runColor(r.info.runId)}"></span>
+                <span class="swatch" style="background:${colors.get(r.info.runId)}"></span>
                 <button class="link" @click=${() => this._fire('ef-run-open', { runId: r.info.runId })}>${r.info.runName}</button>
               </th>`,
             )}
@@ -295,10 +296,11 @@ export class CompareRuns extends StoreElement {
     const axes = columns.map((c) => axisOf(c.label, c.values, c.numeric));
     const x = (i: number): number => PAD.left + (i * (W - PAD.left - PAD.right)) / (axes.length - 1);
     const y = (p: number): number => H - PAD.bottom - p * (H - PAD.top - PAD.bottom);
+    const colors = runColors(runs.map((run) => run.info.runId));
     return html`<svg part="plot" viewBox="0 0 ${W} ${H}" role="img" aria-label="Parallel coordinates of params and ${metric}">
       ${runs.map((run, r) => {
         const row = columns.map((c) => c.values[r] ?? null);
-        const color = runColor(run.info.runId);
+        const color = colors.get(run.info.runId)!;
         return svg`<g class="run" data-run-id=${run.info.runId} @mouseenter=${() => (this._hover = run.info.runId)} @mouseleave=${() => (this._hover = '')}>
           <title>${run.info.runName}</title>
           ${polylines(axes, row, x, y).map((points) => svg`<polyline points=${points} stroke=${color} opacity=${this._hover === '' || this._hover === run.info.runId ? 0.9 : 0.2}></polyline>`)}

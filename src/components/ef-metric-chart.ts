@@ -12,7 +12,7 @@ import { cancelChartDraw, chartDrawn, drawInTask, requestChartDraw } from './cha
 import { uplotStyles } from './charts/uplot-styles.js';
 import { MetricSeriesController } from './controllers/metric-series-controller.js';
 import { errorMessage, valueOf } from './controllers/status.js';
-import { KEY_DASHES, runColor, withAlpha } from './internal/colors.js';
+import { KEY_DASHES, runColor, runColors, withAlpha } from './internal/colors.js';
 import { listConverter } from './internal/converters.js';
 import { downloadBlob, safeFilename } from './internal/csv.js';
 import { formatDuration, formatTime, formatValue } from './internal/format.js';
@@ -219,6 +219,8 @@ export class MetricChart extends StoreElement {
 
   @state() private _cursor: CursorState | undefined;
   @state() private _hidden = new Set<string>();
+  private _colors: ReadonlyMap<string, string> | undefined;
+  private _colorsFor = '';
   @query('.plot') private _plotEl!: HTMLDivElement;
 
   private readonly _series = new MetricSeriesController(this, {
@@ -351,7 +353,7 @@ export class MetricChart extends StoreElement {
     return html`<div class="legend" part="legend">
       ${value.sources.map((s, i) => {
         const id = `${s.runId}\u0000${s.key}`;
-        const color = runColor(s.runId);
+        const color = this._colorOf(s.runId);
         const label = this._sourceLabel(i);
         return html`<button
           aria-pressed=${this._hidden.has(id) ? 'false' : 'true'}
@@ -381,7 +383,7 @@ export class MetricChart extends StoreElement {
       if (source === undefined || this._hidden.has(`${source.runId}\u0000${source.key}`)) return;
       rows.push(
         html`<tr>
-          <td><span class="swatch" style="background:${runColor(source.runId)}"></span></td>
+          <td><span class="swatch" style="background:${this._colorOf(source.runId)}"></span></td>
           <td title=${this._sourceLabel(slot.source)}>${this._sourceLabel(slot.source)}</td>
           <td class="v">${v === null ? 'gap' : formatValue(v)}</td>
         </tr>`,
@@ -402,7 +404,7 @@ export class MetricChart extends StoreElement {
   /** Downloads the chart as a PNG with its legend. */
   async exportPng(): Promise<void> {
     if (this._plot === undefined) return;
-    const labels = this._sources().map((s, i) => ({ text: this._sourceLabel(i), color: runColor(s.runId) }));
+    const labels = this._sources().map((s, i) => ({ text: this._sourceLabel(i), color: this._colorOf(s.runId) }));
     const blob = await chartPng(this._plot, labels, this._theme ?? resolveTheme(this.renderRoot as ShadowRoot), this._title());
     downloadBlob(blob, `${safeFilename(this._title(), 'chart')}.png`);
   }
@@ -425,6 +427,16 @@ export class MetricChart extends StoreElement {
 
   private _sources(): readonly SeriesSource[] {
     return valueOf(this._series.state)?.sources ?? [];
+  }
+
+  /** The colour of a run in this chart: its own, unless another run here has the same hue. */
+  private _colorOf(runId: string): string {
+    const ids = this.runIds.join('\u0000');
+    if (this._colors === undefined || this._colorsFor !== ids) {
+      this._colors = runColors(this.runIds);
+      this._colorsFor = ids;
+    }
+    return this._colors.get(runId) ?? runColor(runId);
   }
 
   private _runs(): ReadonlyMap<string, Run> | undefined {
@@ -560,7 +572,7 @@ export class MetricChart extends StoreElement {
         {},
         ...current.slots.map((slot): uPlot.Series => {
           const source = sources[slot.source]!;
-          const color = runColor(source.runId);
+          const color = this._colorOf(source.runId);
           const faded = smoothed && !slot.smoothed;
           return {
             stroke: faded ? withAlpha(color, 0.28) : color,

@@ -1,6 +1,8 @@
 /**
- * Stable run colours: the same run gets the same colour in every chart, table and session,
- * from a hash of its id (FNV-1a) into a palette picked for contrast on light and dark themes.
+ * Stable run colours: a run's colour comes from a hash of its id (FNV-1a) into a palette picked for
+ * contrast on light and dark themes, so it is the same in every chart and session. Views that show
+ * several runs together use {@link runColors}, which keeps each run's own colour unless another run
+ * in the view already has a colour of the same hue family.
  * @module
  */
 
@@ -20,6 +22,12 @@ export const RUN_PALETTE: readonly string[] = [
   '#d37295',
 ];
 
+/** Hue family of each palette entry (blues, orange, reds, greens, purple, teal, yellow, brown). */
+const HUE_FAMILY: readonly number[] = [0, 1, 2, 3, 4, 5, 6, 2, 7, 0, 3, 2];
+
+/** A step through the palette that visits every entry (coprime with its length). */
+const PROBE_STEP = 5;
+
 /** 32-bit FNV-1a of a string. */
 export function fnv1a(text: string): number {
   let hash = 0x811c9dc5;
@@ -33,6 +41,27 @@ export function fnv1a(text: string): number {
 /** The colour of a run (a `#rrggbb` string). */
 export function runColor(runId: string): string {
   return RUN_PALETTE[fnv1a(runId) % RUN_PALETTE.length]!;
+}
+
+/**
+ * Colours for runs shown together: each run keeps {@link runColor} unless a run before it (in id
+ * order, so the result does not depend on the order given) took the same hue family; then it gets
+ * the next palette entry of an unused family (or, with more runs than families, an unused entry).
+ */
+export function runColors(runIds: Iterable<string>): ReadonlyMap<string, string> {
+  const colors = new Map<string, string>();
+  const usedEntries = new Set<number>();
+  const usedFamilies = new Set<number>();
+  for (const runId of [...new Set(runIds)].sort()) {
+    const preferred = fnv1a(runId) % RUN_PALETTE.length;
+    const probes = Array.from({ length: RUN_PALETTE.length }, (_, k) => (preferred + k * PROBE_STEP) % RUN_PALETTE.length);
+    const entry =
+      probes.find((i) => !usedEntries.has(i) && !usedFamilies.has(HUE_FAMILY[i]!)) ?? probes.find((i) => !usedEntries.has(i)) ?? preferred;
+    usedEntries.add(entry);
+    usedFamilies.add(HUE_FAMILY[entry]!);
+    colors.set(runId, RUN_PALETTE[entry]!);
+  }
+  return colors;
 }
 
 /** `#rrggbb` with an alpha, as `rgba()`. */
