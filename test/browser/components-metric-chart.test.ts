@@ -3,7 +3,7 @@ import type { MetricSeries } from '../../src/core/entities.js';
 import type { RunId } from '../../src/core/ids.js';
 import type { Store } from '../../src/core/store.js';
 import { ema } from '../../src/components/charts/smoothing.js';
-import { runColor } from '../../src/components/internal/colors.js';
+import { runColor, runColors } from '../../src/components/internal/colors.js';
 import type { MetricChart } from '../../src/components/ef-metric-chart.js';
 import { frames, mount, seed, shadow, until } from './components-fixtures.js';
 
@@ -30,11 +30,21 @@ describe('<ef-metric-chart>', () => {
     expect(legend).toEqual(['alpha · loss', 'alpha · acc', 'beta · loss', 'beta · acc', 'gamma · loss', 'gamma · acc']);
     const swatch = shadow(el).querySelector<HTMLElement>('.legend .line')!;
     expect(getComputedStyle(swatch).borderTopColor).not.toBe('');
-    const stroke = el.plot!.series[1]!.stroke;
-    expect(typeof stroke === 'function' ? stroke(el.plot!, 1) : stroke).toBe(runColor(runIds[0]!));
+    const strokeOf = (c: MetricChart, i: number): unknown => {
+      const stroke = c.plot!.series[i]!.stroke;
+      return typeof stroke === 'function' ? stroke(c.plot!, i) : stroke;
+    };
+    // Series 1, 3, 5 are the loss of alpha, beta, gamma: three different colours, each run's own
+    // unless two would share a hue family.
+    const colors = runColors(runIds);
+    expect([1, 3, 5].map((i) => strokeOf(el, i))).toEqual(runIds.map((id) => colors.get(id)));
+    expect(new Set([1, 3, 5].map((i) => strokeOf(el, i))).size).toBe(3);
+    // The same runs in another order: the same colours.
     const again = await chart({ store, runIds: [runIds[2]!, runIds[0]!], metricKeys: ['loss'] });
-    const stroke2 = again.plot!.series[2]!.stroke;
-    expect(typeof stroke2 === 'function' ? stroke2(again.plot!, 2) : stroke2).toBe(runColor(runIds[0]!));
+    expect(strokeOf(again, 2)).toBe(runColors([runIds[0]!, runIds[2]!]).get(runIds[0]!));
+    // A run alone has its own colour.
+    const alone = await chart({ store, runIds: [runIds[1]!], metricKeys: ['loss'] });
+    expect(strokeOf(alone, 1)).toBe(runColor(runIds[1]!));
     expect(shadow(el).querySelector('canvas')).not.toBeNull();
   });
 
