@@ -25,3 +25,4 @@ export { randomRunName } from './run-names.js';
 export { SystemTag, SourceType } from './system-tags.js';
 export type * from './store.js';
 export { compileRunFilter, parseRunFilter, parseExperimentFilter, searchRunList, searchExperimentList } from './search/index.js';
+export * from './registry/index.js';
