@@ -318,7 +318,6 @@ export class TrackingClient extends ModelRegistryClient {
     const id = parseRunId(runId);
     assertValidKey(key, 'metric');
     await this.__queue.settle();
-    await this.store.getRun(id);
     return this.store.getMetricHistory(id, key);
   }
 
@@ -333,7 +332,6 @@ export class TrackingClient extends ModelRegistryClient {
     assertValidKey(key, 'metric');
     assertHistoryIndex(fromIndex);
     await this.__queue.settle();
-    await this.store.getRun(id);
     if (typeof this.store.getMetricHistoryFrom === 'function') return this.store.getMetricHistoryFrom(id, key, fromIndex);
     const all = await this.store.getMetricHistory(id, key);
     if (fromIndex === 0) return all;
