@@ -26,6 +26,8 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],
+          // The loopback MLflow server (CORS on) for RestStore from a page: inject('mlflowRestUrl').
+          globalSetup: ['./test/harness/rest-server-setup.ts'],
           testTimeout: 60_000,
           browser: {
             enabled: true,

@@ -15,6 +15,10 @@
  *   report `artifact_uri: mlflow-artifacts:/<experiment>/<run>/artifacts` (what a server with
  *   `--serve-artifacts` reports); an {@link ArtifactProxy} can keep the files elsewhere.
  * - Read-only mode refuses every write with `PERMISSION_DENIED` (403).
+ * - CORS, when asked for ({@link MlflowRestCorsOptions}): preflight `OPTIONS` answers 204, and
+ *   every answer to an allowed origin carries `Access-Control-Allow-Origin`, so a page on another
+ *   origin can use `RestStore`. Requests from other origins are answered as before, without CORS
+ *   headers (the browser then withholds the answer from the page).
  *
  * Inputs are validated by a `TrackingClient` over the store, as for any other caller.
  * @module
@@ -65,8 +69,19 @@ export interface ArtifactProxy {
   delete(path: string): Promise<void>;
 }
 
+/** Cross-origin access for browser pages (see {@link MlflowRestHandlerOptions.cors}). */
+export interface MlflowRestCorsOptions {
+  /** Origins allowed, exactly as browsers send them (`http://localhost:5173`), or `'*'` for any. */
+  readonly origins: readonly string[] | '*';
+}
+
 /** Options of {@link createMlflowRestHandler}. */
 export interface MlflowRestHandlerOptions {
+  /**
+   * Let pages on other origins call the API (default: no CORS headers). Preflight `OPTIONS` answers
+   * 204; answers to an allowed origin echo it in `Access-Control-Allow-Origin` (with `Vary: Origin`).
+   */
+  readonly cors?: MlflowRestCorsOptions;
   /** Refuse every write with `PERMISSION_DENIED` (403). Default false. */
   readonly readOnly?: boolean;
   /** Path the API is mounted below, e.g. `/t/1` (no trailing slash). Default `''`. */
@@ -93,6 +108,38 @@ export interface MlflowRestApi {
 const API_PREFIXES = ['/api/2.0/mlflow/', '/ajax-api/2.0/mlflow/'];
 const ARTIFACT_PREFIXES = ['/api/2.0/mlflow-artifacts/artifacts', '/ajax-api/2.0/mlflow-artifacts/artifacts'];
 const MAX_HISTORY_PAGE = 25_000;
+const CORS_MAX_AGE_SECONDS = 600;
+
+// ------------------------------------------------------------------------------------------ cors
+
+/**
+ * The CORS headers of an answer to a request with `headers` (none without `cors`): `Vary: Origin`,
+ * plus `Access-Control-Allow-Origin` echoing an allowed origin and exposing `Retry-After`.
+ */
+export function mlflowCorsHeaders(cors: MlflowRestCorsOptions | undefined, headers: IncomingHttpHeaders): Record<string, string> {
+  if (cors === undefined) return {};
+  const origin = headers.origin;
+  const allowed = typeof origin === 'string' && origin !== '' && (cors.origins === '*' || cors.origins.includes(origin));
+  return allowed ? { vary: 'Origin', 'access-control-allow-origin': origin, 'access-control-expose-headers': 'Retry-After' } : { vary: 'Origin' };
+}
+
+/** The answer to a preflight `OPTIONS` request. */
+function preflight(cors: MlflowRestCorsOptions, headers: IncomingHttpHeaders): MlflowRestResponse {
+  const base = mlflowCorsHeaders(cors, headers);
+  const allowed: Record<string, string> =
+    base['access-control-allow-origin'] === undefined
+      ? {}
+      : {
+          'access-control-allow-methods': 'GET, POST, PATCH, DELETE, PUT',
+          'access-control-allow-headers': 'content-type, authorization',
+          'access-control-max-age': String(CORS_MAX_AGE_SECONDS),
+        };
+  return { status: 204, headers: { ...base, ...allowed }, body: '' };
+}
+
+function withHeaders(answer: MlflowRestResponse, headers: Record<string, string>): MlflowRestResponse {
+  return Object.keys(headers).length === 0 ? answer : { ...answer, headers: { ...answer.headers, ...headers } };
+}
 
 // ---------------------------------------------------------------------------------------- errors
 
@@ -576,37 +623,43 @@ export function createMlflowRestApi(store: Store, options: MlflowRestHandlerOpti
       return below !== undefined && (artifactRest(below) !== undefined || endpointName(below) !== undefined);
     },
     async respond(request) {
-      try {
-        const below = local(request.path) ?? '';
-        const rest = artifactRest(below);
-        if (rest !== undefined) return await artifactRoute(proxy, request, rest, readOnly);
-        const name = endpointName(below);
-        const endpoint = name === undefined ? undefined : ENDPOINTS[name];
-        if (name === undefined || endpoint === undefined) throw endpointNotFound(request.method, request.path);
-        if (!endpoint.methods.includes(request.method)) throw endpointNotFound(request.method, request.path, 405);
-        const writes = typeof endpoint.write === 'function' ? endpoint.write(request.method) : endpoint.write;
-        if (readOnly && writes) throw denied();
-        if (request.body.byteLength > maxJson) {
-          throw EdgeflowError.invalidParameterValue(`Request body of ${request.body.byteLength} bytes exceeds the limit of ${maxJson} bytes.`);
-        }
-        let body: Json = {};
-        if (request.method !== 'GET' && request.body.byteLength > 0) {
-          let parsed: unknown;
-          try {
-            parsed = JSON.parse(new TextDecoder().decode(request.body));
-          } catch {
-            throw EdgeflowError.invalidParameterValue('The request body is not valid JSON.');
-          }
-          if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw EdgeflowError.invalidParameterValue('The request body must be a JSON object.');
-          body = parsed as Json;
-        }
-        const input = new Input(body, request.query);
-        return json(200, await endpoint.run({ method: request.method, store, client, input, headers: request.headers, artifactUri }));
-      } catch (error) {
-        return mlflowErrorResponse(error);
-      }
+      if (options.cors === undefined) return answer(request);
+      if (request.method === 'OPTIONS') return preflight(options.cors, request.headers);
+      return withHeaders(await answer(request), mlflowCorsHeaders(options.cors, request.headers));
     },
   };
+
+  async function answer(request: MlflowRestRequest): Promise<MlflowRestResponse> {
+    try {
+      const below = local(request.path) ?? '';
+      const rest = artifactRest(below);
+      if (rest !== undefined) return await artifactRoute(proxy, request, rest, readOnly);
+      const name = endpointName(below);
+      const endpoint = name === undefined ? undefined : ENDPOINTS[name];
+      if (name === undefined || endpoint === undefined) throw endpointNotFound(request.method, request.path);
+      if (!endpoint.methods.includes(request.method)) throw endpointNotFound(request.method, request.path, 405);
+      const writes = typeof endpoint.write === 'function' ? endpoint.write(request.method) : endpoint.write;
+      if (readOnly && writes) throw denied();
+      if (request.body.byteLength > maxJson) {
+        throw EdgeflowError.invalidParameterValue(`Request body of ${request.body.byteLength} bytes exceeds the limit of ${maxJson} bytes.`);
+      }
+      let body: Json = {};
+      if (request.method !== 'GET' && request.body.byteLength > 0) {
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(new TextDecoder().decode(request.body));
+        } catch {
+          throw EdgeflowError.invalidParameterValue('The request body is not valid JSON.');
+        }
+        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw EdgeflowError.invalidParameterValue('The request body must be a JSON object.');
+        body = parsed as Json;
+      }
+      const input = new Input(body, request.query);
+      return json(200, await endpoint.run({ method: request.method, store, client, input, headers: request.headers, artifactUri }));
+    } catch (error) {
+      return mlflowErrorResponse(error);
+    }
+  }
 }
 
 /** Reads a request body, up to `limit` bytes (undefined beyond: the rest is discarded). */
@@ -634,7 +687,10 @@ export function createMlflowRestHandler(store: Store, options: MlflowRestHandler
     const body = await readBody(req, maxBody);
     const answer =
       body === undefined
-        ? mlflowErrorResponse(EdgeflowError.invalidParameterValue(`Request body exceeds the limit of ${maxBody} bytes.`))
+        ? withHeaders(
+            mlflowErrorResponse(EdgeflowError.invalidParameterValue(`Request body exceeds the limit of ${maxBody} bytes.`)),
+            mlflowCorsHeaders(options.cors, req.headers),
+          )
         : await api.respond({ method, path: url.pathname, query: url.searchParams, headers: req.headers, body });
     res.writeHead(answer.status, answer.headers);
     res.end(method === 'HEAD' ? undefined : answer.body);

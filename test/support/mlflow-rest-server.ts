@@ -8,12 +8,22 @@
  * The artifact proxy keeps files in an {@link ArtifactTree} per tenant, apart from the store (as an
  * MLflow server's artifact repository is), and answers a missing file with a 500 and an HTML body, as
  * MLflow's artifact repository raises.
+ *
+ * Pages (browser tests) reach it across origins with `cors`, and get a fresh tenant with
+ * `POST /_test/tenants` (answers `{url}`), as Node tests do with `tenant()`.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FileInfo } from '../../src/core/entities.js';
 import type { RunId } from '../../src/core/ids.js';
-import { createMlflowRestApi, mlflowErrorResponse, type ArtifactProxy, type MlflowRestApi } from '../../src/node/mlflow-rest-handler.js';
+import {
+  createMlflowRestApi,
+  mlflowCorsHeaders,
+  mlflowErrorResponse,
+  type ArtifactProxy,
+  type MlflowRestApi,
+  type MlflowRestCorsOptions,
+} from '../../src/node/mlflow-rest-handler.js';
 import { EdgeflowError } from '../../src/core/errors.js';
 import { ArtifactTree } from '../../src/storage/artifact-tree.js';
 import { MemoryStore } from '../../src/storage/memory/memory-store.js';
@@ -92,7 +102,12 @@ export interface MlflowRestServerOptions {
   readonly maxBodyBytes?: number;
   /** Headers added to every response (e.g. CORS for browser tests). */
   readonly responseHeaders?: Record<string, string>;
+  /** CORS of the production handler (preflight and `Access-Control-Allow-Origin`), for pages on other origins. */
+  readonly cors?: MlflowRestCorsOptions;
 }
+
+/** Path of the endpoint that creates a tenant (`POST`, answers `{url}`). */
+export const TENANTS_PATH = '/_test/tenants';
 
 const ARTIFACT_FILE = /^\/api\/2\.0\/mlflow-artifacts\/artifacts\/./u;
 const MISSING_ARTIFACT_HTML = '<!doctype html><title>500 Internal Server Error</title><h1>Internal Server Error</h1>';
@@ -134,7 +149,12 @@ export async function startMlflowRestServer(options: MlflowRestServerOptions = {
   const newBackend = (prefix: string): Backend => {
     const store = new MemoryStore({ artifactRoot: 'mlflow-artifacts:' });
     const artifacts = new ArtifactTree();
-    const api = createMlflowRestApi(store, { basePath: prefix, artifacts: treeProxy(artifacts), maxJsonBodyBytes: options.maxBodyBytes ?? 1_000_000 });
+    const api = createMlflowRestApi(store, {
+      basePath: prefix,
+      artifacts: treeProxy(artifacts),
+      maxJsonBodyBytes: options.maxBodyBytes ?? 1_000_000,
+      ...(options.cors === undefined ? {} : { cors: options.cors }),
+    });
     const backend: Backend = { url: origin + prefix, store, artifacts, api };
     backends.set(prefix, backend);
     return backend;
@@ -142,7 +162,7 @@ export async function startMlflowRestServer(options: MlflowRestServerOptions = {
 
   const server: Server = createServer((req, res) => {
     void handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json', ...extra });
+      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json', ...mlflowCorsHeaders(options.cors, req.headers), ...extra });
       res.end(JSON.stringify({ error_code: 'INTERNAL_ERROR', message: String(error) }));
     });
   });
@@ -164,9 +184,21 @@ export async function startMlflowRestServer(options: MlflowRestServerOptions = {
     const method = req.method ?? 'GET';
     const record: RecordedRequest = { tenant: prefix, method, path, query: url.searchParams, headers: req.headers, json, bodyBytes: raw.byteLength };
     requests.push(record);
+    const cors = mlflowCorsHeaders(options.cors, req.headers);
     if (method === 'OPTIONS') {
-      res.writeHead(204, extra);
-      res.end();
+      // Preflight: the production handler answers it when CORS is on; never a fault.
+      const backend = backends.get(prefix);
+      const answer =
+        options.cors !== undefined && backend !== undefined && backend.api.handles(url.pathname)
+          ? await backend.api.respond({ method, path: url.pathname, query: url.searchParams, headers: req.headers, body: raw })
+          : { status: 204, headers: cors, body: '' };
+      res.writeHead(answer.status, { ...answer.headers, ...extra });
+      res.end(answer.body);
+      return;
+    }
+    if (method === 'POST' && url.pathname === TENANTS_PATH) {
+      res.writeHead(200, { 'Content-Type': 'application/json', ...cors, ...extra });
+      res.end(JSON.stringify({ url: addTenant().url }));
       return;
     }
 
@@ -188,7 +220,7 @@ export async function startMlflowRestServer(options: MlflowRestServerOptions = {
               : { error_code: 'TEMPORARILY_UNAVAILABLE', message: 'The server is temporarily unavailable.' },
           );
         record.status = status;
-        res.writeHead(status, { 'Content-Type': 'application/json', ...(fault.retryAfter === undefined ? {} : { 'Retry-After': fault.retryAfter }), ...extra });
+        res.writeHead(status, { 'Content-Type': 'application/json', ...(fault.retryAfter === undefined ? {} : { 'Retry-After': fault.retryAfter }), ...cors, ...extra });
         res.end(body);
         return;
       }
@@ -207,7 +239,7 @@ export async function startMlflowRestServer(options: MlflowRestServerOptions = {
       req.socket.destroy();
       return;
     }
-    res.writeHead(answer.status, { ...answer.headers, ...extra });
+    res.writeHead(answer.status, { ...answer.headers, ...cors, ...extra });
     res.end(answer.body);
   }
 
@@ -228,6 +260,11 @@ export async function startMlflowRestServer(options: MlflowRestServerOptions = {
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const main = newBackend('');
   let tenants = 0;
+  const addTenant = (): Tenant => {
+    tenants++;
+    const { url, store, artifacts } = newBackend(`/t/${tenants}`);
+    return { url, store, artifacts };
+  };
   return {
     url: main.url,
     store: main.store,
@@ -239,11 +276,7 @@ export async function startMlflowRestServer(options: MlflowRestServerOptions = {
     clearFaults() {
       faults = [];
     },
-    tenant() {
-      tenants++;
-      const { url, store, artifacts } = newBackend(`/t/${tenants}`);
-      return { url, store, artifacts };
-    },
+    tenant: addTenant,
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

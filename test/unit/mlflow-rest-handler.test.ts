@@ -14,7 +14,7 @@ import { TrackingClient } from '../../src/core/client.js';
 import type { Experiment, Run } from '../../src/core/entities.js';
 import type { ExperimentId, RunId } from '../../src/core/ids.js';
 import type { ModelVersion, RegisteredModel } from '../../src/core/registry/entities.js';
-import { createMlflowRestHandler } from '../../src/node/mlflow-rest-handler.js';
+import { createMlflowRestApi, createMlflowRestHandler } from '../../src/node/mlflow-rest-handler.js';
 import { FileStore } from '../../src/node/file-store.js';
 import { MemoryStore } from '../../src/storage/memory/memory-store.js';
 import { RestStore } from '../../src/storage/rest/rest-store.js';
@@ -287,6 +287,84 @@ describe('createMlflowRestHandler below a base path', () => {
       expect((await rest.searchExperiments({})).items.map((e) => e.name)).toEqual(['Default']);
       expect((await fetch(`${origin}/api/2.0/mlflow/experiments/get?experiment_id=0`)).status).toBe(418);
       expect((await fetch(`${origin}/mlflow/index.html`)).status).toBe(418);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+});
+
+describe('CORS (cors option)', () => {
+  const PAGE = 'http://127.0.0.1:5173';
+  const request = (method: string, path: string, headers: Record<string, string>) => ({ method, path, query: new URLSearchParams(), headers, body: new Uint8Array() });
+  const preflightHeaders = (origin: string) => ({ origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,authorization' });
+
+  it('answers a preflight from an allowed origin with 204 and the CORS headers', async () => {
+    const api = createMlflowRestApi(new MemoryStore(), { cors: { origins: [PAGE] } });
+    for (const path of ['/api/2.0/mlflow/runs/log-batch', '/api/2.0/mlflow-artifacts/artifacts/0/r/artifacts/a.txt']) {
+      const answer = await api.respond(request('OPTIONS', path, preflightHeaders(PAGE)));
+      expect(answer.status).toBe(204);
+      expect(answer.body).toBe('');
+      expect(answer.headers).toMatchObject({
+        'access-control-allow-origin': PAGE,
+        vary: 'Origin',
+        'access-control-allow-methods': 'GET, POST, PATCH, DELETE, PUT',
+        'access-control-allow-headers': 'content-type, authorization',
+        'access-control-max-age': '600',
+      });
+    }
+  });
+
+  it('adds Access-Control-Allow-Origin to every answer to an allowed origin, errors included', async () => {
+    const api = createMlflowRestApi(new MemoryStore(), { cors: { origins: [PAGE, 'http://localhost:3000'] }, readOnly: true });
+    const ok = await api.respond(request('GET', '/api/2.0/mlflow/experiments/get', { origin: PAGE }));
+    expect(ok.status).toBe(400);
+    const read = await api.respond({ ...request('GET', '/api/2.0/mlflow/experiments/get', { origin: 'http://localhost:3000' }), query: new URLSearchParams({ experiment_id: '0' }) });
+    const denied = await api.respond(request('POST', '/api/2.0/mlflow/experiments/create', { origin: PAGE }));
+    expect([read.status, denied.status]).toEqual([200, 403]);
+    expect(read.headers).toMatchObject({ 'access-control-allow-origin': 'http://localhost:3000', vary: 'Origin', 'access-control-expose-headers': 'Retry-After' });
+    expect(ok.headers['access-control-allow-origin']).toBe(PAGE);
+    expect(denied.headers['access-control-allow-origin']).toBe(PAGE);
+  });
+
+  it('answers other origins as before, without CORS headers, and refuses nothing', async () => {
+    const api = createMlflowRestApi(new MemoryStore(), { cors: { origins: [PAGE] } });
+    const get = { ...request('GET', '/api/2.0/mlflow/experiments/get', { origin: 'http://evil.example' }), query: new URLSearchParams({ experiment_id: '0' }) };
+    const answer = await api.respond(get);
+    expect(answer.status).toBe(200);
+    expect(answer.headers['access-control-allow-origin']).toBeUndefined();
+    expect(answer.headers['vary']).toBe('Origin');
+    const noOrigin = await api.respond({ ...get, headers: {} });
+    expect([noOrigin.status, noOrigin.headers['access-control-allow-origin']]).toEqual([200, undefined]);
+    const preflight = await api.respond(request('OPTIONS', '/api/2.0/mlflow/runs/create', preflightHeaders('http://evil.example')));
+    expect(preflight.status).toBe(204);
+    expect(Object.keys(preflight.headers).filter((h) => h.startsWith('access-control-'))).toEqual([]);
+  });
+
+  it("echoes any origin with '*', and adds nothing without the option (OPTIONS stays 405)", async () => {
+    const any = createMlflowRestApi(new MemoryStore(), { cors: { origins: '*' } });
+    const answer = await any.respond(request('OPTIONS', '/api/2.0/mlflow/experiments/search', preflightHeaders('http://127.0.0.1:41234')));
+    expect([answer.status, answer.headers['access-control-allow-origin']]).toEqual([204, 'http://127.0.0.1:41234']);
+    const none = createMlflowRestApi(new MemoryStore());
+    const plain = await none.respond(request('OPTIONS', '/api/2.0/mlflow/experiments/search', preflightHeaders(PAGE)));
+    expect(plain.status).toBe(405);
+    expect(Object.keys(plain.headers).filter((h) => h.startsWith('access-control-') || h === 'vary')).toEqual([]);
+  });
+
+  it('goes through the node:http handler', async () => {
+    const handler = createMlflowRestHandler(new MemoryStore(), { cors: { origins: [PAGE] }, maxBodyBytes: 10 });
+    const server: Server = createServer((req, res) => void handler(req, res));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const preflight = await fetch(`${origin}/api/2.0/mlflow/runs/create`, { method: 'OPTIONS', headers: preflightHeaders(PAGE) });
+      expect([preflight.status, preflight.headers.get('access-control-allow-origin'), preflight.headers.get('access-control-allow-methods')]).toEqual([
+        204,
+        PAGE,
+        'GET, POST, PATCH, DELETE, PUT',
+      ]);
+      const tooLarge = await fetch(`${origin}/api/2.0/mlflow/runs/create`, { method: 'POST', headers: { origin: PAGE }, body: 'x'.repeat(11) });
+      expect([tooLarge.status, tooLarge.headers.get('access-control-allow-origin')]).toEqual([400, PAGE]);
     } finally {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
