@@ -36,15 +36,32 @@ function parsePort(value: unknown): number {
   return port;
 }
 
+function parseOrigins(value: unknown): string[] {
+  const list = Array.isArray(value) ? value : value === undefined ? [] : [value];
+  return list.map((origin) => {
+    let url: URL;
+    try {
+      url = new URL(String(origin));
+    } catch {
+      throw new UsageError(`--cors-origin must be an origin such as https://your.app, got '${String(origin)}'.`);
+    }
+    if (url.origin === 'null' || `${url.origin}/` !== url.href.replace(/\/?$/u, '/')) {
+      throw new UsageError(`--cors-origin must be an origin (scheme, host, port) without a path, got '${String(origin)}'.`);
+    }
+    return url.origin;
+  });
+}
+
 /** The `ui` command. */
 export const uiCommand: Command = {
   name: 'ui',
   summary: 'Serve the edgeflow viewer over an mlruns folder or a bundle zip (read-only unless --write)',
-  usage: 'edgeflow ui <bundle.zip | mlruns dir> [--port N] [--host 127.0.0.1] [--write]',
+  usage: 'edgeflow ui <bundle.zip | mlruns dir> [--port N] [--host 127.0.0.1] [--write] [--cors-origin URL]…',
   help: [
     '  --port N          Port to listen on (default 5000; 0 = any free port)',
     '  --host ADDRESS    Address to listen on (default 127.0.0.1; other addresses expose your runs)',
     '  --write           Allow changes to an mlruns folder: runs, experiments, artifacts, the model registry',
+    '  --cors-origin URL Let pages from this origin call the REST API (repeatable), e.g. https://your.app',
     '  --title TEXT      Page title (default: the folder or file name)',
     '  --viewer-dir DIR  Serve the viewer page from DIR instead of the built-in one (development)',
   ].join('\n'),
@@ -52,6 +69,7 @@ export const uiCommand: Command = {
     port: { type: 'string', short: 'p' },
     host: { type: 'string' },
     write: { type: 'boolean' },
+    'cors-origin': { type: 'string', multiple: true },
     title: { type: 'string' },
     'viewer-dir': { type: 'string' },
   },
@@ -61,6 +79,7 @@ export const uiCommand: Command = {
     const port = parsePort(values['port']);
     const host = typeof values['host'] === 'string' ? values['host'] : '127.0.0.1';
     const write = values['write'] === true;
+    const corsOrigins = parseOrigins(values['cors-origin']);
     const viewerDir = typeof values['viewer-dir'] === 'string' ? resolve(values['viewer-dir']) : DEFAULT_VIEWER_DIR;
     const store = await openUiSource(source, write);
     try {
@@ -70,7 +89,7 @@ export const uiCommand: Command = {
       throw new Error(`The viewer page is missing in ${viewerDir}; build it with \`npm run build\`.`);
     }
     const title = typeof values['title'] === 'string' ? values['title'] : basename(source);
-    const server = await startUiServer({ store, viewerDir, title, readOnly: !write, host, port });
+    const server = await startUiServer({ store, viewerDir, title, readOnly: !write, host, port, corsOrigins });
     if (host !== '127.0.0.1' && host !== 'localhost' && host !== '::1') io.stderr(`warning: listening on ${host}: anyone who can reach it can read${write ? ' and change' : ''} these runs.\n`);
     io.stdout(`edgeflow ui: serving ${source} (${write ? 'read-write' : 'read-only'}) at ${server.url}\n`);
     await io.interrupted;

@@ -17,6 +17,8 @@ export interface UiServerOptions {
   readonly viewerDir: string;
   readonly title: string;
   readonly readOnly: boolean;
+  /** Origins of pages elsewhere that may call the REST API (none by default). */
+  readonly corsOrigins?: readonly string[];
   /** Default 127.0.0.1. */
   readonly host?: string;
   /** 0 = any free port. */
@@ -40,7 +42,10 @@ const TYPES: Record<string, string> = {
 
 /** Starts the server; resolves once it listens. */
 export async function startUiServer(options: UiServerOptions): Promise<UiServer> {
-  const rest = createMlflowRestHandler(options.store, { readOnly: options.readOnly });
+  const rest = createMlflowRestHandler(options.store, {
+    readOnly: options.readOnly,
+    ...(options.corsOrigins === undefined || options.corsOrigins.length === 0 ? {} : { cors: { origins: options.corsOrigins } }),
+  });
   const viewerDir = resolve(options.viewerDir);
   const config = JSON.stringify({ title: options.title, readOnly: options.readOnly });
 

@@ -44,7 +44,7 @@ describe('edgeflow CLI', () => {
     expect(io.out()).toMatch(/\n {2}ui +Serve the edgeflow viewer/u);
     const ui = captureIO();
     expect(await main(['ui', '--help'], ui)).toBe(0);
-    expect(ui.out()).toContain('Usage: edgeflow ui <bundle.zip | mlruns dir> [--port N] [--host 127.0.0.1] [--write]');
+    expect(ui.out()).toContain('Usage: edgeflow ui <bundle.zip | mlruns dir> [--port N] [--host 127.0.0.1] [--write] [--cors-origin URL]…');
     expect(ui.out()).toContain('--write');
     expect(ui.out()).toContain('-h, --help');
   });
@@ -58,6 +58,8 @@ describe('edgeflow CLI', () => {
       [['ui', dir, '--port', 'abc'], /--port must be a number/u],
       [['ui', dir, '--bogus'], /Unknown option '--bogus'/u],
       [['ui', join(dir, 'missing')], /does not exist/u],
+      [['ui', dir, '--cors-origin', 'not a url'], /--cors-origin must be an origin such as/u],
+      [['ui', dir, '--cors-origin', 'https://app.example/path'], /without a path/u],
     ];
     for (const [argv, message] of cases) {
       const io = captureIO();
@@ -81,7 +83,7 @@ describe('edgeflow CLI', () => {
     let stop!: () => void;
     const io = captureIO(new Promise<void>((resolve) => (stop = resolve)));
     await FileStore.open(join(dir, 'served'));
-    const done = main(['ui', join(dir, 'served'), '--port', '0', '--viewer-dir', viewer], io);
+    const done = main(['ui', join(dir, 'served'), '--port', '0', '--viewer-dir', viewer, '--cors-origin', 'https://app.example'], io);
     await expect.poll(() => io.out(), { timeout: 5000 }).toMatch(/at http:\/\/127\.0\.0\.1:\d+\//u);
     const url = /at (http:\S+)/u.exec(io.out())![1]!;
     expect(await (await fetch(url)).text()).toContain('<title>viewer</title>');
@@ -89,6 +91,10 @@ describe('edgeflow CLI', () => {
     const search = await fetch(new URL('api/2.0/mlflow/experiments/search?max_results=10', url));
     expect(((await search.json()) as { experiments: { name: string }[] }).experiments.map((e) => e.name)).toEqual(['Default']);
     expect((await fetch(new URL('../../etc/passwd', url))).status).toBe(404);
+    // Pages of the --cors-origin may call the API; others get no CORS headers.
+    const cors = (origin: string) => fetch(new URL('api/2.0/mlflow/experiments/search?max_results=1', url), { headers: { Origin: origin } });
+    expect((await cors('https://app.example')).headers.get('access-control-allow-origin')).toBe('https://app.example');
+    expect((await cors('https://elsewhere.example')).headers.get('access-control-allow-origin')).toBeNull();
     stop();
     expect(await done).toBe(0);
   });
