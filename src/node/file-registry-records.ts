@@ -10,11 +10,10 @@
  */
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { dict, type Dict } from '../core/entities.js';
+import { dict } from '../core/entities.js';
 import {
   META_FILE,
   MODELS_FOLDER,
-  decodeUtf8,
   encodeRawValue,
   readModelVersionMeta,
   readRegisteredModelMeta,
@@ -24,7 +23,7 @@ import {
 } from '../core/formats/file-store-layout.js';
 import { DELETED_STAGE, type ModelVersionRecord, type RegisteredModelRecord } from '../core/registry/entities.js';
 import type { RegistryRecords, RegistryWrite } from '../core/registry/registry-store.js';
-import { Mutex, filesBelow, pruneEmptyParents, readIfExists, subfolders, writeFileAtomic } from './fs-helpers.js';
+import { Mutex, pruneEmptyParents, readIfExists, readValues, subfolders, writeFileAtomic } from './fs-helpers.js';
 
 /** A model name that can be a single folder name (the client validates names; this guards paths). */
 function isFolderName(name: string): boolean {
@@ -129,12 +128,3 @@ export class FileRegistryRecords implements RegistryRecords {
   }
 }
 
-/** Raw value files below `folder` as a dict (keys with `/` from nested folders). */
-async function readValues(folder: string): Promise<Dict<string>> {
-  const out = dict<string>();
-  for (const [key, path] of await filesBelow(folder)) {
-    const bytes = await readIfExists(path);
-    if (bytes !== undefined) out[key] = decodeUtf8(bytes, path);
-  }
-  return out;
-}

@@ -29,7 +29,7 @@ import {
   type RunMeta,
 } from '../core/formats/file-store-layout.js';
 import { latestOf } from '../core/rules.js';
-import { filesBelow, isFsError, isTempName, readIfExists, subfolders } from './fs-helpers.js';
+import { filesBelow, isFsError, isTempName, readIfExists, readValues, subfolders } from './fs-helpers.js';
 
 /** An experiment as read from its folder. */
 export interface ExperimentEntry {
@@ -74,15 +74,6 @@ async function signatureOf(base: string, folders: readonly string[]): Promise<st
   return parts.join('|');
 }
 
-/** Raw value files below `folder`. */
-async function readValues(folder: string): Promise<Dict<string>> {
-  const out = dict<string>();
-  for (const [key, path] of await filesBelow(folder)) {
-    const bytes = await readIfExists(path);
-    if (bytes !== undefined) out[key] = decodeUtf8(bytes, path);
-  }
-  return out;
-}
 
 /** Discovery and cached reads of one `mlruns/` root. */
 export class FileStoreIndex {

@@ -6,7 +6,9 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, readdir, realpath, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { dict, type Dict } from '../core/entities.js';
 import { EdgeflowError, describeValue } from '../core/errors.js';
+import { decodeUtf8 } from '../core/formats/file-store-layout.js';
 
 /** True for a Node error with one of `codes`. */
 export function isFsError(error: unknown, ...codes: string[]): boolean {
@@ -82,6 +84,16 @@ export async function filesBelow(folder: string): Promise<[string, string][]> {
     }
   };
   await walk(folder, '');
+  return out;
+}
+
+/** Raw value files below `folder` (params, tags, aliases) as a dict; keys with `/` come from nested folders. */
+export async function readValues(folder: string): Promise<Dict<string>> {
+  const out = dict<string>();
+  for (const [key, path] of await filesBelow(folder)) {
+    const bytes = await readIfExists(path);
+    if (bytes !== undefined) out[key] = decodeUtf8(bytes, path);
+  }
   return out;
 }
 
