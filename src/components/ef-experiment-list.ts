@@ -8,6 +8,7 @@ import { TrackingClient } from '../core/client.js';
 import type { Experiment } from '../core/entities.js';
 import type { ExperimentId } from '../core/ids.js';
 import type { Store } from '../core/store.js';
+import { collectPages } from '../core/store-reads.js';
 import { QueryController } from './controllers/query-controller.js';
 import { errorMessage, throwIfAborted, valueOf } from './controllers/status.js';
 import { StoreChangesController } from './controllers/store-changes-controller.js';
@@ -164,18 +165,7 @@ export class ExperimentList extends StoreElement {
   }
 
   private async _load(store: Store, showDeleted: boolean, signal: AbortSignal): Promise<Experiment[]> {
-    const items: Experiment[] = [];
-    let pageToken: string | undefined;
-    do {
-      const page = await store.searchExperiments({
-        viewType: showDeleted ? 'ALL' : 'ACTIVE_ONLY',
-        maxResults: PAGE,
-        ...(pageToken === undefined ? {} : { pageToken }),
-      });
-      throwIfAborted(signal);
-      items.push(...page.items);
-      pageToken = page.nextPageToken;
-    } while (pageToken !== undefined);
+    const items = await collectPages((pageToken) => store.searchExperiments({ viewType: showDeleted ? 'ALL' : 'ACTIVE_ONLY', maxResults: PAGE, pageToken }), signal);
     const counts = new Map<string, number>();
     await Promise.all(items.map(async (e) => counts.set(e.experimentId, await this._countRuns(store, e.experimentId))));
     throwIfAborted(signal);
@@ -184,14 +174,7 @@ export class ExperimentList extends StoreElement {
   }
 
   private async _countRuns(store: Store, experimentId: ExperimentId): Promise<number> {
-    let count = 0;
-    let pageToken: string | undefined;
-    do {
-      const page = await store.searchRuns({ experimentIds: [experimentId], maxResults: PAGE, ...(pageToken === undefined ? {} : { pageToken }) });
-      count += page.items.length;
-      pageToken = page.nextPageToken;
-    } while (pageToken !== undefined);
-    return count;
+    return (await collectPages((pageToken) => store.searchRuns({ experimentIds: [experimentId], maxResults: PAGE, pageToken }))).length;
   }
 
   private async _count(store: Store, experimentId: ExperimentId): Promise<void> {

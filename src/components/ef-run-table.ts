@@ -10,9 +10,10 @@ import type { Run, ViewType } from '../core/entities.js';
 import { EdgeflowError } from '../core/errors.js';
 import type { ExperimentId, RunId } from '../core/ids.js';
 import type { Store } from '../core/store.js';
+import { collectPages } from '../core/store-reads.js';
 import { compileRunFilter, parseRunFilter } from '../core/search/index.js';
 import { QueryController } from './controllers/query-controller.js';
-import { errorMessage, throwIfAborted } from './controllers/status.js';
+import { errorMessage } from './controllers/status.js';
 import { StoreChangesController, type ChangeBatch } from './controllers/store-changes-controller.js';
 import { runColor } from './internal/colors.js';
 import { listConverter } from './internal/converters.js';
@@ -179,20 +180,17 @@ export class RunTable extends StoreElement {
   }
 
   private async _load(store: Store, signal: AbortSignal): Promise<Run[]> {
-    const runs: Run[] = [];
-    let pageToken: string | undefined;
-    do {
-      const page = await store.searchRuns({
-        experimentIds: this.experimentIds as ExperimentId[],
-        ...(this.filter.trim() === '' ? {} : { filter: this.filter }),
-        viewType: this.viewType,
-        maxResults: PAGE,
-        ...(pageToken === undefined ? {} : { pageToken }),
-      });
-      throwIfAborted(signal);
-      runs.push(...page.items);
-      pageToken = page.nextPageToken;
-    } while (pageToken !== undefined);
+    const runs = await collectPages(
+      (pageToken) =>
+        store.searchRuns({
+          experimentIds: this.experimentIds as ExperimentId[],
+          ...(this.filter.trim() === '' ? {} : { filter: this.filter }),
+          viewType: this.viewType,
+          maxResults: PAGE,
+          pageToken,
+        }),
+      signal,
+    );
     return runs;
   }
 

@@ -7,6 +7,7 @@
 import type { Dict, Experiment, Run, RunInfo } from '../core/entities.js';
 import type { ExperimentId, RunId } from '../core/ids.js';
 import type { Store } from '../core/store.js';
+import { collectPages } from '../core/store-reads.js';
 import { SystemTag } from '../core/system-tags.js';
 
 /** Id of the `<script type="application/json">` element holding the data. */
@@ -47,16 +48,6 @@ export interface ReportSelection {
 const toJsonDouble = (v: number): JsonDouble => (Number.isFinite(v) ? v : Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity');
 const fromJsonDouble = (v: JsonDouble): number => (typeof v === 'number' ? v : v === 'NaN' ? NaN : v === 'Infinity' ? Infinity : -Infinity);
 
-async function allPages<T>(fetchPage: (token: string | undefined) => Promise<{ items: T[]; nextPageToken?: string }>): Promise<T[]> {
-  const out: T[] = [];
-  let token: string | undefined;
-  do {
-    const page = await fetchPage(token);
-    out.push(...page.items);
-    token = page.nextPageToken;
-  } while (token !== undefined);
-  return out;
-}
 
 /** Reads the selected experiments and runs (with whole metric histories) from `store`. */
 export async function collectReportData(store: Store, selection: ReportSelection = {}): Promise<ReportData> {
@@ -73,10 +64,10 @@ export async function collectReportData(store: Store, selection: ReportSelection
     }
   } else {
     if (selection.experimentIds === undefined) {
-      for (const e of await allPages((pageToken) => store.searchExperiments({ maxResults: 1000, pageToken }))) experiments.set(e.experimentId, e);
+      for (const e of await collectPages((pageToken) => store.searchExperiments({ maxResults: 1000, pageToken }))) experiments.set(e.experimentId, e);
     }
     const experimentIds = [...experiments.keys()] as ExperimentId[];
-    runs = experimentIds.length === 0 ? [] : await allPages((pageToken) => store.searchRuns({ experimentIds, maxResults: 1000, pageToken }));
+    runs = experimentIds.length === 0 ? [] : await collectPages((pageToken) => store.searchRuns({ experimentIds, maxResults: 1000, pageToken }));
   }
   const reportRuns: ReportRun[] = [];
   for (const run of runs) {

@@ -8,8 +8,9 @@ import type { ReactiveControllerHost } from 'lit';
 import { TrackingClient } from '../../core/client.js';
 import type { ModelStage, ModelVersion, RegisteredModel } from '../../core/registry/entities.js';
 import type { Store } from '../../core/store.js';
+import { collectPages } from '../../core/store-reads.js';
 import { QueryController } from './query-controller.js';
-import { throwIfAborted, type LoadState } from './status.js';
+import type { LoadState } from './status.js';
 import { StoreChangesController } from './store-changes-controller.js';
 
 /** What {@link ModelRegistryController} loads. */
@@ -101,34 +102,19 @@ export class ModelRegistryController {
 async function load(store: Store, filter: string, signal: AbortSignal): Promise<RegistryView> {
   const registry = store.registry;
   if (registry === undefined) return NO_REGISTRY;
-  const models: RegisteredModel[] = [];
-  let pageToken: string | undefined;
-  do {
-    const page = await registry.searchRegisteredModels({
-      maxResults: MODEL_PAGE,
-      orderBy: ['name ASC'],
-      ...(filter === '' ? {} : { filter }),
-      ...(pageToken === undefined ? {} : { pageToken }),
-    });
-    throwIfAborted(signal);
-    models.push(...page.items);
-    pageToken = page.nextPageToken;
-  } while (pageToken !== undefined);
+  const models = await collectPages(
+    (pageToken) => registry.searchRegisteredModels({ maxResults: MODEL_PAGE, orderBy: ['name ASC'], ...(filter === '' ? {} : { filter }), pageToken }),
+    signal,
+  );
   // One search for every version (names may hold quotes, which a filter literal cannot express).
   const listed = new Set(models.map((m) => m.name));
   const versions = new Map<string, ModelVersion[]>();
-  pageToken = undefined;
-  do {
-    const page = await registry.searchModelVersions({ maxResults: VERSION_PAGE, ...(pageToken === undefined ? {} : { pageToken }) });
-    throwIfAborted(signal);
-    for (const v of page.items) {
-      if (!listed.has(v.name)) continue;
-      let list = versions.get(v.name);
-      if (list === undefined) versions.set(v.name, (list = []));
-      list.push(v);
-    }
-    pageToken = page.nextPageToken;
-  } while (pageToken !== undefined);
+  for (const v of await collectPages((pageToken) => registry.searchModelVersions({ maxResults: VERSION_PAGE, pageToken }), signal)) {
+    if (!listed.has(v.name)) continue;
+    let list = versions.get(v.name);
+    if (list === undefined) versions.set(v.name, (list = []));
+    list.push(v);
+  }
   for (const list of versions.values()) list.sort((a, b) => b.version - a.version);
   return { available: true, models, versions };
 }

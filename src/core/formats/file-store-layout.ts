@@ -6,7 +6,7 @@
  * Paths here are relative to the store root (the `mlruns/` folder) and `/`-separated.
  * @module
  */
-import { dict, RUN_STATUS_NUMBER, type Dict, type LifecycleStage, type RunStatus } from '../entities.js';
+import { dict, RUN_STATUS_NUMBER, type Dict, type Experiment, type LifecycleStage, type RunInfo, type RunStatus } from '../entities.js';
 import { EdgeflowError, describeValue } from '../errors.js';
 import { parseExperimentId, parseRunId, type ExperimentId, type RunId } from '../ids.js';
 import { artifactPathProblem, keyProblem } from '../validation.js';
@@ -104,31 +104,14 @@ export function findKeyPathConflict(keys: Iterable<string>): readonly [string, s
 // ------------------------------------------------------------------------------------------------
 // Records: what the files hold, typed
 
-/** The content of an experiment `meta.yaml`. */
-export interface ExperimentMeta {
-  readonly experimentId: ExperimentId;
-  readonly name: string;
-  readonly artifactLocation: string;
-  readonly lifecycleStage: LifecycleStage;
-  /** ms; null in legacy files (MLflow < 1.29). */
-  readonly creationTime: number | null;
-  /** ms; null in legacy files. */
-  readonly lastUpdateTime: number | null;
-}
+/**
+ * The content of an experiment `meta.yaml`: the experiment without its tags (they live in
+ * `tags/`). `creationTime`/`lastUpdateTime` are null in legacy files (MLflow < 1.29).
+ */
+export type ExperimentMeta = Omit<Experiment, 'tags'>;
 
-/** The content of a run `meta.yaml`. */
-export interface RunMeta {
-  readonly runId: RunId;
-  readonly experimentId: ExperimentId;
-  readonly runName: string;
-  readonly userId: string;
-  readonly status: RunStatus;
-  readonly startTime: number;
-  readonly endTime: number | null;
-  readonly artifactUri: string;
-  readonly lifecycleStage: LifecycleStage;
-  readonly deletedTime: number | null;
-}
+/** The content of a run `meta.yaml`: exactly a run's info. */
+export type RunMeta = RunInfo;
 
 /** Metric points of one key, as columns, in file order. */
 export interface MetricPoints {

@@ -7,17 +7,7 @@ import { dict } from '../entities.js';
 import { isEdgeflowError } from '../errors.js';
 import type { ModelVersion, ModelVersionRecord, RegisteredModel, RegisteredModelRecord } from './entities.js';
 import type { RegistryStore } from './registry-store.js';
-
-async function allPages<T>(fetch: (pageToken: string | undefined) => Promise<{ items: T[]; nextPageToken?: string }>): Promise<T[]> {
-  const out: T[] = [];
-  let token: string | undefined;
-  do {
-    const page = await fetch(token);
-    out.push(...page.items);
-    token = page.nextPageToken;
-  } while (token);
-  return out;
-}
+import { collectPages } from '../store-reads.js';
 
 function versionRecord(v: ModelVersion): ModelVersionRecord {
   return {
@@ -46,7 +36,7 @@ function versionRecord(v: ModelVersion): ModelVersionRecord {
 export async function recordsFromRegistryReads(registry: RegistryStore, names?: readonly string[]): Promise<RegisteredModelRecord[]> {
   let models: RegisteredModel[];
   if (names === undefined) {
-    models = await allPages((pageToken) => registry.searchRegisteredModels({ maxResults: 1000, ...(pageToken ? { pageToken } : {}) }));
+    models = await collectPages((pageToken) => registry.searchRegisteredModels({ maxResults: 1000, ...(pageToken ? { pageToken } : {}) }));
   } else {
     models = [];
     for (const name of names) {
@@ -58,7 +48,7 @@ export async function recordsFromRegistryReads(registry: RegistryStore, names?: 
     }
   }
   if (models.length === 0) return [];
-  const versions = await allPages((pageToken) =>
+  const versions = await collectPages((pageToken) =>
     registry.searchModelVersions({ maxResults: 10_000, orderBy: ['name ASC', 'version_number ASC'], ...(pageToken ? { pageToken } : {}) }),
   );
   const byName = new Map<string, ModelVersionRecord[]>();

@@ -9,6 +9,7 @@ import type { Experiment, Run } from '../../core/entities.js';
 import { EdgeflowError, describeValue } from '../../core/errors.js';
 import type { ExperimentId, RunId } from '../../core/ids.js';
 import type { Store } from '../../core/store.js';
+import { artifactFiles, collectPages } from '../../core/store-reads.js';
 import {
   serializeExperimentJson,
   serializeExperimentsJson,
@@ -104,42 +105,6 @@ function looksLikeText(path: string, bytes: Uint8Array): boolean {
   }
 }
 
-async function allExperiments(store: Store): Promise<Experiment[]> {
-  const out: Experiment[] = [];
-  let pageToken: string | undefined;
-  do {
-    const page = await store.searchExperiments({ viewType: 'ALL', maxResults: 50_000, ...(pageToken ? { pageToken } : {}) });
-    out.push(...page.items);
-    pageToken = page.nextPageToken;
-  } while (pageToken);
-  return out;
-}
-
-async function allRuns(store: Store, experimentId: ExperimentId): Promise<Run[]> {
-  const out: Run[] = [];
-  let pageToken: string | undefined;
-  do {
-    const page = await store.searchRuns({
-      experimentIds: [experimentId],
-      viewType: 'ALL',
-      maxResults: 50_000,
-      ...(pageToken ? { pageToken } : {}),
-    });
-    out.push(...page.items);
-    pageToken = page.nextPageToken;
-  } while (pageToken);
-  return out;
-}
-
-async function listArtifactFiles(store: Store, runId: RunId, path = ''): Promise<string[]> {
-  const out: string[] = [];
-  for (const info of await store.listArtifacts(runId, path)) {
-    if (info.isDir) out.push(...(await listArtifactFiles(store, runId, info.path)));
-    else out.push(info.path);
-  }
-  return out;
-}
-
 interface PlannedExperiment {
   readonly experiment: Experiment;
   readonly runs: Run[];
@@ -159,11 +124,11 @@ async function plan(store: Store, options: ExportBundleOptions): Promise<Planned
   const includeDeleted = options.includeDeleted ?? true;
   const experiments = new Map<ExperimentId, PlannedExperiment>();
   const wantAll = options.experimentIds === undefined && options.runIds === undefined;
-  const experimentIds = wantAll ? (await allExperiments(store)).map((e) => e.experimentId) : (options.experimentIds ?? []);
+  const experimentIds = wantAll ? (await collectPages((pageToken) => store.searchExperiments({ viewType: 'ALL', maxResults: 50_000, pageToken }))).map((e) => e.experimentId) : (options.experimentIds ?? []);
   for (const id of experimentIds) {
     const experiment = await store.getExperiment(id);
     if (experiment.lifecycleStage === 'deleted' && !includeDeleted) continue;
-    const runs = (await allRuns(store, id)).filter((r) => includeDeleted || r.info.lifecycleStage === 'active');
+    const runs = (await collectPages((pageToken) => store.searchRuns({ experimentIds: [id], viewType: 'ALL', maxResults: 50_000, pageToken }))).filter((r) => includeDeleted || r.info.lifecycleStage === 'active');
     experiments.set(id, { experiment, runs });
   }
   for (const runId of options.runIds ?? []) {
@@ -301,7 +266,7 @@ export async function exportBundleTo(
 
   const writeArtifacts = async (run: Run, prefix: string): Promise<void> => {
     if (!includeArtifacts) return;
-    for (const path of await listArtifactFiles(store, run.info.runId)) {
+    for (const { path } of await artifactFiles(store, run.info.runId)) {
       const bytes = await store.getArtifact(run.info.runId, path);
       if (looksLikeText(path, bytes)) zip.deflate(`${prefix}/${path}`, bytes);
       else zip.store(`${prefix}/${path}`, bytes);

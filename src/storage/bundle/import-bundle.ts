@@ -6,11 +6,12 @@
  * store ends as it was.
  * @module
  */
-import { dict, type Dict, type Experiment, type KeyValue, type MetricColumns, type Run } from '../../core/entities.js';
+import { dict, type Dict, type KeyValue, type MetricColumns, type Run } from '../../core/entities.js';
 import { EdgeflowError, describeValue, isEdgeflowError } from '../../core/errors.js';
 import { newExperimentId, newRunId, type ExperimentId, type RunId } from '../../core/ids.js';
 import { MAX_METRICS_PER_BATCH, MAX_PARAMS_PER_BATCH } from '../../core/limits.js';
 import type { Store } from '../../core/store.js';
+import { artifactFiles, collectPages } from '../../core/store-reads.js';
 import { SystemTag } from '../../core/system-tags.js';
 import type { ExperimentMeta, MetricPoints, RunMeta, SkippedItem } from '../../core/formats/file-store-layout.js';
 import type { ZipLimits } from '../../core/formats/zip-guard.js';
@@ -205,25 +206,6 @@ async function exists<T>(promise: Promise<T>): Promise<T | undefined> {
   }
 }
 
-async function allRunsOf(store: Store, experimentId: ExperimentId): Promise<Run[]> {
-  const out: Run[] = [];
-  let pageToken: string | undefined;
-  do {
-    const page = await store.searchRuns({ experimentIds: [experimentId], viewType: 'ALL', maxResults: 50_000, ...(pageToken ? { pageToken } : {}) });
-    out.push(...page.items);
-    pageToken = page.nextPageToken;
-  } while (pageToken);
-  return out;
-}
-
-async function artifactPaths(store: Store, runId: RunId, path = ''): Promise<string[]> {
-  const out: string[] = [];
-  for (const info of await store.listArtifacts(runId, path)) {
-    if (info.isDir) out.push(...(await artifactPaths(store, runId, info.path)));
-    else out.push(info.path);
-  }
-  return out;
-}
 
 /** Reads a stored run completely (for `replace` backups). */
 async function backupRun(store: Store, run: Run): Promise<RunPlan> {
@@ -233,12 +215,12 @@ async function backupRun(store: Store, run: Run): Promise<RunPlan> {
     metrics.push({ key, timestamps: s.timestamps, values: s.values, steps: s.steps });
   }
   const artifacts: { path: string; read: () => Promise<Uint8Array> }[] = [];
-  for (const path of await artifactPaths(store, run.info.runId)) {
+  for (const { path } of await artifactFiles(store, run.info.runId)) {
     const bytes = await store.getArtifact(run.info.runId, path);
     artifacts.push({ path, read: () => Promise.resolve(bytes) });
   }
   return {
-    meta: { ...run.info, experimentId: run.info.experimentId },
+    meta: run.info,
     runName: run.info.runName,
     params: dict(Object.entries(run.data.params)),
     tags: dict(Object.entries(run.data.tags)),
@@ -330,16 +312,6 @@ async function planRegistry(
   return { plan: { registry, records, replaced }, report: { status: 'imported', ...report } };
 }
 
-function experimentMetaOf(e: Experiment): ExperimentMeta {
-  return {
-    experimentId: e.experimentId,
-    name: e.name,
-    artifactLocation: e.artifactLocation,
-    lifecycleStage: e.lifecycleStage,
-    creationTime: e.creationTime,
-    lastUpdateTime: e.lastUpdateTime,
-  };
-}
 
 /**
  * Imports a bundle (MLflow `mlruns/` tree, with or without the `mlruns/` folder, or an
@@ -405,8 +377,8 @@ export async function importBundle(
       }
       if (byId) {
         toPurgeExperiments.push(byId.experimentId);
-        const runs = await allRunsOf(store, byId.experimentId);
-        backups.push({ meta: experimentMetaOf(byId), tags: dict(Object.entries(byId.tags)), reuse: false, runs: await Promise.all(runs.map((r) => backupRun(store, r))) });
+        const runs = await collectPages((pageToken) => store.searchRuns({ experimentIds: [byId.experimentId], viewType: 'ALL', maxResults: 50_000, pageToken }));
+        backups.push({ meta: byId, tags: dict(Object.entries(byId.tags)), reuse: false, runs: await Promise.all(runs.map((r) => backupRun(store, r))) });
       }
     }
     usedNames.add(meta.name);
@@ -511,7 +483,7 @@ export async function importBundle(
     await writePlans(store, backups.filter((b) => purgedExperiments.includes(b.meta.experimentId)), restore, () => undefined);
     for (const { experimentId, run } of purgedRuns) {
       const target = await store.getExperiment(experimentId);
-      await writePlans(store, [{ meta: experimentMetaOf(target), tags: dict(), reuse: true, runs: [run] }], restore, () => undefined);
+      await writePlans(store, [{ meta: target, tags: dict(), reuse: true, runs: [run] }], restore, () => undefined);
     }
     purgedExperiments = [];
     purgedRuns = [];

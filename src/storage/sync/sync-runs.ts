@@ -23,11 +23,12 @@
  * ```
  * @module
  */
-import { dict, hasKey, type Experiment, type FileInfo, type KeyValue, type Run } from '../../core/entities.js';
+import { dict, hasKey, type Experiment, type KeyValue, type Run } from '../../core/entities.js';
 import { isEdgeflowError } from '../../core/errors.js';
 import type { ExperimentId, RunId } from '../../core/ids.js';
 import { MAX_METRICS_PER_BATCH, MAX_PARAMS_PER_BATCH, MAX_TAGS_PER_BATCH } from '../../core/limits.js';
 import type { Store } from '../../core/store.js';
+import { artifactFiles, collectPages } from '../../core/store-reads.js';
 import { MemorySyncState, type SyncDirection, type SyncRunRecord, type SyncState } from './sync-state.js';
 
 /** Options of {@link syncRuns}. */
@@ -121,31 +122,19 @@ class RunSync {
     const experimentIds = this.__options.experimentIds ?? (await this.__activeExperiments()).map((e) => e.experimentId);
     const runs: Run[] = [];
     for (const experimentId of experimentIds) {
-      let pageToken: string | undefined;
-      do {
-        const page = await this.__from.searchRuns({
-          experimentIds: [experimentId as ExperimentId],
-          orderBy: ['start_time ASC'],
-          maxResults: 1000,
-          ...(pageToken === undefined ? {} : { pageToken }),
-        });
-        runs.push(...page.items);
-        pageToken = page.nextPageToken;
-      } while (pageToken !== undefined);
+      runs.push(
+        ...(await collectPages((pageToken) =>
+          this.__from.searchRuns({ experimentIds: [experimentId as ExperimentId], orderBy: ['start_time ASC'], maxResults: 1000, pageToken }),
+        )),
+      );
     }
     return runs;
   }
 
-  private async __activeExperiments(): Promise<Experiment[]> {
-    const out: Experiment[] = [];
-    let pageToken: string | undefined;
-    do {
-      const page = await this.__from.searchExperiments({ maxResults: 1000, ...(pageToken === undefined ? {} : { pageToken }) });
-      out.push(...page.items);
-      pageToken = page.nextPageToken;
-    } while (pageToken !== undefined);
-    return out;
+  private __activeExperiments(): Promise<Experiment[]> {
+    return collectPages((pageToken) => this.__from.searchExperiments({ maxResults: 1000, pageToken }));
   }
+
 
   private async __syncRun(source: Run): Promise<void> {
     const sourceRunId = source.info.runId;
@@ -271,7 +260,7 @@ class RunSync {
 
   private async __sendArtifacts(sourceRunId: RunId, record: SyncRunRecord): Promise<boolean> {
     let sent = false;
-    for (const file of await filesOf(this.__from, sourceRunId)) {
+    for (const file of await artifactFiles(this.__from, sourceRunId)) {
       if (hasKey(record.artifacts, file.path) && record.artifacts[file.path] === file.fileSize) continue;
       this.__options.signal?.throwIfAborted();
       const bytes = await this.__from.getArtifact(sourceRunId, file.path);
@@ -313,21 +302,12 @@ async function orUndefined<T>(promise: Promise<T>): Promise<T | undefined> {
   }
 }
 
-/** Every file below `path`, depth first. */
-async function filesOf(store: Store, runId: RunId, path = ''): Promise<FileInfo[]> {
-  const out: FileInfo[] = [];
-  for (const entry of await store.listArtifacts(runId, path)) {
-    if (entry.isDir) out.push(...(await filesOf(store, runId, entry.path)));
-    else out.push(entry);
-  }
-  return out;
-}
 
 /** What a target run already holds: metric points per key and artifact sizes. */
 async function progressOn(store: Store, run: Run): Promise<Pick<SyncRunRecord, 'metrics' | 'artifacts'>> {
   const metrics = dict<number>();
   for (const key of Object.keys(run.data.metrics)) metrics[key] = (await store.getMetricHistory(run.info.runId, key)).values.length;
   const artifacts = dict<number>();
-  for (const file of await filesOf(store, run.info.runId)) artifacts[file.path] = file.fileSize ?? 0;
+  for (const file of await artifactFiles(store, run.info.runId)) artifacts[file.path] = file.fileSize ?? 0;
   return { metrics, artifacts };
 }

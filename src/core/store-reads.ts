@@ -1,0 +1,34 @@
+/**
+ * Reads that walk a whole listing of any {@link Store}: every page of a search, every artifact
+ * file of a run. Written once for exporters, importers, sync, reports and components.
+ * @module
+ */
+import type { FileInfo, Page } from './entities.js';
+import type { RunId } from './ids.js';
+import type { Store } from './store.js';
+
+/**
+ * Every item of a paged listing: calls `fetchPage` with each next-page token until the last page.
+ * With `signal`, stops with an `AbortError` between pages once it is aborted.
+ */
+export async function collectPages<T>(fetchPage: (pageToken: string | undefined) => Promise<Page<T>>, signal?: AbortSignal): Promise<T[]> {
+  const items: T[] = [];
+  let pageToken: string | undefined;
+  do {
+    const page = await fetchPage(pageToken);
+    signal?.throwIfAborted();
+    items.push(...page.items);
+    pageToken = page.nextPageToken;
+  } while (pageToken !== undefined);
+  return items;
+}
+
+/** Every artifact file of a run below folder `path` ('' = all), depth first. */
+export async function artifactFiles(store: Store, runId: RunId, path = ''): Promise<FileInfo[]> {
+  const files: FileInfo[] = [];
+  for (const info of await store.listArtifacts(runId, path)) {
+    if (info.isDir) files.push(...(await artifactFiles(store, runId, info.path)));
+    else files.push(info);
+  }
+  return files;
+}
