@@ -129,6 +129,16 @@ export type StoreChange =
   | { readonly kind: 'artifacts'; readonly runId: RunId; readonly path: string }
   | { readonly kind: 'registered-model'; readonly name: string };
 
+/** The change event of data written to a run: the keys of the metrics, params and tags written. */
+export function runDataChange(
+  runId: RunId,
+  experimentId: ExperimentId,
+  written: { readonly metrics?: readonly { key: string }[]; readonly params?: readonly { key: string }[]; readonly tags?: readonly { key: string }[] },
+): StoreChange {
+  const keys = (items: readonly { key: string }[] | undefined): string[] => (items ?? []).map((item) => item.key);
+  return { kind: 'run-data', runId, experimentId, metricKeys: keys(written.metrics), paramKeys: keys(written.params), tagKeys: keys(written.tags) };
+}
+
 /** Receives store changes. */
 export type StoreListener = (change: StoreChange) => void;
 

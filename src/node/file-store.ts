@@ -71,6 +71,7 @@ import type {
   StoreListener,
   UpdateRunInput,
 } from '../core/store.js';
+import { runDataChange } from '../core/store.js';
 import { SystemTag } from '../core/system-tags.js';
 import { assertHistoryIndex, keyProblem } from '../core/validation.js';
 import { ChangeEmitter } from '../storage/change-emitter.js';
@@ -362,14 +363,7 @@ export class FileStore implements Store {
       } finally {
         this.__index.forget(entry.folder);
       }
-      this.__emit({
-        kind: 'run-data',
-        runId,
-        experimentId: entry.meta.experimentId,
-        metricKeys: metrics.map((m) => m.key),
-        paramKeys: params.map((p) => p.key),
-        tagKeys: tags.map((t) => t.key),
-      });
+      this.__emit(runDataChange(runId, entry.meta.experimentId, { metrics, params, tags }));
     });
   }
 
@@ -383,7 +377,7 @@ export class FileStore implements Store {
       const tagsFolder = join(entry.folder, RunFileKind.TAGS);
       await this.__removeValueFile(this.__abs(runFilePath(this.__rel(entry.folder), RunFileKind.TAGS, key)), tagsFolder);
       this.__index.forget(entry.folder);
-      this.__emit({ kind: 'run-data', runId, experimentId: entry.meta.experimentId, metricKeys: [], paramKeys: [], tagKeys: [key] });
+      this.__emit(runDataChange(runId, entry.meta.experimentId, { tags: [{ key }] }));
     });
   }
 

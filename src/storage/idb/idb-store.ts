@@ -31,6 +31,7 @@ import type {
   StoreListener,
   UpdateRunInput,
 } from '../../core/store.js';
+import { runDataChange } from '../../core/store.js';
 import { RegistryService } from '../../core/registry/registry-service.js';
 import { SystemTag } from '../../core/system-tags.js';
 import { assertHistoryIndex } from '../../core/validation.js';
@@ -340,14 +341,7 @@ export class IdbStore implements Store {
       writeRun(tx, run, seq);
       const experimentId = run.info.experimentId;
       if (renamed) emit({ kind: 'run', runId, experimentId });
-      emit({
-        kind: 'run-data',
-        runId,
-        experimentId,
-        metricKeys: metrics.map((m) => m.key),
-        paramKeys: params.map((p) => p.key),
-        tagKeys: tags.map((t) => t.key),
-      });
+      emit(runDataChange(runId, experimentId, { metrics, params, tags }));
       return { previousSeq, seq, tails };
     });
     if (written === undefined) return;
@@ -364,7 +358,7 @@ export class IdbStore implements Store {
       }
       delete run.tags[key];
       await putRun(tx, run);
-      emit({ kind: 'run-data', runId, experimentId: run.info.experimentId, metricKeys: [], paramKeys: [], tagKeys: [key] });
+      emit(runDataChange(runId, run.info.experimentId, { tags: [{ key }] }));
     });
   }
 

@@ -34,6 +34,7 @@ import type {
   StoreChange,
   UpdateRunInput,
 } from '../../core/store.js';
+import { runDataChange } from '../../core/store.js';
 import { SystemTag } from '../../core/system-tags.js';
 import { assertHistoryIndex } from '../../core/validation.js';
 import { ChangeEmitter } from '../change-emitter.js';
@@ -313,14 +314,7 @@ export class MemoryStore implements Store {
     }
     record.snapshot = undefined;
     if (renamed !== undefined) this.__updateInfo(record, { runName: renamed });
-    this.__emit({
-      kind: 'run-data',
-      runId,
-      experimentId: record.info.experimentId,
-      metricKeys: metrics.map((m) => m.key),
-      paramKeys: params.map((p) => p.key),
-      tagKeys: tags.map((t) => t.key),
-    });
+    this.__emit(runDataChange(runId, record.info.experimentId, { metrics, params, tags }));
   }
 
   async deleteTag(runId: RunId, key: string): Promise<void> {
@@ -332,7 +326,7 @@ export class MemoryStore implements Store {
     delete record.tags[key];
     record.tagKeys.delete(key);
     record.snapshot = undefined;
-    this.__emit({ kind: 'run-data', runId, experimentId: record.info.experimentId, metricKeys: [], paramKeys: [], tagKeys: [key] });
+    this.__emit(runDataChange(runId, record.info.experimentId, { tags: [{ key }] }));
   }
 
   async getMetricHistory(runId: RunId, key: string): Promise<MetricSeries> {
