@@ -67,22 +67,12 @@ export interface RegisteredModel {
   readonly latestVersions: readonly ModelVersion[];
 }
 
-/** A model version as stored (soft-deleted ones included). */
-export interface ModelVersionRecord {
-  readonly version: number;
-  readonly creationTimestamp: number;
-  readonly lastUpdatedTimestamp: number;
-  readonly userId: string | null;
+/**
+ * A model version as stored (soft-deleted ones included): the version without what its model
+ * record holds (`name`, `aliases`), in any stored stage.
+ */
+export interface ModelVersionRecord extends Omit<ModelVersion, 'name' | 'aliases' | 'currentStage'> {
   readonly currentStage: StoredModelStage;
-  readonly description: string | null;
-  readonly source: string;
-  readonly runId: string | null;
-  readonly runLink: string | null;
-  readonly status: ModelVersionStatus;
-  readonly statusMessage: string | null;
-  readonly tags: Dict<string>;
-  readonly modelId: string | null;
-  readonly storageLocation: string | null;
 }
 
 /**

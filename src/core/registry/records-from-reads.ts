@@ -9,23 +9,9 @@ import type { ModelVersion, ModelVersionRecord, RegisteredModel, RegisteredModel
 import type { RegistryStore } from './registry-store.js';
 import { collectPages } from '../store-reads.js';
 
-function versionRecord(v: ModelVersion): ModelVersionRecord {
-  return {
-    version: v.version,
-    creationTimestamp: v.creationTimestamp,
-    lastUpdatedTimestamp: v.lastUpdatedTimestamp,
-    userId: v.userId,
-    currentStage: v.currentStage,
-    description: v.description,
-    source: v.source,
-    runId: v.runId,
-    runLink: v.runLink,
-    status: v.status,
-    statusMessage: v.statusMessage,
-    tags: dict(Object.entries(v.tags)),
-    modelId: v.modelId,
-    storageLocation: v.storageLocation,
-  };
+function versionRecord(version: ModelVersion): ModelVersionRecord {
+  const { name: _name, aliases: _aliases, ...stored } = version;
+  return { ...stored, tags: dict(Object.entries(version.tags)) };
 }
 
 /**

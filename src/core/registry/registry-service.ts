@@ -36,24 +36,14 @@ function copyDict<V>(source: Dict<V>): Dict<V> {
 export function toModelVersion(record: RegisteredModelRecord, version: ModelVersionRecord): ModelVersion {
   const aliases = Object.keys(record.aliases).filter((alias) => record.aliases[alias] === version.version).sort();
   return {
+    ...version,
     name: record.name,
-    version: version.version,
-    creationTimestamp: version.creationTimestamp,
-    lastUpdatedTimestamp: version.lastUpdatedTimestamp,
-    userId: version.userId,
     currentStage: version.currentStage === DELETED_STAGE ? 'None' : version.currentStage,
-    description: version.description,
-    source: version.source,
-    runId: version.runId,
-    runLink: version.runLink,
-    status: version.status,
-    statusMessage: version.statusMessage,
     tags: copyDict(version.tags),
     aliases,
-    modelId: version.modelId,
-    storageLocation: version.storageLocation,
   };
 }
+
 
 function liveVersions(record: RegisteredModelRecord): ModelVersionRecord[] {
   return record.versions.filter((v) => v.currentStage !== DELETED_STAGE);
