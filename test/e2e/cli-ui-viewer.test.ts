@@ -7,11 +7,12 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { unzipSync } from 'fflate';
-import { chromium, type Browser, type Page } from 'playwright';
+import { chromium, type Browser } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildViewer } from '../../src/cli/build-viewer.js';
 import { chromiumLaunchOptions } from '../harness/chromium.js';
 import { fixtureBytes } from '../fixtures/bundle-helpers/helpers.js';
+import { deepText } from '../harness/deep-text.js';
 
 let dir = '';
 let browser: Browser;
@@ -54,18 +55,6 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** Text of an element including the shadow trees below it. */
-async function deepText(page: Page, selector: string): Promise<string> {
-  return page.evaluate((sel) => {
-    const walk = (node: Node): string => {
-      let text = node.nodeType === Node.TEXT_NODE ? (node.textContent ?? '') : '';
-      if (node instanceof Element && node.shadowRoot) text += walk(node.shadowRoot);
-      for (const child of node.childNodes) text += walk(child);
-      return text;
-    };
-    return [...document.querySelectorAll(sel)].map(walk).join('\n');
-  }, selector);
-}
 
 describe('edgeflow ui <mlruns dir>', () => {
   it('shows the runs of an MLflow folder in Chromium, read-only', async () => {

@@ -5,10 +5,11 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright';
+import { chromium, type Browser } from 'playwright';
 import { createServer, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumLaunchOptions } from '../harness/chromium.js';
+import { deepText } from '../harness/deep-text.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SHOTS = `${ROOT}test-output/screenshots`;
@@ -32,19 +33,6 @@ afterAll(async () => {
   await server?.close();
 });
 
-/** Text of an element including the shadow trees below it. */
-function deepText(page: Page, selector: string): Promise<string> {
-  return page.evaluate((sel) => {
-    const walk = (node: Node): string => {
-      let out = node.nodeType === Node.TEXT_NODE ? (node.textContent ?? '') : '';
-      if (node instanceof Element && node.shadowRoot) out += walk(node.shadowRoot);
-      for (const child of node.childNodes) out += walk(child);
-      return out;
-    };
-    const el = document.querySelector(sel);
-    return el === null ? '' : walk(el);
-  }, selector);
-}
 
 describe('demo', () => {
   it('trains a TF.js model in the page, shows it live, keeps it across a reload, and screenshots it', async () => {

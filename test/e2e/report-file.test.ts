@@ -6,13 +6,14 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright';
+import { chromium, type Browser } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildViewer } from '../../src/cli/build-viewer.js';
 import { TrackingClient } from '../../src/core/client.js';
 import { FileStore } from '../../src/node/file-store.js';
 import { exportReport, jsonForHtml, scriptForHtml } from '../../src/report/export-report.js';
 import { chromiumLaunchOptions } from '../harness/chromium.js';
+import { deepText } from '../harness/deep-text.js';
 
 const HOSTILE = '</script><script>window.pwned=1</script><!--<img src=x onerror="window.pwned=2">';
 
@@ -31,17 +32,6 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function deepText(page: Page, selector: string): Promise<string> {
-  return page.evaluate((sel) => {
-    const walk = (node: Node): string => {
-      let text = node.nodeType === Node.TEXT_NODE ? (node.textContent ?? '') : '';
-      if (node instanceof Element && node.shadowRoot) text += walk(node.shadowRoot);
-      for (const child of node.childNodes) text += walk(child);
-      return text;
-    };
-    return [...document.querySelectorAll(sel)].map(walk).join('\n');
-  }, selector);
-}
 
 describe('exportReport', () => {
   it('escapes data and code for inline scripts', () => {
