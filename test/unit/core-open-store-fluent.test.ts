@@ -29,6 +29,7 @@ describe('module-level API', () => {
     while (edgeflow.activeRun()) await edgeflow.endRun();
     delete process.env['MLFLOW_RUN_ID'];
     delete process.env['MLFLOW_EXPERIMENT_NAME'];
+    delete process.env['MLFLOW_EXPERIMENT_ID'];
   });
 
   it('logs like mlflow.*: setExperiment, startRun, log*, nested runs, endRun', async () => {
@@ -68,5 +69,18 @@ describe('module-level API', () => {
     edgeflow.logMetric('resumed', 1);
     await edgeflow.endRun();
     expect((await client.getRun(first.runId)).data.metrics['resumed']).toBe(1);
+  });
+
+  it('honours MLFLOW_EXPERIMENT_ID, and an explicit experiment name wins over it', async () => {
+    edgeflow.setTrackingUri('memory:fluent-3');
+    const client = await edgeflow.getClient();
+    const id = await client.createExperiment('by-id');
+    process.env['MLFLOW_EXPERIMENT_ID'] = id;
+    const run = await edgeflow.startRun();
+    expect(run.experimentId).toBe(id);
+    await edgeflow.endRun();
+    const named = await edgeflow.startRun({ experimentName: 'named' });
+    expect((await client.getExperiment(named.experimentId)).name).toBe('named');
+    await edgeflow.endRun();
   });
 });
