@@ -18,7 +18,7 @@ export { ModelRegistryController, type ModelRegistryOptions, type RegistryView }
 export { QueryController, type QueryOptions } from './controllers/query-controller.js';
 export { StoreChangesController, mergeChange, type ChangeBatch, type RunDataChange, type StoreChangesOptions } from './controllers/store-changes-controller.js';
 export { StoreSourceController, storeUriOfSrc, type StoreSourceHost } from './controllers/store-source-controller.js';
-export { MetricSeriesController, readMetricTail, type MetricSeriesOptions, type MetricSeriesValue, type MetricTailReader } from './controllers/metric-series-controller.js';
+export { MetricSeriesController, type MetricSeriesOptions, type MetricSeriesValue } from './controllers/metric-series-controller.js';
 export { LoadStatus, valueOf, type LoadState } from './controllers/status.js';
 export { ChartDataBuilder, XAxisMode, type ChartData, type ChartDataOptions, type SeriesSlot, type SeriesSource } from './charts/chart-data.js';
 export { ema } from './charts/smoothing.js';

@@ -47,6 +47,7 @@ import {
 } from './validation.js';
 import { encodeImage, type ImageInput } from './image.js';
 import { ModelRegistryClient } from './registry/registry-client.js';
+import { readMetricHistoryFrom } from './store-reads.js';
 import { stringify as stringifyYaml } from 'yaml';
 
 /** Options of {@link TrackingClient}. */
@@ -332,10 +333,7 @@ export class TrackingClient extends ModelRegistryClient {
     assertValidKey(key, 'metric');
     assertHistoryIndex(fromIndex);
     await this.__queue.settle();
-    if (typeof this.store.getMetricHistoryFrom === 'function') return this.store.getMetricHistoryFrom(id, key, fromIndex);
-    const all = await this.store.getMetricHistory(id, key);
-    if (fromIndex === 0) return all;
-    return { key, steps: all.steps.slice(fromIndex), timestamps: all.timestamps.slice(fromIndex), values: all.values.slice(fromIndex) };
+    return readMetricHistoryFrom(this.store, id, key, fromIndex);
   }
 
   /** Searches runs of the given experiments with MLflow's filter grammar, ordering and paging. */

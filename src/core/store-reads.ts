@@ -3,7 +3,7 @@
  * file of a run. Written once for exporters, importers, sync, reports and components.
  * @module
  */
-import type { FileInfo, Page } from './entities.js';
+import type { FileInfo, MetricSeries, Page } from './entities.js';
 import type { RunId } from './ids.js';
 import type { Store } from './store.js';
 
@@ -31,4 +31,15 @@ export async function artifactFiles(store: Store, runId: RunId, path = ''): Prom
     else files.push(info);
   }
   return files;
+}
+
+/**
+ * The points of a metric from position `fromIndex` (logging order) to the end: the store's tail
+ * read when it has one, else the whole history, sliced.
+ */
+export async function readMetricHistoryFrom(store: Store, runId: RunId, key: string, fromIndex: number): Promise<MetricSeries> {
+  if (typeof store.getMetricHistoryFrom === 'function') return store.getMetricHistoryFrom(runId, key, fromIndex);
+  const all = await store.getMetricHistory(runId, key);
+  if (fromIndex === 0) return all;
+  return { key, steps: all.steps.slice(fromIndex), timestamps: all.timestamps.slice(fromIndex), values: all.values.slice(fromIndex) };
 }

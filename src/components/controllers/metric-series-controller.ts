@@ -8,34 +8,12 @@ import type { ReactiveControllerHost } from 'lit';
 import type { MetricSeries, Run } from '../../core/entities.js';
 import type { RunId } from '../../core/ids.js';
 import type { Store } from '../../core/store.js';
+import { readMetricHistoryFrom } from '../../core/store-reads.js';
 import { GrowableColumn } from '../charts/growable.js';
 import type { SeriesSource } from '../charts/chart-data.js';
 import { QueryController } from './query-controller.js';
 import { throwIfAborted, type LoadState } from './status.js';
 import { StoreChangesController, type ChangeBatch } from './store-changes-controller.js';
-
-/**
- * An optional store capability: points of a metric from index `fromIndex` on, in logging order.
- * Stores that have it (chunked IndexedDB, …) serve live tails without reading the whole history;
- * for the others the controller reads the history and keeps only the tail.
- */
-export interface MetricTailReader {
-  getMetricHistoryFrom(runId: RunId, key: string, fromIndex: number): Promise<MetricSeries>;
-}
-
-/** Reads the points of `key` from `fromIndex` on. */
-export async function readMetricTail(store: Store, runId: RunId, key: string, fromIndex: number): Promise<MetricSeries> {
-  const reader = (store as Partial<MetricTailReader>).getMetricHistoryFrom;
-  if (typeof reader === 'function' && fromIndex > 0) return reader.call(store, runId, key, fromIndex);
-  const all = await store.getMetricHistory(runId, key);
-  if (fromIndex === 0) return all;
-  return {
-    key,
-    steps: all.steps.subarray(fromIndex),
-    timestamps: all.timestamps.subarray(fromIndex),
-    values: all.values.subarray(fromIndex),
-  };
-}
 
 /** A loaded series with its bookkeeping. */
 interface Entry extends SeriesSource {
@@ -139,28 +117,28 @@ export class MetricSeriesController {
     const runIds = [...new Set(this.options.runIds())];
     const keys = [...new Set(this.options.keys())];
     const runs = new Map<string, Run>();
-    await Promise.all(
-      runIds.map(async (id) => {
-        runs.set(id, this.__runs.get(id) ?? (await store.getRun(id as RunId)));
-      }),
-    );
-    throwIfAborted(signal);
     const next = new Map<string, Entry>();
     const sources: Entry[] = [];
+    // Each run's histories are read as soon as that run is known, alongside the other runs' reads.
     await Promise.all(
-      runIds.flatMap((runId) =>
-        keys.map(async (key) => {
-          const id = entryId(runId, key);
-          let entry = this.__entries.get(id);
-          if (entry === undefined) {
-            const series = await store.getMetricHistory(runId as RunId, key);
-            this.fullReads++;
-            throwIfAborted(signal);
-            entry = newEntry(runId, key, runs.get(runId)!.info.startTime, series);
-          }
-          next.set(id, entry);
-        }),
-      ),
+      runIds.map(async (runId) => {
+        const run = this.__runs.get(runId) ?? (await store.getRun(runId as RunId));
+        throwIfAborted(signal);
+        runs.set(runId, run);
+        await Promise.all(
+          keys.map(async (key) => {
+            const id = entryId(runId, key);
+            let entry = this.__entries.get(id);
+            if (entry === undefined) {
+              const series = await store.getMetricHistory(runId as RunId, key);
+              this.fullReads++;
+              throwIfAborted(signal);
+              entry = newEntry(runId, key, run.info.startTime, series);
+            }
+            next.set(id, entry);
+          }),
+        );
+      }),
     );
     throwIfAborted(signal);
     for (const runId of runIds) for (const key of keys) sources.push(next.get(entryId(runId, key))!);
@@ -205,7 +183,7 @@ export class MetricSeriesController {
       do {
         entry.dirty = false;
         const from = entry.values.length;
-        const tail = await readMetricTail(store, entry.runId as RunId, entry.key, from);
+        const tail = await readMetricHistoryFrom(store, entry.runId as RunId, entry.key, from);
         this.tailReads++;
         if (store !== this.__store) return;
         if (tail.values.length > 0) {
