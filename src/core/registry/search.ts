@@ -24,6 +24,12 @@ const STRING_OR_LIST: FieldSpec = { comparators: STRING_AND_LIST_COMPARATORS, va
 const INTEGER: FieldSpec = { comparators: NUMERIC_COMPARATORS, value: 'integer' };
 const TIME: FieldSpec = { comparators: NUMERIC_COMPARATORS, value: 'integer' };
 const TAG: KeyedFamily<'tag'> = { type: 'tag', label: 'tag', field: STRING };
+/** Time attributes both registry entities are ordered by (`timestamp` is MLflow's alias). */
+const TIMESTAMPS = {
+  creation_timestamp: { key: 'creation_timestamp', field: TIME },
+  timestamp: { key: 'creation_timestamp', field: TIME },
+  last_updated_timestamp: { key: 'last_updated_timestamp', field: TIME },
+} as const;
 
 type RegistryClauseType = 'attribute' | 'tag';
 
@@ -39,12 +45,7 @@ const MODEL_ORDER: IdentifierGrammar<'attribute'> = {
   subject: 'registered model order_by',
   attributeType: 'attribute',
   attributePrefixes: ['attribute', 'attributes'],
-  attributes: {
-    name: { key: 'name', field: STRING },
-    creation_timestamp: { key: 'creation_timestamp', field: TIME },
-    timestamp: { key: 'creation_timestamp', field: TIME },
-    last_updated_timestamp: { key: 'last_updated_timestamp', field: TIME },
-  },
+  attributes: { name: { key: 'name', field: STRING }, ...TIMESTAMPS },
   families: {},
 };
 
@@ -65,13 +66,7 @@ const VERSION_ORDER: IdentifierGrammar<'attribute'> = {
   subject: 'model version order_by',
   attributeType: 'attribute',
   attributePrefixes: ['attribute', 'attributes'],
-  attributes: {
-    name: { key: 'name', field: STRING },
-    version_number: { key: 'version_number', field: INTEGER },
-    creation_timestamp: { key: 'creation_timestamp', field: TIME },
-    timestamp: { key: 'creation_timestamp', field: TIME },
-    last_updated_timestamp: { key: 'last_updated_timestamp', field: TIME },
-  },
+  attributes: { name: { key: 'name', field: STRING }, version_number: { key: 'version_number', field: INTEGER }, ...TIMESTAMPS },
   families: {},
 };
 
