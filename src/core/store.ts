@@ -39,6 +39,11 @@ export interface StoreCapabilities {
    * logging queue may keep several batches in flight.
    */
   readonly orderedWrites: boolean;
+  /**
+   * Recreates items as they were (imports): keeps given ids, states and times, deletion times
+   * included. False for MLflow's REST API, which assigns them itself.
+   */
+  readonly snapshots: boolean;
 }
 
 /** Input of {@link Store.createExperiment}. */

@@ -89,7 +89,7 @@ export interface FileStoreOptions {
   readonly artifactRoot?: string;
 }
 
-const CAPABILITIES: StoreCapabilities = { readOnly: false, atomicBatches: false, crossContextEvents: false, orderedWrites: false };
+const CAPABILITIES: StoreCapabilities = { readOnly: false, atomicBatches: false, crossContextEvents: false, orderedWrites: false, snapshots: true };
 
 /** A {@link Store} over an `mlruns/` folder. */
 export class FileStore implements Store {

@@ -31,7 +31,7 @@ import { readBundle, type ParsedBundle, type ReadBundleOptions } from './read-bu
 import { RegistryService } from '../../core/registry/registry-service.js';
 import { ReadOnlyRegistryRecords } from './registry-records.js';
 
-const CAPABILITIES: StoreCapabilities = { readOnly: true, atomicBatches: true, crossContextEvents: false, orderedWrites: false };
+const CAPABILITIES: StoreCapabilities = { readOnly: true, atomicBatches: true, crossContextEvents: false, orderedWrites: false, snapshots: false };
 
 interface StoredRun {
   readonly run: Run;

@@ -56,7 +56,7 @@ export interface IdbStoreOptions {
 type Names = StoreNames<EdgeflowDB>;
 type Tx<Mode extends IDBTransactionMode> = IDBPTransaction<EdgeflowDB, Names[], Mode>;
 
-const CAPABILITIES: StoreCapabilities = { readOnly: false, atomicBatches: true, crossContextEvents: true, orderedWrites: true };
+const CAPABILITIES: StoreCapabilities = { readOnly: false, atomicBatches: true, crossContextEvents: true, orderedWrites: true, snapshots: true };
 
 /** A {@link Store} over IndexedDB. */
 export class IdbStore implements Store {

@@ -35,7 +35,7 @@ import type { IdbWorkerApi, RegistryMethod } from './worker-api.js';
 
 installTransferHandlers();
 
-const CAPABILITIES: StoreCapabilities = { readOnly: false, atomicBatches: true, crossContextEvents: true, orderedWrites: true };
+const CAPABILITIES: StoreCapabilities = { readOnly: false, atomicBatches: true, crossContextEvents: true, orderedWrites: true, snapshots: true };
 
 /** A {@link Store} backed by an `IdbStore` in a dedicated worker. */
 export class RemoteStore implements Store {

@@ -67,7 +67,7 @@ interface RunRecord {
   snapshot: Run | undefined;
 }
 
-const CAPABILITIES: StoreCapabilities = { readOnly: false, atomicBatches: true, crossContextEvents: false, orderedWrites: true };
+const CAPABILITIES: StoreCapabilities = { readOnly: false, atomicBatches: true, crossContextEvents: false, orderedWrites: true, snapshots: true };
 
 /** A {@link Store} held in memory. Data lives as long as the object. */
 export class MemoryStore implements Store {

@@ -33,7 +33,6 @@ import type {
   ArtifactData,
   CreateExperimentInput,
   CreateRunInput,
-  DeleteOptions,
   LogBatchInput,
   SearchExperimentsQuery,
   SearchRunsQuery,
@@ -66,7 +65,7 @@ export interface RestStoreOptions extends HttpOptions {
 const API = '/api/2.0/mlflow';
 /** Largest `max_results` for `metrics/get-history` pages (the server's limit). */
 export const HISTORY_PAGE_SIZE = 25_000;
-const CAPABILITIES: StoreCapabilities = { readOnly: false, atomicBatches: false, crossContextEvents: false, orderedWrites: false };
+const CAPABILITIES: StoreCapabilities = { readOnly: false, atomicBatches: false, crossContextEvents: false, orderedWrites: false, snapshots: false };
 const CACHE_LIMIT = 10_000;
 
 /** A {@link Store} over an MLflow tracking server. */
@@ -82,10 +81,12 @@ export class RestStore implements Store {
   private readonly __experimentOf = new Map<string, ExperimentId>();
   /** run id → proxy path of its artifact root. */
   private readonly __artifactRoots = new Map<string, string>();
+  /**
+   * When this instance deleted runs and experiments: MLflow's API reports no run deletion time, so
+   * `RunInfo.deletedTime` is known for those only (null for deletions made elsewhere).
+   */
   private readonly __deletedRuns = new Map<string, number>();
   private readonly __deletedExperiments = new Map<string, number>();
-  /** Deletion times an import gave for experiments (shown as their `lastUpdateTime` while deleted). */
-  private readonly __givenExperimentTimes = new Map<string, number>();
   private readonly __deletedAt = ({ runId, experimentId }: { runId: string; experimentId: string }): number | null =>
     this.__deletedRuns.get(runId) ?? this.__deletedExperiments.get(experimentId) ?? null;
 
@@ -114,20 +115,20 @@ export class RestStore implements Store {
       tags: keyValueList(input.tags),
     });
     const experimentId = String(json['experiment_id']) as ExperimentId;
-    if (input.lifecycleStage === 'deleted') await this.deleteExperiment(experimentId, input.lastUpdateTime == null ? {} : { deletedTime: input.lastUpdateTime });
+    if (input.lifecycleStage === 'deleted') await this.deleteExperiment(experimentId);
     this.__emit({ kind: 'experiment', experimentId });
     return experimentId;
   }
 
   async getExperiment(experimentId: ExperimentId): Promise<Experiment> {
     const json = await this.__get('/experiments/get', { experiment_id: experimentId });
-    return this.__experiment(obj(json['experiment'], 'experiment'));
+    return toExperiment(obj(json['experiment'], 'experiment'));
   }
 
   async getExperimentByName(name: string): Promise<Experiment | null> {
     try {
       const json = await this.__get('/experiments/get-by-name', { experiment_name: name });
-      return this.__experiment(obj(json['experiment'], 'experiment'));
+      return toExperiment(obj(json['experiment'], 'experiment'));
     } catch (error) {
       if (isEdgeflowError(error, 'RESOURCE_DOES_NOT_EXIST')) return null;
       throw error;
@@ -143,7 +144,7 @@ export class RestStore implements Store {
       ...(query.orderBy && query.orderBy.length > 0 ? { order_by: query.orderBy } : {}),
       view_type: query.viewType ?? 'ACTIVE_ONLY',
     });
-    return page(listOf(json, 'experiments').map((e) => this.__experiment(e)), json);
+    return page(listOf(json, 'experiments').map(toExperiment), json);
   }
 
   async renameExperiment(experimentId: ExperimentId, newName: string): Promise<void> {
@@ -152,21 +153,18 @@ export class RestStore implements Store {
   }
 
   /**
-   * Soft-deletes an experiment and its active runs. The API takes no deletion time: a given
-   * `options.deletedTime` is kept by this instance only (runs' `deletedTime`, the experiment's
-   * `lastUpdateTime` while it stays deleted).
+   * Soft-deletes an experiment and its active runs. The API takes no deletion time
+   * (`capabilities.snapshots` is false): the server records the real one.
    */
-  async deleteExperiment(experimentId: ExperimentId, options: DeleteOptions = {}): Promise<void> {
+  async deleteExperiment(experimentId: ExperimentId): Promise<void> {
     await this.__post('/experiments/delete', { experiment_id: experimentId });
-    this.__deletedExperiments.set(experimentId, options.deletedTime ?? Date.now());
-    if (options.deletedTime !== undefined) this.__givenExperimentTimes.set(experimentId, options.deletedTime);
+    this.__deletedExperiments.set(experimentId, Date.now());
     this.__emit({ kind: 'experiment', experimentId });
   }
 
   async restoreExperiment(experimentId: ExperimentId): Promise<void> {
     await this.__post('/experiments/restore', { experiment_id: experimentId });
     this.__deletedExperiments.delete(experimentId);
-    this.__givenExperimentTimes.delete(experimentId);
     for (const [runId, experiment] of this.__experimentOf) if (experiment === experimentId) this.__deletedRuns.delete(runId);
     this.__emit({ kind: 'experiment', experimentId });
   }
@@ -212,7 +210,7 @@ export class RestStore implements Store {
         ...(input.endTime == null ? {} : { end_time: input.endTime }),
       });
     }
-    if (input.lifecycleStage === 'deleted') await this.deleteRun(runId, input.deletedTime == null ? {} : { deletedTime: input.deletedTime });
+    if (input.lifecycleStage === 'deleted') await this.deleteRun(runId);
     if (terminal || input.lifecycleStage === 'deleted') run = await this.getRun(runId);
     this.__emit({ kind: 'run', runId, experimentId: input.experimentId });
     return run;
@@ -237,10 +235,10 @@ export class RestStore implements Store {
     return info;
   }
 
-  /** Soft-deletes a run. The API takes no deletion time: `options.deletedTime` is kept by this instance only. */
-  async deleteRun(runId: RunId, options: DeleteOptions = {}): Promise<void> {
+  /** Soft-deletes a run. The API takes no deletion time (`capabilities.snapshots` is false). */
+  async deleteRun(runId: RunId): Promise<void> {
     await this.__post('/runs/delete', { run_id: runId });
-    this.__deletedRuns.set(runId, options.deletedTime ?? Date.now());
+    this.__deletedRuns.set(runId, Date.now());
     await this.__emitRun(runId);
   }
 
@@ -392,11 +390,6 @@ export class RestStore implements Store {
     return promise;
   }
 
-  private __experiment(json: Json): Experiment {
-    const experiment = toExperiment(json);
-    const given = this.__givenExperimentTimes.get(experiment.experimentId);
-    return given === undefined || experiment.lifecycleStage !== 'deleted' ? experiment : Object.freeze({ ...experiment, lastUpdateTime: given });
-  }
 
   private __run(json: Json): Run {
     const run = toRun(json, this.__deletedAt);
