@@ -9,6 +9,7 @@ import { unzipSync, zipSync, type Zippable } from 'fflate';
 import { MemoryStore } from '../src/storage/memory/memory-store.js';
 import { exportBundle } from '../src/storage/bundle/export-bundle.js';
 import { importBundle } from '../src/storage/bundle/import-bundle.js';
+import { report } from './report.js';
 
 const RUNS = 1000;
 const KEYS = 10;
@@ -16,9 +17,6 @@ const POINTS_PER_KEY = 100; // 1000 runs × 10 keys × 100 = 1,000,000 points
 const FILES_PER_RUN = 10; // 10,000 files
 const T0 = 1_700_000_000_000;
 
-function emit(name: string, value: number, unit: string): void {
-  console.log(JSON.stringify({ name, value: Math.round(value * 1000) / 1000, unit }));
-}
 
 async function seed(): Promise<MemoryStore> {
   const store = new MemoryStore();
@@ -69,26 +67,26 @@ async function main(): Promise<void> {
 
   t = performance.now();
   const target = new MemoryStore();
-  const report = await importBundle(target, zip);
+  const imported = await importBundle(target, zip);
   const importMs = performance.now() - t;
 
   t = performance.now();
   unzipSync(raw);
   const rawUnzipMs = performance.now() - t;
 
-  emit('bundle.export', exportMs, 'ms');
-  emit('fflate.zipSync (same entries)', rawZipMs, 'ms');
-  emit('bundle.export / fflate.zipSync', exportMs / rawZipMs, 'ratio');
-  emit('bundle.import', importMs, 'ms');
-  emit('fflate.unzipSync (same entries)', rawUnzipMs, 'ms');
-  emit('bundle.import / fflate.unzipSync', importMs / rawUnzipMs, 'ratio');
-  emit('bundle.size', zip.length / 1e6, 'MB');
-  emit('fflate.size', raw.length / 1e6, 'MB');
-  emit('bundle.entries', Object.keys(entries).length, 'entries');
-  emit('import.metricPoints', report.metricPoints, 'points');
-  emit('import.artifacts', report.artifacts, 'files');
-  emit('export.throughput', 1_000_000 / (exportMs / 1000), 'points/s');
-  emit('import.throughput', report.metricPoints / (importMs / 1000), 'points/s');
+  report('bundle.export', exportMs, 'ms');
+  report('fflate.zipSync (same entries)', rawZipMs, 'ms');
+  report('bundle.export / fflate.zipSync', exportMs / rawZipMs, 'ratio');
+  report('bundle.import', importMs, 'ms');
+  report('fflate.unzipSync (same entries)', rawUnzipMs, 'ms');
+  report('bundle.import / fflate.unzipSync', importMs / rawUnzipMs, 'ratio');
+  report('bundle.size', zip.length / 1e6, 'MB');
+  report('fflate.size', raw.length / 1e6, 'MB');
+  report('bundle.entries', Object.keys(entries).length, 'entries');
+  report('import.metricPoints', imported.metricPoints, 'points');
+  report('import.artifacts', imported.artifacts, 'files');
+  report('export.throughput', 1_000_000 / (exportMs / 1000), 'points/s');
+  report('import.throughput', imported.metricPoints / (importMs / 1000), 'points/s');
 }
 
 await main();

@@ -10,6 +10,7 @@ import type { RunId } from '../src/core/ids.js';
 import type { Store } from '../src/core/store.js';
 import { MemoryStore } from '../src/storage/memory/memory-store.js';
 import type { MetricChart } from '../src/components/ef-metric-chart.js';
+import { median } from './report.js';
 
 const W = 800;
 const H = 400;
@@ -99,10 +100,6 @@ function preloaded(store: MemoryStore, series: MetricSeries, run: Run): Store {
   });
 }
 
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
 
 /** First draws of 1M points (medians of interleaved rounds). */
 interface FirstDraw {

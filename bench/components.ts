@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright';
 import { createServer, type Plugin } from 'vite';
 import { chromiumLaunchOptions } from '../test/harness/chromium.js';
+import { report } from './report.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const PAGE = '/__bench-components.html';
@@ -30,9 +31,6 @@ const benchPage: Plugin = {
   },
 };
 
-function emit(name: string, value: number, unit: string): void {
-  console.log(JSON.stringify({ name, value: Math.round(value * 100) / 100, unit }));
-}
 
 const server = await createServer({
   root: ROOT,
@@ -60,23 +58,23 @@ try {
   if (only !== 'dashboard') {
     const first = await page.evaluate(() => (window as unknown as { componentsBench: Bench }).componentsBench.firstDraw(1_000_000, 15));
     // (b) the chart given the columns already loaded vs raw uPlot on the same arrays (goal ≤ 1.2×).
-    emit('chart.first_draw.1M.raw_uplot', first.raw, 'ms');
-    emit('chart.first_draw.1M.ef_metric_chart_preloaded', first.chartPreloaded, 'ms');
-    emit('chart.first_draw.1M.ratio_preloaded', first.chartPreloaded / first.raw, 'x');
+    report('chart.first_draw.1M.raw_uplot', first.raw, 'ms');
+    report('chart.first_draw.1M.ef_metric_chart_preloaded', first.chartPreloaded, 'ms');
+    report('chart.first_draw.1M.ratio_preloaded', first.chartPreloaded / first.raw, 'x');
     // (a) end to end from a MemoryStore vs the raw store read followed by raw uPlot.
-    emit('chart.first_draw.1M.store_read_plus_raw_uplot', first.rawRead, 'ms');
-    emit('chart.first_draw.1M.ef_metric_chart', first.chart, 'ms');
-    emit('chart.first_draw.1M.ratio_end_to_end', first.chart / first.rawRead, 'x');
+    report('chart.first_draw.1M.store_read_plus_raw_uplot', first.rawRead, 'ms');
+    report('chart.first_draw.1M.ef_metric_chart', first.chart, 'ms');
+    report('chart.first_draw.1M.ratio_end_to_end', first.chart / first.rawRead, 'x');
     // The figure reported before: the chart reading the store vs raw uPlot on arrays in memory.
-    emit('chart.first_draw.1M.ratio', first.chart / first.raw, 'x');
+    report('chart.first_draw.1M.ratio', first.chart / first.raw, 'x');
   }
   if (only !== 'first') {
     const live = await page.evaluate(() => (window as unknown as { componentsBench: Bench }).componentsBench.dashboard(5, 10_000, 2));
-    emit('dashboard.4x10.open_longest_task', live['openLongestTask']!, 'ms');
-    emit('dashboard.4x10.fps', live['fps']!, 'fps');
-    emit('dashboard.4x10.longest_task', live['longestTask']!, 'ms');
-    emit('dashboard.4x10.longest_frame', live['longestFrame']!, 'ms');
-    emit('dashboard.4x10.points_logged', live['pointsPerSecond']!, 'points/s');
+    report('dashboard.4x10.open_longest_task', live['openLongestTask']!, 'ms');
+    report('dashboard.4x10.fps', live['fps']!, 'fps');
+    report('dashboard.4x10.longest_task', live['longestTask']!, 'ms');
+    report('dashboard.4x10.longest_frame', live['longestFrame']!, 'ms');
+    report('dashboard.4x10.points_logged', live['pointsPerSecond']!, 'points/s');
   }
 } finally {
   await browser.close();

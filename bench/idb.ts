@@ -12,17 +12,13 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright';
 import { chromiumLaunchOptions } from '../test/harness/chromium.js';
 import { buildAndServe } from '../test/harness/page-server.js';
-import { report } from './report.js';
+import { median, report } from './report.js';
 import './pages/idb/protocol.js';
 
 const POINTS = 1_000_000;
 const REPS = 5;
 const SEARCH_RUNS = 10_000;
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
 
 const served = await buildAndServe(fileURLToPath(new URL('./pages/idb', import.meta.url)));
 const profile = await mkdtemp(join(tmpdir(), 'edgeflow-bench-idb-'));

@@ -11,6 +11,12 @@ export function report(name: string, value: number, unit: string): void {
   console.log(JSON.stringify({ name, value: rounded, unit } satisfies Figure));
 }
 
+/** The median of `values`. */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
 /** Median of several timings of `fn` (ms), after one warm-up run. */
 export async function medianMs(runs: number, fn: () => unknown): Promise<number> {
   await fn();
@@ -20,6 +26,5 @@ export async function medianMs(runs: number, fn: () => unknown): Promise<number>
     await fn();
     times.push(performance.now() - start);
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)]!;
+  return median(times);
 }
