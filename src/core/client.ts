@@ -38,6 +38,7 @@ import { SystemTag } from './system-tags.js';
 import {
   assertArtifactPath,
   assertExperimentName,
+  assertExperimentTagValue,
   assertHistoryIndex,
   assertMetricValue,
   assertStep,
@@ -134,7 +135,7 @@ export class TrackingClient extends ModelRegistryClient {
   ): Promise<ExperimentId> {
     assertExperimentName(name);
     const parsed = parseInput(createExperimentOptionsSchema, options, 'createExperiment options');
-    const tags = this.__keyValues('tag', parsed.tags ?? {});
+    const tags = Object.entries(parsed.tags ?? {}).map(([key, value]) => experimentTag(key, value));
     return this.store.createExperiment({
       name,
       tags,
@@ -175,8 +176,7 @@ export class TrackingClient extends ModelRegistryClient {
   }
 
   async setExperimentTag(experimentId: string, key: string, value: LoggableValue): Promise<void> {
-    assertValidKey(key, 'tag');
-    await this.store.setExperimentTag(parseExperimentId(experimentId), { key, value: stringifyValue(value) });
+    await this.store.setExperimentTag(parseExperimentId(experimentId), experimentTag(key, value));
   }
 
   async deleteExperimentTag(experimentId: string, key: string): Promise<void> {
@@ -554,6 +554,14 @@ export class TrackingClient extends ModelRegistryClient {
   private async __settleArtifacts(): Promise<void> {
     await Promise.allSettled([...this.__artifactWrites]);
   }
+}
+
+/** A checked experiment tag: a valid key and a value of at most 5000 characters. */
+function experimentTag(key: string, value: LoggableValue): KeyValue {
+  assertValidKey(key, 'tag');
+  const text = stringifyValue(value);
+  assertExperimentTagValue(key, text);
+  return { key, value: text };
 }
 
 /** Groups MLflow-shaped metrics by key into columns, keeping their order. */

@@ -10,6 +10,7 @@ import {
   MAX_ARTIFACT_PATH_LENGTH,
   MAX_ENTITY_KEY_LENGTH,
   MAX_EXPERIMENT_NAME_LENGTH,
+  MAX_EXPERIMENT_TAG_VALUE_LENGTH,
 } from './limits.js';
 
 const KEY_CHARACTERS = /^[\p{L}\p{N}_/.\- :]+$/u;
@@ -97,6 +98,16 @@ export function stringifyValue(value: unknown): string {
 /** Integers as Python writes an `int`, other numbers as Python's `str(float)` (`1e-07`, `nan`). */
 function formatNumberAsPython(value: number): string {
   return Number.isSafeInteger(value) ? String(value) : formatPythonFloat(value);
+}
+
+/** Throws unless `value` fits an experiment tag (at most 5000 characters; MLflow refuses longer ones). */
+export function assertExperimentTagValue(key: string, value: string): void {
+  if (value.length > MAX_EXPERIMENT_TAG_VALUE_LENGTH) {
+    throw EdgeflowError.invalidParameterValue(
+      `Experiment tag ${describeValue(key)} value has ${value.length} characters; at most ${MAX_EXPERIMENT_TAG_VALUE_LENGTH} are allowed.`,
+      { field: 'tag.value', key },
+    );
+  }
 }
 
 /** Throws unless `name` is a valid experiment name (1–500 characters). */

@@ -394,6 +394,10 @@ function describeWrites(target: ConformanceTarget): void {
       expect({ ...(await client.getExperiment(id)).tags }).toEqual({ 'mlflow.note.content': '# Notes' });
       await expectCode(client.deleteExperimentTag(id, 'team'), 'RESOURCE_DOES_NOT_EXIST');
       await expectCode(client.setExperimentTag(id, 'bad$key', 'v'), 'INVALID_PARAMETER_VALUE');
+      await expectCode(client.setExperimentTag(id, 'long', 'x'.repeat(5001)), 'INVALID_PARAMETER_VALUE');
+      await expectCode(client.createExperiment('long-tag', { tags: { long: 'x'.repeat(5001) } }), 'INVALID_PARAMETER_VALUE');
+      await client.setExperimentTag(id, 'long', 'x'.repeat(5000));
+      expect((await client.getExperiment(id)).tags['long']).toHaveLength(5000);
     });
   });
 

@@ -83,4 +83,14 @@ describe('module-level API', () => {
     expect((await client.getExperiment(named.experimentId)).name).toBe('named');
     await edgeflow.endRun();
   });
+
+  it('uses a store given directly with setTrackingStore, in place of the URI', async () => {
+    const store = new MemoryStore();
+    edgeflow.setTrackingStore(store);
+    const run = await edgeflow.startRun({ runName: 'direct' });
+    edgeflow.logMetric('m', 2);
+    await edgeflow.endRun();
+    expect((await store.getRun(run.runId)).data.metrics['m']).toBe(2);
+    expect((await edgeflow.getClient()).store).toBe(store);
+  });
 });
