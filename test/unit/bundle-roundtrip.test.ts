@@ -123,6 +123,20 @@ describe('round trip store → zip → store', () => {
   });
 });
 
+describe('stores that cannot take a bundle', () => {
+  it('refuses to import into a store without snapshots (a tracking server) before writing anything', async () => {
+    const { store } = await richStore();
+    const zip = await exportBundle(store, { output: 'bytes' });
+    const target = new MemoryStore();
+    const server: Store = Object.assign(Object.create(target) as Store, { capabilities: { ...target.capabilities, snapshots: false } });
+    const before = await dumpStore(target);
+    const error = await importBundle(server, zip).catch((e: unknown) => e);
+    expect(isEdgeflowError(error, 'NOT_IMPLEMENTED')).toBe(true);
+    expect((error as Error).message).toContain('syncRuns');
+    expect(await dumpStore(target)).toEqual(before);
+  });
+});
+
 describeStoreConformance('BundleStore (read-only, from an exported zip)', {
   readOnly: true,
   registry: true,

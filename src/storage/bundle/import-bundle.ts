@@ -326,6 +326,14 @@ export async function importBundle(
   options: ImportBundleOptions = {},
 ): Promise<ImportReport> {
   const policy = options.onConflict ?? 'skip';
+  if (!store.capabilities.snapshots) {
+    // All-or-nothing needs items recreated as they were and purged on failure.
+    throw new EdgeflowError(
+      'NOT_IMPLEMENTED',
+      'This store cannot recreate runs as they were or purge them (capabilities.snapshots is false), so a bundle cannot be imported into it all-or-nothing. ' +
+        'Import into a local store and push the runs with syncRuns instead.',
+    );
+  }
   const bundle = await readBundle(zip, {
     limits: options.limits,
     maxLineLength: options.maxLineLength,
