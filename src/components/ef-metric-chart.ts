@@ -219,8 +219,8 @@ export class MetricChart extends StoreElement {
 
   @state() private _cursor: CursorState | undefined;
   @state() private _hidden = new Set<string>();
-  private _colors: ReadonlyMap<string, string> | undefined;
-  private _colorsFor = '';
+  /** Colours of the runs shown, recomputed when `runIds` changes. */
+  private _colors: ReadonlyMap<string, string> = new Map();
   @query('.plot') private _plotEl!: HTMLDivElement;
 
   private readonly _series = new MetricSeriesController(this, {
@@ -276,6 +276,10 @@ export class MetricChart extends StoreElement {
     this._destroyPlot();
     this._drawnKey = [];
     this._drawnVersion = -1;
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('runIds')) this._colors = runColors(this.runIds);
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -431,11 +435,6 @@ export class MetricChart extends StoreElement {
 
   /** The colour of a run in this chart: its own, unless another run here has the same hue. */
   private _colorOf(runId: string): string {
-    const ids = this.runIds.join('\u0000');
-    if (this._colors === undefined || this._colorsFor !== ids) {
-      this._colors = runColors(this.runIds);
-      this._colorsFor = ids;
-    }
     return this._colors.get(runId) ?? runColor(runId);
   }
 
