@@ -19,7 +19,9 @@
  * Artifacts live where the run's `artifact_uri` says, as MLflow reads them: the run folder's
  * `artifacts/` for the default location (also in an `mlruns/` folder moved or copied from elsewhere),
  * the named folder for another local location; other schemes are refused, and symbolic links are
- * never followed out of the folder (rules in `file-store-artifacts.ts`).
+ * never followed out of the folder (rules in `file-store-artifacts.ts`). Imported experiments and
+ * runs (snapshots from bundles or sync) get this store's own locations, not the ones they carry, so
+ * an imported bundle never directs writes outside the store.
  *
  * Names are checked against the file system before the first write of a call (at most 255 UTF-8
  * bytes per file name, 4095 per path; no lone surrogates), and raw file-system errors become
@@ -294,7 +296,8 @@ export class FileStore implements Store {
         status: input.status ?? 'RUNNING',
         startTime: input.startTime,
         endTime: input.endTime ?? null,
-        artifactUri: input.artifactUri ?? defaultRunArtifactUri(experiment.meta.artifactLocation, runId),
+        // Never the snapshot's own URI: where a run's artifacts go is this store's decision (see the module notes).
+        artifactUri: defaultRunArtifactUri(experiment.meta.artifactLocation, runId),
         lifecycleStage,
         deletedTime: lifecycleStage === 'deleted' ? (input.deletedTime ?? Date.now()) : null,
       };
@@ -580,7 +583,8 @@ export class FileStore implements Store {
     const meta: ExperimentMeta = {
       experimentId,
       name,
-      artifactLocation: input.artifactLocation ?? defaultArtifactLocation(this.__artifactRoot, experimentId),
+      // An imported experiment (a snapshot: it brings its id) gets this store's location, not the one it carries.
+      artifactLocation: (input.experimentId === undefined ? input.artifactLocation : undefined) ?? defaultArtifactLocation(this.__artifactRoot, experimentId),
       lifecycleStage,
       creationTime,
       lastUpdateTime: input.lastUpdateTime === undefined ? creationTime : input.lastUpdateTime,

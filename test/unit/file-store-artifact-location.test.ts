@@ -13,6 +13,9 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { TrackingClient } from '../../src/core/client.js';
 import { EdgeflowError } from '../../src/core/errors.js';
 import { FileStore } from '../../src/node/file-store.js';
+import { exportBundle } from '../../src/storage/bundle/export-bundle.js';
+import { importBundle } from '../../src/storage/bundle/import-bundle.js';
+import { MemoryStore } from '../../src/storage/memory/memory-store.js';
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -111,12 +114,21 @@ describe('locations the file store cannot reach', () => {
 });
 
 describe('mlruns/ trees moved or copied here keep their artifacts in their run folders', () => {
-  it('a location under a root that is not on this machine', async () => {
-    const experimentId = await store.createExperiment({ name: 'moved', experimentId: '123', artifactLocation: `file:///no-such-root-${Date.now()}/mlruns/123` });
+  it('a tree whose meta.yaml files name a root that is not on this machine (moved here)', async () => {
+    const experimentId = await client.createExperiment('moved');
     const runId = (await client.createRun(experimentId)).info.runId;
-    await client.logArtifact(runId, 'a.txt', 'here');
+    const gone = `/no-such-root-${Date.now()}/mlruns`;
+    for (const [file, field, value] of [
+      [join(root, experimentId, 'meta.yaml'), 'artifact_location', `file://${gone}/${experimentId}`],
+      [join(root, experimentId, runId, 'meta.yaml'), 'artifact_uri', `file://${gone}/${experimentId}/${runId}/artifacts`],
+    ] as const) {
+      await writeFile(file, (await readFile(file, 'utf8')).replace(new RegExp(`^${field}: .*$`, 'mu'), `${field}: ${value}`));
+    }
+    const moved = new TrackingClient(await FileStore.open(root));
+    expect((await moved.getRun(runId)).info.artifactUri).toContain(gone);
+    await moved.logArtifact(runId, 'a.txt', 'here');
     expect(await readFile(join(root, experimentId, runId, 'artifacts', 'a.txt'), 'utf8')).toBe('here');
-    expect(text(await client.downloadArtifact(runId, 'a.txt'))).toBe('here');
+    expect(text(await moved.downloadArtifact(runId, 'a.txt'))).toBe('here');
   });
 
   it('a copy of a tree that is still there: each copy uses its own run folders', async () => {
@@ -138,5 +150,23 @@ describe('mlruns/ trees moved or copied here keep their artifacts in their run f
     expect(run.info.artifactUri).toBe(`mlflow-artifacts:/${experimentId}/${run.info.runId}/artifacts`);
     await otherClient.logArtifact(run.info.runId, 'a.txt', 'kept');
     expect(await readFile(join(dir, 'served', experimentId, run.info.runId, 'artifacts', 'a.txt'), 'utf8')).toBe('kept');
+  });
+});
+
+describe('imports never direct writes outside the store', () => {
+  it('a bundle whose experiment and run name another local folder is imported into the run folders', async () => {
+    const victim = join(dir, 'victim');
+    await mkdir(victim);
+    const source = new MemoryStore();
+    const sourceClient = new TrackingClient(source);
+    const experimentId = await sourceClient.createExperiment('hostile', { artifactLocation: pathToFileURL(victim).href });
+    const runId = (await sourceClient.createRun(experimentId)).info.runId;
+    await sourceClient.logArtifact(runId, 'planted.txt', 'x');
+    const bundle = await exportBundle(source, { artifactRoot: null, output: 'bytes' });
+    await importBundle(store, bundle);
+    expect(await readdir(victim)).toEqual([]);
+    expect(await readFile(join(root, experimentId, runId, 'artifacts', 'planted.txt'), 'utf8')).toBe('x');
+    expect((await client.getExperiment(experimentId)).artifactLocation).toBe(`${pathToFileURL(root).href}/${experimentId}`);
+    expect(text(await client.downloadArtifact(runId, 'planted.txt'))).toBe('x');
   });
 });
