@@ -20,7 +20,7 @@
  * operation; it does not guard against another process swapping in a link in between.
  * @module
  */
-import { lstat, realpath, stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EdgeflowError, ErrorCode, describeValue } from '../core/errors.js';
@@ -148,22 +148,11 @@ async function realPathOf(path: string, dangling: () => EdgeflowError): Promise<
     } catch (error) {
       if (!isFsError(error, 'ENOENT', 'ENOTDIR')) throw error;
     }
-    if (await isPresent(current)) throw dangling();
+    if (await exists(current, false)) throw dangling();
     const parent = dirname(current);
     if (parent === current) return path;
     rest.unshift(basename(current));
     current = parent;
-  }
-}
-
-/** True when `path` itself exists (a link is not followed). */
-async function isPresent(path: string): Promise<boolean> {
-  try {
-    await lstat(path);
-    return true;
-  } catch (error) {
-    if (isFsError(error, 'ENOENT', 'ENOTDIR')) return false;
-    throw error;
   }
 }
 

@@ -6,7 +6,7 @@
  * @module
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, readdir, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readFile, readdir, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { dict, type Dict } from '../core/entities.js';
 import { EdgeflowError, ErrorCode, describeValue } from '../core/errors.js';
@@ -75,10 +75,10 @@ export async function subfolders(path: string): Promise<string[]> {
   }
 }
 
-/** True when `path` exists. */
-export async function exists(path: string): Promise<boolean> {
+/** True when `path` exists (with `followLinks` false, also when it is a link to nowhere). */
+export async function exists(path: string, followLinks = true): Promise<boolean> {
   try {
-    await stat(path);
+    await (followLinks ? stat(path) : lstat(path));
     return true;
   } catch (error) {
     if (isFsError(error, 'ENOENT', 'ENOTDIR')) return false;

@@ -3,21 +3,17 @@
  * only `.` and `..` segments, absolute and drive paths, backslashes and `#` are refused. The rule is
  * core's `artifactPathProblem`; the file store and the memory store both follow it.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TrackingClient } from '../../src/core/client.js';
-import { EdgeflowError } from '../../src/core/errors.js';
 import type { Store } from '../../src/core/store.js';
 import { artifactPathProblem } from '../../src/core/validation.js';
 import { FileStore } from '../../src/node/file-store.js';
 import { MemoryStore } from '../../src/storage/memory/memory-store.js';
+import { errorOf, tempFolders } from '../support/temp-folders.js';
 
-const dirs: string[] = [];
-afterAll(async () => {
-  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
-});
+const tempFolder = tempFolders('edgeflow-dots-');
 
 /** Artifact files with dot names; `...` and `..a` are also folders here. */
 const DOT_FILES = ['....', '.hidden', 'a..b', '.../x.txt', '..a/b..', 'dir/...', 'dir/.hidden/..x'];
@@ -47,9 +43,7 @@ describe('artifactPathProblem (core rule)', () => {
 
 const stores: [string, () => Promise<Store>][] = [
   ['FileStore', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'edgeflow-dots-'));
-    dirs.push(dir);
-    return FileStore.open(join(dir, 'mlruns'));
+    return FileStore.open(join(await tempFolder(), 'mlruns'));
   }],
   ['MemoryStore', async () => new MemoryStore()],
 ];
@@ -73,18 +67,16 @@ describe.each(stores)('%s stores dot names', (_name, open) => {
     const client = new TrackingClient(await open());
     const runId = (await client.createRun('0')).info.runId;
     for (const path of ['..', '../x', 'a/../../x', './x']) {
-      const error = await client.logArtifact(runId, path, 'x').then(() => undefined, (e: unknown) => e);
-      expect(error).toBeInstanceOf(EdgeflowError);
-      expect((error as EdgeflowError).code).toBe('INVALID_PARAMETER_VALUE');
-      expect((error as EdgeflowError).message).toMatch(/Invalid artifact path .*(segments|normalized)/u);
+      const error = await errorOf(client.logArtifact(runId, path, 'x'));
+      expect(error.code).toBe('INVALID_PARAMETER_VALUE');
+      expect(error.message).toMatch(/Invalid artifact path .*(segments|normalized)/u);
     }
   });
 });
 
 describe('FileStore puts dot names inside the run folder', () => {
   it('"..." and "..a" are files in artifacts/, not above it', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'edgeflow-dots-'));
-    dirs.push(dir);
+    const dir = await tempFolder();
     const store = await FileStore.open(join(dir, 'mlruns'));
     const runId = (await new TrackingClient(store).createRun('0')).info.runId;
     await store.putArtifact(runId, '...', new TextEncoder().encode('three'));

@@ -5,22 +5,18 @@
  * `mlflow-artifacts:`, a `file:` URI of another host) is refused at the artifact operation; an
  * `mlruns/` tree moved or copied here keeps its artifacts in its own run folders.
  */
-import { cp, mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, mkdir, readFile, readdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { TrackingClient } from '../../src/core/client.js';
-import { EdgeflowError } from '../../src/core/errors.js';
 import { FileStore } from '../../src/node/file-store.js';
 import { exportBundle } from '../../src/storage/bundle/export-bundle.js';
 import { importBundle } from '../../src/storage/bundle/import-bundle.js';
 import { MemoryStore } from '../../src/storage/memory/memory-store.js';
+import { errorOf, tempFolders } from '../support/temp-folders.js';
 
-const dirs: string[] = [];
-afterAll(async () => {
-  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
-});
+const tempFolder = tempFolders('edgeflow-location-');
 
 let dir: string;
 let root: string;
@@ -28,23 +24,13 @@ let store: FileStore;
 let client: TrackingClient;
 
 beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'edgeflow-location-'));
-  dirs.push(dir);
+  dir = await tempFolder();
   root = join(dir, 'mlruns');
   store = await FileStore.open(root);
   client = new TrackingClient(store);
 });
 
 const text = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
-
-async function errorOf(operation: Promise<unknown>): Promise<EdgeflowError> {
-  const error = await operation.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(EdgeflowError);
-  return error as EdgeflowError;
-}
 
 describe('an experiment with its own local artifact location', () => {
   it.each([

@@ -4,21 +4,18 @@
  * written (also over REST, without a local path in the answer); raw file-system errors become
  * `EdgeflowError`s without absolute paths; lone surrogates are refused, never written as U+FFFD.
  */
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { TrackingClient } from '../../src/core/client.js';
 import { EdgeflowError } from '../../src/core/errors.js';
 import type { RunId } from '../../src/core/ids.js';
 import { FileStore } from '../../src/node/file-store.js';
 import { MAX_NAME_BYTES, toStoreError } from '../../src/node/fs-helpers.js';
 import { createMlflowRestApi } from '../../src/node/mlflow-rest-handler.js';
+import { errorOf, tempFolders } from '../support/temp-folders.js';
 
-const dirs: string[] = [];
-afterAll(async () => {
-  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
-});
+const tempFolder = tempFolders('edgeflow-names-');
 
 let dir: string;
 let root: string;
@@ -28,23 +25,13 @@ let runId: RunId;
 let runFolder: string;
 
 beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'edgeflow-names-'));
-  dirs.push(dir);
+  dir = await tempFolder();
   root = join(dir, 'mlruns');
   store = await FileStore.open(root);
   client = new TrackingClient(store);
   runId = (await client.createRun('0')).info.runId as RunId;
   runFolder = join(root, '0', runId);
 });
-
-async function errorOf(operation: Promise<unknown>): Promise<EdgeflowError> {
-  const error = await operation.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(EdgeflowError);
-  return error as EdgeflowError;
-}
 
 const text = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
 /** Every file below `folder`, as relative paths. */

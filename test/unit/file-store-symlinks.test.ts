@@ -4,18 +4,14 @@
  * link are refused with `PERMISSION_DENIED` for writing, reading, listing and deleting, and nothing
  * outside is read, written or removed. Links that stay inside the folder keep working.
  */
-import { mkdir, mkdtemp, readFile, readdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, readdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { TrackingClient } from '../../src/core/client.js';
-import { EdgeflowError } from '../../src/core/errors.js';
 import { FileStore } from '../../src/node/file-store.js';
+import { errorOf, tempFolders } from '../support/temp-folders.js';
 
-const dirs: string[] = [];
-afterAll(async () => {
-  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
-});
+const tempFolder = tempFolders('edgeflow-links-');
 
 let dir: string;
 let outside: string;
@@ -24,8 +20,7 @@ let runId: string;
 let artifacts: string;
 
 beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'edgeflow-links-'));
-  dirs.push(dir);
+  dir = await tempFolder();
   outside = join(dir, 'outside');
   await mkdir(outside);
   await writeFile(join(outside, 'secret.txt'), 'secret');
@@ -36,14 +31,10 @@ beforeEach(async () => {
 });
 
 async function expectRefused(operation: Promise<unknown>): Promise<void> {
-  const error = await operation.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(EdgeflowError);
-  expect((error as EdgeflowError).code).toBe('PERMISSION_DENIED');
-  expect((error as EdgeflowError).message).toMatch(/symbolic link/u);
-  expect((error as EdgeflowError).message).not.toContain(dir);
+  const error = await errorOf(operation);
+  expect(error.code).toBe('PERMISSION_DENIED');
+  expect(error.message).toMatch(/symbolic link/u);
+  expect(error.message).not.toContain(dir);
 }
 
 async function outsideIsUntouched(): Promise<void> {
