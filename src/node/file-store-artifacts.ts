@@ -59,10 +59,15 @@ export async function artifactFolderOf(storeRoot: string, ownUri: string, entry:
 
 /**
  * The file path of artifact `path` ('' = the folder itself) in `folder`, after checking that it
- * does not leave the folder's real path.
- * @throws `PERMISSION_DENIED` when it does (through a symbolic link, or a link to nowhere)
+ * does not leave the folder's real path. Names MLflow may have written that edgeflow would not
+ * (`#`, backslashes) can be read; only what leaves the folder is refused.
+ * @throws `INVALID_PARAMETER_VALUE` for an absolute path or a `.`, `..` or empty segment;
+ *   `PERMISSION_DENIED` when it leaves through a symbolic link (or a link to nowhere)
  */
 export async function artifactTarget(folder: ArtifactFolder, path: string): Promise<string> {
+  if (path !== '' && (isAbsolute(path) || path.split('/').some((s) => s === '' || s === '.' || s === '..'))) {
+    throw EdgeflowError.invalidParameterValue(`Artifact path ${describeValue(path)} leaves the run's artifact folder.`, { path });
+  }
   const target = path === '' ? folder.folder : join(folder.folder, ...path.split('/'));
   const real = await realPathOf(target, () => linkEscape(folder.runId, path));
   if (real !== folder.real && !real.startsWith(folder.real + sep)) throw linkEscape(folder.runId, path);

@@ -460,7 +460,6 @@ export class FileStore implements Store {
   }
 
   async listArtifacts(runId: RunId, path: string): Promise<FileInfo[]> {
-    assertArtifactPath(path, true);
     return this.#inArtifacts(runId, false, async (folder) => {
       const prefix = path === '' ? '' : `${path}/`;
       const dirs: FileInfo[] = [];
@@ -475,7 +474,6 @@ export class FileStore implements Store {
   }
 
   async getArtifact(runId: RunId, path: string): Promise<Uint8Array> {
-    assertArtifactPath(path);
     return this.#inArtifacts(runId, false, async (folder) => {
       const bytes = await readIfExists(await artifactTarget(folder, path));
       if (bytes === undefined) throw EdgeflowError.resourceDoesNotExist(`No artifact file ${describeValue(path)} in run ${runId}.`, { runId, path });
@@ -484,7 +482,6 @@ export class FileStore implements Store {
   }
 
   async deleteArtifact(runId: RunId, path: string): Promise<void> {
-    assertArtifactPath(path);
     await this.__write(() =>
       this.#inArtifacts(runId, true, async (folder) => {
         const target = await artifactTarget(folder, path);

@@ -3,7 +3,7 @@
  * only `.` and `..` segments, absolute and drive paths, backslashes and `#` are refused. The rule is
  * core's `artifactPathProblem`; the file store and the memory store both follow it.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TrackingClient } from '../../src/core/client.js';
@@ -83,5 +83,21 @@ describe('FileStore puts dot names inside the run folder', () => {
     await store.putArtifact(runId, '..a', new TextEncoder().encode('a'));
     expect(await readFile(join(dir, 'mlruns', '0', runId, 'artifacts', '...'), 'utf8')).toBe('three');
     expect(await readFile(join(dir, 'mlruns', '0', runId, 'artifacts', '..a'), 'utf8')).toBe('a');
+  });
+
+  it('reads a name MLflow may write but edgeflow would refuse, and refuses paths that leave the folder', async () => {
+    const dir = await tempFolder();
+    const store = await FileStore.open(join(dir, 'mlruns'));
+    const runId = (await new TrackingClient(store).createRun('0')).info.runId;
+    await writeFile(join(dir, 'mlruns', '0', runId, 'artifacts', 'a#b.txt'), 'hash');
+    await writeFile(join(dir, 'mlruns', '0', 'outside.txt'), 'outside');
+    expect((await store.listArtifacts(runId, '')).map((f) => f.path)).toEqual(['a#b.txt']);
+    expect(new TextDecoder().decode(await store.getArtifact(runId, 'a#b.txt'))).toBe('hash');
+    for (const path of ['../../outside.txt', 'x/../../../outside.txt', '/etc/passwd']) {
+      const error = await errorOf(store.getArtifact(runId, path));
+      expect(error.code).toBe('INVALID_PARAMETER_VALUE');
+      expect(error.message).toContain('leaves the run');
+    }
+    expect((await errorOf(store.putArtifact(runId, 'c#d.txt', new Uint8Array([1])))).message).toContain('"#"');
   });
 });
