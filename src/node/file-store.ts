@@ -170,16 +170,16 @@ export class FileStore implements Store {
   }
 
   async getExperiment(experimentId: ExperimentId): Promise<Experiment> {
-    return (await this.#read(() => this.__experiment(experimentId))).experiment;
+    return (await this.#mapErrors(() => this.__experiment(experimentId))).experiment;
   }
 
   async getExperimentByName(name: string): Promise<Experiment | null> {
-    for (const entry of await this.#read(() => this.__index.experiments())) if (entry.meta.name === name) return entry.experiment;
+    for (const entry of await this.#mapErrors(() => this.__index.experiments())) if (entry.meta.name === name) return entry.experiment;
     return null;
   }
 
   async searchExperiments(query: SearchExperimentsQuery): Promise<Page<Experiment>> {
-    return searchExperimentList((await this.#read(() => this.__index.experiments())).map((e) => e.experiment), query);
+    return searchExperimentList((await this.#mapErrors(() => this.__index.experiments())).map((e) => e.experiment), query);
   }
 
   async renameExperiment(experimentId: ExperimentId, newName: string): Promise<void> {
@@ -313,7 +313,7 @@ export class FileStore implements Store {
   }
 
   async getRun(runId: RunId): Promise<Run> {
-    return (await this.#read(() => this.__run(runId))).run;
+    return (await this.#mapErrors(() => this.__run(runId))).run;
   }
 
   async updateRun(runId: RunId, update: UpdateRunInput): Promise<RunInfo> {
@@ -415,7 +415,7 @@ export class FileStore implements Store {
   }
 
   async getMetricHistory(runId: RunId, key: string): Promise<MetricSeries> {
-    return this.#read(async () => {
+    return this.#mapErrors(async () => {
       const entry = await this.__run(runId);
       if (keyProblem(key) !== undefined) return emptySeries(key);
       const layoutPath = runFilePath(this.__rel(entry.folder), RunFileKind.METRICS, key);
@@ -437,9 +437,9 @@ export class FileStore implements Store {
   async searchRuns(query: SearchRunsQuery): Promise<Page<Run>> {
     const runs: Run[] = [];
     for (const id of new Set(query.experimentIds)) {
-      const experiment = await this.#read(() => this.__index.experiment(parseExperimentId(id)));
+      const experiment = await this.#mapErrors(() => this.__index.experiment(parseExperimentId(id)));
       if (experiment === undefined) continue;
-      for (const entry of await this.#read(() => this.__index.runsOf(experiment))) runs.push(entry.run);
+      for (const entry of await this.#mapErrors(() => this.__index.runsOf(experiment))) runs.push(entry.run);
     }
     return searchRunList(runs, query);
   }
@@ -512,11 +512,11 @@ export class FileStore implements Store {
   // --------------------------------------------------------------------------------------- helpers
 
   private __write<T>(fn: () => Promise<T>): Promise<T> {
-    return this.__mutex.run(() => this.#read(fn));
+    return this.__mutex.run(() => this.#mapErrors(fn));
   }
 
   /** Runs `fn`, turning raw file-system errors into `EdgeflowError`s without absolute paths. */
-  async #read<T>(fn: () => Promise<T>, roots: readonly string[] = [this.root]): Promise<T> {
+  async #mapErrors<T>(fn: () => Promise<T>, roots: readonly string[] = [this.root]): Promise<T> {
     try {
       return await fn();
     } catch (error) {
@@ -526,11 +526,11 @@ export class FileStore implements Store {
 
   /** Runs `fn` on the artifact folder of run `runId` (active when `forWrite`), errors shown relative to it. */
   async #inArtifacts<T>(runId: RunId, forWrite: boolean, fn: (folder: ArtifactFolder) => Promise<T>): Promise<T> {
-    const entry = await this.#read(() => this.__run(runId));
+    const entry = await this.#mapErrors(() => this.__run(runId));
     if (forWrite) assertRunActive(entry.run.info);
     const ownUri = defaultRunArtifactUri(defaultArtifactLocation(this.__artifactRoot, entry.meta.experimentId), entry.meta.runId);
-    const folder = await this.#read(() => artifactFolderOf(this.root, ownUri, entry));
-    return this.#read(() => fn(folder), [folder.folder, this.root]);
+    const folder = await this.#mapErrors(() => artifactFolderOf(this.root, ownUri, entry));
+    return this.#mapErrors(() => fn(folder), [folder.folder, this.root]);
   }
 
   private __emit(change: StoreChange): void {
