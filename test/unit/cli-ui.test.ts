@@ -84,17 +84,26 @@ describe('edgeflow CLI', () => {
     const io = captureIO(new Promise<void>((resolve) => (stop = resolve)));
     await FileStore.open(join(dir, 'served'));
     const done = main(['ui', join(dir, 'served'), '--port', '0', '--viewer-dir', viewer, '--cors-origin', 'https://app.example'], io);
-    await expect.poll(() => io.out(), { timeout: 5000 }).toMatch(/at http:\/\/127\.0\.0\.1:\d+\//u);
+    await expect.poll(() => io.out(), { timeout: 5000 }).toMatch(/at http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]{32}\n/u);
     const url = /at (http:\S+)/u.exec(io.out())![1]!;
+    const token = new URL(url).searchParams.get('token')!;
+    const auth = { Authorization: `Bearer ${token}` };
     expect(await (await fetch(url)).text()).toContain('<title>viewer</title>');
-    expect(await (await fetch(new URL('edgeflow-ui.json', url))).json()).toEqual({ title: 'served', readOnly: true });
-    const search = await fetch(new URL('api/2.0/mlflow/experiments/search?max_results=10', url));
+    expect(await (await fetch(new URL('edgeflow-ui.json', url), { headers: auth })).json()).toEqual({ title: 'served', readOnly: true });
+    const search = await fetch(new URL('api/2.0/mlflow/experiments/search?max_results=10', url), { headers: auth });
     expect(((await search.json()) as { experiments: { name: string }[] }).experiments.map((e) => e.name)).toEqual(['Default']);
-    expect((await fetch(new URL('../../etc/passwd', url))).status).toBe(404);
-    // Pages of the --cors-origin may call the API; others get no CORS headers.
-    const cors = (origin: string) => fetch(new URL('api/2.0/mlflow/experiments/search?max_results=1', url), { headers: { Origin: origin } });
-    expect((await cors('https://app.example')).headers.get('access-control-allow-origin')).toBe('https://app.example');
-    expect((await cors('https://elsewhere.example')).headers.get('access-control-allow-origin')).toBeNull();
+    expect((await fetch(new URL('../../etc/passwd', url), { headers: auth })).status).toBe(404);
+    // Without the token: 403 and MLflow's error body, for the API and the page alike.
+    for (const path of ['api/2.0/mlflow/experiments/search?max_results=10', 'edgeflow-ui.json', '/']) {
+      const refused = await fetch(new URL(path, url));
+      expect([refused.status, ((await refused.json()) as { error_code: string }).error_code], path).toEqual([403, 'PERMISSION_DENIED']);
+    }
+    // Pages of the --cors-origin may call the API; others are refused, without CORS headers.
+    const cors = (origin: string) => fetch(new URL('api/2.0/mlflow/experiments/search?max_results=1', url), { headers: { Origin: origin, ...auth } });
+    const allowed = await cors('https://app.example');
+    expect([allowed.status, allowed.headers.get('access-control-allow-origin')]).toEqual([200, 'https://app.example']);
+    const other = await cors('https://elsewhere.example');
+    expect([other.status, other.headers.get('access-control-allow-origin')]).toEqual([403, null]);
     stop();
     expect(await done).toBe(0);
   });
