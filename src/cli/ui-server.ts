@@ -119,7 +119,7 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
       await serveViewer(request, response);
     } catch (error) {
       if (response.headersSent) response.destroy();
-      else sendAnswer(request, response, mlflowErrorResponse(error, options.localPaths));
+      else await sendAnswer(request, response, mlflowErrorResponse(error, options.localPaths));
       if (!isEdgeflowError(error)) options.onInternalError?.(error);
     }
   };

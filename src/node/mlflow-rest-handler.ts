@@ -771,14 +771,24 @@ export function createMlflowRestHandler(store: Store, options: MlflowRestHandler
     } catch (error) {
       answer = withHeaders(mlflowErrorResponse(error, options.localPaths), mlflowCorsHeaders(options.cors, req.headers));
     }
-    sendAnswer(req, res, answer);
+    await sendAnswer(req, res, answer);
     return true;
   };
 }
 
-/** Writes `answer`; closes the connection when part of the request's body was left unread. */
-export function sendAnswer(req: IncomingMessage, res: ServerResponse, answer: MlflowRestResponse): void {
-  const unread = !req.complete && hasBody(req.headers);
+/** A refused body this small is read (and dropped) first, so the connection stays usable. */
+const DRAINED_BODY_BYTES = 64 * 1024;
+
+/**
+ * Writes `answer`. A request body still coming is dropped when small; a larger one is left unread
+ * and the connection closed (`Connection: close`), so refusing it costs no more than the socket's buffers.
+ */
+export async function sendAnswer(req: IncomingMessage, res: ServerResponse, answer: MlflowRestResponse): Promise<void> {
+  let unread = !req.complete && hasBody(req.headers);
+  // Only a body nobody has started reading (one read up to a cap stays paused, unread past it).
+  if (unread && req.readableFlowing === null && Number(req.headers['content-length'] ?? 0) <= DRAINED_BODY_BYTES) {
+    unread = (await readCappedBody(req, DRAINED_BODY_BYTES).catch(() => undefined)) === undefined;
+  }
   res.writeHead(answer.status, unread ? { ...answer.headers, connection: 'close' } : answer.headers);
   res.end(req.method === 'HEAD' ? undefined : answer.body);
 }
