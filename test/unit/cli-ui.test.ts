@@ -3,6 +3,7 @@
  * (the page's store) sees it, over a FileStore and a bundle.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { get as getUrl } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -60,6 +61,13 @@ describe('edgeflow CLI', () => {
       [['ui', join(dir, 'missing')], /does not exist/u],
       [['ui', dir, '--cors-origin', 'not a url'], /--cors-origin must be an origin such as/u],
       [['ui', dir, '--cors-origin', 'https://app.example/path'], /without a path/u],
+      [['ui', dir, '--allowed-host', 'evil.example/path'], /--allowed-host must be a host name/u],
+      [['ui', dir, '--allowed-host', 'a b'], /--allowed-host must be a host name/u],
+      [['ui', dir, '--token', 'short'], /--token must be at least 16 characters/u],
+      [['ui', dir, '--token', 'has spaces and is long enough'], /--token must be at least 16 characters/u],
+      [['ui', dir, '--token', '0123456789abcdef', '--no-token'], /either --token or --no-token/u],
+      [['ui', dir, '--max-upload-mb', '0'], /--max-upload-mb must be a whole number/u],
+      [['ui', dir, '--max-upload-mb', '1.5'], /--max-upload-mb must be a whole number/u],
     ];
     for (const [argv, message] of cases) {
       const io = captureIO();
@@ -106,6 +114,39 @@ describe('edgeflow CLI', () => {
     expect([other.status, other.headers.get('access-control-allow-origin')]).toEqual([403, null]);
     stop();
     expect(await done).toBe(0);
+  });
+
+  it('makes a new token at each launch, takes a fixed one with --token, none with --no-token (and warns)', async () => {
+    const viewer = join(dir, 'viewer2');
+    const launch = async (extra: string[]): Promise<{ url: string; err: string }> => {
+      let stop!: () => void;
+      const io = captureIO(new Promise<void>((resolve) => (stop = resolve)));
+      const done = main(['ui', join(dir, 'served'), '--port', '0', '--viewer-dir', viewer, ...extra], io);
+      await expect.poll(() => io.out(), { timeout: 5000 }).toMatch(/at http:\S+\n/u);
+      const url = /at (http:\S+)/u.exec(io.out())![1]!;
+      const base = new URL('/', url).href;
+      const token = new URL(url).searchParams.get('token');
+      // node:http, since fetch sends its own Host.
+      const search = (host: string) =>
+        new Promise<number>((resolve, reject) => {
+          const headers = { host, ...(token === null ? {} : { authorization: `Bearer ${token}` }) };
+          getUrl(new URL('api/2.0/mlflow/experiments/search?max_results=1', base), { headers }, (res) => resolve(res.resume().statusCode ?? 0)).on('error', reject);
+        });
+      expect(await search('rebind.test')).toBe(extra.includes('--allowed-host') ? 200 : 403);
+      expect(await search('other.test')).toBe(403);
+      expect(await search(new URL(base).host)).toBe(200);
+      stop();
+      expect(await done).toBe(0);
+      return { url, err: io.err() };
+    };
+    const first = new URL((await launch([])).url).searchParams.get('token');
+    const second = new URL((await launch([])).url).searchParams.get('token');
+    expect(first).toMatch(/^[\w-]{32}$/u);
+    expect(second).not.toBe(first);
+    expect(new URL((await launch(['--token', 'fixed-token-for-scripts'])).url).searchParams.get('token')).toBe('fixed-token-for-scripts');
+    const none = await launch(['--no-token', '--allowed-host', 'rebind.test']);
+    expect(none.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/u);
+    expect(none.err).toContain('warning: --no-token');
   });
 });
 
