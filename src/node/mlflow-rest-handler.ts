@@ -9,16 +9,20 @@
  *   HTTP status of each code (unknown endpoints: 404 `ENDPOINT_NOT_FOUND`).
  * - The server quirks of §9: `experiments/search` without `max_results` fails;
  *   `metrics/get-history` without it answers an empty page; `runs/create` takes `user_id` only from
- *   the request. JSON bodies over 1 000 000 bytes are refused, as MLflow does.
+ *   the request. API bodies over 1 000 000 bytes are refused, as MLflow does (413
+ *   `RESOURCE_EXHAUSTED`), and artifact uploads over `maxBodyBytes`.
  * - The artifact proxy `/api/2.0/mlflow-artifacts/artifacts/<path>` (GET, PUT, DELETE; a listing
  *   with `?path=` answers basenames). By default it serves the store's own run artifacts, and runs
  *   report `artifact_uri: mlflow-artifacts:/<experiment>/<run>/artifacts` (what a server with
  *   `--serve-artifacts` reports); an {@link ArtifactProxy} can keep the files elsewhere.
  * - Read-only mode refuses every write with `PERMISSION_DENIED` (403).
+ * - Against other web pages (`node/http-guard.ts`): only loopback Hosts and `allowedHosts`; a
+ *   request with an `Origin` must come from the server's own origin or a CORS one; the optional
+ *   `token`; `POST`/`PATCH`/`DELETE` to the API must be `application/json` (else 415). All of it,
+ *   and the size caps, is decided by {@link MlflowRestApi.admit} before the body is read.
  * - CORS, when asked for ({@link MlflowRestCorsOptions}): preflight `OPTIONS` answers 204, and
  *   every answer to an allowed origin carries `Access-Control-Allow-Origin`, so a page on another
- *   origin can use `RestStore`. Requests from other origins are answered as before, without CORS
- *   headers (the browser then withholds the answer from the page).
+ *   origin can use `RestStore`. Requests from other origins are refused with 403.
  *
  * Inputs are validated by a `TrackingClient` over the store, as for any other caller.
  * @module

@@ -302,6 +302,30 @@ describe('malformed URLs', () => {
       }
     }
   });
+
+  it('answer odd but well-encoded targets with a 4xx and MLflow\'s error body, never 500', async () => {
+    const art = `/api/2.0/mlflow-artifacts/artifacts/${experimentId}/${runId}/artifacts`;
+    const paths = [
+      '/api/2.0/mlflow/experiments/search?max_results=5&page_token=!!!',
+      '/api/2.0/mlflow/experiments/search?max_results=1e999',
+      '/api/2.0/mlflow/runs/get?run_id=..%2F..%2Fetc',
+      `/api/2.0/mlflow/metrics/get-history?run_id=${runId}&metric_key=%00&max_results=1&page_token=e30=`,
+      `${art}/..%2F..%2Fmeta.yaml`,
+      `${art}/a%00b`,
+      `${art}?path=..`,
+      '/api/2.0/mlflow-artifacts/artifacts?path=%2Fetc',
+      '//evil.example/api/2.0/mlflow/experiments/search',
+      '/api/2.0/mlflow/runs%2Fget',
+      '/%00',
+      '/..%2F..%2Fetc%2Fpasswd',
+    ];
+    for (const path of paths) {
+      const answer = await send(readOnly, 'GET', path, auth);
+      expect(answer.status, path).toBeGreaterThanOrEqual(400);
+      expect(answer.status, path).toBeLessThan(500);
+      if (!path.startsWith('/%00') && !path.startsWith('/..') && !path.startsWith('//')) expect(typeof answer.json.error_code, path).toBe('string');
+    }
+  });
 });
 
 describe('errors sent over HTTP', () => {
