@@ -349,4 +349,19 @@ describe('errors sent over HTTP', () => {
       await server.close();
     }
   });
+
+  it('never carry a local path when the file system refuses a name (a 300-byte key)', async () => {
+    const key = '鍵'.repeat(100);
+    for (const [method, path, body] of [
+      ['POST', '/api/2.0/mlflow/runs/log-batch', { run_id: runId, params: [{ key, value: '1' }] }],
+      ['POST', '/api/2.0/mlflow/runs/set-tag', { run_id: runId, key, value: 'v' }],
+      ['PUT', `/api/2.0/mlflow-artifacts/artifacts/${experimentId}/${runId}/artifacts/${encodeURIComponent(key)}.txt`, 'x'],
+    ] as const) {
+      const answer = await send(writable, method, path, asJson, typeof body === 'string' ? body : JSON.stringify(body));
+      expect(answer.status, path).toBeGreaterThanOrEqual(400);
+      expect(typeof answer.json.error_code).toBe('string');
+      expect(answer.text, path).not.toContain(dir);
+      expect(answer.text, path).not.toContain(tmpdir());
+    }
+  });
 });
