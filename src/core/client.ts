@@ -41,9 +41,9 @@ import {
   assertExperimentTagValue,
   assertHistoryIndex,
   assertMetricValue,
-  assertStep,
-  assertTimestamp,
   assertValidKey,
+  assertWellFormedText,
+  metricPosition,
   stringifyValue,
 } from './validation.js';
 import { encodeImage, type ImageInput } from './image.js';
@@ -248,14 +248,12 @@ export class TrackingClient extends ModelRegistryClient {
    * {@link TrackingClient.flush}. `options` is the step, or `{step, timestamp}`; defaults step 0, now.
    */
   logMetric(runId: string, key: string, value: number, options?: MetricOptions): void {
-    let step = 0;
+    let step: number;
     let timestamp: number | undefined;
-    if (typeof options === 'number') step = options;
-    else if (options !== undefined) {
-      if (options.step !== undefined) step = options.step;
-      timestamp = options.timestamp;
-    }
-    this.__checkMetric(key, value, step, timestamp);
+    if (typeof options === 'number' && Number.isSafeInteger(options)) step = options;
+    else ({ step, timestamp } = metricPosition(key, options));
+    this.__checkKey(key, 'metric');
+    if (typeof value !== 'number') assertMetricValue(key, value);
     if (runId !== this.__lastRunId) {
       parseRunId(runId);
       this.__lastRunId = runId;
@@ -267,14 +265,14 @@ export class TrackingClient extends ModelRegistryClient {
   logParam(runId: string, key: string, value: LoggableValue): void {
     this.__checkKey(key, 'param');
     parseRunId(runId);
-    this.__queue.param(runId as RunId, key, truncated('param', key, stringifyValue(value)));
+    this.__queue.param(runId as RunId, key, truncated('param', key, stringifyValue(value, key)));
   }
 
   /** Queues a tag (tags are mutable). Tag `mlflow.runName` renames the run. */
   setTag(runId: string, key: string, value: LoggableValue): void {
     this.__checkKey(key, 'tag');
     parseRunId(runId);
-    this.__queue.tag(runId as RunId, key, truncated('tag', key, stringifyValue(value)));
+    this.__queue.tag(runId as RunId, key, truncated('tag', key, stringifyValue(value, key)));
   }
 
   /** Deletes a run tag. @throws `RESOURCE_DOES_NOT_EXIST` when there is no such tag. */
@@ -306,12 +304,13 @@ export class TrackingClient extends ModelRegistryClient {
         { field: 'batch' },
       );
     }
-    await this.__queue.settle();
-    await this.store.logBatch(id, {
+    const converted = {
       metrics: metricColumns(metrics),
-      params: params.map((p) => ({ key: p.key, value: truncated('param', p.key, stringifyValue(p.value)) })),
-      tags: tags.map((t) => ({ key: t.key, value: truncated('tag', t.key, stringifyValue(t.value)) })),
-    });
+      params: params.map((p) => ({ key: p.key, value: truncated('param', p.key, stringifyValue(p.value, p.key)) })),
+      tags: tags.map((t) => ({ key: t.key, value: truncated('tag', t.key, stringifyValue(t.value, t.key)) })),
+    };
+    await this.__queue.settle();
+    await this.store.logBatch(id, converted);
   }
 
   /** The whole history of a metric as columns (steps, timestamps, values), in logging order. */
@@ -350,6 +349,7 @@ export class TrackingClient extends ModelRegistryClient {
   async logArtifact(runId: string, artifactPath: string, data: ArtifactData | ArrayBuffer | string): Promise<void> {
     const id = parseRunId(runId);
     const path = assertArtifactPath(artifactPath);
+    if (typeof data === 'string') assertWellFormedText(data, `text for ${describeValue(path)}`, 'data');
     const bytes: ArtifactData =
       typeof data === 'string' ? new TextEncoder().encode(data) : data instanceof ArrayBuffer ? new Uint8Array(data) : data;
     if (!(bytes instanceof Uint8Array) && !(typeof Blob !== 'undefined' && bytes instanceof Blob)) {
@@ -500,18 +500,11 @@ export class TrackingClient extends ModelRegistryClient {
     }
   }
 
-  private __checkMetric(key: string, value: number, step: number, timestamp: number | undefined): void {
-    this.__checkKey(key, 'metric');
-    if (typeof value !== 'number') assertMetricValue(key, value);
-    if (!Number.isSafeInteger(step)) assertStep(key, step);
-    if (timestamp !== undefined && !(Number.isSafeInteger(timestamp) && timestamp >= 0)) assertTimestamp(key, timestamp);
-  }
-
-  private __keyValues(kind: 'param' | 'tag', values: Readonly<Record<string, LoggableValue>>): KeyValue[] {
+  private __keyValues(kind: 'param' | 'tag', values: Readonly<Record<string, unknown>>): KeyValue[] {
     const out: KeyValue[] = [];
     for (const [key, value] of Object.entries(values)) {
       assertValidKey(key, kind);
-      out.push({ key, value: truncated(kind, key, stringifyValue(value)) });
+      out.push({ key, value: truncated(kind, key, stringifyValue(value, key)) });
     }
     return out;
   }
@@ -557,9 +550,9 @@ export class TrackingClient extends ModelRegistryClient {
 }
 
 /** A checked experiment tag: a valid key and a value of at most 5000 characters. */
-function experimentTag(key: string, value: LoggableValue): KeyValue {
+function experimentTag(key: string, value: unknown): KeyValue {
   assertValidKey(key, 'tag');
-  const text = stringifyValue(value);
+  const text = stringifyValue(value, key);
   assertExperimentTagValue(key, text);
   return { key, value: text };
 }
