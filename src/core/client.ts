@@ -47,9 +47,9 @@ import {
   stringifyValue,
 } from './validation.js';
 import { encodeImage, type ImageInput } from './image.js';
+import { dictArtifactText } from './log-dict.js';
 import { ModelRegistryClient } from './registry/registry-client.js';
 import { readMetricHistoryFrom } from './store-reads.js';
-import { stringify as stringifyYaml } from 'yaml';
 
 /** Options of {@link TrackingClient}. */
 export interface TrackingClientOptions {
@@ -366,17 +366,15 @@ export class TrackingClient extends ModelRegistryClient {
     await this.logArtifact(runId, artifactFile, text);
   }
 
-  /** Writes a plain object as JSON (indent 2), or YAML when the file ends in `.yaml`/`.yml` (MLflow's `log_dict`). */
+  /**
+   * Writes a plain object as MLflow's `log_dict` does: YAML (PyYAML's `yaml.dump`, sorted keys) for
+   * `.yaml`/`.yml` files, JSON with indent 2 (Python's `json.dump`) for any other file.
+   * @throws `INVALID_PARAMETER_VALUE` naming the part of `value` that is not data.
+   */
   async logDict(runId: string, value: unknown, artifactFile: string): Promise<void> {
-    const isYaml = /\.ya?ml$/iu.test(artifactFile);
-    let text: string;
-    try {
-      text = isYaml ? stringifyYaml(value, { sortMapEntries: true, indent: 2 }) : JSON.stringify(value, null, 2);
-    } catch (cause) {
-      throw new EdgeflowError('INVALID_PARAMETER_VALUE', `logDict: the value for ${describeValue(artifactFile)} cannot be serialized.`, { cause });
-    }
-    if (text === undefined) throw EdgeflowError.invalidParameterValue('logDict: value must be JSON-serializable.', { field: 'value' });
-    await this.logArtifact(runId, artifactFile, text);
+    parseRunId(runId);
+    assertArtifactPath(artifactFile);
+    await this.logArtifact(runId, artifactFile, dictArtifactText(value, artifactFile));
   }
 
   /**
