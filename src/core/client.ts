@@ -59,7 +59,10 @@ export interface TrackingClientOptions {
   readonly queue?: LoggingQueueOptions;
 }
 
-/** Step and timestamp of a metric point; a bare number is the step. */
+/**
+ * Step and timestamp of a metric point: a bare number is the step; omitted, the step is 0 and the
+ * timestamp now (MLflow's defaults). Steps are safe integers, timestamps whole ms ≥ 0.
+ */
 export type MetricOptions = number | { readonly step?: number; readonly timestamp?: number };
 
 /** A metric as given to {@link TrackingClient.logBatch}. */
@@ -246,6 +249,8 @@ export class TrackingClient extends ModelRegistryClient {
   /**
    * Queues a metric point. Validates at once (bad input throws); storage errors surface in
    * {@link TrackingClient.flush}. `options` is the step, or `{step, timestamp}`; defaults step 0, now.
+   * @throws `INVALID_PARAMETER_VALUE` for a value that is not a number, or a step or timestamp that
+   * is not a safe integer number (`'5'`, `true`, `1n`, `null`)
    */
   logMetric(runId: string, key: string, value: number, options?: MetricOptions): void {
     let step: number;
