@@ -11,13 +11,26 @@
  * Storage errors of queued writes are kept **per run** and reported once: by the next
  * `flush(runId)` of that run, or by the next `flush()` without a run (which reports every run's).
  * Several errors are reported as one, see {@link queuedWritesError}.
+ *
+ * Every batch carries a `batchId`, and the queue keeps it until the store acknowledges it. When a
+ * write fails with an error marked `details.resendable` (the IndexedDB worker stopped while the
+ * batch was in flight: it may or may not have been written), the same batch is sent again, up to
+ * {@link MAX_RESENDS} times; a store that records batch ids skips it if it had been written.
  * @module
  */
 import type { KeyValue } from './entities.js';
 import { EdgeflowError } from './errors.js';
-import type { RunId } from './ids.js';
+import { newRunId, type RunId } from './ids.js';
 import { MetricBuffer } from './metric-buffer.js';
-import type { Store } from './store.js';
+import type { LogBatchInput, Store } from './store.js';
+
+/** How often one batch is sent again after resendable failures before its error is kept. */
+export const MAX_RESENDS = 3;
+
+/** A store error saying the write may not have been applied and the same batch may be sent again. */
+function isResendable(error: unknown): boolean {
+  return error instanceof EdgeflowError && error.details?.['resendable'] === true;
+}
 
 /** Tuning of a {@link LoggingQueue}. */
 export interface LoggingQueueOptions {
@@ -53,6 +66,9 @@ export class LoggingQueue {
   private readonly __waiting: (() => void)[] = [];
   /** Points in the last shipped batch of each (run, key). */
   private readonly __sizeHints = new Map<RunId, Map<string, number>>();
+  /** Unique per queue: batch ids are `<prefix>.<n>`. */
+  readonly #batchPrefix = newRunId();
+  #batches = 0;
   /** Errors of queued writes not reported yet, by run. */
   readonly #errors = new Map<RunId, unknown[]>();
   private __lastRun: RunId | undefined;
@@ -146,10 +162,16 @@ export class LoggingQueue {
   async flush(runId?: RunId): Promise<void> {
     await this.settle();
     let flushError: unknown[] = [];
-    try {
-      await this.__store.flush();
-    } catch (error) {
-      flushError = [error];
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.__store.flush();
+        break;
+      } catch (error) {
+        // A flush is safe to repeat: its worker stopped before answering, ask the next one.
+        if (attempt < MAX_RESENDS && isResendable(error)) continue;
+        flushError = [error];
+        break;
+      }
     }
     const runs = runId === undefined ? [...this.#errors.keys()] : [runId];
     const failedRuns = runs.filter((id) => this.#errors.has(id));
@@ -222,24 +244,31 @@ export class LoggingQueue {
     const writes: Promise<void>[] = [];
     for (const [runId, pending] of batches) {
       // Params go alone: a conflicting param must not take the run's metrics down with it.
-      if (pending.params.length > 0) writes.push(this.__guard(runId, this.__store.logBatch(runId, { params: pending.params })));
+      if (pending.params.length > 0) writes.push(this.#send(runId, { params: pending.params }));
       let hints = this.__sizeHints.get(runId);
       if (hints === undefined) this.__sizeHints.set(runId, (hints = new Map()));
       for (const buffer of pending.metrics.values()) hints.set(buffer.key, buffer.length);
       const metrics = Array.from(pending.metrics.values(), (buffer) => buffer.takeColumns());
       const tags = Array.from(pending.tags, ([key, value]) => ({ key, value }));
-      if (metrics.length > 0 || tags.length > 0) writes.push(this.__guard(runId, this.__store.logBatch(runId, { metrics, tags })));
+      if (metrics.length > 0 || tags.length > 0) writes.push(this.#send(runId, { metrics, tags }));
     }
     await Promise.all(writes);
   }
 
-  private async __guard(runId: RunId, write: Promise<void>): Promise<void> {
-    try {
-      await write;
-    } catch (error) {
-      const errors = this.#errors.get(runId);
-      if (errors === undefined) this.#errors.set(runId, [error]);
-      else errors.push(error);
+  /** Writes one batch, sending it again after a resendable failure; keeps the final error for the run. */
+  async #send(runId: RunId, batch: Omit<LogBatchInput, 'batchId'>): Promise<void> {
+    const identified: LogBatchInput = { ...batch, batchId: `${this.#batchPrefix}.${++this.#batches}` };
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.__store.logBatch(runId, identified);
+        return;
+      } catch (error) {
+        if (attempt < MAX_RESENDS && isResendable(error)) continue;
+        const errors = this.#errors.get(runId);
+        if (errors === undefined) this.#errors.set(runId, [error]);
+        else errors.push(error);
+        return;
+      }
     }
   }
 }
