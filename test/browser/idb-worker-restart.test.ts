@@ -50,7 +50,7 @@ function expectWorkerStopped(result: PromiseSettledResult<unknown>): void {
   const error = (result as PromiseRejectedResult).reason as EdgeflowError;
   expect(error).toBeInstanceOf(EdgeflowError);
   expect(error.code).toBe('INTERNAL_ERROR');
-  expect(error.message).toMatch(/^The IndexedDB worker stopped \((gone|crashed)/u);
+  expect(error.message).toMatch(/^The IndexedDB worker stopped \((gone|crashed|unresponsive)/u);
   expect(error.details).toMatchObject({ resendable: true });
 }
 
@@ -127,5 +127,29 @@ describe('IndexedDB worker: a dead worker', () => {
     store._$worker.terminate();
     expectWorkerStopped((await Promise.allSettled([pending]))[0]!);
     await expect(store.getExperiment('0' as ExperimentId)).rejects.toMatchObject({ code: 'INVALID_STATE', message: expect.stringMatching(/cannot start another/u) });
+  });
+
+  it('without Web Locks, a worker that answers nothing while calls wait is taken as gone; a busy one is not', async () => {
+    const name = `edgeflow-worker-restart-${Date.now().toString(36)}-${names.length}`;
+    names.push(name);
+    const spawn = () => new Worker(new URL('../../src/storage/idb/idb.worker.ts', import.meta.url), { type: 'module' });
+    Object.defineProperty(navigator, 'locks', { value: undefined, configurable: true });
+    let store: RemoteStore;
+    try {
+      store = await RemoteStore.open(spawn, name, { unresponsiveMs: 200 });
+    } finally {
+      delete (navigator as { locks?: unknown }).locks;
+    }
+    stores.push(store);
+    const run = await store.createRun({ experimentId: '0' as ExperimentId, userId: 'u', runName: 'r', startTime: 1, tags: [] });
+    const live = store._$worker;
+    await store.logBatch(run.info.runId, { metrics: [points('m', 0, 300_000)] });
+    expect(store._$worker).toBe(live);
+    const inFlight = [store.getRun(run.info.runId), store.flush()];
+    live.terminate();
+    const results = await Promise.allSettled(inFlight);
+    for (const result of results) expectWorkerStopped(result);
+    expect((results[0] as PromiseRejectedResult).reason.details.reason).toBe('unresponsive');
+    expect((await store.getMetricHistory(run.info.runId, 'm')).values.length).toBe(300_000);
   });
 });

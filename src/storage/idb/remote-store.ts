@@ -35,7 +35,7 @@ import { installTransferHandlers } from '../wire/transfer-handlers.js';
 import { reviveModelVersion, reviveRegisteredModel, reviveRegisteredModelRecord, reviveRun, toExperiment } from './records.js';
 import type { StorageFigures } from './storage-figures.js';
 import type { IdbWorkerApi, RegistryMethod } from './worker-api.js';
-import { WorkerConnection } from './worker-connection.js';
+import { WorkerConnection, type WorkerConnectionOptions } from './worker-connection.js';
 
 installTransferHandlers();
 
@@ -48,6 +48,7 @@ export class RemoteStore implements Store {
   readonly registry: RegistryStore;
   private readonly __events: ChangeEmitter;
   readonly #spawn: (() => Worker) | undefined;
+  readonly #options: WorkerConnectionOptions;
   private readonly __onHide: () => void;
   private __closed = false;
   /** The worker's current life; replaced by the next call after it stopped. */
@@ -60,9 +61,11 @@ export class RemoteStore implements Store {
     connection: WorkerConnection,
     spawn: (() => Worker) | undefined,
     events: ChangeEmitter,
+    options: WorkerConnectionOptions,
   ) {
     this.#connection = connection;
     this.#spawn = spawn;
+    this.#options = options;
     this.__events = events;
     this.registry = new RemoteRegistry((method, args) => this.__call((r) => r.callRegistry(method, args)));
     // Commit what the worker holds when the page may be going away (bfcache, tab close, app switch).
@@ -79,11 +82,11 @@ export class RemoteStore implements Store {
    * the store failing with `INVALID_STATE`. Rejects when the worker fails to start or the database
    * cannot be opened; the worker is then terminated.
    */
-  static async open(worker: Worker | (() => Worker), name: string): Promise<RemoteStore> {
+  static async open(worker: Worker | (() => Worker), name: string, options: WorkerConnectionOptions = {}): Promise<RemoteStore> {
     const spawn = typeof worker === 'function' ? worker : undefined;
     const events = new ChangeEmitter();
-    const connection = await WorkerConnection.start(spawn?.() ?? (worker as Worker), name, (change) => events.emit(change));
-    return new RemoteStore(name, connection, spawn, events);
+    const connection = await WorkerConnection.start(spawn?.() ?? (worker as Worker), name, (change) => events.emit(change), options);
+    return new RemoteStore(name, connection, spawn, events, options);
   }
 
   /** @internal The worker of the current connection (tests terminate it). */
@@ -246,7 +249,7 @@ export class RemoteStore implements Store {
       );
     }
     const spawn = this.#spawn;
-    this.#restarting ??= WorkerConnection.start(spawn(), this.name, (change) => this.__events.emit(change))
+    this.#restarting ??= WorkerConnection.start(spawn(), this.name, (change) => this.__events.emit(change), this.#options)
       .then((connection) => {
         if (this.__closed) void connection.close();
         this.#connection = connection;

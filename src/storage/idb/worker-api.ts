@@ -206,6 +206,11 @@ export class IdbWorkerApi {
 
   #failure: WorkerFailure | undefined;
 
+  /** @internal Answers at once: the page's liveness ping where Web Locks are missing. */
+  _$ping(): true {
+    return true;
+  }
+
   /**
    * @internal Test hook: how the next `logBatch` fails. `'crash-in-next-batch'`: an uncaught error,
    * then the thread stays busy (no later message is answered); `'exit-after-next-batch'`: the

@@ -7,8 +7,9 @@
  *   (`messageerror`). The worker's state is unknown, so it is terminated.
  * - **gone**: terminated from outside (`worker.terminate()` by other code, the browser stopping it)
  *   or closed from inside. No event tells; the worker holds a Web Lock for its whole life, and the
- *   page's request for the same lock is granted the moment the worker is gone. Where Web Locks are
- *   missing (non-secure origins), only crashes are detected.
+ *   page's request for the same lock is granted the moment the worker is gone.
+ * - **unresponsive**, where Web Locks are missing (pages on non-secure origins): while calls wait,
+ *   the worker is pinged; when it has answered nothing for `unresponsiveMs`, it is taken as gone.
  * @module
  */
 import { releaseProxy, transfer, wrap, type Remote } from 'comlink';
@@ -18,7 +19,18 @@ import type { StoreChange } from '../../core/store.js';
 import type { IdbWorkerApi } from './worker-api.js';
 
 /** Why a worker stopped. */
-export type WorkerStopReason = 'crashed' | 'unreadable message' | 'gone';
+export type WorkerStopReason = 'crashed' | 'unreadable message' | 'gone' | 'unresponsive';
+
+/** Options of {@link WorkerConnection.start}. */
+export interface WorkerConnectionOptions {
+  /**
+   * Where Web Locks are missing: how long a worker may answer nothing (no call, no ping) while
+   * calls wait before it is taken as gone. Default 10 000 ms.
+   */
+  readonly unresponsiveMs?: number;
+}
+
+const DEFAULT_UNRESPONSIVE_MS = 10_000;
 
 /**
  * The error calls get when the worker stopped: `INTERNAL_ERROR` (the store failed, not the call),
@@ -47,19 +59,30 @@ export class WorkerConnection {
   readonly #pending = new Set<(error: unknown) => void>();
   readonly #lockRequest = new AbortController();
   #stopped: EdgeflowError | undefined;
+  /** Pings while calls wait; only where no Web Lock tells that the worker is gone. */
+  #watchdog: ReturnType<typeof setInterval> | undefined;
+  /** When the worker last answered anything (watchdog). */
+  #answeredAt = 0;
 
   private constructor(
     readonly worker: Worker,
     readonly remote: Remote<IdbWorkerApi>,
     readonly dbName: string,
     readonly port: MessagePort,
+    /** Undefined when a Web Lock watches the worker. */
+    readonly unresponsiveMs: number | undefined,
   ) {}
 
   /**
    * Opens database `dbName` in `worker` and starts watching it. Rejects when the worker fails to
    * start or the database cannot be opened; the worker is then terminated.
    */
-  static async start(worker: Worker, dbName: string, onChange: (change: StoreChange) => void): Promise<WorkerConnection> {
+  static async start(
+    worker: Worker,
+    dbName: string,
+    onChange: (change: StoreChange) => void,
+    options: WorkerConnectionOptions = {},
+  ): Promise<WorkerConnection> {
     const remote = wrap<IdbWorkerApi>(worker);
     const locks = lockManager();
     const lockName = locks === undefined ? undefined : `edgeflow-idb-worker:${newRunId()}`;
@@ -79,7 +102,8 @@ export class WorkerConnection {
       worker.removeEventListener('error', onStartError!);
     }
     const { port1, port2 } = new MessageChannel();
-    const connection = new WorkerConnection(worker, remote, dbName, port1);
+    const unresponsiveMs = lockName === undefined ? (options.unresponsiveMs ?? DEFAULT_UNRESPONSIVE_MS) : undefined;
+    const connection = new WorkerConnection(worker, remote, dbName, port1, unresponsiveMs);
     port1.onmessage = (event: MessageEvent<StoreChange>) => onChange(event.data);
     worker.addEventListener('error', (event) => {
       event.preventDefault();
@@ -104,9 +128,14 @@ export class WorkerConnection {
     if (this.#stopped !== undefined) return Promise.reject(this.#stopped);
     return new Promise<T>((resolve, reject) => {
       this.#pending.add(reject);
+      this.#watch();
       send(this.remote)
         .then(resolve, reject)
-        .finally(() => this.#pending.delete(reject));
+        .finally(() => {
+          this.#answeredAt = Date.now();
+          this.#pending.delete(reject);
+          if (this.#pending.size === 0) this.#unwatch();
+        });
     });
   }
 
@@ -136,7 +165,28 @@ export class WorkerConnection {
     }
   }
 
+  /** Starts pinging (no Web Lock, calls waiting): a worker that answers nothing for too long is gone. */
+  #watch(): void {
+    const limit = this.unresponsiveMs;
+    if (limit === undefined || this.#watchdog !== undefined) return;
+    this.#answeredAt = Date.now();
+    this.#watchdog = setInterval(() => {
+      if (Date.now() - this.#answeredAt > limit) this.stop('unresponsive', `nothing answered for ${limit} ms`);
+      else
+        this.remote._$ping().then(
+          () => (this.#answeredAt = Date.now()),
+          () => undefined,
+        );
+    }, Math.max(1, Math.min(1000, limit / 4)));
+  }
+
+  #unwatch(): void {
+    clearInterval(this.#watchdog);
+    this.#watchdog = undefined;
+  }
+
   #release(): void {
+    this.#unwatch();
     this.#lockRequest.abort();
     this.remote[releaseProxy]();
     this.port.close();
