@@ -25,7 +25,7 @@ import { MetricBuffer } from './metric-buffer.js';
 import type { LogBatchInput, Store } from './store.js';
 
 /** How often one batch is sent again after resendable failures before its error is kept. */
-export const MAX_RESENDS = 3;
+const MAX_RESENDS = 3;
 
 /** A store error saying the write may not have been applied and the same batch may be sent again. */
 function isResendable(error: unknown): boolean {

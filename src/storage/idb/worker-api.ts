@@ -70,6 +70,8 @@ function isRegistryMethod(method: unknown): method is RegistryMethod {
 export class IdbWorkerApi {
   private __store: IdbStore | undefined;
   private __unsubscribe: (() => void) | undefined;
+  /** A failure the next `logBatch` simulates (test hook {@link IdbWorkerApi._$fail}). */
+  #failure: WorkerFailure | undefined;
 
   /** Opens the database (creating or upgrading it), then takes the liveness lock if asked to. */
   async open(options: WorkerOpenOptions): Promise<void> {
@@ -203,8 +205,6 @@ export class IdbWorkerApi {
     this.__unsubscribe?.();
     await this.__store?.close();
   }
-
-  #failure: WorkerFailure | undefined;
 
   /** @internal Answers at once: the page's liveness ping where Web Locks are missing. */
   _$ping(): true {

@@ -30,7 +30,7 @@ export interface HttpOptions {
   readonly fetch?: FetchLike;
   /** Per attempt, ms. Default 30 000. */
   readonly timeoutMs?: number;
-  /** Extra attempts after the first for transient failures. Default 3. */
+  /** Extra attempts after the first for failures that are safe to retry (see the module notes). Default 3. */
   readonly retries?: number;
   /** First backoff delay, ms (doubled per retry, full jitter). Default 250. */
   readonly backoffMs?: number;
