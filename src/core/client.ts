@@ -466,12 +466,15 @@ export class TrackingClient extends ModelRegistryClient {
   // ------------------------------------------------------------------------------------- lifecycle
 
   /**
-   * Resolves when everything logged so far is durably stored; rejects with the storage errors of
-   * queued writes since the last flush.
+   * Resolves when everything logged so far is durably stored. Rejects with the storage errors of
+   * queued writes not reported before: those of run `runId` only when given (other runs keep
+   * theirs), else of every run. One failure is thrown as it is; several as one `EdgeflowError`
+   * (the first one's code, `details.runIds`, every error in its `cause`, an `AggregateError`).
    */
-  async flush(): Promise<void> {
+  async flush(runId?: string): Promise<void> {
+    const id = runId === undefined ? undefined : parseRunId(runId);
     await this.__settleArtifacts();
-    await this.__queue.flush();
+    await this.__queue.flush(id);
   }
 
   /** Subscribes to the store's change events. */
@@ -494,6 +497,11 @@ export class TrackingClient extends ModelRegistryClient {
   /** @internal Ships queued writes without reporting their errors (for run handles). */
   async _$settle(): Promise<void> {
     await this.__queue.settle();
+  }
+
+  /** @internal True when queued writes of `runId` failed and were not reported yet (for run handles). */
+  _$hasQueuedErrors(runId: RunId): boolean {
+    return this.__queue.hasErrors(runId);
   }
 
   private __checkKey(key: string, kind: 'metric' | 'param' | 'tag'): void {

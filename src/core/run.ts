@@ -171,21 +171,27 @@ export class ActiveRun {
     return this.__client.startRun({ ...options, experimentId: this.info.experimentId, parentRunId: this.info.runId });
   }
 
-  /** Resolves when everything logged so far is durably stored. */
+  /**
+   * Resolves when everything logged so far is durably stored; rejects with the errors of this
+   * run's queued writes not reported before (other runs' errors stay for their own flush or end).
+   */
   flush(): Promise<void> {
-    return this.__client.flush();
+    return this.__client.flush(this.info.runId);
   }
 
   /**
    * Ends the run with `status` (default FINISHED) at `endTime` (default now), after everything
-   * queued for it has been written; then flushes and reports errors of queued writes.
+   * queued for it has been written; then flushes and rejects with the errors of this run's queued
+   * writes not reported before. A run whose queued writes failed is never ended FINISHED: it is
+   * ended FAILED instead (so the stored run says its data is incomplete) and `end()` rejects.
    */
   async end(status: RunStatus = 'FINISHED', endTime: number = Date.now()): Promise<void> {
     parseInput(runStatusSchema, status, 'run status');
     await this.__client._$settle();
-    await this.__client.updateRun(this.info.runId, { status, endTime });
+    const final = status === 'FINISHED' && this.__client._$hasQueuedErrors(this.info.runId) ? 'FAILED' : status;
+    await this.__client.updateRun(this.info.runId, { status: final, endTime });
     this.__ended = true;
-    await this.__client.flush();
+    await this.__client.flush(this.info.runId);
   }
 
   /** `await using run = await client.startRun()` ends the run FINISHED when the scope exits. */
