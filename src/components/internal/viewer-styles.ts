@@ -55,6 +55,13 @@ export const viewerStyles = css`
     flex-direction: column;
     gap: 16px;
   }
+  ::slotted([slot='notice']) {
+    margin: 0;
+    padding: 8px 12px;
+    border: 1px solid var(--_warn);
+    border-radius: var(--_radius);
+    overflow-wrap: anywhere;
+  }
   ef-run-table {
     --ef-run-table-height: 360px;
   }
