@@ -98,6 +98,10 @@ export class Viewer extends LitElement {
     new StoreChangesController(this, {
       store: () => this.#store,
       onChanges: (batch) => {
+        if (this._phase === 'no-experiments' && batch.experiments.size > 0 && this.#store !== undefined) {
+          this.#track(this.#chooseExperiment(this.#store));
+          return;
+        }
         const selected = new Set(this.selectedRunIds);
         const newKey = [...batch.runData].some(([runId, change]) => selected.has(runId) && [...change.metricKeys].some((k) => !this._metricKeys.includes(k)));
         if (newKey) this.#track(this.#showCharts());
@@ -354,7 +358,7 @@ export class Viewer extends LitElement {
         </button>
         <input type="file" accept=".zip,application/zip" aria-label="zip bundle" @change=${this.#onFileChosen} />
       </header>
-      ${this._phase === 'ready' ? this.#renderViewer() : html`<main>${this.#renderNotice()}</main>`}
+      ${this._phase === 'ready' ? this.#renderViewer() : html`<main><slot name="main-start"></slot>${this.#renderNotice()}</main>`}
       ${this._dragging ? html`<div class="drop" part="drop">Drop the zip to open it</div>` : nothing}
     </div>`;
   }
