@@ -67,7 +67,7 @@ export const viewerStyles = css`
   }
   .charts {
     display: grid;
-    grid-template-columns: repeat(auto-fill, minmax(min(100%, 380px), 1fr));
+    grid-template-columns: repeat(auto-fill, minmax(min(100%, 340px), 1fr));
     align-items: start;
     gap: 12px;
   }
