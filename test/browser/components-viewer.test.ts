@@ -34,6 +34,7 @@ describe('<ef-viewer>', () => {
       expect((chart.chartData?.[0] as ArrayLike<number>).length).toBe(20);
     }
     expect(shadow(viewer).querySelector('header small')!.textContent).toBe('read-only');
+    expect(location.hash).toBe('');
   });
 
   it('shows what to do when given nothing, and the error of a source that cannot be opened', async () => {
