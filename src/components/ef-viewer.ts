@@ -124,14 +124,15 @@ export class Viewer extends LitElement {
 
   /**
    * Resolves once what was asked for is shown: the store opened, the experiment chosen, the run
-   * table's rows rendered and the charts drawn (also when that ended in a notice).
+   * table's rows rendered, the charts drawn and the open tab loaded (also when that ended in a notice).
    */
   async loaded(): Promise<void> {
     for (;;) {
       await super.getUpdateComplete();
-      if (this.#pending.size === 0) return;
+      if (this.#pending.size === 0) break;
       await Promise.all(this.#pending);
     }
+    await this.renderRoot.querySelector<HTMLElement & { loaded(): Promise<void> }>('ef-run-details, ef-compare-runs, ef-model-registry')?.loaded();
   }
 
   /** Like {@link Viewer.loaded}: the update is complete once its data is shown. */

@@ -61,6 +61,8 @@ describe('<ef-viewer>', () => {
     expect(again.selectedRunIds).toEqual([runIds[0], runIds[2]]);
     expect(again.tab).toBe('compare');
     expect(shadow(again).querySelector('ef-compare-runs')!.runIds).toEqual([runIds[0], runIds[2]]);
+    // loaded() waited for the open tab too: the comparison is there.
+    expect(shadow(again).querySelector('ef-compare-runs')!.rows.find((r) => r.key === 'lr')!.values).toEqual(['0.1', '0.001']);
   });
 
   it('reads the state from the query too and ignores ids that are not in the store', () => {
