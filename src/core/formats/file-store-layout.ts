@@ -20,7 +20,7 @@ import {
 } from '../registry/entities.js';
 import { assertAlias, assertModelName } from '../registry/validation.js';
 import { formatPythonFloat, parseMetricValue } from './float-text.js';
-import { dumpYaml, parseYaml, type YamlValue } from './yaml-dialect.js';
+import { dumpYaml, parseYaml, type ParseYamlOptions, type YamlValue } from './yaml-dialect.js';
 
 // ------------------------------------------------------------------------------------------------
 // Paths
@@ -424,11 +424,17 @@ export function decodeUtf8(bytes: Uint8Array, where: string): string {
   }
 }
 
-/** Decodes UTF-8 YAML and reads it; an empty file reads as null. */
+/**
+ * Limits of a `meta.yaml`: MLflow writes them with PyYAML from fresh dicts, so they never hold
+ * anchors or aliases, and even an experiment's stale `tags:` mapping stays far below 256 KiB.
+ */
+const META_YAML_LIMITS: ParseYamlOptions = { maxAliases: 0, maxLength: 256 * 1024 };
+
+/** Decodes a UTF-8 `meta.yaml` and reads it (no anchors or aliases, at most 256 KiB); an empty file reads as null. */
 export function readYamlEntry(bytes: Uint8Array, where: string): unknown {
   let text = decodeUtf8(bytes, where);
   if (text.startsWith('\uFEFF')) text = text.slice(1);
-  return parseYaml(text, where);
+  return parseYaml(text, where, META_YAML_LIMITS);
 }
 
 // ------------------------------------------------------------------------------------------------
