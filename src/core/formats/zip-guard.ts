@@ -4,7 +4,8 @@
  * size as a hard budget and the CRC verified.
  *
  * Rejected, each with an `INVALID_PARAMETER_VALUE` naming the entry: `..`/`.`/empty segments,
- * absolute and drive paths, backslashes, control characters, non-UTF-8 names, symlinks and other
+ * absolute and drive paths, backslashes, control characters (C0, DEL, C1), bidirectional
+ * overrides and isolates, non-UTF-8 names, non-ASCII names not flagged UTF-8, symlinks and other
  * special files (Unix mode in the high 16 bits of the external attributes), encrypted entries,
  * compression methods other than store/deflate, duplicate names, a name used as both file and
  * folder, too many entries, too long paths, declared sizes over the limits, overlapping entries
@@ -12,19 +13,28 @@
  * that inflates past (or short of) its declared size. A zip stored inside the zip is an ordinary
  * entry: it is never opened.
  *
+ * The archive must also read the same in Python's `zipfile` (and so in MLflow's tools): an end
+ * record whose entry counts, central directory size or offset, ZIP64 record or comment length
+ * disagree with what the file holds is refused, never guessed at.
+ *
  * Pure: works in browsers, workers and Node (uses `Blob` only when given one).
  * @module
  */
 import { Inflate, inflateSync } from 'fflate';
 import { EdgeflowError, describeValue } from '../errors.js';
+import { asResourceExhausted } from './decode-budget.js';
 
-/** Limits applied when opening a zip; every one is configurable. */
+/**
+ * Limits applied when opening a zip; every one is configurable. The defaults are sized for a
+ * browser tab: entries are inflated one at a time, so the peak is about one entry (≤ 512 MiB)
+ * on top of the zip itself.
+ */
 export interface ZipLimits {
-  /** Most entries (files and folders). Default 200,000. */
+  /** Most entries (files and folders). Default 100,000. */
   readonly maxEntries: number;
-  /** Largest declared uncompressed size of one entry. Default 2 GiB. */
+  /** Largest declared uncompressed size of one entry. Default 512 MiB. */
   readonly maxEntryBytes: number;
-  /** Largest sum of declared uncompressed sizes. Default 8 GiB. */
+  /** Largest sum of declared uncompressed sizes. Default 1 GiB. */
   readonly maxTotalBytes: number;
   /** Longest entry name in characters. Default 2048. */
   readonly maxPathLength: number;
@@ -34,9 +44,9 @@ export interface ZipLimits {
 
 /** Default {@link ZipLimits}. */
 export const DEFAULT_ZIP_LIMITS: ZipLimits = Object.freeze({
-  maxEntries: 200_000,
-  maxEntryBytes: 2 * 1024 ** 3,
-  maxTotalBytes: 8 * 1024 ** 3,
+  maxEntries: 100_000,
+  maxEntryBytes: 512 * 1024 ** 2,
+  maxTotalBytes: 1024 ** 3,
   maxPathLength: 2048,
   maxPathDepth: 64,
 });
@@ -122,7 +132,9 @@ export function entryNameProblem(name: string, limits: ZipLimits = DEFAULT_ZIP_L
   if (name.length === 0) return 'has an empty name';
   if (name.length > limits.maxPathLength) return `has a name longer than ${limits.maxPathLength} characters`;
   if (name.includes('\\')) return 'contains a backslash';
-  if (/[\u0000-\u001f\u007f]/u.test(name)) return 'contains a control character';
+  if (/[\u0000-\u001f\u007f-\u009f]/u.test(name)) return 'contains a control character';
+  if (/[\u202a-\u202e\u2066-\u2069]/u.test(name)) return 'contains a bidirectional override or isolate';
+  if (/[\ud800-\udfff]/u.test(name)) return 'contains a lone surrogate';
   if (name.startsWith('/')) return 'is an absolute path';
   if (/^[a-zA-Z]:/u.test(name)) return 'is a drive path';
   const body = name.endsWith('/') ? name.slice(0, -1) : name;
@@ -166,12 +178,21 @@ export class GuardedZip {
 
   /**
    * The bytes of a file entry, inflated with its declared size as a hard budget and CRC-checked.
-   * @throws `INVALID_PARAMETER_VALUE` naming the entry when the data disagrees with the directory.
+   * @throws `INVALID_PARAMETER_VALUE` naming the entry when the data disagrees with the directory;
+   * `RESOURCE_EXHAUSTED` when there is not enough memory for it.
    */
   async read(entryOrName: ZipEntry | string): Promise<Uint8Array> {
     const entry = typeof entryOrName === 'string' ? this.byName.get(entryOrName) : entryOrName;
     if (!entry) throw EdgeflowError.resourceDoesNotExist(`No zip entry ${describeValue(entryOrName)}.`);
     if (entry.isDirectory) return new Uint8Array(0);
+    try {
+      return await this.#readFile(entry);
+    } catch (error) {
+      throw asResourceExhausted(error, `zip entry ${describeValue(entry.name)} (${entry.size} bytes)`);
+    }
+  }
+
+  async #readFile(entry: ZipEntry): Promise<Uint8Array> {
     const header = await this.source.read(entry.localOffset, 30 + entry.nameBytes);
     if (header.length < 30 || u32(header, 0) !== 0x04034b50) reject(entry.name, 'has no local file header.');
     const nameLength = u16(header, 26);
@@ -259,21 +280,83 @@ function inflateWithBudget(compressed: Uint8Array, declared: number, name: strin
   return out;
 }
 
+const EOCD_SIGNATURE = 0x06054b50;
+const ZIP64_LOCATOR_SIGNATURE = 0x07064b50;
+const ZIP64_EOCD_SIGNATURE = 0x06064b50;
+
+/**
+ * The end record, where Python's `zipfile` finds it: the last signature in the file's tail. Its
+ * comment must end exactly at the end of the file (else the two readers could disagree on it).
+ */
 async function findEndOfCentralDirectory(source: ZipSource): Promise<{ tail: Uint8Array; tailOffset: number; at: number }> {
   const tailLength = Math.min(source.size, 22 + 0xffff + 20);
   const tailOffset = source.size - tailLength;
   const tail = await source.read(tailOffset, tailLength);
-  for (let i = tail.length - 22; i >= 0; i--) {
-    if (tail[i] === 0x50 && tail[i + 1] === 0x4b && tail[i + 2] === 0x05 && tail[i + 3] === 0x06) {
-      if (i + 22 + u16(tail, i + 20) === tail.length) return { tail, tailOffset, at: i };
+  for (let i = tail.length - 4; i >= 0; i--) {
+    if (u32(tail, i) !== EOCD_SIGNATURE) continue;
+    if (i + 22 > tail.length) rejectArchive('the last end-record signature is cut short by the end of the file.');
+    const commentLength = u16(tail, i + 20);
+    if (i + 22 + commentLength !== tail.length) {
+      rejectArchive(`the end record's comment length (${commentLength}) disagrees with the ${tail.length - i - 22} bytes after it.`);
     }
+    return { tail, tailOffset, at: i };
   }
   return rejectArchive('no end-of-central-directory record.');
 }
 
+/** Where the central directory is and how many entries it holds, checked for agreement. */
+interface Directory {
+  readonly count: number;
+  readonly size: number;
+  readonly offset: number;
+  /** Where the directory must end: the ZIP64 end record, or the end record. */
+  readonly end: number;
+}
+
+/**
+ * Reads the end record (and the ZIP64 end record when a locator precedes it, as Python does) and
+ * refuses every disagreement: multi-disk fields, entries on this disk versus in total, ZIP64
+ * values versus the end record's, a locator pointing elsewhere than the record before it.
+ */
+async function readDirectoryLocation(source: ZipSource): Promise<Directory> {
+  const { tail, tailOffset, at } = await findEndOfCentralDirectory(source);
+  if (u16(tail, at + 4) !== 0 || u16(tail, at + 6) !== 0) rejectArchive('multi-disk archives are not supported.');
+  const countOnDisk = u16(tail, at + 8);
+  const count16 = u16(tail, at + 10);
+  if (countOnDisk !== count16) rejectArchive(`the end record counts ${countOnDisk} entries on this disk but ${count16} in all.`);
+  const size32 = u32(tail, at + 12);
+  const offset32 = u32(tail, at + 16);
+  const eocdAt = tailOffset + at;
+  const loc = at - 20;
+  const hasLocator = loc >= 0 && u32(tail, loc) === ZIP64_LOCATOR_SIGNATURE;
+  if (!hasLocator) {
+    if (count16 === 0xffff || size32 === 0xffffffff || offset32 === 0xffffffff) rejectArchive('missing ZIP64 locator.');
+    return { count: count16, size: size32, offset: offset32, end: eocdAt };
+  }
+  if (u32(tail, loc + 4) !== 0 || u32(tail, loc + 16) > 1) rejectArchive('multi-disk archives are not supported.');
+  const recordOffset = u64(tail, loc + 8);
+  // Python reads the ZIP64 end record right before the locator, whatever the locator says.
+  const expectedAt = eocdAt - 20 - 56;
+  if (recordOffset !== expectedAt) rejectArchive(`the ZIP64 locator points at ${recordOffset}, not at the ZIP64 end record before it (${expectedAt}).`);
+  const record = await source.read(recordOffset, 56);
+  if (record.length < 56 || u32(record, 0) !== ZIP64_EOCD_SIGNATURE) rejectArchive('bad ZIP64 end record.');
+  if (u32(record, 16) !== 0 || u32(record, 20) !== 0) rejectArchive('multi-disk archives are not supported.');
+  const count = u64(record, 32);
+  if (u64(record, 24) !== count) rejectArchive(`the ZIP64 end record counts ${u64(record, 24)} entries on this disk but ${count} in all.`);
+  const size = u64(record, 40);
+  const offset = u64(record, 48);
+  const agree = (value16or32: number, marker: number, value64: number, what: string): void => {
+    if (value16or32 !== marker && value16or32 !== value64) rejectArchive(`the end record's ${what} (${value16or32}) disagrees with the ZIP64 end record's (${value64}).`);
+  };
+  agree(count16, 0xffff, count, 'entry count');
+  agree(size32, 0xffffffff, size, 'central directory size');
+  agree(offset32, 0xffffffff, offset, 'central directory offset');
+  return { count, size, offset, end: recordOffset };
+}
+
 /**
  * Opens a zip and checks its whole directory against `limits` before anything is inflated.
- * @throws `INVALID_PARAMETER_VALUE` naming the first offending entry.
+ * @throws `INVALID_PARAMETER_VALUE` naming the first offending entry, or the archive's problem.
  */
 export async function openZip(
   input: ZipSource | Uint8Array | ArrayBuffer | Blob,
@@ -287,29 +370,17 @@ export async function openZip(
         ? blobSource(input)
         : (input as ZipSource);
   if (source.size < 22) rejectArchive('too short.');
-  const { tail, tailOffset, at } = await findEndOfCentralDirectory(source);
-  if (u16(tail, at + 4) !== 0 || u16(tail, at + 6) !== 0) rejectArchive('multi-disk archives are not supported.');
-  let count = u16(tail, at + 10);
-  let cdSize = u32(tail, at + 12);
-  let cdOffset = u32(tail, at + 16);
-  if (count === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff) {
-    const loc = at - 20;
-    if (loc < 0 || u32(tail, loc) !== 0x07064b50) rejectArchive('missing ZIP64 locator.');
-    const recordOffset = u64(tail, loc + 8);
-    const record = await source.read(recordOffset, 56);
-    if (record.length < 56 || u32(record, 0) !== 0x06064b50) rejectArchive('bad ZIP64 end record.');
-    count = u64(record, 32);
-    cdSize = u64(record, 40);
-    cdOffset = u64(record, 48);
-  }
-  void tailOffset;
+  const { count, size: cdSize, offset: cdOffset, end } = await readDirectoryLocation(source);
   if (count > lim.maxEntries) {
     throw EdgeflowError.invalidParameterValue(`Zip has ${count} entries; the limit is ${lim.maxEntries}.`, {
       entry: '',
       limit: lim.maxEntries,
     });
   }
-  if (cdOffset + cdSize > source.size) rejectArchive('central directory outside the file.');
+  // Python shifts every offset by the difference (data prepended to the zip); refuse it instead.
+  if (cdOffset + cdSize !== end) {
+    rejectArchive(`the central directory (offset ${cdOffset}, ${cdSize} bytes) does not end where the end record begins (${end}).`);
+  }
   const cd = await source.read(cdOffset, cdSize);
   const entries: ZipEntry[] = [];
   const names = new Set<string>();
@@ -330,6 +401,8 @@ export async function openZip(
     let localOffset = u32(cd, p + 42);
     if (p + 46 + nameLength + extraLength + commentLength > cd.length) rejectArchive(`central directory entry ${i} is truncated.`);
     const nameRaw = cd.subarray(p + 46, p + 46 + nameLength);
+    // Without the UTF-8 flag (bit 11), Python's zipfile decodes a name as CP437.
+    const asciiOnly = nameRaw.every((b) => b < 0x80);
     let rawName: string;
     try {
       rawName = UTF8.decode(nameRaw);
@@ -368,6 +441,7 @@ export async function openZip(
 
     const problem = entryNameProblem(rawName, lim);
     if (problem !== undefined) reject(rawName, `${problem}.`);
+    if (!asciiOnly && (flags & 0x800) === 0) reject(rawName, 'has a non-ASCII name not flagged as UTF-8 (Python\'s zipfile would read it as CP437).');
     if (flags & 1) reject(rawName, 'is encrypted.');
     if (method !== 0 && method !== 8) reject(rawName, `uses unsupported compression method ${method}.`);
     const mode = external >>> 16;
@@ -394,6 +468,10 @@ export async function openZip(
       localOffset,
       nameBytes: nameLength,
     });
+  }
+  if (p !== cd.length) {
+    const more = p + 4 <= cd.length && u32(cd, p) === 0x02014b50 ? ' holds more entries than' : ' has bytes left after the entries';
+    rejectArchive(`the central directory${more} the ${count} the end record counts.`);
   }
   // A name used as a file must not also be a folder of another entry.
   const fileNames = new Set(entries.filter((e) => !e.isDirectory).map((e) => e.name));
