@@ -29,8 +29,10 @@ export interface ImportBundleOptions {
    * `'skip'` (default): keep what exists — runs whose id exists are skipped, an experiment whose id
    * exists receives the bundle's new runs, one whose name belongs to another experiment is skipped
    * with its runs, a registered model whose name exists is left alone. `'replace'`: the bundle
-   * wins — existing experiments, runs and registered models with the same ids/names are removed
-   * first (and put back if the import fails). `'new-ids'`: everything gets fresh ids (experiment
+   * wins for what it carries — runs and registered models with the same ids/names are replaced, an
+   * experiment with the same id takes the bundle's name, times and tags (its other tags stay) and
+   * keeps every run the bundle does not carry, exactly as it was (and its lifecycle stage, when it
+   * has such runs); everything is put back if the import fails. `'new-ids'`: everything gets fresh ids (experiment
    * and model names made unique with a ` (n)` suffix; `mlflow.parentRunId` tags remapped; model
    * versions whose run is in the bundle point at the run's new id, `runs:/` sources included).
    */
@@ -96,6 +98,8 @@ interface RunPlan {
   readonly tags: Dict<string>;
   readonly metrics: readonly MetricPoints[];
   readonly artifacts: readonly { readonly path: string; readonly read: () => Promise<Uint8Array> }[];
+  /** A run of the target store written back as it was (`replace` keeps what the bundle does not carry); not counted as imported. */
+  readonly restored?: boolean;
 }
 
 interface ExperimentPlan {
@@ -160,12 +164,13 @@ async function writePlans(
         ...(meta.artifactUri !== '' ? { artifactUri: meta.artifactUri } : {}),
       });
       created.runs.push(meta.runId);
-      tags += Object.keys(run.tags).length;
+      const counted = run.restored !== true;
+      if (counted) tags += Object.keys(run.tags).length;
       const paramList = byKey(run.params);
       for (let i = 0; i < paramList.length; i += MAX_PARAMS_PER_BATCH) {
         await store.logBatch(meta.runId, { params: paramList.slice(i, i + MAX_PARAMS_PER_BATCH) });
       }
-      params += paramList.length;
+      if (counted) params += paramList.length;
       for (const m of run.metrics) {
         for (let i = 0; i < m.values.length; i += MAX_METRICS_PER_BATCH) {
           const end = Math.min(i + MAX_METRICS_PER_BATCH, m.values.length);
@@ -177,18 +182,20 @@ async function writePlans(
           };
           await store.logBatch(meta.runId, { metrics: [columns] });
         }
-        points += m.values.length;
+        if (counted) points += m.values.length;
       }
       for (const artifact of run.artifacts) {
         const data = await artifact.read();
         await store.putArtifact(meta.runId, artifact.path, data);
-        artifacts++;
-        bytes += data.length;
+        if (counted) {
+          artifacts++;
+          bytes += data.length;
+        }
       }
       if (meta.lifecycleStage === 'deleted' && !snapshotDeleted) {
         await store.deleteRun(meta.runId, meta.deletedTime !== null ? { deletedTime: meta.deletedTime } : {});
       }
-      progress(1);
+      if (counted) progress(1);
     }
     if (deleted && !plan.reuse && plan.runs.length > 0) {
       await store.deleteExperiment(experimentId, plan.meta.lastUpdateTime !== null ? { deletedTime: plan.meta.lastUpdateTime } : {});
@@ -352,10 +359,13 @@ export async function importBundle(
   const toPurgeRuns: Run[] = [];
   const usedNames = new Set<string>();
   const newRunIds = new Map<string, RunId>();
+  const bundleRunIds = new Set<string>(snapshot.experiments.flatMap((e) => e.runs.map((r) => r.meta.runId)));
 
   for (const exp of snapshot.experiments) {
     let meta = exp.meta;
+    let tags = exp.tags;
     let reuse = false;
+    let ownRuns: RunPlan[] = [];
     const byId = await exists(store.getExperiment(meta.experimentId));
     const byName = await store.getExperimentByName(meta.name);
     if (policy === 'new-ids') {
@@ -384,9 +394,14 @@ export async function importBundle(
         );
       }
       if (byId) {
+        // Recreated with the bundle's metadata; the runs the bundle does not carry are written back.
         toPurgeExperiments.push(byId.experimentId);
         const runs = await collectPages((pageToken) => store.searchRuns({ experimentIds: [byId.experimentId], viewType: 'ALL', maxResults: 50_000, pageToken }));
-        backups.push({ meta: byId, tags: dict(Object.entries(byId.tags)), reuse: false, runs: await Promise.all(runs.map((r) => backupRun(store, r))) });
+        const backup: ExperimentPlan = { meta: byId, tags: dict(Object.entries(byId.tags)), reuse: false, runs: await Promise.all(runs.map((r) => backupRun(store, r))) };
+        backups.push(backup);
+        ownRuns = backup.runs.filter((r) => !bundleRunIds.has(r.meta.runId)).map((r) => ({ ...r, restored: true }));
+        tags = dict([...Object.entries(byId.tags), ...Object.entries(exp.tags)]);
+        if (ownRuns.length > 0) meta = { ...meta, lifecycleStage: byId.lifecycleStage };
       }
     }
     usedNames.add(meta.name);
@@ -417,7 +432,7 @@ export async function importBundle(
         artifacts: run.artifacts.map((a) => ({ path: a.path, read: readArtifact(a.entry) })),
       });
     }
-    plans.push({ meta, tags: exp.tags, reuse, runs });
+    plans.push({ meta, tags, reuse, runs: [...ownRuns, ...runs] });
   }
   if (newRunIds.size > 0) {
     for (const plan of plans) {
@@ -429,11 +444,14 @@ export async function importBundle(
     }
   }
   const runBackups: { experimentId: ExperimentId; run: RunPlan }[] = [];
-  for (const run of toPurgeRuns) runBackups.push({ experimentId: run.info.experimentId, run: await backupRun(store, run) });
+  for (const run of toPurgeRuns) {
+    // A run in an experiment `replace` recreates goes (and comes back) with its experiment.
+    if (!toPurgeExperiments.includes(run.info.experimentId)) runBackups.push({ experimentId: run.info.experimentId, run: await backupRun(store, run) });
+  }
   const registry = await planRegistry(store, snapshot.registeredModels, policy, options.includeModels ?? true, newRunIds, skipped);
 
   // ---- write, rolling back on failure
-  const total = plans.reduce((n, p) => n + p.runs.length, 0);
+  const total = plans.reduce((n, p) => n + p.runs.filter((r) => r.restored !== true).length, 0);
   let done = 0;
   const progress = (n: number): void => {
     done += n;
@@ -467,7 +485,7 @@ export async function importBundle(
     return {
       layout: bundle.layout,
       experiments: created.experiments.length,
-      runs: created.runs.length,
+      runs: total,
       metricPoints: totals.points,
       params: totals.params,
       tags: totals.tags,
