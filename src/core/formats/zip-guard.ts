@@ -235,9 +235,10 @@ function inflateWithBudget(compressed: Uint8Array, declared: number, name: strin
   if (compressed.length <= ONE_SHOT_LIMIT) {
     // A fixed output buffer one byte larger than declared: fflate never grows it, so filling the
     // extra byte proves the data inflates past its declared size.
+    const out = new Uint8Array(declared + 1);
     let result: Uint8Array;
     try {
-      result = inflateSync(compressed, { out: new Uint8Array(declared + 1) });
+      result = inflateSync(compressed, { out });
     } catch (cause) {
       throw new EdgeflowError('INVALID_PARAMETER_VALUE', `Zip entry ${describeValue(name)}: corrupt deflate data.`, {
         details: { entry: name },

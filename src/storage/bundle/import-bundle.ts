@@ -14,11 +14,11 @@ import type { Store } from '../../core/store.js';
 import { artifactFiles, collectPages } from '../../core/store-reads.js';
 import { SystemTag } from '../../core/system-tags.js';
 import type { ExperimentMeta, MetricPoints, RunMeta, SkippedItem } from '../../core/formats/file-store-layout.js';
-import type { ZipLimits } from '../../core/formats/zip-guard.js';
+import { asResourceExhausted } from '../../core/formats/decode-budget.js';
 import type { ModelVersionRecord, RegisteredModelRecord } from '../../core/registry/entities.js';
 import type { RegistryStore } from '../../core/registry/registry-store.js';
 import { assertModelName } from '../../core/registry/validation.js';
-import { readBundle, type BundleLayout, type BundleProgress } from './read-bundle.js';
+import { readBundle, type BundleLayout, type BundleLimits, type BundleProgress } from './read-bundle.js';
 
 /** What to do with experiments and runs that already exist in the target store. */
 export type ImportConflictPolicy = 'skip' | 'replace' | 'new-ids';
@@ -43,7 +43,8 @@ export interface ImportBundleOptions {
    */
   readonly includeModels?: boolean;
   readonly onProgress?: (progress: BundleProgress) => void;
-  readonly limits?: Partial<ZipLimits>;
+  /** Overrides of `DEFAULT_BUNDLE_LIMITS` (zip guard limits and the decoded-size budget). */
+  readonly limits?: Partial<BundleLimits>;
   readonly maxLineLength?: number;
   /** See `ReadTreeOptions.onMismatch` (default `'reject'`; `'skip'` does what MLflow's reader does). */
   readonly onMismatch?: 'skip' | 'reject';
@@ -324,14 +325,23 @@ async function planRegistry(
  * Imports a bundle (MLflow `mlruns/` tree, with or without the `mlruns/` folder, or an
  * mlflow-export-import export) into `store`, all-or-nothing.
  * @throws `INVALID_PARAMETER_VALUE` naming the entry for anything hostile or malformed (nothing is
- * written then); `RESOURCE_ALREADY_EXISTS` when `replace` meets a name owned by an experiment not
- * in the bundle; the store's own error, after rolling back, when a write fails.
+ * written then); `RESOURCE_EXHAUSTED` when the bundle needs more memory than its limits allow (or
+ * memory runs out anyway); `RESOURCE_ALREADY_EXISTS` when `replace` meets a name owned by an
+ * experiment not in the bundle; the store's own error, after rolling back, when a write fails.
  */
 export async function importBundle(
   store: Store,
   zip: Blob | Uint8Array | ArrayBuffer,
   options: ImportBundleOptions = {},
 ): Promise<ImportReport> {
+  try {
+    return await importAllOrNothing(store, zip, options);
+  } catch (error) {
+    throw asResourceExhausted(error, 'the bundle');
+  }
+}
+
+async function importAllOrNothing(store: Store, zip: Blob | Uint8Array | ArrayBuffer, options: ImportBundleOptions): Promise<ImportReport> {
   const policy = options.onConflict ?? 'skip';
   if (!store.capabilities.snapshots) {
     // All-or-nothing needs items recreated as they were and purged on failure.
