@@ -15,7 +15,7 @@ import { dict, RunStatus, type Dict } from '../entities.js';
 import { DELETED_STAGE, type ModelVersionRecord, type RegisteredModelRecord } from '../registry/entities.js';
 import { EdgeflowError, describeValue } from '../errors.js';
 import { parseExperimentId, parseRunId, type ExperimentId, type RunId } from '../ids.js';
-import { artifactPathProblem, keyProblem } from '../validation.js';
+import { artifactPathProblem, assertMetricValue, assertStep, assertTimestamp, keyProblem } from '../validation.js';
 import {
   checkAlias,
   decodeUtf8,
@@ -265,14 +265,20 @@ async function readRunJson(
       const value = own(p, 'value');
       const timestamp = own(p, 'timestamp');
       const step = own(p, 'step') ?? 0;
-      if (typeof value !== 'number') fail(path, `metrics.${key}[${i}].value must be a number.`);
-      if (typeof timestamp !== 'number' || !Number.isSafeInteger(timestamp) || timestamp < 0) {
-        fail(path, `metrics.${key}[${i}].timestamp must be whole milliseconds.`);
-      }
-      if (typeof step !== 'number' || !Number.isSafeInteger(step)) fail(path, `metrics.${key}[${i}].step must be an integer.`);
-      timestamps[i] = timestamp;
-      values[i] = value;
-      steps[i] = step;
+      // The client's own checks, each failure naming the file and the point.
+      const checked = (check: () => void): void => {
+        try {
+          check();
+        } catch (error) {
+          fail(path, `metrics.${key}[${i}]: ${(error as Error).message}`);
+        }
+      };
+      checked(() => assertMetricValue(key, value));
+      checked(() => assertTimestamp(key, timestamp));
+      checked(() => assertStep(key, step));
+      timestamps[i] = timestamp as number;
+      values[i] = value as number;
+      steps[i] = step as number;
     });
     metrics.push({ key, timestamps, values, steps });
   }

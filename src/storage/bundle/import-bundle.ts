@@ -14,6 +14,7 @@ import type { Store } from '../../core/store.js';
 import { artifactFiles, collectPages } from '../../core/store-reads.js';
 import { SystemTag } from '../../core/system-tags.js';
 import type { ExperimentMeta, MetricPoints, RunMeta, SkippedItem } from '../../core/formats/file-store-layout.js';
+import type { TruncatedValue } from '../../core/formats/api-rules.js';
 import { asResourceExhausted } from '../../core/formats/decode-budget.js';
 import type { ModelVersionRecord, RegisteredModelRecord } from '../../core/registry/entities.js';
 import type { RegistryStore } from '../../core/registry/registry-store.js';
@@ -69,6 +70,8 @@ export interface ImportReport {
   readonly registry: RegistryImportReport;
   /** Entries that are MLflow data this importer does not read yet. */
   readonly unread: readonly string[];
+  /** Param and tag values longer than the API keeps, truncated as MLflow's client truncates them. */
+  readonly truncated: readonly TruncatedValue[];
 }
 
 /** What {@link importBundle} did with the bundle's model registry. */
@@ -505,6 +508,7 @@ async function importAllOrNothing(store: Store, zip: Blob | Uint8Array | ArrayBu
       idMap,
       registry: registry.report,
       unread: snapshot.unread,
+      truncated: bundle.truncated,
     };
   } catch (error) {
     options.onProgress?.({ phase: 'rollback', done: 0 });

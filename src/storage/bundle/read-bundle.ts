@@ -5,6 +5,7 @@
  * @module
  */
 import { EdgeflowError, isEdgeflowError } from '../../core/errors.js';
+import { applyApiRules, EXPORT_IMPORT_ENTRIES, FILE_STORE_ENTRIES, type TruncatedValue } from '../../core/formats/api-rules.js';
 import { asResourceExhausted, DecodeBudget } from '../../core/formats/decode-budget.js';
 import { readExportImportTree, isExportImportLayout } from '../../core/formats/export-import-layout.js';
 import { readFileStoreTree, type FileStoreSnapshot, type TreeFile } from '../../core/formats/file-store-layout.js';
@@ -57,7 +58,10 @@ export interface ReadBundleOptions {
 /** A parsed bundle: its records, layout, and the open zip to read artifacts from. */
 export interface ParsedBundle {
   readonly layout: BundleLayout;
+  /** The records, as the tracking API would store them (see `applyApiRules`). */
   readonly snapshot: FileStoreSnapshot;
+  /** Param and tag values truncated to the API's limits, as MLflow's client truncates them. */
+  readonly truncated: readonly TruncatedValue[];
   readonly zip: GuardedZip;
   /** Prefix stripped from entry names (e.g. `mlruns/`), to map tree paths back to entries. */
   readonly prefix: string;
@@ -106,8 +110,8 @@ async function readBundleWithin(input: Blob | Uint8Array | ArrayBuffer | ZipSour
   let done = 0;
   const onRun = (): void => options.onProgress?.({ phase: 'read', done: ++done });
   if (!hasMeta && isExportImportLayout(all)) {
-    const snapshot = await readExportImportTree(all, readMetadata, { onRun, budget });
-    return { layout: 'export-import', snapshot, zip, prefix: '' };
+    const read = await readExportImportTree(all, readMetadata, { onRun, budget });
+    return { layout: 'export-import', ...applyApiRules(read, EXPORT_IMPORT_ENTRIES), zip, prefix: '' };
   }
   if (!hasMeta) {
     throw EdgeflowError.invalidParameterValue(
@@ -118,13 +122,14 @@ async function readBundleWithin(input: Blob | Uint8Array | ArrayBuffer | ZipSour
   const prefix = fileStorePrefix(all);
   const files = all.map((f) => ({ path: f.path.slice(prefix.length), size: f.size }));
   try {
-    const snapshot = await readFileStoreTree(files, (path) => readMetadata(prefix + path), {
+    const read = await readFileStoreTree(files, (path) => readMetadata(prefix + path), {
       onMismatch: options.onMismatch,
       maxLineLength: options.maxLineLength,
       budget,
       onRun,
     });
-    return { layout: 'mlflow', snapshot, zip, prefix };
+    const { snapshot, truncated } = applyApiRules(read, FILE_STORE_ENTRIES);
+    return { layout: 'mlflow', snapshot, truncated: truncated.map((t) => ({ ...t, entry: prefix + t.entry })), zip, prefix };
   } catch (error) {
     throw withEntryPrefix(error, prefix);
   }
