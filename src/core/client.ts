@@ -41,15 +41,15 @@ import {
   assertExperimentTagValue,
   assertHistoryIndex,
   assertMetricValue,
-  assertStep,
-  assertTimestamp,
   assertValidKey,
+  assertWellFormedText,
+  metricPosition,
   stringifyValue,
 } from './validation.js';
 import { encodeImage, type ImageInput } from './image.js';
+import { dictArtifactText } from './log-dict.js';
 import { ModelRegistryClient } from './registry/registry-client.js';
 import { readMetricHistoryFrom } from './store-reads.js';
-import { stringify as stringifyYaml } from 'yaml';
 
 /** Options of {@link TrackingClient}. */
 export interface TrackingClientOptions {
@@ -59,7 +59,10 @@ export interface TrackingClientOptions {
   readonly queue?: LoggingQueueOptions;
 }
 
-/** Step and timestamp of a metric point; a bare number is the step. */
+/**
+ * Step and timestamp of a metric point: a bare number is the step; omitted, the step is 0 and the
+ * timestamp now (MLflow's defaults). Steps are safe integers, timestamps whole ms ≥ 0.
+ */
 export type MetricOptions = number | { readonly step?: number; readonly timestamp?: number };
 
 /** A metric as given to {@link TrackingClient.logBatch}. */
@@ -246,16 +249,16 @@ export class TrackingClient extends ModelRegistryClient {
   /**
    * Queues a metric point. Validates at once (bad input throws); storage errors surface in
    * {@link TrackingClient.flush}. `options` is the step, or `{step, timestamp}`; defaults step 0, now.
+   * @throws `INVALID_PARAMETER_VALUE` for a value that is not a number, or a step or timestamp that
+   * is not a safe integer number (`'5'`, `true`, `1n`, `null`)
    */
   logMetric(runId: string, key: string, value: number, options?: MetricOptions): void {
-    let step = 0;
+    let step: number;
     let timestamp: number | undefined;
-    if (typeof options === 'number') step = options;
-    else if (options !== undefined) {
-      if (options.step !== undefined) step = options.step;
-      timestamp = options.timestamp;
-    }
-    this.__checkMetric(key, value, step, timestamp);
+    if (typeof options === 'number' && Number.isSafeInteger(options)) step = options;
+    else ({ step, timestamp } = metricPosition(key, options));
+    this.__checkKey(key, 'metric');
+    if (typeof value !== 'number') assertMetricValue(key, value);
     if (runId !== this.__lastRunId) {
       parseRunId(runId);
       this.__lastRunId = runId;
@@ -267,14 +270,14 @@ export class TrackingClient extends ModelRegistryClient {
   logParam(runId: string, key: string, value: LoggableValue): void {
     this.__checkKey(key, 'param');
     parseRunId(runId);
-    this.__queue.param(runId as RunId, key, truncated('param', key, stringifyValue(value)));
+    this.__queue.param(runId as RunId, key, truncated('param', key, stringifyValue(value, key)));
   }
 
   /** Queues a tag (tags are mutable). Tag `mlflow.runName` renames the run. */
   setTag(runId: string, key: string, value: LoggableValue): void {
     this.__checkKey(key, 'tag');
     parseRunId(runId);
-    this.__queue.tag(runId as RunId, key, truncated('tag', key, stringifyValue(value)));
+    this.__queue.tag(runId as RunId, key, truncated('tag', key, stringifyValue(value, key)));
   }
 
   /** Deletes a run tag. @throws `RESOURCE_DOES_NOT_EXIST` when there is no such tag. */
@@ -306,12 +309,13 @@ export class TrackingClient extends ModelRegistryClient {
         { field: 'batch' },
       );
     }
-    await this.__queue.settle();
-    await this.store.logBatch(id, {
+    const converted = {
       metrics: metricColumns(metrics),
-      params: params.map((p) => ({ key: p.key, value: truncated('param', p.key, stringifyValue(p.value)) })),
-      tags: tags.map((t) => ({ key: t.key, value: truncated('tag', t.key, stringifyValue(t.value)) })),
-    });
+      params: params.map((p) => ({ key: p.key, value: truncated('param', p.key, stringifyValue(p.value, p.key)) })),
+      tags: tags.map((t) => ({ key: t.key, value: truncated('tag', t.key, stringifyValue(t.value, t.key)) })),
+    };
+    await this.__queue.settle();
+    await this.store.logBatch(id, converted);
   }
 
   /** The whole history of a metric as columns (steps, timestamps, values), in logging order. */
@@ -350,6 +354,7 @@ export class TrackingClient extends ModelRegistryClient {
   async logArtifact(runId: string, artifactPath: string, data: ArtifactData | ArrayBuffer | string): Promise<void> {
     const id = parseRunId(runId);
     const path = assertArtifactPath(artifactPath);
+    if (typeof data === 'string') assertWellFormedText(data, `text for ${describeValue(path)}`, 'data');
     const bytes: ArtifactData =
       typeof data === 'string' ? new TextEncoder().encode(data) : data instanceof ArrayBuffer ? new Uint8Array(data) : data;
     if (!(bytes instanceof Uint8Array) && !(typeof Blob !== 'undefined' && bytes instanceof Blob)) {
@@ -366,17 +371,15 @@ export class TrackingClient extends ModelRegistryClient {
     await this.logArtifact(runId, artifactFile, text);
   }
 
-  /** Writes a plain object as JSON (indent 2), or YAML when the file ends in `.yaml`/`.yml` (MLflow's `log_dict`). */
+  /**
+   * Writes a plain object as MLflow's `log_dict` does: YAML (PyYAML's `yaml.dump`, sorted keys) for
+   * `.yaml`/`.yml` files, JSON with indent 2 (Python's `json.dump`) for any other file.
+   * @throws `INVALID_PARAMETER_VALUE` naming the part of `value` that is not data.
+   */
   async logDict(runId: string, value: unknown, artifactFile: string): Promise<void> {
-    const isYaml = /\.ya?ml$/iu.test(artifactFile);
-    let text: string;
-    try {
-      text = isYaml ? stringifyYaml(value, { sortMapEntries: true, indent: 2 }) : JSON.stringify(value, null, 2);
-    } catch (cause) {
-      throw new EdgeflowError('INVALID_PARAMETER_VALUE', `logDict: the value for ${describeValue(artifactFile)} cannot be serialized.`, { cause });
-    }
-    if (text === undefined) throw EdgeflowError.invalidParameterValue('logDict: value must be JSON-serializable.', { field: 'value' });
-    await this.logArtifact(runId, artifactFile, text);
+    parseRunId(runId);
+    assertArtifactPath(artifactFile);
+    await this.logArtifact(runId, artifactFile, dictArtifactText(value, artifactFile));
   }
 
   /**
@@ -463,12 +466,15 @@ export class TrackingClient extends ModelRegistryClient {
   // ------------------------------------------------------------------------------------- lifecycle
 
   /**
-   * Resolves when everything logged so far is durably stored; rejects with the storage errors of
-   * queued writes since the last flush.
+   * Resolves when everything logged so far is durably stored. Rejects with the storage errors of
+   * queued writes not reported before: those of run `runId` only when given (other runs keep
+   * theirs), else of every run. One failure is thrown as it is; several as one `EdgeflowError`
+   * (the first one's code, `details.runIds`, every error in its `cause`, an `AggregateError`).
    */
-  async flush(): Promise<void> {
+  async flush(runId?: string): Promise<void> {
+    const id = runId === undefined ? undefined : parseRunId(runId);
     await this.__settleArtifacts();
-    await this.__queue.flush();
+    await this.__queue.flush(id);
   }
 
   /** Subscribes to the store's change events. */
@@ -493,6 +499,11 @@ export class TrackingClient extends ModelRegistryClient {
     await this.__queue.settle();
   }
 
+  /** @internal True when queued writes of `runId` failed and were not reported yet (for run handles). */
+  _$hasQueuedErrors(runId: RunId): boolean {
+    return this.__queue.hasErrors(runId);
+  }
+
   private __checkKey(key: string, kind: 'metric' | 'param' | 'tag'): void {
     if (!this.__validKeys.has(key)) {
       assertValidKey(key, kind);
@@ -500,18 +511,11 @@ export class TrackingClient extends ModelRegistryClient {
     }
   }
 
-  private __checkMetric(key: string, value: number, step: number, timestamp: number | undefined): void {
-    this.__checkKey(key, 'metric');
-    if (typeof value !== 'number') assertMetricValue(key, value);
-    if (!Number.isSafeInteger(step)) assertStep(key, step);
-    if (timestamp !== undefined && !(Number.isSafeInteger(timestamp) && timestamp >= 0)) assertTimestamp(key, timestamp);
-  }
-
-  private __keyValues(kind: 'param' | 'tag', values: Readonly<Record<string, LoggableValue>>): KeyValue[] {
+  private __keyValues(kind: 'param' | 'tag', values: Readonly<Record<string, unknown>>): KeyValue[] {
     const out: KeyValue[] = [];
     for (const [key, value] of Object.entries(values)) {
       assertValidKey(key, kind);
-      out.push({ key, value: truncated(kind, key, stringifyValue(value)) });
+      out.push({ key, value: truncated(kind, key, stringifyValue(value, key)) });
     }
     return out;
   }
@@ -557,9 +561,9 @@ export class TrackingClient extends ModelRegistryClient {
 }
 
 /** A checked experiment tag: a valid key and a value of at most 5000 characters. */
-function experimentTag(key: string, value: LoggableValue): KeyValue {
+function experimentTag(key: string, value: unknown): KeyValue {
   assertValidKey(key, 'tag');
-  const text = stringifyValue(value);
+  const text = stringifyValue(value, key);
   assertExperimentTagValue(key, text);
   return { key, value: text };
 }

@@ -16,3 +16,5 @@ export const MAX_ENTITIES_PER_BATCH = 1000;
 export const DEFAULT_SEARCH_MAX_RESULTS = 1000;
 export const MAX_SEARCH_MAX_RESULTS = 50_000;
 export const MAX_ARTIFACT_PATH_LENGTH = 1024;
+/** Longest LIKE / ILIKE pattern a search filter may hold (MLflow's stores set none; edgeflow refuses longer ones). */
+export const MAX_LIKE_PATTERN_LENGTH = 10_000;

@@ -6,15 +6,31 @@
  * once when `maxPendingPoints` are waiting — also in the middle of a synchronous training loop.
  * A run's writes keep their order: on a store with `orderedWrites` up to `maxInFlight` batches are
  * in flight at once (the store applies them in call order), on others one after another. In a page,
- * pending points are shipped when it is hidden or unloaded. Storage errors are kept and thrown by
- * the next {@link LoggingQueue.flush}.
+ * pending points are shipped when it is hidden or unloaded.
+ *
+ * Storage errors of queued writes are kept **per run** and reported once: by the next
+ * `flush(runId)` of that run, or by the next `flush()` without a run (which reports every run's).
+ * Several errors are reported as one, see {@link queuedWritesError}.
+ *
+ * Every batch carries a `batchId`, and the queue keeps it until the store acknowledges it. When a
+ * write fails with an error marked `details.resendable` (the IndexedDB worker stopped while the
+ * batch was in flight: it may or may not have been written), the same batch is sent again, up to
+ * {@link MAX_RESENDS} times; a store that records batch ids skips it if it had been written.
  * @module
  */
 import type { KeyValue } from './entities.js';
 import { EdgeflowError } from './errors.js';
-import type { RunId } from './ids.js';
+import { newRunId, type RunId } from './ids.js';
 import { MetricBuffer } from './metric-buffer.js';
-import type { Store } from './store.js';
+import type { LogBatchInput, Store } from './store.js';
+
+/** How often one batch is sent again after resendable failures before its error is kept. */
+const MAX_RESENDS = 3;
+
+/** A store error saying the write may not have been applied and the same batch may be sent again. */
+function isResendable(error: unknown): boolean {
+  return error instanceof EdgeflowError && error.details?.['resendable'] === true;
+}
 
 /** Tuning of a {@link LoggingQueue}. */
 export interface LoggingQueueOptions {
@@ -50,7 +66,11 @@ export class LoggingQueue {
   private readonly __waiting: (() => void)[] = [];
   /** Points in the last shipped batch of each (run, key). */
   private readonly __sizeHints = new Map<RunId, Map<string, number>>();
-  private __errors: unknown[] = [];
+  /** Unique per queue: batch ids are `<prefix>.<n>`. */
+  readonly #batchPrefix = newRunId();
+  #batches = 0;
+  /** Errors of queued writes not reported yet, by run. */
+  readonly #errors = new Map<RunId, unknown[]>();
   private __lastRun: RunId | undefined;
   private __lastPending: PendingRun | undefined;
   private __lastKey: string | undefined;
@@ -127,34 +147,42 @@ export class LoggingQueue {
 
   /**
    * Ships everything pending and waits until the store has taken it. Never rejects: storage errors
-   * are kept for the next {@link LoggingQueue.flush}.
+   * are kept for the next {@link LoggingQueue.flush} (of their run, or of all runs).
    */
   async settle(): Promise<void> {
     this.__ship();
     while (this.__unsettled.size > 0) await Promise.all(this.__unsettled);
   }
 
-  /** Ships everything, waits for it, then for the store's own durability (`store.flush()`). */
-  async flush(): Promise<void> {
+  /**
+   * Ships everything, waits for it, then for the store's own durability (`store.flush()`). Rejects
+   * with the errors of queued writes of `runId` (of every run when omitted) not reported before, and
+   * with the error of `store.flush()` itself (see {@link queuedWritesError} for several).
+   */
+  async flush(runId?: RunId): Promise<void> {
     await this.settle();
-    try {
-      await this.__store.flush();
-    } catch (error) {
-      this.__errors.push(error);
+    let flushError: unknown[] = [];
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.__store.flush();
+        break;
+      } catch (error) {
+        // A flush is safe to repeat: its worker stopped before answering, ask the next one.
+        if (attempt < MAX_RESENDS && isResendable(error)) continue;
+        flushError = [error];
+        break;
+      }
     }
-    this.__throwErrors();
+    const runs = runId === undefined ? [...this.#errors.keys()] : [runId];
+    const failedRuns = runs.filter((id) => this.#errors.has(id));
+    const errors = failedRuns.flatMap((id) => this.#errors.get(id)!);
+    for (const id of failedRuns) this.#errors.delete(id);
+    if (errors.length + flushError.length > 0) throw queuedWritesError([...errors, ...flushError], failedRuns);
   }
 
-  private __throwErrors(): void {
-    if (this.__errors.length === 0) return;
-    const errors = this.__errors;
-    this.__errors = [];
-    if (errors.length === 1) throw errors[0];
-    const first = errors[0];
-    const message = `${errors.length} queued writes failed; the first: ${first instanceof Error ? first.message : String(first)}`;
-    throw new EdgeflowError(first instanceof EdgeflowError ? first.code : 'INTERNAL_ERROR', message, {
-      cause: new AggregateError(errors, message),
-    });
+  /** True when queued writes of `runId` failed and that was not reported yet. */
+  hasErrors(runId: RunId): boolean {
+    return this.#errors.has(runId);
   }
 
   private __run(runId: RunId): PendingRun {
@@ -216,22 +244,31 @@ export class LoggingQueue {
     const writes: Promise<void>[] = [];
     for (const [runId, pending] of batches) {
       // Params go alone: a conflicting param must not take the run's metrics down with it.
-      if (pending.params.length > 0) writes.push(this.__guard(this.__store.logBatch(runId, { params: pending.params })));
+      if (pending.params.length > 0) writes.push(this.#send(runId, { params: pending.params }));
       let hints = this.__sizeHints.get(runId);
       if (hints === undefined) this.__sizeHints.set(runId, (hints = new Map()));
       for (const buffer of pending.metrics.values()) hints.set(buffer.key, buffer.length);
       const metrics = Array.from(pending.metrics.values(), (buffer) => buffer.takeColumns());
       const tags = Array.from(pending.tags, ([key, value]) => ({ key, value }));
-      if (metrics.length > 0 || tags.length > 0) writes.push(this.__guard(this.__store.logBatch(runId, { metrics, tags })));
+      if (metrics.length > 0 || tags.length > 0) writes.push(this.#send(runId, { metrics, tags }));
     }
     await Promise.all(writes);
   }
 
-  private async __guard(write: Promise<void>): Promise<void> {
-    try {
-      await write;
-    } catch (error) {
-      this.__errors.push(error);
+  /** Writes one batch, sending it again after a resendable failure; keeps the final error for the run. */
+  async #send(runId: RunId, batch: Omit<LogBatchInput, 'batchId'>): Promise<void> {
+    const identified: LogBatchInput = { ...batch, batchId: `${this.#batchPrefix}.${++this.#batches}` };
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.__store.logBatch(runId, identified);
+        return;
+      } catch (error) {
+        if (attempt < MAX_RESENDS && isResendable(error)) continue;
+        const errors = this.#errors.get(runId);
+        if (errors === undefined) this.#errors.set(runId, [error]);
+        else errors.push(error);
+        return;
+      }
     }
   }
 }
@@ -240,4 +277,20 @@ export class LoggingQueue {
 function pageEvents(): PageEvents | undefined {
   const scope = globalThis as { document?: unknown } & Partial<PageEvents>;
   return scope.document !== undefined && typeof scope.addEventListener === 'function' ? (scope as PageEvents) : undefined;
+}
+
+/**
+ * The one error reported for failed queued writes: a single failure is thrown as it is; several
+ * become one {@link EdgeflowError} with the first one's code (`INTERNAL_ERROR` when it has none),
+ * a message that counts them and quotes the first, `details.runIds` (the runs whose writes failed)
+ * and `cause`, an `AggregateError` holding every original error in order.
+ */
+function queuedWritesError(errors: readonly unknown[], runIds: readonly RunId[]): unknown {
+  if (errors.length === 1) return errors[0];
+  const first = errors[0];
+  const message = `${errors.length} queued writes failed; the first: ${first instanceof Error ? first.message : String(first)}`;
+  return new EdgeflowError(first instanceof EdgeflowError ? first.code : 'INTERNAL_ERROR', message, {
+    details: { runIds: [...runIds] },
+    cause: new AggregateError(errors, message),
+  });
 }

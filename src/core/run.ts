@@ -7,11 +7,10 @@ import type { FileInfo, Run, RunInfo, RunStatus } from './entities.js';
 import { EdgeflowError, describeValue } from './errors.js';
 import type { ExperimentId, RunId } from './ids.js';
 import type { ImageInput } from './image.js';
-import { MAX_RUN_NAME_LENGTH } from './limits.js';
-import { parseInput, runStatusSchema, tagsInputSchema } from './schemas.js';
+import { experimentNameSchema, parseInput, runNameSchema, runStatusSchema, tagsInputSchema, textSchema, timestampSchema } from './schemas.js';
 import type { ArtifactData } from './store.js';
 import { SystemTag } from './system-tags.js';
-import { stringifyValue } from './validation.js';
+import { assertRecord, metricPosition, stringifyValue } from './validation.js';
 import type { LoggableValue, MetricOptions, TrackingClient } from './client.js';
 
 /** Options of `startRun`. */
@@ -34,12 +33,12 @@ export interface StartRunOptions {
 export const startRunOptionsSchema = z
   .object({
     experimentId: z.string().optional(),
-    experimentName: z.string().min(1).optional(),
-    runName: z.string().max(MAX_RUN_NAME_LENGTH).optional(),
+    experimentName: experimentNameSchema.optional(),
+    runName: runNameSchema.optional(),
     parentRunId: z.string().optional(),
     tags: tagsInputSchema.optional(),
-    description: z.string().optional(),
-    startTime: z.number().int().nonnegative().optional(),
+    description: textSchema.optional(),
+    startTime: timestampSchema.optional(),
   })
   .strict();
 
@@ -90,15 +89,21 @@ export class ActiveRun {
     this.__client.logMetric(this.info.runId, key, value, options);
   }
 
-  /** Queues several metrics at the same step/time. */
+  /**
+   * Queues several metrics at the same step and time (`options` as in {@link ActiveRun.logMetric};
+   * an omitted timestamp is one "now" for all of them).
+   */
   logMetrics(metrics: Readonly<Record<string, number>>, options?: MetricOptions): void {
-    const resolved = typeof options === 'object' && options.timestamp === undefined ? { ...options, timestamp: Date.now() } : options;
-    for (const key of Object.keys(metrics)) this.__client.logMetric(this.info.runId, key, metrics[key]!, resolved);
+    assertRecord(metrics, 'metrics');
+    const keys = Object.keys(metrics);
+    const { step, timestamp } = metricPosition(keys.join(', '), options);
+    const at = { step, timestamp: timestamp ?? Date.now() };
+    for (const key of keys) this.__client.logMetric(this.info.runId, key, metrics[key]!, at);
   }
 
   /** Queues a param; throws at once when this run already logged the key with another value. */
   logParam(key: string, value: LoggableValue): void {
-    const text = stringifyValue(value);
+    const text = stringifyValue(value, key);
     const previous = this.__params.get(key);
     if (previous !== undefined && previous !== text) {
       throw EdgeflowError.invalidParameterValue(
@@ -112,6 +117,7 @@ export class ActiveRun {
 
   /** Queues several params. */
   logParams(params: Readonly<Record<string, LoggableValue>>): void {
+    assertRecord(params, 'params');
     for (const key of Object.keys(params)) this.logParam(key, params[key]);
   }
 
@@ -122,6 +128,7 @@ export class ActiveRun {
 
   /** Queues several tags. */
   setTags(tags: Readonly<Record<string, LoggableValue>>): void {
+    assertRecord(tags, 'tags');
     for (const key of Object.keys(tags)) this.setTag(key, tags[key]);
   }
 
@@ -164,21 +171,27 @@ export class ActiveRun {
     return this.__client.startRun({ ...options, experimentId: this.info.experimentId, parentRunId: this.info.runId });
   }
 
-  /** Resolves when everything logged so far is durably stored. */
+  /**
+   * Resolves when everything logged so far is durably stored; rejects with the errors of this
+   * run's queued writes not reported before (other runs' errors stay for their own flush or end).
+   */
   flush(): Promise<void> {
-    return this.__client.flush();
+    return this.__client.flush(this.info.runId);
   }
 
   /**
    * Ends the run with `status` (default FINISHED) at `endTime` (default now), after everything
-   * queued for it has been written; then flushes and reports errors of queued writes.
+   * queued for it has been written; then flushes and rejects with the errors of this run's queued
+   * writes not reported before. A run whose queued writes failed is never ended FINISHED: it is
+   * ended FAILED instead (so the stored run says its data is incomplete) and `end()` rejects.
    */
   async end(status: RunStatus = 'FINISHED', endTime: number = Date.now()): Promise<void> {
     parseInput(runStatusSchema, status, 'run status');
     await this.__client._$settle();
-    await this.__client.updateRun(this.info.runId, { status, endTime });
+    const final = status === 'FINISHED' && this.__client._$hasQueuedErrors(this.info.runId) ? 'FAILED' : status;
+    await this.__client.updateRun(this.info.runId, { status: final, endTime });
     this.__ended = true;
-    await this.__client.flush();
+    await this.__client.flush(this.info.runId);
   }
 
   /** `await using run = await client.startRun()` ends the run FINISHED when the scope exits. */

@@ -6,32 +6,46 @@
  */
 import { z } from 'zod';
 import { RunStatus, ViewType } from './entities.js';
-import { EdgeflowError } from './errors.js';
+import { EdgeflowError, describeValue } from './errors.js';
 import { MAX_ARTIFACT_LOCATION_LENGTH, MAX_EXPERIMENT_NAME_LENGTH, MAX_RUN_NAME_LENGTH, MAX_SEARCH_MAX_RESULTS } from './limits.js';
-import { keyProblem } from './validation.js';
+import { keyProblem, stepProblem, textProblem, timestampProblem } from './validation.js';
 
 /** A metric/param/tag key (MLflow's rule). */
-export const keySchema = z.string().superRefine((key, ctx) => {
-  const problem = keyProblem(key);
-  if (problem !== undefined) ctx.addIssue({ code: 'custom', message: `key ${JSON.stringify(key)} ${problem}` });
-});
+export const keySchema = z.string().superRefine(refineWith(keyProblem, 'key'));
 
-const timestampSchema = z.number().int().nonnegative();
+/** A zod check that reports `problem(value)` (a rule of `validation.ts`) as the issue's message. */
+function refineWith(problem: (value: never) => string | undefined, what: string) {
+  return (value: unknown, ctx: z.RefinementCtx): void => {
+    const found = problem(value as never);
+    if (found !== undefined) ctx.addIssue({ code: 'custom', message: `${what} ${describeValue(value)} ${found}` });
+  };
+}
+
+/** A time in ms: a safe integer number ≥ 0. */
+export const timestampSchema = z.custom<number>().superRefine(refineWith(timestampProblem, 'timestamp'));
 /** Any number, NaN and ±Infinity included (MLflow accepts them as metric values). */
 const metricValueSchema = z.custom<number>((v) => typeof v === 'number', 'must be a number (NaN and ±Infinity allowed)');
-const stepSchema = z.number().int().refine(Number.isSafeInteger, 'must be a safe integer');
+/** A metric step: a safe integer number. */
+const stepSchema = z.custom<number>().superRefine(refineWith(stepProblem, 'step'));
+/** Text any store can keep (no lone surrogates). */
+export const textSchema = z.string().superRefine(refineWith(textProblem, 'text'));
 
-/** Any value a param or tag accepts before it is turned into a string. */
-export const loggableValueSchema = z.union([z.string(), z.number(), z.boolean(), z.bigint(), z.null(), z.undefined()]);
+/**
+ * Any value a param or tag accepts: {@link stringifyValue} decides, and names the key when it
+ * cannot convert one.
+ */
+export const loggableValueSchema = z.unknown();
 
 export const tagsInputSchema = z.record(z.string(), loggableValueSchema);
 
-export const experimentNameSchema = z.string().min(1).max(MAX_EXPERIMENT_NAME_LENGTH);
+export const experimentNameSchema = textSchema.min(1).max(MAX_EXPERIMENT_NAME_LENGTH);
+
+/** A run name: at most 250 characters of well-formed text. */
+export const runNameSchema = textSchema.max(MAX_RUN_NAME_LENGTH);
 
 export const createExperimentOptionsSchema = z
   .object({
-    artifactLocation: z
-      .string()
+    artifactLocation: textSchema
       .min(1)
       .max(MAX_ARTIFACT_LOCATION_LENGTH)
       .refine((s) => !s.startsWith('runs:'), "the 'runs:' scheme is not allowed for an artifact location")
@@ -43,9 +57,9 @@ export const createExperimentOptionsSchema = z
 export const createRunOptionsSchema = z
   .object({
     startTime: timestampSchema.optional(),
-    runName: z.string().max(MAX_RUN_NAME_LENGTH).optional(),
+    runName: runNameSchema.optional(),
     tags: tagsInputSchema.optional(),
-    userId: z.string().optional(),
+    userId: textSchema.optional(),
   })
   .strict();
 
@@ -55,7 +69,7 @@ export const updateRunOptionsSchema = z
   .object({
     status: runStatusSchema.optional(),
     endTime: timestampSchema.nullable().optional(),
-    runName: z.string().max(MAX_RUN_NAME_LENGTH).optional(),
+    runName: runNameSchema.optional(),
   })
   .strict();
 

@@ -89,6 +89,12 @@ export interface LogBatchInput {
   readonly metrics?: readonly MetricColumns[];
   readonly params?: readonly KeyValue[];
   readonly tags?: readonly KeyValue[];
+  /**
+   * An id of this batch, unique to it (the logging queue sets one). A store that records ids
+   * (IndexedDB) applies a batch whose id it has already applied as a no-op, so a batch can be sent
+   * again when a failure left unknown whether it was written. Other stores ignore it.
+   */
+  readonly batchId?: string;
 }
 
 /** Options of {@link Store.deleteRun} and {@link Store.deleteExperiment}. */

@@ -14,6 +14,22 @@ import {
 } from './limits.js';
 
 const KEY_CHARACTERS = /^[\p{L}\p{N}_/.\- :]+$/u;
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/**
+ * Why `text` cannot be stored as it is, or undefined: a lone surrogate (half of a UTF-16 pair)
+ * has no UTF-8 encoding, so every store would silently write U+FFFD in its place.
+ */
+export function textProblem(text: string): string | undefined {
+  const at = text.search(LONE_SURROGATE);
+  return at === -1 ? undefined : `holds a lone surrogate (U+${text.charCodeAt(at).toString(16).toUpperCase()} at index ${at}), which no store can keep`;
+}
+
+/** Throws `INVALID_PARAMETER_VALUE` naming `what` unless `text` is well-formed (no lone surrogate). */
+export function assertWellFormedText(text: string, what: string, field: string): void {
+  const problem = textProblem(text);
+  if (problem !== undefined) throw EdgeflowError.invalidParameterValue(`Invalid ${what}: it ${problem}.`, { field });
+}
 
 /**
  * Why `key` is not a valid metric, param or tag key, or undefined when it is valid.
@@ -23,6 +39,8 @@ export function keyProblem(key: unknown): string | undefined {
   if (typeof key !== 'string') return 'must be a string';
   if (key.length === 0) return 'must not be empty';
   if (key.length > MAX_ENTITY_KEY_LENGTH) return `must be at most ${MAX_ENTITY_KEY_LENGTH} characters (got ${key.length})`;
+  const text = textProblem(key);
+  if (text !== undefined) return text;
   if (!KEY_CHARACTERS.test(key)) {
     return 'may only contain alphanumerics, underscores (_), dashes (-), periods (.), spaces ( ), colons (:) and slashes (/)';
   }
@@ -54,13 +72,28 @@ export function assertMetricValue(key: string, value: unknown): asserts value is
   }
 }
 
+/** Why `timestamp` is not a time in ms (a safe integer number ≥ 0), or undefined when it is. */
+export function timestampProblem(timestamp: unknown): string | undefined {
+  return typeof timestamp === 'number' && Number.isSafeInteger(timestamp) && timestamp >= 0
+    ? undefined
+    : 'must be a whole number of milliseconds >= 0';
+}
+
 /** Throws unless `timestamp` is a whole number of milliseconds ≥ 0. */
 export function assertTimestamp(key: string, timestamp: unknown): asserts timestamp is number {
-  if (typeof timestamp !== 'number' || !Number.isSafeInteger(timestamp) || timestamp < 0) {
+  const problem = timestampProblem(timestamp);
+  if (problem !== undefined) {
     throw EdgeflowError.invalidParameterValue(
-      `Got invalid timestamp ${describeValue(timestamp)} for metric ${describeValue(key)}: it must be a whole number of milliseconds >= 0.`,
+      `Got invalid timestamp ${describeValue(timestamp)} for metric ${describeValue(key)}: it ${problem}.`,
       { field: 'metric.timestamp', key },
     );
+  }
+}
+
+/** Throws unless `value` is a record of named values (an object, not null or an array), as `logParams`, `setTags` and `logMetrics` take. */
+export function assertRecord(value: unknown, what: string): asserts value is Readonly<Record<string, unknown>> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw EdgeflowError.invalidParameterValue(`Invalid ${what} ${describeValue(value)}: pass an object of key → value.`, { field: what });
   }
 }
 
@@ -74,25 +107,107 @@ export function assertHistoryIndex(fromIndex: unknown): asserts fromIndex is num
   }
 }
 
+/** Why `step` is not a metric step (a safe integer number, negative allowed), or undefined when it is. */
+export function stepProblem(step: unknown): string | undefined {
+  return typeof step === 'number' && Number.isSafeInteger(step) ? undefined : 'must be an integer number between -(2^53 - 1) and 2^53 - 1';
+}
+
 /** Throws unless `step` is a safe integer (negative allowed). */
 export function assertStep(key: string, step: unknown): asserts step is number {
-  if (typeof step !== 'number' || !Number.isSafeInteger(step)) {
-    throw EdgeflowError.invalidParameterValue(
-      `Got invalid step ${describeValue(step)} for metric ${describeValue(key)}: it must be an integer between -2^53 and 2^53.`,
-      { field: 'metric.step', key },
-    );
+  const problem = stepProblem(step);
+  if (problem !== undefined) {
+    throw EdgeflowError.invalidParameterValue(`Got invalid step ${describeValue(step)} for metric ${describeValue(key)}: it ${problem}.`, {
+      field: 'metric.step',
+      key,
+    });
   }
 }
 
-/** Converts a param or tag value to its stored string as MLflow's client does (`str()`; null → ''). */
-export function stringifyValue(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'boolean') return value ? 'True' : 'False';
-  if (typeof value === 'number') return formatNumberAsPython(value);
-  if (typeof value === 'bigint') return value.toString();
-  if (typeof value === 'object') return JSON.stringify(value);
-  return String(value);
+/** Step and timestamp of one metric point; an undefined timestamp means "now". */
+export interface MetricPosition {
+  readonly step: number;
+  readonly timestamp: number | undefined;
+}
+
+function isPlainObject(value: unknown): value is object {
+  if (typeof value !== 'object' || value === null) return false;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
+const DEFAULT_POSITION: MetricPosition = Object.freeze({ step: 0, timestamp: undefined });
+
+/**
+ * Reads the step/time argument of `logMetric`: omitted (`undefined`) is step 0 at the current time,
+ * as MLflow's default; a number is the step; `{ step?, timestamp? }` gives either or both, an
+ * omitted one taking its default. Anything else (a string, boolean, bigint, `null`, an object with
+ * other keys) is refused.
+ * @throws `INVALID_PARAMETER_VALUE` naming the metric `key`.
+ */
+export function metricPosition(key: string, options: unknown): MetricPosition {
+  if (options === undefined) return DEFAULT_POSITION;
+  if (typeof options === 'number') {
+    assertStep(key, options);
+    return { step: options, timestamp: undefined };
+  }
+  if (!isPlainObject(options)) {
+    throw EdgeflowError.invalidParameterValue(
+      `Got invalid step ${describeValue(options)} for metric ${describeValue(key)}: pass the step as an integer number, or a plain object { step, timestamp }.`,
+      { field: 'metric.step', key },
+    );
+  }
+  for (const name of Object.keys(options)) {
+    if (name !== 'step' && name !== 'timestamp') {
+      throw EdgeflowError.invalidParameterValue(
+        `Unknown metric option ${describeValue(name)} for metric ${describeValue(key)}: only "step" and "timestamp" are allowed.`,
+        { field: 'metric', key },
+      );
+    }
+  }
+  const { step, timestamp } = options as { readonly step?: unknown; readonly timestamp?: unknown };
+  if (step !== undefined) assertStep(key, step);
+  if (timestamp !== undefined) assertTimestamp(key, timestamp);
+  return { step: step ?? 0, timestamp };
+}
+
+/**
+ * Converts a param or tag value to its stored string as MLflow's client does (`str()`): strings as
+ * they are, null and undefined as `''`, booleans as `True`/`False`, numbers as Python writes them
+ * (`5`, `0.01`, `1e-07`, `nan`), bigints in decimal, plain objects and arrays as JSON.
+ * @throws `INVALID_PARAMETER_VALUE` naming `key` for a symbol or function, an object that has no
+ * JSON form (circular, holding a bigint, a throwing `toJSON`), or a string with a lone surrogate.
+ */
+export function stringifyValue(value: unknown, key?: string): string {
+  let text: string;
+  if (typeof value === 'string') text = value;
+  else if (value === null || value === undefined) return '';
+  else if (typeof value === 'boolean') return value ? 'True' : 'False';
+  else if (typeof value === 'number') return formatNumberAsPython(value);
+  else if (typeof value === 'bigint') return value.toString();
+  else if (typeof value === 'object') text = objectAsJson(value, key);
+  else throw unconvertible(key, `a ${typeof value} is not a value`);
+  const problem = textProblem(text);
+  if (problem !== undefined) throw unconvertible(key, `it ${problem}`);
+  return text;
+}
+
+function objectAsJson(value: object, key: string | undefined): string {
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(value) as string | undefined;
+  } catch (cause) {
+    throw unconvertible(key, `it has no JSON form (${cause instanceof Error ? cause.message : String(cause)})`, cause);
+  }
+  if (json === undefined) throw unconvertible(key, 'its toJSON() gives no value');
+  return json;
+}
+
+function unconvertible(key: string | undefined, reason: string, cause?: unknown): EdgeflowError {
+  const subject = key === undefined ? 'a param or tag value' : `the value of ${describeValue(key)}`;
+  return new EdgeflowError('INVALID_PARAMETER_VALUE', `Cannot store ${subject}: ${reason}.`, {
+    details: { field: 'value', ...(key === undefined ? {} : { key }) },
+    ...(cause === undefined ? {} : { cause }),
+  });
 }
 
 /** Integers as Python writes an `int`, other numbers as Python's `str(float)` (`1e-07`, `nan`). */
@@ -124,6 +239,7 @@ export function assertExperimentName(name: unknown): asserts name is string {
       { field: 'name' },
     );
   }
+  assertWellFormedText(name, `experiment name ${describeValue(name)}`, 'name');
 }
 
 /**
@@ -138,6 +254,8 @@ export function artifactPathProblem(path: unknown, allowRoot = false): string | 
   if (path.includes('\\')) return 'must not contain backslashes';
   if (path.includes('#')) return 'must not contain "#"';
   if (/[\u0000-\u001f\u007f]/u.test(path)) return 'must not contain control characters';
+  const text = textProblem(path);
+  if (text !== undefined) return text;
   if (path.startsWith('/') || /^[a-zA-Z]:/u.test(path)) return 'must be relative (no leading "/" or drive letter)';
   for (const segment of path.split('/')) {
     if (segment === '..') return 'must not contain ".." segments';

@@ -23,7 +23,7 @@ import {
 } from '../core/formats/file-store-layout.js';
 import { DELETED_STAGE, type ModelVersionRecord, type RegisteredModelRecord } from '../core/registry/entities.js';
 import type { RegistryRecords, RegistryWrite } from '../core/registry/registry-store.js';
-import { Mutex, pruneEmptyParents, readIfExists, readValues, subfolders, writeFileAtomic } from './fs-helpers.js';
+import { Mutex, assertStorable, layoutPathOf, pruneEmptyParents, readIfExists, readValues, subfolders, toStoreError, writeFileAtomic } from './fs-helpers.js';
 
 /** A model name that can be a single folder name (the client validates names; this guards paths). */
 function isFolderName(name: string): boolean {
@@ -43,30 +43,45 @@ export class FileRegistryRecords implements RegistryRecords {
 
   async get(name: string): Promise<RegisteredModelRecord | undefined> {
     if (!isFolderName(name)) return undefined;
-    return this.__read(name);
+    return this.#mapErrors(() => this.__read(name));
   }
 
   async list(): Promise<RegisteredModelRecord[]> {
-    const out: RegisteredModelRecord[] = [];
-    for (const name of await subfolders(this.__models)) {
-      const record = await this.__read(name);
-      if (record !== undefined) out.push(record);
-    }
-    return out;
+    return this.#mapErrors(async () => {
+      const out: RegisteredModelRecord[] = [];
+      for (const name of await subfolders(this.__models)) {
+        const record = await this.__read(name);
+        if (record !== undefined) out.push(record);
+      }
+      return out;
+    });
   }
 
   async update(names: readonly string[], change: (current: ReadonlyMap<string, RegisteredModelRecord | undefined>) => RegistryWrite): Promise<void> {
-    await this.__mutex.run(async () => {
-      const current = new Map<string, RegisteredModelRecord | undefined>();
-      for (const name of names) current.set(name, isFolderName(name) ? await this.__read(name) : undefined);
-      const write = change(current);
-      // Refuses records that cannot be files (bad names, `a` + `a/b` tags) before the first write.
-      for (const record of write.put) registeredModelFiles(record);
-      for (const record of write.put) await this.__write(record, current.get(record.name));
-      for (const name of write.delete) {
-        if (isFolderName(name) && !write.put.some((r) => r.name === name)) await rm(join(this.__models, name), { recursive: true, force: true });
-      }
-    });
+    await this.__mutex.run(() =>
+      this.#mapErrors(async () => {
+        const current = new Map<string, RegisteredModelRecord | undefined>();
+        for (const name of names) current.set(name, isFolderName(name) ? await this.__read(name) : undefined);
+        const write = change(current);
+        // Refuses records that cannot be files (bad names, `a` + `a/b` tags, names too long) before the first write.
+        for (const record of write.put) {
+          assertStorable(this.__root, registeredModelFiles(record).map(({ path, text }) => ({ what: 'Registered model', name: record.name, path, text })));
+        }
+        for (const record of write.put) await this.__write(record, current.get(record.name));
+        for (const name of write.delete) {
+          if (isFolderName(name) && !write.put.some((r) => r.name === name)) await rm(join(this.__models, name), { recursive: true, force: true });
+        }
+      }),
+    );
+  }
+
+  /** Runs `fn`, turning raw file-system errors into `EdgeflowError`s without absolute paths. */
+  async #mapErrors<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      throw toStoreError(error, [this.__root]);
+    }
   }
 
   // ---------------------------------------------------------------------------------------- read
@@ -76,9 +91,10 @@ export class FileRegistryRecords implements RegistryRecords {
     const metaPath = join(folder, META_FILE);
     const bytes = await readIfExists(metaPath);
     if (bytes === undefined || bytes.length === 0) return undefined;
-    const data = readYamlEntry(bytes, metaPath);
+    const where = layoutPathOf(this.__root, metaPath);
+    const data = readYamlEntry(bytes, where);
     if (data === null) return undefined;
-    const meta = readRegisteredModelMeta(data, metaPath);
+    const meta = readRegisteredModelMeta(data, where);
     if (meta.name !== name) return undefined;
     const versions: ModelVersionRecord[] = [];
     for (const child of await subfolders(folder)) {
@@ -87,18 +103,19 @@ export class FileRegistryRecords implements RegistryRecords {
       const versionMeta = join(folder, child, META_FILE);
       const versionBytes = await readIfExists(versionMeta);
       if (versionBytes === undefined || versionBytes.length === 0) continue;
-      const { version } = readModelVersionMeta(readYamlEntry(versionBytes, versionMeta), versionMeta);
+      const versionWhere = layoutPathOf(this.__root, versionMeta);
+      const { version } = readModelVersionMeta(readYamlEntry(versionBytes, versionWhere), versionWhere);
       if (version.version !== Number(match[1])) continue;
-      versions.push({ ...version, tags: await readValues(join(folder, child, 'tags')) });
+      versions.push({ ...version, tags: await readValues(join(folder, child, 'tags'), this.__root) });
     }
     versions.sort((a, b) => a.version - b.version);
     const aliases = dict<number>();
-    for (const [alias, text] of Object.entries(await readValues(join(folder, 'aliases')))) {
+    for (const [alias, text] of Object.entries(await readValues(join(folder, 'aliases'), this.__root))) {
       const version = /^\d{1,15}$/u.test(text.trim()) ? Number(text.trim()) : NaN;
       // An alias to a missing or deleted version is what a crash between two files can leave: ignore it.
       if (versions.some((v) => v.version === version && v.currentStage !== DELETED_STAGE)) aliases[alias] = version;
     }
-    return { ...meta, tags: await readValues(join(folder, 'tags')), aliases, versions };
+    return { ...meta, tags: await readValues(join(folder, 'tags'), this.__root), aliases, versions };
   }
 
   // --------------------------------------------------------------------------------------- write

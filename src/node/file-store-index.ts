@@ -29,7 +29,7 @@ import {
   type RunMeta,
 } from '../core/formats/file-store-layout.js';
 import { latestOf } from '../core/rules.js';
-import { filesBelow, isFsError, isTempName, readIfExists, readValues, subfolders } from './fs-helpers.js';
+import { filesBelow, isFsError, isTempName, layoutPathOf, readIfExists, readValues, subfolders } from './fs-helpers.js';
 
 /** An experiment as read from its folder. */
 export interface ExperimentEntry {
@@ -129,12 +129,13 @@ export class FileStoreIndex {
     if (cached !== undefined && cached.signature === signature) return cached.value;
     let value: ExperimentEntry | undefined;
     const metaFile = join(folder, META_FILE);
+    const where = layoutPathOf(this.root, metaFile);
     const bytes = signature === '' ? undefined : await readIfExists(metaFile);
-    const data = bytes === undefined || bytes.length === 0 ? null : readYamlEntry(bytes, metaFile);
+    const data = bytes === undefined || bytes.length === 0 ? null : readYamlEntry(bytes, where);
     if (data !== null) {
-      const meta = readExperimentMeta(data, metaFile);
+      const meta = readExperimentMeta(data, where);
       if (meta.experimentId === id) {
-        const tags = await readValues(join(folder, 'tags'));
+        const tags = await readValues(join(folder, 'tags'), this.root);
         value = { meta, folder, experiment: Object.freeze({ ...meta, tags: Object.freeze(tags) }) };
       }
     }
@@ -185,14 +186,15 @@ export class FileStoreIndex {
 
   private async __readRun(folder: string, runId: string, experimentId: string): Promise<RunEntry | undefined> {
     const metaFile = join(folder, META_FILE);
+    const where = layoutPathOf(this.root, metaFile);
     const bytes = await readIfExists(metaFile);
     if (bytes === undefined || bytes.length === 0) return undefined;
-    const data = readYamlEntry(bytes, metaFile);
+    const data = readYamlEntry(bytes, where);
     if (data === null) return undefined;
-    const meta = readRunMeta(data, metaFile);
+    const meta = readRunMeta(data, where);
     if (meta.runId !== runId || meta.experimentId !== experimentId) return undefined;
-    const params = await readValues(join(folder, RunFileKind.PARAMS));
-    const tags = await readValues(join(folder, RunFileKind.TAGS));
+    const params = await readValues(join(folder, RunFileKind.PARAMS), this.root);
+    const tags = await readValues(join(folder, RunFileKind.TAGS), this.root);
     const metrics = dict<number>();
     const latestMetrics = dict<Metric>();
     const metricKeys: string[] = [];
@@ -200,7 +202,8 @@ export class FileStoreIndex {
       const text = await readIfExists(path);
       if (text === undefined) continue;
       metricKeys.push(key);
-      const latest = latestOf(undefined, parseMetricFile(key, decodeUtf8(text, path), path));
+      const file = layoutPathOf(this.root, path);
+      const latest = latestOf(undefined, parseMetricFile(key, decodeUtf8(text, file), file));
       if (latest === undefined) continue;
       metrics[key] = latest.value;
       latestMetrics[key] = Object.freeze(latest);

@@ -16,8 +16,16 @@
  *   (metric appends interleave safely; meta rewrites are last-writer-wins, as with MLflow).
  * - Change events report writes made through this object only.
  *
- * Artifacts live in the run folder's `artifacts/` (where MLflow puts them under the default
- * artifact root), whatever `artifact_uri` says, so a moved `mlruns/` folder keeps working.
+ * Artifacts live where the run's `artifact_uri` says, as MLflow reads them: the run folder's
+ * `artifacts/` for the default location (also in an `mlruns/` folder moved or copied from elsewhere),
+ * the named folder for another local location; other schemes are refused, and symbolic links are
+ * never followed out of the folder (rules in `file-store-artifacts.ts`). Imported experiments and
+ * runs (snapshots from bundles or sync) get this store's own locations, not the ones they carry, so
+ * an imported bundle never directs writes outside the store.
+ *
+ * Names are checked against the file system before the first write of a call (at most 255 UTF-8
+ * bytes per file name, 4095 per path; no lone surrogates), and raw file-system errors become
+ * `EdgeflowError`s whose messages show paths relative to the store root only.
  *
  * @example
  * ```ts
@@ -27,7 +35,7 @@
  * ```
  * @module
  */
-import { appendFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { dict, hasKey, type Experiment, type FileInfo, type KeyValue, type MetricSeries, type Page, type Run, type RunInfo } from '../core/entities.js';
@@ -73,18 +81,29 @@ import type {
 } from '../core/store.js';
 import { runDataChange } from '../core/store.js';
 import { SystemTag } from '../core/system-tags.js';
-import { assertHistoryIndex, keyProblem } from '../core/validation.js';
+import { assertArtifactPath, assertHistoryIndex, keyProblem } from '../core/validation.js';
 import { ChangeEmitter } from '../storage/change-emitter.js';
 import { FileRegistryRecords } from './file-registry-records.js';
+import { artifactFolderOf, artifactTarget, assertPlaceable, type ArtifactFolder } from './file-store-artifacts.js';
 import { FileStoreIndex, listFolder, type ExperimentEntry, type RunEntry } from './file-store-index.js';
-import { Mutex, containedPath, exists, isFsError, pruneEmptyParents, readIfExists, writeFileAtomic } from './fs-helpers.js';
+import {
+  Mutex,
+  assertStorable,
+  exists,
+  isFsError,
+  pruneEmptyParents,
+  readIfExists,
+  toStoreError,
+  writeFileAtomic,
+  type StorableItem,
+} from './fs-helpers.js';
 
 /** Options of {@link FileStore.open}. */
 export interface FileStoreOptions {
   /**
    * Artifact root URI new experiments get their `artifact_location` from (`<root>/<id>`). Default:
-   * the `file://` URI of the absolute store root, as MLflow. It only changes the URIs written:
-   * artifact files are always kept in the run folders.
+   * the `file://` URI of the absolute store root, as MLflow. It only changes the URIs written: the
+   * artifacts of runs whose URI comes from it are kept in the run folders.
    */
   readonly artifactRoot?: string;
 }
@@ -151,16 +170,16 @@ export class FileStore implements Store {
   }
 
   async getExperiment(experimentId: ExperimentId): Promise<Experiment> {
-    return (await this.__experiment(experimentId)).experiment;
+    return (await this.#mapErrors(() => this.__experiment(experimentId))).experiment;
   }
 
   async getExperimentByName(name: string): Promise<Experiment | null> {
-    for (const entry of await this.__index.experiments()) if (entry.meta.name === name) return entry.experiment;
+    for (const entry of await this.#mapErrors(() => this.__index.experiments())) if (entry.meta.name === name) return entry.experiment;
     return null;
   }
 
   async searchExperiments(query: SearchExperimentsQuery): Promise<Page<Experiment>> {
-    return searchExperimentList((await this.__index.experiments()).map((e) => e.experiment), query);
+    return searchExperimentList((await this.#mapErrors(() => this.__index.experiments())).map((e) => e.experiment), query);
   }
 
   async renameExperiment(experimentId: ExperimentId, newName: string): Promise<void> {
@@ -181,7 +200,7 @@ export class FileStore implements Store {
       const entry = await this.__experiment(experimentId);
       assertExperimentActive(entry.experiment, 'delete it');
       const trashed = this.__abs(experimentFolder(experimentId, 'deleted'));
-      if (await exists(trashed)) throw EdgeflowError.invalidState(`Cannot delete experiment ${experimentId}: ${trashed} already exists.`, { experimentId });
+      if (await exists(trashed)) throw EdgeflowError.invalidState(`Cannot delete experiment ${experimentId}: ${this.__rel(trashed)} already exists.`, { experimentId });
       const now = options.deletedTime ?? Date.now();
       for (const run of await this.__index.runsOf(entry)) {
         if (run.meta.lifecycleStage === 'active') await this.__rewriteRun(run, { lifecycleStage: 'deleted', deletedTime: now });
@@ -203,7 +222,7 @@ export class FileStore implements Store {
       }
       const active = this.__abs(experimentFolder(experimentId, 'active'));
       if (entry.folder !== active) {
-        if (await exists(active)) throw EdgeflowError.invalidState(`Cannot restore experiment ${experimentId}: ${active} already exists.`, { experimentId });
+        if (await exists(active)) throw EdgeflowError.invalidState(`Cannot restore experiment ${experimentId}: ${this.__rel(active)} already exists.`, { experimentId });
         await rename(entry.folder, active);
         this.__index.forget(entry.folder);
       }
@@ -220,7 +239,9 @@ export class FileStore implements Store {
       const entry = await this.__experiment(experimentId);
       assertExperimentActive(entry.experiment, 'set a tag');
       assertNoKeyConflicts('tag', new KeyIndex(Object.keys(entry.experiment.tags)), [tag.key]);
-      await writeFileAtomic(this.__abs(experimentTagPath(this.__rel(entry.folder), tag.key)), encodeRawValue(tag.value));
+      const file = experimentTagPath(this.__rel(entry.folder), tag.key);
+      assertStorable(this.root, [keyFile('Experiment tag key', tag.key, file, tag.value)]);
+      await writeFileAtomic(this.__abs(file), encodeRawValue(tag.value));
       this.__index.forget(entry.folder);
       this.__emit({ kind: 'experiment', experimentId });
     });
@@ -261,6 +282,11 @@ export class FileStore implements Store {
       for (const { key, value } of input.tags) tags[key] = value;
       tags[SystemTag.RUN_NAME] = input.runName;
       assertNoKeyConflicts('tag', new KeyIndex(), Object.keys(tags));
+      const folder = runFolder(this.__rel(experiment.folder), runId);
+      assertStorable(this.root, [
+        { what: 'User id', name: input.userId, path: metaPath(folder) },
+        ...Object.entries(tags).map(([key, value]) => keyFile('Tag key', key, runFilePath(folder, RunFileKind.TAGS, key), value)),
+      ]);
       const lifecycleStage = input.lifecycleStage ?? 'active';
       const meta: RunMeta = {
         runId,
@@ -270,11 +296,11 @@ export class FileStore implements Store {
         status: input.status ?? 'RUNNING',
         startTime: input.startTime,
         endTime: input.endTime ?? null,
-        artifactUri: input.artifactUri ?? defaultRunArtifactUri(experiment.meta.artifactLocation, runId),
+        // Never the snapshot's own URI: where a run's artifacts go is this store's decision (see the module notes).
+        artifactUri: defaultRunArtifactUri(experiment.meta.artifactLocation, runId),
         lifecycleStage,
         deletedTime: lifecycleStage === 'deleted' ? (input.deletedTime ?? Date.now()) : null,
       };
-      const folder = runFolder(this.__rel(experiment.folder), runId);
       for (const kind of [RunFileKind.METRICS, RunFileKind.PARAMS, RunFileKind.ARTIFACTS, RunFileKind.TAGS]) {
         await mkdir(this.__abs(`${folder}/${kind}`), { recursive: true });
       }
@@ -287,7 +313,7 @@ export class FileStore implements Store {
   }
 
   async getRun(runId: RunId): Promise<Run> {
-    return (await this.__run(runId)).run;
+    return (await this.#mapErrors(() => this.__run(runId))).run;
   }
 
   async updateRun(runId: RunId, update: UpdateRunInput): Promise<RunInfo> {
@@ -299,7 +325,9 @@ export class FileStore implements Store {
       if (update.endTime !== undefined) changes.endTime = update.endTime;
       if (update.runName !== undefined && update.runName !== '') {
         changes.runName = update.runName;
-        await writeFileAtomic(this.__abs(runFilePath(this.__rel(entry.folder), RunFileKind.TAGS, SystemTag.RUN_NAME)), encodeRawValue(update.runName));
+        const file = runFilePath(this.__rel(entry.folder), RunFileKind.TAGS, SystemTag.RUN_NAME);
+        assertStorable(this.root, [{ what: 'Run name', name: update.runName, path: file }]);
+        await writeFileAtomic(this.__abs(file), encodeRawValue(update.runName));
       }
       await this.__rewriteRun(entry, changes);
       return (await this.__run(runId)).run.info;
@@ -345,6 +373,11 @@ export class FileStore implements Store {
       assertNoKeyConflicts('tag', new KeyIndex(Object.keys(entry.tags)), tags.map((t) => t.key));
       if (params.length === 0 && metrics.length === 0 && tags.length === 0) return;
       const folder = this.__rel(entry.folder);
+      assertStorable(this.root, [
+        ...params.map(({ key, value }) => keyFile('Param key', key, runFilePath(folder, RunFileKind.PARAMS, key), value)),
+        ...metrics.map(({ key }) => keyFile('Metric key', key, runFilePath(folder, RunFileKind.METRICS, key))),
+        ...tags.map(({ key, value }) => keyFile('Tag key', key, runFilePath(folder, RunFileKind.TAGS, key), value)),
+      ]);
       try {
         for (const { key, value } of params) await writeFileAtomic(this.__abs(runFilePath(folder, RunFileKind.PARAMS, key)), encodeRawValue(value));
         for (const columns of metrics) {
@@ -382,13 +415,15 @@ export class FileStore implements Store {
   }
 
   async getMetricHistory(runId: RunId, key: string): Promise<MetricSeries> {
-    const entry = await this.__run(runId);
-    if (keyProblem(key) !== undefined) return emptySeries(key);
-    const file = this.__abs(runFilePath(this.__rel(entry.folder), RunFileKind.METRICS, key));
-    const bytes = await readIfExists(file);
-    if (bytes === undefined) return emptySeries(key);
-    const points = parseMetricFile(key, decodeUtf8(bytes, file), file);
-    return { key, steps: points.steps, timestamps: points.timestamps, values: points.values };
+    return this.#mapErrors(async () => {
+      const entry = await this.__run(runId);
+      if (keyProblem(key) !== undefined) return emptySeries(key);
+      const layoutPath = runFilePath(this.__rel(entry.folder), RunFileKind.METRICS, key);
+      const bytes = await readIfExists(this.__abs(layoutPath));
+      if (bytes === undefined) return emptySeries(key);
+      const points = parseMetricFile(key, decodeUtf8(bytes, layoutPath), layoutPath);
+      return { key, steps: points.steps, timestamps: points.timestamps, values: points.values };
+    });
   }
 
   /** Reads the whole metric file (its lines are not indexed) and keeps the points from `fromIndex` on. */
@@ -402,9 +437,9 @@ export class FileStore implements Store {
   async searchRuns(query: SearchRunsQuery): Promise<Page<Run>> {
     const runs: Run[] = [];
     for (const id of new Set(query.experimentIds)) {
-      const experiment = await this.__index.experiment(parseExperimentId(id));
+      const experiment = await this.#mapErrors(() => this.__index.experiment(parseExperimentId(id)));
       if (experiment === undefined) continue;
-      for (const entry of await this.__index.runsOf(experiment)) runs.push(entry.run);
+      for (const entry of await this.#mapErrors(() => this.__index.runsOf(experiment))) runs.push(entry.run);
     }
     return searchRunList(runs, query);
   }
@@ -412,51 +447,50 @@ export class FileStore implements Store {
   // ------------------------------------------------------------------------------------- artifacts
 
   async putArtifact(runId: RunId, path: string, data: ArtifactData): Promise<void> {
-    await this.__write(async () => {
-      const entry = await this.__run(runId);
-      assertRunActive(entry.run.info);
-      const base = join(entry.folder, RunFileKind.ARTIFACTS);
-      const target = await containedPath(base, path);
-      await assertPlaceable(base, path, target);
-      await writeFileAtomic(target, data instanceof Uint8Array ? data : new Uint8Array(await data.arrayBuffer()));
-      this.__emit({ kind: 'artifacts', runId, path });
-    });
+    assertArtifactPath(path);
+    await this.__write(() =>
+      this.#inArtifacts(runId, true, async (folder) => {
+        assertStorable(folder.folder, [{ what: 'Artifact path', name: path, path }]);
+        const target = await artifactTarget(folder, path);
+        await assertPlaceable(folder, path);
+        await writeFileAtomic(target, data instanceof Uint8Array ? data : new Uint8Array(await data.arrayBuffer()));
+        this.__emit({ kind: 'artifacts', runId, path });
+      }),
+    );
   }
 
   async listArtifacts(runId: RunId, path: string): Promise<FileInfo[]> {
-    const entry = await this.__run(runId);
-    const base = join(entry.folder, RunFileKind.ARTIFACTS);
-    const folder = path === '' ? base : await containedPath(base, path);
-    const prefix = path === '' ? '' : `${path}/`;
-    const dirs: FileInfo[] = [];
-    const files: FileInfo[] = [];
-    for (const item of await listFolder(folder)) {
-      if (item.isDir) dirs.push({ path: prefix + item.name, isDir: true });
-      else files.push({ path: prefix + item.name, isDir: false, fileSize: item.size });
-    }
-    const byPath = (a: FileInfo, b: FileInfo): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
-    return [...dirs.sort(byPath), ...files.sort(byPath)];
+    return this.#inArtifacts(runId, false, async (folder) => {
+      const prefix = path === '' ? '' : `${path}/`;
+      const dirs: FileInfo[] = [];
+      const files: FileInfo[] = [];
+      for (const item of await listFolder(await artifactTarget(folder, path))) {
+        if (item.isDir) dirs.push({ path: prefix + item.name, isDir: true });
+        else files.push({ path: prefix + item.name, isDir: false, fileSize: item.size });
+      }
+      const byPath = (a: FileInfo, b: FileInfo): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+      return [...dirs.sort(byPath), ...files.sort(byPath)];
+    });
   }
 
   async getArtifact(runId: RunId, path: string): Promise<Uint8Array> {
-    const entry = await this.__run(runId);
-    const target = await containedPath(join(entry.folder, RunFileKind.ARTIFACTS), path);
-    const bytes = await readIfExists(target);
-    if (bytes === undefined) throw EdgeflowError.resourceDoesNotExist(`No artifact file ${describeValue(path)} in run ${runId}.`, { runId, path });
-    return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    return this.#inArtifacts(runId, false, async (folder) => {
+      const bytes = await readIfExists(await artifactTarget(folder, path));
+      if (bytes === undefined) throw EdgeflowError.resourceDoesNotExist(`No artifact file ${describeValue(path)} in run ${runId}.`, { runId, path });
+      return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    });
   }
 
   async deleteArtifact(runId: RunId, path: string): Promise<void> {
-    await this.__write(async () => {
-      const entry = await this.__run(runId);
-      assertRunActive(entry.run.info);
-      const base = join(entry.folder, RunFileKind.ARTIFACTS);
-      const target = await containedPath(base, path, false);
-      if (!(await exists(target))) throw EdgeflowError.resourceDoesNotExist(`No artifact ${describeValue(path)} in run ${runId}.`, { runId, path });
-      await rm(target, { recursive: true, force: true });
-      await pruneEmptyParents(target, base);
-      this.__emit({ kind: 'artifacts', runId, path });
-    });
+    await this.__write(() =>
+      this.#inArtifacts(runId, true, async (folder) => {
+        const target = await artifactTarget(folder, path);
+        if (!(await exists(target))) throw EdgeflowError.resourceDoesNotExist(`No artifact ${describeValue(path)} in run ${runId}.`, { runId, path });
+        await rm(target, { recursive: true, force: true });
+        await pruneEmptyParents(target, folder.folder);
+        this.__emit({ kind: 'artifacts', runId, path });
+      }),
+    );
   }
 
   // ------------------------------------------------------------------------------------- lifecycle
@@ -478,7 +512,25 @@ export class FileStore implements Store {
   // --------------------------------------------------------------------------------------- helpers
 
   private __write<T>(fn: () => Promise<T>): Promise<T> {
-    return this.__mutex.run(fn);
+    return this.__mutex.run(() => this.#mapErrors(fn));
+  }
+
+  /** Runs `fn`, turning raw file-system errors into `EdgeflowError`s without absolute paths. */
+  async #mapErrors<T>(fn: () => Promise<T>, roots: readonly string[] = [this.root]): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      throw toStoreError(error, roots);
+    }
+  }
+
+  /** Runs `fn` on the artifact folder of run `runId` (active when `forWrite`), errors shown relative to it. */
+  async #inArtifacts<T>(runId: RunId, forWrite: boolean, fn: (folder: ArtifactFolder) => Promise<T>): Promise<T> {
+    const entry = await this.#mapErrors(() => this.__run(runId));
+    if (forWrite) assertRunActive(entry.run.info);
+    const ownUri = defaultRunArtifactUri(defaultArtifactLocation(this.__artifactRoot, entry.meta.experimentId), entry.meta.runId);
+    const folder = await this.#mapErrors(() => artifactFolderOf(this.root, ownUri, entry));
+    return this.#mapErrors(() => fn(folder), [folder.folder, this.root]);
   }
 
   private __emit(change: StoreChange): void {
@@ -528,12 +580,17 @@ export class FileStore implements Store {
     const meta: ExperimentMeta = {
       experimentId,
       name,
-      artifactLocation: input.artifactLocation ?? defaultArtifactLocation(this.__artifactRoot, experimentId),
+      // An imported experiment (a snapshot: it brings its id) gets this store's location, not the one it carries.
+      artifactLocation: (input.experimentId === undefined ? input.artifactLocation : undefined) ?? defaultArtifactLocation(this.__artifactRoot, experimentId),
       lifecycleStage,
       creationTime,
       lastUpdateTime: input.lastUpdateTime === undefined ? creationTime : input.lastUpdateTime,
     };
     const folder = experimentFolder(experimentId, lifecycleStage);
+    assertStorable(this.root, [
+      { what: 'Experiment name', name, path: metaPath(folder) },
+      ...(input.tags ?? []).map(({ key, value }) => keyFile('Experiment tag key', key, experimentTagPath(folder, key), value)),
+    ]);
     await mkdir(this.__abs(folder), { recursive: true });
     for (const { key, value } of input.tags ?? []) await writeFileAtomic(this.__abs(experimentTagPath(folder, key)), encodeRawValue(value));
     await writeFileAtomic(this.__abs(metaPath(folder)), serializeExperimentMeta(meta));
@@ -564,32 +621,7 @@ export class FileStore implements Store {
   }
 }
 
-/**
- * Refuses to write artifact `path` where a folder of that name exists, or below a file.
- * @throws `INVALID_PARAMETER_VALUE`
- */
-async function assertPlaceable(base: string, path: string, target: string): Promise<void> {
-  const parts = path.split('/');
-  let current = base;
-  for (let i = 0; i < parts.length; i++) {
-    current = join(current, parts[i]!);
-    let info;
-    try {
-      info = await stat(current);
-    } catch (error) {
-      if (isFsError(error, 'ENOENT')) return;
-      throw error;
-    }
-    const last = i === parts.length - 1;
-    if (last && info.isDirectory()) {
-      throw EdgeflowError.invalidParameterValue(`Cannot write artifact ${describeValue(path)}: a folder of that name exists.`, { path });
-    }
-    if (!last && !info.isDirectory()) {
-      throw EdgeflowError.invalidParameterValue(
-        `Cannot write artifact ${describeValue(path)}: ${describeValue(parts.slice(0, i + 1).join('/'))} is a file.`,
-        { path },
-      );
-    }
-  }
-  void target;
+/** A key file for {@link assertStorable}: `layoutPath` below the store root, holding `text` if given. */
+function keyFile(what: string, key: string, layoutPath: string, text?: string): StorableItem {
+  return text === undefined ? { what, name: key, path: layoutPath } : { what, name: key, path: layoutPath, text };
 }

@@ -17,6 +17,7 @@ export {
   mlflowErrorResponse,
   mlflowCorsHeaders,
   type ArtifactProxy,
+  type MlflowRestAdmission,
   type MlflowRestApi,
   type MlflowRestCorsOptions,
   type MlflowRestHandlerOptions,

@@ -9,16 +9,20 @@
  *   HTTP status of each code (unknown endpoints: 404 `ENDPOINT_NOT_FOUND`).
  * - The server quirks of §9: `experiments/search` without `max_results` fails;
  *   `metrics/get-history` without it answers an empty page; `runs/create` takes `user_id` only from
- *   the request. JSON bodies over 1 000 000 bytes are refused, as MLflow does.
+ *   the request. API bodies over 1 000 000 bytes are refused, as MLflow does (413
+ *   `RESOURCE_EXHAUSTED`), and artifact uploads over `maxBodyBytes`.
  * - The artifact proxy `/api/2.0/mlflow-artifacts/artifacts/<path>` (GET, PUT, DELETE; a listing
  *   with `?path=` answers basenames). By default it serves the store's own run artifacts, and runs
  *   report `artifact_uri: mlflow-artifacts:/<experiment>/<run>/artifacts` (what a server with
  *   `--serve-artifacts` reports); an {@link ArtifactProxy} can keep the files elsewhere.
  * - Read-only mode refuses every write with `PERMISSION_DENIED` (403).
+ * - Against other web pages (`node/http-guard.ts`): only loopback Hosts and `allowedHosts`; a
+ *   request with an `Origin` must come from the server's own origin or a CORS one; the optional
+ *   `token`; `POST`/`PATCH`/`DELETE` to the API must be `application/json` (else 415). All of it,
+ *   and the size caps, is decided by {@link MlflowRestApi.admit} before the body is read.
  * - CORS, when asked for ({@link MlflowRestCorsOptions}): preflight `OPTIONS` answers 204, and
  *   every answer to an allowed origin carries `Access-Control-Allow-Origin`, so a page on another
- *   origin can use `RestStore`. Requests from other origins are answered as before, without CORS
- *   headers (the browser then withholds the answer from the page).
+ *   origin can use `RestStore`. Requests from other origins are refused with 403.
  *
  * Inputs are validated by a `TrackingClient` over the store, as for any other caller.
  * @module
@@ -30,6 +34,7 @@ import { EdgeflowError, isEdgeflowError } from '../core/errors.js';
 import type { RunId } from '../core/ids.js';
 import { ModelRegistryClient } from '../core/registry/registry-client.js';
 import { decodePageToken, encodePageToken } from '../core/search/index.js';
+import { checkRequest, decodeUrlComponent, hasBody, isJsonContentType, parseRequestTarget, readCappedBody, requestPath, type RequestGuardOptions } from './http-guard.js';
 import type { Store } from '../core/store.js';
 import {
   experimentToJson,
@@ -92,22 +97,49 @@ export interface MlflowRestHandlerOptions {
    * `artifact_uri` the store holds.
    */
   readonly artifacts?: ArtifactProxy;
-  /** Largest JSON request body (MLflow: 1 000 000 bytes). */
+  /** Largest body of an API request (MLflow: 1 000 000 bytes); larger ones answer 413 `RESOURCE_EXHAUSTED`. */
   readonly maxJsonBodyBytes?: number;
-  /** Largest request body the Node handler reads (artifact uploads). Default 256 MiB. */
+  /** Largest artifact upload (a `PUT` to the artifact proxy). Default 256 MiB; larger ones answer 413. */
   readonly maxBodyBytes?: number;
+  /**
+   * Host header values accepted besides `127.0.0.1`, `localhost` and `[::1]` (DNS rebinding):
+   * `name` or `name:port`, or `'*'` for any (behind a proxy that checks Host). Default: loopback only.
+   */
+  readonly allowedHosts?: readonly string[] | '*';
+  /**
+   * A secret every request must carry (`Authorization: Bearer <token>`, `?token=` or the cookie
+   * `edgeflow ui` sets); without it, 403 `PERMISSION_DENIED`. Default: none asked.
+   */
+  readonly token?: string;
+  /** Local folders (e.g. the store's root) written as `<local path>` in error messages sent over HTTP. */
+  readonly localPaths?: readonly string[];
+  /** Called with the error behind each 500 (whose body says only "internal error"), e.g. to log it. */
+  readonly onInternalError?: (error: unknown) => void;
 }
+
+/** What {@link MlflowRestApi.admit} decides from a request's method, path and headers alone. */
+export type MlflowRestAdmission =
+  | { readonly refusal: MlflowRestResponse }
+  /** Go on: read at most `maxBodyBytes` of body, then {@link MlflowRestApi.respond}. */
+  | { readonly refusal?: undefined; readonly maxBodyBytes: number };
 
 /** The platform-neutral core of {@link createMlflowRestHandler}. */
 export interface MlflowRestApi {
   /** Whether `path` is below the API or the artifact proxy (else the caller serves it). */
   handles(path: string): boolean;
+  /**
+   * Everything that can refuse a request before its body is read: Host, Origin, token, endpoint,
+   * method, Content-Type, read-only mode, and the declared body size against the route's cap.
+   */
+  admit(head: Omit<MlflowRestRequest, 'body'>): MlflowRestAdmission;
+  /** Answers a request (admitting it first). */
   respond(request: MlflowRestRequest): Promise<MlflowRestResponse>;
 }
 
 const API_PREFIXES = ['/api/2.0/mlflow/', '/ajax-api/2.0/mlflow/'];
 const ARTIFACT_PREFIXES = ['/api/2.0/mlflow-artifacts/artifacts', '/ajax-api/2.0/mlflow-artifacts/artifacts'];
 const MAX_HISTORY_PAGE = 25_000;
+const DEFAULT_MAX_ARTIFACT_BYTES = 256 * 1024 * 1024;
 const CORS_MAX_AGE_SECONDS = 600;
 
 // ------------------------------------------------------------------------------------------ cors
@@ -143,12 +175,21 @@ function withHeaders(answer: MlflowRestResponse, headers: Record<string, string>
 
 // ---------------------------------------------------------------------------------------- errors
 
-/** An MLflow error answer for `error` (`details.mlflowErrorCode` and `details.httpStatus` override). */
-export function mlflowErrorResponse(error: unknown): MlflowRestResponse {
-  const e = isEdgeflowError(error) ? error : EdgeflowError.internalError(error instanceof Error ? error.message : String(error));
-  const code = e.details?.['mlflowErrorCode'];
-  const status = e.details?.['httpStatus'];
-  return json(typeof status === 'number' ? status : e.httpStatus, { error_code: typeof code === 'string' ? code : e.code, message: e.message });
+/**
+ * An MLflow error answer for `error` (`details.mlflowErrorCode` and `details.httpStatus` override).
+ * Errors that are not {@link EdgeflowError}s (a file system's `ENAMETOOLONG`, a bug) answer 500
+ * with their code only, since their messages name local files; `localPaths` are hidden in the others.
+ */
+export function mlflowErrorResponse(error: unknown, localPaths: readonly string[] = []): MlflowRestResponse {
+  if (!isEdgeflowError(error)) {
+    const code = (error as { code?: unknown } | null)?.code;
+    return json(500, { error_code: 'INTERNAL_ERROR', message: `Internal server error${typeof code === 'string' ? ` (${code})` : ''}.` });
+  }
+  const code = error.details?.['mlflowErrorCode'];
+  const status = error.details?.['httpStatus'];
+  let message = error.message;
+  for (const path of localPaths) if (path !== '') message = message.replaceAll(path, '<local path>');
+  return json(typeof status === 'number' ? status : error.httpStatus, { error_code: typeof code === 'string' ? code : error.code, message });
 }
 
 function json(status: number, body: Json): MlflowRestResponse {
@@ -556,10 +597,17 @@ export function storeArtifactProxy(store: Store): ArtifactProxy {
   };
 }
 
-async function artifactRoute(proxy: ArtifactProxy, request: MlflowRestRequest, rest: string, readOnly: boolean): Promise<MlflowRestResponse> {
-  const { method } = request;
-  if (rest === '' || rest === '/') {
-    if (method !== 'GET') throw endpointNotFound(method, request.path, 405);
+/** What an artifact proxy request is about: the listing, or one file path (decoded, checked). */
+type ArtifactTarget = { readonly list: true } | { readonly list: false; readonly path: string };
+
+function artifactTarget(method: string, requestPath: string, rest: string): ArtifactTarget {
+  if (rest === '' || rest === '/') return { list: true };
+  if (!rest.startsWith('/')) throw endpointNotFound(method, requestPath);
+  return { list: false, path: safePath(rest.slice(1).split('/').map((segment) => decodeUrlComponent(segment, 'artifact path')).join('/')) };
+}
+
+async function artifactRoute(proxy: ArtifactProxy, request: MlflowRestRequest, target: ArtifactTarget): Promise<MlflowRestResponse> {
+  if (target.list) {
     const path = safePath((request.query.get('path') ?? '').replace(/\/+$/u, ''));
     const files = (await proxy.list(path)).map((f) => ({
       path: f.path.slice(f.path.lastIndexOf('/') + 1),
@@ -568,44 +616,47 @@ async function artifactRoute(proxy: ArtifactProxy, request: MlflowRestRequest, r
     }));
     return json(200, files.length === 0 ? {} : { files });
   }
-  if (!rest.startsWith('/')) throw endpointNotFound(method, request.path);
-  let path: string;
-  try {
-    path = safePath(rest.slice(1).split('/').map(decodeURIComponent).join('/'));
-  } catch (error) {
-    if (isEdgeflowError(error)) throw error;
-    throw EdgeflowError.invalidParameterValue(`Invalid path: ${JSON.stringify(rest)}`, { field: 'path' });
+  if (request.method === 'PUT') {
+    await proxy.put(target.path, request.body);
+    return json(200, {});
   }
-  switch (method) {
-    case 'GET':
-    case 'HEAD': {
-      const bytes = await proxy.get(path);
-      return { status: 200, headers: { 'content-type': 'application/octet-stream', 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' }, body: bytes };
-    }
-    case 'PUT':
-      if (readOnly) throw denied();
-      await proxy.put(path, request.body);
-      return json(200, {});
-    case 'DELETE':
-      if (readOnly) throw denied();
-      await proxy.delete(path);
-      return json(200, {});
-    default:
-      throw endpointNotFound(method, request.path, 405);
+  if (request.method === 'DELETE') {
+    await proxy.delete(target.path);
+    return json(200, {});
   }
+  const bytes = await proxy.get(target.path);
+  return { status: 200, headers: { 'content-type': 'application/octet-stream', 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' }, body: bytes };
 }
 
 // --------------------------------------------------------------------------------------- handler
+
+/** Methods that change state: over the JSON API they must send `application/json` (no "simple" cross-site POST). */
+const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+function tooLarge(size: number | string, limit: number): EdgeflowError {
+  return new EdgeflowError('RESOURCE_EXHAUSTED', `Request body of ${size} bytes exceeds the limit of ${limit} bytes.`, { details: { httpStatus: 413 } });
+}
 
 /** MLflow's REST API and artifact proxy over `store`, platform-neutral (see {@link createMlflowRestHandler}). */
 export function createMlflowRestApi(store: Store, options: MlflowRestHandlerOptions = {}): MlflowRestApi {
   const readOnly = options.readOnly ?? false;
   const basePath = (options.basePath ?? '').replace(/\/+$/u, '');
   const maxJson = options.maxJsonBodyBytes ?? 1_000_000;
+  const maxArtifact = options.maxBodyBytes ?? DEFAULT_MAX_ARTIFACT_BYTES;
   const proxy = options.artifacts ?? storeArtifactProxy(store);
   const artifactUri =
     options.artifacts === undefined ? (info: RunInfo) => `mlflow-artifacts:/${info.experimentId}/${info.runId}/artifacts` : (info: RunInfo) => info.artifactUri;
   const client = new TrackingClient(store, { userId: '' });
+  const guard: RequestGuardOptions = {
+    ...(options.allowedHosts === undefined ? {} : { allowedHosts: options.allowedHosts }),
+    ...(options.cors === undefined ? {} : { corsOrigins: options.cors.origins }),
+    ...(options.token === undefined ? {} : { token: options.token }),
+  };
+  const failure = (error: unknown, headers: IncomingHttpHeaders): MlflowRestResponse => {
+    const answer = mlflowErrorResponse(error, options.localPaths);
+    if (answer.status === 500) options.onInternalError?.(error);
+    return withHeaders(answer, mlflowCorsHeaders(options.cors, headers));
+  };
 
   const local = (path: string): string | undefined => (path === basePath || path.startsWith(`${basePath}/`) ? path.slice(basePath.length) : undefined);
   const artifactRest = (path: string): string | undefined => {
@@ -617,83 +668,131 @@ export function createMlflowRestApi(store: Store, options: MlflowRestHandlerOpti
     return undefined;
   };
 
+  /** The body cap of the route, or throws the refusal. */
+  function admitRoute(head: Omit<MlflowRestRequest, 'body'>): number {
+    const { method, path, headers } = head;
+    const below = local(path) ?? '';
+    const rest = artifactRest(below);
+    if (rest !== undefined) {
+      const target = artifactTarget(method, path, rest);
+      if (!(target.list ? ['GET'] : ['GET', 'HEAD', 'PUT', 'DELETE']).includes(method)) throw endpointNotFound(method, path, 405);
+      // PUT and DELETE are never "simple" requests: a browser preflights them across origins, so
+      // uploads keep their own Content-Type; the Origin check and the token guard them.
+      if (readOnly && (method === 'PUT' || method === 'DELETE')) throw denied();
+      return method === 'PUT' ? maxArtifact : maxJson;
+    }
+    const name = endpointName(below);
+    const endpoint = name === undefined ? undefined : ENDPOINTS[name];
+    if (name === undefined || endpoint === undefined) throw endpointNotFound(method, path);
+    if (!endpoint.methods.includes(method)) throw endpointNotFound(method, path, 405);
+    const writes = typeof endpoint.write === 'function' ? endpoint.write(method) : endpoint.write;
+    if (readOnly && writes) throw denied();
+    if (STATE_CHANGING.has(method) && !isJsonContentType(headers['content-type'])) {
+      throw new EdgeflowError('INVALID_PARAMETER_VALUE', `Bad Request. Content-Type must be application/json, got ${JSON.stringify(headers['content-type'] ?? '')}.`, {
+        details: { httpStatus: 415 },
+      });
+    }
+    return maxJson;
+  }
+
+  function admit(head: Omit<MlflowRestRequest, 'body'>): MlflowRestAdmission {
+    try {
+      const preflight = options.cors !== undefined && head.method === 'OPTIONS';
+      checkRequest(guard, head, preflight);
+      if (preflight) return { maxBodyBytes: 0 };
+      const limit = admitRoute(head);
+      const declared = Number(head.headers['content-length'] ?? 0);
+      if (declared > limit) throw tooLarge(declared, limit);
+      return { maxBodyBytes: limit };
+    } catch (error) {
+      return { refusal: failure(error, head.headers) };
+    }
+  }
+
   return {
     handles(path) {
       const below = local(path);
       return below !== undefined && (artifactRest(below) !== undefined || endpointName(below) !== undefined);
     },
+    admit,
     async respond(request) {
-      if (options.cors === undefined) return answer(request);
-      if (request.method === 'OPTIONS') return preflight(options.cors, request.headers);
-      return withHeaders(await answer(request), mlflowCorsHeaders(options.cors, request.headers));
+      const admission = admit(request);
+      if (admission.refusal !== undefined) return admission.refusal;
+      if (request.body.byteLength > admission.maxBodyBytes) return failure(tooLarge(request.body.byteLength, admission.maxBodyBytes), request.headers);
+      if (options.cors !== undefined && request.method === 'OPTIONS') return preflight(options.cors, request.headers);
+      try {
+        return withHeaders(await answer(request), mlflowCorsHeaders(options.cors, request.headers));
+      } catch (error) {
+        return failure(error, request.headers);
+      }
     },
   };
 
   async function answer(request: MlflowRestRequest): Promise<MlflowRestResponse> {
-    try {
-      const below = local(request.path) ?? '';
-      const rest = artifactRest(below);
-      if (rest !== undefined) return await artifactRoute(proxy, request, rest, readOnly);
-      const name = endpointName(below);
-      const endpoint = name === undefined ? undefined : ENDPOINTS[name];
-      if (name === undefined || endpoint === undefined) throw endpointNotFound(request.method, request.path);
-      if (!endpoint.methods.includes(request.method)) throw endpointNotFound(request.method, request.path, 405);
-      const writes = typeof endpoint.write === 'function' ? endpoint.write(request.method) : endpoint.write;
-      if (readOnly && writes) throw denied();
-      if (request.body.byteLength > maxJson) {
-        throw EdgeflowError.invalidParameterValue(`Request body of ${request.body.byteLength} bytes exceeds the limit of ${maxJson} bytes.`);
+    const below = local(request.path) ?? '';
+    const rest = artifactRest(below);
+    if (rest !== undefined) return artifactRoute(proxy, request, artifactTarget(request.method, request.path, rest));
+    const endpoint = ENDPOINTS[endpointName(below) ?? '']!;
+    let body: Json = {};
+    if (request.method !== 'GET' && request.body.byteLength > 0) {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(new TextDecoder().decode(request.body));
+      } catch {
+        throw EdgeflowError.invalidParameterValue('The request body is not valid JSON.');
       }
-      let body: Json = {};
-      if (request.method !== 'GET' && request.body.byteLength > 0) {
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(new TextDecoder().decode(request.body));
-        } catch {
-          throw EdgeflowError.invalidParameterValue('The request body is not valid JSON.');
-        }
-        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw EdgeflowError.invalidParameterValue('The request body must be a JSON object.');
-        body = parsed as Json;
-      }
-      const input = new Input(body, request.query);
-      return json(200, await endpoint.run({ method: request.method, store, client, input, headers: request.headers, artifactUri }));
-    } catch (error) {
-      return mlflowErrorResponse(error);
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw EdgeflowError.invalidParameterValue('The request body must be a JSON object.');
+      body = parsed as Json;
     }
+    const input = new Input(body, request.query);
+    return json(200, await endpoint.run({ method: request.method, store, client, input, headers: request.headers, artifactUri }));
   }
-}
-
-/** Reads a request body, up to `limit` bytes (undefined beyond: the rest is discarded). */
-async function readBody(request: IncomingMessage, limit: number): Promise<Uint8Array | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size <= limit) chunks.push(chunk as Buffer);
-  }
-  return size > limit ? undefined : Buffer.concat(chunks);
 }
 
 /**
  * A `node:http` request handler serving MLflow's REST API and artifact proxy over `store`. It
  * resolves true when it answered the request, false for other paths (left for the caller).
+ * Refusals (Host, Origin, token, method, Content-Type, read-only, size) are answered before the
+ * body is read, with `Connection: close` when a body was coming; bodies are read up to the
+ * route's cap, counting streamed bytes, and refused with 413 beyond it.
  */
 export function createMlflowRestHandler(store: Store, options: MlflowRestHandlerOptions = {}): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
   const api = createMlflowRestApi(store, options);
-  const maxBody = options.maxBodyBytes ?? 256 * 1024 * 1024;
   return async (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (!api.handles(url.pathname)) return false;
+    if (!api.handles(requestPath(req.url))) return false;
     const method = req.method ?? 'GET';
-    const body = await readBody(req, maxBody);
-    const answer =
-      body === undefined
-        ? withHeaders(
-            mlflowErrorResponse(EdgeflowError.invalidParameterValue(`Request body exceeds the limit of ${maxBody} bytes.`)),
-            mlflowCorsHeaders(options.cors, req.headers),
-          )
-        : await api.respond({ method, path: url.pathname, query: url.searchParams, headers: req.headers, body });
-    res.writeHead(answer.status, answer.headers);
-    res.end(method === 'HEAD' ? undefined : answer.body);
+    let answer: MlflowRestResponse;
+    try {
+      const { path, query } = parseRequestTarget(req.url);
+      const head = { method, path, query, headers: req.headers };
+      const admission = api.admit(head);
+      const body = admission.refusal === undefined ? await readCappedBody(req, admission.maxBodyBytes) : undefined;
+      answer =
+        admission.refusal ??
+        (body === undefined
+          ? withHeaders(mlflowErrorResponse(tooLarge(`over ${admission.maxBodyBytes}`, admission.maxBodyBytes)), mlflowCorsHeaders(options.cors, req.headers))
+          : await api.respond({ ...head, body }));
+    } catch (error) {
+      answer = withHeaders(mlflowErrorResponse(error, options.localPaths), mlflowCorsHeaders(options.cors, req.headers));
+    }
+    await sendAnswer(req, res, answer);
     return true;
   };
+}
+
+/** A refused body this small is read (and dropped) first, so the connection stays usable. */
+const DRAINED_BODY_BYTES = 64 * 1024;
+
+/**
+ * Writes `answer`. A request body still coming is dropped when small; a larger one is left unread
+ * and the connection closed (`Connection: close`), so refusing it costs no more than the socket's buffers.
+ */
+export async function sendAnswer(req: IncomingMessage, res: ServerResponse, answer: MlflowRestResponse): Promise<void> {
+  let unread = !req.complete && hasBody(req.headers);
+  // Only a body nobody has started reading (one read up to a cap stays paused, unread past it).
+  if (unread && req.readableFlowing === null && Number(req.headers['content-length'] ?? 0) <= DRAINED_BODY_BYTES) {
+    unread = (await readCappedBody(req, DRAINED_BODY_BYTES).catch(() => undefined)) === undefined;
+  }
+  res.writeHead(answer.status, unread ? { ...answer.headers, connection: 'close' } : answer.headers);
+  res.end(req.method === 'HEAD' ? undefined : answer.body);
 }

@@ -92,7 +92,7 @@ describe('IndexedDB store: the worker hop', () => {
     expect(deserializeThrown(structuredClone(serializeThrown('text')))).toBe('text');
   });
 
-  it('moves metric columns to the worker (the caller’s buffers are detached) and reads them back intact', async () => {
+  it('copies metric columns to the worker once (the caller’s arrays stay intact) and reads them back intact', async () => {
     const store = await worker();
     const run = await store.createRun({ experimentId: '0' as ExperimentId, userId: 'u', runName: 'r', startTime: T0, tags: [] });
     const n = CHUNK_POINTS * 2 + 17;
@@ -102,8 +102,9 @@ describe('IndexedDB store: the worker hop', () => {
     const expected = values.slice();
     const shared = new Float64Array(20);
     await store.logBatch(run.info.runId, { metrics: [{ key: 'm', steps, timestamps, values }] });
-    expect([steps.length, timestamps.length, values.length]).toEqual([0, 0, 0]);
-    // Views into one buffer are copied, not detached.
+    expect([steps.length, timestamps.length, values.length]).toEqual([n, n, n]);
+    expect(values).toEqual(expected);
+    // Views into one buffer are copied too.
     await store.logBatch(run.info.runId, {
       metrics: [{ key: 'v', steps: shared.subarray(0, 10), timestamps: shared.subarray(10, 20), values: shared.subarray(0, 10) }],
     });

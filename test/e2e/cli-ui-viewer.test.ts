@@ -1,6 +1,7 @@
 /**
  * `edgeflow ui` end to end: the CLI (a real child process) serves MLflow's `mlruns-small` folder
- * and the viewer page, built on the fly with Vite; Chromium shows the runs; writes are refused.
+ * and the viewer page, built on the fly with Vite; Chromium opens the printed URL (with its token)
+ * and shows the runs; writes are refused; without the token, the server answers nothing.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -36,7 +37,7 @@ beforeAll(async () => {
   url = await new Promise<string>((resolve, reject) => {
     child!.stdout!.on('data', (d: Buffer) => {
       output += d.toString();
-      const match = /at (http:\/\/127\.0\.0\.1:\d+\/)/u.exec(output);
+      const match = /at (http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)\n/u.exec(output);
       if (match) resolve(match[1]!);
     });
     child!.stderr!.on('data', (d: Buffer) => (output += d.toString()));
@@ -74,6 +75,10 @@ describe('edgeflow ui <mlruns dir>', () => {
       return [response.status, ((await response.json()) as { error_code: string }).error_code];
     });
     expect(denied).toEqual([403, 'PERMISSION_DENIED']);
+    // The page reached the server through the token cookie set when it opened; without it, nothing.
+    const base = new URL('/', url).href;
+    expect((await fetch(new URL('api/2.0/mlflow/experiments/search?max_results=5', base))).status).toBe(403);
+    expect((await fetch(base)).status).toBe(403);
     expect(errors.filter((e) => !e.includes('status of 403'))).toEqual([]);
     await page.close();
   });

@@ -3,6 +3,7 @@
  * (the page's store) sees it, over a FileStore and a bundle.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { get as getUrl } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -60,6 +61,13 @@ describe('edgeflow CLI', () => {
       [['ui', join(dir, 'missing')], /does not exist/u],
       [['ui', dir, '--cors-origin', 'not a url'], /--cors-origin must be an origin such as/u],
       [['ui', dir, '--cors-origin', 'https://app.example/path'], /without a path/u],
+      [['ui', dir, '--allowed-host', 'evil.example/path'], /--allowed-host must be a host name/u],
+      [['ui', dir, '--allowed-host', 'a b'], /--allowed-host must be a host name/u],
+      [['ui', dir, '--token', 'short'], /--token must be at least 16 characters/u],
+      [['ui', dir, '--token', 'has spaces and is long enough'], /--token must be at least 16 characters/u],
+      [['ui', dir, '--token', '0123456789abcdef', '--no-token'], /either --token or --no-token/u],
+      [['ui', dir, '--max-upload-mb', '0'], /--max-upload-mb must be a whole number/u],
+      [['ui', dir, '--max-upload-mb', '1.5'], /--max-upload-mb must be a whole number/u],
     ];
     for (const [argv, message] of cases) {
       const io = captureIO();
@@ -84,19 +92,61 @@ describe('edgeflow CLI', () => {
     const io = captureIO(new Promise<void>((resolve) => (stop = resolve)));
     await FileStore.open(join(dir, 'served'));
     const done = main(['ui', join(dir, 'served'), '--port', '0', '--viewer-dir', viewer, '--cors-origin', 'https://app.example'], io);
-    await expect.poll(() => io.out(), { timeout: 5000 }).toMatch(/at http:\/\/127\.0\.0\.1:\d+\//u);
+    await expect.poll(() => io.out(), { timeout: 5000 }).toMatch(/at http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]{32}\n/u);
     const url = /at (http:\S+)/u.exec(io.out())![1]!;
+    const token = new URL(url).searchParams.get('token')!;
+    const auth = { Authorization: `Bearer ${token}` };
     expect(await (await fetch(url)).text()).toContain('<title>viewer</title>');
-    expect(await (await fetch(new URL('edgeflow-ui.json', url))).json()).toEqual({ title: 'served', readOnly: true });
-    const search = await fetch(new URL('api/2.0/mlflow/experiments/search?max_results=10', url));
+    expect(await (await fetch(new URL('edgeflow-ui.json', url), { headers: auth })).json()).toEqual({ title: 'served', readOnly: true });
+    const search = await fetch(new URL('api/2.0/mlflow/experiments/search?max_results=10', url), { headers: auth });
     expect(((await search.json()) as { experiments: { name: string }[] }).experiments.map((e) => e.name)).toEqual(['Default']);
-    expect((await fetch(new URL('../../etc/passwd', url))).status).toBe(404);
-    // Pages of the --cors-origin may call the API; others get no CORS headers.
-    const cors = (origin: string) => fetch(new URL('api/2.0/mlflow/experiments/search?max_results=1', url), { headers: { Origin: origin } });
-    expect((await cors('https://app.example')).headers.get('access-control-allow-origin')).toBe('https://app.example');
-    expect((await cors('https://elsewhere.example')).headers.get('access-control-allow-origin')).toBeNull();
+    expect((await fetch(new URL('../../etc/passwd', url), { headers: auth })).status).toBe(404);
+    // Without the token: 403 and MLflow's error body, for the API and the page alike.
+    for (const path of ['api/2.0/mlflow/experiments/search?max_results=10', 'edgeflow-ui.json', '/']) {
+      const refused = await fetch(new URL(path, url));
+      expect([refused.status, ((await refused.json()) as { error_code: string }).error_code], path).toEqual([403, 'PERMISSION_DENIED']);
+    }
+    // Pages of the --cors-origin may call the API; others are refused, without CORS headers.
+    const cors = (origin: string) => fetch(new URL('api/2.0/mlflow/experiments/search?max_results=1', url), { headers: { Origin: origin, ...auth } });
+    const allowed = await cors('https://app.example');
+    expect([allowed.status, allowed.headers.get('access-control-allow-origin')]).toEqual([200, 'https://app.example']);
+    const other = await cors('https://elsewhere.example');
+    expect([other.status, other.headers.get('access-control-allow-origin')]).toEqual([403, null]);
     stop();
     expect(await done).toBe(0);
+  });
+
+  it('makes a new token at each launch, takes a fixed one with --token, none with --no-token (and warns)', async () => {
+    const viewer = join(dir, 'viewer2');
+    const launch = async (extra: string[]): Promise<{ url: string; err: string }> => {
+      let stop!: () => void;
+      const io = captureIO(new Promise<void>((resolve) => (stop = resolve)));
+      const done = main(['ui', join(dir, 'served'), '--port', '0', '--viewer-dir', viewer, ...extra], io);
+      await expect.poll(() => io.out(), { timeout: 5000 }).toMatch(/at http:\S+\n/u);
+      const url = /at (http:\S+)/u.exec(io.out())![1]!;
+      const base = new URL('/', url).href;
+      const token = new URL(url).searchParams.get('token');
+      // node:http, since fetch sends its own Host.
+      const search = (host: string) =>
+        new Promise<number>((resolve, reject) => {
+          const headers = { host, ...(token === null ? {} : { authorization: `Bearer ${token}` }) };
+          getUrl(new URL('api/2.0/mlflow/experiments/search?max_results=1', base), { headers }, (res) => resolve(res.resume().statusCode ?? 0)).on('error', reject);
+        });
+      expect(await search('rebind.test')).toBe(extra.includes('--allowed-host') ? 200 : 403);
+      expect(await search('other.test')).toBe(403);
+      expect(await search(new URL(base).host)).toBe(200);
+      stop();
+      expect(await done).toBe(0);
+      return { url, err: io.err() };
+    };
+    const first = new URL((await launch([])).url).searchParams.get('token');
+    const second = new URL((await launch([])).url).searchParams.get('token');
+    expect(first).toMatch(/^[\w-]{32}$/u);
+    expect(second).not.toBe(first);
+    expect(new URL((await launch(['--token', 'fixed-token-for-scripts'])).url).searchParams.get('token')).toBe('fixed-token-for-scripts');
+    const none = await launch(['--no-token', '--allowed-host', 'rebind.test']);
+    expect(none.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/u);
+    expect(none.err).toContain('warning: --no-token');
   });
 });
 

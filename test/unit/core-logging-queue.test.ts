@@ -3,6 +3,7 @@ import { TrackingClient } from '../../src/core/client.js';
 import type { LogBatchInput, Store } from '../../src/core/store.js';
 import type { RunId } from '../../src/core/ids.js';
 import { MemoryStore } from '../../src/storage/memory/memory-store.js';
+import { EdgeflowError } from '../../src/core/errors.js';
 
 /** A MemoryStore that records the batches it receives. */
 class RecordingStore extends MemoryStore {
@@ -121,5 +122,61 @@ describe('logging queue', () => {
   it('uses the Store contract only (any backend can sit behind the client)', () => {
     const store: Store = new MemoryStore();
     expect(new TrackingClient(store).store).toBe(store);
+  });
+});
+
+describe('logging queue: batches sent again', () => {
+  /** A store whose next `failures` logBatch/flush calls fail as a stopped worker's calls do (after writing, when `applied`). */
+  class StoppingStore extends RecordingStore {
+    failures = 0;
+    applied = true;
+    readonly batchIds: (string | undefined)[] = [];
+    readonly #seen = new Set<string>();
+    override async logBatch(runId: RunId, batch: LogBatchInput): Promise<void> {
+      this.batchIds.push(batch.batchId);
+      const known = batch.batchId !== undefined && this.#seen.has(batch.batchId);
+      if (this.failures > 0 && !this.applied) return this.#stop();
+      if (!known) await super.logBatch(runId, batch);
+      if (batch.batchId !== undefined) this.#seen.add(batch.batchId);
+      if (this.failures > 0) return this.#stop();
+    }
+    override async flush(): Promise<void> {
+      if (this.failures > 0) return this.#stop();
+      await super.flush();
+    }
+    #stop(): never {
+      this.failures--;
+      throw new EdgeflowError('INTERNAL_ERROR', 'The IndexedDB worker stopped (gone) before answering.', { details: { resendable: true } });
+    }
+  }
+
+  for (const applied of [true, false]) {
+    it(`sends a batch again with the same id after a resendable failure (${applied ? 'it had been written' : 'it had not'}), and stores it once`, async () => {
+      const store = new StoppingStore();
+      const client = new TrackingClient(store, { queue: { intervalMs: 10_000 } });
+      const { runId } = (await client.createRun('0')).info;
+      for (let i = 0; i < 10; i++) client.logMetric(runId, 'm', i, i);
+      store.applied = applied;
+      store.failures = 2;
+      await client.flush();
+      expect(store.batchIds.length).toBe(3);
+      expect(new Set(store.batchIds).size).toBe(1);
+      expect(store.batchIds[0]).toMatch(/^[0-9a-f]{32}\.\d+$/u);
+      expect([...(await client.getMetricHistory(runId, 'm')).steps]).toEqual(Array.from({ length: 10 }, (_, i) => i));
+    });
+  }
+
+  it('keeps the error when the batch keeps failing, and retries a flush whose worker stopped', async () => {
+    const store = new StoppingStore();
+    const client = new TrackingClient(store, { queue: { intervalMs: 10_000 } });
+    const { runId } = (await client.createRun('0')).info;
+    client.logMetric(runId, 'm', 1);
+    store.applied = false;
+    store.failures = 4;
+    await expect(client.flush(runId)).rejects.toMatchObject({ details: { resendable: true } });
+    expect(store.batchIds.length).toBe(4);
+    store.failures = 2;
+    await client.flush();
+    expect(store.flushes).toBe(2);
   });
 });

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { TrackingClient } from '../../src/core/client.js';
 import { MemoryStore } from '../../src/storage/memory/memory-store.js';
+import { describeRunScopedErrors } from '../support/run-scoped-errors.js';
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -46,3 +47,5 @@ describe('run handles and MLflow value limits', () => {
     await expect(run.logImage('not an image' as unknown as Blob, 'y.png')).rejects.toThrow(/expected a Blob, Uint8Array, ImageData or canvas/u);
   });
 });
+
+describeRunScopedErrors('MemoryStore', async () => new MemoryStore());

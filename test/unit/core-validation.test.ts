@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { artifactPathProblem, keyProblem, stringifyValue } from '../../src/core/validation.js';
+import { artifactPathProblem, keyProblem, metricPosition, stringifyValue, textProblem } from '../../src/core/validation.js';
 import { KeyIndex, assertNoKeyConflicts, latestOf } from '../../src/core/rules.js';
 import { isEdgeflowError } from '../../src/core/errors.js';
 
@@ -44,6 +44,48 @@ describe('stringifyValue (MLflow str())', () => {
     [-0.5, '-0.5'],
   ])('%j → %j', (input, expected) => expect(stringifyValue(input)).toBe(expected));
   it('writes bigints in decimal', () => expect(stringifyValue(10n ** 20n)).toBe('100000000000000000000'));
+  it('refuses what has no string form with INVALID_PARAMETER_VALUE naming the key', () => {
+    const circular: Record<string, unknown> = {};
+    circular['me'] = circular;
+    for (const value of [circular, { n: 1n }, Symbol('s'), () => 0, { toJSON: () => undefined }, 'x\ud800']) {
+      let caught: unknown;
+      try {
+        stringifyValue(value, 'lr');
+      } catch (error) {
+        caught = error;
+      }
+      expect(isEdgeflowError(caught, 'INVALID_PARAMETER_VALUE')).toBe(true);
+      expect((caught as Error).message).toMatch(/^Cannot store the value of "lr": /u);
+    }
+  });
+});
+
+describe('textProblem (lone surrogates)', () => {
+  it.each(['', 'abc', '😀', 'ü数据', '\uffff'])('accepts %j', (text) => expect(textProblem(text)).toBeUndefined());
+  it.each(['\ud800', '\udbff', '\udc00', '\udfff', 'a\ud83d', '\ude00\ud83d', '😀\ud83d'])('refuses %j', (text) =>
+    expect(textProblem(text)).toMatch(/lone surrogate \(U\+D[89A-F][0-9A-F]{2} at index \d+\)/u),
+  );
+  it('applies to keys and artifact paths', () => {
+    expect(keyProblem('a\ud800')).toMatch(/lone surrogate/u);
+    expect(artifactPathProblem('dir/\udc00.txt')).toMatch(/lone surrogate/u);
+  });
+});
+
+describe('metricPosition (the step/time argument of logMetric)', () => {
+  it.each([
+    [undefined, 0, undefined],
+    [3, 3, undefined],
+    [-3, -3, undefined],
+    [{}, 0, undefined],
+    [{ step: 2 }, 2, undefined],
+    [{ timestamp: 9 }, 0, 9],
+    [{ step: undefined, timestamp: undefined }, 0, undefined],
+    [{ step: 1, timestamp: 0 }, 1, 0],
+  ])('%j → step %j, timestamp %j', (options, step, timestamp) => expect(metricPosition('k', options)).toEqual({ step, timestamp }));
+  it.each(['5', true, 1n, null, 0.5, Number.NaN, 2 ** 53, [2], new Date(1), { step: '1' }, { step: null }, { timestamp: -1 }, { timestamp: 0.5 }, { other: 1 }])(
+    'refuses %s',
+    (options) => expect(() => metricPosition('k', options)).toThrow(/metric "k"/u),
+  );
 });
 
 describe('KeyIndex and key conflicts', () => {

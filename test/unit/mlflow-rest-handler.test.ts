@@ -327,32 +327,34 @@ describe('CORS (cors option)', () => {
     expect(denied.headers['access-control-allow-origin']).toBe(PAGE);
   });
 
-  it('answers other origins as before, without CORS headers, and refuses nothing', async () => {
+  it('refuses other origins with 403 and MLflow\'s error body, without CORS headers; no Origin is fine', async () => {
     const api = createMlflowRestApi(new MemoryStore(), { cors: { origins: [PAGE] } });
     const get = { ...request('GET', '/api/2.0/mlflow/experiments/get', { origin: 'http://evil.example' }), query: new URLSearchParams({ experiment_id: '0' }) };
     const answer = await api.respond(get);
-    expect(answer.status).toBe(200);
+    expect([answer.status, JSON.parse(String(answer.body)).error_code]).toEqual([403, 'PERMISSION_DENIED']);
     expect(answer.headers['access-control-allow-origin']).toBeUndefined();
     expect(answer.headers['vary']).toBe('Origin');
     const noOrigin = await api.respond({ ...get, headers: {} });
     expect([noOrigin.status, noOrigin.headers['access-control-allow-origin']]).toEqual([200, undefined]);
     const preflight = await api.respond(request('OPTIONS', '/api/2.0/mlflow/runs/create', preflightHeaders('http://evil.example')));
-    expect(preflight.status).toBe(204);
+    expect(preflight.status).toBe(403);
     expect(Object.keys(preflight.headers).filter((h) => h.startsWith('access-control-'))).toEqual([]);
   });
 
-  it("echoes any origin with '*', and adds nothing without the option (OPTIONS stays 405)", async () => {
+  it("echoes any origin with '*'; without the option, foreign origins get 403 and OPTIONS stays 405", async () => {
     const any = createMlflowRestApi(new MemoryStore(), { cors: { origins: '*' } });
     const answer = await any.respond(request('OPTIONS', '/api/2.0/mlflow/experiments/search', preflightHeaders('http://127.0.0.1:41234')));
     expect([answer.status, answer.headers['access-control-allow-origin']]).toEqual([204, 'http://127.0.0.1:41234']);
     const none = createMlflowRestApi(new MemoryStore());
-    const plain = await none.respond(request('OPTIONS', '/api/2.0/mlflow/experiments/search', preflightHeaders(PAGE)));
+    const foreign = await none.respond(request('OPTIONS', '/api/2.0/mlflow/experiments/search', preflightHeaders(PAGE)));
+    expect(foreign.status).toBe(403);
+    expect(Object.keys(foreign.headers).filter((h) => h.startsWith('access-control-') || h === 'vary')).toEqual([]);
+    const plain = await none.respond(request('OPTIONS', '/api/2.0/mlflow/experiments/search', {}));
     expect(plain.status).toBe(405);
-    expect(Object.keys(plain.headers).filter((h) => h.startsWith('access-control-') || h === 'vary')).toEqual([]);
   });
 
   it('goes through the node:http handler', async () => {
-    const handler = createMlflowRestHandler(new MemoryStore(), { cors: { origins: [PAGE] }, maxBodyBytes: 10 });
+    const handler = createMlflowRestHandler(new MemoryStore(), { cors: { origins: [PAGE] }, maxJsonBodyBytes: 10 });
     const server: Server = createServer((req, res) => void handler(req, res));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -363,8 +365,8 @@ describe('CORS (cors option)', () => {
         PAGE,
         'GET, POST, PATCH, DELETE, PUT',
       ]);
-      const tooLarge = await fetch(`${origin}/api/2.0/mlflow/runs/create`, { method: 'POST', headers: { origin: PAGE }, body: 'x'.repeat(11) });
-      expect([tooLarge.status, tooLarge.headers.get('access-control-allow-origin')]).toEqual([400, PAGE]);
+      const tooLarge = await fetch(`${origin}/api/2.0/mlflow/runs/create`, { method: 'POST', headers: { origin: PAGE, 'content-type': 'application/json' }, body: 'x'.repeat(11) });
+      expect([tooLarge.status, tooLarge.headers.get('access-control-allow-origin')]).toEqual([413, PAGE]);
     } finally {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { TrackingClient } from '../../src/core/client.js';
 import { RestStore, mlflowEnvHeaders, splitLogBatch, type RestStoreOptions } from '../../src/storage/rest/index.js';
 import { errorOfResponse } from '../../src/storage/rest/http.js';
@@ -230,14 +230,31 @@ describe('RestStore retries, timeouts and auth', () => {
     expect(requests(/experiments\/get$/u).map((r) => r.status)).toEqual([503, 503, 200]);
   });
 
-  it('honours Retry-After on 429', async () => {
-    const { store, requests } = backend({ retries: 2, backoffMs: 1 });
-    server.fault({ kind: 'status', status: 429, retryAfter: '1', match: /experiments\/get$/u });
-    const started = Date.now();
-    await store.getExperiment('0' as never);
-    server.clearFaults();
-    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
-    expect(requests(/experiments\/get$/u).map((r) => r.status)).toEqual([429, 200]);
+  it('honours Retry-After on 429: the next attempt waits for it (fake timers)', async () => {
+    vi.useFakeTimers();
+    try {
+      const statuses: number[] = [];
+      const store = new RestStore({
+        baseUrl: 'http://127.0.0.1:9',
+        retries: 2,
+        backoffMs: 1,
+        fetch: async () => {
+          const limited = statuses.length === 0;
+          statuses.push(limited ? 429 : 200);
+          return limited
+            ? new Response('{"error_code":"REQUEST_LIMIT_EXCEEDED","message":"slow"}', { status: 429, headers: { 'Retry-After': '2' } })
+            : new Response(JSON.stringify({ experiment: { experiment_id: '0', name: 'Default', artifact_location: 'a', lifecycle_stage: 'active' } }));
+        },
+      });
+      const experiment = store.getExperiment('0' as never);
+      await vi.advanceTimersByTimeAsync(1999);
+      expect(statuses).toEqual([429]);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(statuses).toEqual([429, 200]);
+      expect((await experiment).name).toBe('Default');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('retries dropped connections, and gives up with the last error', async () => {

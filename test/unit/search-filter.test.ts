@@ -5,7 +5,7 @@ import { dict } from '../../src/core/entities.js';
 import type { EdgeflowError } from '../../src/core/errors.js';
 import { isEdgeflowError } from '../../src/core/errors.js';
 import type { ExperimentId, RunId } from '../../src/core/ids.js';
-import { compileRunFilter, likeToMatcher, likeToRegExp, parseRunFilter } from '../../src/core/search/index.js';
+import { compileRunFilter, likeToMatcher, parseRunFilter } from '../../src/core/search/index.js';
 
 interface RunSpec {
   readonly id?: string;
@@ -343,15 +343,52 @@ describe('LIKE and ILIKE', () => {
   it.each(cases)('%j vs %j: LIKE %s, ILIKE %s', (pattern, value, like, ilike) => {
     expect(likeToMatcher(pattern, false)(value)).toBe(like);
     expect(likeToMatcher(pattern, true)(value)).toBe(ilike);
-    expect(likeToRegExp(pattern, false).test(value)).toBe(like);
-    expect(likeToRegExp(pattern, true).test(value)).toBe(ilike);
   });
 
-  it('compiles to an anchored, escaped RegExp with the s flag', () => {
-    const re = likeToRegExp('a.b%_', true);
-    expect(re.source).toBe('^a\\.b.*.$');
-    expect(re.flags).toContain('s');
-    expect(re.flags).toContain('i');
+  // Characters with the same upper case match under ILIKE, as under Python's re.IGNORECASE (checked
+  // against Python 3.11's re for every character whose case mapping exists in Unicode 14).
+  const folding: [pattern: string, value: string, ilike: boolean][] = [
+    ['s', 'ſ', true],
+    ['I', 'ı', true],
+    ['k', '\u212a', true],
+    ['σ', 'ς', true],
+    ['Σ%', 'ς', true],
+    ['µ', 'Μ', true],
+    ['ǅ', 'ǆ', true],
+    ['ß', 'SS', false],
+    ['_', 'ß', true],
+    ['__', 'ß', false],
+    ['\u0130', 'i', true],
+    ['i%', 'İstanbul', true],
+    ['σασ', 'ΣΑΣ', true],
+    ['%ς', 'ΣΑΣ', true],
+    ['%Σ _', 'ΟΔΟΣ ΣΑΣ', false],
+    ['%Σ %', 'ΟΔΟΣ ΣΑΣ', true],
+    ['STRASSE', 'straße', false],
+    ['STRAßE', 'straße', true],
+    ['stra_e', 'STRAẞE', true],
+    ['Ä', 'a', false],
+  ];
+  it.each(folding)('ILIKE %j vs %j: %s', (pattern, value, ilike) => {
+    expect(likeToMatcher(pattern, true)(value)).toBe(ilike);
+  });
+
+  it('folds no case under LIKE', () => {
+    for (const [pattern, value] of [['s', 'ſ'], ['I', 'ı'], ['σ', 'ς'], ['a', 'A']]) expect(likeToMatcher(pattern!, false)(value!)).toBe(false);
+  });
+
+  it('has no escape character: a backslash is literal and % stays a wildcard after it', () => {
+    expect(likeToMatcher('a\\%', false)('a\\bc')).toBe(true);
+    expect(likeToMatcher('a\\%', false)('a%')).toBe(false);
+    expect(likeToMatcher('a\\_', false)('a\\x')).toBe(true);
+  });
+
+  it('matches long wildcard patterns without a regular expression', () => {
+    const pattern = '_'.repeat(10_000);
+    expect(likeToMatcher(pattern, true)('x'.repeat(10_000))).toBe(true);
+    expect(likeToMatcher(pattern, true)('x'.repeat(9_999))).toBe(false);
+    expect(likeToMatcher(`%${'a_'.repeat(2_000)}%`, false)('ab'.repeat(3_000))).toBe(true);
+    expect(likeToMatcher(`%${'a_'.repeat(2_000)}c%`, false)('ab'.repeat(3_000))).toBe(false);
   });
 
   it('does not backtrack exponentially on many wildcards', () => {

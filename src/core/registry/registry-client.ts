@@ -7,7 +7,7 @@ import type { Page } from '../entities.js';
 import { EdgeflowError, describeValue } from '../errors.js';
 import { parseRunId, type RunId } from '../ids.js';
 import type { Store } from '../store.js';
-import { assertArtifactPath, stringifyValue } from '../validation.js';
+import { assertArtifactPath, assertWellFormedText, stringifyValue } from '../validation.js';
 import type { ModelStage, ModelVersion, RegisteredModel } from './entities.js';
 import type { RegistryStore } from './registry-store.js';
 import type { RegistrySearchQuery } from './search.js';
@@ -26,7 +26,7 @@ export type RegistryTags = Readonly<Record<string, string | number | boolean>>;
 
 function tagList(tags: RegistryTags | undefined): { key: string; value: string }[] {
   return Object.entries(tags ?? {}).map(([key, raw]) => {
-    const value = stringifyValue(raw);
+    const value = stringifyValue(raw, key);
     assertRegistryTag(key, value);
     return { key, value };
   });
@@ -35,6 +35,7 @@ function tagList(tags: RegistryTags | undefined): { key: string; value: string }
 function optionalString(value: unknown, field: string): string | null {
   if (value === undefined || value === null) return null;
   if (typeof value !== 'string') throw EdgeflowError.invalidParameterValue(`${field} must be a string.`, { field });
+  assertWellFormedText(value, field, field);
   return value;
 }
 
@@ -98,7 +99,7 @@ export class ModelRegistryClient {
 
   async setRegisteredModelTag(name: string, key: string, value: string | number | boolean): Promise<void> {
     assertModelName(name);
-    const text = stringifyValue(value);
+    const text = stringifyValue(value, key);
     assertRegistryTag(key, text);
     await this.registry.setRegisteredModelTag(name, { key, value: text });
   }
@@ -122,6 +123,7 @@ export class ModelRegistryClient {
     if (typeof source !== 'string' || source.length === 0) {
       throw EdgeflowError.invalidParameterValue('A model version needs a non-empty source URI.', { field: 'source' });
     }
+    assertWellFormedText(source, 'source', 'source');
     const runId = options.runId !== undefined ? parseRunId(options.runId) : source.startsWith('runs:/') ? parseRunsUri(source).runId : null;
     return this.registry.createModelVersion({
       name,
@@ -180,7 +182,7 @@ export class ModelRegistryClient {
 
   async setModelVersionTag(name: string, version: number | string, key: string, value: string | number | boolean): Promise<void> {
     assertModelName(name);
-    const text = stringifyValue(value);
+    const text = stringifyValue(value, key);
     assertRegistryTag(key, text);
     await this.registry.setModelVersionTag(name, parseVersion(version), { key, value: text });
   }

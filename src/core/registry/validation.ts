@@ -3,7 +3,7 @@
  * @module
  */
 import { EdgeflowError, describeValue } from '../errors.js';
-import { keyProblem } from '../validation.js';
+import { keyProblem, textProblem } from '../validation.js';
 import { ModelStage, type ModelStage as Stage } from './entities.js';
 
 const MAX_MODEL_NAME_LENGTH = 256;
@@ -20,6 +20,7 @@ export function assertModelName(name: unknown, field = 'name'): asserts name is 
   else if (name.length > MAX_MODEL_NAME_LENGTH) problem = `must be at most ${MAX_MODEL_NAME_LENGTH} characters`;
   else if (/[/%\\\u0000-\u001f\u007f]/u.test(name)) problem = 'must not contain "/", "%", "\\" or control characters';
   else if (name === '.' || name === '..') problem = 'must not be "." or ".."';
+  else problem = textProblem(name);
   if (problem !== undefined) {
     throw EdgeflowError.invalidParameterValue(`Invalid registered model name ${describeValue(name)}: it ${problem}.`, { field });
   }
@@ -68,6 +69,10 @@ export function assertRegistryTag(key: unknown, value: unknown): asserts value i
   }
   if (typeof value !== 'string') {
     throw EdgeflowError.invalidParameterValue(`Invalid value for tag ${describeValue(key)}: it must be a string.`, { field: 'value' });
+  }
+  const text = textProblem(value);
+  if (text !== undefined) {
+    throw EdgeflowError.invalidParameterValue(`Invalid value for tag ${describeValue(key)}: it ${text}.`, { field: 'value' });
   }
   if (value.length > MAX_REGISTRY_TAG_VALUE_LENGTH) {
     throw EdgeflowError.invalidParameterValue(

@@ -53,7 +53,7 @@ export { compileExperimentFilter, type ExperimentPredicate } from './experiment-
 export { parseOrderBy, type ExperimentOrderClause, type OrderByKind, type RunOrderClause } from './order-by.js';
 export { sortRuns, sortRunsBy } from './run-sort.js';
 export { DEFAULT_EXPERIMENT_ORDER, sortExperiments, sortExperimentsBy } from './experiment-sort.js';
-export { likeToMatcher, likeToRegExp, type LikeMatcher } from './like.js';
+export { likePatternProblem, likeToMatcher, type LikeMatcher } from './like.js';
 export { compareCodePoints } from './compare.js';
 export { checkMaxResults, decodePageToken, encodePageToken, pageOf } from './paging.js';
 export { searchRunList } from './search-runs.js';

@@ -14,6 +14,7 @@ import { Comparator, isListComparator, ownEntry } from './grammar.js';
 import type { ErrorDetails } from '../errors.js';
 import type { ExpressionField, SyntaxProblem } from './syntax-error.js';
 import { expressionError } from './syntax-error.js';
+import { likePatternProblem } from './like.js';
 import type { Token } from './tokenizer.js';
 import { TokenKind, tokenize } from './tokenizer.js';
 
@@ -246,7 +247,11 @@ function parseScalar(cursor: Cursor, id: ResolvedIdentifier<string>, comparator:
     const value = Number(token.text);
     if (Number.isSafeInteger(value)) return value;
   }
-  if (kind === 'string' && (token.kind === TokenKind.STRING || token.kind === TokenKind.DQUOTED)) return token.value;
+  if (kind === 'string' && (token.kind === TokenKind.STRING || token.kind === TokenKind.DQUOTED)) {
+    const problem = comparator === 'LIKE' || comparator === 'ILIKE' ? likePatternProblem(token.value) : undefined;
+    if (problem !== undefined) cursor.fail({ position: token.start, length: token.end - token.start, reason: `The ${comparator} pattern for ${id.description} ${problem}` });
+    return token.value;
+  }
   const expected = valueHint(token, kind);
   if (token.kind === TokenKind.END) {
     const reason = `Missing value after '${comparator}' for ${id.description}`;

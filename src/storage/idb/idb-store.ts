@@ -44,7 +44,7 @@ import { mapIdbError } from './errors.js';
 import { cloneStoredRun, toDict, toExperiment, toRun } from './records.js';
 import { IdbRegistryRecords } from './registry-records.js';
 import { RunCache } from './run-cache.js';
-import { ALL_STORES, artifactRootOf, runKeyRange, type EdgeflowDB, type StoredRun } from './schema.js';
+import { ALL_STORES, RECENT_BATCH_IDS, artifactRootOf, runKeyRange, type EdgeflowDB, type StoredRun } from './schema.js';
 import { storageFigures, type StorageFigures } from './storage-figures.js';
 
 /** Options of {@link IdbStore}. */
@@ -292,12 +292,15 @@ export class IdbStore implements Store {
 
   /**
    * Writes params, metrics and tags in one transaction, all or nothing. Commits with `relaxed`
-   * durability: call {@link IdbStore.flush} for a strict, on-disk acknowledgement.
+   * durability: call {@link IdbStore.flush} for a strict, on-disk acknowledgement. A batch whose
+   * `batchId` is among the run's recent ones was applied already and is skipped.
    */
   async logBatch(runId: RunId, batch: LogBatchInput): Promise<void> {
     const written = await this.__write(`log a batch to run ${runId}`, ['meta', 'runs', 'chunks'], 'relaxed', async (tx, emit) => {
       const [run, seq] = await Promise.all([getRunIn(tx, runId), readNextSeq(tx)]);
       const previousSeq = run.seq;
+      // Sent again after its worker died, but it had committed: written once.
+      if (batch.batchId !== undefined && run.batchIds?.includes(batch.batchId)) return undefined;
       assertRunActive(run.info);
       const params = newParamsOf(runId, run.params, batch.params ?? []);
       const metrics = batch.metrics ?? [];
@@ -338,6 +341,7 @@ export class IdbStore implements Store {
           renamed = true;
         }
       }
+      if (batch.batchId !== undefined) run.batchIds = [...(run.batchIds ?? []), batch.batchId].slice(-RECENT_BATCH_IDS);
       writeRun(tx, run, seq);
       const experimentId = run.info.experimentId;
       if (renamed) emit({ kind: 'run', runId, experimentId });

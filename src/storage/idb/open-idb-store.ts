@@ -42,8 +42,8 @@ export async function openIdbStore(options: OpenIdbStoreOptions = {}): Promise<B
   }
   if (options.persist) await requestPersistence();
   if (options.worker !== false && typeof Worker !== 'undefined') {
-    const worker = new Worker(new URL('./idb.worker.js', import.meta.url), { type: 'module', name: `edgeflow-idb:${name}` });
-    return RemoteStore.open(worker, name);
+    // A factory: the store starts a new worker whenever the last one stopped.
+    return RemoteStore.open(() => new Worker(new URL('./idb.worker.js', import.meta.url), { type: 'module', name: `edgeflow-idb:${name}` }), name);
   }
   return new IdbStore({ name }).open();
 }

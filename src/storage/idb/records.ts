@@ -64,6 +64,7 @@ export function cloneStoredRun(stored: StoredRun): StoredRun {
     latest: toDict(stored.latest),
     seq: stored.seq,
     series: toDict(stored.series),
+    ...(stored.batchIds === undefined ? {} : { batchIds: [...stored.batchIds] }),
   };
 }
 

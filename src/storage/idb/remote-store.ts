@@ -2,11 +2,15 @@
  * The page side of the IndexedDB store: a {@link Store} whose every method is one message to the
  * worker that owns the database. Nothing here waits per metric point: the client's logging queue
  * already packs points into per-key `Float64Array` columns, and {@link RemoteStore.logBatch}
- * moves their buffers to the worker (transfer, not copy). Histories and artifact bytes come back
- * the same way. Change events arrive on a `MessagePort`.
+ * copies them once and moves the copies' buffers to the worker (transfer). Histories and artifact
+ * bytes come back transferred. Change events arrive on a `MessagePort`.
+ *
+ * When the worker dies (crash, or terminated: see `worker-connection.ts`), every call in flight
+ * rejects with `INTERNAL_ERROR` (`details.resendable`), and the next call starts a new worker on
+ * the same database — when the store was opened with a worker factory, as `openIdbStore()` does.
  * @module
  */
-import { releaseProxy, transfer, wrap, type Remote } from 'comlink';
+import { transfer, type Remote } from 'comlink';
 import type { Experiment, FileInfo, KeyValue, MetricColumns, MetricSeries, Page, Run, RunInfo } from '../../core/entities.js';
 import { EdgeflowError } from '../../core/errors.js';
 import type { ExperimentId, RunId } from '../../core/ids.js';
@@ -23,7 +27,6 @@ import type {
   SearchRunsQuery,
   Store,
   StoreCapabilities,
-  StoreChange,
   StoreListener,
   UpdateRunInput,
 } from '../../core/store.js';
@@ -32,6 +35,7 @@ import { installTransferHandlers } from '../wire/transfer-handlers.js';
 import { reviveModelVersion, reviveRegisteredModel, reviveRegisteredModelRecord, reviveRun, toExperiment } from './records.js';
 import type { StorageFigures } from './storage-figures.js';
 import type { IdbWorkerApi, RegistryMethod } from './worker-api.js';
+import { WorkerConnection, type WorkerConnectionOptions } from './worker-connection.js';
 
 installTransferHandlers();
 
@@ -42,52 +46,52 @@ export class RemoteStore implements Store {
   readonly capabilities = CAPABILITIES;
   /** The worker store's model registry: every method is one message to the worker. */
   readonly registry: RegistryStore;
-  private readonly __events = new ChangeEmitter();
-  private readonly __port: MessagePort;
+  private readonly __events: ChangeEmitter;
+  readonly #spawn: (() => Worker) | undefined;
+  readonly #options: WorkerConnectionOptions;
   private readonly __onHide: () => void;
   private __closed = false;
+  /** The worker's current life; replaced by the next call after it stopped. */
+  #connection: WorkerConnection;
+  #restarting: Promise<WorkerConnection> | undefined;
 
   private constructor(
     /** The database name. */
     readonly name: string,
-    private readonly __worker: Worker,
-    private readonly __remote: Remote<IdbWorkerApi>,
+    connection: WorkerConnection,
+    spawn: (() => Worker) | undefined,
+    events: ChangeEmitter,
+    options: WorkerConnectionOptions,
   ) {
+    this.#connection = connection;
+    this.#spawn = spawn;
+    this.#options = options;
+    this.__events = events;
     this.registry = new RemoteRegistry((method, args) => this.__call((r) => r.callRegistry(method, args)));
-    const { port1, port2 } = new MessageChannel();
-    this.__port = port1;
-    port1.onmessage = (event: MessageEvent<StoreChange>) => this.__events.emit(event.data);
-    this.__remote.attachEvents(transfer(port2, [port2])).catch(() => undefined);
     // Commit what the worker holds when the page may be going away (bfcache, tab close, app switch).
     this.__onHide = () => {
-      if (!this.__closed) this.__remote.flush().catch(() => undefined);
+      if (!this.__closed && this.#connection.stopped === undefined) this.#connection.call((r) => r.flush()).catch(() => undefined);
     };
     if (typeof addEventListener === 'function') addEventListener('pagehide', this.__onHide);
     if (typeof document !== 'undefined') document.addEventListener('visibilitychange', this.__onVisibility);
   }
 
   /**
-   * Opens database `name` in `worker` (a worker running `idb.worker.js`). Rejects when the worker
-   * fails to start or the database cannot be opened; the worker is then terminated.
+   * Opens database `name` in a worker running `idb.worker.js`. Given a factory, the store starts a
+   * new worker with it whenever the current one stopped; given a worker, a stopped worker leaves
+   * the store failing with `INVALID_STATE`. Rejects when the worker fails to start or the database
+   * cannot be opened; the worker is then terminated.
    */
-  static async open(worker: Worker, name: string): Promise<RemoteStore> {
-    const remote = wrap<IdbWorkerApi>(worker);
-    let onError: ((event: ErrorEvent) => void) | undefined;
-    const failed = new Promise<never>((_, reject) => {
-      onError = (event: ErrorEvent) =>
-        reject(EdgeflowError.internalError(`The IndexedDB worker failed to start: ${event.message || 'script error'}.`, event.error));
-      worker.addEventListener('error', onError);
-    });
-    try {
-      await Promise.race([remote.open({ name }), failed]);
-    } catch (error) {
-      remote[releaseProxy]();
-      worker.terminate();
-      throw error;
-    } finally {
-      worker.removeEventListener('error', onError!);
-    }
-    return new RemoteStore(name, worker, remote);
+  static async open(worker: Worker | (() => Worker), name: string, options: WorkerConnectionOptions = {}): Promise<RemoteStore> {
+    const spawn = typeof worker === 'function' ? worker : undefined;
+    const events = new ChangeEmitter();
+    const connection = await WorkerConnection.start(spawn?.() ?? (worker as Worker), name, (change) => events.emit(change), options);
+    return new RemoteStore(name, connection, spawn, events, options);
+  }
+
+  /** @internal The worker of the current connection (tests terminate it). */
+  get _$worker(): Worker {
+    return this.#connection.worker;
   }
 
   // ----------------------------------------------------------------------------------- experiments
@@ -147,14 +151,18 @@ export class RemoteStore implements Store {
   }
 
   /**
-   * Sends the batch to the worker in one message. **The metric columns are moved**: when an array
-   * spans its whole buffer, that buffer is transferred and the caller's array is detached (length
-   * 0) afterwards; arrays that view part of a buffer, or share one, are copied first. The client's
-   * logging queue hands over fresh arrays, so nothing it keeps is affected.
+   * Sends the batch to the worker in one message. The metric columns are copied once and the
+   * copies' buffers moved (transferred); the caller's arrays stay intact, so a batch can be sent
+   * again after its worker stopped (with the same `batchId`, it is written once).
    */
   logBatch(runId: RunId, batch: LogBatchInput): Promise<void> {
-    const { metrics, buffers } = movableColumns(batch.metrics ?? []);
-    const message: LogBatchInput = { metrics, params: batch.params ?? [], tags: batch.tags ?? [] };
+    const { metrics, buffers } = copiedColumns(batch.metrics ?? []);
+    const message: LogBatchInput = {
+      metrics,
+      params: batch.params ?? [],
+      tags: batch.tags ?? [],
+      ...(batch.batchId === undefined ? {} : { batchId: batch.batchId }),
+    };
     return this.__call((r) => r.logBatch(runId, transfer(message, buffers)));
   }
   deleteTag(runId: RunId, key: string): Promise<void> {
@@ -214,11 +222,9 @@ export class RemoteStore implements Store {
     if (typeof removeEventListener === 'function') removeEventListener('pagehide', this.__onHide);
     if (typeof document !== 'undefined') document.removeEventListener('visibilitychange', this.__onVisibility);
     try {
-      await this.__remote.close();
+      await this.#restarting?.catch(() => undefined);
+      await this.#connection.close();
     } finally {
-      this.__remote[releaseProxy]();
-      this.__port.close();
-      this.__worker.terminate();
       this.__events.clear();
     }
   }
@@ -229,7 +235,30 @@ export class RemoteStore implements Store {
 
   private __call<T>(call: (remote: Remote<IdbWorkerApi>) => Promise<T>): Promise<T> {
     if (this.__closed) return Promise.reject(EdgeflowError.invalidState(`The IndexedDB store "${this.name}" is closed.`));
-    return call(this.__remote);
+    if (this.#connection.stopped === undefined) return this.#connection.call(call);
+    return this.#restart().then((connection) => connection.call(call));
+  }
+
+  /** One new worker for every call made while the last one is stopped (calls keep their order). */
+  #restart(): Promise<WorkerConnection> {
+    if (this.#spawn === undefined) {
+      return Promise.reject(
+        EdgeflowError.invalidState(
+          `The IndexedDB worker of "${this.name}" stopped, and this RemoteStore was opened with a Worker, not a factory, so it cannot start another. Open the store again (openIdbStore does this by itself).`,
+        ),
+      );
+    }
+    const spawn = this.#spawn;
+    this.#restarting ??= WorkerConnection.start(spawn(), this.name, (change) => this.__events.emit(change), this.#options)
+      .then((connection) => {
+        if (this.__closed) void connection.close();
+        this.#connection = connection;
+        return connection;
+      })
+      .finally(() => {
+        this.#restarting = undefined;
+      });
+    return this.#restarting;
   }
 }
 
@@ -320,19 +349,14 @@ class RemoteRegistry implements RegistryStore {
   }
 }
 
-/** Columns whose buffers can be transferred, and those buffers (each once). */
-function movableColumns(metrics: readonly MetricColumns[]): { metrics: MetricColumns[]; buffers: ArrayBuffer[] } {
-  const buffers = new Set<ArrayBuffer>();
-  const own = (array: Float64Array): Float64Array => {
-    const buffer = array.buffer;
-    if (buffer instanceof ArrayBuffer && array.byteOffset === 0 && array.byteLength === buffer.byteLength && !buffers.has(buffer)) {
-      if (buffer.byteLength > 0) buffers.add(buffer);
-      return array;
-    }
-    const copy = array.slice();
-    buffers.add(copy.buffer);
-    return copy;
+/** Copies of the columns, and their buffers to transfer. */
+function copiedColumns(metrics: readonly MetricColumns[]): { metrics: MetricColumns[]; buffers: ArrayBuffer[] } {
+  const buffers: ArrayBuffer[] = [];
+  const copy = (array: Float64Array): Float64Array => {
+    const own = array.slice();
+    if (own.buffer.byteLength > 0) buffers.push(own.buffer);
+    return own;
   };
-  const out = metrics.map((m) => ({ key: m.key, steps: own(m.steps), timestamps: own(m.timestamps), values: own(m.values) }));
-  return { metrics: out, buffers: [...buffers] };
+  const out = metrics.map((m) => ({ key: m.key, steps: copy(m.steps), timestamps: copy(m.timestamps), values: copy(m.values) }));
+  return { metrics: out, buffers };
 }

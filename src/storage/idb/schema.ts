@@ -54,7 +54,16 @@ export interface StoredRun extends StoredRunV1 {
   /** Value of `meta.seq` when this run last changed. */
   seq: number;
   series: Dict<SeriesState>;
+  /**
+   * Ids of the last {@link RECENT_BATCH_IDS} batches applied to this run (`LogBatchInput.batchId`),
+   * written in the batch's own transaction: a batch sent again after its worker died is recognised
+   * and skipped. Optional: absent on runs that never got a batch with an id (no schema change).
+   */
+  batchIds?: string[];
 }
+
+/** How many batch ids a run remembers (more than the batches one queue has in flight per run). */
+export const RECENT_BATCH_IDS = 32;
 
 /** One chunk of one metric history: equal-length columns in logging order. */
 export interface StoredChunk {

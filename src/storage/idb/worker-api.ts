@@ -26,6 +26,11 @@ import type { StorageFigures } from './storage-figures.js';
 /** Options the page sends when it opens the worker's store. */
 export interface WorkerOpenOptions {
   readonly name: string;
+  /**
+   * A Web Lock the worker holds for its whole life: the page asks for the same lock and is granted
+   * it when the worker is gone (see `worker-connection.ts`).
+   */
+  readonly lockName?: string;
 }
 
 /** A method of the {@link RegistryStore} contract. */
@@ -65,11 +70,22 @@ function isRegistryMethod(method: unknown): method is RegistryMethod {
 export class IdbWorkerApi {
   private __store: IdbStore | undefined;
   private __unsubscribe: (() => void) | undefined;
+  /** A failure the next `logBatch` simulates (test hook {@link IdbWorkerApi._$fail}). */
+  #failure: WorkerFailure | undefined;
 
-  /** Opens the database (creating or upgrading it). */
+  /** Opens the database (creating or upgrading it), then takes the liveness lock if asked to. */
   async open(options: WorkerOpenOptions): Promise<void> {
     if (this.__store !== undefined) throw EdgeflowError.invalidState('This worker already opened a store.');
     this.__store = await new IdbStore({ name: options.name }).open();
+    const { lockName } = options;
+    if (lockName !== undefined) {
+      await new Promise<void>((held) => {
+        void navigator.locks.request(lockName, () => {
+          held();
+          return new Promise<never>(() => undefined);
+        });
+      });
+    }
   }
 
   /** Posts every change (this store's and other tabs') on `port`. */
@@ -127,8 +143,15 @@ export class IdbWorkerApi {
     return this.__s.purgeRun(runId);
   }
   /** The batch's column buffers arrive transferred from the page. */
-  logBatch(runId: RunId, batch: LogBatchInput): Promise<void> {
-    return this.__s.logBatch(runId, batch);
+  async logBatch(runId: RunId, batch: LogBatchInput): Promise<void> {
+    const failure = this.#failure;
+    this.#failure = undefined;
+    if (failure === 'crash-in-next-batch') return crash();
+    await this.__s.logBatch(runId, batch);
+    if (failure === 'exit-after-next-batch') {
+      self.close();
+      return new Promise<never>(() => undefined);
+    }
   }
   deleteTag(runId: RunId, key: string): Promise<void> {
     return this.__s.deleteTag(runId, key);
@@ -183,10 +206,41 @@ export class IdbWorkerApi {
     await this.__store?.close();
   }
 
+  /** @internal Answers at once: the page's liveness ping where Web Locks are missing. */
+  _$ping(): true {
+    return true;
+  }
+
+  /**
+   * @internal Test hook: how the next `logBatch` fails. `'crash-in-next-batch'`: an uncaught error,
+   * then the thread stays busy (no later message is answered); `'exit-after-next-batch'`: the
+   * worker ends right after the batch committed, before it answers.
+   */
+  _$fail(mode: WorkerFailure): void {
+    this.#failure = mode;
+  }
+
   private get __s(): IdbStore {
     if (this.__store === undefined) throw EdgeflowError.invalidState('The IndexedDB worker has no open store (call open() first).');
     return this.__store;
   }
+}
+
+/** @internal A failure the worker can be told to simulate (tests). */
+export type WorkerFailure = 'crash-in-next-batch' | 'exit-after-next-batch';
+
+/** A crash in the middle of a call: an uncaught error, then a thread that answers nothing more. */
+function crash(): Promise<never> {
+  queueMicrotask(() => {
+    throw new Error('edgeflow test: the IndexedDB worker crashed');
+  });
+  queueMicrotask(() => {
+    const until = Date.now() + 2000;
+    while (Date.now() < until) {
+      // busy: the page sees the error and terminates this worker meanwhile
+    }
+  });
+  return new Promise<never>(() => undefined);
 }
 
 /** The distinct whole buffers behind some typed arrays (a buffer may be listed once in a transfer). */

@@ -1,11 +1,20 @@
 /**
  * The HTTP layer of the REST store: one `fetch` per attempt with a timeout, retries with
- * exponential backoff and full jitter on 408/429/502/503/504, on 500 without an MLflow error body
- * and on network errors (honouring `Retry-After`), auth headers from a hook, and MLflow's error
- * bodies (`{"error_code", "message"}`) mapped to {@link EdgeflowError} with the same code.
+ * exponential backoff and full jitter (honouring `Retry-After`), auth headers from a hook, and
+ * MLflow's error bodies (`{"error_code", "message"}`) mapped to {@link EdgeflowError} with the
+ * same code.
+ *
+ * Retries depend on what the failure says about the request:
+ * - a clear refusal before any processing (408, 429, 503, a refused connection or unknown host) is
+ *   retried for every request;
+ * - an ambiguous failure, after which the server may or may not have applied the request (a
+ *   timeout, a connection dropped after sending, 502, 504, a 500 without an MLflow error body), is
+ *   retried only for requests that are safe to repeat (`idempotency.ts`). Others fail at once with
+ *   `details.ambiguous: true`, for the caller to check what the server holds.
  * @module
  */
 import { EdgeflowError, ErrorCode, type ErrorDetails } from '../../core/errors.js';
+import { isRepeatable } from './idempotency.js';
 import { stringifyJson, type Json } from './wire.js';
 
 /** A `fetch` implementation (the global one by default; injectable for tests and proxies). */
@@ -21,7 +30,7 @@ export interface HttpOptions {
   readonly fetch?: FetchLike;
   /** Per attempt, ms. Default 30 000. */
   readonly timeoutMs?: number;
-  /** Extra attempts after the first for transient failures. Default 3. */
+  /** Extra attempts after the first for failures that are safe to retry (see the module notes). Default 3. */
   readonly retries?: number;
   /** First backoff delay, ms (doubled per retry, full jitter). Default 250. */
   readonly backoffMs?: number;
@@ -44,6 +53,12 @@ export interface HttpRequest {
   readonly bytes?: Uint8Array | Blob;
   /** Retry a 500 without an MLflow error body (default true; false where a 500 is an answer, e.g. a missing artifact). */
   readonly retry500?: boolean;
+  /**
+   * Whether the request may be sent again after an ambiguous failure; default from the endpoint
+   * (`isRepeatable`). `runs/log-batch` depends on its body (metrics are appended), so the REST
+   * store says.
+   */
+  readonly repeatable?: boolean;
 }
 
 /** MLflow error codes that are not edgeflow's, mapped to the closest one. */
@@ -72,7 +87,34 @@ function codeOfStatus(status: number): ErrorCode {
   return 'INTERNAL_ERROR';
 }
 
-const TRANSIENT_STATUSES: ReadonlySet<number> = new Set([408, 429, 502, 503, 504]);
+/** Statuses that refuse a request before processing it: safe to retry any request. */
+const REFUSING_STATUSES: ReadonlySet<number> = new Set([408, 429, 503]);
+/** Statuses after which the request may or may not have been applied (a proxy lost the answer). */
+const AMBIGUOUS_STATUSES: ReadonlySet<number> = new Set([502, 504]);
+/** Network error codes (Node) of a connection that never reached the server. */
+const REFUSED_CONNECTION_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/** The code of a network error (Node's fetch puts it on `cause`), if any. */
+function networkCode(error: unknown): string | undefined {
+  for (let e = error, depth = 0; typeof e === 'object' && e !== null && depth < 3; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+  }
+  return undefined;
+}
+
+/**
+ * True for an error after which the server may or may not have applied the request and which was
+ * therefore not retried (`details.ambiguous`).
+ */
+export function isAmbiguousFailure(error: unknown): error is EdgeflowError {
+  return error instanceof EdgeflowError && error.details?.['ambiguous'] === true;
+}
+
+/** True when the server may still be applying the request (a timeout or a gateway timeout): looking now proves nothing. */
+export function mayStillApply(error: EdgeflowError): boolean {
+  return error.details?.['reason'] === 'timeout' || error.details?.['status'] === 504;
+}
 
 /** Parses an MLflow error body, or undefined when the body is not one. */
 function mlflowError(text: string): { code: string; message: string } | undefined {
@@ -118,9 +160,20 @@ class Transient extends Error {
   constructor(
     readonly error: EdgeflowError,
     readonly waitMs: number | undefined,
+    /** The server may have applied the request. */
+    readonly ambiguous: boolean,
   ) {
     super(error.message);
   }
+}
+
+/** The error of an ambiguous failure of a request that is not repeated. */
+function notRepeated(request: HttpRequest, error: EdgeflowError): EdgeflowError {
+  return new EdgeflowError(
+    error.code,
+    `${error.message} Not sent again: the server may or may not have applied ${request.method} ${request.path}, and repeating it is not safe.`,
+    { details: { ...error.details, ambiguous: true }, cause: error },
+  );
 }
 
 const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
@@ -191,6 +244,7 @@ export class HttpClient {
         return await this.__attempt(request);
       } catch (error) {
         if (!(error instanceof Transient)) throw error;
+        if (error.ambiguous && !(request.repeatable ?? isRepeatable(request.method, request.path))) throw notRepeated(request, error.error);
         if (attempt >= retries) throw error.error;
         const backoff = Math.random() * Math.min(cap, base * 2 ** attempt);
         this.retried++;
@@ -234,7 +288,9 @@ export class HttpClient {
         const message = timedOut
           ? `MLflow request ${method} ${path} timed out after ${timeoutMs} ms.`
           : `MLflow request ${method} ${path} failed: ${cause instanceof Error ? cause.message : String(cause)}`;
-        throw new Transient(new EdgeflowError('INTERNAL_ERROR', message, { cause, details: { method, path, reason: timedOut ? 'timeout' : 'network' } }), undefined);
+        const refused = !timedOut && REFUSED_CONNECTION_CODES.has(networkCode(cause) ?? '');
+        const details = { method, path, reason: timedOut ? 'timeout' : refused ? 'refused' : 'network' };
+        throw new Transient(new EdgeflowError('INTERNAL_ERROR', message, { cause, details }), undefined, !refused);
       }
       if (response.ok) return response;
       let text = '';
@@ -244,8 +300,8 @@ export class HttpClient {
         // the body is lost; the status still tells
       }
       const error = errorOfResponse(method, path, response.status, text);
-      const transient = TRANSIENT_STATUSES.has(response.status) || (response.status === 500 && request.retry500 !== false && mlflowError(text) === undefined);
-      if (transient) throw new Transient(error, retryAfterMs(response.headers.get('Retry-After')));
+      const ambiguous = AMBIGUOUS_STATUSES.has(response.status) || (response.status === 500 && request.retry500 !== false && mlflowError(text) === undefined);
+      if (ambiguous || REFUSING_STATUSES.has(response.status)) throw new Transient(error, retryAfterMs(response.headers.get('Retry-After')), ambiguous);
       throw error;
     } finally {
       clearTimeout(timer);

@@ -16,6 +16,10 @@
  * - `RunInfo.deletedTime` is not in the API: it is known for deletions made through this store
  *   instance, else null.
  * - Change events (`subscribe`) report writes made through this instance only.
+ * - Retries: see `http.ts` and `idempotency.ts`. After a timeout or a dropped connection,
+ *   `runs/create` and `log-batch` with metrics first look whether the server applied them
+ *   (`write-once.ts`), so a run or a point is never written twice; other writes that are not safe
+ *   to repeat fail with `details.ambiguous: true`.
  *
  * @example
  * ```ts
@@ -48,6 +52,7 @@ import { HttpClient, type HttpOptions, type HttpRequest } from './http.js';
 import { MLFLOW_BATCH_LIMITS, splitLogBatch, type BatchLimits } from './log-batch.js';
 import { RestRegistryStore } from './rest-registry.js';
 import { decodeDouble, decodeInt, keyValueList, listOf, obj, toExperiment, toRun, toRunInfo, tokenOf, type Json } from './wire.js';
+import { createdRunFilter, isCreatedBy, sendOnce, unappliedLogBatch } from './write-once.js';
 
 /** Options of {@link RestStore}. */
 export interface RestStoreOptions extends HttpOptions {
@@ -76,6 +81,8 @@ export class RestStore implements Store {
   private readonly __http: HttpClient;
   private readonly __events = new ChangeEmitter();
   private readonly __limits: BatchLimits;
+  /** How often a write that is not idempotent is sent again after its server was found not to hold it. */
+  readonly #resends: number;
   private readonly __inFlight = new Set<Promise<unknown>>();
   /** run id → experiment id, for change events. */
   private readonly __experimentOf = new Map<string, ExperimentId>();
@@ -96,6 +103,7 @@ export class RestStore implements Store {
     }
     this.__http = new HttpClient(options);
     this.__limits = { ...MLFLOW_BATCH_LIMITS, ...options.batchLimits };
+    this.#resends = options.retries ?? 3;
     this.registry = new RestRegistryStore(this.__http, (change) => this.__events.emit(change));
   }
 
@@ -193,13 +201,14 @@ export class RestStore implements Store {
    */
   async createRun(input: CreateRunInput): Promise<Run> {
     if (input.runId !== undefined) throw idsAreServers('run', input.runId);
-    const json = await this.__post('/runs/create', {
+    const body = {
       experiment_id: input.experimentId,
       user_id: input.userId,
       run_name: input.runName,
       start_time: input.startTime,
       tags: keyValueList(input.tags),
-    });
+    };
+    const json = await sendOnce(() => this.__post('/runs/create', body), () => this.#createdRun(input), this.#resends);
     let run = this.__run(obj(json['run'], 'run'));
     const runId = run.info.runId;
     const terminal = (input.status !== undefined && input.status !== 'RUNNING') || (input.endTime !== undefined && input.endTime !== null);
@@ -268,7 +277,18 @@ export class RestStore implements Store {
     let sent = 0;
     try {
       for (const request of requests) {
-        await this.__track(this.__http.json({ method: 'POST', path: `${API}/runs/log-batch`, jsonText: request.body }));
+        let body = request.body;
+        await sendOnce(
+          // Params and tags alone are idempotent; metrics are appended, so checked before sending again.
+          () => this.__track(this.__http.json({ method: 'POST', path: `${API}/runs/log-batch`, jsonText: body, repeatable: request.metrics === 0 })),
+          async () => {
+            const rest = await unappliedLogBatch(body, (key) => this.getMetricHistory(runId, key));
+            if (rest === undefined) return {};
+            body = rest;
+            return undefined;
+          },
+          this.#resends,
+        );
         sent++;
       }
     } finally {
@@ -372,6 +392,18 @@ export class RestStore implements Store {
   }
 
   // --------------------------------------------------------------------------------------- helpers
+
+  /** `{run}` of the run `input` created, when the server holds one (see `write-once.ts`). */
+  async #createdRun(input: CreateRunInput): Promise<Json | undefined> {
+    const json = await this.__post('/runs/search', {
+      experiment_ids: [input.experimentId],
+      filter: createdRunFilter(input),
+      run_view_type: 'ALL',
+      max_results: 1000,
+    });
+    const run = listOf(json, 'runs').find((candidate) => isCreatedBy(toRun(candidate, this.__deletedAt), input));
+    return run === undefined ? undefined : { run };
+  }
 
   private __get(path: string, query: HttpRequest['query']): Promise<Json> {
     return this.__http.json({ method: 'GET', path: API + path, query });

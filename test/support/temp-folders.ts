@@ -1,0 +1,32 @@
+/**
+ * Shared pieces of the file-store tests: temp folders removed after the test file, and the
+ * `EdgeflowError` an operation rejects with.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, expect } from 'vitest';
+import { EdgeflowError } from '../../src/core/errors.js';
+
+/** A maker of fresh temp folders named `<prefix>…`; call it at the top of a test file (it registers the cleanup). */
+export function tempFolders(prefix: string): () => Promise<string> {
+  const made: string[] = [];
+  afterAll(async () => {
+    await Promise.all(made.map((d) => rm(d, { recursive: true, force: true })));
+  });
+  return async () => {
+    const dir = await mkdtemp(join(tmpdir(), prefix));
+    made.push(dir);
+    return dir;
+  };
+}
+
+/** The `EdgeflowError` `operation` rejects with (fails the test when it resolves or throws something else). */
+export async function errorOf(operation: Promise<unknown>): Promise<EdgeflowError> {
+  const error = await operation.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(EdgeflowError);
+  return error as EdgeflowError;
+}
