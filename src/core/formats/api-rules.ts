@@ -5,15 +5,16 @@
  * holds here too. Keys are already checked by the layout readers with the same `keyProblem`.
  *
  * Refused (`INVALID_PARAMETER_VALUE` naming the entry): experiment names the API refuses, experiment
- * tag values over 5000 characters, run names over 250 characters. Param values over 6000 and run
+ * tag values over 5000 characters, run names over 250 characters, lone surrogates in any name or
+ * value (a JSON or YAML escape can write one; no store can keep it). Param values over 6000 and run
  * tag values over 8000 characters are truncated, as MLflow's client truncates them when logging
  * (`MLFLOW_TRUNCATE_LONG_VALUES`, what mlflow-export-import's importer stores), and reported.
  * @module
  */
 import { dict, type Dict } from '../entities.js';
-import { EdgeflowError, isEdgeflowError } from '../errors.js';
+import { EdgeflowError, describeValue, isEdgeflowError } from '../errors.js';
 import { MAX_PARAM_VALUE_LENGTH, MAX_RUN_NAME_LENGTH, MAX_TAG_VALUE_LENGTH } from '../limits.js';
-import { assertExperimentName, assertExperimentTagValue } from '../validation.js';
+import { assertExperimentName, assertExperimentTagValue, assertWellFormedText } from '../validation.js';
 import type { ExperimentRecord, FileStoreSnapshot, RunRecord } from './file-store-layout.js';
 
 /** Where each record of a layout lives, for error messages and reports. */
@@ -56,6 +57,7 @@ function at(entry: string, check: () => void): void {
 }
 
 function truncateValues(values: Dict<string>, limit: number, entryOf: (key: string) => string, truncated: TruncatedValue[]): Dict<string> {
+  for (const [key, value] of Object.entries(values)) at(entryOf(key), () => assertWellFormedText(value, `value of ${describeValue(key)}`, 'value'));
   if (!Object.values(values).some((v) => v.length > limit)) return values;
   const out = dict<string>();
   for (const [key, value] of Object.entries(values)) {
@@ -72,6 +74,8 @@ function checkRun(run: RunRecord, entries: RecordEntries, truncated: TruncatedVa
       { entry: entries.run(run.folder), field: 'runName' },
     );
   }
+  at(entries.run(run.folder), () => assertWellFormedText(run.runName, 'run name', 'runName'));
+  at(entries.run(run.folder), () => assertWellFormedText(run.meta.userId, 'user id', 'userId'));
   const params = truncateValues(run.params, MAX_PARAM_VALUE_LENGTH, (key) => entries.run(run.folder, 'params', key), truncated);
   const tags = truncateValues(run.tags, MAX_TAG_VALUE_LENGTH, (key) => entries.run(run.folder, 'tags', key), truncated);
   return params === run.params && tags === run.tags ? run : { ...run, params, tags };
@@ -80,7 +84,10 @@ function checkRun(run: RunRecord, entries: RecordEntries, truncated: TruncatedVa
 function checkExperiment(experiment: ExperimentRecord, entries: RecordEntries, truncated: TruncatedValue[]): ExperimentRecord {
   at(entries.experiment(experiment.folder), () => assertExperimentName(experiment.meta.name));
   for (const [key, value] of Object.entries(experiment.tags)) {
-    at(entries.experiment(experiment.folder, key), () => assertExperimentTagValue(key, value));
+    at(entries.experiment(experiment.folder, key), () => {
+      assertExperimentTagValue(key, value);
+      assertWellFormedText(value, `value of experiment tag ${describeValue(key)}`, 'value');
+    });
   }
   return { ...experiment, runs: experiment.runs.map((run) => checkRun(run, entries, truncated)) };
 }
