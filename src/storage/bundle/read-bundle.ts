@@ -100,8 +100,9 @@ export async function readBundle(
 async function readBundleWithin(input: Blob | Uint8Array | ArrayBuffer | ZipSource, options: ReadBundleOptions): Promise<ParsedBundle> {
   const zip = await openZip(input, options.limits);
   const budget = new DecodeBudget(options.limits?.maxDecodedBytes ?? DEFAULT_BUNDLE_LIMITS.maxDecodedBytes);
-  const readMetadata = (path: string): Promise<Uint8Array> => {
-    budget.charge(metadataCost(path, zip.get(path)?.size ?? 0), path, 'the file');
+  // `shownAs`: the name the tree reader uses (errors get the zip's prefix back in withEntryPrefix).
+  const readMetadata = (path: string, shownAs = path): Promise<Uint8Array> => {
+    budget.charge(metadataCost(path, zip.get(path)?.size ?? 0), shownAs, 'the file');
     return zip.read(path);
   };
   const entries = zip.files.filter((e) => !e.name.startsWith('__MACOSX/'));
@@ -110,7 +111,7 @@ async function readBundleWithin(input: Blob | Uint8Array | ArrayBuffer | ZipSour
   let done = 0;
   const onRun = (): void => options.onProgress?.({ phase: 'read', done: ++done });
   if (!hasMeta && isExportImportLayout(all)) {
-    const read = await readExportImportTree(all, readMetadata, { onRun, budget });
+    const read = await readExportImportTree(all, (path) => readMetadata(path), { onRun, budget });
     return { layout: 'export-import', ...applyApiRules(read, EXPORT_IMPORT_ENTRIES), zip, prefix: '' };
   }
   if (!hasMeta) {
@@ -122,7 +123,7 @@ async function readBundleWithin(input: Blob | Uint8Array | ArrayBuffer | ZipSour
   const prefix = fileStorePrefix(all);
   const files = all.map((f) => ({ path: f.path.slice(prefix.length), size: f.size }));
   try {
-    const read = await readFileStoreTree(files, (path) => readMetadata(prefix + path), {
+    const read = await readFileStoreTree(files, (path) => readMetadata(prefix + path, path), {
       onMismatch: options.onMismatch,
       maxLineLength: options.maxLineLength,
       budget,
