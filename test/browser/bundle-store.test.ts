@@ -1,7 +1,9 @@
 /**
  * Bundles in real Chromium: the read-only BundleStore (with its model registry) passes the read
- * part of the conformance suite over a zip exported in the page, and bundle URLs — `bundle:<url>`,
- * any URL ending in `.zip`, `<ef-run-table src="….zip">` — open through `openStore`.
+ * part of the conformance suite over a zip exported in the page, bundle URLs — `bundle:<url>`,
+ * any URL ending in `.zip`, `<ef-run-table src="….zip">` — open through `openStore`, and hostile
+ * zips (alias fan-out, base-60 numbers, lying end records, control characters, decoded-size
+ * bombs) are refused in the page as in Node.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import '../../src/components/define.js';
@@ -76,5 +78,34 @@ describe('bundle URLs in the page', () => {
       experiments: { id: string; runs: { name: string }[] }[];
     };
     for (const run of truth.experiments.find((e) => e.id === DEMO_EXPERIMENT)!.runs) expect(text()).toContain(run.name);
+  });
+});
+
+describe('hostile bundles in the page', () => {
+  const corpus = (file: string): string => new URL(`../fixtures/hostile-zips/${file}`, import.meta.url).href;
+
+  for (const [file, entry] of [
+    ['yaml-alias-fan-out.zip', 'mlruns/5/meta.yaml: anchor'],
+    ['yaml-base60.zip', 'meta.yaml: a number of'],
+    ['eocd-count.zip', 'holds more entries than the 6'],
+    ['c1-csi-name.zip', 'contains a control character'],
+    ['bidi-name.zip', 'bidirectional override'],
+    ['long-experiment-tag.zip', 'mlruns/5/tags/note'],
+  ] as const) {
+    it(`refuses ${file} with INVALID_PARAMETER_VALUE naming the problem, opened by URL and imported`, async () => {
+      const url = corpus(file);
+      expect((await expectCode(BundleStore.open(url), 'INVALID_PARAMETER_VALUE')).message).toContain(entry);
+      const store = new MemoryStore();
+      await expectCode(importBundle(store, new Uint8Array(await (await fetch(url)).arrayBuffer())), 'INVALID_PARAMETER_VALUE');
+      expect((await store.searchRuns({ experimentIds: ['0' as ExperimentId], viewType: 'ALL' })).items).toEqual([]);
+    });
+  }
+
+  it('metric text that decodes past the budget is RESOURCE_EXHAUSTED naming the entry, in Chromium too', async () => {
+    const { unzipSync, zipSync } = await import('fflate');
+    const files = unzipSync(new Uint8Array(await (await fetch(corpus('control.zip'))).arrayBuffer()));
+    files['mlruns/5/0123456789abcdef0123456789abcdef/metrics/many'] = new TextEncoder().encode('0 0\n'.repeat(120_000));
+    const error = await expectCode(BundleStore.open(zipSync(files), { limits: { maxDecodedBytes: 1024 * 1024 } }), 'RESOURCE_EXHAUSTED');
+    expect(error.message).toContain('metrics/many: decoding 120000 metric points');
   });
 });

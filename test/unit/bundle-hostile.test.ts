@@ -2,11 +2,12 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { TrackingClient } from '../../src/core/client.js';
 import { isEdgeflowError } from '../../src/core/errors.js';
+import { entryNameProblem } from '../../src/core/formats/zip-guard.js';
 import { MemoryStore } from '../../src/storage/memory/memory-store.js';
 import { importBundle } from '../../src/storage/bundle/import-bundle.js';
 import { BundleStore } from '../../src/storage/bundle/bundle-store.js';
 import { dumpStore } from '../fixtures/bundle-helpers/helpers.js';
-import { buildCorpus, writeCorpus } from '../fixtures/hostile-zips/make-corpus.js';
+import { buildCorpus, buildZip, controlEntries, writeCorpus } from '../fixtures/hostile-zips/make-corpus.js';
 
 const dir = new URL('../fixtures/hostile-zips/', import.meta.url).pathname;
 if (process.env.WRITE_CORPUS === '1') await writeCorpus(dir);
@@ -39,6 +40,28 @@ describe('hostile zip corpus', () => {
     expect(report.runs).toBe(1);
     expect(report.artifacts).toBe(1);
     expect(report.metricPoints).toBe(2);
+  });
+
+  it('still imports archives whose end agrees with their directory: ZIP64 end records, a comment, both', async () => {
+    const comment = new TextEncoder().encode('made by a tool that writes comments');
+    for (const lies of [{ zip64: { markers: true } }, { zip64: {} }, { comment }, { comment, zip64: { markers: true } }]) {
+      const report = await importBundle(new MemoryStore(), buildZip(controlEntries(), lies));
+      expect(report.runs, JSON.stringify(lies)).toBe(1);
+    }
+  });
+
+  it('entry names: refuses every C0, DEL and C1 control, bidi overrides and isolates, lone surrogates; keeps other Unicode', () => {
+    const refused = [
+      ...Array.from({ length: 0x20 }, (_, c) => c),
+      ...Array.from({ length: 0x21 }, (_, c) => 0x7f + c),
+      0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2066, 0x2067, 0x2068, 0x2069,
+    ];
+    for (const c of refused) expect(entryNameProblem(`a/b${String.fromCharCode(c)}c`), c.toString(16)).toBeDefined();
+    expect(entryNameProblem('a/\ud800x')).toBe('contains a lone surrogate');
+    expect(entryNameProblem('a/x\udc00')).toBe('contains a lone surrogate');
+    for (const ok of ['mlruns/0/caf\u00e9', 'mlruns/0/\u5b66\u4e60\u7387', 'a/\u{1f600}.png', 'a/\u00a0nbsp', 'a/\u200dzwj']) {
+      expect(entryNameProblem(ok), ok).toBeUndefined();
+    }
   });
 
   for (const x of manifest) {

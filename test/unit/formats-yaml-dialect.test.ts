@@ -106,3 +106,71 @@ describe('parseYaml (YAML 1.1, as PyYAML safe_load)', () => {
     expect(() => parseYaml(bomb, 'bomb.yaml')).toThrow(/bomb\.yaml/u);
   });
 });
+
+/** The INVALID_PARAMETER_VALUE message `run` throws, or fails the test. */
+function refusal(run: () => unknown): string {
+  try {
+    run();
+  } catch (e) {
+    expect(isEdgeflowError(e, 'INVALID_PARAMETER_VALUE'), String(e)).toBe(true);
+    return (e as Error).message;
+  }
+  throw new Error('expected INVALID_PARAMETER_VALUE');
+}
+
+describe('parseYaml bounds work and memory for hostile documents', () => {
+  it('refuses alias fan-out (one anchor, 45,000 aliases) by the alias count', () => {
+    const fanOut = `a: &x v\nb: [${Array(45_000).fill('*x').join(', ')}]\n`;
+    expect(refusal(() => parseYaml(fanOut, 'fan.yaml'))).toMatch(/fan\.yaml: more than 1000 aliases/u);
+  });
+
+  it('still reads a few aliases, sharing the anchored value as PyYAML does', () => {
+    const doc = parseYaml('a: &x {k: 1}\nb: *x\nc: [*x, *x]\n', 'ok.yaml') as Record<string, unknown>;
+    expect(doc.b).toBe(doc.a);
+    expect(doc.c).toEqual([doc.a, doc.a]);
+  });
+
+  it('charges every alias with the size of what it names (nodes and text)', () => {
+    const wide = `a: &x [${Array(2_000).fill('v').join(', ')}]\nb: [${Array(30).fill('*x').join(', ')}]\n`;
+    expect(refusal(() => parseYaml(wide, 'wide.yaml'))).toMatch(/more than 50000 nodes/u);
+    const long = `a: &x ${'t'.repeat(1_000_000)}\nb: [${Array(20).fill('*x').join(', ')}]\n`;
+    expect(refusal(() => parseYaml(long, 'long.yaml'))).toMatch(/characters of text/u);
+  });
+
+  it('refuses anchors and aliases outright when maxAliases is 0 (MLflow meta files)', () => {
+    expect(refusal(() => parseYaml('a: &x 1\nb: 2\n', 'm.yaml', { maxAliases: 0 }))).toMatch(/m\.yaml: anchor "x"/u);
+    expect(parseYaml('a: "*x &y"\nb: c*d\n', 'm.yaml', { maxAliases: 0 })).toEqual({ a: '*x &y', b: 'c*d' });
+  });
+
+  it('refuses an alias that names no earlier anchor', () => {
+    expect(refusal(() => parseYaml('a: *nowhere\n', 'u.yaml'))).toMatch(/u\.yaml/u);
+  });
+
+  it('keeps PyYAML base-60 semantics for reasonable numbers and refuses huge ones before any work', () => {
+    expect(parseYaml('a: 1:20\nb: -1:0:0\nc: 1:30.5\n', 'b.yaml')).toEqual({ a: 80, b: -3600, c: 90.5 });
+    expect(parseYaml(`a: 1${':59'.repeat(63)}\n`, 'b.yaml')).toEqual({ a: expect.any(BigInt) as unknown });
+    // 500,000 groups (a 2.3 KB zip that took 55 s) and 100 groups: refused before any arithmetic.
+    expect(refusal(() => parseYaml(`start_time: 1${':0'.repeat(500_000)}\n`, 'run/meta.yaml'))).toMatch(/run\/meta\.yaml: a number of 1000001 characters/u);
+    expect(refusal(() => parseYaml(`start_time: 1${':0'.repeat(100)}\n`, 'run/meta.yaml'))).toMatch(/run\/meta\.yaml: a base-60 number of more than 64 groups/u);
+    expect(refusal(() => parseYaml(`start_time: 1${':0'.repeat(64)}.5\n`, 'f.yaml'))).toMatch(/base-60/u);
+  });
+
+  it('refuses integers longer than Python converts (4300 digits), in every notation', () => {
+    expect(parseYaml(`a: ${'9'.repeat(4300)}\n`, 'i.yaml')).toEqual({ a: BigInt('9'.repeat(4300)) });
+    for (const text of ['9'.repeat(4301), `0x${'f'.repeat(4300)}`, `0b${'1'.repeat(4300)}`, `!!int ${'7'.repeat(5000)}`]) {
+      expect(refusal(() => parseYaml(`a: ${text}\n`, 'i.yaml'))).toMatch(/i\.yaml: a number of \d+ characters is too long/u);
+    }
+  });
+
+  it('refuses documents over maxLength before parsing, and nesting past maxDepth', () => {
+    expect(refusal(() => parseYaml(`a: ${'x'.repeat(100)}\n`, 'l.yaml', { maxLength: 50 }))).toMatch(/l\.yaml: the document has 104 characters/u);
+    expect(refusal(() => parseYaml(`${'['.repeat(300)}${']'.repeat(300)}`, 'd.yaml'))).toMatch(/d\.yaml: nesting deeper than 200/u);
+    expect(refusal(() => parseYaml(`${'['.repeat(50_000)}${']'.repeat(50_000)}`, 'd.yaml'))).toMatch(/d\.yaml/u);
+  });
+
+  it('checks duplicate keys of a wide mapping in linear time (and still finds them)', () => {
+    const keys = Array.from({ length: 40_000 }, (_, i) => `k${i}: v`);
+    expect(Object.keys(parseYaml(keys.join('\n'), 'w.yaml', { maxNodes: 100_000 }) as object)).toHaveLength(40_000);
+    expect(refusal(() => parseYaml([...keys.slice(0, 1000), 'k7: again'].join('\n'), 'w.yaml'))).toMatch(/duplicate key "k7"/u);
+  });
+});

@@ -15,7 +15,7 @@ import { dict, RunStatus, type Dict } from '../entities.js';
 import { DELETED_STAGE, type ModelVersionRecord, type RegisteredModelRecord } from '../registry/entities.js';
 import { EdgeflowError, describeValue } from '../errors.js';
 import { parseExperimentId, parseRunId, type ExperimentId, type RunId } from '../ids.js';
-import { artifactPathProblem, keyProblem } from '../validation.js';
+import { artifactPathProblem, assertMetricValue, assertStep, assertTimestamp, keyProblem } from '../validation.js';
 import {
   checkAlias,
   decodeUtf8,
@@ -32,6 +32,7 @@ import {
   type SkippedItem,
   type TreeFile,
 } from './file-store-layout.js';
+import { METRIC_POINT_BYTES, type DecodeBudget } from './decode-budget.js';
 import { parsePythonJson, pythonJson } from './python-json.js';
 
 /** Marks this layout in `system.package_version` of what edgeflow writes. */
@@ -125,7 +126,7 @@ export function isExportImportLayout(files: readonly TreeFile[]): boolean {
 export async function readExportImportTree(
   files: readonly TreeFile[],
   read: (path: string) => Promise<Uint8Array>,
-  options: { readonly onRun?: (runId: string) => void } = {},
+  options: { readonly onRun?: (runId: string) => void; readonly budget?: DecodeBudget } = {},
 ): Promise<FileStoreSnapshot> {
   const byPath = new Map(files.map((f) => [f.path, f]));
   const skipped: SkippedItem[] = [];
@@ -188,7 +189,7 @@ export async function readExportImportTree(
       if (previous !== undefined) fail(`${runDir}/run.json`, `run ${runId} is also in ${previous}.`);
       seenRuns.set(runId, runDir);
       used.add(`${runDir}/run.json`);
-      runs.push(await readRunJson(runDir, runId, experimentId, files, read, used));
+      runs.push(await readRunJson(runDir, runId, experimentId, files, read, used, options.budget));
       options.onRun?.(runId);
     }
     experiments.push({
@@ -232,6 +233,7 @@ async function readRunJson(
   files: readonly TreeFile[],
   read: (path: string) => Promise<Uint8Array>,
   used: Set<string>,
+  budget: DecodeBudget | undefined,
 ): Promise<RunRecord> {
   const path = `${runDir}/run.json`;
   const doc = await readJson(path, read);
@@ -254,6 +256,7 @@ async function readRunJson(
     if (problem !== undefined) fail(path, `invalid metric key ${describeValue(key)}: it ${problem}.`);
     if (!Array.isArray(history)) fail(path, `metrics.${key} must be a list of points.`);
     const n = history.length;
+    budget?.charge(n * METRIC_POINT_BYTES, path, `${n} points of metric ${describeValue(key)}`);
     const timestamps = new Float64Array(n);
     const values = new Float64Array(n);
     const steps = new Float64Array(n);
@@ -262,14 +265,20 @@ async function readRunJson(
       const value = own(p, 'value');
       const timestamp = own(p, 'timestamp');
       const step = own(p, 'step') ?? 0;
-      if (typeof value !== 'number') fail(path, `metrics.${key}[${i}].value must be a number.`);
-      if (typeof timestamp !== 'number' || !Number.isSafeInteger(timestamp) || timestamp < 0) {
-        fail(path, `metrics.${key}[${i}].timestamp must be whole milliseconds.`);
-      }
-      if (typeof step !== 'number' || !Number.isSafeInteger(step)) fail(path, `metrics.${key}[${i}].step must be an integer.`);
-      timestamps[i] = timestamp;
-      values[i] = value;
-      steps[i] = step;
+      // The client's own checks, each failure naming the file and the point.
+      const checked = (check: () => void): void => {
+        try {
+          check();
+        } catch (error) {
+          fail(path, `metrics.${key}[${i}]: ${(error as Error).message}`);
+        }
+      };
+      checked(() => assertMetricValue(key, value));
+      checked(() => assertTimestamp(key, timestamp));
+      checked(() => assertStep(key, step));
+      timestamps[i] = timestamp as number;
+      values[i] = value as number;
+      steps[i] = step as number;
     });
     metrics.push({ key, timestamps, values, steps });
   }

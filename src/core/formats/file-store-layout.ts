@@ -19,8 +19,9 @@ import {
   type StoredModelStage,
 } from '../registry/entities.js';
 import { assertAlias, assertModelName } from '../registry/validation.js';
+import { METRIC_POINT_BYTES, type DecodeBudget } from './decode-budget.js';
 import { formatPythonFloat, parseMetricValue } from './float-text.js';
-import { dumpYaml, parseYaml, type YamlValue } from './yaml-dialect.js';
+import { dumpYaml, parseYaml, type ParseYamlOptions, type YamlValue } from './yaml-dialect.js';
 
 // ------------------------------------------------------------------------------------------------
 // Paths
@@ -365,6 +366,8 @@ export function serializeMetricFile(points: Pick<MetricPoints, 'timestamps' | 'v
 export interface MetricFileOptions {
   /** Longest accepted line in characters. Default 4096. */
   readonly maxLineLength?: number;
+  /** Charged with the columns ({@link METRIC_POINT_BYTES} a point) before they are allocated. */
+  readonly budget?: DecodeBudget;
 }
 
 /**
@@ -373,21 +376,28 @@ export interface MetricFileOptions {
  * real step is the third field — MLflow's own reader shows 0 there, a known MLflow bug). Values are
  * Python float text (`nan`, `inf`, `-inf`, `infinity` in any case; integers accepted). A final
  * newline is optional; an empty line elsewhere is malformed, as for MLflow.
+ * Lines are read one at a time (no array of all lines), so memory is the text and the columns.
  * @param where File name for errors.
- * @throws `INVALID_PARAMETER_VALUE` naming `where` and the line number.
+ * @throws `INVALID_PARAMETER_VALUE` naming `where` and the line number; `RESOURCE_EXHAUSTED` when
+ * the columns would pass `options.budget`.
  */
 export function parseMetricFile(key: string, text: string, where: string, options: MetricFileOptions = {}): MetricPoints {
   const maxLineLength = options.maxLineLength ?? 4096;
-  const lines = text.split('\n');
-  if (lines[lines.length - 1] === '') lines.pop();
-  const n = lines.length;
+  const body = text.endsWith('\n') ? text.slice(0, -1) : text;
+  let n = body === '' ? 0 : 1;
+  for (let nl = body.indexOf('\n'); nl !== -1; nl = body.indexOf('\n', nl + 1)) n++;
+  options.budget?.charge(n * METRIC_POINT_BYTES, where, `${n} metric points`);
   const timestamps = new Float64Array(n);
   const values = new Float64Array(n);
   const steps = new Float64Array(n);
+  let start = 0;
   for (let i = 0; i < n; i++) {
-    const raw = lines[i]!;
+    const nl = body.indexOf('\n', start);
+    const end = nl === -1 ? body.length : nl;
     const at = `${where} line ${i + 1}`;
-    if (raw.length > maxLineLength) fail(at, `line longer than ${maxLineLength} characters.`);
+    if (end - start > maxLineLength) fail(at, `line longer than ${maxLineLength} characters.`);
+    const raw = body.slice(start, end);
+    start = end + 1;
     const parts = raw.trim().split(' ');
     if (parts.length !== 2 && parts.length !== 3 && parts.length !== 5) {
       fail(at, `malformed metric line ${describeValue(raw)}: expected "timestamp value step".`);
@@ -424,11 +434,17 @@ export function decodeUtf8(bytes: Uint8Array, where: string): string {
   }
 }
 
-/** Decodes UTF-8 YAML and reads it; an empty file reads as null. */
+/**
+ * Limits of a `meta.yaml`: MLflow writes them with PyYAML from fresh dicts, so they never hold
+ * anchors or aliases, and even an experiment's stale `tags:` mapping stays far below 256 KiB.
+ */
+const META_YAML_LIMITS: ParseYamlOptions = { maxAliases: 0, maxLength: 256 * 1024 };
+
+/** Decodes a UTF-8 `meta.yaml` and reads it (no anchors or aliases, at most 256 KiB); an empty file reads as null. */
 export function readYamlEntry(bytes: Uint8Array, where: string): unknown {
   let text = decodeUtf8(bytes, where);
   if (text.startsWith('\uFEFF')) text = text.slice(1);
-  return parseYaml(text, where);
+  return parseYaml(text, where, META_YAML_LIMITS);
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -711,6 +727,8 @@ export interface ReadTreeOptions {
    */
   readonly onMismatch?: 'skip' | 'reject';
   readonly maxLineLength?: number;
+  /** Charged with decoded metric columns (see {@link MetricFileOptions.budget}). */
+  readonly budget?: DecodeBudget;
   /** Called after each run is read. */
   readonly onRun?: (runId: string) => void;
 }
@@ -904,7 +922,7 @@ async function readRunFolder(
     const problem = keyProblem(key);
     if (problem !== undefined) fail(file.path, `invalid metric key ${describeValue(key)}: it ${problem}.`);
     const text = decodeUtf8(await read(file.path), file.path);
-    metrics.push(parseMetricFile(key, text, file.path, { maxLineLength: options.maxLineLength }));
+    metrics.push(parseMetricFile(key, text, file.path, { maxLineLength: options.maxLineLength, budget: options.budget }));
   }
   const artifacts: ArtifactEntry[] = [];
   for (const { file, key } of filesBelow(node.folders.get(RunFileKind.ARTIFACTS))) {

@@ -534,11 +534,40 @@ export function dumpYaml(value: YamlValue, options: DumpYamlOptions = {}): strin
   return emitter.result();
 }
 
-/** Options of {@link parseYaml}. */
+/** Options of {@link parseYaml}; the defaults bound time and memory for any input. */
 export interface ParseYamlOptions {
-  /** Most nodes a document may expand to through aliases (guards against "billion laughs"). Default 50,000. */
+  /** Longest document in characters. Default 4 MiB ({@link DEFAULT_YAML_LIMITS}). */
+  readonly maxLength?: number;
+  /** Most nodes the document may expand to through aliases (guards against "billion laughs"). Default 50,000. */
   readonly maxNodes?: number;
+  /**
+   * Most aliases (`*name`) in the document. Default 1,000. 0 refuses anchors and aliases outright:
+   * MLflow's own files never hold them (PyYAML writes an anchor only for an object shared twice).
+   */
+  readonly maxAliases?: number;
+  /** Most characters of scalar text once aliases are expanded. Default 16 Mi. */
+  readonly maxExpandedLength?: number;
+  /** Deepest nesting of collections. Default 200. */
+  readonly maxDepth?: number;
 }
+
+/** The limits {@link parseYaml} applies when an option is not given. */
+export const DEFAULT_YAML_LIMITS: Required<ParseYamlOptions> = Object.freeze({
+  maxLength: 4 * 1024 * 1024,
+  maxNodes: 50_000,
+  maxAliases: 1_000,
+  maxExpandedLength: 16 * 1024 * 1024,
+  maxDepth: 200,
+});
+
+/**
+ * Most characters of an integer PyYAML is asked to convert: CPython refuses `int()` of a decimal
+ * string over 4300 digits (`sys.int_info.default_max_str_digits`), so PyYAML fails on longer ones.
+ * Converting is super-linear, so longer ones are refused before any work.
+ */
+const MAX_INTEGER_LENGTH = 4300;
+/** Most `:`-separated groups of a base-60 number (60^64 is already past 10^113). */
+const MAX_SEXAGESIMAL_GROUPS = 64;
 
 const TAG = 'tag:yaml.org,2002:';
 
@@ -549,8 +578,21 @@ function yamlError(file: string, message: string, cause?: unknown): EdgeflowErro
   });
 }
 
-/** PyYAML `construct_yaml_int`. */
-function constructInt(text: string): number | bigint {
+/** Refuses numbers whose conversion would take super-linear time (see {@link MAX_INTEGER_LENGTH}). */
+function assertNumberSize(text: string, file: string): void {
+  if (text.length > MAX_INTEGER_LENGTH) {
+    throw yamlError(file, `a number of ${text.length} characters is too long (at most ${MAX_INTEGER_LENGTH}, as Python converts).`);
+  }
+  let groups = 1;
+  for (let i = text.indexOf(':'); i !== -1 && groups <= MAX_SEXAGESIMAL_GROUPS; i = text.indexOf(':', i + 1)) groups++;
+  if (groups > MAX_SEXAGESIMAL_GROUPS) {
+    throw yamlError(file, `a base-60 number of more than ${MAX_SEXAGESIMAL_GROUPS} groups is too long.`);
+  }
+}
+
+/** PyYAML `construct_yaml_int`; the size is checked first. */
+function constructInt(text: string, file: string): number | bigint {
+  assertNumberSize(text, file);
   let value = text.replaceAll('_', '');
   let sign = 1n;
   if (value.startsWith('-')) sign = -1n;
@@ -572,8 +614,9 @@ function constructInt(text: string): number | bigint {
   return result >= BigInt(Number.MIN_SAFE_INTEGER) && result <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(result) : result;
 }
 
-/** PyYAML `construct_yaml_float`. */
-function constructFloat(text: string): number {
+/** PyYAML `construct_yaml_float`; the size is checked first. */
+function constructFloat(text: string, file: string): number {
+  assertNumberSize(text, file);
   let value = text.replaceAll('_', '').toLowerCase();
   let sign = 1;
   if (value.startsWith('-')) sign = -1;
@@ -595,11 +638,11 @@ function constructFloat(text: string): number {
 const BOOL_TRUE = new Set(['yes', 'true', 'on']);
 
 /** PyYAML's implicit resolution of a plain scalar, then its safe constructor. */
-function resolvePlain(text: string): unknown {
+function resolvePlain(text: string, file: string): unknown {
   const [boolRe, floatRe, intRe, mergeRe, nullRe, timestampRe] = IMPLICIT_RESOLVERS;
   if (boolRe!.test(text)) return BOOL_TRUE.has(text.toLowerCase());
-  if (floatRe!.test(text)) return constructFloat(text);
-  if (intRe!.test(text)) return constructInt(text);
+  if (floatRe!.test(text)) return constructFloat(text, file);
+  if (intRe!.test(text)) return constructInt(text, file);
   if (nullRe!.test(text)) return null;
   if (timestampRe!.test(text)) return constructTimestamp(text);
   void mergeRe;
@@ -622,10 +665,10 @@ function constructTagged(tag: string, text: string, file: string): unknown {
       return text;
     case `${TAG}int`:
       if (!IMPLICIT_RESOLVERS[2]!.test(text)) throw yamlError(file, `invalid !!int ${describeValue(text)}.`);
-      return constructInt(text);
+      return constructInt(text, file);
     case `${TAG}float`:
       if (!IMPLICIT_RESOLVERS[1]!.test(text) && !IMPLICIT_RESOLVERS[2]!.test(text)) throw yamlError(file, `invalid !!float ${describeValue(text)}.`);
-      return constructFloat(text);
+      return constructFloat(text, file);
     case `${TAG}bool`:
       if (!IMPLICIT_RESOLVERS[0]!.test(text)) throw yamlError(file, `invalid !!bool ${describeValue(text)}.`);
       return BOOL_TRUE.has(text.toLowerCase());
@@ -647,39 +690,104 @@ function constructTagged(tag: string, text: string, file: string): unknown {
  * by `yaml` (failsafe schema); resolution of plain scalars uses PyYAML's own resolver patterns,
  * the same ones the emitter uses to decide quoting. (One known difference: PyYAML also treats
  * U+0085, U+2028 and U+2029 as line breaks inside quoted scalars; MLflow meta files never hold them.)
+ *
+ * Work and memory are linear in the document and bounded by `options` ({@link DEFAULT_YAML_LIMITS}):
+ * its length, aliases, nodes and text after alias expansion, nesting, and the size of numbers.
+ * An alias yields the very value of its anchor (shared, as PyYAML shares it), counted again
+ * against the node and text budgets.
  * @param source YAML text.
  * @param file Name of the file, used in error messages (a zip entry path, for example).
  * @throws `INVALID_PARAMETER_VALUE` naming `file` when the text is not valid YAML, holds
- * duplicate keys or unsupported tags, or expands to too many nodes through aliases.
+ * duplicate keys or unsupported tags, or exceeds a limit.
  */
 export function parseYaml(source: string, file: string, options: ParseYamlOptions = {}): unknown {
+  const limits = { ...DEFAULT_YAML_LIMITS, ...options };
+  if (source.length > limits.maxLength) {
+    throw yamlError(file, `the document has ${source.length} characters; at most ${limits.maxLength} are read.`);
+  }
   let doc: Document.Parsed;
   try {
-    doc = parseDocument(source, { version: '1.1', schema: 'failsafe', uniqueKeys: true, prettyErrors: false, strict: true });
+    // Duplicate keys are checked below, in linear time (`yaml`'s own check is quadratic).
+    doc = parseDocument(source, { version: '1.1', schema: 'failsafe', uniqueKeys: false, prettyErrors: false, strict: true });
   } catch (cause) {
     throw yamlError(file, 'malformed YAML.', cause);
   }
   const error = doc.errors[0];
   if (error) throw yamlError(file, `malformed YAML: ${error.message.split('\n')[0]}`, error);
-  const maxNodes = options.maxNodes ?? 50_000;
-  let nodes = 0;
-  const convert = (node: unknown, depth: number): unknown => {
-    if (++nodes > maxNodes) throw yamlError(file, `the document expands to more than ${maxNodes} nodes (alias bomb?).`);
-    if (depth > 200) throw yamlError(file, 'nesting too deep.');
-    if (node === null || node === undefined) return null;
-    if (isAlias(node)) {
-      const target = node.resolve(doc);
-      if (!target) throw yamlError(file, `unresolved alias ${describeValue(node.source)}.`);
-      return convert(target, depth + 1);
+  return new YamlConverter(file, limits).convert(doc.contents, 0);
+}
+
+/** What an anchor names: its converted value and what it cost, charged again at every alias. */
+interface Anchored {
+  readonly value: unknown;
+  readonly nodes: number;
+  readonly text: number;
+}
+
+/** Turns a parsed document into plain data, PyYAML's way, within the limits. */
+class YamlConverter {
+  #nodes = 0;
+  #text = 0;
+  #aliases = 0;
+  readonly #anchors = new Map<string, Anchored>();
+
+  constructor(
+    readonly file: string,
+    readonly limits: Required<ParseYamlOptions>,
+  ) {}
+
+  #charge(nodes: number, text: number): void {
+    this.#nodes += nodes;
+    this.#text += text;
+    if (this.#nodes > this.limits.maxNodes) {
+      throw yamlError(this.file, `the document expands to more than ${this.limits.maxNodes} nodes (alias bomb?).`);
     }
+    if (this.#text > this.limits.maxExpandedLength) {
+      throw yamlError(this.file, `the document expands to more than ${this.limits.maxExpandedLength} characters of text (alias bomb?).`);
+    }
+  }
+
+  convert(node: unknown, depth: number): unknown {
+    if (depth > this.limits.maxDepth) throw yamlError(this.file, `nesting deeper than ${this.limits.maxDepth} levels.`);
+    if (node === null || node === undefined) return null;
+    if (isAlias(node)) return this.#alias(node.source);
+    const anchor = (node as { anchor?: string }).anchor;
+    if (anchor !== undefined && this.limits.maxAliases === 0) {
+      throw yamlError(this.file, `anchor ${describeValue(anchor)}: anchors and aliases are not allowed here.`);
+    }
+    const nodesBefore = this.#nodes;
+    const textBefore = this.#text;
+    const value = this.#node(node, depth);
+    if (anchor !== undefined) this.#anchors.set(anchor, { value, nodes: this.#nodes - nodesBefore, text: this.#text - textBefore });
+    return value;
+  }
+
+  #alias(name: string): unknown {
+    if (++this.#aliases > this.limits.maxAliases) {
+      const message =
+        this.limits.maxAliases === 0
+          ? `alias ${describeValue(name)}: anchors and aliases are not allowed here.`
+          : `more than ${this.limits.maxAliases} aliases (alias bomb?).`;
+      throw yamlError(this.file, message);
+    }
+    const target = this.#anchors.get(name);
+    if (!target) throw yamlError(this.file, `unresolved alias ${describeValue(name)}.`);
+    this.#charge(target.nodes, target.text);
+    return target.value;
+  }
+
+  #node(node: unknown, depth: number): unknown {
+    const file = this.file;
     if (isScalar(node)) {
       const text = String(node.value ?? '');
+      this.#charge(1, text.length);
       if (node.tag !== undefined && node.tag !== '!') return constructTagged(node.tag, text, file);
-      return node.type === 'PLAIN' && node.tag === undefined ? resolvePlain(text) : text;
+      return node.type === 'PLAIN' && node.tag === undefined ? resolvePlain(text, file) : text;
     }
+    this.#charge(1, 0);
     if (isSeq(node)) {
       if (node.tag !== undefined && node.tag !== `${TAG}seq`) throw yamlError(file, `unsupported YAML tag ${describeValue(node.tag)}.`);
-      return node.items.map((item) => convert(item, depth + 1));
+      return node.items.map((item) => this.convert(item, depth + 1));
     }
     if (isMap(node)) {
       if (node.tag !== undefined && node.tag !== `${TAG}map`) throw yamlError(file, `unsupported YAML tag ${describeValue(node.tag)}.`);
@@ -688,23 +796,27 @@ export function parseYaml(source: string, file: string, options: ParseYamlOption
       for (const pair of node.items) {
         const keyNode = pair.key;
         if (isScalar(keyNode) && keyNode.type === 'PLAIN' && keyNode.value === '<<' && keyNode.tag === undefined) {
-          const value = convert(pair.value, depth + 1);
+          const value = this.convert(pair.value, depth + 1);
           for (const m of Array.isArray(value) ? value : [value]) {
             if (typeof m !== 'object' || m === null || Array.isArray(m)) throw yamlError(file, 'a merge key (<<) must name mappings.');
             merged.push(m as Record<string, unknown>);
           }
           continue;
         }
-        const key = convert(keyNode, depth + 1);
+        const key = this.convert(keyNode, depth + 1);
         if (typeof key === 'object' && key !== null && !(key instanceof Date)) throw yamlError(file, 'mapping keys must be scalars.');
         const name = key instanceof Date ? key.toISOString() : String(key);
         if (Object.prototype.hasOwnProperty.call(out, name)) throw yamlError(file, `duplicate key ${describeValue(name)}.`);
-        out[name] = convert(pair.value, depth + 1);
+        out[name] = this.convert(pair.value, depth + 1);
       }
-      for (const m of merged) for (const [k, v] of Object.entries(m)) if (!Object.prototype.hasOwnProperty.call(out, k)) out[k] = v;
+      for (const m of merged) {
+        for (const [k, v] of Object.entries(m)) {
+          this.#charge(1, 0);
+          if (!Object.prototype.hasOwnProperty.call(out, k)) out[k] = v;
+        }
+      }
       return out;
     }
     throw yamlError(file, 'unsupported YAML node.');
-  };
-  return convert(doc.contents, 0);
+  }
 }

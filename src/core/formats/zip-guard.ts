@@ -4,7 +4,8 @@
  * size as a hard budget and the CRC verified.
  *
  * Rejected, each with an `INVALID_PARAMETER_VALUE` naming the entry: `..`/`.`/empty segments,
- * absolute and drive paths, backslashes, control characters, non-UTF-8 names, symlinks and other
+ * absolute and drive paths, backslashes, control characters (C0, DEL, C1), bidirectional
+ * overrides and isolates, non-UTF-8 names, non-ASCII names not flagged UTF-8, symlinks and other
  * special files (Unix mode in the high 16 bits of the external attributes), encrypted entries,
  * compression methods other than store/deflate, duplicate names, a name used as both file and
  * folder, too many entries, too long paths, declared sizes over the limits, overlapping entries
@@ -12,19 +13,29 @@
  * that inflates past (or short of) its declared size. A zip stored inside the zip is an ordinary
  * entry: it is never opened.
  *
+ * The archive must also read the same in Python's `zipfile` (and so in MLflow's tools): an end
+ * record whose entry counts, central directory size or offset, ZIP64 record or comment length
+ * disagree with what the file holds is refused, never guessed at.
+ *
  * Pure: works in browsers, workers and Node (uses `Blob` only when given one).
  * @module
  */
 import { Inflate, inflateSync } from 'fflate';
 import { EdgeflowError, describeValue } from '../errors.js';
+import { asResourceExhausted } from './decode-budget.js';
+import { readDirectoryLocation, rejectArchive, u16, u32, u64 } from './zip-records.js';
 
-/** Limits applied when opening a zip; every one is configurable. */
+/**
+ * Limits applied when opening a zip; every one is configurable. The defaults are sized for a
+ * browser tab: entries are inflated one at a time, so the peak is about one entry (≤ 512 MiB)
+ * on top of the zip itself.
+ */
 export interface ZipLimits {
-  /** Most entries (files and folders). Default 200,000. */
+  /** Most entries (files and folders). Default 100,000. */
   readonly maxEntries: number;
-  /** Largest declared uncompressed size of one entry. Default 2 GiB. */
+  /** Largest declared uncompressed size of one entry. Default 512 MiB. */
   readonly maxEntryBytes: number;
-  /** Largest sum of declared uncompressed sizes. Default 8 GiB. */
+  /** Largest sum of declared uncompressed sizes. Default 1 GiB. */
   readonly maxTotalBytes: number;
   /** Longest entry name in characters. Default 2048. */
   readonly maxPathLength: number;
@@ -34,9 +45,9 @@ export interface ZipLimits {
 
 /** Default {@link ZipLimits}. */
 export const DEFAULT_ZIP_LIMITS: ZipLimits = Object.freeze({
-  maxEntries: 200_000,
-  maxEntryBytes: 2 * 1024 ** 3,
-  maxTotalBytes: 8 * 1024 ** 3,
+  maxEntries: 100_000,
+  maxEntryBytes: 512 * 1024 ** 2,
+  maxTotalBytes: 1024 ** 3,
   maxPathLength: 2048,
   maxPathDepth: 64,
 });
@@ -82,23 +93,7 @@ function reject(entry: string, message: string, details?: Record<string, unknown
   throw EdgeflowError.invalidParameterValue(`Zip entry ${describeValue(entry)}: ${message}`, { entry, ...details });
 }
 
-function rejectArchive(message: string): never {
-  throw EdgeflowError.invalidParameterValue(`Not a readable zip archive: ${message}`, { entry: '' });
-}
-
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
-
-function u16(b: Uint8Array, o: number): number {
-  return b[o]! | (b[o + 1]! << 8);
-}
-function u32(b: Uint8Array, o: number): number {
-  return (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0;
-}
-function u64(b: Uint8Array, o: number): number {
-  const value = u32(b, o) + u32(b, o + 4) * 2 ** 32;
-  if (!Number.isSafeInteger(value)) rejectArchive('a 64-bit size or offset is too large.');
-  return value;
-}
 
 const CRC_TABLE = (() => {
   const table = new Int32Array(256);
@@ -122,7 +117,9 @@ export function entryNameProblem(name: string, limits: ZipLimits = DEFAULT_ZIP_L
   if (name.length === 0) return 'has an empty name';
   if (name.length > limits.maxPathLength) return `has a name longer than ${limits.maxPathLength} characters`;
   if (name.includes('\\')) return 'contains a backslash';
-  if (/[\u0000-\u001f\u007f]/u.test(name)) return 'contains a control character';
+  if (/[\u0000-\u001f\u007f-\u009f]/u.test(name)) return 'contains a control character';
+  if (/[\u202a-\u202e\u2066-\u2069]/u.test(name)) return 'contains a bidirectional override or isolate';
+  if (/[\ud800-\udfff]/u.test(name)) return 'contains a lone surrogate';
   if (name.startsWith('/')) return 'is an absolute path';
   if (/^[a-zA-Z]:/u.test(name)) return 'is a drive path';
   const body = name.endsWith('/') ? name.slice(0, -1) : name;
@@ -166,12 +163,21 @@ export class GuardedZip {
 
   /**
    * The bytes of a file entry, inflated with its declared size as a hard budget and CRC-checked.
-   * @throws `INVALID_PARAMETER_VALUE` naming the entry when the data disagrees with the directory.
+   * @throws `INVALID_PARAMETER_VALUE` naming the entry when the data disagrees with the directory;
+   * `RESOURCE_EXHAUSTED` when there is not enough memory for it.
    */
   async read(entryOrName: ZipEntry | string): Promise<Uint8Array> {
     const entry = typeof entryOrName === 'string' ? this.byName.get(entryOrName) : entryOrName;
     if (!entry) throw EdgeflowError.resourceDoesNotExist(`No zip entry ${describeValue(entryOrName)}.`);
     if (entry.isDirectory) return new Uint8Array(0);
+    try {
+      return await this.#readFile(entry);
+    } catch (error) {
+      throw asResourceExhausted(error, `zip entry ${describeValue(entry.name)} (${entry.size} bytes)`);
+    }
+  }
+
+  async #readFile(entry: ZipEntry): Promise<Uint8Array> {
     const header = await this.source.read(entry.localOffset, 30 + entry.nameBytes);
     if (header.length < 30 || u32(header, 0) !== 0x04034b50) reject(entry.name, 'has no local file header.');
     const nameLength = u16(header, 26);
@@ -214,9 +220,10 @@ function inflateWithBudget(compressed: Uint8Array, declared: number, name: strin
   if (compressed.length <= ONE_SHOT_LIMIT) {
     // A fixed output buffer one byte larger than declared: fflate never grows it, so filling the
     // extra byte proves the data inflates past its declared size.
+    const out = new Uint8Array(declared + 1);
     let result: Uint8Array;
     try {
-      result = inflateSync(compressed, { out: new Uint8Array(declared + 1) });
+      result = inflateSync(compressed, { out });
     } catch (cause) {
       throw new EdgeflowError('INVALID_PARAMETER_VALUE', `Zip entry ${describeValue(name)}: corrupt deflate data.`, {
         details: { entry: name },
@@ -259,21 +266,9 @@ function inflateWithBudget(compressed: Uint8Array, declared: number, name: strin
   return out;
 }
 
-async function findEndOfCentralDirectory(source: ZipSource): Promise<{ tail: Uint8Array; tailOffset: number; at: number }> {
-  const tailLength = Math.min(source.size, 22 + 0xffff + 20);
-  const tailOffset = source.size - tailLength;
-  const tail = await source.read(tailOffset, tailLength);
-  for (let i = tail.length - 22; i >= 0; i--) {
-    if (tail[i] === 0x50 && tail[i + 1] === 0x4b && tail[i + 2] === 0x05 && tail[i + 3] === 0x06) {
-      if (i + 22 + u16(tail, i + 20) === tail.length) return { tail, tailOffset, at: i };
-    }
-  }
-  return rejectArchive('no end-of-central-directory record.');
-}
-
 /**
  * Opens a zip and checks its whole directory against `limits` before anything is inflated.
- * @throws `INVALID_PARAMETER_VALUE` naming the first offending entry.
+ * @throws `INVALID_PARAMETER_VALUE` naming the first offending entry, or the archive's problem.
  */
 export async function openZip(
   input: ZipSource | Uint8Array | ArrayBuffer | Blob,
@@ -287,29 +282,17 @@ export async function openZip(
         ? blobSource(input)
         : (input as ZipSource);
   if (source.size < 22) rejectArchive('too short.');
-  const { tail, tailOffset, at } = await findEndOfCentralDirectory(source);
-  if (u16(tail, at + 4) !== 0 || u16(tail, at + 6) !== 0) rejectArchive('multi-disk archives are not supported.');
-  let count = u16(tail, at + 10);
-  let cdSize = u32(tail, at + 12);
-  let cdOffset = u32(tail, at + 16);
-  if (count === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff) {
-    const loc = at - 20;
-    if (loc < 0 || u32(tail, loc) !== 0x07064b50) rejectArchive('missing ZIP64 locator.');
-    const recordOffset = u64(tail, loc + 8);
-    const record = await source.read(recordOffset, 56);
-    if (record.length < 56 || u32(record, 0) !== 0x06064b50) rejectArchive('bad ZIP64 end record.');
-    count = u64(record, 32);
-    cdSize = u64(record, 40);
-    cdOffset = u64(record, 48);
-  }
-  void tailOffset;
+  const { count, size: cdSize, offset: cdOffset, end } = await readDirectoryLocation(source);
   if (count > lim.maxEntries) {
     throw EdgeflowError.invalidParameterValue(`Zip has ${count} entries; the limit is ${lim.maxEntries}.`, {
       entry: '',
       limit: lim.maxEntries,
     });
   }
-  if (cdOffset + cdSize > source.size) rejectArchive('central directory outside the file.');
+  // Python shifts every offset by the difference (data prepended to the zip); refuse it instead.
+  if (cdOffset + cdSize !== end) {
+    rejectArchive(`the central directory (offset ${cdOffset}, ${cdSize} bytes) does not end where the end record begins (${end}).`);
+  }
   const cd = await source.read(cdOffset, cdSize);
   const entries: ZipEntry[] = [];
   const names = new Set<string>();
@@ -330,6 +313,8 @@ export async function openZip(
     let localOffset = u32(cd, p + 42);
     if (p + 46 + nameLength + extraLength + commentLength > cd.length) rejectArchive(`central directory entry ${i} is truncated.`);
     const nameRaw = cd.subarray(p + 46, p + 46 + nameLength);
+    // Without the UTF-8 flag (bit 11), Python's zipfile decodes a name as CP437.
+    const asciiOnly = nameRaw.every((b) => b < 0x80);
     let rawName: string;
     try {
       rawName = UTF8.decode(nameRaw);
@@ -368,6 +353,7 @@ export async function openZip(
 
     const problem = entryNameProblem(rawName, lim);
     if (problem !== undefined) reject(rawName, `${problem}.`);
+    if (!asciiOnly && (flags & 0x800) === 0) reject(rawName, 'has a non-ASCII name not flagged as UTF-8 (Python\'s zipfile would read it as CP437).');
     if (flags & 1) reject(rawName, 'is encrypted.');
     if (method !== 0 && method !== 8) reject(rawName, `uses unsupported compression method ${method}.`);
     const mode = external >>> 16;
@@ -394,6 +380,10 @@ export async function openZip(
       localOffset,
       nameBytes: nameLength,
     });
+  }
+  if (p !== cd.length) {
+    const more = p + 4 <= cd.length && u32(cd, p) === 0x02014b50 ? ' holds more entries than' : ' has bytes left after the entries';
+    rejectArchive(`the central directory${more} the ${count} the end record counts.`);
   }
   // A name used as a file must not also be a folder of another entry.
   const fileNames = new Set(entries.filter((e) => !e.isDirectory).map((e) => e.name));

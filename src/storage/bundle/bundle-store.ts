@@ -28,6 +28,7 @@ import type {
 import type { ArtifactEntry, MetricPoints } from '../../core/formats/file-store-layout.js';
 import type { GuardedZip } from '../../core/formats/zip-guard.js';
 import { readBundle, type ParsedBundle, type ReadBundleOptions } from './read-bundle.js';
+import { asResourceExhausted } from '../../core/formats/decode-budget.js';
 import { RegistryService } from '../../core/registry/registry-service.js';
 import { ReadOnlyRegistryRecords } from './registry-records.js';
 
@@ -100,8 +101,9 @@ export class BundleStore implements Store {
 
   /**
    * Opens a bundle: a Blob, bytes, or a URL fetched once. The zip goes through the zip guard and
-   * every metadata file is validated here.
-   * @throws `INVALID_PARAMETER_VALUE` naming the offending entry.
+   * every metadata file is validated here, within `options.limits` (`DEFAULT_BUNDLE_LIMITS`).
+   * @throws `INVALID_PARAMETER_VALUE` naming the offending entry; `RESOURCE_EXHAUSTED` when the
+   * bundle needs more memory than its limits allow (or memory runs out anyway).
    */
   static async open(source: Blob | Uint8Array | ArrayBuffer | string | URL, options: ReadBundleOptions = {}): Promise<BundleStore> {
     let input: Blob | Uint8Array | ArrayBuffer;
@@ -110,11 +112,20 @@ export class BundleStore implements Store {
       if (!response.ok) {
         throw EdgeflowError.resourceDoesNotExist(`Cannot fetch bundle ${describeValue(String(source))}: HTTP ${response.status}.`);
       }
-      input = new Uint8Array(await response.arrayBuffer());
+      try {
+        input = new Uint8Array(await response.arrayBuffer());
+      } catch (error) {
+        throw asResourceExhausted(error, `the bundle at ${describeValue(String(source))}`);
+      }
     } else {
       input = source;
     }
-    return new BundleStore(await readBundle(input, options));
+    const bundle = await readBundle(input, options);
+    try {
+      return new BundleStore(bundle);
+    } catch (error) {
+      throw asResourceExhausted(error, 'the bundle');
+    }
   }
 
   private __denied(operation: string): never {

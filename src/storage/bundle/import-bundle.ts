@@ -14,11 +14,12 @@ import type { Store } from '../../core/store.js';
 import { artifactFiles, collectPages } from '../../core/store-reads.js';
 import { SystemTag } from '../../core/system-tags.js';
 import type { ExperimentMeta, MetricPoints, RunMeta, SkippedItem } from '../../core/formats/file-store-layout.js';
-import type { ZipLimits } from '../../core/formats/zip-guard.js';
+import type { TruncatedValue } from '../../core/formats/api-rules.js';
+import { asResourceExhausted } from '../../core/formats/decode-budget.js';
 import type { ModelVersionRecord, RegisteredModelRecord } from '../../core/registry/entities.js';
 import type { RegistryStore } from '../../core/registry/registry-store.js';
 import { assertModelName } from '../../core/registry/validation.js';
-import { readBundle, type BundleLayout, type BundleProgress } from './read-bundle.js';
+import { readBundle, type BundleLayout, type BundleLimits, type BundleProgress } from './read-bundle.js';
 
 /** What to do with experiments and runs that already exist in the target store. */
 export type ImportConflictPolicy = 'skip' | 'replace' | 'new-ids';
@@ -29,8 +30,10 @@ export interface ImportBundleOptions {
    * `'skip'` (default): keep what exists — runs whose id exists are skipped, an experiment whose id
    * exists receives the bundle's new runs, one whose name belongs to another experiment is skipped
    * with its runs, a registered model whose name exists is left alone. `'replace'`: the bundle
-   * wins — existing experiments, runs and registered models with the same ids/names are removed
-   * first (and put back if the import fails). `'new-ids'`: everything gets fresh ids (experiment
+   * wins for what it carries — runs and registered models with the same ids/names are replaced, an
+   * experiment with the same id takes the bundle's name, times and tags (its other tags stay) and
+   * keeps every run the bundle does not carry, exactly as it was (and its lifecycle stage, when it
+   * has such runs); everything is put back if the import fails. `'new-ids'`: everything gets fresh ids (experiment
    * and model names made unique with a ` (n)` suffix; `mlflow.parentRunId` tags remapped; model
    * versions whose run is in the bundle point at the run's new id, `runs:/` sources included).
    */
@@ -41,7 +44,8 @@ export interface ImportBundleOptions {
    */
   readonly includeModels?: boolean;
   readonly onProgress?: (progress: BundleProgress) => void;
-  readonly limits?: Partial<ZipLimits>;
+  /** Overrides of `DEFAULT_BUNDLE_LIMITS` (zip guard limits and the decoded-size budget). */
+  readonly limits?: Partial<BundleLimits>;
   readonly maxLineLength?: number;
   /** See `ReadTreeOptions.onMismatch` (default `'reject'`; `'skip'` does what MLflow's reader does). */
   readonly onMismatch?: 'skip' | 'reject';
@@ -66,6 +70,8 @@ export interface ImportReport {
   readonly registry: RegistryImportReport;
   /** Entries that are MLflow data this importer does not read yet. */
   readonly unread: readonly string[];
+  /** Param and tag values longer than the API keeps, truncated as MLflow's client truncates them. */
+  readonly truncated: readonly TruncatedValue[];
 }
 
 /** What {@link importBundle} did with the bundle's model registry. */
@@ -96,6 +102,8 @@ interface RunPlan {
   readonly tags: Dict<string>;
   readonly metrics: readonly MetricPoints[];
   readonly artifacts: readonly { readonly path: string; readonly read: () => Promise<Uint8Array> }[];
+  /** A run of the target store written back as it was (`replace` keeps what the bundle does not carry); not counted as imported. */
+  readonly restored?: boolean;
 }
 
 interface ExperimentPlan {
@@ -160,12 +168,13 @@ async function writePlans(
         ...(meta.artifactUri !== '' ? { artifactUri: meta.artifactUri } : {}),
       });
       created.runs.push(meta.runId);
-      tags += Object.keys(run.tags).length;
+      const counted = run.restored !== true;
+      if (counted) tags += Object.keys(run.tags).length;
       const paramList = byKey(run.params);
       for (let i = 0; i < paramList.length; i += MAX_PARAMS_PER_BATCH) {
         await store.logBatch(meta.runId, { params: paramList.slice(i, i + MAX_PARAMS_PER_BATCH) });
       }
-      params += paramList.length;
+      if (counted) params += paramList.length;
       for (const m of run.metrics) {
         for (let i = 0; i < m.values.length; i += MAX_METRICS_PER_BATCH) {
           const end = Math.min(i + MAX_METRICS_PER_BATCH, m.values.length);
@@ -177,18 +186,20 @@ async function writePlans(
           };
           await store.logBatch(meta.runId, { metrics: [columns] });
         }
-        points += m.values.length;
+        if (counted) points += m.values.length;
       }
       for (const artifact of run.artifacts) {
         const data = await artifact.read();
         await store.putArtifact(meta.runId, artifact.path, data);
-        artifacts++;
-        bytes += data.length;
+        if (counted) {
+          artifacts++;
+          bytes += data.length;
+        }
       }
       if (meta.lifecycleStage === 'deleted' && !snapshotDeleted) {
         await store.deleteRun(meta.runId, meta.deletedTime !== null ? { deletedTime: meta.deletedTime } : {});
       }
-      progress(1);
+      if (counted) progress(1);
     }
     if (deleted && !plan.reuse && plan.runs.length > 0) {
       await store.deleteExperiment(experimentId, plan.meta.lastUpdateTime !== null ? { deletedTime: plan.meta.lastUpdateTime } : {});
@@ -317,14 +328,23 @@ async function planRegistry(
  * Imports a bundle (MLflow `mlruns/` tree, with or without the `mlruns/` folder, or an
  * mlflow-export-import export) into `store`, all-or-nothing.
  * @throws `INVALID_PARAMETER_VALUE` naming the entry for anything hostile or malformed (nothing is
- * written then); `RESOURCE_ALREADY_EXISTS` when `replace` meets a name owned by an experiment not
- * in the bundle; the store's own error, after rolling back, when a write fails.
+ * written then); `RESOURCE_EXHAUSTED` when the bundle needs more memory than its limits allow (or
+ * memory runs out anyway); `RESOURCE_ALREADY_EXISTS` when `replace` meets a name owned by an
+ * experiment not in the bundle; the store's own error, after rolling back, when a write fails.
  */
 export async function importBundle(
   store: Store,
   zip: Blob | Uint8Array | ArrayBuffer,
   options: ImportBundleOptions = {},
 ): Promise<ImportReport> {
+  try {
+    return await importAllOrNothing(store, zip, options);
+  } catch (error) {
+    throw asResourceExhausted(error, 'the bundle');
+  }
+}
+
+async function importAllOrNothing(store: Store, zip: Blob | Uint8Array | ArrayBuffer, options: ImportBundleOptions): Promise<ImportReport> {
   const policy = options.onConflict ?? 'skip';
   if (!store.capabilities.snapshots) {
     // All-or-nothing needs items recreated as they were and purged on failure.
@@ -352,10 +372,13 @@ export async function importBundle(
   const toPurgeRuns: Run[] = [];
   const usedNames = new Set<string>();
   const newRunIds = new Map<string, RunId>();
+  const bundleRunIds = new Set<string>(snapshot.experiments.flatMap((e) => e.runs.map((r) => r.meta.runId)));
 
   for (const exp of snapshot.experiments) {
     let meta = exp.meta;
+    let tags = exp.tags;
     let reuse = false;
+    let ownRuns: RunPlan[] = [];
     const byId = await exists(store.getExperiment(meta.experimentId));
     const byName = await store.getExperimentByName(meta.name);
     if (policy === 'new-ids') {
@@ -384,9 +407,14 @@ export async function importBundle(
         );
       }
       if (byId) {
+        // Recreated with the bundle's metadata; the runs the bundle does not carry are written back.
         toPurgeExperiments.push(byId.experimentId);
         const runs = await collectPages((pageToken) => store.searchRuns({ experimentIds: [byId.experimentId], viewType: 'ALL', maxResults: 50_000, pageToken }));
-        backups.push({ meta: byId, tags: dict(Object.entries(byId.tags)), reuse: false, runs: await Promise.all(runs.map((r) => backupRun(store, r))) });
+        const backup: ExperimentPlan = { meta: byId, tags: dict(Object.entries(byId.tags)), reuse: false, runs: await Promise.all(runs.map((r) => backupRun(store, r))) };
+        backups.push(backup);
+        ownRuns = backup.runs.filter((r) => !bundleRunIds.has(r.meta.runId)).map((r) => ({ ...r, restored: true }));
+        tags = dict([...Object.entries(byId.tags), ...Object.entries(exp.tags)]);
+        if (ownRuns.length > 0) meta = { ...meta, lifecycleStage: byId.lifecycleStage };
       }
     }
     usedNames.add(meta.name);
@@ -417,7 +445,7 @@ export async function importBundle(
         artifacts: run.artifacts.map((a) => ({ path: a.path, read: readArtifact(a.entry) })),
       });
     }
-    plans.push({ meta, tags: exp.tags, reuse, runs });
+    plans.push({ meta, tags, reuse, runs: [...ownRuns, ...runs] });
   }
   if (newRunIds.size > 0) {
     for (const plan of plans) {
@@ -429,11 +457,14 @@ export async function importBundle(
     }
   }
   const runBackups: { experimentId: ExperimentId; run: RunPlan }[] = [];
-  for (const run of toPurgeRuns) runBackups.push({ experimentId: run.info.experimentId, run: await backupRun(store, run) });
+  for (const run of toPurgeRuns) {
+    // A run in an experiment `replace` recreates goes (and comes back) with its experiment.
+    if (!toPurgeExperiments.includes(run.info.experimentId)) runBackups.push({ experimentId: run.info.experimentId, run: await backupRun(store, run) });
+  }
   const registry = await planRegistry(store, snapshot.registeredModels, policy, options.includeModels ?? true, newRunIds, skipped);
 
   // ---- write, rolling back on failure
-  const total = plans.reduce((n, p) => n + p.runs.length, 0);
+  const total = plans.reduce((n, p) => n + p.runs.filter((r) => r.restored !== true).length, 0);
   let done = 0;
   const progress = (n: number): void => {
     done += n;
@@ -467,7 +498,7 @@ export async function importBundle(
     return {
       layout: bundle.layout,
       experiments: created.experiments.length,
-      runs: created.runs.length,
+      runs: total,
       metricPoints: totals.points,
       params: totals.params,
       tags: totals.tags,
@@ -477,6 +508,7 @@ export async function importBundle(
       idMap,
       registry: registry.report,
       unread: snapshot.unread,
+      truncated: bundle.truncated,
     };
   } catch (error) {
     options.onProgress?.({ phase: 'rollback', done: 0 });

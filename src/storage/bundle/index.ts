@@ -13,4 +13,12 @@ export {
 } from './import-bundle.js';
 export { BundleStore } from './bundle-store.js';
 export { ReadOnlyRegistryRecords } from './registry-records.js';
-export { readBundle, BundleLayout, type BundleProgress, type ParsedBundle, type ReadBundleOptions } from './read-bundle.js';
+export {
+  readBundle,
+  BundleLayout,
+  DEFAULT_BUNDLE_LIMITS,
+  type BundleLimits,
+  type BundleProgress,
+  type ParsedBundle,
+  type ReadBundleOptions,
+} from './read-bundle.js';

@@ -5,9 +5,11 @@
  * @module
  */
 import { EdgeflowError, isEdgeflowError } from '../../core/errors.js';
+import { applyApiRules, EXPORT_IMPORT_ENTRIES, FILE_STORE_ENTRIES, type TruncatedValue } from '../../core/formats/api-rules.js';
+import { asResourceExhausted, DecodeBudget } from '../../core/formats/decode-budget.js';
 import { readExportImportTree, isExportImportLayout } from '../../core/formats/export-import-layout.js';
 import { readFileStoreTree, type FileStoreSnapshot, type TreeFile } from '../../core/formats/file-store-layout.js';
-import { openZip, type GuardedZip, type ZipLimits, type ZipSource } from '../../core/formats/zip-guard.js';
+import { DEFAULT_ZIP_LIMITS, openZip, type GuardedZip, type ZipLimits, type ZipSource } from '../../core/formats/zip-guard.js';
 
 /** Which layout a bundle uses. */
 export const BundleLayout = { MLFLOW: 'mlflow', EXPORT_IMPORT: 'export-import' } as const;
@@ -22,9 +24,30 @@ export interface BundleProgress {
   readonly total?: number;
 }
 
+/**
+ * Limits of reading a bundle: the zip guard's, and the memory its metadata may take decoded. The
+ * metadata (every `meta.yaml`, param, tag, metric and JSON file) is held at once while a bundle
+ * opens, so it is charged before anything is inflated: each file's inflated bytes twice (bytes and
+ * text; JSON eight times, for its parsed objects) plus 256 bytes, and each metric point 24 bytes
+ * (its float64 columns) before they are allocated.
+ */
+export interface BundleLimits extends ZipLimits {
+  /** Most bytes the bundle's decoded metadata may take. Default 512 MiB. */
+  readonly maxDecodedBytes: number;
+}
+
+/** Default {@link BundleLimits}: a browser tab survives any bundle within them. */
+export const DEFAULT_BUNDLE_LIMITS: BundleLimits = Object.freeze({ ...DEFAULT_ZIP_LIMITS, maxDecodedBytes: 512 * 1024 ** 2 });
+
+/** What decoding a metadata file of `size` inflated bytes is charged up front. */
+function metadataCost(path: string, size: number): number {
+  return 256 + size * (path.endsWith('.json') ? 8 : 2);
+}
+
 /** Options for reading a bundle. */
 export interface ReadBundleOptions {
-  readonly limits?: Partial<ZipLimits>;
+  /** Overrides of {@link DEFAULT_BUNDLE_LIMITS}. */
+  readonly limits?: Partial<BundleLimits>;
   /** Longest metric line accepted. Default 4096. */
   readonly maxLineLength?: number;
   /** See `ReadTreeOptions.onMismatch`; default `'reject'`. */
@@ -35,7 +58,10 @@ export interface ReadBundleOptions {
 /** A parsed bundle: its records, layout, and the open zip to read artifacts from. */
 export interface ParsedBundle {
   readonly layout: BundleLayout;
+  /** The records, as the tracking API would store them (see `applyApiRules`). */
   readonly snapshot: FileStoreSnapshot;
+  /** Param and tag values truncated to the API's limits, as MLflow's client truncates them. */
+  readonly truncated: readonly TruncatedValue[];
   readonly zip: GuardedZip;
   /** Prefix stripped from entry names (e.g. `mlruns/`), to map tree paths back to entries. */
   readonly prefix: string;
@@ -55,22 +81,38 @@ function fileStorePrefix(files: readonly TreeFile[]): string {
 }
 
 /**
- * Opens and parses a bundle. Nothing but metadata, params, tags and metric files is inflated.
- * @throws `INVALID_PARAMETER_VALUE` naming the offending entry.
+ * Opens and parses a bundle. Nothing but metadata, params, tags and metric files is inflated, each
+ * charged to the decoded-size budget ({@link BundleLimits}) before it is.
+ * @throws `INVALID_PARAMETER_VALUE` naming the offending entry; `RESOURCE_EXHAUSTED` naming it when
+ * the budget would be passed, or when memory runs out anyway.
  */
 export async function readBundle(
   input: Blob | Uint8Array | ArrayBuffer | ZipSource,
   options: ReadBundleOptions = {},
 ): Promise<ParsedBundle> {
+  try {
+    return await readBundleWithin(input, options);
+  } catch (error) {
+    throw asResourceExhausted(error, 'the bundle');
+  }
+}
+
+async function readBundleWithin(input: Blob | Uint8Array | ArrayBuffer | ZipSource, options: ReadBundleOptions): Promise<ParsedBundle> {
   const zip = await openZip(input, options.limits);
+  const budget = new DecodeBudget(options.limits?.maxDecodedBytes ?? DEFAULT_BUNDLE_LIMITS.maxDecodedBytes);
+  // `shownAs`: the name the tree reader uses (errors get the zip's prefix back in withEntryPrefix).
+  const readMetadata = (path: string, shownAs = path): Promise<Uint8Array> => {
+    budget.charge(metadataCost(path, zip.get(path)?.size ?? 0), shownAs, 'the file');
+    return zip.read(path);
+  };
   const entries = zip.files.filter((e) => !e.name.startsWith('__MACOSX/'));
   const all: TreeFile[] = entries.map((e) => ({ path: e.name, size: e.size }));
   const hasMeta = all.some((f) => f.path === 'meta.yaml' || f.path.endsWith('/meta.yaml'));
   let done = 0;
   const onRun = (): void => options.onProgress?.({ phase: 'read', done: ++done });
   if (!hasMeta && isExportImportLayout(all)) {
-    const snapshot = await readExportImportTree(all, (path) => zip.read(path), { onRun });
-    return { layout: 'export-import', snapshot, zip, prefix: '' };
+    const read = await readExportImportTree(all, (path) => readMetadata(path), { onRun, budget });
+    return { layout: 'export-import', ...applyApiRules(read, EXPORT_IMPORT_ENTRIES), zip, prefix: '' };
   }
   if (!hasMeta) {
     throw EdgeflowError.invalidParameterValue(
@@ -81,12 +123,14 @@ export async function readBundle(
   const prefix = fileStorePrefix(all);
   const files = all.map((f) => ({ path: f.path.slice(prefix.length), size: f.size }));
   try {
-    const snapshot = await readFileStoreTree(files, (path) => zip.read(prefix + path), {
+    const read = await readFileStoreTree(files, (path) => readMetadata(prefix + path, path), {
       onMismatch: options.onMismatch,
       maxLineLength: options.maxLineLength,
+      budget,
       onRun,
     });
-    return { layout: 'mlflow', snapshot, zip, prefix };
+    const { snapshot, truncated } = applyApiRules(read, FILE_STORE_ENTRIES);
+    return { layout: 'mlflow', snapshot, truncated: truncated.map((t) => ({ ...t, entry: prefix + t.entry })), zip, prefix };
   } catch (error) {
     throw withEntryPrefix(error, prefix);
   }
