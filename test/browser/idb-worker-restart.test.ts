@@ -136,7 +136,7 @@ describe('IndexedDB worker: a dead worker', () => {
     Object.defineProperty(navigator, 'locks', { value: undefined, configurable: true });
     let store: RemoteStore;
     try {
-      store = await RemoteStore.open(spawn, name, { unresponsiveMs: 200 });
+      store = await RemoteStore.open(spawn, name, { unresponsiveMs: 5_000 });
     } finally {
       delete (navigator as { locks?: unknown }).locks;
     }
