@@ -4,8 +4,8 @@
  */
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
 import { styleMap } from 'lit/directives/style-map.js';
-import { virtualize, virtualizerRef, type VirtualizerHostElement } from '@lit-labs/virtualizer/virtualize.js';
 import type { Run, ViewType } from '../core/entities.js';
 import { EdgeflowError } from '../core/errors.js';
 import type { ExperimentId, RunId } from '../core/ids.js';
@@ -32,6 +32,7 @@ import {
   type RunKeys,
   type SortSpec,
 } from './internal/run-columns.js';
+import { RowWindow } from './internal/row-window.js';
 import { runTableStyles } from './internal/run-table-styles.js';
 import { StoreElement } from './internal/store-element.js';
 import { themeStyles } from './internal/theme.js';
@@ -55,6 +56,10 @@ const WIDTH: Readonly<Record<string, number>> = { 'attr:name': 220, 'attr:status
 
 function columnWidth(column: ColumnDef): number {
   return WIDTH[column.id] ?? (column.kind === 'metric' ? 120 : 130);
+}
+
+function itemKey(item: Item): string {
+  return item.kind === 'run' ? item.run.info.runId : `group:${item.value ?? '\u0000'}`;
 }
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
@@ -110,7 +115,8 @@ export class RunTable extends StoreElement {
   @state() private _active = 0;
   @state() private _collapsed = new Set<string | null>();
   @state() private _dropTarget = '';
-  @query('.rows') private _rowsEl!: HTMLElement;
+  @query('.rows') private _rowsEl!: HTMLElement | null;
+  @query('.head') private _headEl!: HTMLElement | null;
   @query('.scroll') private _scrollEl!: HTMLElement;
 
   private _items: Item[] = [];
@@ -120,6 +126,8 @@ export class RunTable extends StoreElement {
   private _anchor: string | undefined;
   private _draftTimer: ReturnType<typeof setTimeout> | undefined;
   private _dragColumn = '';
+
+  private readonly _window = new RowWindow(this, { scroller: () => this._scrollEl, rows: () => this._rowsEl, count: () => this._items.length });
 
   private readonly _query = new QueryController(this, {
     args: () => {
@@ -288,16 +296,18 @@ export class RunTable extends StoreElement {
           ? html`<div class="empty">Loading runs…</div>`
           : this._items.length === 0 && state.status !== 'ERROR'
             ? html`<div class="empty">${this.filter.trim() === '' ? 'No runs yet.' : 'No runs match the filter.'}</div>`
-            : html`<div class="rows" role="rowgroup">
-                ${virtualize<Item>({
-                  items: this._items,
-                  // The virtualizer may ask about indices past a shrunk list for one frame.
-                  keyFunction: (item) => (item === undefined ? '' : item.kind === 'run' ? item.run.info.runId : `group:${item.value ?? '\u0000'}`),
-                  renderItem: (item, i) => (item === undefined ? html`` : this._renderItem(item, i, columns)),
-                })}
-              </div>`}
+            : this._renderRows(columns)}
       </div>
     `;
+  }
+
+  /** The rows in the window around the scroll position, on a box as tall as all rows. */
+  private _renderRows(columns: readonly ColumnDef[]): TemplateResult {
+    const { first, end } = this._window.range;
+    const height = this._window.rowHeight;
+    return html`<div class="rows" role="rowgroup" style=${styleMap({ height: `${this._window.height}px`, paddingTop: `${first * height}px` })}>
+      ${repeat(this._items.slice(first, end), itemKey, (item, k) => this._renderItem(item, first + k, columns))}
+    </div>`;
   }
 
   private _renderControls(): TemplateResult {
@@ -630,9 +640,7 @@ export class RunTable extends StoreElement {
     }
     e.preventDefault();
     this._active = Math.max(0, Math.min(n - 1, next));
-    void this.updateComplete.then(() => {
-      (this._rowsEl as VirtualizerHostElement | null)?.[virtualizerRef]?.element(this._active)?.scrollIntoView({ block: 'nearest' });
-    });
+    this._window.scrollToRow(this._active, this._headEl?.offsetHeight ?? 0);
   };
 }
 
