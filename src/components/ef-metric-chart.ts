@@ -45,7 +45,8 @@ const X_LABELS: Readonly<Record<XAxisMode, string>> = { step: 'Step', wall: 'Wal
  * @csspart legend - The legend below the plot.
  * @csspart tooltip - The hover tooltip.
  * @csspart error - An error message.
- * @cssprop --ef-chart-height - Height of the plot area (default 260px).
+ * @cssprop --ef-chart-height - Height of the plot area (default 260px); the element is as tall as toolbar, plot and legend.
+ * @cssprop --ef-chart-legend-height - Most the legend grows before it scrolls (default 96px).
  * @cssprop --ef-bg - Background colour.
  * @cssprop --ef-fg - Text colour.
  * @cssprop --ef-grid - Grid line colour.
@@ -58,15 +59,24 @@ export class MetricChart extends StoreElement {
     themeStyles,
     uplotStyles,
     css`
+      /* The host is as tall as its content (toolbar, plot, legend). A page that sets a height
+         (or display) on it anyway gets a plot that shrinks to fit, never content outside the box. */
       :host {
-        display: flex;
-        flex-direction: column;
+        display: block;
         min-width: 0;
         border: 1px solid var(--_border);
         border-radius: var(--_radius);
         padding: 8px;
+        box-sizing: border-box;
+      }
+      .frame {
+        display: flex;
+        flex-direction: column;
+        height: 100%;
+        min-height: 0;
       }
       .toolbar {
+        flex: none;
         display: flex;
         flex-direction: column;
         gap: 4px;
@@ -119,6 +129,7 @@ export class MetricChart extends StoreElement {
       }
       .plot-wrap {
         position: relative;
+        flex: 0 1 var(--ef-chart-height, 260px);
         height: var(--ef-chart-height, 260px);
         min-height: 80px;
       }
@@ -127,11 +138,13 @@ export class MetricChart extends StoreElement {
         inset: 0;
       }
       .legend {
+        flex: 0 1 auto;
+        min-height: 22px;
         display: flex;
         flex-wrap: wrap;
         gap: 2px 12px;
         margin-top: 6px;
-        max-height: 96px;
+        max-height: var(--ef-chart-legend-height, 96px);
         overflow: auto;
       }
       .legend button {
@@ -303,7 +316,7 @@ export class MetricChart extends StoreElement {
   protected override render(): TemplateResult {
     const problem = this._renderStoreProblem();
     const state = this._series.state;
-    return html`
+    return html`<div class="frame">
       ${this.hideControls ? nothing : this._renderToolbar()}
       <span class="scheme-probe" aria-hidden="true" @transitionend=${this._onScheme}></span>
       <div class="plot-wrap">
@@ -320,7 +333,7 @@ export class MetricChart extends StoreElement {
         ${this._renderTooltip()}
       </div>
       ${this._renderLegend()}
-    `;
+    </div>`;
   }
 
   private _renderToolbar(): TemplateResult {

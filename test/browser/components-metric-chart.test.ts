@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { page } from 'vitest/browser';
 import type { MetricSeries } from '../../src/core/entities.js';
 import type { RunId } from '../../src/core/ids.js';
 import type { Store } from '../../src/core/store.js';
@@ -179,5 +180,86 @@ describe('<ef-metric-chart>', () => {
     expect(csv.split('\r\n')).toHaveLength(22);
     el.remove();
     expect(el.plot).toBeUndefined();
+  });
+
+  describe('layout in a grid', () => {
+    type Box = DOMRect;
+    const intersects = (a: Box, b: Box): boolean => a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
+    const inside = (inner: Box, outer: Box): boolean =>
+      inner.left >= outer.left - 0.5 && inner.right <= outer.right + 0.5 && inner.top >= outer.top - 0.5 && inner.bottom <= outer.bottom + 0.5;
+
+    /** Ten runs with long names, so each legend wraps over several lines. */
+    async function tenRuns(): Promise<{ store: Store; runIds: string[] }> {
+      const { store, client, experimentId } = await seed();
+      const runIds: string[] = [];
+      for (let r = 0; r < 10; r++) {
+        const id = (await client.createRun(experimentId, { runName: `sweep-learning-rate-${r}-with-a-long-name` })).info.runId;
+        runIds.push(id);
+        for (let step = 0; step < 30; step++) {
+          client.logMetric(id, 'loss', 1 / (step + 1 + r), step);
+          client.logMetric(id, 'acc', step / 30 - r / 100, step);
+        }
+      }
+      await client.flush();
+      return { store, runIds };
+    }
+
+    async function grid(store: Store, runIds: string[], chartStyle: string): Promise<MetricChart[]> {
+      const box = document.createElement('div');
+      box.style.cssText = 'display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,400px),1fr));gap:12px;padding:12px';
+      document.body.append(box);
+      const charts = ['loss', 'acc', 'loss', 'acc', 'loss'].map((key, i) => {
+        const el = document.createElement('ef-metric-chart');
+        el.style.cssText = chartStyle;
+        Object.assign(el, { store, runIds, metricKeys: [key], heading: `${key} ${i}` });
+        box.append(el);
+        return el;
+      });
+      for (const el of charts) await el.dataSettled();
+      return charts;
+    }
+
+    function expectNoOverlap(charts: readonly MetricChart[], where: string): void {
+      const hosts = charts.map((c) => c.getBoundingClientRect());
+      hosts.forEach((a, i) => hosts.slice(i + 1).forEach((b, j) => expect(intersects(a, b), `${where}: charts ${i} and ${i + j + 1} overlap`).toBe(false)));
+      charts.forEach((c, i) => {
+        const parts = ['toolbar', 'plot', 'legend'].map((p) => {
+          const el = shadow(c).querySelector(`[part="${p}"]`);
+          expect(el, `${where}: chart ${i} has a ${p}`).not.toBeNull();
+          return [p, (p === 'plot' ? el!.parentElement! : el!).getBoundingClientRect()] as const;
+        });
+        for (const [name, box] of parts) {
+          expect(box.height, `${where}: chart ${i} ${name} is drawn`).toBeGreaterThan(0);
+          expect(inside(box, hosts[i]!), `${where}: chart ${i} ${name} inside its box`).toBe(true);
+        }
+        parts.forEach(([a, boxA], k) => parts.slice(k + 1).forEach(([b, boxB]) => expect(intersects(boxA, boxB), `${where}: chart ${i} ${a} and ${b} overlap`).toBe(false)));
+        // uPlot was sized to the plot area (ResizeObserver → setSize).
+        const plot = shadow(c).querySelector<HTMLElement>('[part="plot"]')!;
+        expect(Math.abs(c.plot!.width - plot.clientWidth), `${where}: chart ${i} plot width`).toBeLessThanOrEqual(1);
+      });
+    }
+
+    for (const [width, height] of [
+      [1440, 900],
+      [1024, 768],
+      [390, 844],
+    ] as const) {
+      it(`never overlaps at ${width} px wide, sized by its content or squeezed by the page`, async () => {
+        await page.viewport(width, height);
+        const { store, runIds } = await tenRuns();
+        // Sized by content: toolbar, plot and the wrapped legend of 10 runs.
+        const free = await grid(store, runIds, '');
+        await frames(3);
+        expectNoOverlap(free, `${width}px, content-sized`);
+        const legend = shadow(free[0]!).querySelector('[part="legend"]')!;
+        expect(legend.querySelectorAll('button')).toHaveLength(10);
+        expect(free[0]!.getBoundingClientRect().height).toBeGreaterThan(260 + legend.getBoundingClientRect().height);
+        document.body.replaceChildren();
+        // A page that fixes the box at 260 px (as the report did): the plot shrinks instead.
+        const squeezed = await grid(store, runIds, 'display:block;height:260px');
+        await frames(3);
+        expectNoOverlap(squeezed, `${width}px, 260px boxes`);
+      });
+    }
   });
 });
