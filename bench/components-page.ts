@@ -181,7 +181,7 @@ async function dashboard(seconds: number, preload: number, perTick: number): Pro
     grid.append(el);
     return el;
   });
-  await Promise.all(charts.map((c) => c.dataSettled()));
+  await Promise.all(charts.map((c) => c.loaded()));
   await new Promise((r) => setTimeout(r, 100));
   opening.disconnect();
   let longestTask = 0;
@@ -220,7 +220,7 @@ async function dashboard(seconds: number, preload: number, perTick: number): Pro
   running = false;
   const elapsed = (performance.now() - start) / 1000;
   await client.flush();
-  await Promise.all(charts.map((c) => c.dataSettled()));
+  await Promise.all(charts.map((c) => c.loaded()));
   observer.disconnect();
   const drawn = (charts[0]!.chartData![0] as ArrayLike<number>).length;
   if (drawn !== step) throw new Error(`dashboard: chart shows ${drawn} of ${step} steps`);

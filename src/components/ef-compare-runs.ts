@@ -188,13 +188,6 @@ export class CompareRuns extends StoreElement {
     this._timer = undefined;
   }
 
-  /** Resolves when the runs have loaded. */
-  async loaded(): Promise<void> {
-    await this.updateComplete;
-    await this._query.settled;
-    await this.updateComplete;
-  }
-
   /** The rows of the table as shown (after "show differences only"). */
   get rows(): readonly { section: string; key: string; values: readonly string[] }[] {
     return this._rows(valueOf(this._query.state) ?? []).map((r) => ({ section: r.section, key: r.key, values: r.display }));

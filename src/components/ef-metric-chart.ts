@@ -209,8 +209,14 @@ export class MetricChart extends StoreElement {
     `,
   ];
 
-  /** Runs to show (attribute: comma-separated ids). */
+  /** Runs to show (attribute: comma-separated ids); unset = the newest `maxRuns` runs of `experimentIds`. */
   @property({ attribute: 'run-ids', converter: listConverter }) runIds: string[] = [];
+
+  /** Experiments whose runs are shown when `runIds` is unset (attribute: comma-separated); unset = the store's first experiment with runs. */
+  @property({ attribute: 'experiment-ids', converter: listConverter }) experimentIds: string[] = [];
+
+  /** Most runs shown when they come from `experimentIds` (newest first). */
+  @property({ type: Number, attribute: 'max-runs' }) maxRuns = 10;
 
   /** Metric keys to show (attribute: comma-separated). */
   @property({ attribute: 'metric-keys', converter: listConverter }) metricKeys: string[] = [];
@@ -239,6 +245,8 @@ export class MetricChart extends StoreElement {
   private readonly _series = new MetricSeriesController(this, {
     store: () => this.resolvedStore,
     runIds: () => this.runIds,
+    experimentIds: () => this.experimentIds,
+    maxRuns: () => (Number.isInteger(this.maxRuns) ? Math.min(1000, Math.max(0, this.maxRuns)) : 10),
     keys: () => this.metricKeys,
     onAppend: () => this._scheduleDraw(),
   });
@@ -272,11 +280,10 @@ export class MetricChart extends StoreElement {
     return { fullReads: this._series.fullReads, tailReads: this._series.tailReads };
   }
 
-  /** Resolves when loading and pending live reads have settled and the chart is drawn. */
-  async dataSettled(): Promise<void> {
-    await this.updateComplete;
+  /** `loaded()` waits for pending live reads too, and for the draw of what is loaded. */
+  protected override async _settle(): Promise<void> {
     await this._series.idle();
-    await this.updateComplete;
+    if (this.isUpdatePending) return; // drawn after that update (`loaded()` comes back here)
     // Draws what is not drawn yet now, or in a task of its own when another chart drew in this one.
     if (this._plot === undefined || this._drawPending || this._drawnVersion !== this._series.version) await this._drawInTask();
   }
@@ -327,9 +334,11 @@ export class MetricChart extends StoreElement {
             ? html`<div class="overlay error" part="error" role="alert">${errorMessage(state.error)}</div>`
             : state.status === 'PENDING' && state.previous === undefined
               ? html`<div class="overlay">Loading…</div>`
-              : this.runIds.length === 0 || this.metricKeys.length === 0
-                ? html`<div class="overlay">Choose runs and metrics to plot.</div>`
-                : nothing}
+              : this.metricKeys.length === 0
+                ? html`<div class="overlay">Choose metrics to plot.</div>`
+                : valueOf(state)?.runs.size === 0
+                  ? html`<div class="overlay">No runs to plot.</div>`
+                  : nothing}
         ${this._renderTooltip()}
       </div>
       ${this._renderLegend()}

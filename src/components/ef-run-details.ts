@@ -182,13 +182,6 @@ export class RunDetails extends StoreElement {
     this._refreshTimer = undefined;
   }
 
-  /** Resolves when the run has loaded. */
-  async loaded(): Promise<void> {
-    await this.updateComplete;
-    await this._query.settled;
-    await this.updateComplete;
-  }
-
   private async _load(store: Store, runId: string, signal: AbortSignal): Promise<Loaded> {
     const run = await store.getRun(runId as RunId);
     throwIfAborted(signal);

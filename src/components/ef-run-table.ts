@@ -14,6 +14,7 @@ import { collectPages } from '../core/store-reads.js';
 import { compileRunFilter, parseRunFilter } from '../core/search/index.js';
 import { QueryController } from './controllers/query-controller.js';
 import { errorMessage } from './controllers/status.js';
+import { experimentsToShow } from './controllers/experiment-scope.js';
 import { StoreChangesController, type ChangeBatch } from './controllers/store-changes-controller.js';
 import { runColor } from './internal/colors.js';
 import { listConverter } from './internal/converters.js';
@@ -93,7 +94,7 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
 export class RunTable extends StoreElement {
   static override styles = [themeStyles, runTableStyles];
 
-  /** Experiments whose runs are listed (attribute: comma-separated ids). */
+  /** Experiments whose runs are listed (attribute: comma-separated ids); unset = the store's first experiment with runs. */
   @property({ attribute: 'experiment-ids', converter: listConverter }) experimentIds: string[] = [];
   /** The applied MLflow filter, e.g. `metrics.acc > 0.9 and params.lr = '0.01'`. */
   @property() filter = '';
@@ -120,6 +121,7 @@ export class RunTable extends StoreElement {
   @query('.scroll') private _scrollEl!: HTMLElement;
 
   private _items: Item[] = [];
+  private _shownExperiments: readonly ExperimentId[] = [];
   private _keys: RunKeys = { params: [], metrics: [], tags: [] };
   private _keysFor: readonly Run[] | undefined;
   private _itemsKey: unknown[] = [];
@@ -142,6 +144,11 @@ export class RunTable extends StoreElement {
     new StoreChangesController(this, { store: () => this.resolvedStore, onChanges: (batch) => void this._patch(batch) });
   }
 
+  /** The experiments whose runs are listed now: `experimentIds`, or the one picked when unset. */
+  get shownExperimentIds(): readonly string[] {
+    return this._shownExperiments;
+  }
+
   /** The runs matching the filter, unsorted (as loaded). */
   get runs(): readonly Run[] {
     return this._query.value ?? [];
@@ -158,13 +165,6 @@ export class RunTable extends StoreElement {
   get visibleColumns(): readonly ColumnDef[] {
     const ids = this.columns ?? defaultColumns(this._keys);
     return ids.map(parseColumnId).filter((c): c is ColumnDef => c !== undefined);
-  }
-
-  /** Resolves when the current load has settled and rendered. */
-  async loaded(): Promise<void> {
-    await this.updateComplete;
-    await this._query.settled;
-    await this.updateComplete;
   }
 
   /** The visible columns of all rows (groups flattened) as formula-safe CSV. */
@@ -188,10 +188,11 @@ export class RunTable extends StoreElement {
   }
 
   private async _load(store: Store, signal: AbortSignal): Promise<Run[]> {
+    const experimentIds = await experimentsToShow(store, this.experimentIds, signal);
     const runs = await collectPages(
       (pageToken) =>
         store.searchRuns({
-          experimentIds: this.experimentIds as ExperimentId[],
+          experimentIds,
           ...(this.filter.trim() === '' ? {} : { filter: this.filter }),
           viewType: this.viewType,
           maxResults: PAGE,
@@ -199,6 +200,7 @@ export class RunTable extends StoreElement {
         }),
       signal,
     );
+    this._shownExperiments = experimentIds;
     return runs;
   }
 
@@ -207,7 +209,7 @@ export class RunTable extends StoreElement {
     const store = this.resolvedStore;
     const current = this._query.value;
     if (store === undefined || current === undefined) return;
-    const mine = new Set(this.experimentIds);
+    const mine = new Set<string>(this._shownExperiments);
     if ([...batch.experiments].some((id) => mine.has(id))) return void this._query.refresh();
     const changed = new Set<RunId>();
     for (const [runId, experimentId] of batch.runs) if (mine.has(experimentId)) changed.add(runId);

@@ -14,7 +14,7 @@ afterEach(() => {
 
 async function chart(props: Partial<MetricChart>): Promise<MetricChart> {
   const el = await mount('ef-metric-chart', props);
-  await el.dataSettled();
+  await el.loaded();
   await until(() => el.chartData !== undefined && el.plot !== undefined, 5000, 'first draw');
   return el;
 }
@@ -58,14 +58,14 @@ describe('<ef-metric-chart>', () => {
     el.addEventListener('ef-chart-options-change', (e) => changes.push((e as CustomEvent).detail));
     select.value = 'wall';
     select.dispatchEvent(new Event('change'));
-    await el.dataSettled();
+    await el.loaded();
     await frames();
     expect(el.xAxis).toBe('wall');
     expect((el.chartData![0] as ArrayLike<number>)[5]).toBe((1_700_000_000_000 + 60_000 + 5000) / 1000);
     expect(el.plot!.scales['x']!.time).toBe(true);
     select.value = 'relative';
     select.dispatchEvent(new Event('change'));
-    await el.dataSettled();
+    await el.loaded();
     expect((el.chartData![0] as ArrayLike<number>)[5]).toBe(5);
     expect(changes).toHaveLength(2);
   });
@@ -77,7 +77,7 @@ describe('<ef-metric-chart>', () => {
     const slider = shadow(el).querySelector<HTMLInputElement>('input[aria-label="smoothing"]')!;
     slider.value = '0.6';
     slider.dispatchEvent(new Event('input'));
-    await el.dataSettled();
+    await el.loaded();
     const data = el.chartData!;
     expect(data).toHaveLength(3);
     const smoothed = Array.from(data[2] as ArrayLike<number>);
@@ -97,7 +97,7 @@ describe('<ef-metric-chart>', () => {
     const el = await chart({ store, runIds: [id], metricKeys: ['m'] });
     expect(Array.from(el.chartData![1] as ArrayLike<number | null>)).toEqual([1, null, 3, null, 5, null, 0, 8]);
     el.logY = true;
-    await el.dataSettled();
+    await el.loaded();
     expect(Array.from(el.chartData![1] as ArrayLike<number | null>)).toEqual([1, null, 3, null, 5, null, null, 8]);
     expect(el.plot!.scales['y']!.distr).toBe(3);
   });
@@ -134,7 +134,7 @@ describe('<ef-metric-chart>', () => {
     }
     await client.flush();
     await until(() => (el.chartData![0] as ArrayLike<number>).length === 520, 5000, 'live points');
-    await el.dataSettled();
+    await el.loaded();
     expect(before).toBe(20);
     expect(fullReads).toBe(1);
     expect(tailReads).toBeGreaterThan(0);
@@ -215,7 +215,7 @@ describe('<ef-metric-chart>', () => {
         box.append(el);
         return el;
       });
-      for (const el of charts) await el.dataSettled();
+      for (const el of charts) await el.loaded();
       return charts;
     }
 
