@@ -16,7 +16,8 @@ import { QueryController } from './controllers/query-controller.js';
 import { errorMessage } from './controllers/status.js';
 import { experimentsToShow } from './controllers/experiment-scope.js';
 import { StoreChangesController, type ChangeBatch } from './controllers/store-changes-controller.js';
-import { runColor } from './internal/colors.js';
+import { RunColorsController } from './controllers/run-colors-controller.js';
+import { swatchStyle } from './internal/colors.js';
 import { listConverter } from './internal/converters.js';
 import { downloadBlob, toCsv, type CsvCell } from './internal/csv.js';
 import { formatDuration, formatTime, formatValue } from './internal/format.js';
@@ -129,6 +130,8 @@ export class RunTable extends StoreElement {
   private _draftTimer: ReturnType<typeof setTimeout> | undefined;
   private _dragColumn = '';
 
+  /** Run colours shared with the other elements of the view (see `internal/colors.ts`). */
+  private readonly _colors = new RunColorsController(this, () => this._source.scope);
   private readonly _window = new RowWindow(this, { scroller: () => this._scrollEl, rows: () => this._rowsEl, count: () => this._items.length });
 
   private readonly _query = new QueryController(this, {
@@ -244,6 +247,7 @@ export class RunTable extends StoreElement {
     if (runs !== this._keysFor) {
       this._keys = collectKeys(runs);
       this._keysFor = runs;
+      this._colors.show(runs);
     }
     const key = [runs, this.sort?.column, this.sort?.direction, this.pinnedRunIds, this.groupBy, this._collapsed];
     if (key.some((k, i) => k !== this._itemsKey[i])) {
@@ -478,7 +482,7 @@ export class RunTable extends StoreElement {
           <button class="pin" aria-label="Pin run" aria-pressed=${pinned ? 'true' : 'false'} @click=${(e: Event) => (e.stopPropagation(), this._togglePin(run.info.runId))}>
             ${pinned ? '★' : '☆'}
           </button>
-          <span class="swatch" style="background:${runColor(run.info.runId)}"></span>
+          <span class="swatch" style=${swatchStyle(this._colors.styleOf(run.info.runId))}></span>
           <button class="link" @click=${() => this._open(run.info.runId)}>${run.info.runName}</button>
         </div>`;
       case 'attr:status':

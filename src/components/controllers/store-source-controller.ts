@@ -72,6 +72,16 @@ export class StoreSourceController implements ReactiveController, Settling {
     return this.status === LoadStatus.PENDING;
   }
 
+  /**
+   * What names the store's view for shared state such as run colours: the `store-uri`/`src` it was
+   * opened from (so elements opening the same one agree), else the store object itself.
+   */
+  get scope(): object | string | undefined {
+    const wanted = this.__wanted();
+    if (wanted === undefined) return this.store;
+    return this.__opened === undefined ? undefined : wanted;
+  }
+
   /** The store the host reads now. */
   get store(): Store | undefined {
     if (this.host.store !== undefined) return this.host.store;
