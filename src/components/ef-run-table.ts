@@ -122,6 +122,9 @@ export class RunTable extends StoreElement {
   @query('.scroll') private _scrollEl!: HTMLElement;
 
   private _items: Item[] = [];
+  /** The run ids of `_items` in row order, and as a set (kept with the items, not rebuilt per render). */
+  private _itemRunIds: string[] = [];
+  private _itemRunIdSet = new Set<string>();
   private _shownExperiments: readonly ExperimentId[] = [];
   private _keys: RunKeys = { params: [], metrics: [], tags: [] };
   private _keysFor: readonly Run[] | undefined;
@@ -253,6 +256,8 @@ export class RunTable extends StoreElement {
     if (key.some((k, i) => k !== this._itemsKey[i])) {
       this._itemsKey = key;
       this._items = this._computeItems(runs);
+      this._itemRunIds = this._items.flatMap((i) => (i.kind === 'run' ? [i.run.info.runId as string] : []));
+      this._itemRunIdSet = new Set(this._itemRunIds);
       this._active = Math.min(this._active, Math.max(0, this._items.length - 1));
     }
     if (changed.has('filter')) this._draft = undefined;
@@ -395,7 +400,7 @@ export class RunTable extends StoreElement {
   }
 
   private _renderHead(columns: readonly ColumnDef[]): TemplateResult {
-    const ids = new Set(this._items.flatMap((i) => (i.kind === 'run' ? [i.run.info.runId as string] : [])));
+    const ids = this._itemRunIdSet;
     const selected = this.selectedRunIds.filter((id) => ids.has(id)).length;
     return html`<div class="head" role="row" aria-rowindex="1">
       <div class="cell" role="columnheader">
@@ -579,7 +584,7 @@ export class RunTable extends StoreElement {
 
   private _onCheck(e: MouseEvent, id: string): void {
     e.stopPropagation();
-    const order = this._items.flatMap((i) => (i.kind === 'run' ? [i.run.info.runId as string] : []));
+    const order = this._itemRunIds;
     const set = new Set(this.selectedRunIds);
     const on = !set.has(id);
     if (e.shiftKey && this._anchor !== undefined && order.includes(this._anchor)) {

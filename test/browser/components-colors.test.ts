@@ -13,6 +13,7 @@ import { mount, shadow } from './components-fixtures.js';
 
 afterEach(() => {
   document.body.replaceChildren();
+  document.body.style.removeProperty('--ef-run-table-height');
 });
 
 /** `#rrggbb` or `rgb(…)` as `rgb(r, g, b)` (what computed styles report). */
@@ -40,9 +41,9 @@ describe('run colours across elements', () => {
     await client.flush();
     const charted = [2, 5, 11, 26, 29].map((i) => runIds[i]!);
     const compared = [29, 5, 0].map((i) => runIds[i]!);
+    // A table tall enough to show all 30 rows at once.
+    document.body.style.setProperty('--ef-run-table-height', '1400px');
     const table = await mount('ef-run-table', { store, experimentIds: [experimentId] });
-    table.style.setProperty('--ef-run-table-height', '1400px');
-    await table.loaded();
     const chart = await mount('ef-metric-chart', { store, runIds: charted, metricKeys: ['loss'] });
     const compare = await mount('ef-compare-runs', { store, runIds: compared });
     await Promise.all([table.loaded(), compare.loaded(), chart.loaded()]);

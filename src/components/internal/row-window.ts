@@ -41,7 +41,15 @@ export class RowWindow implements ReactiveController {
   #range: RowRange = { first: 0, end: 0 };
   #scroller: HTMLElement | undefined;
   #resize: ResizeObserver | undefined;
+  /**
+   * The scroll box's geometry as last read (on scroll, resize and after each render), so working
+   * out the range before a render never forces a layout of a DOM about to change.
+   */
+  #scrollTop = 0;
+  #viewHeight = 0;
+  #rowsTop = 0;
   readonly #onScroll = (): void => {
+    this.#measure();
     if (!this.#covers(this.#range)) this.host.requestUpdate();
   };
 
@@ -81,6 +89,7 @@ export class RowWindow implements ReactiveController {
         this.#resize.observe(scroller);
       }
     }
+    this.#measure();
     const sample = this.options.rows()?.firstElementChild;
     const measured = sample instanceof HTMLElement ? sample.getBoundingClientRect().height : 0;
     let stale = !this.#covers(this.#range);
@@ -107,6 +116,14 @@ export class RowWindow implements ReactiveController {
     else if (bottom > scroller.scrollTop + scroller.clientHeight) scroller.scrollTop = bottom - scroller.clientHeight;
   }
 
+  #measure(): void {
+    const scroller = this.#scroller;
+    if (scroller === undefined) return;
+    this.#scrollTop = scroller.scrollTop;
+    this.#viewHeight = scroller.clientHeight;
+    this.#rowsTop = this.options.rows()?.offsetTop ?? this.#rowsTop;
+  }
+
   #detach(): void {
     this.#scroller?.removeEventListener('scroll', this.#onScroll);
     this.#resize?.disconnect();
@@ -119,18 +136,16 @@ export class RowWindow implements ReactiveController {
 
   /** How many rows the scroll box shows at once. */
   #span(): number {
-    return Math.ceil((this.#scroller?.clientHeight ?? 0) / this.rowHeight) + 1;
+    return Math.ceil(this.#viewHeight / this.rowHeight) + 1;
   }
 
   /** The rows intersecting the scroll box now, without overscan. */
   #visible(): RowRange {
-    const scroller = this.#scroller;
-    const rows = this.options.rows();
     const count = this.options.count();
-    if (scroller === undefined || !rows) return { first: 0, end: Math.min(count, INITIAL_ROWS) };
-    const top = scroller.scrollTop - rows.offsetTop;
+    if (this.#scroller === undefined) return { first: 0, end: Math.min(count, INITIAL_ROWS) };
+    const top = this.#scrollTop - this.#rowsTop;
     const first = Math.min(count, Math.max(0, Math.floor(top / this.rowHeight)));
-    const end = Math.min(count, Math.ceil((top + scroller.clientHeight) / this.rowHeight));
+    const end = Math.min(count, Math.ceil((top + this.#viewHeight) / this.rowHeight));
     return { first, end: Math.max(first, end) };
   }
 
