@@ -15,11 +15,14 @@ export type Theme = 'light' | 'dark';
 /** Most rounds of "a load finished, which started another" `updateComplete` waits through. */
 const MAX_SETTLE_ROUNDS = 20;
 
+/**
+ * Controllers whose work `loaded()` waits for, per element (registered through `addController`).
+ * Not a field: decorators such as `@provide` add controllers before an element's fields exist.
+ */
+const settlingOf = new WeakMap<object, Settling[]>();
+
 /** See the module docs. */
 export class StoreElement extends LitElement {
-  /** Controllers whose work `loaded()` waits for (registered through `addController`). */
-  readonly #settling: Settling[] = [];
-
   /** The store to read; wins over `store-uri`, `src` and context. */
   @property({ attribute: false }) store: Store | undefined;
 
@@ -42,7 +45,10 @@ export class StoreElement extends LitElement {
 
   override addController(controller: ReactiveController): void {
     super.addController(controller);
-    if (isSettling(controller)) this.#settling.push(controller);
+    if (!isSettling(controller)) return;
+    const list = settlingOf.get(this);
+    if (list === undefined) settlingOf.set(this, [controller]);
+    else list.push(controller);
   }
 
   /**
@@ -58,10 +64,11 @@ export class StoreElement extends LitElement {
   /** Lit's `updateComplete`, extended to wait until the data is shown (see {@link StoreElement.loaded}). */
   protected override async getUpdateComplete(): Promise<boolean> {
     let result = await super.getUpdateComplete();
+    const settling = settlingOf.get(this) ?? [];
     for (let round = 0; round < MAX_SETTLE_ROUNDS; round++) {
-      await Promise.all(this.#settling.map((c) => c.settled));
+      await Promise.all(settling.map((c) => c.settled));
       await this._settle();
-      if (!this.isUpdatePending && !this.#settling.some((c) => c.busy)) break;
+      if (!this.isUpdatePending && !settling.some((c) => c.busy)) break;
       result = await super.getUpdateComplete();
     }
     return result;
