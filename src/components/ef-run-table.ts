@@ -256,7 +256,8 @@ export class RunTable extends StoreElement {
     if (key.some((k, i) => k !== this._itemsKey[i])) {
       this._itemsKey = key;
       this._items = this._computeItems(runs);
-      this._itemRunIds = this._items.flatMap((i) => (i.kind === 'run' ? [i.run.info.runId as string] : []));
+      this._itemRunIds = [];
+      for (const item of this._items) if (item.kind === 'run') this._itemRunIds.push(item.run.info.runId);
       this._itemRunIdSet = new Set(this._itemRunIds);
       this._active = Math.min(this._active, Math.max(0, this._items.length - 1));
     }
