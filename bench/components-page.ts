@@ -1,6 +1,6 @@
 /**
  * The page side of `bench/components.ts`: `<ef-metric-chart>` against raw uPlot on the same
- * data, and a live dashboard. Loaded by the Vite server the runner starts.
+ * data, a live dashboard, and the keystrokes of a 10,000-run `<ef-run-table>`. Loaded by the Vite server the runner starts.
  */
 import uPlot from 'uplot';
 import '../src/components/define.js';
@@ -10,6 +10,8 @@ import type { RunId } from '../src/core/ids.js';
 import type { Store } from '../src/core/store.js';
 import { MemoryStore } from '../src/storage/memory/memory-store.js';
 import type { MetricChart } from '../src/components/ef-metric-chart.js';
+import type { RunTable } from '../src/components/ef-run-table.js';
+import { sortRunsByColumn } from '../src/components/internal/run-columns.js';
 import { median } from './report.js';
 
 const W = 800;
@@ -181,7 +183,7 @@ async function dashboard(seconds: number, preload: number, perTick: number): Pro
     grid.append(el);
     return el;
   });
-  await Promise.all(charts.map((c) => c.dataSettled()));
+  await Promise.all(charts.map((c) => c.loaded()));
   await new Promise((r) => setTimeout(r, 100));
   opening.disconnect();
   let longestTask = 0;
@@ -220,7 +222,7 @@ async function dashboard(seconds: number, preload: number, perTick: number): Pro
   running = false;
   const elapsed = (performance.now() - start) / 1000;
   await client.flush();
-  await Promise.all(charts.map((c) => c.dataSettled()));
+  await Promise.all(charts.map((c) => c.loaded()));
   observer.disconnect();
   const drawn = (charts[0]!.chartData![0] as ArrayLike<number>).length;
   if (drawn !== step) throw new Error(`dashboard: chart shows ${drawn} of ${step} steps`);
@@ -229,5 +231,81 @@ async function dashboard(seconds: number, preload: number, perTick: number): Pro
   return { openLongestTask, fps: frames / elapsed, longestTask, longestFrame, pointsPerSecond: points / elapsed };
 }
 
-Object.assign(window, { componentsBench: { firstDraw, dashboard } });
+/** A 10,000-run table's keystroke costs (ms, medians), each against the raw work it wraps. */
+interface TableKeystrokes {
+  /** Click on a column header to the committed, laid-out update (sorted rows shown). */
+  readonly sort: number;
+  /** `sortRunsByColumn` alone on the same runs. */
+  readonly sortRaw: number;
+  /** One character typed into the filter box (validated, error or not shown) to the laid-out update. */
+  readonly keystroke: number;
+  /** The slowest keystroke of the filter text. */
+  readonly keystrokeMax: number;
+  /** A filter applied to the laid-out update showing the matching rows. */
+  readonly filter: number;
+  /** `store.searchRuns` alone with the same filter. */
+  readonly filterRaw: number;
+}
+
+async function tableKeystrokes(n: number, rounds: number): Promise<TableKeystrokes> {
+  const store = new MemoryStore();
+  const experimentId = await new TrackingClient(store).createExperiment('table bench');
+  for (let i = 0; i < n; i++) {
+    const run = await store.createRun({ experimentId: experimentId as never, userId: 'u', runName: `run-${i}`, startTime: 1_700_000_000_000 + i, tags: [] });
+    await store.logBatch(run.info.runId, {
+      params: [{ key: 'seed', value: String(i % 97) }],
+      metrics: [{ key: 'acc', steps: Float64Array.of(0), timestamps: Float64Array.of(1), values: Float64Array.of(Math.random()) }],
+    });
+  }
+  const el = document.createElement('ef-run-table') as RunTable;
+  el.store = store;
+  el.experimentIds = [experimentId];
+  document.body.append(el);
+  await el.loaded();
+  const root = el.shadowRoot!;
+  const layout = (): number => root.querySelector<HTMLElement>('.scroll')!.getBoundingClientRect().height;
+  const time = async (act: () => void, settle: () => Promise<unknown>): Promise<number> => {
+    const t0 = performance.now();
+    act();
+    await settle();
+    layout();
+    return performance.now() - t0;
+  };
+  const header = (): HTMLElement => root.querySelector<HTMLElement>('.head [data-column="metric:acc"]')!;
+  const input = (): HTMLInputElement => root.querySelector<HTMLInputElement>('input[part="filter"]')!;
+  const text = "metrics.acc > 0.5 and params.seed = '5'";
+  const out = { sort: [] as number[], sortRaw: [] as number[], keystroke: [] as number[], filter: [] as number[], filterRaw: [] as number[] };
+  for (let r = 0; r < rounds; r++) {
+    out.sort.push(await time(() => header().click(), () => el.updateComplete));
+    const runs = el.runs;
+    out.sortRaw.push(await time(() => sortRunsByColumn(runs, { column: 'metric:acc', direction: 'desc' }), () => Promise.resolve()));
+    for (let k = 1; k <= text.length; k++) {
+      out.keystroke.push(
+        await time(
+          () => {
+            input().value = text.slice(0, k);
+            input().dispatchEvent(new Event('input'));
+          },
+          () => el.updateComplete,
+        ),
+      );
+    }
+    out.filter.push(await time(() => (el.filter = text), () => el.loaded()));
+    out.filterRaw.push(await time(() => void 0, () => store.searchRuns({ experimentIds: [experimentId as never], filter: text, maxResults: 50_000 })));
+    el.filter = '';
+    input().value = '';
+    await el.loaded();
+  }
+  el.remove();
+  return {
+    sort: median(out.sort),
+    sortRaw: median(out.sortRaw),
+    keystroke: median(out.keystroke),
+    keystrokeMax: Math.max(...out.keystroke),
+    filter: median(out.filter),
+    filterRaw: median(out.filterRaw),
+  };
+}
+
+Object.assign(window, { componentsBench: { firstDraw, dashboard, tableKeystrokes } });
 document.documentElement.dataset['ready'] = 'true';

@@ -172,6 +172,8 @@ export class ArtifactBrowser extends StoreElement {
   private _listingStore: Store | undefined;
   private _listingRun = '';
   private _objectUrl: string | undefined;
+  /** Folder listings being read. */
+  private readonly _reading = new Set<Promise<void>>();
 
   private readonly _preview = new QueryController(this, {
     args: () => {
@@ -199,12 +201,9 @@ export class ArtifactBrowser extends StoreElement {
     this._revoke();
   }
 
-  /** Resolves when the open folders and the preview have loaded. */
-  async loaded(): Promise<void> {
-    await this.updateComplete;
-    for (let i = 0; i < 50 && [...this._open].some((p) => !this._listings.has(p)); i++) await new Promise((r) => setTimeout(r, 10));
-    await this._preview.settled;
-    await this.updateComplete;
+  /** Waits for the listings of the open folders (the preview is a query `loaded()` waits for anyway). */
+  protected override _settle(): Promise<unknown> {
+    return Promise.all(this._reading);
   }
 
   protected override willUpdate(): void {
@@ -311,10 +310,12 @@ export class ArtifactBrowser extends StoreElement {
     const store = this.resolvedStore;
     const runId = this.runId;
     if (store === undefined || runId === '') return;
-    store.listArtifacts(runId as RunId, path).then(
+    const reading = store.listArtifacts(runId as RunId, path).then(
       (files) => this._setListing(store, runId, path, [...files].sort((a, b) => Number(b.isDir) - Number(a.isDir) || a.path.localeCompare(b.path))),
       (error: unknown) => this._setListing(store, runId, path, error instanceof Error ? error : new Error(String(error))),
     );
+    this._reading.add(reading);
+    void reading.finally(() => this._reading.delete(reading));
   }
 
   private _setListing(store: Store, runId: string, path: string, value: FileInfo[] | Error): void {

@@ -10,7 +10,8 @@ import type { Store } from '../core/store.js';
 import { QueryController } from './controllers/query-controller.js';
 import { errorMessage, throwIfAborted, valueOf } from './controllers/status.js';
 import { StoreChangesController } from './controllers/store-changes-controller.js';
-import { runColors } from './internal/colors.js';
+import { RunColorsController } from './controllers/run-colors-controller.js';
+import { swatchStyle } from './internal/colors.js';
 import { listConverter } from './internal/converters.js';
 import { formatDuration, formatTime, formatValue, runDuration } from './internal/format.js';
 import { axisOf, polylines, type PcAxis } from './internal/parallel-coordinates.js';
@@ -159,6 +160,9 @@ export class CompareRuns extends StoreElement {
 
   @state() private _hover = '';
 
+  /** Run colours shared with the other elements of the view (see `internal/colors.ts`). */
+  private readonly _colors = new RunColorsController(this, () => this._source.scope);
+
   private readonly _query = new QueryController(this, {
     args: () => {
       const store = this.resolvedStore;
@@ -186,13 +190,6 @@ export class CompareRuns extends StoreElement {
     super.disconnectedCallback();
     clearTimeout(this._timer);
     this._timer = undefined;
-  }
-
-  /** Resolves when the runs have loaded. */
-  async loaded(): Promise<void> {
-    await this.updateComplete;
-    await this._query.settled;
-    await this.updateComplete;
   }
 
   /** The rows of the table as shown (after "show differences only"). */
@@ -233,6 +230,7 @@ export class CompareRuns extends StoreElement {
     const runs = valueOf(state);
     if (state.status === 'ERROR') return html`<div class="empty error" role="alert">${errorMessage(state.error)}</div>`;
     if (runs === undefined) return html`<div class="empty">Loading…</div>`;
+    this._colors.show(runs);
     const metrics = collectKeys(runs).metrics;
     const metric = metrics.includes(this.metricKey) ? this.metricKey : (metrics[0] ?? '');
     return html`
@@ -251,7 +249,6 @@ export class CompareRuns extends StoreElement {
 
   private _renderTable(runs: readonly Run[]): TemplateResult {
     const rows = this._rows(runs);
-    const colors = runColors(runs.map((r) => r.info.runId));
     let section = '';
     return html`<div class="scroll">
       <table part="table">
@@ -260,7 +257,7 @@ export class CompareRuns extends StoreElement {
             <th class="key"></th>
             ${runs.map(
               (r) => html`<th title=${r.info.runName}>
-                <span class="swatch" style="background:${colors.get(r.info.runId)}"></span>
+                <span class="swatch" style=${swatchStyle(this._colors.styleOf(r.info.runId))}></span>
                 <button class="link" @click=${() => this._fire('ef-run-open', { runId: r.info.runId })}>${r.info.runName}</button>
               </th>`,
             )}
@@ -296,14 +293,13 @@ export class CompareRuns extends StoreElement {
     const axes = columns.map((c) => axisOf(c.label, c.values, c.numeric));
     const x = (i: number): number => PAD.left + (i * (W - PAD.left - PAD.right)) / (axes.length - 1);
     const y = (p: number): number => H - PAD.bottom - p * (H - PAD.top - PAD.bottom);
-    const colors = runColors(runs.map((run) => run.info.runId));
     return html`<svg part="plot" viewBox="0 0 ${W} ${H}" role="img" aria-label="Parallel coordinates of params and ${metric}">
       ${runs.map((run, r) => {
         const row = columns.map((c) => c.values[r] ?? null);
-        const color = colors.get(run.info.runId)!;
+        const style = this._colors.styleOf(run.info.runId);
         return svg`<g class="run" data-run-id=${run.info.runId} @mouseenter=${() => (this._hover = run.info.runId)} @mouseleave=${() => (this._hover = '')}>
           <title>${run.info.runName}</title>
-          ${polylines(axes, row, x, y).map((points) => svg`<polyline points=${points} stroke=${color} opacity=${this._hover === '' || this._hover === run.info.runId ? 0.9 : 0.2}></polyline>`)}
+          ${polylines(axes, row, x, y).map((points) => svg`<polyline points=${points} stroke=${style.color} stroke-dasharray=${style.dash.length === 0 ? nothing : style.dash.join(' ')} opacity=${this._hover === '' || this._hover === run.info.runId ? 0.9 : 0.2}></polyline>`)}
         </g>`;
       })}
       ${axes.map((axis, i) => this._renderAxis(axis, x(i), y))}

@@ -157,13 +157,6 @@ export class ExperimentList extends StoreElement {
     return this._query.value ?? [];
   }
 
-  /** Resolves when the list and counts have loaded. */
-  async loaded(): Promise<void> {
-    await this.updateComplete;
-    await this._query.settled;
-    await this.updateComplete;
-  }
-
   private async _load(store: Store, showDeleted: boolean, signal: AbortSignal): Promise<Experiment[]> {
     const items = await collectPages((pageToken) => store.searchExperiments({ viewType: showDeleted ? 'ALL' : 'ACTIVE_ONLY', maxResults: PAGE, pageToken }), signal);
     const counts = new Map<string, number>();

@@ -12,7 +12,8 @@ import { cancelChartDraw, chartDrawn, drawInTask, requestChartDraw } from './cha
 import { uplotStyles } from './charts/uplot-styles.js';
 import { MetricSeriesController } from './controllers/metric-series-controller.js';
 import { errorMessage, valueOf } from './controllers/status.js';
-import { KEY_DASHES, runColor, runColors, withAlpha } from './internal/colors.js';
+import { RunColorsController } from './controllers/run-colors-controller.js';
+import { RUN_DASHES, swatchStyle, withAlpha, type RunStyle } from './internal/colors.js';
 import { listConverter } from './internal/converters.js';
 import { downloadBlob, safeFilename } from './internal/csv.js';
 import { formatDuration, formatTime, formatValue } from './internal/format.js';
@@ -45,7 +46,8 @@ const X_LABELS: Readonly<Record<XAxisMode, string>> = { step: 'Step', wall: 'Wal
  * @csspart legend - The legend below the plot.
  * @csspart tooltip - The hover tooltip.
  * @csspart error - An error message.
- * @cssprop --ef-chart-height - Height of the plot area (default 260px).
+ * @cssprop --ef-chart-height - Height of the plot area (default 260px); the element is as tall as toolbar, plot and legend.
+ * @cssprop --ef-chart-legend-height - Most the legend grows before it scrolls (default 96px).
  * @cssprop --ef-bg - Background colour.
  * @cssprop --ef-fg - Text colour.
  * @cssprop --ef-grid - Grid line colour.
@@ -58,15 +60,24 @@ export class MetricChart extends StoreElement {
     themeStyles,
     uplotStyles,
     css`
+      /* The host is as tall as its content (toolbar, plot, legend). A page that sets a height
+         (or display) on it anyway gets a plot that shrinks to fit, never content outside the box. */
       :host {
-        display: flex;
-        flex-direction: column;
+        display: block;
         min-width: 0;
         border: 1px solid var(--_border);
         border-radius: var(--_radius);
         padding: 8px;
+        box-sizing: border-box;
+      }
+      .frame {
+        display: flex;
+        flex-direction: column;
+        height: 100%;
+        min-height: 0;
       }
       .toolbar {
+        flex: none;
         display: flex;
         flex-direction: column;
         gap: 4px;
@@ -119,6 +130,7 @@ export class MetricChart extends StoreElement {
       }
       .plot-wrap {
         position: relative;
+        flex: 0 1 var(--ef-chart-height, 260px);
         height: var(--ef-chart-height, 260px);
         min-height: 80px;
       }
@@ -127,11 +139,13 @@ export class MetricChart extends StoreElement {
         inset: 0;
       }
       .legend {
+        flex: 0 1 auto;
+        min-height: 22px;
         display: flex;
         flex-wrap: wrap;
         gap: 2px 12px;
         margin-top: 6px;
-        max-height: 96px;
+        max-height: var(--ef-chart-legend-height, 96px);
         overflow: auto;
       }
       .legend button {
@@ -196,8 +210,14 @@ export class MetricChart extends StoreElement {
     `,
   ];
 
-  /** Runs to show (attribute: comma-separated ids). */
+  /** Runs to show (attribute: comma-separated ids); unset = the newest `maxRuns` runs of `experimentIds`. */
   @property({ attribute: 'run-ids', converter: listConverter }) runIds: string[] = [];
+
+  /** Experiments whose runs are shown when `runIds` is unset (attribute: comma-separated); unset = the store's first experiment with runs. */
+  @property({ attribute: 'experiment-ids', converter: listConverter }) experimentIds: string[] = [];
+
+  /** Most runs shown when they come from `experimentIds` (newest first). */
+  @property({ type: Number, attribute: 'max-runs' }) maxRuns = 10;
 
   /** Metric keys to show (attribute: comma-separated). */
   @property({ attribute: 'metric-keys', converter: listConverter }) metricKeys: string[] = [];
@@ -219,13 +239,17 @@ export class MetricChart extends StoreElement {
 
   @state() private _cursor: CursorState | undefined;
   @state() private _hidden = new Set<string>();
-  /** Colours of the runs shown, recomputed when `runIds` changes. */
-  private _colors: ReadonlyMap<string, string> = new Map();
+  /** Run colours shared with the other elements of the view (see `internal/colors.ts`). */
+  private readonly _colors = new RunColorsController(this, () => this._source.scope);
+  /** The runs last declared to the colour scale. */
+  private _coloredRuns: ReadonlyMap<string, Run> | undefined;
   @query('.plot') private _plotEl!: HTMLDivElement;
 
   private readonly _series = new MetricSeriesController(this, {
     store: () => this.resolvedStore,
     runIds: () => this.runIds,
+    experimentIds: () => this.experimentIds,
+    maxRuns: () => (Number.isInteger(this.maxRuns) ? Math.min(1000, Math.max(0, this.maxRuns)) : 10),
     keys: () => this.metricKeys,
     onAppend: () => this._scheduleDraw(),
   });
@@ -259,11 +283,10 @@ export class MetricChart extends StoreElement {
     return { fullReads: this._series.fullReads, tailReads: this._series.tailReads };
   }
 
-  /** Resolves when loading and pending live reads have settled and the chart is drawn. */
-  async dataSettled(): Promise<void> {
-    await this.updateComplete;
+  /** `loaded()` waits for pending live reads too, and for the draw of what is loaded. */
+  protected override async _settle(): Promise<void> {
     await this._series.idle();
-    await this.updateComplete;
+    if (this.isUpdatePending) return; // drawn after that update (`loaded()` comes back here)
     // Draws what is not drawn yet now, or in a task of its own when another chart drew in this one.
     if (this._plot === undefined || this._drawPending || this._drawnVersion !== this._series.version) await this._drawInTask();
   }
@@ -278,8 +301,12 @@ export class MetricChart extends StoreElement {
     this._drawnVersion = -1;
   }
 
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('runIds')) this._colors = runColors(this.runIds);
+  protected override willUpdate(): void {
+    const runs = this._runs();
+    if (runs !== undefined && runs !== this._coloredRuns) {
+      this._coloredRuns = runs;
+      this._colors.show([...runs.values()]);
+    }
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -303,7 +330,7 @@ export class MetricChart extends StoreElement {
   protected override render(): TemplateResult {
     const problem = this._renderStoreProblem();
     const state = this._series.state;
-    return html`
+    return html`<div class="frame">
       ${this.hideControls ? nothing : this._renderToolbar()}
       <span class="scheme-probe" aria-hidden="true" @transitionend=${this._onScheme}></span>
       <div class="plot-wrap">
@@ -314,13 +341,15 @@ export class MetricChart extends StoreElement {
             ? html`<div class="overlay error" part="error" role="alert">${errorMessage(state.error)}</div>`
             : state.status === 'PENDING' && state.previous === undefined
               ? html`<div class="overlay">Loading…</div>`
-              : this.runIds.length === 0 || this.metricKeys.length === 0
-                ? html`<div class="overlay">Choose runs and metrics to plot.</div>`
-                : nothing}
+              : this.metricKeys.length === 0
+                ? html`<div class="overlay">Choose metrics to plot.</div>`
+                : valueOf(state)?.runs.size === 0
+                  ? html`<div class="overlay">No runs to plot.</div>`
+                  : nothing}
         ${this._renderTooltip()}
       </div>
       ${this._renderLegend()}
-    `;
+    </div>`;
   }
 
   private _renderToolbar(): TemplateResult {
@@ -357,14 +386,14 @@ export class MetricChart extends StoreElement {
     return html`<div class="legend" part="legend">
       ${value.sources.map((s, i) => {
         const id = `${s.runId}\u0000${s.key}`;
-        const color = this._colorOf(s.runId);
+        const style = this._styleOf(s);
         const label = this._sourceLabel(i);
         return html`<button
           aria-pressed=${this._hidden.has(id) ? 'false' : 'true'}
           title=${label}
           @click=${() => this._toggle(id)}
         >
-          <span class="line" style="border-color:${color};border-top-style:${this._dashIndex(s.key) === 0 ? 'solid' : 'dashed'}"></span>
+          <span class="line" style="border-color:${style.color};border-top-style:${style.dash.length === 0 ? 'solid' : 'dashed'}"></span>
           <span class="name">${label}</span>
           <span class="muted mono">${formatValue(s.values.last())}</span>
         </button>`;
@@ -387,7 +416,7 @@ export class MetricChart extends StoreElement {
       if (source === undefined || this._hidden.has(`${source.runId}\u0000${source.key}`)) return;
       rows.push(
         html`<tr>
-          <td><span class="swatch" style="background:${this._colorOf(source.runId)}"></span></td>
+          <td><span class="swatch" style=${swatchStyle(this._styleOf(source))}></span></td>
           <td title=${this._sourceLabel(slot.source)}>${this._sourceLabel(slot.source)}</td>
           <td class="v">${v === null ? 'gap' : formatValue(v)}</td>
         </tr>`,
@@ -408,7 +437,7 @@ export class MetricChart extends StoreElement {
   /** Downloads the chart as a PNG with its legend. */
   async exportPng(): Promise<void> {
     if (this._plot === undefined) return;
-    const labels = this._sources().map((s, i) => ({ text: this._sourceLabel(i), color: this._colorOf(s.runId) }));
+    const labels = this._sources().map((s, i) => ({ text: this._sourceLabel(i), color: this._styleOf(s).color }));
     const blob = await chartPng(this._plot, labels, this._theme ?? resolveTheme(this.renderRoot as ShadowRoot), this._title());
     downloadBlob(blob, `${safeFilename(this._title(), 'chart')}.png`);
   }
@@ -433,9 +462,14 @@ export class MetricChart extends StoreElement {
     return valueOf(this._series.state)?.sources ?? [];
   }
 
-  /** The colour of a run in this chart: its own, unless another run here has the same hue. */
-  private _colorOf(runId: string): string {
-    return this._colors.get(runId) ?? runColor(runId);
+  /**
+   * How a series is drawn: its run's colour; its run's dash pattern, or with several metric keys
+   * one dash pattern per key.
+   */
+  private _styleOf(source: { readonly runId: string; readonly key: string }): RunStyle {
+    const style = this._colors.styleOf(source.runId);
+    if (this.metricKeys.length <= 1) return style;
+    return { ...style, dash: RUN_DASHES[Math.max(0, this.metricKeys.indexOf(source.key)) % RUN_DASHES.length]! };
   }
 
   private _runs(): ReadonlyMap<string, Run> | undefined {
@@ -447,10 +481,6 @@ export class MetricChart extends StoreElement {
     if (source === undefined) return '';
     const name = this._runs()?.get(source.runId)?.info.runName ?? source.runId.slice(0, 8);
     return this.metricKeys.length > 1 ? `${name} · ${source.key}` : name;
-  }
-
-  private _dashIndex(key: string): number {
-    return Math.max(0, this.metricKeys.indexOf(key)) % KEY_DASHES.length;
   }
 
   private _formatX(x: number): string {
@@ -535,7 +565,7 @@ export class MetricChart extends StoreElement {
     const current = this._builder.build();
     this._current = current;
     this._drawnVersion = this._series.version;
-    const shape = `${xMode}|${this.logY}|${smoothing > 0}|${sources.map((s) => `${s.runId}:${s.key}`).join(',')}`;
+    const shape = `${xMode}|${this.logY}|${smoothing > 0}|${sources.map((s) => `${s.runId}:${s.key}:${this._styleOf(s).slot}`).join(',')}`;
     if (this._plot === undefined || shape !== this._plotShape) {
       this._destroyPlot();
       this._plotShape = shape;
@@ -571,12 +601,12 @@ export class MetricChart extends StoreElement {
         {},
         ...current.slots.map((slot): uPlot.Series => {
           const source = sources[slot.source]!;
-          const color = this._colorOf(source.runId);
+          const style = this._styleOf(source);
           const faded = smoothed && !slot.smoothed;
           return {
-            stroke: faded ? withAlpha(color, 0.28) : color,
+            stroke: faded ? withAlpha(style.color, 0.28) : style.color,
             width: faded ? 1 : 1.5,
-            dash: [...(KEY_DASHES[this._dashIndex(source.key)] ?? [])],
+            dash: [...style.dash],
             spanGaps: false,
             points: { show: false },
           };

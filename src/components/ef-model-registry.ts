@@ -252,13 +252,6 @@ export class ModelRegistry extends StoreElement {
     return valueOf(this._registry.state)?.versions.get(name) ?? [];
   }
 
-  /** Resolves when the registry has loaded (and rendered). */
-  async loaded(): Promise<void> {
-    await this.updateComplete;
-    await this._registry.settled;
-    await this.updateComplete;
-  }
-
   /** True when actions are offered: a store is connected, it is writable and has a registry. */
   get writable(): boolean {
     const store = this.resolvedStore;

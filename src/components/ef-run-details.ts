@@ -12,7 +12,8 @@ import { SystemTag } from '../core/system-tags.js';
 import { QueryController } from './controllers/query-controller.js';
 import { errorMessage, throwIfAborted, valueOf } from './controllers/status.js';
 import { StoreChangesController } from './controllers/store-changes-controller.js';
-import { runColor } from './internal/colors.js';
+import { RunColorsController } from './controllers/run-colors-controller.js';
+import { swatchStyle } from './internal/colors.js';
 import { formatDuration, formatTime, formatValue, runDuration } from './internal/format.js';
 import { renderMarkdown } from './internal/markdown.js';
 import { StoreElement } from './internal/store-element.js';
@@ -141,6 +142,10 @@ export class RunDetails extends StoreElement {
 
   @state() private _showSystemTags = false;
 
+  /** Run colours shared with the other elements of the view (see `internal/colors.ts`). */
+  private readonly _colors = new RunColorsController(this, () => this._source.scope);
+  private _colored: { readonly loaded: Loaded; readonly runs: readonly Run[] } | undefined;
+
   private readonly _query = new QueryController(this, {
     args: () => {
       const store = this.resolvedStore;
@@ -182,13 +187,6 @@ export class RunDetails extends StoreElement {
     this._refreshTimer = undefined;
   }
 
-  /** Resolves when the run has loaded. */
-  async loaded(): Promise<void> {
-    await this.updateComplete;
-    await this._query.settled;
-    await this.updateComplete;
-  }
-
   private async _load(store: Store, runId: string, signal: AbortSignal): Promise<Loaded> {
     const run = await store.getRun(runId as RunId);
     throwIfAborted(signal);
@@ -215,9 +213,11 @@ export class RunDetails extends StoreElement {
     }
     if (loaded === undefined) return html`<div class="empty">Loading…</div>`;
     const { run } = loaded;
+    if (this._colored?.loaded !== loaded) this._colored = { loaded, runs: [run, ...loaded.children] };
+    this._colors.show(this._colored.runs);
     return html`
       <header>
-        <span class="swatch" style="background:${runColor(run.info.runId)}"></span>
+        <span class="swatch" style=${swatchStyle(this._colors.styleOf(run.info.runId))}></span>
         <h2 part="title">${run.info.runName}</h2>
         <span class="status ${run.info.status}">${run.info.status}</span>
         ${run.info.lifecycleStage === 'deleted' ? html`<span class="status FAILED">deleted</span>` : nothing}
@@ -329,7 +329,7 @@ export class RunDetails extends StoreElement {
       <ul class="children">
         ${children.map(
           (c) => html`<li>
-            <span class="swatch" style="background:${runColor(c.info.runId)}"></span>
+            <span class="swatch" style=${swatchStyle(this._colors.styleOf(c.info.runId))}></span>
             <button class="link" @click=${() => this._open(c.info.runId)}>${c.info.runName}</button>
             <span class="status ${c.info.status}">${c.info.status}</span>
           </li>`,

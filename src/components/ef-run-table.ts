@@ -4,8 +4,8 @@
  */
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
 import { styleMap } from 'lit/directives/style-map.js';
-import { virtualize, virtualizerRef, type VirtualizerHostElement } from '@lit-labs/virtualizer/virtualize.js';
 import type { Run, ViewType } from '../core/entities.js';
 import { EdgeflowError } from '../core/errors.js';
 import type { ExperimentId, RunId } from '../core/ids.js';
@@ -14,8 +14,10 @@ import { collectPages } from '../core/store-reads.js';
 import { compileRunFilter, parseRunFilter } from '../core/search/index.js';
 import { QueryController } from './controllers/query-controller.js';
 import { errorMessage } from './controllers/status.js';
+import { experimentsToShow } from './controllers/experiment-scope.js';
 import { StoreChangesController, type ChangeBatch } from './controllers/store-changes-controller.js';
-import { runColor } from './internal/colors.js';
+import { RunColorsController } from './controllers/run-colors-controller.js';
+import { swatchStyle } from './internal/colors.js';
 import { listConverter } from './internal/converters.js';
 import { downloadBlob, toCsv, type CsvCell } from './internal/csv.js';
 import { formatDuration, formatTime, formatValue } from './internal/format.js';
@@ -32,6 +34,7 @@ import {
   type RunKeys,
   type SortSpec,
 } from './internal/run-columns.js';
+import { RowWindow } from './internal/row-window.js';
 import { runTableStyles } from './internal/run-table-styles.js';
 import { StoreElement } from './internal/store-element.js';
 import { themeStyles } from './internal/theme.js';
@@ -55,6 +58,10 @@ const WIDTH: Readonly<Record<string, number>> = { 'attr:name': 220, 'attr:status
 
 function columnWidth(column: ColumnDef): number {
   return WIDTH[column.id] ?? (column.kind === 'metric' ? 120 : 130);
+}
+
+function itemKey(item: Item): string {
+  return item.kind === 'run' ? item.run.info.runId : `group:${item.value ?? '\u0000'}`;
 }
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
@@ -88,7 +95,7 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
 export class RunTable extends StoreElement {
   static override styles = [themeStyles, runTableStyles];
 
-  /** Experiments whose runs are listed (attribute: comma-separated ids). */
+  /** Experiments whose runs are listed (attribute: comma-separated ids); unset = the store's first experiment with runs. */
   @property({ attribute: 'experiment-ids', converter: listConverter }) experimentIds: string[] = [];
   /** The applied MLflow filter, e.g. `metrics.acc > 0.9 and params.lr = '0.01'`. */
   @property() filter = '';
@@ -110,16 +117,25 @@ export class RunTable extends StoreElement {
   @state() private _active = 0;
   @state() private _collapsed = new Set<string | null>();
   @state() private _dropTarget = '';
-  @query('.rows') private _rowsEl!: HTMLElement;
+  @query('.rows') private _rowsEl!: HTMLElement | null;
+  @query('.head') private _headEl!: HTMLElement | null;
   @query('.scroll') private _scrollEl!: HTMLElement;
 
   private _items: Item[] = [];
+  /** The run ids of `_items` in row order, and as a set (kept with the items, not rebuilt per render). */
+  private _itemRunIds: string[] = [];
+  private _itemRunIdSet = new Set<string>();
+  private _shownExperiments: readonly ExperimentId[] = [];
   private _keys: RunKeys = { params: [], metrics: [], tags: [] };
   private _keysFor: readonly Run[] | undefined;
   private _itemsKey: unknown[] = [];
   private _anchor: string | undefined;
   private _draftTimer: ReturnType<typeof setTimeout> | undefined;
   private _dragColumn = '';
+
+  /** Run colours shared with the other elements of the view (see `internal/colors.ts`). */
+  private readonly _colors = new RunColorsController(this, () => this._source.scope);
+  private readonly _window = new RowWindow(this, { scroller: () => this._scrollEl, rows: () => this._rowsEl, count: () => this._items.length });
 
   private readonly _query = new QueryController(this, {
     args: () => {
@@ -132,6 +148,11 @@ export class RunTable extends StoreElement {
   constructor() {
     super();
     new StoreChangesController(this, { store: () => this.resolvedStore, onChanges: (batch) => void this._patch(batch) });
+  }
+
+  /** The experiments whose runs are listed now: `experimentIds`, or the one picked when unset. */
+  get shownExperimentIds(): readonly string[] {
+    return this._shownExperiments;
   }
 
   /** The runs matching the filter, unsorted (as loaded). */
@@ -150,13 +171,6 @@ export class RunTable extends StoreElement {
   get visibleColumns(): readonly ColumnDef[] {
     const ids = this.columns ?? defaultColumns(this._keys);
     return ids.map(parseColumnId).filter((c): c is ColumnDef => c !== undefined);
-  }
-
-  /** Resolves when the current load has settled and rendered. */
-  async loaded(): Promise<void> {
-    await this.updateComplete;
-    await this._query.settled;
-    await this.updateComplete;
   }
 
   /** The visible columns of all rows (groups flattened) as formula-safe CSV. */
@@ -180,10 +194,11 @@ export class RunTable extends StoreElement {
   }
 
   private async _load(store: Store, signal: AbortSignal): Promise<Run[]> {
+    const experimentIds = await experimentsToShow(store, this.experimentIds, signal);
     const runs = await collectPages(
       (pageToken) =>
         store.searchRuns({
-          experimentIds: this.experimentIds as ExperimentId[],
+          experimentIds,
           ...(this.filter.trim() === '' ? {} : { filter: this.filter }),
           viewType: this.viewType,
           maxResults: PAGE,
@@ -191,6 +206,7 @@ export class RunTable extends StoreElement {
         }),
       signal,
     );
+    this._shownExperiments = experimentIds;
     return runs;
   }
 
@@ -199,7 +215,7 @@ export class RunTable extends StoreElement {
     const store = this.resolvedStore;
     const current = this._query.value;
     if (store === undefined || current === undefined) return;
-    const mine = new Set(this.experimentIds);
+    const mine = new Set<string>(this._shownExperiments);
     if ([...batch.experiments].some((id) => mine.has(id))) return void this._query.refresh();
     const changed = new Set<RunId>();
     for (const [runId, experimentId] of batch.runs) if (mine.has(experimentId)) changed.add(runId);
@@ -234,11 +250,15 @@ export class RunTable extends StoreElement {
     if (runs !== this._keysFor) {
       this._keys = collectKeys(runs);
       this._keysFor = runs;
+      this._colors.show(runs);
     }
     const key = [runs, this.sort?.column, this.sort?.direction, this.pinnedRunIds, this.groupBy, this._collapsed];
     if (key.some((k, i) => k !== this._itemsKey[i])) {
       this._itemsKey = key;
       this._items = this._computeItems(runs);
+      this._itemRunIds = [];
+      for (const item of this._items) if (item.kind === 'run') this._itemRunIds.push(item.run.info.runId);
+      this._itemRunIdSet = new Set(this._itemRunIds);
       this._active = Math.min(this._active, Math.max(0, this._items.length - 1));
     }
     if (changed.has('filter')) this._draft = undefined;
@@ -288,16 +308,18 @@ export class RunTable extends StoreElement {
           ? html`<div class="empty">Loading runs…</div>`
           : this._items.length === 0 && state.status !== 'ERROR'
             ? html`<div class="empty">${this.filter.trim() === '' ? 'No runs yet.' : 'No runs match the filter.'}</div>`
-            : html`<div class="rows" role="rowgroup">
-                ${virtualize<Item>({
-                  items: this._items,
-                  // The virtualizer may ask about indices past a shrunk list for one frame.
-                  keyFunction: (item) => (item === undefined ? '' : item.kind === 'run' ? item.run.info.runId : `group:${item.value ?? '\u0000'}`),
-                  renderItem: (item, i) => (item === undefined ? html`` : this._renderItem(item, i, columns)),
-                })}
-              </div>`}
+            : this._renderRows(columns)}
       </div>
     `;
+  }
+
+  /** The rows in the window around the scroll position, on a box as tall as all rows. */
+  private _renderRows(columns: readonly ColumnDef[]): TemplateResult {
+    const { first, end } = this._window.range;
+    const height = this._window.rowHeight;
+    return html`<div class="rows" role="rowgroup" style=${styleMap({ height: `${this._window.height}px`, paddingTop: `${first * height}px` })}>
+      ${repeat(this._items.slice(first, end), itemKey, (item, k) => this._renderItem(item, first + k, columns))}
+    </div>`;
   }
 
   private _renderControls(): TemplateResult {
@@ -379,7 +401,7 @@ export class RunTable extends StoreElement {
   }
 
   private _renderHead(columns: readonly ColumnDef[]): TemplateResult {
-    const ids = new Set(this._items.flatMap((i) => (i.kind === 'run' ? [i.run.info.runId as string] : [])));
+    const ids = this._itemRunIdSet;
     const selected = this.selectedRunIds.filter((id) => ids.has(id)).length;
     return html`<div class="head" role="row" aria-rowindex="1">
       <div class="cell" role="columnheader">
@@ -466,7 +488,7 @@ export class RunTable extends StoreElement {
           <button class="pin" aria-label="Pin run" aria-pressed=${pinned ? 'true' : 'false'} @click=${(e: Event) => (e.stopPropagation(), this._togglePin(run.info.runId))}>
             ${pinned ? '★' : '☆'}
           </button>
-          <span class="swatch" style="background:${runColor(run.info.runId)}"></span>
+          <span class="swatch" style=${swatchStyle(this._colors.styleOf(run.info.runId))}></span>
           <button class="link" @click=${() => this._open(run.info.runId)}>${run.info.runName}</button>
         </div>`;
       case 'attr:status':
@@ -563,7 +585,7 @@ export class RunTable extends StoreElement {
 
   private _onCheck(e: MouseEvent, id: string): void {
     e.stopPropagation();
-    const order = this._items.flatMap((i) => (i.kind === 'run' ? [i.run.info.runId as string] : []));
+    const order = this._itemRunIds;
     const set = new Set(this.selectedRunIds);
     const on = !set.has(id);
     if (e.shiftKey && this._anchor !== undefined && order.includes(this._anchor)) {
@@ -630,9 +652,7 @@ export class RunTable extends StoreElement {
     }
     e.preventDefault();
     this._active = Math.max(0, Math.min(n - 1, next));
-    void this.updateComplete.then(() => {
-      (this._rowsEl as VirtualizerHostElement | null)?.[virtualizerRef]?.element(this._active)?.scrollIntoView({ block: 'nearest' });
-    });
+    this._window.scrollToRow(this._active, this._headEl?.offsetHeight ?? 0);
   };
 }
 

@@ -62,9 +62,8 @@ export class Sparkline extends StoreElement {
     return valueOf(this._series.state)?.sources[0]?.values.length ?? 0;
   }
 
-  /** Resolves when loading and live reads have settled and the canvas is drawn. */
-  async dataSettled(): Promise<void> {
-    await this.updateComplete;
+  /** `loaded()` waits for pending live reads too, and draws the canvas. */
+  protected override async _settle(): Promise<void> {
     await this._series.idle();
     this._draw();
   }

@@ -24,7 +24,8 @@ export { MetricSeriesController, type MetricSeriesOptions, type MetricSeriesValu
 export { LoadStatus, valueOf, type LoadState } from './controllers/status.js';
 export { ChartDataBuilder, XAxisMode, type ChartData, type ChartDataOptions, type SeriesSlot, type SeriesSource } from './charts/chart-data.js';
 export { ema } from './charts/smoothing.js';
-export { runColor, RUN_PALETTE } from './internal/colors.js';
+export { RUN_PALETTE, RUN_DASHES, RunColorScale, runColorScale, runStyle, type RunStyle } from './internal/colors.js';
+export { RunColorsController } from './controllers/run-colors-controller.js';
 export { toCsv, csvCell } from './internal/csv.js';
 export { renderMarkdown } from './internal/markdown.js';
 export type { SortSpec } from './internal/run-columns.js';

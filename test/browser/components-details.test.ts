@@ -46,7 +46,7 @@ describe('<ef-run-details>', () => {
     expect(root.querySelector('.tags')!.textContent).not.toContain('mlflow.note.content');
     expect(root.querySelector('.children')!.textContent).toContain('child-1');
     const spark = root.querySelector('ef-sparkline')!;
-    await spark.dataSettled();
+    await spark.loaded();
     expect(spark.pointCount).toBe(20);
     const opened: string[] = [];
     el.addEventListener('ef-run-open', (e) => opened.push((e as CustomEvent<{ runId: string }>).detail.runId));

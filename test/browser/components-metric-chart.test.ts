@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { page } from 'vitest/browser';
 import type { MetricSeries } from '../../src/core/entities.js';
 import type { RunId } from '../../src/core/ids.js';
 import type { Store } from '../../src/core/store.js';
 import { ema } from '../../src/components/charts/smoothing.js';
-import { runColor, runColors } from '../../src/components/internal/colors.js';
 import type { MetricChart } from '../../src/components/ef-metric-chart.js';
 import { frames, mount, seed, shadow, until } from './components-fixtures.js';
 
@@ -13,7 +13,7 @@ afterEach(() => {
 
 async function chart(props: Partial<MetricChart>): Promise<MetricChart> {
   const el = await mount('ef-metric-chart', props);
-  await el.dataSettled();
+  await el.loaded();
   await until(() => el.chartData !== undefined && el.plot !== undefined, 5000, 'first draw');
   return el;
 }
@@ -34,17 +34,15 @@ describe('<ef-metric-chart>', () => {
       const stroke = c.plot!.series[i]!.stroke;
       return typeof stroke === 'function' ? stroke(c.plot!, i) : stroke;
     };
-    // Series 1, 3, 5 are the loss of alpha, beta, gamma: three different colours, each run's own
-    // unless two would share a hue family.
-    const colors = runColors(runIds);
-    expect([1, 3, 5].map((i) => strokeOf(el, i))).toEqual(runIds.map((id) => colors.get(id)));
+    // Series 1, 3, 5 are the loss of alpha, beta, gamma: three different colours, the keys told
+    // apart by dash patterns.
     expect(new Set([1, 3, 5].map((i) => strokeOf(el, i))).size).toBe(3);
-    // The same runs in another order: the same colours.
+    expect(strokeOf(el, 2)).toBe(strokeOf(el, 1));
+    expect(el.plot!.series[2]!.dash).not.toEqual(el.plot!.series[1]!.dash);
+    // Another chart of the same store shows a subset in another order: the same colours.
     const again = await chart({ store, runIds: [runIds[2]!, runIds[0]!], metricKeys: ['loss'] });
-    expect(strokeOf(again, 2)).toBe(runColors([runIds[0]!, runIds[2]!]).get(runIds[0]!));
-    // A run alone has its own colour.
-    const alone = await chart({ store, runIds: [runIds[1]!], metricKeys: ['loss'] });
-    expect(strokeOf(alone, 1)).toBe(runColor(runIds[1]!));
+    expect(strokeOf(again, 1)).toBe(strokeOf(el, 5));
+    expect(strokeOf(again, 2)).toBe(strokeOf(el, 1));
     expect(shadow(el).querySelector('canvas')).not.toBeNull();
   });
 
@@ -57,14 +55,14 @@ describe('<ef-metric-chart>', () => {
     el.addEventListener('ef-chart-options-change', (e) => changes.push((e as CustomEvent).detail));
     select.value = 'wall';
     select.dispatchEvent(new Event('change'));
-    await el.dataSettled();
+    await el.loaded();
     await frames();
     expect(el.xAxis).toBe('wall');
     expect((el.chartData![0] as ArrayLike<number>)[5]).toBe((1_700_000_000_000 + 60_000 + 5000) / 1000);
     expect(el.plot!.scales['x']!.time).toBe(true);
     select.value = 'relative';
     select.dispatchEvent(new Event('change'));
-    await el.dataSettled();
+    await el.loaded();
     expect((el.chartData![0] as ArrayLike<number>)[5]).toBe(5);
     expect(changes).toHaveLength(2);
   });
@@ -76,7 +74,7 @@ describe('<ef-metric-chart>', () => {
     const slider = shadow(el).querySelector<HTMLInputElement>('input[aria-label="smoothing"]')!;
     slider.value = '0.6';
     slider.dispatchEvent(new Event('input'));
-    await el.dataSettled();
+    await el.loaded();
     const data = el.chartData!;
     expect(data).toHaveLength(3);
     const smoothed = Array.from(data[2] as ArrayLike<number>);
@@ -96,7 +94,7 @@ describe('<ef-metric-chart>', () => {
     const el = await chart({ store, runIds: [id], metricKeys: ['m'] });
     expect(Array.from(el.chartData![1] as ArrayLike<number | null>)).toEqual([1, null, 3, null, 5, null, 0, 8]);
     el.logY = true;
-    await el.dataSettled();
+    await el.loaded();
     expect(Array.from(el.chartData![1] as ArrayLike<number | null>)).toEqual([1, null, 3, null, 5, null, null, 8]);
     expect(el.plot!.scales['y']!.distr).toBe(3);
   });
@@ -133,7 +131,7 @@ describe('<ef-metric-chart>', () => {
     }
     await client.flush();
     await until(() => (el.chartData![0] as ArrayLike<number>).length === 520, 5000, 'live points');
-    await el.dataSettled();
+    await el.loaded();
     expect(before).toBe(20);
     expect(fullReads).toBe(1);
     expect(tailReads).toBeGreaterThan(0);
@@ -179,5 +177,86 @@ describe('<ef-metric-chart>', () => {
     expect(csv.split('\r\n')).toHaveLength(22);
     el.remove();
     expect(el.plot).toBeUndefined();
+  });
+
+  describe('layout in a grid', () => {
+    type Box = DOMRect;
+    const intersects = (a: Box, b: Box): boolean => a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
+    const inside = (inner: Box, outer: Box): boolean =>
+      inner.left >= outer.left - 0.5 && inner.right <= outer.right + 0.5 && inner.top >= outer.top - 0.5 && inner.bottom <= outer.bottom + 0.5;
+
+    /** Ten runs with long names, so each legend wraps over several lines. */
+    async function tenRuns(): Promise<{ store: Store; runIds: string[] }> {
+      const { store, client, experimentId } = await seed();
+      const runIds: string[] = [];
+      for (let r = 0; r < 10; r++) {
+        const id = (await client.createRun(experimentId, { runName: `sweep-learning-rate-${r}-with-a-long-name` })).info.runId;
+        runIds.push(id);
+        for (let step = 0; step < 30; step++) {
+          client.logMetric(id, 'loss', 1 / (step + 1 + r), step);
+          client.logMetric(id, 'acc', step / 30 - r / 100, step);
+        }
+      }
+      await client.flush();
+      return { store, runIds };
+    }
+
+    async function grid(store: Store, runIds: string[], chartStyle: string): Promise<MetricChart[]> {
+      const box = document.createElement('div');
+      box.style.cssText = 'display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,400px),1fr));gap:12px;padding:12px';
+      document.body.append(box);
+      const charts = ['loss', 'acc', 'loss', 'acc', 'loss'].map((key, i) => {
+        const el = document.createElement('ef-metric-chart');
+        el.style.cssText = chartStyle;
+        Object.assign(el, { store, runIds, metricKeys: [key], heading: `${key} ${i}` });
+        box.append(el);
+        return el;
+      });
+      for (const el of charts) await el.loaded();
+      return charts;
+    }
+
+    function expectNoOverlap(charts: readonly MetricChart[], where: string): void {
+      const hosts = charts.map((c) => c.getBoundingClientRect());
+      hosts.forEach((a, i) => hosts.slice(i + 1).forEach((b, j) => expect(intersects(a, b), `${where}: charts ${i} and ${i + j + 1} overlap`).toBe(false)));
+      charts.forEach((c, i) => {
+        const parts = ['toolbar', 'plot', 'legend'].map((p) => {
+          const el = shadow(c).querySelector(`[part="${p}"]`);
+          expect(el, `${where}: chart ${i} has a ${p}`).not.toBeNull();
+          return [p, (p === 'plot' ? el!.parentElement! : el!).getBoundingClientRect()] as const;
+        });
+        for (const [name, box] of parts) {
+          expect(box.height, `${where}: chart ${i} ${name} is drawn`).toBeGreaterThan(0);
+          expect(inside(box, hosts[i]!), `${where}: chart ${i} ${name} inside its box`).toBe(true);
+        }
+        parts.forEach(([a, boxA], k) => parts.slice(k + 1).forEach(([b, boxB]) => expect(intersects(boxA, boxB), `${where}: chart ${i} ${a} and ${b} overlap`).toBe(false)));
+        // uPlot was sized to the plot area (ResizeObserver → setSize).
+        const plot = shadow(c).querySelector<HTMLElement>('[part="plot"]')!;
+        expect(Math.abs(c.plot!.width - plot.clientWidth), `${where}: chart ${i} plot width`).toBeLessThanOrEqual(1);
+      });
+    }
+
+    for (const [width, height] of [
+      [1440, 900],
+      [1024, 768],
+      [390, 844],
+    ] as const) {
+      it(`never overlaps at ${width} px wide, sized by its content or squeezed by the page`, async () => {
+        await page.viewport(width, height);
+        const { store, runIds } = await tenRuns();
+        // Sized by content: toolbar, plot and the wrapped legend of 10 runs.
+        const free = await grid(store, runIds, '');
+        await frames(3);
+        expectNoOverlap(free, `${width}px, content-sized`);
+        const legend = shadow(free[0]!).querySelector('[part="legend"]')!;
+        expect(legend.querySelectorAll('button')).toHaveLength(10);
+        expect(free[0]!.getBoundingClientRect().height).toBeGreaterThan(260 + legend.getBoundingClientRect().height);
+        document.body.replaceChildren();
+        // A page that fixes the box at 260 px (as the report did): the plot shrinks instead.
+        const squeezed = await grid(store, runIds, 'display:block;height:260px');
+        await frames(3);
+        expectNoOverlap(squeezed, `${width}px, 260px boxes`);
+      });
+    }
   });
 });

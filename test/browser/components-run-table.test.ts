@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { userEvent } from 'vitest/browser';
 import { TrackingClient } from '../../src/core/client.js';
 import { MemoryStore } from '../../src/storage/memory/memory-store.js';
 import type { RunTable } from '../../src/components/ef-run-table.js';
@@ -194,29 +195,140 @@ describe('<ef-run-table>', () => {
     expect(searches).toBe(0);
   });
 
-  it('stays responsive with 10,000 runs (virtualized: only visible rows are in the DOM)', async () => {
-    const store = new MemoryStore();
-    const client = new TrackingClient(store);
-    const experimentId = await client.createExperiment('big');
-    for (let i = 0; i < 10_000; i++) {
-      const run = await store.createRun({ experimentId: experimentId as never, userId: 'u', runName: `run-${i}`, startTime: 1_700_000_000_000 + i, tags: [] });
-      await store.logBatch(run.info.runId, {
-        params: [{ key: 'seed', value: String(i % 97) }],
-        metrics: [{ key: 'acc', steps: Float64Array.of(0), timestamps: Float64Array.of(1), values: Float64Array.of((i % 1000) / 1000) }],
-      });
+  describe('with 10,000 runs', () => {
+    const N = 10_000;
+    const name = (i: number): string => `run-${String(i).padStart(5, '0')}`;
+    let store: MemoryStore;
+    let experimentId: string;
+
+    beforeAll(async () => {
+      store = new MemoryStore();
+      experimentId = await new TrackingClient(store).createExperiment('big');
+      for (let i = 0; i < N; i++) {
+        const run = await store.createRun({ experimentId: experimentId as never, userId: 'u', runName: name(i), startTime: 1_700_000_000_000 + i, tags: [] });
+        await store.logBatch(run.info.runId, {
+          params: [{ key: 'seed', value: String(i % 97) }],
+          metrics: [{ key: 'acc', steps: Float64Array.of(0), timestamps: Float64Array.of(1), values: Float64Array.of((i % 1000) / 1000) }],
+        });
+      }
+    }, 120_000);
+
+    /** The table sorted by run name ascending, so row i shows `name(i)` (or the i-th of `names`). */
+    async function bigTable(props: Partial<RunTable> = {}): Promise<RunTable> {
+      const el = await table({ store, experimentIds: [experimentId], sort: { column: 'attr:name', direction: 'asc' }, ...props });
+      expect(el.runs.length).toBeGreaterThan(0);
+      return el;
     }
-    const el = await table({ store, experimentIds: [experimentId] });
-    expect(el.runs).toHaveLength(10_000);
-    const rendered = shadow(el).querySelectorAll('.row').length;
-    expect(rendered).toBeGreaterThan(5);
-    expect(rendered).toBeLessThan(200);
-    header(el, 'metric:acc').click();
-    await el.updateComplete;
-    await frames();
-    expect(renderedNames(el)[0]).toMatch(/^run-\d*999$/u);
-    const scroll = shadow(el).querySelector<HTMLElement>('.scroll')!;
-    scroll.scrollTop = scroll.scrollHeight / 2;
-    await frames(4);
-    expect(shadow(el).querySelectorAll('.row').length).toBeLessThan(200);
+
+    /** The scroll box, and the part of it rows show through (below the sticky header). */
+    function viewport(el: RunTable): { scroll: HTMLElement; top: number; bottom: number } {
+      const scroll = shadow(el).querySelector<HTMLElement>('.scroll')!;
+      const box = scroll.getBoundingClientRect();
+      const head = shadow(el).querySelector('.head')!.getBoundingClientRect();
+      return { scroll, top: head.bottom, bottom: box.top + scroll.clientTop + scroll.clientHeight };
+    }
+
+    /** Names of the rows a person sees: drawn rows whose box intersects the visible part of the scroll box. */
+    function visibleNames(el: RunTable): string[] {
+      const { top, bottom } = viewport(el);
+      return [...shadow(el).querySelectorAll<HTMLElement>('.row[data-run-id]')]
+        .map((row) => ({ box: row.getBoundingClientRect(), text: row.querySelector('.name button.link')?.textContent?.trim() ?? '' }))
+        .filter(({ box }) => box.height > 0 && box.bottom > top && box.top < bottom)
+        .sort((a, b) => a.box.top - b.box.top)
+        .map(({ text }) => text);
+    }
+
+    /**
+     * The names that must be visible at the current scroll position, from the row height alone: all
+     * rows overlapping the visible band by more than a pixel, and at most the rows touching it.
+     */
+    function expectedNames(el: RunTable, names: readonly string[]): { must: string[]; may: Set<string> } {
+      const { scroll, top, bottom } = viewport(el);
+      const head = top - scroll.getBoundingClientRect().top - scroll.clientTop;
+      const rowHeight = shadow(el).querySelector('.row[data-run-id]')!.getBoundingClientRect().height;
+      const from = scroll.scrollTop; // content offset of the band's top, rows starting below the header
+      const to = scroll.scrollTop + (bottom - top);
+      const rows = (a: number, b: number): string[] => {
+        const first = Math.max(0, Math.floor(a / rowHeight));
+        const last = Math.min(names.length - 1, Math.ceil(b / rowHeight) - 1);
+        return names.slice(first, last + 1);
+      };
+      expect(head).toBeGreaterThan(0);
+      return { must: rows(from + 1, to - 1), may: new Set(rows(from - 1, to + 1)) };
+    }
+
+    async function expectRightRows(el: RunTable, names: readonly string[], where: string): Promise<void> {
+      await frames(3);
+      const { must, may } = expectedNames(el, names);
+      const seen = visibleNames(el);
+      expect(must.length, where).toBeGreaterThan(3);
+      for (const n of must) expect(seen, `${where}: ${n} should be visible`).toContain(n);
+      for (const n of seen) expect(may.has(n), `${where}: ${n} should not be visible`).toBe(true);
+    }
+
+    const all = Array.from({ length: N }, (_, i) => name(i));
+
+    it('shows the right rows at the start, middle, three quarters and end (scrollTop)', async () => {
+      const el = await bigTable();
+      expect(el.runs).toHaveLength(N);
+      expect(shadow(el).querySelectorAll('.row').length).toBeLessThan(200);
+      const { scroll } = viewport(el);
+      await expectRightRows(el, all, 'start');
+      expect(visibleNames(el)[0]).toBe(name(0));
+      const max = scroll.scrollHeight - scroll.clientHeight;
+      for (const [fraction, where] of [
+        [0.5, 'middle'],
+        [0.75, 'three quarters'],
+        [1, 'end'],
+      ] as const) {
+        scroll.scrollTop = Math.round(max * fraction);
+        await expectRightRows(el, all, where);
+      }
+      expect(visibleNames(el).at(-1)).toBe(name(N - 1));
+      expect(shadow(el).querySelectorAll('.row').length).toBeLessThan(200);
+    });
+
+    it('shows the right rows after wheel scrolling and the End key', async () => {
+      const el = await bigTable();
+      const { scroll } = viewport(el);
+      // Real wheel input over the table, well past the first screenful.
+      await userEvent.wheel(scroll, { delta: { y: 4000 }, times: 5 });
+      await until(() => scroll.scrollTop > 10_000, 5000, 'wheel scroll');
+      await expectRightRows(el, all, 'after the wheel');
+      expect(visibleNames(el)[0]).not.toBe(name(0));
+      // The End key moves to the last row.
+      scroll.focus();
+      await userEvent.keyboard('{End}');
+      await until(() => scroll.scrollTop >= scroll.scrollHeight - scroll.clientHeight - 1, 5000, 'End key');
+      await expectRightRows(el, all, 'after End');
+      expect(visibleNames(el).at(-1)).toBe(name(N - 1));
+      await userEvent.keyboard('{Home}');
+      await until(() => scroll.scrollTop === 0, 5000, 'Home key');
+      await expectRightRows(el, all, 'after Home');
+    });
+
+    it('shows the right rows after sorting and filtering', async () => {
+      const el = await bigTable();
+      const { scroll } = viewport(el);
+      scroll.scrollTop = (scroll.scrollHeight - scroll.clientHeight) / 2;
+      await frames(2);
+      header(el, 'attr:name').click(); // ascending → descending
+      await el.updateComplete;
+      const reversed = [...all].reverse();
+      await expectRightRows(el, reversed, 'sorted descending, middle');
+      scroll.scrollTop = scroll.scrollHeight;
+      await expectRightRows(el, reversed, 'sorted descending, end');
+      expect(visibleNames(el).at(-1)).toBe(name(0));
+
+      el.filter = "params.seed = '5'";
+      await el.loaded();
+      const filtered = reversed.filter((n) => Number(n.slice(4)) % 97 === 5);
+      expect(el.runs).toHaveLength(filtered.length);
+      scroll.scrollTop = 0;
+      await expectRightRows(el, filtered, 'filtered, start');
+      scroll.scrollTop = scroll.scrollHeight;
+      await expectRightRows(el, filtered, 'filtered, end');
+      expect(visibleNames(el).at(-1)).toBe(filtered.at(-1));
+    });
   });
 });

@@ -107,7 +107,7 @@ async function round(): Promise<void> {
   for (const [i, draw] of draws.entries()) {
     // One chart per task: uPlot draws in a microtask after setData, inside this task.
     if (i > 0) await new Promise((resolve) => setTimeout(resolve, 0));
-    // Drawn meanwhile (a first draw, dataSettled) or cancelled (disconnected): nothing left to do.
+    // Drawn meanwhile (a first draw, loaded()) or cancelled (disconnected): nothing left to do.
     if (!pending.delete(draw)) continue;
     if (draw() !== false) takeTask();
   }

@@ -9,6 +9,7 @@ import type { MetricSeries, Run } from '../../core/entities.js';
 import type { RunId } from '../../core/ids.js';
 import type { Store } from '../../core/store.js';
 import { readMetricHistoryFrom } from '../../core/store-reads.js';
+import { runsToShow } from './experiment-scope.js';
 import { GrowableColumn } from '../charts/growable.js';
 import type { SeriesSource } from '../charts/chart-data.js';
 import { QueryController } from './query-controller.js';
@@ -26,7 +27,12 @@ interface Entry extends SeriesSource {
 /** What the host provides. */
 export interface MetricSeriesOptions {
   readonly store: () => Store | undefined;
+  /** The runs; when none, the newest `maxRuns` runs of `experimentIds` (see `runsToShow`). */
   readonly runIds: () => readonly string[];
+  /** Experiments whose runs are shown when `runIds` is empty; none = the store's first with runs. */
+  readonly experimentIds?: () => readonly string[];
+  /** Most runs taken from the experiments (default 10). */
+  readonly maxRuns?: () => number;
   readonly keys: () => readonly string[];
   /** Called after new points were appended (at most once per frame per batch). */
   readonly onAppend?: () => void;
@@ -37,6 +43,9 @@ export interface MetricSeriesValue {
   readonly sources: readonly SeriesSource[];
   readonly runs: ReadonlyMap<string, Run>;
 }
+
+/** Runs taken from an experiment when no `maxRuns` is given. */
+const DEFAULT_MAX_RUNS = 10;
 
 function entryId(runId: string, key: string): string {
   return `${runId}\u0000${key}`;
@@ -72,7 +81,7 @@ export class MetricSeriesController {
   version = 0;
   private __entries = new Map<string, Entry>();
   private __store: Store | undefined;
-  private readonly __query: QueryController<readonly [Store, string, string], MetricSeriesValue>;
+  private readonly __query: QueryController<readonly [Store, string, string, string], MetricSeriesValue>;
   private __runs = new Map<string, Run>();
   private readonly __changes: StoreChangesController;
 
@@ -83,7 +92,9 @@ export class MetricSeriesController {
     this.__query = new QueryController(host, {
       args: () => {
         const store = options.store();
-        return store === undefined ? undefined : ([store, options.runIds().join(','), options.keys().join(',')] as const);
+        if (store === undefined) return undefined;
+        const scope = options.runIds().length > 0 || options.experimentIds === undefined ? '' : `${options.experimentIds().join(',')}|${options.maxRuns?.() ?? DEFAULT_MAX_RUNS}`;
+        return [store, options.runIds().join(','), options.keys().join(','), scope] as const;
       },
       task: ([store], signal) => this.__load(store, signal),
     });
@@ -114,9 +125,14 @@ export class MetricSeriesController {
       this.__runs = new Map();
       this.__store = store;
     }
-    const runIds = [...new Set(this.options.runIds())];
     const keys = [...new Set(this.options.keys())];
     const runs = new Map<string, Run>();
+    let runIds = [...new Set(this.options.runIds())];
+    if (runIds.length === 0 && this.options.experimentIds !== undefined) {
+      const found = await runsToShow(store, this.options.experimentIds(), this.options.maxRuns?.() ?? DEFAULT_MAX_RUNS, signal);
+      for (const run of found) this.__runs.set(run.info.runId, run);
+      runIds = found.map((run) => run.info.runId);
+    }
     const next = new Map<string, Entry>();
     const sources: Entry[] = [];
     // Each run's histories are read as soon as that run is known, alongside the other runs' reads.

@@ -5,7 +5,7 @@
  * @module
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { LoadStatus, isAbortError, valueOf, type LoadState } from './status.js';
+import { LoadStatus, isAbortError, valueOf, type LoadState, type Settling } from './status.js';
 
 /** Options of {@link QueryController}. */
 export interface QueryOptions<A extends readonly unknown[], T> {
@@ -23,7 +23,7 @@ function sameArgs(a: readonly unknown[] | undefined, b: readonly unknown[] | und
 }
 
 /** Loads data for a host element; see the module docs. */
-export class QueryController<A extends readonly unknown[], T> implements ReactiveController {
+export class QueryController<A extends readonly unknown[], T> implements ReactiveController, Settling {
   /** The current state. */
   state: LoadState<T> = { status: LoadStatus.INITIAL };
   private __args: A | undefined;
@@ -45,6 +45,11 @@ export class QueryController<A extends readonly unknown[], T> implements Reactiv
   /** Resolves when the current load has settled. */
   get settled(): Promise<void> {
     return this.__run;
+  }
+
+  /** True while a load runs. */
+  get busy(): boolean {
+    return this.state.status === LoadStatus.PENDING;
   }
 
   hostUpdate(): void {

@@ -38,6 +38,22 @@ export function valueOf<T>(state: LoadState<T>): T | undefined {
   }
 }
 
+/**
+ * A controller whose work an element waits for before it counts as loaded (see
+ * `StoreElement.loaded()`): a store being opened, a query running.
+ */
+export interface Settling {
+  /** Resolves when the work started so far has settled (never rejects). */
+  readonly settled: Promise<void>;
+  /** True while work is in flight. */
+  readonly busy: boolean;
+}
+
+/** True for a controller that implements {@link Settling}. */
+export function isSettling(value: unknown): value is Settling {
+  return typeof value === 'object' && value !== null && 'settled' in value && 'busy' in value;
+}
+
 /** A readable message for an error of any kind. */
 export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;

@@ -8,7 +8,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { Store } from '../../core/store.js';
 import { openStore } from '../../storage/open-store.js';
 import { storeContext } from '../context.js';
-import { LoadStatus } from './status.js';
+import { LoadStatus, type Settling } from './status.js';
 
 /** The element side of {@link StoreSourceController}. */
 export interface StoreSourceHost extends ReactiveControllerHost, HTMLElement {
@@ -39,12 +39,13 @@ async function openSrc(src: string): Promise<Store> {
  * Resolves the host's store and re-renders it when the store changes. `store` is the current
  * store (undefined while opening or when none is set), `error` why opening failed.
  */
-export class StoreSourceController implements ReactiveController {
+export class StoreSourceController implements ReactiveController, Settling {
   /** The store from context, if any. */
   private __fromContext: Store | undefined;
   private __opened: Store | undefined;
   private __openedFor: string | undefined;
   private __opening = 0;
+  private __settled: Promise<void> = Promise.resolve();
   /** Status of opening a `store-uri`/`src`; COMPLETE when a store is given by property or context. */
   status: LoadStatus = LoadStatus.INITIAL;
   error: unknown;
@@ -59,6 +60,26 @@ export class StoreSourceController implements ReactiveController {
         host.requestUpdate();
       },
     });
+  }
+
+  /** Resolves when the store being opened is open (or failed to open). */
+  get settled(): Promise<void> {
+    return this.__settled;
+  }
+
+  /** True while a `store-uri`/`src` is being opened. */
+  get busy(): boolean {
+    return this.status === LoadStatus.PENDING;
+  }
+
+  /**
+   * What names the store's view for shared state such as run colours: the `store-uri`/`src` it was
+   * opened from (so elements opening the same one agree), else the store object itself.
+   */
+  get scope(): object | string | undefined {
+    const wanted = this.__wanted();
+    if (wanted === undefined) return this.store;
+    return this.__opened === undefined ? undefined : wanted;
   }
 
   /** The store the host reads now. */
@@ -81,7 +102,7 @@ export class StoreSourceController implements ReactiveController {
     const ticket = ++this.__opening;
     this.status = LoadStatus.PENDING;
     const open = wanted.startsWith('src:') ? openSrc(wanted.slice(4)) : openStore(wanted.slice(4));
-    open.then(
+    this.__settled = open.then(
       (store) => {
         if (ticket !== this.__opening) return;
         this.__opened = store;

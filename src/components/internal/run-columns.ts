@@ -146,19 +146,40 @@ function isNull(v: CellValue): boolean {
   return v === null || (typeof v === 'number' && Number.isNaN(v));
 }
 
-/** Sorts runs by a column (stable; nulls last in both directions). */
+/** The number a sort compares for a value, when every value of the column is a number or every one a numeric string. */
+function numericKeys(values: readonly CellValue[]): Float64Array | undefined {
+  const keys = new Float64Array(values.length);
+  let kind: 'number' | 'string' | undefined;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (isNull(v)) continue;
+    const k = typeof v === 'number' ? 'number' : 'string';
+    if (kind !== undefined && kind !== k) return undefined;
+    kind = k;
+    const n = typeof v === 'number' ? v : v.trim() === '' ? NaN : Number(v);
+    if (!Number.isFinite(n) && typeof v !== 'number') return undefined;
+    keys[i] = n;
+  }
+  return keys;
+}
+
+/**
+ * Sorts runs by a column (stable; nulls last in both directions), in the order of
+ * {@link compareCells}. Numeric columns (and params whose values are all numbers) compare
+ * precomputed numbers, so 10,000 runs sort well within a frame.
+ */
 export function sortRunsByColumn(runs: readonly Run[], sort: SortSpec | undefined, now = Date.now()): Run[] {
   const column = sort === undefined ? undefined : parseColumnId(sort.column);
   if (sort === undefined || column === undefined) return [...runs];
   const sign = sort.direction === 'desc' ? -1 : 1;
-  const keyed = runs.map((run, index) => ({ run, index, value: cellValue(run, column, now) }));
-  keyed.sort((x, y) => {
-    const xn = isNull(x.value);
-    const yn = isNull(y.value);
-    if (xn || yn) return xn === yn ? x.index - y.index : xn ? 1 : -1;
-    return sign * compareCells(x.value, y.value) || x.index - y.index;
-  });
-  return keyed.map((k) => k.run);
+  const values = runs.map((run) => cellValue(run, column, now));
+  const present: number[] = [];
+  const missing: number[] = [];
+  values.forEach((v, i) => (isNull(v) ? missing : present).push(i));
+  const keys = numericKeys(values);
+  if (keys !== undefined) present.sort((x, y) => sign * (keys[x]! - keys[y]!) || x - y);
+  else present.sort((x, y) => sign * compareCells(values[x]!, values[y]!) || x - y);
+  return [...present, ...missing].map((i) => runs[i]!);
 }
 
 /** Min, max and mean of the finite values of a metric in a group. */

@@ -169,6 +169,7 @@ export const runTableStyles = css`
     box-shadow: inset 2px 0 0 var(--_accent);
   }
   .rows {
+    box-sizing: border-box;
     min-width: 100%;
     width: max-content;
   }
