@@ -288,7 +288,7 @@ export class Viewer extends LitElement {
     const sorted = [...keys].sort();
     if (sorted.join('\u0000') !== this._metricKeys.join('\u0000')) this._metricKeys = sorted;
     await super.getUpdateComplete();
-    await Promise.all([...this.renderRoot.querySelectorAll('ef-metric-chart')].map((chart) => chart.dataSettled()));
+    await Promise.all([...this.renderRoot.querySelectorAll('ef-metric-chart')].map((chart) => chart.loaded()));
   }
 
   #writeLink(): void {
