@@ -86,6 +86,14 @@ export class CompareRuns extends StoreElement {
         text-overflow: ellipsis;
         white-space: nowrap;
       }
+      /* A button is one atomic box: without its own ellipsis, a long run name would be replaced
+         by the cell's ellipsis as a whole. */
+      thead th button.link {
+        max-width: calc(100% - 16px);
+        overflow: hidden;
+        text-overflow: ellipsis;
+        vertical-align: middle;
+      }
       thead th {
         position: sticky;
         top: 0;

@@ -176,6 +176,11 @@ describe('<ef-viewer src="exp.zip">', () => {
           panels: [box(root.querySelector('ef-run-table')!), box(root.querySelector('ef-compare-runs')!), ...charts.map(box)],
           legends: charts.map((c) => ({ chart: box(c), legend: box(c.shadowRoot!.querySelector('.legend')!) })),
           width: document.documentElement.clientWidth,
+          // A button that spills out of its cell is hidden whole behind the cell's ellipsis.
+          compareNames: [...root.querySelector('ef-compare-runs')!.shadowRoot!.querySelectorAll('thead button')].map((b) => ({
+            width: b.getBoundingClientRect().width,
+            spill: b.getBoundingClientRect().right - b.closest('th')!.getBoundingClientRect().right,
+          })),
         };
       });
       type Box = (typeof boxes.panels)[number];
@@ -189,6 +194,12 @@ describe('<ef-viewer src="exp.zip">', () => {
       for (const { chart, legend } of boxes.legends) {
         expect(legend.h).toBeGreaterThan(0);
         expect(legend.y >= chart.y && legend.y + legend.h <= chart.y + chart.h + 0.5, `legend inside its chart: ${JSON.stringify([chart, legend])}`).toBe(true);
+      }
+      // Each compared run's name is shown (a long one cut with an ellipsis), not replaced by one.
+      expect(boxes.compareNames.length).toBeGreaterThan(1);
+      for (const name of boxes.compareNames) {
+        expect(name.width).toBeGreaterThan(40);
+        expect(name.spill).toBeLessThanOrEqual(0.5);
       }
       await page.screenshot({ path: `${SHOTS}/viewer-${viewport.width}.png`, fullPage: true });
       expect(errors).toEqual([]);
