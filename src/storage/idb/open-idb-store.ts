@@ -7,6 +7,7 @@ import { EdgeflowError } from '../../core/errors.js';
 import type { Store } from '../../core/store.js';
 import { IdbStore } from './idb-store.js';
 import { RemoteStore } from './remote-store.js';
+import { startIdbWorker } from './start-worker.js';
 import { requestPersistence, type StorageFigures } from './storage-figures.js';
 
 /** Options of {@link openIdbStore}. */
@@ -42,8 +43,7 @@ export async function openIdbStore(options: OpenIdbStoreOptions = {}): Promise<B
   }
   if (options.persist) await requestPersistence();
   if (options.worker !== false && typeof Worker !== 'undefined') {
-    const worker = new Worker(new URL('./idb.worker.js', import.meta.url), { type: 'module', name: `edgeflow-idb:${name}` });
-    return RemoteStore.open(worker, name);
+    return RemoteStore.open(startIdbWorker(name), name);
   }
   return new IdbStore({ name }).open();
 }
