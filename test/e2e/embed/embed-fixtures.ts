@@ -81,3 +81,10 @@ export async function expectRunsAndCharts(page: Page, scope: string): Promise<vo
   for (const name of RUN_NAMES) await expect.poll(() => runNameVisible(page, scope, name), { timeout: 30_000 }).toBe(true);
   await expect.poll(() => drawnCanvases(page, scope), { timeout: 30_000 }).toBeGreaterThan(0);
 }
+
+/** The fenced code block after `<!-- snippet:<name> -->` in `markdown` (the README), without its fences. */
+export function readmeSnippet(markdown: string, name: string): string {
+  const match = new RegExp(`<!-- snippet:${name} -->\\s*\`\`\`[a-z]*\\n([\\s\\S]*?)\\n\`\`\``, 'u').exec(markdown);
+  if (match === null) throw new Error(`README has no snippet "${name}"`);
+  return match[1]!;
+}
