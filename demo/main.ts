@@ -13,23 +13,17 @@ import { train, type TrainConfig } from './train.js';
 
 const $ = <T extends Element>(selector: string): T => document.querySelector<T>(selector)!;
 
-const provider = $<HTMLElementTagNameMap['ef-provider']>('#provider');
-const experiments = $<HTMLElementTagNameMap['ef-experiment-list']>('#experiments');
-const runs = $<HTMLElementTagNameMap['ef-run-table']>('#runs');
-const details = $<HTMLElementTagNameMap['ef-run-details']>('#details');
-const compare = $<HTMLElementTagNameMap['ef-compare-runs']>('#compare');
-const registry = $<HTMLElementTagNameMap['ef-model-registry']>('#registry');
-const charts = [...document.querySelectorAll<HTMLElementTagNameMap['ef-metric-chart']>('ef-metric-chart')];
+const viewer = $<HTMLElementTagNameMap['ef-viewer']>('#viewer');
 const status = $<HTMLElement>('#train-status');
 const bar = $<HTMLElement>('#bar');
 const trainButton = $<HTMLButtonElement>('#train');
 const stopButton = $<HTMLButtonElement>('#stop');
 
-const EXPERIMENT_KEY = 'edgeflow-demo:experiment';
+/** How many runs the charts show while one trains: it and the latest others. */
+const LIVE_RUNS = 4;
 let store: Store;
 let client: TrackingClient;
 let training: AbortController | undefined;
-let liveRunId: string | undefined;
 /** The best validation accuracy trained in this session, per data set (the registered "champion"). */
 const sessionBest = new Map<string, number>();
 
@@ -43,23 +37,14 @@ async function openDefaultStore(): Promise<{ store: Store; label: string }> {
   }
 }
 
-function selectExperiment(id: string): void {
-  experiments.selected = id;
-  runs.experimentIds = [id];
-  runs.selectedRunIds = [];
-  localStorage.setItem(EXPERIMENT_KEY, id);
-  void runs.loaded().then(() => updateCharts());
-}
-
-/** Charts show the selected runs, else the run training now and the latest others. */
-function updateCharts(): void {
-  let ids = runs.selectedRunIds;
-  if (ids.length === 0) {
-    const latest = [...runs.runs].sort((a, b) => b.info.startTime - a.info.startTime).map((r) => r.info.runId as string);
-    ids = [...new Set([...(liveRunId === undefined ? [] : [liveRunId]), ...latest])].slice(0, 4);
-  }
-  for (const chart of charts) chart.runIds = ids;
-  compare.runIds = runs.selectedRunIds.length > 0 ? runs.selectedRunIds : ids;
+/** Shows a run that just started training: its experiment, charted live with the latest others, and its details. */
+async function showLiveRun(runId: string): Promise<void> {
+  const run = await client.getRun(runId);
+  const latest = await client.searchRuns([run.info.experimentId], { maxResults: LIVE_RUNS, orderBy: ['attributes.start_time DESC'] });
+  viewer.selectedRunIds = [...new Set([runId, ...latest.items.map((r) => r.info.runId as string)])].slice(0, LIVE_RUNS);
+  viewer.experimentId = run.info.experimentId;
+  viewer.runId = runId;
+  viewer.tab = 'details';
 }
 
 function readConfig(form: HTMLFormElement): TrainConfig {
@@ -82,6 +67,7 @@ function readConfig(form: HTMLFormElement): TrainConfig {
 
 async function startTraining(config: TrainConfig): Promise<string> {
   training = new AbortController();
+  let liveRunId: string | undefined;
   trainButton.disabled = true;
   stopButton.disabled = false;
   bar.style.width = '0';
@@ -93,11 +79,7 @@ async function startTraining(config: TrainConfig): Promise<string> {
       (p) => {
         if (liveRunId !== p.runId) {
           liveRunId = p.runId;
-          void client.getRun(p.runId).then((run) => {
-            if (experiments.selected !== run.info.experimentId) selectExperiment(run.info.experimentId);
-            else updateCharts();
-            details.runId = p.runId;
-          });
+          void showLiveRun(p.runId);
         }
         bar.style.width = `${(100 * p.epoch) / p.epochs}%`;
         status.textContent = `Epoch ${p.epoch}/${p.epochs} · loss ${p.loss?.toFixed(4) ?? '—'} · accuracy ${p.acc === undefined ? '—' : (100 * p.acc).toFixed(1) + '%'}`;
@@ -146,49 +128,22 @@ function wire(): void {
     void startTraining(readConfig(e.target as HTMLFormElement)).catch(() => undefined);
   });
   stopButton.addEventListener('click', () => training?.abort());
-  experiments.addEventListener('ef-experiment-select', (e) => selectExperiment(e.detail.experimentId));
-  runs.addEventListener('ef-selection-change', () => updateCharts());
-  runs.addEventListener('ef-run-open', (e) => {
-    details.runId = e.detail.runId;
-    showTab('details');
-    details.scrollIntoView({ behavior: 'smooth', block: 'start' });
-  });
-  details.addEventListener('ef-run-open', (e) => (details.runId = e.detail.runId));
-  registry.addEventListener('ef-run-open', (e) => {
-    details.runId = e.detail.runId;
-    showTab('details');
-    details.scrollIntoView({ behavior: 'smooth', block: 'start' });
-  });
-  compare.addEventListener('ef-run-open', (e) => {
-    details.runId = e.detail.runId;
-    showTab('details');
-  });
-  $('#tab-details').addEventListener('click', () => showTab('details'));
-  $('#tab-compare').addEventListener('click', () => showTab('compare'));
   $('#theme').addEventListener('click', () => {
-    const next = provider.theme === undefined ? 'dark' : provider.theme === 'dark' ? 'light' : undefined;
-    provider.theme = next;
+    const next = viewer.theme === undefined ? 'dark' : viewer.theme === 'dark' ? 'light' : undefined;
+    viewer.theme = next;
     if (next === undefined) delete document.documentElement.dataset['theme'];
     else document.documentElement.dataset['theme'] = next;
   });
   $('#export').addEventListener('click', () => void exportCurrent());
-  $<HTMLInputElement>('#import').addEventListener('change', (e) => {
-    const input = e.target as HTMLInputElement;
-    const file = input.files?.[0];
-    input.value = '';
-    if (file !== undefined) void importFile(file);
+  // A zip opened or dropped on the viewer is imported into IndexedDB instead of shown read-only.
+  viewer.addEventListener('ef-file-open', (e) => {
+    e.preventDefault();
+    void importFile(e.detail.file);
   });
 }
 
-function showTab(tab: 'details' | 'compare'): void {
-  details.hidden = tab !== 'details';
-  compare.hidden = tab !== 'compare';
-  $('#tab-details').setAttribute('aria-selected', String(tab === 'details'));
-  $('#tab-compare').setAttribute('aria-selected', String(tab === 'compare'));
-}
-
 async function exportCurrent(): Promise<void> {
-  const id = experiments.selected;
+  const id = viewer.experimentId;
   if (id === '') return void (status.textContent = 'Select an experiment to export.');
   const experiment = await client.getExperiment(id);
   const zip = await exportBundle(store, { experimentIds: [experiment.experimentId], output: 'blob' } as Parameters<typeof exportBundle>[1]);
@@ -215,12 +170,9 @@ async function main(): Promise<void> {
   store = opened.store;
   client = new TrackingClient(store, { userId: 'demo' });
   $('#store-status').textContent = opened.label;
-  provider.store = store;
   wire();
-  const page = await client.searchExperiments({ maxResults: 1000 });
-  const remembered = localStorage.getItem(EXPERIMENT_KEY);
-  const initial = page.items.find((e) => e.experimentId === remembered) ?? page.items.find((e) => e.name !== 'Default') ?? page.items[0];
-  if (initial !== undefined) selectExperiment(initial.experimentId);
+  viewer.store = store;
+  await viewer.loaded();
   // For tests and the console.
   Object.assign(window, { edgeflowDemo: { store, client, train: (c: Partial<TrainConfig>) => startTraining({ ...readConfig($('#train-form')), ...c }) } });
   document.documentElement.dataset['ready'] = 'true';

@@ -13,6 +13,7 @@ import { StoreProvider } from './ef-provider.js';
 import { RunDetails } from './ef-run-details.js';
 import { RunTable } from './ef-run-table.js';
 import { Sparkline } from './ef-sparkline.js';
+import { Viewer } from './ef-viewer.js';
 
 const elements: ReadonlyArray<readonly [string, CustomElementConstructor]> = [
   ['ef-provider', StoreProvider],
@@ -24,6 +25,7 @@ const elements: ReadonlyArray<readonly [string, CustomElementConstructor]> = [
   ['ef-artifact-browser', ArtifactBrowser],
   ['ef-compare-runs', CompareRuns],
   ['ef-model-registry', ModelRegistry],
+  ['ef-viewer', Viewer],
 ];
 
 for (const [name, element] of elements) {

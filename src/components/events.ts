@@ -7,6 +7,7 @@ import type { ArtifactSelectDetail } from './ef-artifact-browser.js';
 import type { ExperimentChangeDetail, ExperimentSelectDetail } from './ef-experiment-list.js';
 import type { ChartOptionsDetail } from './ef-metric-chart.js';
 import type { ModelChangeDetail } from './ef-model-registry.js';
+import type { FileOpenDetail } from './ef-viewer.js';
 import type { RunOpenDetail, RunSelectionDetail } from './ef-run-table.js';
 import type { SortSpec } from './internal/run-columns.js';
 
@@ -22,7 +23,8 @@ declare global {
     'ef-chart-options-change': CustomEvent<ChartOptionsDetail>;
     'ef-artifact-select': CustomEvent<ArtifactSelectDetail>;
     'ef-model-change': CustomEvent<ModelChangeDetail>;
+    'ef-file-open': CustomEvent<FileOpenDetail>;
   }
 }
 
-export type { ArtifactSelectDetail, ChartOptionsDetail, ExperimentChangeDetail, ExperimentSelectDetail, ModelChangeDetail, RunOpenDetail, RunSelectionDetail, SortSpec };
+export type { ArtifactSelectDetail, ChartOptionsDetail, ExperimentChangeDetail, ExperimentSelectDetail, FileOpenDetail, ModelChangeDetail, RunOpenDetail, RunSelectionDetail, SortSpec };

@@ -1,19 +1,21 @@
 /**
- * `exportReport`: one self-contained HTML file that shows runs read-only when opened straight
- * from disk (`file://`), offline, with no server: the viewer's JavaScript is inlined in a
- * `<script type="module">` and the data in a `<script type="application/json">`; the page loads
- * the data into a `MemoryStore`.
+ * `exportReport`: one self-contained HTML file that shows runs read-only in `<ef-viewer>` when
+ * opened straight from disk (`file://`), offline, with no server: the viewer's JavaScript is
+ * inlined in a `<script type="module">`, the runs (with their artifacts, up to a size) as a base64
+ * zip bundle in a `<script type="application/octet-stream">`, and what was left out in a
+ * `<script type="application/json">`.
  *
- * Every user string (names, params, tags, notes) is data: it reaches the page only inside the JSON
- * block, escaped so that no `</script>` or `<!--` can end or change it, and the elements render it
- * as text. A Content-Security-Policy forbids any network access and any script but the inlined one.
+ * Every user string (names, params, tags, notes, artifacts) is data: it reaches the page only
+ * inside the base64 bundle or the escaped JSON block, so no `</script>` or `<!--` can end or change
+ * them, and the elements render it as text. A Content-Security-Policy forbids any network access
+ * and any script but the inlined one.
  * @module
  */
 import type { Store } from '../core/store.js';
-import { REPORT_DATA_ID, collectReportData, type ReportData, type ReportSelection } from './report-data.js';
+import { REPORT_BUNDLE_ID, REPORT_INFO_ID, bytesToBase64, collectReport, type ReportContent, type ReportOptions } from './report-bundle.js';
 
 /** Options of {@link exportReport}. */
-export interface ExportReportOptions extends ReportSelection {
+export interface ExportReportOptions extends ReportOptions {
   /**
    * The viewer bundle (`dist/viewer/report.js`, built by `npm run build`). Default: read from the
    * installed package (Node only). Pass it when exporting from a browser or from a custom build.
@@ -50,8 +52,9 @@ const CSP = [
   "form-action 'none'",
 ].join('; ');
 
-/** The report page for `data` with the viewer bundle `viewerScript`. */
-export function renderReport(data: ReportData, viewerScript: string): string {
+/** The report page for `content` with the viewer bundle `viewerScript`. */
+export function renderReport(content: ReportContent, viewerScript: string): string {
+  const { info, bundle } = content;
   return [
     '<!doctype html>',
     '<html lang="en">',
@@ -60,11 +63,12 @@ export function renderReport(data: ReportData, viewerScript: string): string {
     `<meta http-equiv="Content-Security-Policy" content="${CSP}">`,
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<meta name="generator" content="edgeflow exportReport">`,
-    `<title>${escapeHtml(data.title)}</title>`,
+    `<title>${escapeHtml(info.title)}</title>`,
+    '<style>body { margin: 0; font: 14px system-ui, sans-serif; }</style>',
     '</head>',
     '<body>',
-    '<div id="app"></div>',
-    `<script type="application/json" id="${REPORT_DATA_ID}">${jsonForHtml(data)}</script>`,
+    `<script type="application/json" id="${REPORT_INFO_ID}">${jsonForHtml(info)}</script>`,
+    `<script type="application/octet-stream" id="${REPORT_BUNDLE_ID}">${bytesToBase64(bundle)}</script>`,
     `<script type="module">${scriptForHtml(viewerScript)}</script>`,
     '</body>',
     '</html>',
@@ -84,17 +88,20 @@ export async function loadViewerScript(): Promise<string> {
 }
 
 /**
- * One self-contained HTML page showing the selected runs read-only, from `file://`, offline.
+ * One self-contained HTML page showing the selected runs read-only, with their artifacts (up to
+ * `maxBytes`, 25 MiB by default), from `file://`, offline.
  * @param store Any store (a file store, IndexedDB, a bundle, a tracking server).
  * @returns The HTML text (UTF-8); write it to a `.html` file.
- * @throws `RESOURCE_DOES_NOT_EXIST` for a selected experiment or run that does not exist
+ * @throws `RESOURCE_DOES_NOT_EXIST` for a selected experiment or run that does not exist;
+ * `RESOURCE_EXHAUSTED` with `oversize: 'refuse'` when the artifacts exceed `maxBytes`;
+ * `INVALID_PARAMETER_VALUE` for bad options
  * @example
  * ```ts
- * const html = await exportReport(await FileStore.open('./mlruns'), { experimentIds: ['1234'], title: 'Sweep 3' });
+ * const html = await exportReport(await FileStore.open('./mlruns'), { experimentIds: ['1234'], title: 'Sweep 3', maxBytes: 10e6 });
  * await writeFile('report.html', html);
  * ```
  */
 export async function exportReport(store: Store, options: ExportReportOptions = {}): Promise<string> {
-  const data = await collectReportData(store, options);
-  return renderReport(data, options.viewerScript ?? (await loadViewerScript()));
+  const content = await collectReport(store, options);
+  return renderReport(content, options.viewerScript ?? (await loadViewerScript()));
 }

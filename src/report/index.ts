@@ -3,4 +3,14 @@
  * @module
  */
 export { exportReport, renderReport, loadViewerScript, jsonForHtml, scriptForHtml, escapeHtml, type ExportReportOptions } from './export-report.js';
-export { collectReportData, loadReportData, REPORT_DATA_ID, type ReportData, type ReportRun, type ReportSelection, type JsonDouble } from './report-data.js';
+export {
+  collectReport,
+  reportNotice,
+  REPORT_INFO_ID,
+  REPORT_BUNDLE_ID,
+  DEFAULT_REPORT_MAX_BYTES,
+  type ReportContent,
+  type ReportInfo,
+  type ReportOptions,
+  type OmittedArtifact,
+} from './report-bundle.js';

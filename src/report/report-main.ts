@@ -1,14 +1,23 @@
 /**
- * Entry of the self-contained report page: reads the inlined data, loads it into a MemoryStore and
- * shows it read-only with the shared viewer. Works from `file://`, offline.
+ * Entry of the self-contained report page: opens the inlined zip bundle in `<ef-viewer>`
+ * (read-only, from a Blob) and says which artifacts the report left out. Works from `file://`,
+ * offline.
  * @module
  */
-import { MemoryStore } from '../storage/memory/memory-store.js';
-import { loadReportData, REPORT_DATA_ID, type ReportData } from './report-data.js';
-import { mountViewer, readOnlyView } from './viewer-app.js';
+import '../components/define.js';
+import { REPORT_BUNDLE_ID, REPORT_INFO_ID, base64ToBytes, reportNotice, type ReportInfo } from './report-bundle.js';
 
-const script = document.getElementById(REPORT_DATA_ID);
-const data = JSON.parse(script?.textContent ?? '{}') as ReportData;
-const store = new MemoryStore({ artifactRoot: 'report://artifacts' });
-await loadReportData(store, data);
-await mountViewer(document.getElementById('app')!, readOnlyView(store), { title: data.title });
+const info = JSON.parse(document.getElementById(REPORT_INFO_ID)?.textContent ?? '{}') as ReportInfo;
+const bytes = base64ToBytes(document.getElementById(REPORT_BUNDLE_ID)?.textContent ?? '');
+const viewer = document.createElement('ef-viewer');
+viewer.heading = info.title;
+const notice = reportNotice(info);
+if (notice !== undefined) {
+  const note = document.createElement('p');
+  note.slot = 'notice';
+  note.setAttribute('role', 'note');
+  note.textContent = notice;
+  viewer.append(note);
+}
+viewer.src = new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/zip' });
+document.body.append(viewer);

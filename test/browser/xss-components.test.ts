@@ -301,4 +301,24 @@ describe('hostile data in every element', () => {
       URL.revokeObjectURL(url);
     }
   });
+
+  it('in <ef-viewer> opened from a bundle Blob, with every tab and a hostile link: nothing executes', { timeout: 120_000 }, async () => {
+    const zip = (await exportBundle(seeded.store, { output: 'bytes', includeModels: true })) as Uint8Array;
+    history.replaceState(null, '', `#experiment=${encodeURIComponent(PAYLOADS[0]!)}&runs=${encodeURIComponent(PAYLOADS[1]!)}&tab=${encodeURIComponent(PAYLOADS[2]!)}`);
+    try {
+      const viewer = await mount('ef-viewer', { heading: PAYLOADS[4]!, src: new Blob([zip as Uint8Array<ArrayBuffer>]) });
+      expect(viewer.experimentId).toMatch(/^\d+$/u);
+      expect(viewer.tab).toBe('details');
+      await assertInert();
+      for (const tab of ['compare', 'models', 'details'] as const) {
+        viewer.tab = tab;
+        await viewer.loaded();
+        await until(() => shadow(viewer).querySelector(tab === 'compare' ? 'ef-compare-runs' : tab === 'models' ? 'ef-model-registry' : 'ef-run-details') !== null, 5000, tab);
+        await assertInert();
+      }
+      expect(shadow(viewer).querySelector('h1')!.textContent).toBe(PAYLOADS[4]);
+    } finally {
+      history.replaceState(null, '', location.pathname + location.search);
+    }
+  });
 });

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildViewer } from '../../src/cli/build-viewer.js';
 import { chromiumLaunchOptions } from '../harness/chromium.js';
 import { fixtureBytes } from '../fixtures/bundle-helpers/helpers.js';
-import { deepText } from '../harness/deep-text.js';
+import { shadowText } from '../harness/deep-text.js';
 
 let dir = '';
 let browser: Browser;
@@ -63,12 +63,12 @@ describe('edgeflow ui <mlruns dir>', () => {
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(url);
     page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-    await expect.poll(() => deepText(page, 'ef-experiment-list'), { timeout: 20_000 }).toContain('demo-exp');
-    await expect.poll(() => deepText(page, 'ef-run-table'), { timeout: 20_000 }).toContain('run-1');
-    expect(await deepText(page, 'ef-run-table')).toContain('run-0');
-    expect(await deepText(page, 'ef-run-table')).not.toContain('deleted-run');
+    await expect.poll(() => shadowText(page, 'ef-experiment-list'), { timeout: 20_000 }).toContain('demo-exp');
+    await expect.poll(() => shadowText(page, 'ef-run-table'), { timeout: 20_000 }).toContain('run-1');
+    expect(await shadowText(page, 'ef-run-table')).toContain('run-0');
+    expect(await shadowText(page, 'ef-run-table')).not.toContain('deleted-run');
     await expect.poll(() => page.locator('ef-metric-chart').count(), { timeout: 20_000 }).toBeGreaterThan(0);
-    expect(await page.locator('header small').innerText()).toBe('read-only');
+    expect(await page.locator('ef-viewer header small').innerText()).toBe('read-only');
     const denied = await page.evaluate(async () => {
       const response = await fetch('/api/2.0/mlflow/experiments/update', { method: 'POST', body: JSON.stringify({ experiment_id: '0', new_name: 'x' }) });
       return [response.status, ((await response.json()) as { error_code: string }).error_code];

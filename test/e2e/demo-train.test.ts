@@ -1,15 +1,15 @@
 /**
  * The demo end to end: `vite demo` (as `npm run demo`) served from 127.0.0.1, Chromium trains a
- * real TF.js model in the page, the elements show it live, the run survives a reload, and
+ * real TF.js model in the page, `<ef-viewer>` shows it live, the run survives a reload, and
  * screenshots land in test-output/screenshots/ (git-ignored) for a human to look at.
  */
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright';
+import { chromium, type Browser, type Page } from 'playwright';
 import { createServer, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumLaunchOptions } from '../harness/chromium.js';
-import { deepText } from '../harness/deep-text.js';
+import { shadowText } from '../harness/deep-text.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SHOTS = `${ROOT}test-output/screenshots`;
@@ -34,8 +34,11 @@ afterAll(async () => {
 });
 
 
+/** Resolves after two animation frames in the page (a paint after the last change). */
+const painted = (page: Page): Promise<void> => page.evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
+
 describe('demo', () => {
-  it('trains a TF.js model in the page, shows it live, keeps it across a reload, and screenshots it', async () => {
+  it('trains a TF.js model in the page, shows it live in <ef-viewer>, keeps it across a reload, and screenshots it', async () => {
     const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, deviceScaleFactor: 1 });
     const page = await context.newPage();
     const errors: string[] = [];
@@ -47,16 +50,19 @@ describe('demo', () => {
     await page.fill('input[name="epochs"]', '25');
     await page.click('#train');
     await page.waitForFunction(() => /Epoch \d+\/25/u.test(document.querySelector('#train-status')!.textContent ?? ''), undefined, { timeout: 60_000 });
+    // Live: the charts of the run in training get points while it trains.
+    const batchPoints = (): Promise<number> =>
+      page.evaluate(() => {
+        const charts = [...document.querySelector('ef-viewer')!.shadowRoot!.querySelectorAll('ef-metric-chart')];
+        const chart = charts.find((c) => c.metricKeys.join() === 'batch_loss');
+        return (chart?.chartData?.[0] as ArrayLike<number> | undefined)?.length ?? 0;
+      });
+    await expect.poll(batchPoints, { timeout: 60_000 }).toBeGreaterThan(0);
     await page.screenshot({ path: `${SHOTS}/demo-training.png`, fullPage: false });
     await page.waitForFunction(() => (document.querySelector('#train-status')!.textContent ?? '').startsWith('Finished'), undefined, { timeout: 120_000 });
-    await page.waitForTimeout(500);
 
-    const points = await page.evaluate(() => {
-      const chart = document.querySelector('#chart-batch') as HTMLElementTagNameMap['ef-metric-chart'];
-      return (chart.chartData?.[0] as ArrayLike<number> | undefined)?.length ?? 0;
-    });
-    expect(points).toBeGreaterThan(100);
-    expect(await deepText(page, '#runs')).toContain('relu-2x24');
+    await expect.poll(batchPoints, { timeout: 20_000 }).toBeGreaterThan(100);
+    await expect.poll(() => shadowText(page, 'ef-run-table'), { timeout: 20_000 }).toContain('relu-2x24');
     await page.screenshot({ path: `${SHOTS}/demo-finished.png`, fullPage: true });
 
     // Second run, then compare the two.
@@ -66,36 +72,31 @@ describe('demo', () => {
     await page.click('#train');
     await page.waitForFunction(() => (document.querySelector('#train-status')!.textContent ?? '').startsWith('Finished'), undefined, { timeout: 120_000 });
     await page.evaluate(() => {
-      const table = document.querySelector('#runs') as HTMLElementTagNameMap['ef-run-table'];
-      table.selectedRunIds = table.runs.map((r) => r.info.runId);
-      table.dispatchEvent(new CustomEvent('ef-selection-change', { detail: { runIds: table.selectedRunIds } }));
+      const viewer = document.querySelector('ef-viewer')!;
+      viewer.selectedRunIds = viewer.shadowRoot!.querySelector('ef-run-table')!.runs.map((r) => r.info.runId);
     });
-    await page.click('#tab-compare');
-    await page.waitForTimeout(600);
-    expect(await deepText(page, '#compare')).toContain('learning_rate');
-    await page.locator('#compare').screenshot({ path: `${SHOTS}/demo-compare.png` });
+    await page.locator('ef-viewer [role="tab"]', { hasText: 'Compare' }).click();
+    await expect.poll(() => shadowText(page, 'ef-compare-runs'), { timeout: 20_000 }).toContain('learning_rate');
+    await page.locator('ef-compare-runs').screenshot({ path: `${SHOTS}/demo-compare.png` });
 
     // Details with the decision boundary artifact.
-    await page.click('#tab-details');
-    await page.evaluate(() => {
-      const details = document.querySelector('#details') as HTMLElementTagNameMap['ef-run-details'];
-      const browserEl = details.shadowRoot!.querySelector('ef-artifact-browser')!;
-      browserEl.selected = 'plots/decision_boundary.png';
-    });
-    await page.waitForTimeout(800);
-    await page.locator('#details').screenshot({ path: `${SHOTS}/demo-details.png` });
+    await page.locator('ef-viewer [role="tab"]', { hasText: 'Run details' }).click();
+    await page.locator('ef-artifact-browser').evaluate((el) => ((el as HTMLElementTagNameMap['ef-artifact-browser']).selected = 'plots/decision_boundary.png'));
+    await expect.poll(() => page.locator('ef-artifact-browser img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0), { timeout: 20_000 }).toBe(true);
+    await page.locator('ef-run-details').screenshot({ path: `${SHOTS}/demo-details.png` });
 
-    // Runs survive a reload (IndexedDB).
+    // Runs survive a reload (IndexedDB); the link keeps the experiment and the selection.
     await page.reload();
     await page.waitForFunction(() => document.documentElement.dataset['ready'] === 'true', undefined, { timeout: 60_000 });
-    await page.waitForTimeout(800);
-    const text = await deepText(page, '#runs');
+    const text = await shadowText(page, 'ef-run-table');
     expect(text).toContain('relu-2x24');
     expect(text).toContain('tanh-2x24');
+    expect(await page.evaluate(() => document.querySelector('ef-viewer')!.selectedRunIds.length)).toBe(2);
 
     // Dark theme.
     await page.click('#theme');
-    await page.waitForTimeout(400);
+    await expect.poll(() => page.locator('ef-viewer').getAttribute('theme')).toBe('dark');
+    await painted(page);
     await page.screenshot({ path: `${SHOTS}/demo-dark.png`, fullPage: true });
     expect(errors).toEqual([]);
     await context.close();

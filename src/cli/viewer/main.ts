@@ -1,10 +1,11 @@
 /**
  * The `edgeflow ui` page: a `RestStore` on the serving origin (the CLI speaks MLflow's REST API),
- * read-only unless the server says otherwise, shown by the shared viewer.
+ * read-only unless the server says otherwise, shown by `<ef-viewer>`.
  * @module
  */
+import '../../components/define.js';
 import { RestStore } from '../../storage/rest/rest-store.js';
-import { mountViewer, readOnlyView } from '../../report/viewer-app.js';
+import { readOnlyView } from './read-only-view.js';
 
 interface UiConfig {
   readonly title: string;
@@ -14,4 +15,7 @@ interface UiConfig {
 const config = (await (await fetch(new URL('edgeflow-ui.json', location.href))).json()) as UiConfig;
 const rest = new RestStore({ baseUrl: location.origin });
 document.title = `${config.title} — edgeflow ui`;
-await mountViewer(document.getElementById('app')!, config.readOnly ? readOnlyView(rest) : rest, { title: config.title });
+const viewer = document.createElement('ef-viewer');
+viewer.heading = config.title;
+viewer.store = config.readOnly ? readOnlyView(rest) : rest;
+document.getElementById('app')!.replaceWith(viewer);

@@ -53,6 +53,8 @@ export interface ExportBundleOptions {
   readonly includeDeleted?: boolean;
   /** Include artifact files. Default true. */
   readonly includeArtifacts?: boolean;
+  /** With `includeArtifacts`: which files to include (default all), e.g. to stay under a size. */
+  readonly artifactFilter?: (runId: RunId, path: string) => boolean;
   /**
    * Include the whole model registry (default false): `mlruns/models/…` as MLflow's file registry
    * writes it (soft-deleted versions kept when the store's registry hands out whole records, see
@@ -267,6 +269,7 @@ export async function exportBundleTo(
   const writeArtifacts = async (run: Run, prefix: string): Promise<void> => {
     if (!includeArtifacts) return;
     for (const { path } of await artifactFiles(store, run.info.runId)) {
+      if (options.artifactFilter !== undefined && !options.artifactFilter(run.info.runId, path)) continue;
       const bytes = await store.getArtifact(run.info.runId, path);
       if (looksLikeText(path, bytes)) zip.deflate(`${prefix}/${path}`, bytes);
       else zip.store(`${prefix}/${path}`, bytes);

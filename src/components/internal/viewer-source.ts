@@ -1,0 +1,32 @@
+/**
+ * Opening what `<ef-viewer>` is given: a `store-uri` through `openStore`, a `src` URL of a zip
+ * bundle (any URL: the path need not end in `.zip`), or a `File`/`Blob` of one.
+ * @module
+ */
+import type { Store } from '../../core/store.js';
+import { BundleStore } from '../../storage/bundle/bundle-store.js';
+import { openStore } from '../../storage/open-store.js';
+
+/** What a viewer can open. */
+export type ViewerSource = { readonly storeUri: string } | { readonly src: string | Blob };
+
+/** URLs fetched as bundles; other schemes (`bundle:`, `memory:`, `idb:`) go through `openStore`. */
+const FETCHED = /^(https?|file|blob|data):/iu;
+const SCHEME = /^[a-z][a-z0-9+.-]*:/iu;
+
+/** Opens `source` (a bundle read-only). */
+export async function openViewerSource(source: ViewerSource): Promise<Store> {
+  if ('storeUri' in source) return openStore(source.storeUri);
+  const { src } = source;
+  if (typeof src !== 'string') return BundleStore.open(src);
+  if (SCHEME.test(src) && !FETCHED.test(src)) return openStore(src);
+  return BundleStore.open(new URL(src, document.baseURI).href);
+}
+
+/** A short name of `source` for notices (`exp.zip`, a file's name). */
+export function sourceLabel(source: ViewerSource): string {
+  if ('storeUri' in source) return source.storeUri;
+  const { src } = source;
+  if (typeof src === 'string') return src;
+  return src instanceof File ? src.name : 'the dropped file';
+}
