@@ -2,8 +2,11 @@
  * What each package costs in the one-file browser build: every byte of the minified file is
  * charged to the source its source map points at (packages by name, edgeflow by folder), and each
  * share of the gzipped size is estimated by gzipping that source's bytes apart.
+ * `npx tsx bench/browser-size.ts dist/browser/edgeflow.js` prints the table; `bench/browser.ts` reports it.
  */
 import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
@@ -69,6 +72,6 @@ export async function costByGroup(file: string): Promise<{ group: string; raw: n
     .sort((a, b) => b.raw - a.raw);
 }
 
-if (process.argv[2] !== undefined) {
+if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url) && process.argv[2] !== undefined) {
   for (const { group, raw, gzip } of await costByGroup(process.argv[2])) console.log(String(raw).padStart(8), String(gzip).padStart(7), group);
 }

@@ -23,6 +23,7 @@ import { median, report } from './report.js';
 const RUNS = 100;
 const KEYS = 10;
 const POINTS = 10_000;
+/** Measured rounds, each the viewer then the baseline (no warm-up: each takes seconds). */
 const ROUNDS = 3;
 
 const dir = await mkdtemp(join(tmpdir(), 'edgeflow-bench-browser-'));
@@ -75,11 +76,10 @@ try {
     const viewerTimes: number[] = [];
     const rawTimes: number[] = [];
     let shown: First | undefined;
-    for (let round = 0; round <= ROUNDS; round++) {
+    for (let round = 0; round < ROUNDS; round++) {
       const first = (await page.evaluate(`window.browserBench.viewer(${JSON.stringify(markup)})`)) as First;
       shown ??= first;
       const raw = (await page.evaluate(`window.browserBench.baseline('bench.zip', ${JSON.stringify(first.runIds)}, ${JSON.stringify(first.metricKey)})`)) as number;
-      if (round === 0) continue; // warm-up
       viewerTimes.push(first.ms);
       rawTimes.push(raw);
     }

@@ -1,9 +1,11 @@
 /**
  * `edgeflow/browser` end to end: the one-file build (built here into a temp folder) in plain pages
- * served from 127.0.0.1 with nothing but one script tag and an element with `src="exp.zip"`: next
- * to a copy of the file, from another origin (as a CDN serves it, IndexedDB worker included), as
- * the docs page of the README, and from `file://` (where only the report works).
+ * served from 127.0.0.1 holding the README's snippet — one script tag and
+ * `<ef-viewer src="experiment.zip">` — next to a copy of the file, from another origin (as a CDN
+ * serves it, IndexedDB worker included), as the docs page `docs/embedding/index.html`, and from
+ * `file://` (where only the report works).
  */
+import { readFileSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,31 +19,28 @@ import { exportReport } from '../../src/report/export-report.js';
 import { BundleStore } from '../../src/storage/bundle/bundle-store.js';
 import { chromiumLaunchOptions } from '../harness/chromium.js';
 import { serveFolder, type ServedPage } from '../harness/page-server.js';
-import { collectErrors, expectRunsAndCharts, writeExperimentZip } from './embed/embed-fixtures.js';
+import { collectErrors, expectRunsAndCharts, readmeSnippet, writeExperimentZip } from './embed/embed-fixtures.js';
 
-/** The element of the embedding snippet. */
-const ELEMENT = (ids: { experimentId: string; runIds: string[] }): string =>
-  `<ef-provider src="exp.zip"><ef-run-table experiment-ids="${ids.experimentId}"></ef-run-table>` +
-  `<ef-metric-chart run-ids="${ids.runIds.join(',')}" metric-keys="loss"></ef-metric-chart></ef-provider>`;
+const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+/** The README's snippet: the script tag and `<ef-viewer src="experiment.zip">`. */
+const SNIPPET = readmeSnippet(README, 'page');
+const DOCS_PAGE = new URL('../../docs/embedding/index.html', import.meta.url);
 
-/** A page with nothing but the one script tag and the element. */
-const pageWith = (scriptSrc: string, element: string): string =>
-  `<!doctype html>\n<html><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>embed</title>\n` +
-  `<script type="module" src="${scriptSrc}"></script></head>\n<body>\n${element}\n</body></html>\n`;
+/** A page with nothing but `snippet`. */
+const pageWith = (snippet: string): string => `<!doctype html>\n<meta charset="utf-8">\n<link rel="icon" href="data:,">\n${snippet}\n`;
 
 let dir = '';
 let built: BuiltBrowser;
 let browser: Browser;
-let ids: { experimentId: string; runIds: string[] };
 const servers: ServedPage[] = [];
 
-/** A folder holding the built file, its worker and `exp.zip`, plus `files`; served (optionally with CORS) from 127.0.0.1. */
+/** A folder holding the built file, its worker and `experiment.zip`, plus `files`; served (optionally with CORS) from 127.0.0.1. */
 async function site(name: string, files: Record<string, string>, options: { withBuild?: boolean; cors?: boolean } = {}): Promise<ServedPage> {
   const root = join(dir, name);
   await mkdir(root, { recursive: true });
   if (options.withBuild !== false) {
     for (const file of [built.file, built.workerFile]) await copyFile(file, join(root, file.slice(file.lastIndexOf('/') + 1)));
-    await copyFile(join(dir, 'exp.zip'), join(root, 'exp.zip'));
+    await copyFile(join(dir, 'experiment.zip'), join(root, 'experiment.zip'));
   }
   for (const [file, text] of Object.entries(files)) await writeFile(join(root, file), text);
   const served = await serveFolder(root, { cors: options.cors ?? false });
@@ -71,7 +70,7 @@ function idbRoundTrip(page: Page, moduleUrl: string, name: string): Promise<{ ru
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'edgeflow-browser-file-'));
   built = await buildBrowser(join(dir, 'build'));
-  ids = await writeExperimentZip(join(dir, 'exp.zip'));
+  await writeExperimentZip(join(dir, 'experiment.zip'));
   browser = await chromium.launch(chromiumLaunchOptions());
 });
 
@@ -93,8 +92,9 @@ describe('edgeflow/browser, the one-file build', () => {
     expect(built.size.gzip).toBeLessThan(built.size.raw);
   });
 
-  it('a page next to a copy of edgeflow.js shows every run and draws the chart, with no console error', async () => {
-    const served = await site('copy', { 'index.html': pageWith('./edgeflow.js', ELEMENT(ids)) });
+  it('the README snippet next to a copy of edgeflow.js shows every run and draws charts, with no console error', async () => {
+    expect(SNIPPET).toBe('<script type="module" src="./edgeflow.js"></script>\n<ef-viewer src="experiment.zip"></ef-viewer>');
+    const served = await site('copy', { 'index.html': pageWith(SNIPPET) });
     const page = await browser.newPage();
     const errors = collectErrors(page);
     const requests: string[] = [];
@@ -102,7 +102,7 @@ describe('edgeflow/browser, the one-file build', () => {
     await page.goto(served.url);
     await expectRunsAndCharts(page, 'body');
     expect(await page.evaluate(() => document.querySelector('script[type="importmap"]'))).toBeNull();
-    expect(new Set(requests)).toEqual(new Set(['/', '/edgeflow.js', '/exp.zip']));
+    expect(new Set(requests)).toEqual(new Set(['/', '/edgeflow.js', '/experiment.zip']));
     const roundTrip = await idbRoundTrip(page, `${served.origin}/edgeflow.js`, 'same-origin');
     expect(roundTrip).toEqual({ runName: 'from-the-page', loss: [0.5], isRemote: true });
     expect(requests).toContain('/edgeflow-idb-worker.js');
@@ -112,7 +112,8 @@ describe('edgeflow/browser, the one-file build', () => {
 
   it('loaded from another origin (a CDN), it shows the runs, and its IndexedDB worker starts through a same-origin blob', async () => {
     const cdn = await site('cdn', {}, { cors: true });
-    const served = await site('cdn-page', { 'index.html': pageWith(`${cdn.origin}/edgeflow.js`, ELEMENT(ids).replace('src="exp.zip"', `src="${cdn.origin}/exp.zip"`)) }, { withBuild: false });
+    const snippet = SNIPPET.replace('./edgeflow.js', `${cdn.origin}/edgeflow.js`).replace('experiment.zip', `${cdn.origin}/experiment.zip`);
+    const served = await site('cdn-page', { 'index.html': pageWith(snippet) }, { withBuild: false });
     const page = await browser.newPage();
     const errors = collectErrors(page);
     await page.goto(served.url);
@@ -127,21 +128,33 @@ describe('edgeflow/browser, the one-file build', () => {
   it('from file:// the module cannot load; the report of the same bundle shows the runs there', async () => {
     const root = join(dir, 'file-page');
     await mkdir(root, { recursive: true });
-    for (const file of [built.file, join(dir, 'exp.zip')]) await copyFile(file, join(root, file.slice(file.lastIndexOf('/') + 1)));
-    await writeFile(join(root, 'index.html'), pageWith('./edgeflow.js', ELEMENT(ids)));
+    for (const file of [built.file, join(dir, 'experiment.zip')]) await copyFile(file, join(root, file.slice(file.lastIndexOf('/') + 1)));
+    await writeFile(join(root, 'index.html'), pageWith(SNIPPET));
     const page = await browser.newPage();
     const errors = collectErrors(page);
     await page.goto(pathToFileURL(join(root, 'index.html')).href);
     await expect.poll(() => errors.join('\n'), { timeout: 10_000 }).toContain('CORS');
-    expect(await page.evaluate(() => customElements.get('ef-run-table'))).toBeUndefined();
+    expect(await page.evaluate(() => customElements.get('ef-viewer'))).toBeUndefined();
 
     const { reportScript } = await buildViewer(join(dir, 'viewer'), { ui: false });
-    const html = await exportReport(await BundleStore.open(await readFile(join(dir, 'exp.zip'))), { viewerScript: reportScript, title: 'embedding' });
+    const html = await exportReport(await BundleStore.open(await readFile(join(dir, 'experiment.zip'))), { viewerScript: reportScript, title: 'embedding' });
     await writeFile(join(root, 'report.html'), html);
     const reportErrors = collectErrors(page);
     await page.goto(pathToFileURL(join(root, 'report.html')).href);
     await expectRunsAndCharts(page, 'body');
     expect(reportErrors).toEqual([]);
+    await page.close();
+  });
+
+  it('the docs page shows the runs of its static experiment.zip, with the README snippet verbatim', async () => {
+    const html = await readFile(DOCS_PAGE, 'utf8');
+    expect(html.replace(/\n\s*/gu, '\n')).toContain(SNIPPET);
+    const served = await site('docs', { 'index.html': html });
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const errors = collectErrors(page);
+    await page.goto(served.url);
+    await expectRunsAndCharts(page, 'ef-viewer');
+    expect(errors).toEqual([]);
     await page.close();
   });
 });

@@ -4,26 +4,23 @@
  * notebook folder (`/files/…`); Chromium opens the notebook, runs the cell with Shift+Enter, and
  * the output shows every run and draws a chart. The cell is the README's, verbatim.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildBrowser } from '../../src/cli/build-browser.js';
 import { chromiumLaunchOptions } from '../harness/chromium.js';
-import { collectErrors, expectRunsAndCharts, writeExperimentZip } from './embed/embed-fixtures.js';
+import { collectErrors, expectRunsAndCharts, readmeSnippet, writeExperimentZip } from './embed/embed-fixtures.js';
 import { startJupyter, type JupyterServer } from './embed/jupyter-server.js';
 
 let dir = '';
 let jupyter: JupyterServer | undefined;
 let browser: Browser;
-let ids: { experimentId: string; runIds: string[] };
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'edgeflow-notebook-'));
-  const [server, , experiment] = await Promise.all([startJupyter(dir), buildBrowser(dir), writeExperimentZip(join(dir, 'experiment.zip'))]);
-  jupyter = server;
-  ids = experiment;
+  [jupyter] = await Promise.all([startJupyter(dir), buildBrowser(dir), writeExperimentZip(join(dir, 'experiment.zip'))]);
   browser = await chromium.launch(chromiumLaunchOptions());
 });
 
@@ -35,12 +32,7 @@ afterAll(async () => {
 
 describe('a Jupyter notebook cell', () => {
   it('shows every run of experiment.zip and draws its charts, with IPython.display only', async () => {
-    const cell = [
-      'from IPython.display import HTML, display',
-      `display(HTML('<script type="module" src="/files/edgeflow.js"></script>'`,
-      `             '<ef-provider src="/files/experiment.zip"><ef-run-table experiment-ids="${ids.experimentId}"></ef-run-table>'`,
-      `             '<ef-metric-chart run-ids="${ids.runIds.join(',')}" metric-keys="loss"></ef-metric-chart></ef-provider>'))`,
-    ].join('\n');
+    const cell = readmeSnippet(await readFile(new URL('../../README.md', import.meta.url), 'utf8'), 'notebook-cell');
     expect(cell).toMatch(/^from IPython\.display import /u);
     await jupyter!.createNotebook('runs.ipynb', [cell]);
 

@@ -55,7 +55,10 @@ export function drawnCanvases(page: Page, root = 'body'): Promise<number> {
         if (el.shadowRoot) walk(el.shadowRoot);
       }
     };
-    for (const el of document.querySelectorAll(sel)) walk(el);
+    for (const el of document.querySelectorAll(sel)) {
+      walk(el);
+      if (el.shadowRoot) walk(el.shadowRoot);
+    }
     return canvases.filter((canvas) => {
       if (canvas.width === 0 || canvas.height === 0) return false;
       const pixels = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
