@@ -5,7 +5,7 @@
  * fflate `unzipSync`, parse the same metric files, raw uPlot draw of the same columns.
  * The bundle is made once and kept in the OS temp folder. Prints `{"name","value","unit"}` lines.
  */
-import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +13,6 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright';
 import { build } from 'vite';
 import { buildBrowser } from '../src/cli/build-browser.js';
-import { BundleStore } from '../src/storage/bundle/bundle-store.js';
 import { chromiumLaunchOptions } from '../test/harness/chromium.js';
 import { serveFolder } from '../test/harness/page-server.js';
 import { costByGroup } from './browser-size.js';
@@ -56,9 +55,6 @@ try {
     await writeFile(cached, await makeBenchBundle(RUNS, KEYS, POINTS));
   }
   await copyFile(cached, join(site, 'bench.zip'));
-  const bundle = await BundleStore.open(await readFile(cached));
-  const experiment = (await bundle.searchExperiments({ maxResults: 10 })).items.find((e) => e.name === 'viewer-bench')!;
-  const runIds = (await bundle.searchRuns({ experimentIds: [experiment.experimentId], maxResults: 10, orderBy: ['attributes.run_name ASC'] })).items.map((r) => r.info.runId);
   const served = await serveFolder(site);
   const browser = await chromium.launch(chromiumLaunchOptions());
   try {
@@ -67,11 +63,7 @@ try {
     await page.goto(served.url);
     await page.waitForFunction(() => document.documentElement.dataset['ready'] === 'true');
     await page.evaluate('window.browserBench.loadEdgeflow()');
-    const hasViewer = await page.evaluate("customElements.get('ef-viewer') !== undefined");
-    const markup = hasViewer
-      ? '<ef-viewer src="bench.zip"></ef-viewer>'
-      : `<ef-metric-chart src="bench.zip" run-ids="${runIds.join(',')}" metric-keys="metric_0"></ef-metric-chart>`;
-    if (!hasViewer) console.error('bench: no <ef-viewer> in this build; timing <ef-metric-chart src> of the first 10 runs instead');
+    const markup = '<ef-viewer src="bench.zip" no-hash></ef-viewer>';
     type First = { ms: number; runIds: string[]; metricKey: string; points: number };
     const viewerTimes: number[] = [];
     const rawTimes: number[] = [];
@@ -83,9 +75,8 @@ try {
       viewerTimes.push(first.ms);
       rawTimes.push(raw);
     }
-    const name = hasViewer ? 'ef_viewer' : 'ef_metric_chart_src';
     report(`browser.first_chart.${RUNS}x${KEYS}x${POINTS}.raw_unzip_parse_uplot`, median(rawTimes), 'ms');
-    report(`browser.first_chart.${RUNS}x${KEYS}x${POINTS}.${name}`, median(viewerTimes), 'ms');
+    report(`browser.first_chart.${RUNS}x${KEYS}x${POINTS}.ef_viewer`, median(viewerTimes), 'ms');
     report(`browser.first_chart.${RUNS}x${KEYS}x${POINTS}.ratio`, median(viewerTimes) / median(rawTimes), 'x');
     report(`browser.first_chart.${RUNS}x${KEYS}x${POINTS}.runs_in_first_chart`, shown!.runIds.length, 'runs');
   } finally {

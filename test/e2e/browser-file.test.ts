@@ -14,6 +14,7 @@ import { chromium, type Browser, type Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildBrowser, type BuiltBrowser } from '../../src/cli/build-browser.js';
 import { buildViewer } from '../../src/cli/build-viewer.js';
+import * as root from '../../src/index.js';
 import { scanModuleImports } from '../../src/projects/module-imports.js';
 import { exportReport } from '../../src/report/export-report.js';
 import { BundleStore } from '../../src/storage/bundle/bundle-store.js';
@@ -90,6 +91,25 @@ describe('edgeflow/browser, the one-file build', () => {
     expect(code).not.toContain('Lit is in dev mode');
     expect(await readFile(`${built.file}.map`, 'utf8')).toContain('"sources"');
     expect(built.size.gzip).toBeLessThan(built.size.raw);
+  });
+
+  it('exports the root API, the components, the browser stores, and defines every ef-* element', async () => {
+    const served = await site('exports', { 'index.html': pageWith('<script type="module" src="./edgeflow.js"></script>') });
+    const page = await browser.newPage();
+    await page.goto(served.url);
+    const seen = (await page.evaluate(`(async () => {
+      const api = await import('./edgeflow.js');
+      const tags = ['ef-viewer', 'ef-provider', 'ef-experiment-list', 'ef-run-table', 'ef-metric-chart', 'ef-run-details', 'ef-compare-runs', 'ef-model-registry'];
+      return { names: Object.keys(api), undefinedTags: tags.filter((tag) => customElements.get(tag) === undefined) };
+    })()`)) as { names: string[]; undefinedTags: string[] };
+    expect(seen.undefinedTags).toEqual([]);
+    const expected = [
+      ...Object.keys(root),
+      ...['Viewer', 'RunTable', 'MetricChart', 'StoreProvider', 'runColor'],
+      ...['MemoryStore', 'openIdbStore', 'RemoteStore', 'BundleStore', 'exportBundle', 'importBundle', 'RestStore', 'syncRuns', 'parseMLproject', 'runProject'],
+    ];
+    expect(expected.filter((name) => !seen.names.includes(name))).toEqual([]);
+    await page.close();
   });
 
   it('the README snippet next to a copy of edgeflow.js shows every run and draws charts, with no console error', async () => {

@@ -34,10 +34,7 @@ async function loadEdgeflow(): Promise<void> {
   await customElements.whenDefined('ef-metric-chart');
 }
 
-/**
- * Inserts `markup` and waits for the first chart with data, drawn (raster flushed): from insertion
- * to that frame. `markup` is `<ef-viewer src>` where it exists, else a chart of the given runs.
- */
+/** Inserts `markup` (an `<ef-viewer src>`) and waits for its first chart with data, drawn (raster flushed): from insertion to that frame. */
 async function viewer(markup: string): Promise<FirstChart> {
   const host = document.createElement('div');
   const t0 = performance.now();
