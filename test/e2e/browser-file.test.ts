@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -40,7 +40,7 @@ async function site(name: string, files: Record<string, string>, options: { with
   const root = join(dir, name);
   await mkdir(root, { recursive: true });
   if (options.withBuild !== false) {
-    for (const file of [built.file, built.workerFile]) await copyFile(file, join(root, file.slice(file.lastIndexOf('/') + 1)));
+    for (const file of [built.file, built.workerFile]) await copyFile(file, join(root, basename(file)));
     await copyFile(join(dir, 'experiment.zip'), join(root, 'experiment.zip'));
   }
   for (const [file, text] of Object.entries(files)) await writeFile(join(root, file), text);
@@ -148,7 +148,7 @@ describe('edgeflow/browser, the one-file build', () => {
   it('from file:// the module cannot load; the report of the same bundle shows the runs there', async () => {
     const root = join(dir, 'file-page');
     await mkdir(root, { recursive: true });
-    for (const file of [built.file, join(dir, 'experiment.zip')]) await copyFile(file, join(root, file.slice(file.lastIndexOf('/') + 1)));
+    for (const file of [built.file, join(dir, 'experiment.zip')]) await copyFile(file, join(root, basename(file)));
     await writeFile(join(root, 'index.html'), pageWith(SNIPPET));
     const page = await browser.newPage();
     const errors = collectErrors(page);

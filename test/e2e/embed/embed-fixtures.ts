@@ -13,11 +13,10 @@ import { MemoryStore } from '../../../src/storage/memory/memory-store.js';
 export const RUN_NAMES = ['brisk-otter-1', 'calm-heron-2', 'eager-lynx-3', 'gentle-moth-4'] as const;
 
 /** Writes a bundle of one experiment `embedding-demo` with {@link RUN_NAMES}, each with `loss` and `acc` over 50 steps. */
-export async function writeExperimentZip(path: string): Promise<{ experimentId: string; runIds: string[] }> {
+export async function writeExperimentZip(path: string): Promise<void> {
   const store = new MemoryStore();
   const client = new TrackingClient(store, { userId: 'docs' });
   const experimentId = await client.createExperiment('embedding-demo');
-  const runIds: string[] = [];
   for (const [i, runName] of RUN_NAMES.entries()) {
     const run = await client.createRun(experimentId, { runName });
     const steps = Array.from({ length: 50 }, (_, step) => step);
@@ -29,10 +28,8 @@ export async function writeExperimentZip(path: string): Promise<{ experimentId: 
       ]),
     });
     await client.setTerminated(run.info.runId, 'FINISHED');
-    runIds.push(run.info.runId);
   }
   await writeFile(path, await exportBundle(store, { output: 'bytes' }));
-  return { experimentId, runIds };
 }
 
 /** Collects the page's errors and console errors from now on. */
