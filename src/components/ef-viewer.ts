@@ -15,7 +15,9 @@ import { StoreChangesController } from './controllers/store-changes-controller.j
 import type { Theme } from './internal/store-element.js';
 import { themeStyles } from './internal/theme.js';
 import { openViewerSource, sourceLabel, type ViewerSource } from './internal/viewer-source.js';
-import { readLinkState, writeLinkState, VIEWER_TABS, type ViewerTab } from './internal/viewer-state.js';
+import { readLinkState, replaceUrl, writeLinkState, VIEWER_TABS, type ViewerTab } from './internal/viewer-state.js';
+import { rowsShown } from './internal/rows-shown.js';
+import { renderViewerNotice, type ViewerPhase as Phase } from './internal/viewer-notice.js';
 import { viewerStyles } from './internal/viewer-styles.js';
 
 /** Detail of `ef-file-open`. */
@@ -26,8 +28,6 @@ export interface FileOpenDetail {
 /** How many of an experiment's latest runs are selected (and charted) when nothing else is. */
 const DEFAULT_SELECTION = 5;
 const TAB_LABELS: Record<ViewerTab, string> = { details: 'Run details', compare: 'Compare', models: 'Models' };
-
-type Phase = 'empty' | 'opening' | 'error' | 'no-experiments' | 'ready';
 
 /**
  * The experiment list, the run table, one chart per metric key of the selected runs (a grid
@@ -263,6 +263,7 @@ export class Viewer extends LitElement {
     const table = this.renderRoot.querySelector('ef-run-table');
     if (table === null || store !== this.#store) return;
     await table.loaded();
+    await rowsShown(table);
     if (store !== this.#store || this.experimentId !== this.#shownExperiment) return;
     const inTable = new Set(table.runs.map((r) => r.info.runId as string));
     const kept = this.selectedRunIds.filter((id) => inTable.has(id));
@@ -291,18 +292,14 @@ export class Viewer extends LitElement {
   }
 
   #writeLink(): void {
-    const href = writeLinkState(location.href, {
-      experimentId: this.experimentId,
-      runIds: this.selectedRunIds,
-      ...(this.runId === '' ? {} : { openRunId: this.runId }),
-      tab: this.tab,
-    });
-    if (href === location.href) return;
-    try {
-      history.replaceState(history.state, '', href);
-    } catch {
-      // a sandboxed or opaque document (srcdoc, data:) cannot change its URL: the view still works
-    }
+    replaceUrl(
+      writeLinkState(location.href, {
+        experimentId: this.experimentId,
+        runIds: this.selectedRunIds,
+        ...(this.runId === '' ? {} : { openRunId: this.runId }),
+        tab: this.tab,
+      }),
+    );
   }
 
   readonly #onHashChange = (): void => {
@@ -359,26 +356,9 @@ export class Viewer extends LitElement {
         </button>
         <input type="file" accept=".zip,application/zip" aria-label="zip bundle" @change=${this.#onFileChosen} />
       </header>
-      ${this._phase === 'ready' ? this.#renderViewer() : html`<main><slot name="main-start"></slot>${this.#renderNotice()}</main>`}
+      ${this._phase === 'ready' ? this.#renderViewer() : html`<main><slot name="main-start"></slot>${renderViewerNotice(this._phase, this._problem)}</main>`}
       ${this._dragging ? html`<div class="drop" part="drop">Drop the zip to open it</div>` : nothing}
     </div>`;
-  }
-
-  #renderNotice(): TemplateResult {
-    switch (this._phase) {
-      case 'opening':
-        return html`<div class="notice" role="status"><p>Opening ${this._problem}…</p></div>`;
-      case 'error':
-        return html`<div class="notice error" role="alert">
-          <p>${this._problem}</p>
-          <p class="muted">Check that the link points to an edgeflow or MLflow zip bundle, or drop a zip here.</p>
-        </div>`;
-      case 'no-experiments':
-        return html`<div class="notice"><p>This store has no experiments yet. Log runs with the tracking API, or drop a zip bundle here.</p></div>`;
-      default:
-        return html`<div class="notice"><p>Drop an experiment zip here, or choose one with “Open zip…”.</p>
-          <p class="muted">Pages give the viewer <code>src="experiment.zip"</code>, <code>store-uri</code> or a store.</p></div>`;
-    }
   }
 
   #renderViewer(): TemplateResult {

@@ -55,3 +55,13 @@ export function writeLinkState(href: string, state: ViewerLinkState): string {
   url.hash = params.toString();
   return url.href;
 }
+
+/** Replaces the page URL without a history entry; a sandboxed or opaque document (srcdoc, data:) cannot, and keeps its URL. */
+export function replaceUrl(href: string): void {
+  if (href === location.href) return;
+  try {
+    history.replaceState(history.state, '', href);
+  } catch {
+    // the view still works, only the link does not follow it
+  }
+}
