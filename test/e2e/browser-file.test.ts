@@ -100,9 +100,12 @@ describe('edgeflow/browser, the one-file build', () => {
     const seen = (await page.evaluate(`(async () => {
       const api = await import('./edgeflow.js');
       const tags = ['ef-viewer', 'ef-provider', 'ef-experiment-list', 'ef-run-table', 'ef-metric-chart', 'ef-run-details', 'ef-compare-runs', 'ef-model-registry'];
-      return { names: Object.keys(api), undefinedTags: tags.filter((tag) => customElements.get(tag) === undefined) };
-    })()`)) as { names: string[]; undefinedTags: string[] };
+      const fileStore = await api.openStore('file:./mlruns').then(() => 'opened', (e) => e.code + ': ' + e.message);
+      return { names: Object.keys(api), undefinedTags: tags.filter((tag) => customElements.get(tag) === undefined), fileStore };
+    })()`)) as { names: string[]; undefinedTags: string[]; fileStore: string };
     expect(seen.undefinedTags).toEqual([]);
+    // The Node file store is not in the file: its scheme says so instead of fetching a module that is not there.
+    expect(seen.fileStore).toMatch(/^INVALID_PARAMETER_VALUE: .*needs Node/u);
     const expected = [
       ...Object.keys(root),
       ...['Viewer', 'RunTable', 'MetricChart', 'StoreProvider', 'runColor'],
