@@ -66,6 +66,12 @@ async function openRest(uri: string): Promise<Store> {
 
 /** Opens an `mlruns/` folder with the Node file store (`file:./mlruns`, `file:///abs/mlruns`). */
 async function openFile(uri: string): Promise<Store> {
+  if (nodeProcess() === undefined) {
+    throw EdgeflowError.invalidParameterValue(
+      `The store URI ${describeValue(uri)} needs Node (an mlruns/ folder); in a browser use "idb:", "memory:", a .zip bundle or a tracking server.`,
+      { field: 'uri', uri },
+    );
+  }
   // Not a literal specifier, so browser bundles leave the Node-only store out.
   const specifier = '../node/index.js';
   const { openFileStoreUri } = (await import(/* @vite-ignore */ specifier)) as { openFileStoreUri: (uri: string) => Promise<Store> };

@@ -24,28 +24,30 @@ const TYPES: Record<string, string> = {
   '.css': 'text/css; charset=utf-8',
   '.json': 'application/json',
   '.map': 'application/json',
+  '.zip': 'application/zip',
 };
 
-/** Builds the Vite app whose `index.html` is in `root` and serves it; `close()` stops and cleans up. */
-export async function buildAndServe(root: string): Promise<ServedPage> {
-  const outDir = await mkdtemp(join(tmpdir(), 'edgeflow-page-'));
-  await build({
-    root: resolve(root),
-    configFile: false,
-    logLevel: 'error',
-    build: { outDir, emptyOutDir: true, target: 'es2022', minify: false, sourcemap: false, reportCompressedSize: false },
-    worker: { format: 'es' },
-  });
+/** Options of {@link serveFolder}. */
+export interface ServeFolderOptions {
+  /** Send `Access-Control-Allow-Origin: *` (as CDNs do), so pages of other origins may load module scripts. */
+  readonly cors?: boolean;
+  /** Remove the folder on `close()`. */
+  readonly removeOnClose?: boolean;
+}
+
+/** Serves the files of `dir` from 127.0.0.1 on a port chosen by the OS; `close()` stops it. */
+export async function serveFolder(dir: string, options: ServeFolderOptions = {}): Promise<ServedPage> {
   const server: Server = createServer((request, response) => {
     void (async () => {
       const path = normalize(decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname)).replace(/^(\.\.[/\\])+/u, '');
-      const file = join(outDir, path.endsWith('/') ? `${path}index.html` : path);
+      const file = join(dir, path.endsWith('/') ? `${path}index.html` : path);
+      const headers: Record<string, string> = options.cors ? { 'access-control-allow-origin': '*' } : {};
       try {
         const body = await readFile(file);
-        response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+        response.writeHead(200, { ...headers, 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
         response.end(body);
       } catch {
-        response.writeHead(404).end('not found');
+        response.writeHead(404, headers).end('not found');
       }
     })();
   });
@@ -59,7 +61,20 @@ export async function buildAndServe(root: string): Promise<ServedPage> {
     async close() {
       await new Promise<void>((done) => server.close(() => done()));
       server.closeAllConnections();
-      await rm(outDir, { recursive: true, force: true });
+      if (options.removeOnClose) await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Builds the Vite app whose `index.html` is in `root` and serves it; `close()` stops and cleans up. */
+export async function buildAndServe(root: string): Promise<ServedPage> {
+  const outDir = await mkdtemp(join(tmpdir(), 'edgeflow-page-'));
+  await build({
+    root: resolve(root),
+    configFile: false,
+    logLevel: 'error',
+    build: { outDir, emptyOutDir: true, target: 'es2022', minify: false, sourcemap: false, reportCompressedSize: false },
+    worker: { format: 'es' },
+  });
+  return serveFolder(outDir, { removeOnClose: true });
 }

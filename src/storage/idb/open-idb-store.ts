@@ -7,6 +7,7 @@ import { EdgeflowError } from '../../core/errors.js';
 import type { Store } from '../../core/store.js';
 import { IdbStore } from './idb-store.js';
 import { RemoteStore } from './remote-store.js';
+import { startIdbWorker } from './start-worker.js';
 import { requestPersistence, type StorageFigures } from './storage-figures.js';
 
 /** Options of {@link openIdbStore}. */
@@ -43,7 +44,7 @@ export async function openIdbStore(options: OpenIdbStoreOptions = {}): Promise<B
   if (options.persist) await requestPersistence();
   if (options.worker !== false && typeof Worker !== 'undefined') {
     // A factory: the store starts a new worker whenever the last one stopped.
-    return RemoteStore.open(() => new Worker(new URL('./idb.worker.js', import.meta.url), { type: 'module', name: `edgeflow-idb:${name}` }), name);
+    return RemoteStore.open(() => startIdbWorker(name), name);
   }
   return new IdbStore({ name }).open();
 }
