@@ -108,7 +108,7 @@ describe('edgeflow/browser, the one-file build', () => {
     expect(seen.fileStore).toMatch(/^INVALID_PARAMETER_VALUE: .*needs Node/u);
     const expected = [
       ...Object.keys(root),
-      ...['Viewer', 'RunTable', 'MetricChart', 'StoreProvider', 'runColor'],
+      ...['Viewer', 'RunTable', 'MetricChart', 'StoreProvider', 'runColorScale'],
       ...['MemoryStore', 'openIdbStore', 'RemoteStore', 'BundleStore', 'exportBundle', 'importBundle', 'RestStore', 'syncRuns', 'parseMLproject', 'runProject'],
     ];
     expect(expected.filter((name) => !seen.names.includes(name))).toEqual([]);
