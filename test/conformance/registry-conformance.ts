@@ -122,6 +122,30 @@ export function describeRegistryWrites(open: OpenClient): void {
       expect((await client.registerModel(`runs:/${run.info.runId}/model`, 'auto-created')).version).toBe(2);
     });
 
+    it('matches a missing prompt tag as MLflow does: prompts hidden unless asked for, other missing tags match nothing', async () => {
+      const client = await open();
+      await client.createRegisteredModel('plain', { tags: { team: 'ml' } });
+      await client.createRegisteredModel('flagged', { tags: { 'mlflow.prompt.is_prompt': 'false' } });
+      await client.createRegisteredModel('prompt', { tags: { 'mlflow.prompt.is_prompt': 'true' } });
+      for (const name of ['plain', 'flagged', 'prompt']) await client.createModelVersion(name, `file:///m/${name}`, { tags: name === 'prompt' ? { 'mlflow.prompt.is_prompt': 'true' } : {} });
+      const models = async (filter?: string): Promise<string[]> =>
+        (await client.searchRegisteredModels(filter === undefined ? {} : { filter })).items.map((m) => m.name);
+      const versions = async (filter: string): Promise<string[]> => (await client.searchModelVersions({ filter })).items.map((v) => v.name).sort();
+      expect(await models()).toEqual(['flagged', 'plain']);
+      // MLflow 3's client adds this clause to every search_registered_models call.
+      expect(await models("tags.`mlflow.prompt.is_prompt` != 'true'")).toEqual(['flagged', 'plain']);
+      expect(await models("tag.mlflow.prompt.is_prompt != 'true'")).toEqual(['flagged', 'plain']);
+      expect(await models("tags.`mlflow.prompt.is_prompt` = 'false' AND name LIKE 'p%'")).toEqual(['plain']);
+      expect(await models("tags.`mlflow.prompt.is_prompt` = 'true'")).toEqual(['prompt']);
+      expect(await models("tags.`mlflow.prompt.is_prompt` != 'false'")).toEqual(['prompt']);
+      expect(await versions("tags.`mlflow.prompt.is_prompt` != 'true'")).toEqual(['flagged', 'plain']);
+      expect(await versions("tags.`mlflow.prompt.is_prompt` = 'true'")).toEqual(['prompt']);
+      // Any other tag: a model without it matches no comparison (MLflow's SQL join and file store alike).
+      expect(await models("tags.team != 'true'")).toEqual(['plain']);
+      expect(await models("tags.team LIKE '%'")).toEqual(['plain']);
+      expect(await models("tags.team = 'ml'")).toEqual(['plain']);
+    });
+
     it('moves versions between stages (any case), archiving the others only for Staging/Production', async () => {
       const client = await open();
       await client.createRegisteredModel('s');
