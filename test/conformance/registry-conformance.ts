@@ -122,6 +122,40 @@ export function describeRegistryWrites(open: OpenClient): void {
       expect((await client.registerModel(`runs:/${run.info.runId}/model`, 'auto-created')).version).toBe(2);
     });
 
+    it('stores what MLflow stores: register_model resolves runs:/ to the artifact location, descriptions default to ""', async () => {
+      const client = await open();
+      const run = await client.createRun('0');
+      const registered = await client.registerModel(`runs:/${run.info.runId}/model`, 'resolved');
+      const artifactUri = (await client.getRun(run.info.runId)).info.artifactUri;
+      expect(registered).toMatchObject({ source: `${artifactUri}/model`, storageLocation: `${artifactUri}/model`, runId: run.info.runId, description: '' });
+      expect(await client.resolveModelUri('models:/resolved/1')).toMatchObject({ runId: run.info.runId, path: 'model' });
+      const given = await client.createModelVersion('resolved', `runs:/${run.info.runId}/model`);
+      expect(given).toMatchObject({ source: `runs:/${run.info.runId}/model`, description: '' });
+      expect((await client.getModelVersion('resolved', given.version)).description).toBe('');
+      expect((await client.createModelVersion('resolved', 'file:///m', { description: 'mine' })).description).toBe('mine');
+    });
+
+    it('pins a models:/<name>/<version> source at creation and refuses aliases and stages as sources', async () => {
+      const client = await open();
+      const run = await client.createRun('0');
+      await client.createRegisteredModel('origin');
+      await client.createModelVersion('origin', `runs:/${run.info.runId}/model`);
+      await client.setRegisteredModelAlias('origin', 'best', 1);
+      await client.createRegisteredModel('copy');
+      const copy = await client.createModelVersion('copy', 'models:/origin/1');
+      expect(copy).toMatchObject({ source: 'models:/origin/1', storageLocation: `runs:/${run.info.runId}/model` });
+      await client.deleteModelVersion('origin', 1);
+      expect(await client.getModelVersionDownloadUri('copy', copy.version)).toBe(`runs:/${run.info.runId}/model`);
+      expect(await client.resolveModelUri(`models:/copy/${copy.version}`)).toMatchObject({ runId: run.info.runId, path: 'model' });
+      await client.createModelVersion('origin', 'file:///o/2');
+      await client.setRegisteredModelAlias('origin', 'best', 2);
+      for (const bad of ['models:/origin@best', 'models:/origin/Production', 'models:/origin/latest', 'models:/origin']) {
+        await expectCode(client.createModelVersion('copy', bad), 'INVALID_PARAMETER_VALUE');
+      }
+      await expectCode(client.createModelVersion('copy', 'models:/origin/1'), 'RESOURCE_DOES_NOT_EXIST');
+      expect((await client.searchModelVersions({ filter: "name = 'copy'" })).items).toHaveLength(1);
+    });
+
     it('matches a missing prompt tag as MLflow does: prompts hidden unless asked for, other missing tags match nothing', async () => {
       const client = await open();
       await client.createRegisteredModel('plain', { tags: { team: 'ml' } });

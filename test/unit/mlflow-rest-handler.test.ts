@@ -124,7 +124,8 @@ describe('wire serializers invert the parsers', () => {
     const json = wire(modelVersionToJson(version));
     expect(json['version']).toBe('3');
     expect(toModelVersion(json)).toEqual(version);
-    const minimal: ModelVersion = { ...version, userId: null, description: null, runId: null, tags: {}, aliases: [], storageLocation: null, currentStage: 'None' };
+    const minimal: ModelVersion = { ...version, userId: null, description: '', runId: null, tags: {}, aliases: [], storageLocation: null, currentStage: 'None' };
+    expect(wire(modelVersionToJson(minimal))['description']).toBe('');
     expect(toModelVersion(wire(modelVersionToJson(minimal)))).toEqual(minimal);
     const modelJson = wire(registeredModelToJson(model));
     expect(modelJson['aliases']).toEqual([{ alias: 'champion', version: '3' }]);
