@@ -322,6 +322,20 @@ describe('syncRuns: nesting and origin', () => {
     expect((await tenant.store.getMetricHistory(remote.get('child-0')!.info.runId, 'loss')).values.length).toBe(2);
   });
 
+  it('a server run pulled without a mapping and pushed back without one stays one run', async () => {
+    const tenant = server.tenant();
+    const remote = new TrackingClient(rest(tenant), { userId: 'bob' });
+    const made = await remote.createRun('0', { runName: 'from-bob', startTime: T0 });
+    remote.logMetric(made.info.runId, 'x', 1, { step: 0, timestamp: T0 });
+    await remote.flush();
+    const local = new MemoryStore();
+    expect((await syncRuns(rest(tenant), local, { direction: 'pull' })).runsCreated).toBe(1);
+    await local.logBatch(made.info.runId, { metrics: [{ key: 'x', steps: Float64Array.of(1), timestamps: Float64Array.of(T0 + 1), values: Float64Array.of(2) }] });
+    const pushed = await syncRuns(local, rest(tenant), {});
+    expect(pushed).toMatchObject({ runsCreated: 0, runsUpdated: 1, metricPoints: 1 });
+    expect((await runsByName(tenant.store)).size).toBe(1);
+  });
+
   it('pulling the pushed runs back without a mapping finds the local originals and keeps the nesting', async () => {
     const { local, parentId, childIds } = await nested();
     const tenant = server.tenant();

@@ -33,7 +33,7 @@
  */
 import { dict, hasKey, type Dict, type Experiment, type KeyValue, type Run } from '../../core/entities.js';
 import { isEdgeflowError } from '../../core/errors.js';
-import type { ExperimentId, RunId } from '../../core/ids.js';
+import { parseRunId, type ExperimentId, type RunId } from '../../core/ids.js';
 import { MAX_METRICS_PER_BATCH, MAX_PARAMS_PER_BATCH, MAX_TAGS_PER_BATCH } from '../../core/limits.js';
 import type { Store } from '../../core/store.js';
 import { artifactFiles, collectPages } from '../../core/store-reads.js';
@@ -258,12 +258,18 @@ class RunSync {
 
   /**
    * A copy of `source` already on the target, made by an earlier sync whose mapping was lost: the
-   * run its origin tag names, or a run whose origin tag is the same. Its progress is read back.
+   * run with its origin's id, or a run whose origin tag is the same. Its progress is read back.
    */
   private async __findCopy(source: Run, experimentId: ExperimentId): Promise<{ run: Run; adopted: boolean; progress: Pick<SyncRunRecord, 'metrics' | 'artifacts'> } | undefined> {
-    const origin = originOf(source);
-    let run = origin === source.info.runId ? undefined : await orUndefined(this.__to.getRun(origin as RunId));
-    if (run === undefined && /^[\w-]+$/u.test(origin)) {
+    let origin: RunId;
+    try {
+      origin = parseRunId(originOf(source));
+    } catch {
+      return undefined; // an origin tag that is no run id: nothing to look for
+    }
+    // Ids are unique across stores: a target run with the origin's id is the run itself.
+    let run = await orUndefined(this.__to.getRun(origin));
+    if (run === undefined) {
       const filter = `tags.\`${ORIGIN_RUN_ID_TAG}\` = '${origin}'`;
       [run] = (await this.__to.searchRuns({ experimentIds: [experimentId], filter, viewType: 'ALL', maxResults: 1 })).items;
     }
