@@ -13,8 +13,10 @@
  *   `RESOURCE_EXHAUSTED`), and artifact uploads over `maxBodyBytes`.
  * - The artifact proxy `/api/2.0/mlflow-artifacts/artifacts/<path>` (GET, PUT, DELETE; a listing
  *   with `?path=` answers basenames). By default it serves the store's own run artifacts, and runs
- *   report `artifact_uri: mlflow-artifacts:/<experiment>/<run>/artifacts` (what a server with
- *   `--serve-artifacts` reports); an {@link ArtifactProxy} can keep the files elsewhere.
+ *   report `artifact_uri: mlflow-artifacts:/<experiment>/<run>/artifacts` and experiments
+ *   `artifact_location: mlflow-artifacts:/<experiment>` (what a server with `--serve-artifacts`
+ *   reports; the server's folders are never shown); an {@link ArtifactProxy} can keep the files
+ *   elsewhere.
  * - Read-only mode refuses every write with `PERMISSION_DENIED` (403).
  * - Against other web pages (`node/http-guard.ts`): only loopback Hosts and `allowedHosts`; a
  *   request with an `Origin` must come from the server's own origin or a CORS one; the optional
@@ -29,7 +31,7 @@
  */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { TrackingClient } from '../core/client.js';
-import type { FileInfo, RunInfo } from '../core/entities.js';
+import type { Experiment, FileInfo, RunInfo } from '../core/entities.js';
 import { EdgeflowError, isEdgeflowError } from '../core/errors.js';
 import type { RunId } from '../core/ids.js';
 import { ModelRegistryClient } from '../core/registry/registry-client.js';
@@ -93,8 +95,8 @@ export interface MlflowRestHandlerOptions {
   readonly basePath?: string;
   /**
    * Files of the artifact proxy. Default: the store's run artifacts, with runs reporting
-   * `mlflow-artifacts:/<experiment>/<run>/artifacts`; with a proxy given, runs report the
-   * `artifact_uri` the store holds.
+   * `mlflow-artifacts:/<experiment>/<run>/artifacts` and experiments `mlflow-artifacts:/<experiment>`;
+   * with a proxy given, runs and experiments report the locations the store holds.
    */
   readonly artifacts?: ArtifactProxy;
   /** Largest body of an API request (MLflow: 1 000 000 bytes); larger ones answer 413 `RESOURCE_EXHAUSTED`. */
@@ -339,6 +341,8 @@ interface Context {
   readonly input: Input;
   readonly headers: IncomingHttpHeaders;
   readonly artifactUri: (info: RunInfo) => string;
+  /** Experiment JSON with the artifact location this server reports. */
+  readonly experimentJson: (experiment: Experiment) => Json;
 }
 
 interface Endpoint {
@@ -373,7 +377,7 @@ const ENDPOINTS: Readonly<Record<string, Endpoint>> = {
       tags: Object.fromEntries(input.keyValues('tags').map((t) => [t.key, t.value])),
     }),
   })),
-  'experiments/search': read(['GET', 'POST'], async ({ client, input }) => {
+  'experiments/search': read(['GET', 'POST'], async ({ client, input, experimentJson }) => {
     // Quirk: without max_results (or with 0) the server fails.
     const maxResults = input.int('max_results') ?? 0;
     if (maxResults <= 0) throw EdgeflowError.invalidParameterValue(`Invalid value ${maxResults} for parameter 'max_results' supplied.`, { field: 'max_results' });
@@ -384,14 +388,14 @@ const ENDPOINTS: Readonly<Record<string, Endpoint>> = {
       orderBy: input.strings('order_by'),
       ...(input.has('view_type') ? { viewType: input.str('view_type') as 'ALL' } : {}),
     });
-    return paged('experiments', page.items.map(experimentToJson), page.nextPageToken);
+    return paged('experiments', page.items.map(experimentJson), page.nextPageToken);
   }),
-  'experiments/get': read(GET, async ({ client, input }) => ({ experiment: experimentToJson(await client.getExperiment(input.required('experiment_id'))) })),
-  'experiments/get-by-name': read(GET, async ({ client, input }) => {
+  'experiments/get': read(GET, async ({ client, input, experimentJson }) => ({ experiment: experimentJson(await client.getExperiment(input.required('experiment_id'))) })),
+  'experiments/get-by-name': read(GET, async ({ client, input, experimentJson }) => {
     const name = input.required('experiment_name');
     const experiment = await client.getExperimentByName(name);
     if (experiment === null) throw EdgeflowError.resourceDoesNotExist(`Could not find experiment with name '${name}'`, { name });
-    return { experiment: experimentToJson(experiment) };
+    return { experiment: experimentJson(experiment) };
   }),
   'experiments/delete': write('POST', ({ client, input }) => done(client.deleteExperiment(input.required('experiment_id')))),
   'experiments/restore': write('POST', ({ client, input }) => done(client.restoreExperiment(input.required('experiment_id')))),
@@ -644,8 +648,10 @@ export function createMlflowRestApi(store: Store, options: MlflowRestHandlerOpti
   const maxJson = options.maxJsonBodyBytes ?? 1_000_000;
   const maxArtifact = options.maxBodyBytes ?? DEFAULT_MAX_ARTIFACT_BYTES;
   const proxy = options.artifacts ?? storeArtifactProxy(store);
-  const artifactUri =
-    options.artifacts === undefined ? (info: RunInfo) => `mlflow-artifacts:/${info.experimentId}/${info.runId}/artifacts` : (info: RunInfo) => info.artifactUri;
+  const proxied = options.artifacts === undefined;
+  const artifactUri = (info: RunInfo): string => (proxied ? `mlflow-artifacts:/${info.experimentId}/${info.runId}/artifacts` : info.artifactUri);
+  const experimentJson = (experiment: Experiment): Json =>
+    experimentToJson(proxied ? { ...experiment, artifactLocation: `mlflow-artifacts:/${experiment.experimentId}` } : experiment);
   const client = new TrackingClient(store, { userId: '' });
   const guard: RequestGuardOptions = {
     ...(options.allowedHosts === undefined ? {} : { allowedHosts: options.allowedHosts }),
@@ -745,7 +751,7 @@ export function createMlflowRestApi(store: Store, options: MlflowRestHandlerOpti
       body = parsed as Json;
     }
     const input = new Input(body, request.query);
-    return json(200, await endpoint.run({ method: request.method, store, client, input, headers: request.headers, artifactUri }));
+    return json(200, await endpoint.run({ method: request.method, store, client, input, headers: request.headers, artifactUri, experimentJson }));
   }
 }
 

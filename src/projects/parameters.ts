@@ -74,7 +74,7 @@ function typeProblem(type: string, text: string): string | undefined {
     case 'float':
       return FLOAT.test(text.trim()) && Number.isFinite(Number(text)) ? undefined : 'must be a float (a decimal number such as 0.5)';
     case 'int':
-      return INT.test(text.trim()) && Number.isSafeInteger(Number(text)) ? undefined : 'must be an int (a whole number such as 10)';
+      return INT.test(text.trim()) && Number.isSafeInteger(Number(text)) ? undefined : 'must be an int (a whole number such as 10, at most 2^53 - 1 in size)';
     case 'bool':
       return BOOL.test(text.trim()) ? undefined : 'must be a bool (true or false)';
     case 'uri':

@@ -412,7 +412,9 @@ describe('IndexedDB store: schema upgrade to v3 (the model registry)', () => {
     expect((await client.searchRegisteredModels()).items.map((m) => m.name)).toEqual(['from-v2']);
     await store.close();
     const reopened = await track(name, await new IdbStore({ name }).open());
-    expect((await reopened.registry.getLatestVersions('from-v2')).map((v) => v.source)).toEqual([`runs:/${runId}/model`]);
+    // registerModel stores the run's artifact location, as mlflow.register_model does.
+    const { artifactUri } = (await reopened.getRun(runId)).info;
+    expect((await reopened.registry.getLatestVersions('from-v2')).map((v) => v.source)).toEqual([`${artifactUri}/model`]);
   });
 
   it('announces registry changes to stores of the same database in other contexts', async () => {

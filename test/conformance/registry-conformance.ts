@@ -122,6 +122,64 @@ export function describeRegistryWrites(open: OpenClient): void {
       expect((await client.registerModel(`runs:/${run.info.runId}/model`, 'auto-created')).version).toBe(2);
     });
 
+    it('stores what MLflow stores: register_model resolves runs:/ to the artifact location, descriptions default to ""', async () => {
+      const client = await open();
+      const run = await client.createRun('0');
+      const registered = await client.registerModel(`runs:/${run.info.runId}/model`, 'resolved');
+      const artifactUri = (await client.getRun(run.info.runId)).info.artifactUri;
+      expect(registered).toMatchObject({ source: `${artifactUri}/model`, storageLocation: `${artifactUri}/model`, runId: run.info.runId, description: '' });
+      expect(await client.resolveModelUri('models:/resolved/1')).toMatchObject({ runId: run.info.runId, path: 'model' });
+      const given = await client.createModelVersion('resolved', `runs:/${run.info.runId}/model`);
+      expect(given).toMatchObject({ source: `runs:/${run.info.runId}/model`, description: '' });
+      expect((await client.getModelVersion('resolved', given.version)).description).toBe('');
+      expect((await client.createModelVersion('resolved', 'file:///m', { description: 'mine' })).description).toBe('mine');
+    });
+
+    it('pins a models:/<name>/<version> source at creation and refuses aliases and stages as sources', async () => {
+      const client = await open();
+      const run = await client.createRun('0');
+      await client.createRegisteredModel('origin');
+      await client.createModelVersion('origin', `runs:/${run.info.runId}/model`);
+      await client.setRegisteredModelAlias('origin', 'best', 1);
+      await client.createRegisteredModel('copy');
+      const copy = await client.createModelVersion('copy', 'models:/origin/1');
+      expect(copy).toMatchObject({ source: 'models:/origin/1', storageLocation: `runs:/${run.info.runId}/model` });
+      await client.deleteModelVersion('origin', 1);
+      expect(await client.getModelVersionDownloadUri('copy', copy.version)).toBe(`runs:/${run.info.runId}/model`);
+      expect(await client.resolveModelUri(`models:/copy/${copy.version}`)).toMatchObject({ runId: run.info.runId, path: 'model' });
+      await client.createModelVersion('origin', 'file:///o/2');
+      await client.setRegisteredModelAlias('origin', 'best', 2);
+      for (const bad of ['models:/origin@best', 'models:/origin/Production', 'models:/origin/latest', 'models:/origin']) {
+        await expectCode(client.createModelVersion('copy', bad), 'INVALID_PARAMETER_VALUE');
+      }
+      await expectCode(client.createModelVersion('copy', 'models:/origin/1'), 'RESOURCE_DOES_NOT_EXIST');
+      expect((await client.searchModelVersions({ filter: "name = 'copy'" })).items).toHaveLength(1);
+    });
+
+    it('matches a missing prompt tag as MLflow does: prompts hidden unless asked for, other missing tags match nothing', async () => {
+      const client = await open();
+      await client.createRegisteredModel('plain', { tags: { team: 'ml' } });
+      await client.createRegisteredModel('flagged', { tags: { 'mlflow.prompt.is_prompt': 'false' } });
+      await client.createRegisteredModel('prompt', { tags: { 'mlflow.prompt.is_prompt': 'true' } });
+      for (const name of ['plain', 'flagged', 'prompt']) await client.createModelVersion(name, `file:///m/${name}`, { tags: name === 'prompt' ? { 'mlflow.prompt.is_prompt': 'true' } : {} });
+      const models = async (filter?: string): Promise<string[]> =>
+        (await client.searchRegisteredModels(filter === undefined ? {} : { filter })).items.map((m) => m.name);
+      const versions = async (filter: string): Promise<string[]> => (await client.searchModelVersions({ filter })).items.map((v) => v.name).sort();
+      expect(await models()).toEqual(['flagged', 'plain']);
+      // MLflow 3's client adds this clause to every search_registered_models call.
+      expect(await models("tags.`mlflow.prompt.is_prompt` != 'true'")).toEqual(['flagged', 'plain']);
+      expect(await models("tag.mlflow.prompt.is_prompt != 'true'")).toEqual(['flagged', 'plain']);
+      expect(await models("tags.`mlflow.prompt.is_prompt` = 'false' AND name LIKE 'p%'")).toEqual(['plain']);
+      expect(await models("tags.`mlflow.prompt.is_prompt` = 'true'")).toEqual(['prompt']);
+      expect(await models("tags.`mlflow.prompt.is_prompt` != 'false'")).toEqual(['prompt']);
+      expect(await versions("tags.`mlflow.prompt.is_prompt` != 'true'")).toEqual(['flagged', 'plain']);
+      expect(await versions("tags.`mlflow.prompt.is_prompt` = 'true'")).toEqual(['prompt']);
+      // Any other tag: a model without it matches no comparison (MLflow's SQL join and file store alike).
+      expect(await models("tags.team != 'true'")).toEqual(['plain']);
+      expect(await models("tags.team LIKE '%'")).toEqual(['plain']);
+      expect(await models("tags.team = 'ml'")).toEqual(['plain']);
+    });
+
     it('moves versions between stages (any case), archiving the others only for Staging/Production', async () => {
       const client = await open();
       await client.createRegisteredModel('s');

@@ -124,7 +124,8 @@ describe('wire serializers invert the parsers', () => {
     const json = wire(modelVersionToJson(version));
     expect(json['version']).toBe('3');
     expect(toModelVersion(json)).toEqual(version);
-    const minimal: ModelVersion = { ...version, userId: null, description: null, runId: null, tags: {}, aliases: [], storageLocation: null, currentStage: 'None' };
+    const minimal: ModelVersion = { ...version, userId: null, description: '', runId: null, tags: {}, aliases: [], storageLocation: null, currentStage: 'None' };
+    expect(wire(modelVersionToJson(minimal))['description']).toBe('');
     expect(toModelVersion(wire(modelVersionToJson(minimal)))).toEqual(minimal);
     const modelJson = wire(registeredModelToJson(model));
     expect(modelJson['aliases']).toEqual([{ alias: 'champion', version: '3' }]);
@@ -197,6 +198,23 @@ describe('createMlflowRestHandler, read-only (edgeflow ui)', () => {
     expect((await store.getExperiment(experimentId as ExperimentId)).name).toBe('served');
     expect((await store.registry.getRegisteredModel('existing')).description).toBe('there');
     expect((await store.listArtifacts(runId as RunId, 'model')).map((f) => f.path)).toEqual(['model/MLmodel']);
+  });
+
+  it('reports artifact locations as MLflow’s server with --serve-artifacts does, never the served folder', async () => {
+    const got = await call(readOnly, 'GET', `/api/2.0/mlflow/experiments/get?experiment_id=${experimentId}`);
+    expect((got.json['experiment'] as Json)['artifact_location']).toBe(`mlflow-artifacts:/${experimentId}`);
+    const byName = await call(readOnly, 'GET', '/api/2.0/mlflow/experiments/get-by-name?experiment_name=served');
+    expect((byName.json['experiment'] as Json)['artifact_location']).toBe(`mlflow-artifacts:/${experimentId}`);
+    const searched = await call(readOnly, 'POST', '/api/2.0/mlflow/experiments/search', { max_results: 10 });
+    const runs = await call(readOnly, 'POST', '/api/2.0/mlflow/runs/search', { experiment_ids: [experimentId] });
+    for (const answer of [got, byName, searched, runs]) expect(JSON.stringify(answer.json)).not.toContain(dir);
+    expect((searched.json['experiments'] as Json[]).map((e) => e['artifact_location'])).toEqual(
+      (searched.json['experiments'] as Json[]).map((e) => `mlflow-artifacts:/${e['experiment_id'] as string}`),
+    );
+    // RestStore works with it: its artifacts go through the proxy.
+    const rest = new RestStore({ baseUrl: base(readOnly), retries: 0 });
+    expect((await rest.getExperiment(experimentId as ExperimentId)).artifactLocation).toBe(`mlflow-artifacts:/${experimentId}`);
+    expect((await rest.listArtifacts(runId as RunId, 'model')).map((f) => f.path)).toEqual(['model/MLmodel']);
   });
 
   it('serves reads: tracking, registry, history paging and the artifact proxy', async () => {

@@ -88,6 +88,9 @@ describe('formatPythonTemplate errors (where Python raises)', () => {
     ['echo {x:>5}', /format spec/u],
     ['echo {x!r}', /conversion/u],
     ['echo {x.y}', /attribute/u],
+    // Python would substitute these (README lists the supported subset): refused, never half-done.
+    ['echo {x[0]}', /index access/u],
+    ['echo {x!a}', /conversion/u],
   ])('%s', (template, re) => {
     expect(errorOf(() => formatPythonTemplate(template, { x: 'a' })).message).toMatch(re);
   });
@@ -121,6 +124,13 @@ describe('resolveParameters', () => {
     expect(error.message).toContain(word);
     expect(error.details?.['invalid']).toEqual([name]);
     expect(error.details?.['keys']).toEqual([`entry_points.typed.parameters.${name}`]);
+  });
+
+  it('accepts an int up to 2^53 - 1 in size (the README’s limit), with a message naming it beyond', () => {
+    const given = { f: '1', b: 'true', u: 'https://x', s: 's' };
+    expect(resolveParameters(typedEntry, { ...given, i: '9007199254740991' }).values['i']).toBe(2 ** 53 - 1);
+    expect(resolveParameters(typedEntry, { ...given, i: '-9007199254740991' }).values['i']).toBe(-(2 ** 53 - 1));
+    expect(errorOf(() => resolveParameters(typedEntry, { ...given, i: '9007199254740992' })).message).toContain('2^53 - 1');
   });
 
   it('reports all ill-typed parameters at once', () => {

@@ -202,3 +202,33 @@ describe('RestStore: other requests after an ambiguous failure', () => {
     expect(isRepeatable('DELETE', `${api}/registered-models/delete`)).toBe(false);
   });
 });
+
+describe('RestStore: a changed param answered with MLflow file-backed server’s 500', () => {
+  // MLflow's FileStore wraps every log-batch failure as INTERNAL_ERROR (HTTP 500), message kept.
+  const changedParam = (runId: string) =>
+    JSON.stringify({
+      error_code: 'INTERNAL_ERROR',
+      message: `Changing param values is not allowed. Param with key='lr' was already logged with value='0.1' for run ID='${runId}'. Attempted logging new value '0.2'.`,
+    });
+
+  it('surfaces INVALID_PARAMETER_VALUE with MLflow’s message, sent once (a 500 with an error body is final)', async () => {
+    const { client, requests } = backend({ retries: 3 });
+    const run = await client.createRun('0', { startTime: T0 });
+    await client.logParam(run.info.runId, 'lr', 0.1);
+    await client.flush();
+    server.fault({ kind: 'status', status: 500, match: LOG_BATCH, body: changedParam(run.info.runId) });
+    const before = requests(LOG_BATCH).length;
+    const error = await client.logBatch(run.info.runId, { params: [{ key: 'lr', value: '0.2' }] }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'INVALID_PARAMETER_VALUE', details: { status: 500, mlflowErrorCode: 'INTERNAL_ERROR' } });
+    expect((error as Error).message).toContain("key='lr'");
+    expect(requests(LOG_BATCH).length - before).toBe(1);
+    expect((await client.getRun(run.info.runId)).data.params['lr']).toBe('0.1');
+  });
+
+  it('other 500s with an MLflow body stay INTERNAL_ERROR', async () => {
+    const { client } = backend({ retries: 1 });
+    const run = await client.createRun('0', { startTime: T0 });
+    server.fault({ kind: 'status', status: 500, match: LOG_BATCH, body: JSON.stringify({ error_code: 'INTERNAL_ERROR', message: 'disk on fire' }) });
+    await expect(client.logBatch(run.info.runId, { params: [{ key: 'a', value: '1' }] })).rejects.toMatchObject({ code: 'INTERNAL_ERROR' });
+  });
+});

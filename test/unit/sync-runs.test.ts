@@ -5,7 +5,7 @@ import type { RunId } from '../../src/core/ids.js';
 import type { Store } from '../../src/core/store.js';
 import { MemoryStore } from '../../src/storage/memory/memory-store.js';
 import { RestStore } from '../../src/storage/rest/index.js';
-import { MemorySyncState, syncRuns, type SyncReport } from '../../src/storage/sync/index.js';
+import { MemorySyncState, ORIGIN_RUN_ID_TAG, syncRuns, type SyncReport } from '../../src/storage/sync/index.js';
 import { startMlflowRestServer, type MlflowRestServer, type Tenant } from '../support/mlflow-rest-server.js';
 
 const T0 = 1_700_000_000_000;
@@ -106,7 +106,12 @@ async function expectSameRuns(a: Store, b: Store, names: string[]): Promise<void
     const pick = (run: Run) => ({ ...run.info, runId: undefined, experimentId: undefined, artifactUri: undefined });
     expect(pick(y)).toEqual(pick(x));
     expect({ ...y.data.params }).toEqual({ ...x.data.params });
-    expect({ ...y.data.tags }).toEqual({ ...x.data.tags });
+    // A copy under another id names where it was first logged; the other tags are the same.
+    const withoutOrigin = (run: Run) => {
+      const { [ORIGIN_RUN_ID_TAG]: origin, ...tags } = run.data.tags;
+      return { origin: origin ?? run.info.runId, tags };
+    };
+    expect(withoutOrigin(y)).toEqual(withoutOrigin(x));
     expect({ ...y.data.latestMetrics }).toEqual({ ...x.data.latestMetrics });
     for (const key of Object.keys(x.data.metrics)) {
       const hx = await a.getMetricHistory(x.info.runId, key);
@@ -272,5 +277,77 @@ describe('syncRuns between local stores', () => {
     const report = await syncRuns(local, target, { runIds: [one.info.runId], artifacts: false });
     expect(report).toEqual<SyncReport>({ runsCreated: 1, runsUpdated: 0, metricPoints: LOSS_POINTS + ACC_POINTS, artifacts: 0, skipped: 0 });
     expect([...(await runsByName(target)).keys()]).toEqual(['trial-1']);
+  });
+});
+
+describe('syncRuns: nesting and origin', () => {
+  async function nested(): Promise<{ local: MemoryStore; parentId: RunId; childIds: RunId[] }> {
+    const local = new MemoryStore();
+    const client = new TrackingClient(local, { userId: 'alice' });
+    const experimentId = await client.createExperiment('nested');
+    // The children start before the parent: pushing in start-time order alone would miss the parent.
+    const parent = await client.createRun(experimentId, { runName: 'parent', startTime: T0 + 100 });
+    const childIds: RunId[] = [];
+    for (let i = 0; i < 2; i++) {
+      const child = await client.createRun(experimentId, { runName: `child-${i}`, startTime: T0 + i, tags: { 'mlflow.parentRunId': parent.info.runId } });
+      client.logMetric(child.info.runId, 'loss', i, { step: 0, timestamp: T0 });
+      childIds.push(child.info.runId);
+    }
+    await client.flush();
+    return { local, parentId: parent.info.runId, childIds };
+  }
+
+  it('pushed children point at the parent’s id on the server', async () => {
+    const { local, parentId } = await nested();
+    const tenant = server.tenant();
+    await syncRuns(local, rest(tenant), {});
+    const remote = await runsByName(tenant.store);
+    const remoteParent = remote.get('parent')!;
+    expect(remoteParent.info.runId).not.toBe(parentId);
+    expect(remoteParent.data.tags[ORIGIN_RUN_ID_TAG]).toBe(parentId);
+    for (const name of ['child-0', 'child-1']) expect(remote.get(name)!.data.tags['mlflow.parentRunId']).toBe(remoteParent.info.runId);
+    expect(remoteParent.data.tags['mlflow.parentRunId']).toBeUndefined();
+  });
+
+  it('a second push with a fresh mapping finds the runs it made by their origin tag: no duplicates, only what is new', async () => {
+    const { local, childIds } = await nested();
+    const tenant = server.tenant();
+    const first = await syncRuns(local, rest(tenant), {});
+    expect(first.runsCreated).toBe(3);
+    await local.logBatch(childIds[0]!, { metrics: [{ key: 'loss', steps: Float64Array.of(1), timestamps: Float64Array.of(T0 + 1), values: Float64Array.of(9) }] });
+    const second = await syncRuns(local, rest(tenant), { mapping: new MemorySyncState() });
+    expect(second).toMatchObject({ runsCreated: 0, runsUpdated: 1, metricPoints: 1, skipped: 2 });
+    const remote = await runsByName(tenant.store);
+    expect(remote.size).toBe(3);
+    expect((await tenant.store.getMetricHistory(remote.get('child-0')!.info.runId, 'loss')).values.length).toBe(2);
+  });
+
+  it('a server run pulled without a mapping and pushed back without one stays one run', async () => {
+    const tenant = server.tenant();
+    const remote = new TrackingClient(rest(tenant), { userId: 'bob' });
+    const made = await remote.createRun('0', { runName: 'from-bob', startTime: T0 });
+    remote.logMetric(made.info.runId, 'x', 1, { step: 0, timestamp: T0 });
+    await remote.flush();
+    const local = new MemoryStore();
+    expect((await syncRuns(rest(tenant), local, { direction: 'pull' })).runsCreated).toBe(1);
+    await local.logBatch(made.info.runId, { metrics: [{ key: 'x', steps: Float64Array.of(1), timestamps: Float64Array.of(T0 + 1), values: Float64Array.of(2) }] });
+    const pushed = await syncRuns(local, rest(tenant), {});
+    expect(pushed).toMatchObject({ runsCreated: 0, runsUpdated: 1, metricPoints: 1 });
+    expect((await runsByName(tenant.store)).size).toBe(1);
+  });
+
+  it('pulling the pushed runs back without a mapping finds the local originals and keeps the nesting', async () => {
+    const { local, parentId, childIds } = await nested();
+    const tenant = server.tenant();
+    await syncRuns(local, rest(tenant), {});
+    const pulled = await syncRuns(rest(tenant), local, { direction: 'pull' });
+    expect(pulled.runsCreated).toBe(0);
+    const runs = await runsByName(local);
+    expect(runs.size).toBe(3);
+    for (const id of childIds) expect((await local.getRun(id)).data.tags['mlflow.parentRunId']).toBe(parentId);
+    const fresh = new MemoryStore();
+    await syncRuns(rest(tenant), fresh, { direction: 'pull' });
+    const copies = await runsByName(fresh);
+    expect(copies.get('child-1')!.data.tags['mlflow.parentRunId']).toBe(copies.get('parent')!.info.runId);
   });
 });

@@ -265,7 +265,9 @@ describe('model URIs and the registry', () => {
     const { client, model, xs, run } = await trained();
     const info = await logModel(run, model, 'model', { registeredModelName: 'xor-tfjs' });
     const version = info.registeredModelVersion!.version;
-    expect(info.registeredModelVersion).toMatchObject({ name: 'xor-tfjs', runId: run.runId, source: `runs:/${run.runId}/model` });
+    const { artifactUri } = (await client.getRun(run.runId)).info;
+    // As mlflow.register_model: the run's artifact location, not the runs:/ URI.
+    expect(info.registeredModelVersion).toMatchObject({ name: 'xor-tfjs', runId: run.runId, source: `${artifactUri}/model` });
     await client.setRegisteredModelAlias('xor-tfjs', 'champion', version);
     await client.transitionModelVersionStage('xor-tfjs', version, 'Production');
     const expected = (model.predict(xs) as tf.Tensor).arraySync();

@@ -36,6 +36,7 @@ export interface ModelVersion {
   readonly lastUpdatedTimestamp: number;
   readonly userId: string | null;
   readonly currentStage: ModelStage;
+  /** `''` when none was given (what MLflow's server gives). */
   readonly description: string | null;
   /** Where the model files are, as given (`runs:/<run_id>/model`, `models:/…`, a URL). */
   readonly source: string;

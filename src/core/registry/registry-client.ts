@@ -125,9 +125,11 @@ export class ModelRegistryClient {
     }
     assertWellFormedText(source, 'source', 'source');
     const runId = options.runId !== undefined ? parseRunId(options.runId) : source.startsWith('runs:/') ? parseRunsUri(source).runId : null;
+    const storageLocation = await this.#pinnedLocation(source);
     return this.registry.createModelVersion({
       name,
       source,
+      storageLocation,
       runId,
       tags: tagList(options.tags),
       runLink: optionalString(options.runLink, 'runLink'),
@@ -137,7 +139,11 @@ export class ModelRegistryClient {
     });
   }
 
-  /** `mlflow.register_model`: creates the registered model when needed, then a version from `modelUri`. */
+  /**
+   * `mlflow.register_model`: creates the registered model when needed, then a version from
+   * `modelUri`. A `runs:/<run_id>/<path>` URI is stored as MLflow stores it: as the run's artifact
+   * location (`<artifact_uri>/<path>`), linked to the run.
+   */
   async registerModel(modelUri: string, name: string, options: { tags?: RegistryTags } = {}): Promise<ModelVersion> {
     assertModelName(name);
     try {
@@ -148,7 +154,32 @@ export class ModelRegistryClient {
         if (!(e instanceof EdgeflowError && e.code === 'RESOURCE_ALREADY_EXISTS')) throw e;
       });
     }
-    return this.createModelVersion(name, modelUri, options.tags === undefined ? {} : { tags: options.tags });
+    const tags = options.tags === undefined ? {} : { tags: options.tags };
+    if (typeof modelUri !== 'string' || !modelUri.startsWith('runs:/')) return this.createModelVersion(name, modelUri, tags);
+    const { runId, path } = parseRunsUri(modelUri);
+    const run = await this.store.getRun(runId);
+    const source = path === '' ? run.info.artifactUri : `${run.info.artifactUri.replace(/\/+$/u, '')}/${path}`;
+    return this.createModelVersion(name, source, { ...tags, runId });
+  }
+
+  /**
+   * The download location a new version pins at creation (MLflow's file store): a
+   * `models:/<name>/<version>` source is resolved now, so the copy survives the original's deletion.
+   * An alias, stage or `latest` would move later, so such sources are refused, as MLflow refuses them.
+   */
+  async #pinnedLocation(source: string): Promise<string> {
+    if (!source.startsWith('models:/')) return source;
+    const rest = source.slice('models:/'.length);
+    const slash = rest.lastIndexOf('/');
+    if (slash < 0 && rest.startsWith('m-')) return source; // an MLflow 3 logged model (`models:/m-…`)
+    const version = rest.slice(slash + 1);
+    if (rest.includes('@') || slash <= 0 || !/^\d+$/u.test(version)) {
+      throw EdgeflowError.invalidParameterValue(
+        `Unable to fetch model from model URI source ${describeValue(source)}: a version's source must name a version number (models:/<name>/<version>), not an alias, stage or latest.`,
+        { field: 'source', source },
+      );
+    }
+    return this.getModelVersionDownloadUri(rest.slice(0, slash), version);
   }
 
   async getModelVersion(name: string, version: number | string): Promise<ModelVersion> {

@@ -39,6 +39,8 @@ export function toModelVersion(record: RegisteredModelRecord, version: ModelVers
     ...version,
     name: record.name,
     currentStage: version.currentStage === DELETED_STAGE ? 'None' : version.currentStage,
+    // MLflow's server gives '' for a version created without a description; so do all stores.
+    description: version.description ?? '',
     tags: copyDict(version.tags),
     aliases,
   };
@@ -182,7 +184,7 @@ export class RegistryService implements RegistryStore {
         statusMessage: null,
         tags,
         modelId: input.modelId ?? null,
-        storageLocation: input.source,
+        storageLocation: input.storageLocation ?? input.source,
       };
       r.versions = [...r.versions, created];
       r.lastUpdatedTimestamp = now;

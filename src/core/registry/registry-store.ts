@@ -22,6 +22,8 @@ export interface CreateRegisteredModelInput {
 export interface CreateModelVersionInput {
   readonly name: string;
   readonly source: string;
+  /** The download location pinned at creation (default: `source`). */
+  readonly storageLocation?: string;
   readonly runId?: string | null;
   readonly runLink?: string | null;
   readonly description?: string | null;

@@ -33,6 +33,9 @@ const TIMESTAMPS = {
 
 type RegistryClauseType = 'attribute' | 'tag';
 
+/** The tag MLflow marks prompts with (prompts live in the registry as models). */
+const PROMPT_TAG = 'mlflow.prompt.is_prompt';
+
 const MODEL_FILTER: IdentifierGrammar<RegistryClauseType> = {
   subject: 'registered model filter',
   attributeType: 'attribute',
@@ -125,9 +128,10 @@ function clauseTest<T>(
     }
   }
   if (clause.type === 'tag') {
+    const missingMatches = key === PROMPT_TAG && selectsNonPrompts(clause);
     return (item) => {
       const tags = tagsOf(item);
-      return hasKey(tags, key) && test(tags[key]!);
+      return hasKey(tags, key) ? test(tags[key]!) : missingMatches;
     };
   }
   return (item) => {
@@ -154,7 +158,27 @@ function sortBy<T>(items: T[], order: readonly ParsedOrderClause[], fields: (ite
 }
 
 function isPrompt(tags: Record<string, string>): boolean {
-  return hasKey(tags, 'mlflow.prompt.is_prompt') && tags['mlflow.prompt.is_prompt']!.toLowerCase() === 'true';
+  return hasKey(tags, PROMPT_TAG) && tags[PROMPT_TAG]!.toLowerCase() === 'true';
+}
+
+/** `= 'false'` / `!= 'true'` on the prompt tag: MLflow counts a model without the tag as a match. */
+function selectsNonPrompts(clause: ParsedClause<RegistryClauseType>): boolean {
+  const value = typeof clause.value === 'string' ? clause.value.toLowerCase() : null;
+  return (clause.comparator === '=' && value === 'false') || (clause.comparator === '!=' && value === 'true');
+}
+
+/** `= 'true'` / `!= 'false'` on the prompt tag asks for prompts, which are hidden otherwise. */
+function asksForPrompts(clauses: readonly ParsedClause<RegistryClauseType>[]): boolean {
+  const first = clauses.find((c) => c.type === 'tag' && c.key === PROMPT_TAG);
+  if (first === undefined || typeof first.value !== 'string') return false;
+  const value = first.value.toLowerCase();
+  return (first.comparator === '=' && value === 'true') || (first.comparator === '!=' && value === 'false');
+}
+
+/** Keeps what a parsed filter selects; prompts only when the filter asks for them (MLflow's rule). */
+function filterWith<T>(items: Iterable<T>, clauses: readonly ParsedClause<RegistryClauseType>[], tests: readonly ((item: T) => boolean)[], tagsOf: (item: T) => Record<string, string>): T[] {
+  const withPrompts = asksForPrompts(clauses);
+  return [...items].filter((item) => (withPrompts || !isPrompt(tagsOf(item))) && tests.every((t) => t(item)));
 }
 
 function modelFields(model: RegisteredModel): Fields {
@@ -186,15 +210,18 @@ function versionFields(version: ModelVersion): Fields {
 /**
  * Searches registered models: filter on `name` and `tags.<key>`; order by `name`,
  * `creation_timestamp`, `last_updated_timestamp` (`name ASC` breaks ties); default 100 per page,
- * at most 1000. Prompts (tag `mlflow.prompt.is_prompt = true`) are hidden.
+ * at most 1000. Prompts (tag `mlflow.prompt.is_prompt = true`) are hidden unless the filter asks
+ * for them (`tags.mlflow.prompt.is_prompt = 'true'`); a model without that tag matches
+ * `!= 'true'` and `= 'false'` on it. Any other missing tag matches no clause, as in MLflow.
  */
 export function searchRegisteredModelList(models: Iterable<RegisteredModel>, query: RegistrySearchQuery): Page<RegisteredModel> {
   const maxResults = checkMaxResults(query.maxResults, 100, 1000);
   const offset = decodePageToken(query.pageToken);
-  const tests = parseFilterWith(query.filter ?? '', MODEL_FILTER).map((c) => clauseTest(c, modelFields, (m) => m.tags));
+  const clauses = parseFilterWith(query.filter ?? '', MODEL_FILTER);
+  const tests = clauses.map((c) => clauseTest(c, modelFields, (m: RegisteredModel) => m.tags));
   const order: ParsedOrderClause[] = (query.orderBy ?? []).map((entry, index) => parseOrderClauseWith(entry, MODEL_ORDER, index));
   if (!order.some((o) => o.key === 'name')) order.push({ type: 'attribute', key: 'name', ascending: true, value: 'string' });
-  const found = [...models].filter((m) => !isPrompt(m.tags) && tests.every((t) => t(m)));
+  const found = filterWith(models, clauses, tests, (m) => m.tags);
   return pageOf(sortBy(found, order, modelFields), offset, maxResults);
 }
 
@@ -202,12 +229,13 @@ export function searchRegisteredModelList(models: Iterable<RegisteredModel>, que
  * Searches model versions: filter on `name`, `run_id` (also IN), `source_path`, `version_number`,
  * `tags.<key>`; order by `name`, `version_number`, `creation_timestamp`, `last_updated_timestamp`
  * (default `last_updated_timestamp DESC, name ASC, version_number DESC`); at most 200,000 per page
- * (default 10,000). Deleted versions and prompts are never returned.
+ * (default 10,000). Deleted versions are never returned; prompts as in {@link searchRegisteredModelList}.
  */
 export function searchModelVersionList(versions: Iterable<ModelVersion>, query: RegistrySearchQuery): Page<ModelVersion> {
   const maxResults = checkMaxResults(query.maxResults, 10_000, 200_000);
   const offset = decodePageToken(query.pageToken);
-  const tests = parseFilterWith(query.filter ?? '', VERSION_FILTER).map((c) => clauseTest(c, versionFields, (v) => v.tags));
+  const clauses = parseFilterWith(query.filter ?? '', VERSION_FILTER);
+  const tests = clauses.map((c) => clauseTest(c, versionFields, (v: ModelVersion) => v.tags));
   const order: ParsedOrderClause[] = (query.orderBy ?? []).map((entry, index) => parseOrderClauseWith(entry, VERSION_ORDER, index));
   const defaults: ParsedOrderClause[] = [
     { type: 'attribute', key: 'last_updated_timestamp', ascending: false, value: 'integer' },
@@ -215,6 +243,6 @@ export function searchModelVersionList(versions: Iterable<ModelVersion>, query: 
     { type: 'attribute', key: 'version_number', ascending: false, value: 'integer' },
   ];
   for (const clause of defaults) if (!order.some((o) => o.key === clause.key)) order.push(clause);
-  const found = [...versions].filter((v) => !isPrompt(v.tags) && tests.every((t) => t(v)));
+  const found = filterWith(versions, clauses, tests, (v) => v.tags);
   return pageOf(sortBy(found, order, versionFields), offset, maxResults);
 }

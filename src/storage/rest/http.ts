@@ -130,6 +130,15 @@ function mlflowError(text: string): { code: string; message: string } | undefine
   return undefined;
 }
 
+/**
+ * Refusals MLflow reports as `INTERNAL_ERROR` although they are the caller's: its file-backed
+ * server wraps every `runs/log-batch` failure, so a changed param answers 500. Recognised by the
+ * message MLflow's stores give (file and SQL alike); such a 500 has an error body, so it is final.
+ */
+const MISREPORTED_REFUSALS: readonly { readonly messageStart: string; readonly code: ErrorCode }[] = [
+  { messageStart: 'Changing param values is not allowed', code: 'INVALID_PARAMETER_VALUE' },
+];
+
 /** The {@link EdgeflowError} for a failed response. */
 export function errorOfResponse(method: string, path: string, status: number, text: string): EdgeflowError {
   const parsed = mlflowError(text);
@@ -141,7 +150,8 @@ export function errorOfResponse(method: string, path: string, status: number, te
     });
   }
   const own = Object.prototype.hasOwnProperty.call(ErrorCode, parsed.code) ? (parsed.code as ErrorCode) : undefined;
-  const code = own ?? FOREIGN_CODES[parsed.code] ?? codeOfStatus(status);
+  const refusal = parsed.code === 'INTERNAL_ERROR' ? MISREPORTED_REFUSALS.find((r) => parsed.message.startsWith(r.messageStart)) : undefined;
+  const code = refusal?.code ?? own ?? FOREIGN_CODES[parsed.code] ?? codeOfStatus(status);
   return new EdgeflowError(code, parsed.message || `${parsed.code} (HTTP ${status}) from ${method} ${path}`, {
     details: { ...details, mlflowErrorCode: parsed.code },
   });

@@ -191,7 +191,8 @@ export function toModelVersion(json: Json): ModelVersion {
     lastUpdatedTimestamp: decodeInt(json['last_updated_timestamp'] ?? 0, 'model_version.last_updated_timestamp'),
     userId: optionalStr(json['user_id']),
     currentStage: STAGES[(optionalStr(json['current_stage']) ?? 'None').toLowerCase()] ?? 'None',
-    description: optionalStr(json['description']),
+    // A version's description is '' when none was given, as MLflow's server sends it.
+    description: typeof json['description'] === 'string' ? json['description'] : '',
     source: optionalStr(json['source']) ?? '',
     runId: optionalStr(json['run_id']),
     runLink: optionalStr(json['run_link']),
@@ -295,7 +296,7 @@ export function modelVersionToJson(v: ModelVersion): Json {
     last_updated_timestamp: v.lastUpdatedTimestamp,
     ...(v.userId === null || v.userId === '' ? {} : { user_id: v.userId }),
     current_stage: v.currentStage,
-    ...(v.description === null ? {} : { description: v.description }),
+    description: v.description ?? '',
     source: v.source,
     ...(v.runId === null ? {} : { run_id: v.runId }),
     status: v.status,

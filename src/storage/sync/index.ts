@@ -3,7 +3,7 @@
  * server, pull a server's runs into a local store, idempotently and resumably.
  * @module
  */
-export { syncRuns, type SyncOptions, type SyncProgress, type SyncReport } from './sync-runs.js';
+export { ORIGIN_RUN_ID_TAG, syncRuns, type SyncOptions, type SyncProgress, type SyncReport } from './sync-runs.js';
 export {
   MemorySyncState,
   localStorageSyncState,

@@ -16,6 +16,14 @@
  * direction (a pulled run, when pushing) are skipped, so a push-then-pull round trip does not
  * duplicate anything.
  *
+ * Nesting: parents are copied before their children, and a child's `mlflow.parentRunId` names the
+ * parent's id on the target (a parent not copied yet is left out until it is).
+ *
+ * Origin: a run the target gives its own id carries the tag `edgeflow.origin.runId` — the id of the
+ * run where it was first logged (the source's own origin tag, else its id). Without a kept mapping, a
+ * run is looked up on the target by that tag (or by id) before one is created, so a second push
+ * with a fresh mapping adds to the runs it made the first time instead of duplicating them.
+ *
  * @example
  * ```ts
  * const state = new MemorySyncState({ initial: localStorage.getItem('sync') ?? undefined, onChange: (j) => localStorage.setItem('sync', JSON.stringify(j)) });
@@ -23,12 +31,13 @@
  * ```
  * @module
  */
-import { dict, hasKey, type Experiment, type KeyValue, type Run } from '../../core/entities.js';
+import { dict, hasKey, type Dict, type Experiment, type KeyValue, type Run } from '../../core/entities.js';
 import { isEdgeflowError } from '../../core/errors.js';
-import type { ExperimentId, RunId } from '../../core/ids.js';
+import { parseRunId, type ExperimentId, type RunId } from '../../core/ids.js';
 import { MAX_METRICS_PER_BATCH, MAX_PARAMS_PER_BATCH, MAX_TAGS_PER_BATCH } from '../../core/limits.js';
 import type { Store } from '../../core/store.js';
 import { artifactFiles, collectPages } from '../../core/store-reads.js';
+import { SystemTag } from '../../core/system-tags.js';
 import { MemorySyncState, type SyncDirection, type SyncRunRecord, type SyncState } from './sync-state.js';
 
 /** Options of {@link syncRuns}. */
@@ -73,6 +82,32 @@ export interface SyncProgress extends Readonly<SyncReport> {
 
 const METRIC_CHUNK = MAX_METRICS_PER_BATCH;
 
+/** The tag naming the run a synced copy came from (where it was first logged). */
+export const ORIGIN_RUN_ID_TAG = 'edgeflow.origin.runId';
+
+/** The id of the run where `run` was first logged: its origin tag, else its own id. */
+function originOf(run: Run): string {
+  return run.data.tags[ORIGIN_RUN_ID_TAG] ?? run.info.runId;
+}
+
+/** `runs` with every parent (by `mlflow.parentRunId`) before its children; otherwise in order. */
+function parentsFirst(runs: readonly Run[]): Run[] {
+  const byId = new Map(runs.map((run) => [run.info.runId as string, run]));
+  const out: Run[] = [];
+  const placed = new Set<string>();
+  const place = (run: Run, path: Set<string>): void => {
+    const id = run.info.runId;
+    if (placed.has(id) || path.has(id)) return;
+    path.add(id);
+    const parent = byId.get(run.data.tags[SystemTag.PARENT_RUN_ID] ?? '');
+    if (parent !== undefined) place(parent, path);
+    placed.add(id);
+    out.push(run);
+  };
+  for (const run of runs) place(run, new Set());
+  return out;
+}
+
 /**
  * Copies runs from `from` to `to` (see the module notes).
  * @returns counts of what was written
@@ -101,7 +136,7 @@ class RunSync {
   }
 
   async run(): Promise<SyncReport> {
-    const runs = await this.__selectRuns();
+    const runs = parentsFirst(await this.__selectRuns());
     const opposite = this.__direction === 'push' ? 'pull' : 'push';
     const linked = new Set((await this.__state.list()).filter((r) => r.direction === opposite).map((r) => r.targetRunId));
     this.__total = runs.length;
@@ -147,7 +182,7 @@ class RunSync {
         this.report.skipped++;
         return;
       }
-      const made = await this.__createRun(source, experimentId);
+      const made = (await this.__findCopy(source, experimentId)) ?? (await this.__createRun(source, experimentId));
       target = made.run;
       created = !made.adopted;
       record = { direction: this.__direction, sourceRunId, targetRunId: target.info.runId, targetExperimentId: experimentId, ...made.progress };
@@ -162,7 +197,8 @@ class RunSync {
     let changed = false;
     changed = (await this.__sendPairs(targetRunId, 'params', missing(source.data.params, target.data.params))) || changed;
     changed = (await this.__sendMetrics(source, record)) || changed;
-    changed = (await this.__sendPairs(targetRunId, 'tags', differing(source.data.tags, target.data.tags))) || changed;
+    const tags = await this.__targetTags(source, targetRunId);
+    changed = (await this.__sendPairs(targetRunId, 'tags', differing(tags, target.data.tags))) || changed;
     if (this.__options.artifacts !== false) changed = (await this.__sendArtifacts(sourceRunId, record)) || changed;
     const { status, endTime } = source.info;
     if (status !== target.info.status || (endTime !== null && endTime !== target.info.endTime)) {
@@ -198,6 +234,48 @@ class RunSync {
     return found;
   }
 
+  /** The source's tags as the target run holds them: the parent id mapped, no self-naming origin. */
+  private async __targetTags(source: Run, targetRunId?: string): Promise<Dict<string>> {
+    const tags = dict(Object.entries(source.data.tags));
+    const parent = tags[SystemTag.PARENT_RUN_ID];
+    if (parent !== undefined) {
+      const mapped = await this.__targetIdOf(parent);
+      if (mapped === undefined) delete tags[SystemTag.PARENT_RUN_ID];
+      else tags[SystemTag.PARENT_RUN_ID] = mapped;
+    }
+    if (tags[ORIGIN_RUN_ID_TAG] === targetRunId) delete tags[ORIGIN_RUN_ID_TAG];
+    return tags;
+  }
+
+  /** The target's id of source run `sourceRunId`: from the mapping (either direction), else the same id if the target has it. */
+  private async __targetIdOf(sourceRunId: string): Promise<string | undefined> {
+    const record = await this.__state.get(this.__direction, sourceRunId);
+    if (record !== undefined) return record.targetRunId;
+    const back = (await this.__state.list()).find((r) => r.direction !== this.__direction && r.targetRunId === sourceRunId);
+    if (back !== undefined) return back.sourceRunId;
+    return (await orUndefined(this.__to.getRun(sourceRunId as RunId)))?.info.runId;
+  }
+
+  /**
+   * A copy of `source` already on the target, made by an earlier sync whose mapping was lost: the
+   * run with its origin's id, or a run whose origin tag is the same. Its progress is read back.
+   */
+  private async __findCopy(source: Run, experimentId: ExperimentId): Promise<{ run: Run; adopted: boolean; progress: Pick<SyncRunRecord, 'metrics' | 'artifacts'> } | undefined> {
+    let origin: RunId;
+    try {
+      origin = parseRunId(originOf(source));
+    } catch {
+      return undefined; // an origin tag that is no run id: nothing to look for
+    }
+    // Ids are unique across stores: a target run with the origin's id is the run itself.
+    let run = await orUndefined(this.__to.getRun(origin));
+    if (run === undefined) {
+      const filter = `tags.\`${ORIGIN_RUN_ID_TAG}\` = '${origin}'`;
+      [run] = (await this.__to.searchRuns({ experimentIds: [experimentId], filter, viewType: 'ALL', maxResults: 1 })).items;
+    }
+    return run === undefined ? undefined : { run, adopted: true, progress: await progressOn(this.__to, run) };
+  }
+
   /**
    * Creates the target run. With `preserveIds`, a target that already holds the source id (a
    * previous sync whose state was lost) is adopted, its progress read back from the target.
@@ -206,12 +284,13 @@ class RunSync {
     source: Run,
     experimentId: ExperimentId,
   ): Promise<{ run: Run; adopted: boolean; progress: Pick<SyncRunRecord, 'metrics' | 'artifacts'> }> {
+    const tags = await this.__targetTags(source);
     const input = {
       experimentId,
       userId: source.info.userId,
       runName: source.info.runName,
       startTime: source.info.startTime,
-      tags: pairs(source.data.tags),
+      tags: pairs(tags),
     };
     const empty = { metrics: dict<number>(), artifacts: dict<number>() };
     if (this.__options.preserveIds !== false) {
@@ -225,7 +304,8 @@ class RunSync {
         if (!isEdgeflowError(error, 'NOT_IMPLEMENTED')) throw error;
       }
     }
-    return { run: await this.__to.createRun(input), adopted: false, progress: empty };
+    const origin = { key: ORIGIN_RUN_ID_TAG, value: originOf(source) };
+    return { run: await this.__to.createRun({ ...input, tags: [...input.tags.filter((t) => t.key !== origin.key), origin] }), adopted: false, progress: empty };
   }
 
   private async __sendPairs(targetRunId: string, kind: 'params' | 'tags', items: KeyValue[]): Promise<boolean> {
