@@ -4,7 +4,7 @@
  * not copied); change events go to the page on a `MessagePort`.
  * @module
  */
-import { transfer } from 'comlink';
+import { proxy, transfer, type ProxyMarked } from 'comlink';
 import type { Experiment, FileInfo, KeyValue, MetricSeries, Page, Run, RunInfo } from '../../core/entities.js';
 import { EdgeflowError } from '../../core/errors.js';
 import type { ExperimentId, RunId } from '../../core/ids.js';
@@ -17,6 +17,7 @@ import type {
   LogBatchInput,
   SearchExperimentsQuery,
   SearchRunsQuery,
+  Store,
   StoreChange,
   UpdateRunInput,
 } from '../../core/store.js';
@@ -33,41 +34,26 @@ export interface WorkerOpenOptions {
   readonly lockName?: string;
 }
 
-/** A method of the {@link RegistryStore} contract. */
-export type RegistryMethod = keyof RegistryStore;
+/** Members of {@link Store} that stay on the page: capabilities, and change events (sent on a port). */
+type PageSideMember = 'capabilities' | 'subscribe' | 'registry';
 
-/** Every registry method the worker forwards (a record, so the compiler checks none is missing). */
-const REGISTRY_METHODS: Readonly<Record<RegistryMethod, true>> = {
-  createRegisteredModel: true,
-  getRegisteredModel: true,
-  renameRegisteredModel: true,
-  updateRegisteredModel: true,
-  deleteRegisteredModel: true,
-  searchRegisteredModels: true,
-  setRegisteredModelTag: true,
-  deleteRegisteredModelTag: true,
-  createModelVersion: true,
-  getModelVersion: true,
-  updateModelVersion: true,
-  deleteModelVersion: true,
-  transitionModelVersionStage: true,
-  setModelVersionTag: true,
-  deleteModelVersionTag: true,
-  getLatestVersions: true,
-  searchModelVersions: true,
-  setRegisteredModelAlias: true,
-  deleteRegisteredModelAlias: true,
-  getModelVersionByAlias: true,
-  importRegisteredModels: true,
-  exportRegisteredModels: true,
-};
+/** Every method of {@link Store} the worker answers, each required (the worker's `IdbStore` has them all). */
+export type WorkerStoreMethods = { [K in Exclude<keyof Store, PageSideMember>]-?: NonNullable<Store[K]> };
 
-function isRegistryMethod(method: unknown): method is RegistryMethod {
-  return typeof method === 'string' && Object.prototype.hasOwnProperty.call(REGISTRY_METHODS, method);
+/**
+ * What the worker exposes, derived from {@link Store}: every store method (so a method added to
+ * `Store` and not forwarded is a compile error), the model registry as a nested object (comlink
+ * calls `remote.registry.method(…)` on it), and the worker's own life cycle.
+ */
+export interface WorkerStore extends WorkerStoreMethods {
+  readonly registry: RegistryStore;
+  open(options: WorkerOpenOptions): Promise<void>;
+  attachEvents(port: MessagePort): void;
+  storageEstimate(): Promise<StorageFigures>;
 }
 
 /** The worker side of `RemoteStore`. */
-export class IdbWorkerApi {
+export class IdbWorkerApi implements WorkerStore {
   private __store: IdbStore | undefined;
   private __unsubscribe: (() => void) | undefined;
   /** A failure the next `logBatch` simulates (test hook {@link IdbWorkerApi._$fail}). */
@@ -184,15 +170,11 @@ export class IdbWorkerApi {
     return this.__s.deleteArtifact(runId, path);
   }
   /**
-   * Calls one method of the store's model registry (`RemoteStore.registry` forwards each of its
-   * methods here); results and errors travel back as for every other call.
+   * The store's model registry. The page calls its methods through comlink
+   * (`remote.registry.createModelVersion(…)`: one message each); marked as a proxy, it is never cloned.
    */
-  async callRegistry(method: RegistryMethod, args: readonly unknown[]): Promise<unknown> {
-    if (!isRegistryMethod(method)) {
-      throw EdgeflowError.invalidParameterValue(`Unknown model registry method ${String(method)}.`, { method: String(method) });
-    }
-    const registry = this.__s.registry;
-    return (registry[method] as (...a: unknown[]) => Promise<unknown>).call(registry, ...args);
+  get registry(): RegistryStore & ProxyMarked {
+    return proxy(this.__s.registry);
   }
   flush(): Promise<void> {
     return this.__s.flush();
