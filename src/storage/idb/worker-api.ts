@@ -1,26 +1,17 @@
 /**
  * The one object the IndexedDB worker exposes with comlink: an {@link IdbStore} behind coarse,
- * batch-sized methods. Metric histories and artifact bytes go back to the page transferred (moved,
- * not copied); change events go to the page on a `MessagePort`.
+ * batch-sized methods, typed as {@link WorkerStore} (derived from `Store`). Most methods are
+ * forwarded as they are, from one compiler-checked list; batches carry test hooks, and metric
+ * histories and artifact bytes go back to the page transferred (moved, not copied); change events
+ * go to the page on a `MessagePort`.
  * @module
  */
 import { proxy, transfer, type ProxyMarked } from 'comlink';
-import type { Experiment, FileInfo, KeyValue, MetricSeries, Page, Run, RunInfo } from '../../core/entities.js';
+import type { MetricSeries } from '../../core/entities.js';
 import { EdgeflowError } from '../../core/errors.js';
-import type { ExperimentId, RunId } from '../../core/ids.js';
+import type { RunId } from '../../core/ids.js';
 import type { RegistryStore } from '../../core/registry/registry-store.js';
-import type {
-  ArtifactData,
-  CreateExperimentInput,
-  CreateRunInput,
-  DeleteOptions,
-  LogBatchInput,
-  SearchExperimentsQuery,
-  SearchRunsQuery,
-  Store,
-  StoreChange,
-  UpdateRunInput,
-} from '../../core/store.js';
+import type { LogBatchInput, Store, StoreChange } from '../../core/store.js';
 import { IdbStore } from './idb-store.js';
 import type { StorageFigures } from './storage-figures.js';
 
@@ -52,8 +43,44 @@ export interface WorkerStore extends WorkerStoreMethods {
   storageEstimate(): Promise<StorageFigures>;
 }
 
-/** The worker side of `RemoteStore`. */
-export class IdbWorkerApi implements WorkerStore {
+/** The worker's own methods: its life cycle, and the store methods it does more than forward. */
+type OwnMethod = 'registry' | 'open' | 'attachEvents' | 'close' | 'logBatch' | 'getMetricHistory' | 'getMetricHistoryFrom' | 'getArtifact';
+
+/** The store methods the worker forwards as they are. */
+type PlainForward = Exclude<keyof WorkerStore, OwnMethod>;
+
+/**
+ * Every plain forward, as a record: a method added to `Store` is a key the compiler asks for here
+ * (or an own method above).
+ */
+const PLAIN_FORWARDS: Readonly<Record<PlainForward, true>> = {
+  createExperiment: true,
+  getExperiment: true,
+  getExperimentByName: true,
+  searchExperiments: true,
+  renameExperiment: true,
+  deleteExperiment: true,
+  restoreExperiment: true,
+  setExperimentTag: true,
+  deleteExperimentTag: true,
+  purgeExperiment: true,
+  createRun: true,
+  getRun: true,
+  updateRun: true,
+  deleteRun: true,
+  restoreRun: true,
+  purgeRun: true,
+  deleteTag: true,
+  searchRuns: true,
+  putArtifact: true,
+  listArtifacts: true,
+  deleteArtifact: true,
+  flush: true,
+  storageEstimate: true,
+};
+
+/** The worker side of `RemoteStore`: the own methods; the plain forwards are added below. */
+class WorkerApi implements Pick<WorkerStore, OwnMethod> {
   private __store: IdbStore | undefined;
   private __unsubscribe: (() => void) | undefined;
   /** A failure the next `logBatch` simulates (test hook {@link IdbWorkerApi._$fail}). */
@@ -80,54 +107,6 @@ export class IdbWorkerApi implements WorkerStore {
     this.__unsubscribe = this.__s.subscribe((change: StoreChange) => port.postMessage(change));
   }
 
-  createExperiment(input: CreateExperimentInput): Promise<ExperimentId> {
-    return this.__s.createExperiment(input);
-  }
-  getExperiment(experimentId: ExperimentId): Promise<Experiment> {
-    return this.__s.getExperiment(experimentId);
-  }
-  getExperimentByName(name: string): Promise<Experiment | null> {
-    return this.__s.getExperimentByName(name);
-  }
-  searchExperiments(query: SearchExperimentsQuery): Promise<Page<Experiment>> {
-    return this.__s.searchExperiments(query);
-  }
-  renameExperiment(experimentId: ExperimentId, newName: string): Promise<void> {
-    return this.__s.renameExperiment(experimentId, newName);
-  }
-  deleteExperiment(experimentId: ExperimentId, options?: DeleteOptions): Promise<void> {
-    return this.__s.deleteExperiment(experimentId, options);
-  }
-  restoreExperiment(experimentId: ExperimentId): Promise<void> {
-    return this.__s.restoreExperiment(experimentId);
-  }
-  setExperimentTag(experimentId: ExperimentId, tag: KeyValue): Promise<void> {
-    return this.__s.setExperimentTag(experimentId, tag);
-  }
-  deleteExperimentTag(experimentId: ExperimentId, key: string): Promise<void> {
-    return this.__s.deleteExperimentTag(experimentId, key);
-  }
-  purgeExperiment(experimentId: ExperimentId): Promise<void> {
-    return this.__s.purgeExperiment(experimentId);
-  }
-  createRun(input: CreateRunInput): Promise<Run> {
-    return this.__s.createRun(input);
-  }
-  getRun(runId: RunId): Promise<Run> {
-    return this.__s.getRun(runId);
-  }
-  updateRun(runId: RunId, update: UpdateRunInput): Promise<RunInfo> {
-    return this.__s.updateRun(runId, update);
-  }
-  deleteRun(runId: RunId, options?: DeleteOptions): Promise<void> {
-    return this.__s.deleteRun(runId, options);
-  }
-  restoreRun(runId: RunId): Promise<void> {
-    return this.__s.restoreRun(runId);
-  }
-  purgeRun(runId: RunId): Promise<void> {
-    return this.__s.purgeRun(runId);
-  }
   /** The batch's column buffers arrive transferred from the page. */
   async logBatch(runId: RunId, batch: LogBatchInput): Promise<void> {
     const failure = this.#failure;
@@ -139,9 +118,6 @@ export class IdbWorkerApi implements WorkerStore {
       return new Promise<never>(() => undefined);
     }
   }
-  deleteTag(runId: RunId, key: string): Promise<void> {
-    return this.__s.deleteTag(runId, key);
-  }
   /** The columns are transferred to the page. */
   async getMetricHistory(runId: RunId, key: string): Promise<MetricSeries> {
     const series = await this.__s.getMetricHistory(runId, key);
@@ -152,22 +128,10 @@ export class IdbWorkerApi implements WorkerStore {
     const series = await this.__s.getMetricHistoryFrom(runId, key, fromIndex);
     return transfer(series, uniqueBuffers([series.steps, series.timestamps, series.values]));
   }
-  searchRuns(query: SearchRunsQuery): Promise<Page<Run>> {
-    return this.__s.searchRuns(query);
-  }
-  putArtifact(runId: RunId, path: string, data: ArtifactData): Promise<void> {
-    return this.__s.putArtifact(runId, path, data);
-  }
-  listArtifacts(runId: RunId, path: string): Promise<FileInfo[]> {
-    return this.__s.listArtifacts(runId, path);
-  }
   /** The bytes are transferred to the page. */
   async getArtifact(runId: RunId, path: string): Promise<Uint8Array> {
     const bytes = await this.__s.getArtifact(runId, path);
     return transfer(bytes, [bytes.buffer as ArrayBuffer]);
-  }
-  deleteArtifact(runId: RunId, path: string): Promise<void> {
-    return this.__s.deleteArtifact(runId, path);
   }
   /**
    * The store's model registry. The page calls its methods through comlink
@@ -175,12 +139,6 @@ export class IdbWorkerApi implements WorkerStore {
    */
   get registry(): RegistryStore & ProxyMarked {
     return proxy(this.__s.registry);
-  }
-  flush(): Promise<void> {
-    return this.__s.flush();
-  }
-  storageEstimate(): Promise<StorageFigures> {
-    return this.__s.storageEstimate();
   }
   /** Closes the store; the page terminates the worker afterwards. */
   async close(): Promise<void> {
@@ -202,11 +160,29 @@ export class IdbWorkerApi implements WorkerStore {
     this.#failure = mode;
   }
 
+  static {
+    for (const method of Object.keys(PLAIN_FORWARDS) as PlainForward[]) {
+      Object.defineProperty(this.prototype, method, {
+        value(this: WorkerApi, ...args: unknown[]): unknown {
+          const store = this.__s;
+          return (store[method] as (...a: unknown[]) => unknown).apply(store, args);
+        },
+        writable: true,
+        configurable: true,
+      });
+    }
+  }
+
   private get __s(): IdbStore {
     if (this.__store === undefined) throw EdgeflowError.invalidState('The IndexedDB worker has no open store (call open() first).');
     return this.__store;
   }
 }
+
+/** The one object the IndexedDB worker exposes: a {@link WorkerStore}, plus test hooks. */
+export type IdbWorkerApi = WorkerApi & Pick<WorkerStore, PlainForward>;
+/** Creates the object the worker exposes (`expose(new IdbWorkerApi())`). */
+export const IdbWorkerApi = WorkerApi as new () => IdbWorkerApi;
 
 /** @internal A failure the worker can be told to simulate (tests). */
 export type WorkerFailure = 'crash-in-next-batch' | 'exit-after-next-batch';
