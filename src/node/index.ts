@@ -1,11 +1,13 @@
 /**
  * Node-only parts of edgeflow (`edgeflow/node`): the file store over an `mlruns/` folder and MLflow's
- * REST API over any store (`createMlflowRestHandler`).
+ * REST API over any store (`createMlflowRestHandler`). Importing it registers the `file:` scheme of
+ * `openStore` (`file:./mlruns`), so `MLFLOW_TRACKING_URI=file:…` works with the module-level API.
  * @module
  */
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import { EdgeflowError, describeValue } from '../core/errors.js';
+import { registerStoreScheme } from '../storage/open-store.js';
 import { FileStore, type FileStoreOptions } from './file-store.js';
 
 export { FileStore, type FileStoreOptions } from './file-store.js';
@@ -40,3 +42,5 @@ export function fileStorePathOfUri(uri: string): string {
 export async function openFileStoreUri(uri: string, options: FileStoreOptions = {}): Promise<FileStore> {
   return FileStore.open(fileStorePathOfUri(uri), options);
 }
+
+registerStoreScheme('file', (uri) => openFileStoreUri(uri));

@@ -204,7 +204,7 @@ export const workerExecutor: ProjectExecutor = {
     }
     const file = entryPoint.module;
     const source = await project.files.readText(file);
-    assertSelfContainedModule(source, file);
+    await assertSelfContainedModule(source, file);
     const moduleUrl = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
     const bootstrapUrl = URL.createObjectURL(new Blob([BOOTSTRAP], { type: 'text/javascript' }));
     const worker = new Worker(bootstrapUrl, { type: 'module', name: `edgeflow project ${project.name}:${entryPoint.name}` });

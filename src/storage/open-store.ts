@@ -9,10 +9,10 @@
  * - `bundle:<url>` a read-only store over the zip bundle at `<url>` (fetched once); any other URI or
  *   relative URL whose path ends in `.zip` (`experiment.zip`, `https://x/y.zip?v=1`) opens one too.
  * - `http://…`, `https://…` an MLflow tracking server through its REST API.
- * - `file:<path>` (Node) an `mlruns/` folder in MLflow's file-store layout.
  *
  * Other schemes are added by the modules that implement them, or by users with
- * {@link registerStoreScheme}.
+ * {@link registerStoreScheme}: `file:<path>` (an `mlruns/` folder in MLflow's file-store layout) is
+ * registered by the Node entry (`edgeflow/node`, which the root entry loads in Node).
  * @module
  */
 import { EdgeflowError, describeValue } from '../core/errors.js';
@@ -55,27 +55,12 @@ const openers = new Map<string, StoreOpener>([
   ['bundle', (uri) => openBundle(uri.slice('bundle:'.length))],
   ['http', openRest],
   ['https', openRest],
-  ['file', openFile],
 ]);
 
 /** Opens an MLflow tracking server (`http(s)://host[:port][/prefix]`) through its REST API, or the bundle at a `.zip` URL. */
 async function openRest(uri: string): Promise<Store> {
   if (isZipUrl(uri)) return openBundle(uri);
   return (await import('./rest/open-rest-store.js')).openRestStore(uri);
-}
-
-/** Opens an `mlruns/` folder with the Node file store (`file:./mlruns`, `file:///abs/mlruns`). */
-async function openFile(uri: string): Promise<Store> {
-  if (nodeProcess() === undefined) {
-    throw EdgeflowError.invalidParameterValue(
-      `The store URI ${describeValue(uri)} needs Node (an mlruns/ folder); in a browser use "idb:", "memory:", a .zip bundle or a tracking server.`,
-      { field: 'uri', uri },
-    );
-  }
-  // Not a literal specifier, so browser bundles leave the Node-only store out.
-  const specifier = '../node/index.js';
-  const { openFileStoreUri } = (await import(/* @vite-ignore */ specifier)) as { openFileStoreUri: (uri: string) => Promise<Store> };
-  return openFileStoreUri(uri);
 }
 
 /** Opens the read-only store of the zip bundle at `url` (relative URLs resolve as `fetch` does). */
@@ -121,7 +106,8 @@ export async function openStore(uri: string): Promise<Store> {
   if (opener === undefined && isZipUrl(uri)) return openBundle(uri);
   if (opener === undefined) {
     throw EdgeflowError.invalidParameterValue(
-      `No store for URI ${describeValue(uri)}: known schemes are ${[...openers.keys()].map((s) => `"${s}:"`).join(', ')}, and URLs of .zip bundles.`,
+      `No store for URI ${describeValue(uri)}: known schemes are ${[...openers.keys()].map((s) => `"${s}:"`).join(', ')}, and URLs of .zip bundles.` +
+        (scheme === 'file' ? ' The "file:" scheme is registered by importing "edgeflow/node" (Node only).' : ''),
       { field: 'uri', uri },
     );
   }

@@ -3,13 +3,13 @@
  * in-process, shell commands as child processes that log into the same run.
  * @module
  */
-import type { Store } from '../../core/store.js';
 import { openStore } from '../../storage/open-store.js';
 import { runProjectWith, type ProjectRunResult, type RunProjectOptions } from '../../projects/run-project.js';
 import { getEntryPoint, type Project } from '../../projects/project.js';
 import { resolveParameters } from '../../projects/parameters.js';
 import { nodeExecutor, type NodeExecutorOptions } from './node-executor.js';
-import { openFileStoreUri } from '../index.js';
+// Registers the `file:` scheme of openStore.
+import '../index.js';
 
 export { loadProject, filesFromFolder } from './load-project.js';
 export { nodeExecutor, resolvePathParameter, type NodeExecutorOptions } from './node-executor.js';
@@ -29,10 +29,6 @@ export interface NodeRunProjectOptions extends RunProjectOptions, NodeExecutorOp
 /** The default store of project runs in Node: `MLFLOW_TRACKING_URI`, else `file:./mlruns` (MLflow's default). */
 export function defaultProjectTrackingUri(): string {
   return process.env['MLFLOW_TRACKING_URI'] || 'file:./mlruns';
-}
-
-async function openUri(uri: string): Promise<Store> {
-  return /^file:/iu.test(uri) ? openFileStoreUri(uri) : openStore(uri);
 }
 
 /**
@@ -64,7 +60,7 @@ async function runProject(project: Project, options: NodeRunProjectOptions = {})
   // Check entry point and parameters before a store (an `mlruns/` folder) is created.
   resolveParameters(getEntryPoint(project, options.entryPoint ?? 'main', 'node', executor.shell), options.parameters ?? {}, executor.parameterOptions);
   const uri = options.store ?? defaultProjectTrackingUri();
-  const store = await openUri(uri);
+  const store = await openStore(uri);
   try {
     return await runProjectWith(project, { ...options, store }, nodeExecutor(executorOptions, options.trackingUri ?? uri));
   } finally {

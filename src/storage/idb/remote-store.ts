@@ -34,7 +34,7 @@ import { ChangeEmitter } from '../change-emitter.js';
 import { installTransferHandlers } from '../wire/transfer-handlers.js';
 import { reviveModelVersion, reviveRegisteredModel, reviveRegisteredModelRecord, reviveRun, toExperiment } from './records.js';
 import type { StorageFigures } from './storage-figures.js';
-import type { IdbWorkerApi, RegistryMethod } from './worker-api.js';
+import type { IdbWorkerApi } from './worker-api.js';
 import { WorkerConnection, type WorkerConnectionOptions } from './worker-connection.js';
 
 installTransferHandlers();
@@ -67,7 +67,7 @@ export class RemoteStore implements Store {
     this.#spawn = spawn;
     this.#options = options;
     this.__events = events;
-    this.registry = new RemoteRegistry((method, args) => this.__call((r) => r.callRegistry(method, args)));
+    this.registry = new RemoteRegistry((call) => this.__call((r) => call(r.registry)));
     // Commit what the worker holds when the page may be going away (bfcache, tab close, app switch).
     this.__onHide = () => {
       if (!this.__closed && this.#connection.stopped === undefined) this.#connection.call((r) => r.flush()).catch(() => undefined);
@@ -262,90 +262,87 @@ export class RemoteStore implements Store {
   }
 }
 
-type RegistryResult<M extends RegistryMethod> = Awaited<ReturnType<RegistryStore[M]>>;
-
-/** Sends one registry call to the worker. */
-type RegistryCall = (method: RegistryMethod, args: readonly unknown[]) => Promise<unknown>;
+/** Sends one call to the worker's registry (through the store's connection, so dead-worker handling applies). */
+type RegistryCall = <T>(call: (registry: Remote<IdbWorkerApi>['registry']) => Promise<T>) => Promise<T>;
 
 /**
- * The page side of the worker store's registry: each method is one `callRegistry` message. Errors
+ * The page side of the worker store's registry: each method is one message to the worker's registry. Errors
  * arrive intact (the transfer handlers); dicts in results are rebuilt as null-prototype objects.
  */
 class RemoteRegistry implements RegistryStore {
-  constructor(private readonly __send: RegistryCall) {}
+  readonly #send: RegistryCall;
+
+  constructor(send: RegistryCall) {
+    this.#send = send;
+  }
 
   createRegisteredModel(input: CreateRegisteredModelInput): Promise<RegisteredModel> {
-    return this.__call('createRegisteredModel', [input]).then(reviveRegisteredModel);
+    return this.#send((r) => r.createRegisteredModel(input)).then(reviveRegisteredModel);
   }
   getRegisteredModel(name: string): Promise<RegisteredModel> {
-    return this.__call('getRegisteredModel', [name]).then(reviveRegisteredModel);
+    return this.#send((r) => r.getRegisteredModel(name)).then(reviveRegisteredModel);
   }
   renameRegisteredModel(name: string, newName: string): Promise<RegisteredModel> {
-    return this.__call('renameRegisteredModel', [name, newName]).then(reviveRegisteredModel);
+    return this.#send((r) => r.renameRegisteredModel(name, newName)).then(reviveRegisteredModel);
   }
   updateRegisteredModel(name: string, description: string | null): Promise<RegisteredModel> {
-    return this.__call('updateRegisteredModel', [name, description]).then(reviveRegisteredModel);
+    return this.#send((r) => r.updateRegisteredModel(name, description)).then(reviveRegisteredModel);
   }
   deleteRegisteredModel(name: string): Promise<void> {
-    return this.__call('deleteRegisteredModel', [name]);
+    return this.#send((r) => r.deleteRegisteredModel(name));
   }
   async searchRegisteredModels(query: RegistrySearchQuery): Promise<Page<RegisteredModel>> {
-    const page = await this.__call('searchRegisteredModels', [query]);
+    const page = await this.#send((r) => r.searchRegisteredModels(query));
     return { ...page, items: page.items.map(reviveRegisteredModel) };
   }
   setRegisteredModelTag(name: string, tag: KeyValue): Promise<void> {
-    return this.__call('setRegisteredModelTag', [name, tag]);
+    return this.#send((r) => r.setRegisteredModelTag(name, tag));
   }
   deleteRegisteredModelTag(name: string, key: string): Promise<void> {
-    return this.__call('deleteRegisteredModelTag', [name, key]);
+    return this.#send((r) => r.deleteRegisteredModelTag(name, key));
   }
   createModelVersion(input: CreateModelVersionInput): Promise<ModelVersion> {
-    return this.__call('createModelVersion', [input]).then(reviveModelVersion);
+    return this.#send((r) => r.createModelVersion(input)).then(reviveModelVersion);
   }
   getModelVersion(name: string, version: number): Promise<ModelVersion> {
-    return this.__call('getModelVersion', [name, version]).then(reviveModelVersion);
+    return this.#send((r) => r.getModelVersion(name, version)).then(reviveModelVersion);
   }
   updateModelVersion(name: string, version: number, description: string | null): Promise<ModelVersion> {
-    return this.__call('updateModelVersion', [name, version, description]).then(reviveModelVersion);
+    return this.#send((r) => r.updateModelVersion(name, version, description)).then(reviveModelVersion);
   }
   deleteModelVersion(name: string, version: number): Promise<void> {
-    return this.__call('deleteModelVersion', [name, version]);
+    return this.#send((r) => r.deleteModelVersion(name, version));
   }
   transitionModelVersionStage(name: string, version: number, stage: ModelStage, archiveExistingVersions: boolean): Promise<ModelVersion> {
-    return this.__call('transitionModelVersionStage', [name, version, stage, archiveExistingVersions]).then(reviveModelVersion);
+    return this.#send((r) => r.transitionModelVersionStage(name, version, stage, archiveExistingVersions)).then(reviveModelVersion);
   }
   setModelVersionTag(name: string, version: number, tag: KeyValue): Promise<void> {
-    return this.__call('setModelVersionTag', [name, version, tag]);
+    return this.#send((r) => r.setModelVersionTag(name, version, tag));
   }
   deleteModelVersionTag(name: string, version: number, key: string): Promise<void> {
-    return this.__call('deleteModelVersionTag', [name, version, key]);
+    return this.#send((r) => r.deleteModelVersionTag(name, version, key));
   }
   async getLatestVersions(name: string, stages?: readonly ModelStage[]): Promise<ModelVersion[]> {
-    return (await this.__call('getLatestVersions', stages === undefined ? [name] : [name, stages])).map(reviveModelVersion);
+    return (await this.#send((r) => (stages === undefined ? r.getLatestVersions(name) : r.getLatestVersions(name, stages)))).map(reviveModelVersion);
   }
   async searchModelVersions(query: RegistrySearchQuery): Promise<Page<ModelVersion>> {
-    const page = await this.__call('searchModelVersions', [query]);
+    const page = await this.#send((r) => r.searchModelVersions(query));
     return { ...page, items: page.items.map(reviveModelVersion) };
   }
   setRegisteredModelAlias(name: string, alias: string, version: number): Promise<void> {
-    return this.__call('setRegisteredModelAlias', [name, alias, version]);
+    return this.#send((r) => r.setRegisteredModelAlias(name, alias, version));
   }
   deleteRegisteredModelAlias(name: string, alias: string): Promise<void> {
-    return this.__call('deleteRegisteredModelAlias', [name, alias]);
+    return this.#send((r) => r.deleteRegisteredModelAlias(name, alias));
   }
   getModelVersionByAlias(name: string, alias: string): Promise<ModelVersion> {
-    return this.__call('getModelVersionByAlias', [name, alias]).then(reviveModelVersion);
+    return this.#send((r) => r.getModelVersionByAlias(name, alias)).then(reviveModelVersion);
   }
   importRegisteredModels(records: readonly RegisteredModelRecord[]): Promise<void> {
-    return this.__call('importRegisteredModels', [records]);
+    return this.#send((r) => r.importRegisteredModels(records));
   }
   async exportRegisteredModels(names?: readonly string[]): Promise<RegisteredModelRecord[]> {
-    return (await this.__call('exportRegisteredModels', names === undefined ? [] : [names])).map(reviveRegisteredModelRecord);
-  }
-
-  /** The typed call: the arguments of `method`, its result as the worker returns it. */
-  private __call<M extends RegistryMethod>(method: M, args: Parameters<RegistryStore[M]>): Promise<RegistryResult<M>> {
-    return this.__send(method, args) as Promise<RegistryResult<M>>;
+    return (await this.#send((r) => (names === undefined ? r.exportRegisteredModels() : r.exportRegisteredModels(names)))).map(reviveRegisteredModelRecord);
   }
 }
 

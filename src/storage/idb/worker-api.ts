@@ -1,25 +1,17 @@
 /**
  * The one object the IndexedDB worker exposes with comlink: an {@link IdbStore} behind coarse,
- * batch-sized methods. Metric histories and artifact bytes go back to the page transferred (moved,
- * not copied); change events go to the page on a `MessagePort`.
+ * batch-sized methods, typed as {@link WorkerStore} (derived from `Store`). Most methods are
+ * forwarded as they are, from one compiler-checked list; batches carry test hooks, and metric
+ * histories and artifact bytes go back to the page transferred (moved, not copied); change events
+ * go to the page on a `MessagePort`.
  * @module
  */
-import { transfer } from 'comlink';
-import type { Experiment, FileInfo, KeyValue, MetricSeries, Page, Run, RunInfo } from '../../core/entities.js';
+import { proxy, transfer, type ProxyMarked } from 'comlink';
+import type { MetricSeries } from '../../core/entities.js';
 import { EdgeflowError } from '../../core/errors.js';
-import type { ExperimentId, RunId } from '../../core/ids.js';
+import type { RunId } from '../../core/ids.js';
 import type { RegistryStore } from '../../core/registry/registry-store.js';
-import type {
-  ArtifactData,
-  CreateExperimentInput,
-  CreateRunInput,
-  DeleteOptions,
-  LogBatchInput,
-  SearchExperimentsQuery,
-  SearchRunsQuery,
-  StoreChange,
-  UpdateRunInput,
-} from '../../core/store.js';
+import type { LogBatchInput, Store, StoreChange } from '../../core/store.js';
 import { IdbStore } from './idb-store.js';
 import type { StorageFigures } from './storage-figures.js';
 
@@ -33,41 +25,62 @@ export interface WorkerOpenOptions {
   readonly lockName?: string;
 }
 
-/** A method of the {@link RegistryStore} contract. */
-export type RegistryMethod = keyof RegistryStore;
+/** Members of {@link Store} that stay on the page: capabilities, and change events (sent on a port). */
+type PageSideMember = 'capabilities' | 'subscribe' | 'registry';
 
-/** Every registry method the worker forwards (a record, so the compiler checks none is missing). */
-const REGISTRY_METHODS: Readonly<Record<RegistryMethod, true>> = {
-  createRegisteredModel: true,
-  getRegisteredModel: true,
-  renameRegisteredModel: true,
-  updateRegisteredModel: true,
-  deleteRegisteredModel: true,
-  searchRegisteredModels: true,
-  setRegisteredModelTag: true,
-  deleteRegisteredModelTag: true,
-  createModelVersion: true,
-  getModelVersion: true,
-  updateModelVersion: true,
-  deleteModelVersion: true,
-  transitionModelVersionStage: true,
-  setModelVersionTag: true,
-  deleteModelVersionTag: true,
-  getLatestVersions: true,
-  searchModelVersions: true,
-  setRegisteredModelAlias: true,
-  deleteRegisteredModelAlias: true,
-  getModelVersionByAlias: true,
-  importRegisteredModels: true,
-  exportRegisteredModels: true,
-};
+/** Every method of {@link Store} the worker answers, each required (the worker's `IdbStore` has them all). */
+export type WorkerStoreMethods = { [K in Exclude<keyof Store, PageSideMember>]-?: NonNullable<Store[K]> };
 
-function isRegistryMethod(method: unknown): method is RegistryMethod {
-  return typeof method === 'string' && Object.prototype.hasOwnProperty.call(REGISTRY_METHODS, method);
+/**
+ * What the worker exposes, derived from {@link Store}: every store method (so a method added to
+ * `Store` and not forwarded is a compile error), the model registry as a nested object (comlink
+ * calls `remote.registry.method(…)` on it), and the worker's own life cycle.
+ */
+export interface WorkerStore extends WorkerStoreMethods {
+  readonly registry: RegistryStore;
+  open(options: WorkerOpenOptions): Promise<void>;
+  attachEvents(port: MessagePort): void;
+  storageEstimate(): Promise<StorageFigures>;
 }
 
-/** The worker side of `RemoteStore`. */
-export class IdbWorkerApi {
+/** The worker's own methods: its life cycle, and the store methods it does more than forward. */
+type OwnMethod = 'registry' | 'open' | 'attachEvents' | 'close' | 'logBatch' | 'getMetricHistory' | 'getMetricHistoryFrom' | 'getArtifact';
+
+/** The store methods the worker forwards as they are. */
+type PlainForward = Exclude<keyof WorkerStore, OwnMethod>;
+
+/**
+ * Every plain forward, as a record: a method added to `Store` is a key the compiler asks for here
+ * (or an own method above).
+ */
+const PLAIN_FORWARDS: Readonly<Record<PlainForward, true>> = {
+  createExperiment: true,
+  getExperiment: true,
+  getExperimentByName: true,
+  searchExperiments: true,
+  renameExperiment: true,
+  deleteExperiment: true,
+  restoreExperiment: true,
+  setExperimentTag: true,
+  deleteExperimentTag: true,
+  purgeExperiment: true,
+  createRun: true,
+  getRun: true,
+  updateRun: true,
+  deleteRun: true,
+  restoreRun: true,
+  purgeRun: true,
+  deleteTag: true,
+  searchRuns: true,
+  putArtifact: true,
+  listArtifacts: true,
+  deleteArtifact: true,
+  flush: true,
+  storageEstimate: true,
+};
+
+/** The worker side of `RemoteStore`: the own methods; the plain forwards are added below. */
+class WorkerApi implements Pick<WorkerStore, OwnMethod> {
   private __store: IdbStore | undefined;
   private __unsubscribe: (() => void) | undefined;
   /** A failure the next `logBatch` simulates (test hook {@link IdbWorkerApi._$fail}). */
@@ -94,54 +107,6 @@ export class IdbWorkerApi {
     this.__unsubscribe = this.__s.subscribe((change: StoreChange) => port.postMessage(change));
   }
 
-  createExperiment(input: CreateExperimentInput): Promise<ExperimentId> {
-    return this.__s.createExperiment(input);
-  }
-  getExperiment(experimentId: ExperimentId): Promise<Experiment> {
-    return this.__s.getExperiment(experimentId);
-  }
-  getExperimentByName(name: string): Promise<Experiment | null> {
-    return this.__s.getExperimentByName(name);
-  }
-  searchExperiments(query: SearchExperimentsQuery): Promise<Page<Experiment>> {
-    return this.__s.searchExperiments(query);
-  }
-  renameExperiment(experimentId: ExperimentId, newName: string): Promise<void> {
-    return this.__s.renameExperiment(experimentId, newName);
-  }
-  deleteExperiment(experimentId: ExperimentId, options?: DeleteOptions): Promise<void> {
-    return this.__s.deleteExperiment(experimentId, options);
-  }
-  restoreExperiment(experimentId: ExperimentId): Promise<void> {
-    return this.__s.restoreExperiment(experimentId);
-  }
-  setExperimentTag(experimentId: ExperimentId, tag: KeyValue): Promise<void> {
-    return this.__s.setExperimentTag(experimentId, tag);
-  }
-  deleteExperimentTag(experimentId: ExperimentId, key: string): Promise<void> {
-    return this.__s.deleteExperimentTag(experimentId, key);
-  }
-  purgeExperiment(experimentId: ExperimentId): Promise<void> {
-    return this.__s.purgeExperiment(experimentId);
-  }
-  createRun(input: CreateRunInput): Promise<Run> {
-    return this.__s.createRun(input);
-  }
-  getRun(runId: RunId): Promise<Run> {
-    return this.__s.getRun(runId);
-  }
-  updateRun(runId: RunId, update: UpdateRunInput): Promise<RunInfo> {
-    return this.__s.updateRun(runId, update);
-  }
-  deleteRun(runId: RunId, options?: DeleteOptions): Promise<void> {
-    return this.__s.deleteRun(runId, options);
-  }
-  restoreRun(runId: RunId): Promise<void> {
-    return this.__s.restoreRun(runId);
-  }
-  purgeRun(runId: RunId): Promise<void> {
-    return this.__s.purgeRun(runId);
-  }
   /** The batch's column buffers arrive transferred from the page. */
   async logBatch(runId: RunId, batch: LogBatchInput): Promise<void> {
     const failure = this.#failure;
@@ -153,9 +118,6 @@ export class IdbWorkerApi {
       return new Promise<never>(() => undefined);
     }
   }
-  deleteTag(runId: RunId, key: string): Promise<void> {
-    return this.__s.deleteTag(runId, key);
-  }
   /** The columns are transferred to the page. */
   async getMetricHistory(runId: RunId, key: string): Promise<MetricSeries> {
     const series = await this.__s.getMetricHistory(runId, key);
@@ -166,39 +128,17 @@ export class IdbWorkerApi {
     const series = await this.__s.getMetricHistoryFrom(runId, key, fromIndex);
     return transfer(series, uniqueBuffers([series.steps, series.timestamps, series.values]));
   }
-  searchRuns(query: SearchRunsQuery): Promise<Page<Run>> {
-    return this.__s.searchRuns(query);
-  }
-  putArtifact(runId: RunId, path: string, data: ArtifactData): Promise<void> {
-    return this.__s.putArtifact(runId, path, data);
-  }
-  listArtifacts(runId: RunId, path: string): Promise<FileInfo[]> {
-    return this.__s.listArtifacts(runId, path);
-  }
   /** The bytes are transferred to the page. */
   async getArtifact(runId: RunId, path: string): Promise<Uint8Array> {
     const bytes = await this.__s.getArtifact(runId, path);
     return transfer(bytes, [bytes.buffer as ArrayBuffer]);
   }
-  deleteArtifact(runId: RunId, path: string): Promise<void> {
-    return this.__s.deleteArtifact(runId, path);
-  }
   /**
-   * Calls one method of the store's model registry (`RemoteStore.registry` forwards each of its
-   * methods here); results and errors travel back as for every other call.
+   * The store's model registry. The page calls its methods through comlink
+   * (`remote.registry.createModelVersion(…)`: one message each); marked as a proxy, it is never cloned.
    */
-  async callRegistry(method: RegistryMethod, args: readonly unknown[]): Promise<unknown> {
-    if (!isRegistryMethod(method)) {
-      throw EdgeflowError.invalidParameterValue(`Unknown model registry method ${String(method)}.`, { method: String(method) });
-    }
-    const registry = this.__s.registry;
-    return (registry[method] as (...a: unknown[]) => Promise<unknown>).call(registry, ...args);
-  }
-  flush(): Promise<void> {
-    return this.__s.flush();
-  }
-  storageEstimate(): Promise<StorageFigures> {
-    return this.__s.storageEstimate();
+  get registry(): RegistryStore & ProxyMarked {
+    return proxy(this.__s.registry);
   }
   /** Closes the store; the page terminates the worker afterwards. */
   async close(): Promise<void> {
@@ -220,11 +160,29 @@ export class IdbWorkerApi {
     this.#failure = mode;
   }
 
+  static {
+    for (const method of Object.keys(PLAIN_FORWARDS) as PlainForward[]) {
+      Object.defineProperty(this.prototype, method, {
+        value(this: WorkerApi, ...args: unknown[]): unknown {
+          const store = this.__s;
+          return (store[method] as (...a: unknown[]) => unknown).apply(store, args);
+        },
+        writable: true,
+        configurable: true,
+      });
+    }
+  }
+
   private get __s(): IdbStore {
     if (this.__store === undefined) throw EdgeflowError.invalidState('The IndexedDB worker has no open store (call open() first).');
     return this.__store;
   }
 }
+
+/** The one object the IndexedDB worker exposes: a {@link WorkerStore}, plus test hooks. */
+export type IdbWorkerApi = WorkerApi & Pick<WorkerStore, PlainForward>;
+/** Creates the object the worker exposes (`expose(new IdbWorkerApi())`). */
+export const IdbWorkerApi = WorkerApi as new () => IdbWorkerApi;
 
 /** @internal A failure the worker can be told to simulate (tests). */
 export type WorkerFailure = 'crash-in-next-batch' | 'exit-after-next-batch';
