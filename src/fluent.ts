@@ -63,9 +63,9 @@ export async function setExperiment(target: string | { experimentId: string }): 
     experiment = await client.getExperiment(target.experimentId);
   }
   if (experiment.lifecycleStage !== 'active') {
-    throw EdgeflowError.invalidParameterValue(`Cannot set a deleted experiment (${describeValue(experiment.name)}) as the active experiment.`, {
+    throw EdgeflowError.invalidParameterValue(`Cannot set a deleted experiment (${describeValue(experiment.name)}) as the active experiment.`, { details: {
       experimentId: experiment.experimentId,
-    });
+    } });
   }
   activeExperiment = { experimentId: experiment.experimentId };
   return experiment;
@@ -90,7 +90,7 @@ export async function startRun(options: FluentStartRunOptions = {}): Promise<Act
   if (parent !== undefined && !nested) {
     throw EdgeflowError.invalidState(
       `Run ${parent.runId} is already active. End it with endRun(), or start a child with startRun({ nested: true }).`,
-      { runId: parent.runId },
+      { details: { runId: parent.runId } },
     );
   }
   const env = nodeProcess()?.env ?? {};

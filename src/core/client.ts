@@ -201,7 +201,7 @@ export class TrackingClient extends ModelRegistryClient {
     if (parsed.runName !== undefined && nameTag !== undefined && parsed.runName !== nameTag) {
       throw EdgeflowError.invalidParameterValue(
         `Both 'runName' (${describeValue(parsed.runName)}) and tag '${SystemTag.RUN_NAME}' (${describeValue(nameTag)}) were given with different values.`,
-        { field: 'runName' },
+        { details: { field: 'runName' } },
       );
     }
     const runName = parsed.runName || nameTag || randomRunName();
@@ -306,7 +306,7 @@ export class TrackingClient extends ModelRegistryClient {
       throw EdgeflowError.invalidParameterValue(
         `A batch may hold at most ${MAX_METRICS_PER_BATCH} metrics, ${MAX_PARAMS_PER_BATCH} params, ${MAX_TAGS_PER_BATCH} tags and ` +
           `${MAX_ENTITIES_PER_BATCH} items in all; got ${metrics.length} metrics, ${params.length} params, ${tags.length} tags.`,
-        { field: 'batch' },
+        { details: { field: 'batch' } },
       );
     }
     const converted = {
@@ -358,16 +358,16 @@ export class TrackingClient extends ModelRegistryClient {
     const bytes: ArtifactData =
       typeof data === 'string' ? new TextEncoder().encode(data) : data instanceof ArrayBuffer ? new Uint8Array(data) : data;
     if (!(bytes instanceof Uint8Array) && !(typeof Blob !== 'undefined' && bytes instanceof Blob)) {
-      throw EdgeflowError.invalidParameterValue(`Artifact data for ${describeValue(path)} must be a string, Uint8Array, ArrayBuffer or Blob.`, {
+      throw EdgeflowError.invalidParameterValue(`Artifact data for ${describeValue(path)} must be a string, Uint8Array, ArrayBuffer or Blob.`, { details: {
         field: 'data',
-      });
+      } });
     }
     await this.__track(this.store.putArtifact(id, path, bytes));
   }
 
   /** Writes `text` as a UTF-8 file (MLflow's `log_text`). */
   async logText(runId: string, text: string, artifactFile: string): Promise<void> {
-    if (typeof text !== 'string') throw EdgeflowError.invalidParameterValue('logText: text must be a string.', { field: 'text' });
+    if (typeof text !== 'string') throw EdgeflowError.invalidParameterValue('logText: text must be a string.', { details: { field: 'text' } });
     await this.logArtifact(runId, artifactFile, text);
   }
 
@@ -540,7 +540,7 @@ export class TrackingClient extends ModelRegistryClient {
     if (existing.lifecycleStage === 'deleted') {
       throw EdgeflowError.invalidParameterValue(
         `Experiment ${describeValue(experimentName)} is deleted; restore it (restoreExperiment('${existing.experimentId}')) before starting runs in it.`,
-        { experimentId: existing.experimentId },
+        { details: { experimentId: existing.experimentId } },
       );
     }
     return existing.experimentId;

@@ -45,6 +45,17 @@ export interface EdgeflowErrorJSON {
   readonly stack?: string;
 }
 
+/**
+ * The optional parts of an {@link EdgeflowError}, taken by its constructor and by every factory
+ * (`EdgeflowError.invalidParameterValue(message, { details, cause })`, …).
+ */
+export interface EdgeflowErrorOptions {
+  /** Plain-JSON details, kept in {@link EdgeflowError.details} and sent by `toJSON`. */
+  readonly details?: ErrorDetails;
+  /** The underlying error (a DOMException, an HTTP or fs failure, …), kept as the standard `Error.cause`. */
+  readonly cause?: unknown;
+}
+
 const ERROR_BRAND = Symbol.for('edgeflow.error');
 
 /**
@@ -62,7 +73,12 @@ export class EdgeflowError extends Error {
   /** Plain-JSON details about the failure. */
   readonly details: ErrorDetails | undefined;
 
-  constructor(code: ErrorCode, message: string, options?: { details?: ErrorDetails; cause?: unknown }) {
+  /**
+   * @param code - MLflow error code.
+   * @param message - Names the offending field and value.
+   * @param options - Details and cause; see {@link EdgeflowErrorOptions}.
+   */
+  constructor(code: ErrorCode, message: string, options?: EdgeflowErrorOptions) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'EdgeflowError';
     this.code = code;
@@ -97,28 +113,34 @@ export class EdgeflowError extends Error {
     return error;
   }
 
-  static invalidParameterValue(message: string, details?: ErrorDetails): EdgeflowError {
-    return new EdgeflowError(ErrorCode.INVALID_PARAMETER_VALUE, message, details ? { details } : undefined);
+  /** `INVALID_PARAMETER_VALUE` (HTTP 400): a caller passed a value that breaks a rule. */
+  static invalidParameterValue(message: string, options?: EdgeflowErrorOptions): EdgeflowError {
+    return new EdgeflowError(ErrorCode.INVALID_PARAMETER_VALUE, message, options);
   }
 
-  static resourceDoesNotExist(message: string, details?: ErrorDetails): EdgeflowError {
-    return new EdgeflowError(ErrorCode.RESOURCE_DOES_NOT_EXIST, message, details ? { details } : undefined);
+  /** `RESOURCE_DOES_NOT_EXIST` (HTTP 404): no experiment, run, model, artifact, … with that key. */
+  static resourceDoesNotExist(message: string, options?: EdgeflowErrorOptions): EdgeflowError {
+    return new EdgeflowError(ErrorCode.RESOURCE_DOES_NOT_EXIST, message, options);
   }
 
-  static resourceAlreadyExists(message: string, details?: ErrorDetails): EdgeflowError {
-    return new EdgeflowError(ErrorCode.RESOURCE_ALREADY_EXISTS, message, details ? { details } : undefined);
+  /** `RESOURCE_ALREADY_EXISTS` (HTTP 400): the name or key is taken. */
+  static resourceAlreadyExists(message: string, options?: EdgeflowErrorOptions): EdgeflowError {
+    return new EdgeflowError(ErrorCode.RESOURCE_ALREADY_EXISTS, message, options);
   }
 
-  static invalidState(message: string, details?: ErrorDetails): EdgeflowError {
-    return new EdgeflowError(ErrorCode.INVALID_STATE, message, details ? { details } : undefined);
+  /** `INVALID_STATE` (HTTP 500): the resource is in a state that does not allow the operation. */
+  static invalidState(message: string, options?: EdgeflowErrorOptions): EdgeflowError {
+    return new EdgeflowError(ErrorCode.INVALID_STATE, message, options);
   }
 
-  static resourceExhausted(message: string, cause?: unknown): EdgeflowError {
-    return new EdgeflowError(ErrorCode.RESOURCE_EXHAUSTED, message, cause === undefined ? undefined : { cause });
+  /** `RESOURCE_EXHAUSTED` (HTTP 429): a limit or the storage quota is reached. */
+  static resourceExhausted(message: string, options?: EdgeflowErrorOptions): EdgeflowError {
+    return new EdgeflowError(ErrorCode.RESOURCE_EXHAUSTED, message, options);
   }
 
-  static internalError(message: string, cause?: unknown): EdgeflowError {
-    return new EdgeflowError(ErrorCode.INTERNAL_ERROR, message, cause === undefined ? undefined : { cause });
+  /** `INTERNAL_ERROR` (HTTP 500): a failure that is not the caller's fault, usually with the platform error as `cause`. */
+  static internalError(message: string, options?: EdgeflowErrorOptions): EdgeflowError {
+    return new EdgeflowError(ErrorCode.INTERNAL_ERROR, message, options);
   }
 }
 

@@ -47,7 +47,7 @@ export function newExperimentId(): ExperimentId {
 /** Validates and brands a run id. */
 export function parseRunId(value: unknown): RunId {
   if (typeof value !== 'string' || !RUN_ID_PATTERN.test(value)) {
-    throw EdgeflowError.invalidParameterValue(`Invalid run ID: ${describeValue(value)}`, { field: 'run_id' });
+    throw EdgeflowError.invalidParameterValue(`Invalid run ID: ${describeValue(value)}`, { details: { field: 'run_id' } });
   }
   return value as RunId;
 }
@@ -56,9 +56,9 @@ export function parseRunId(value: unknown): RunId {
 export function parseExperimentId(value: unknown): ExperimentId {
   if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) value = String(value);
   if (typeof value !== 'string' || !EXPERIMENT_ID_PATTERN.test(value)) {
-    throw EdgeflowError.invalidParameterValue(`Invalid experiment ID: ${describeValue(value)}`, {
+    throw EdgeflowError.invalidParameterValue(`Invalid experiment ID: ${describeValue(value)}`, { details: {
       field: 'experiment_id',
-    });
+    } });
   }
   return value as ExperimentId;
 }

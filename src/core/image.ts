@@ -46,11 +46,11 @@ export async function encodeImage(input: ImageInput): Promise<Uint8Array | Blob>
   if (pixels.data instanceof Uint8ClampedArray && Number.isInteger(pixels.width) && Number.isInteger(pixels.height)) {
     const Offscreen = (globalThis as { OffscreenCanvas?: OffscreenCanvasCtor }).OffscreenCanvas;
     if (Offscreen === undefined) {
-      throw EdgeflowError.invalidParameterValue('logImage: raw pixels need OffscreenCanvas to encode; pass PNG/JPEG bytes instead.', { field: 'image' });
+      throw EdgeflowError.invalidParameterValue('logImage: raw pixels need OffscreenCanvas to encode; pass PNG/JPEG bytes instead.', { details: { field: 'image' } });
     }
     const canvas = new Offscreen(pixels.width, pixels.height);
     canvas.getContext('2d')?.putImageData(pixels, 0, 0);
     return canvas.convertToBlob({ type: 'image/png' });
   }
-  throw EdgeflowError.invalidParameterValue('logImage: expected a Blob, Uint8Array, ImageData or canvas.', { field: 'image' });
+  throw EdgeflowError.invalidParameterValue('logImage: expected a Blob, Uint8Array, ImageData or canvas.', { details: { field: 'image' } });
 }

@@ -38,7 +38,7 @@ export function dictArtifactText(value: unknown, artifactFile: string): string {
   if (typeof data !== 'object' || data === null) {
     throw EdgeflowError.invalidParameterValue(
       `logDict: ${describeValue(artifactFile)} is written as YAML, so the value must be an object or an array (got ${describeValue(value)}).`,
-      { field: 'value', artifactFile },
+      { details: { field: 'value', artifactFile } },
     );
   }
   return dumpYaml(data, { allowUnicode: false, sortKeys: true });
@@ -51,11 +51,11 @@ export function dictArtifactText(value: unknown, artifactFile: string): string {
 function plainData(value: unknown, yaml: boolean, artifactFile: string): YamlValue {
   const ancestors: object[] = [];
   const refuse = (path: string, reason: string): never => {
-    throw EdgeflowError.invalidParameterValue(`logDict: cannot write ${path} of ${describeValue(artifactFile)}: ${reason}.`, {
+    throw EdgeflowError.invalidParameterValue(`logDict: cannot write ${path} of ${describeValue(artifactFile)}: ${reason}.`, { details: {
       field: 'value',
       path,
       artifactFile,
-    });
+    } });
   };
   const convert = (item: unknown, path: string, fromToJson = false): YamlValue => {
     if (item === null || item === undefined) return null;

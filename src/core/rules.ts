@@ -74,7 +74,7 @@ export function assertNoKeyConflicts(kind: 'metric' | 'param' | 'tag', index: Ke
       throw EdgeflowError.invalidParameterValue(
         `Cannot log ${kind} ${describeValue(key)}: ${kind} ${describeValue(conflict)} already uses that name as a folder or file. ` +
           `MLflow's file layout stores "a/b" inside a folder "a", so keys "a" and "a/b" of one kind cannot coexist in a run.`,
-        { field: `${kind}.key`, key, conflictsWith: conflict },
+        { details: { field: `${kind}.key`, key, conflictsWith: conflict } },
       );
     }
     pending.add(key);
@@ -93,7 +93,7 @@ export function newParamsOf(runId: string, existing: Dict<string>, params: reado
     if (seen.has(key)) {
       throw EdgeflowError.invalidParameterValue(
         `Duplicate parameter key ${describeValue(key)} in one batch for run '${runId}'.`,
-        { field: 'params', key },
+        { details: { field: 'params', key } },
       );
     }
     seen.add(key);
@@ -103,7 +103,7 @@ export function newParamsOf(runId: string, existing: Dict<string>, params: reado
         throw EdgeflowError.invalidParameterValue(
           `Changing param values is not allowed. Param with key=${describeValue(key)} was already logged with ` +
             `value=${describeValue(old)} for run ID='${runId}'. Attempted logging new value ${describeValue(value)}.`,
-          { field: 'params', key, oldValue: old, newValue: value },
+          { details: { field: 'params', key, oldValue: old, newValue: value } },
         );
       }
       continue;
@@ -118,7 +118,7 @@ export function assertRunActive(info: RunInfo): void {
   if (info.lifecycleStage !== 'active') {
     throw EdgeflowError.invalidParameterValue(
       `The run ${info.runId} must be in the 'active' state. Current state is ${info.lifecycleStage}.`,
-      { field: 'run_id', runId: info.runId },
+      { details: { field: 'run_id', runId: info.runId } },
     );
   }
 }
@@ -128,7 +128,7 @@ export function assertExperimentActive(experiment: Experiment, action: string): 
   if (experiment.lifecycleStage !== 'active') {
     throw EdgeflowError.invalidState(
       `Cannot ${action} in experiment ${experiment.experimentId} ('${experiment.name}'): it must be in the 'active' state; current state is ${experiment.lifecycleStage}.`,
-      { experimentId: experiment.experimentId },
+      { details: { experimentId: experiment.experimentId } },
     );
   }
 }

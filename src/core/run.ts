@@ -108,7 +108,7 @@ export class ActiveRun {
     if (previous !== undefined && previous !== text) {
       throw EdgeflowError.invalidParameterValue(
         `Changing param values is not allowed. Param ${describeValue(key)} was already logged with value ${describeValue(previous)} for run ID='${this.info.runId}'. Attempted logging new value ${describeValue(text)}.`,
-        { field: 'params', key },
+        { details: { field: 'params', key } },
       );
     }
     this.__client.logParam(this.info.runId, key, value);

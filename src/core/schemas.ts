@@ -118,5 +118,5 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, what:
     message: issue.message,
   }));
   const described = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
-  throw EdgeflowError.invalidParameterValue(`Invalid ${what}: ${described}`, { issues });
+  throw EdgeflowError.invalidParameterValue(`Invalid ${what}: ${described}`, { details: { issues } });
 }

@@ -28,7 +28,7 @@ export function textProblem(text: string): string | undefined {
 /** Throws `INVALID_PARAMETER_VALUE` naming `what` unless `text` is well-formed (no lone surrogate). */
 export function assertWellFormedText(text: string, what: string, field: string): void {
   const problem = textProblem(text);
-  if (problem !== undefined) throw EdgeflowError.invalidParameterValue(`Invalid ${what}: it ${problem}.`, { field });
+  if (problem !== undefined) throw EdgeflowError.invalidParameterValue(`Invalid ${what}: it ${problem}.`, { details: { field } });
 }
 
 /**
@@ -55,10 +55,10 @@ export function keyProblem(key: unknown): string | undefined {
 export function assertValidKey(key: unknown, kind: string): asserts key is string {
   const problem = keyProblem(key);
   if (problem !== undefined) {
-    throw EdgeflowError.invalidParameterValue(`Invalid ${kind} name ${describeValue(key)}: it ${problem}.`, {
+    throw EdgeflowError.invalidParameterValue(`Invalid ${kind} name ${describeValue(key)}: it ${problem}.`, { details: {
       field: `${kind}.key`,
       value: typeof key === 'string' ? key : describeValue(key),
-    });
+    } });
   }
 }
 
@@ -67,7 +67,7 @@ export function assertMetricValue(key: string, value: unknown): asserts value is
   if (typeof value !== 'number') {
     throw EdgeflowError.invalidParameterValue(
       `Got invalid value ${describeValue(value)} for metric ${describeValue(key)}: it must be a number.`,
-      { field: 'metric.value', key },
+      { details: { field: 'metric.value', key } },
     );
   }
 }
@@ -85,7 +85,7 @@ export function assertTimestamp(key: string, timestamp: unknown): asserts timest
   if (problem !== undefined) {
     throw EdgeflowError.invalidParameterValue(
       `Got invalid timestamp ${describeValue(timestamp)} for metric ${describeValue(key)}: it ${problem}.`,
-      { field: 'metric.timestamp', key },
+      { details: { field: 'metric.timestamp', key } },
     );
   }
 }
@@ -93,7 +93,7 @@ export function assertTimestamp(key: string, timestamp: unknown): asserts timest
 /** Throws unless `value` is a record of named values (an object, not null or an array), as `logParams`, `setTags` and `logMetrics` take. */
 export function assertRecord(value: unknown, what: string): asserts value is Readonly<Record<string, unknown>> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw EdgeflowError.invalidParameterValue(`Invalid ${what} ${describeValue(value)}: pass an object of key → value.`, { field: what });
+    throw EdgeflowError.invalidParameterValue(`Invalid ${what} ${describeValue(value)}: pass an object of key → value.`, { details: { field: what } });
   }
 }
 
@@ -102,7 +102,7 @@ export function assertHistoryIndex(fromIndex: unknown): asserts fromIndex is num
   if (typeof fromIndex !== 'number' || !Number.isSafeInteger(fromIndex) || fromIndex < 0) {
     throw EdgeflowError.invalidParameterValue(
       `Got invalid history index ${describeValue(fromIndex)}: it must be a whole number >= 0.`,
-      { field: 'fromIndex', value: describeValue(fromIndex) },
+      { details: { field: 'fromIndex', value: describeValue(fromIndex) } },
     );
   }
 }
@@ -116,10 +116,10 @@ export function stepProblem(step: unknown): string | undefined {
 export function assertStep(key: string, step: unknown): asserts step is number {
   const problem = stepProblem(step);
   if (problem !== undefined) {
-    throw EdgeflowError.invalidParameterValue(`Got invalid step ${describeValue(step)} for metric ${describeValue(key)}: it ${problem}.`, {
+    throw EdgeflowError.invalidParameterValue(`Got invalid step ${describeValue(step)} for metric ${describeValue(key)}: it ${problem}.`, { details: {
       field: 'metric.step',
       key,
-    });
+    } });
   }
 }
 
@@ -153,14 +153,14 @@ export function metricPosition(key: string, options: unknown): MetricPosition {
   if (!isPlainObject(options)) {
     throw EdgeflowError.invalidParameterValue(
       `Got invalid step ${describeValue(options)} for metric ${describeValue(key)}: pass the step as an integer number, or a plain object { step, timestamp }.`,
-      { field: 'metric.step', key },
+      { details: { field: 'metric.step', key } },
     );
   }
   for (const name of Object.keys(options)) {
     if (name !== 'step' && name !== 'timestamp') {
       throw EdgeflowError.invalidParameterValue(
         `Unknown metric option ${describeValue(name)} for metric ${describeValue(key)}: only "step" and "timestamp" are allowed.`,
-        { field: 'metric', key },
+        { details: { field: 'metric', key } },
       );
     }
   }
@@ -220,7 +220,7 @@ export function assertExperimentTagValue(key: string, value: string): void {
   if (value.length > MAX_EXPERIMENT_TAG_VALUE_LENGTH) {
     throw EdgeflowError.invalidParameterValue(
       `Experiment tag ${describeValue(key)} value has ${value.length} characters; at most ${MAX_EXPERIMENT_TAG_VALUE_LENGTH} are allowed.`,
-      { field: 'tag.value', key },
+      { details: { field: 'tag.value', key } },
     );
   }
 }
@@ -230,13 +230,13 @@ export function assertExperimentName(name: unknown): asserts name is string {
   if (typeof name !== 'string' || name.length === 0) {
     throw EdgeflowError.invalidParameterValue(
       `Invalid experiment name ${describeValue(name)}: it must be a non-empty string.`,
-      { field: 'name' },
+      { details: { field: 'name' } },
     );
   }
   if (name.length > MAX_EXPERIMENT_NAME_LENGTH) {
     throw EdgeflowError.invalidParameterValue(
       `Invalid experiment name: it must be at most ${MAX_EXPERIMENT_NAME_LENGTH} characters (got ${name.length}).`,
-      { field: 'name' },
+      { details: { field: 'name' } },
     );
   }
   assertWellFormedText(name, `experiment name ${describeValue(name)}`, 'name');
@@ -268,9 +268,9 @@ export function artifactPathProblem(path: unknown, allowRoot = false): string | 
 export function assertArtifactPath(path: unknown, allowRoot = false): string {
   const problem = artifactPathProblem(path, allowRoot);
   if (problem !== undefined) {
-    throw EdgeflowError.invalidParameterValue(`Invalid artifact path ${describeValue(path)}: it ${problem}.`, {
+    throw EdgeflowError.invalidParameterValue(`Invalid artifact path ${describeValue(path)}: it ${problem}.`, { details: {
       field: 'path',
-    });
+    } });
   }
   return path as string;
 }

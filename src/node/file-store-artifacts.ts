@@ -66,7 +66,7 @@ export async function artifactFolderOf(storeRoot: string, ownUri: string, entry:
  */
 export async function artifactTarget(folder: ArtifactFolder, path: string): Promise<string> {
   if (path !== '' && (isAbsolute(path) || path.split('/').some((s) => s === '' || s === '.' || s === '..'))) {
-    throw EdgeflowError.invalidParameterValue(`Artifact path ${describeValue(path)} leaves the run's artifact folder.`, { path });
+    throw EdgeflowError.invalidParameterValue(`Artifact path ${describeValue(path)} leaves the run's artifact folder.`, { details: { path } });
   }
   const target = path === '' ? folder.folder : join(folder.folder, ...path.split('/'));
   const real = await realPathOf(target, () => linkEscape(folder.runId, path));
@@ -92,12 +92,12 @@ export async function assertPlaceable(folder: ArtifactFolder, path: string): Pro
     }
     const last = i === parts.length - 1;
     if (last && info.isDirectory()) {
-      throw EdgeflowError.invalidParameterValue(`Cannot write artifact ${describeValue(path)}: a folder of that name exists.`, { path });
+      throw EdgeflowError.invalidParameterValue(`Cannot write artifact ${describeValue(path)}: a folder of that name exists.`, { details: { path } });
     }
     if (!last && !info.isDirectory()) {
       throw EdgeflowError.invalidParameterValue(
         `Cannot write artifact ${describeValue(path)}: ${describeValue(parts.slice(0, i + 1).join('/'))} is a file.`,
-        { path },
+        { details: { path } },
       );
     }
   }

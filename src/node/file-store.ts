@@ -155,9 +155,9 @@ export class FileStore implements Store {
       let experimentId = input.experimentId;
       if (experimentId !== undefined) {
         parseExperimentId(experimentId);
-        if (experimentId === MODELS_FOLDER) throw EdgeflowError.invalidParameterValue(`Experiment id '${MODELS_FOLDER}' is reserved.`, { experimentId });
+        if (experimentId === MODELS_FOLDER) throw EdgeflowError.invalidParameterValue(`Experiment id '${MODELS_FOLDER}' is reserved.`, { details: { experimentId } });
         if (await this.__experimentFolderTaken(experimentId)) {
-          throw EdgeflowError.resourceAlreadyExists(`Experiment with ID '${experimentId}' already exists.`, { experimentId });
+          throw EdgeflowError.resourceAlreadyExists(`Experiment with ID '${experimentId}' already exists.`, { details: { experimentId } });
         }
       } else {
         do experimentId = newExperimentId();
@@ -195,12 +195,12 @@ export class FileStore implements Store {
   async deleteExperiment(experimentId: ExperimentId, options: DeleteOptions = {}): Promise<void> {
     await this.__write(async () => {
       if (experimentId === DEFAULT_EXPERIMENT_ID) {
-        throw EdgeflowError.invalidParameterValue(`Cannot delete the default experiment '${DEFAULT_EXPERIMENT_ID}'.`, { experimentId });
+        throw EdgeflowError.invalidParameterValue(`Cannot delete the default experiment '${DEFAULT_EXPERIMENT_ID}'.`, { details: { experimentId } });
       }
       const entry = await this.__experiment(experimentId);
       assertExperimentActive(entry.experiment, 'delete it');
       const trashed = this.__abs(experimentFolder(experimentId, 'deleted'));
-      if (await exists(trashed)) throw EdgeflowError.invalidState(`Cannot delete experiment ${experimentId}: ${this.__rel(trashed)} already exists.`, { experimentId });
+      if (await exists(trashed)) throw EdgeflowError.invalidState(`Cannot delete experiment ${experimentId}: ${this.__rel(trashed)} already exists.`, { details: { experimentId } });
       const now = options.deletedTime ?? Date.now();
       for (const run of await this.__index.runsOf(entry)) {
         if (run.meta.lifecycleStage === 'active') await this.__rewriteRun(run, { lifecycleStage: 'deleted', deletedTime: now });
@@ -217,12 +217,12 @@ export class FileStore implements Store {
       if (entry.meta.lifecycleStage !== 'deleted') {
         throw EdgeflowError.invalidParameterValue(
           `Cannot restore experiment ${experimentId}: it is not deleted (state: ${entry.meta.lifecycleStage}).`,
-          { experimentId },
+          { details: { experimentId } },
         );
       }
       const active = this.__abs(experimentFolder(experimentId, 'active'));
       if (entry.folder !== active) {
-        if (await exists(active)) throw EdgeflowError.invalidState(`Cannot restore experiment ${experimentId}: ${this.__rel(active)} already exists.`, { experimentId });
+        if (await exists(active)) throw EdgeflowError.invalidState(`Cannot restore experiment ${experimentId}: ${this.__rel(active)} already exists.`, { details: { experimentId } });
         await rename(entry.folder, active);
         this.__index.forget(entry.folder);
       }
@@ -252,7 +252,7 @@ export class FileStore implements Store {
       const entry = await this.__experiment(experimentId);
       assertExperimentActive(entry.experiment, 'delete a tag');
       if (!hasKey(entry.experiment.tags, key)) {
-        throw EdgeflowError.resourceDoesNotExist(`No tag with name ${describeValue(key)} in experiment ${experimentId}.`, { experimentId, key });
+        throw EdgeflowError.resourceDoesNotExist(`No tag with name ${describeValue(key)} in experiment ${experimentId}.`, { details: { experimentId, key } });
       }
       await this.__removeValueFile(this.__abs(experimentTagPath(this.__rel(entry.folder), key)), join(entry.folder, 'tags'));
       this.__index.forget(entry.folder);
@@ -277,7 +277,7 @@ export class FileStore implements Store {
       assertExperimentActive(experiment.experiment, 'create a run');
       const runId = input.runId ?? newRunId();
       parseRunId(runId);
-      if ((await this.__index.run(runId)) !== undefined) throw EdgeflowError.resourceAlreadyExists(`Run with ID '${runId}' already exists.`, { runId });
+      if ((await this.__index.run(runId)) !== undefined) throw EdgeflowError.resourceAlreadyExists(`Run with ID '${runId}' already exists.`, { details: { runId } });
       const tags = dict<string>();
       for (const { key, value } of input.tags) tags[key] = value;
       tags[SystemTag.RUN_NAME] = input.runName;
@@ -405,7 +405,7 @@ export class FileStore implements Store {
       const entry = await this.__run(runId);
       assertRunActive(entry.run.info);
       if (!hasKey(entry.tags, key)) {
-        throw EdgeflowError.resourceDoesNotExist(`No tag with name ${describeValue(key)} in run with id ${runId}.`, { runId, key });
+        throw EdgeflowError.resourceDoesNotExist(`No tag with name ${describeValue(key)} in run with id ${runId}.`, { details: { runId, key } });
       }
       const tagsFolder = join(entry.folder, RunFileKind.TAGS);
       await this.__removeValueFile(this.__abs(runFilePath(this.__rel(entry.folder), RunFileKind.TAGS, key)), tagsFolder);
@@ -476,7 +476,7 @@ export class FileStore implements Store {
   async getArtifact(runId: RunId, path: string): Promise<Uint8Array> {
     return this.#inArtifacts(runId, false, async (folder) => {
       const bytes = await readIfExists(await artifactTarget(folder, path));
-      if (bytes === undefined) throw EdgeflowError.resourceDoesNotExist(`No artifact file ${describeValue(path)} in run ${runId}.`, { runId, path });
+      if (bytes === undefined) throw EdgeflowError.resourceDoesNotExist(`No artifact file ${describeValue(path)} in run ${runId}.`, { details: { runId, path } });
       return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     });
   }
@@ -485,7 +485,7 @@ export class FileStore implements Store {
     await this.__write(() =>
       this.#inArtifacts(runId, true, async (folder) => {
         const target = await artifactTarget(folder, path);
-        if (!(await exists(target))) throw EdgeflowError.resourceDoesNotExist(`No artifact ${describeValue(path)} in run ${runId}.`, { runId, path });
+        if (!(await exists(target))) throw EdgeflowError.resourceDoesNotExist(`No artifact ${describeValue(path)} in run ${runId}.`, { details: { runId, path } });
         await rm(target, { recursive: true, force: true });
         await pruneEmptyParents(target, folder.folder);
         this.__emit({ kind: 'artifacts', runId, path });
@@ -549,13 +549,13 @@ export class FileStore implements Store {
 
   private async __experiment(experimentId: ExperimentId): Promise<ExperimentEntry> {
     const entry = await this.__index.experiment(parseExperimentId(experimentId));
-    if (entry === undefined) throw EdgeflowError.resourceDoesNotExist(`No Experiment with id=${experimentId} exists`, { experimentId });
+    if (entry === undefined) throw EdgeflowError.resourceDoesNotExist(`No Experiment with id=${experimentId} exists`, { details: { experimentId } });
     return entry;
   }
 
   private async __run(runId: RunId): Promise<RunEntry> {
     const entry = await this.__index.run(parseRunId(runId));
-    if (entry === undefined) throw EdgeflowError.resourceDoesNotExist(`Run with id=${runId} not found`, { runId });
+    if (entry === undefined) throw EdgeflowError.resourceDoesNotExist(`Run with id=${runId} not found`, { details: { runId } });
     return entry;
   }
 
@@ -570,7 +570,7 @@ export class FileStore implements Store {
       owner.lifecycleStage === 'deleted'
         ? `Experiment ${describeValue(name)} already exists in deleted state. Restore it or permanently delete it first.`
         : `Experiment ${describeValue(name)} already exists.`,
-      { name, experimentId: owner.experimentId },
+      { details: { name, experimentId: owner.experimentId } },
     );
   }
 

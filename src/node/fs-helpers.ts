@@ -170,7 +170,7 @@ export function assertStorable(base: string, items: Iterable<StorableItem>): voi
       if (bytes > MAX_NAME_BYTES) {
         throw EdgeflowError.invalidParameterValue(
           `${what} ${describeValue(name)} cannot be stored in the file store: the name ${describeValue(segment)} is ${bytes} bytes in UTF-8, and a file name may have at most ${MAX_NAME_BYTES}.`,
-          { ...details, bytes, limit: MAX_NAME_BYTES },
+          { details: { ...details, bytes, limit: MAX_NAME_BYTES } },
         );
       }
     }
@@ -178,7 +178,7 @@ export function assertStorable(base: string, items: Iterable<StorableItem>): voi
     if (total > MAX_PATH_BYTES) {
       throw EdgeflowError.invalidParameterValue(
         `${what} ${describeValue(name)} cannot be stored in the file store: its full path would be ${total} bytes in UTF-8, and a path may have at most ${MAX_PATH_BYTES}.`,
-        { ...details, bytes: total, limit: MAX_PATH_BYTES },
+        { details: { ...details, bytes: total, limit: MAX_PATH_BYTES } },
       );
     }
   }
@@ -189,7 +189,7 @@ const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 
 function assertWellFormed(text: string, what: string, details: Record<string, unknown> = {}): void {
   if (LONE_SURROGATE.test(text)) {
-    throw EdgeflowError.invalidParameterValue(`${what} ${describeValue(text)} holds a lone UTF-16 surrogate, which UTF-8 files cannot store.`, details);
+    throw EdgeflowError.invalidParameterValue(`${what} ${describeValue(text)} holds a lone UTF-16 surrogate, which UTF-8 files cannot store.`, { details });
   }
 }
 

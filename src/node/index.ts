@@ -33,7 +33,7 @@ export {
  * @throws `INVALID_PARAMETER_VALUE` for another scheme
  */
 export function fileStorePathOfUri(uri: string): string {
-  if (!/^file:/iu.test(uri)) throw EdgeflowError.invalidParameterValue(`Not a file: URI: ${describeValue(uri)}.`, { field: 'uri' });
+  if (!/^file:/iu.test(uri)) throw EdgeflowError.invalidParameterValue(`Not a file: URI: ${describeValue(uri)}.`, { details: { field: 'uri' } });
   if (/^file:\/\//iu.test(uri)) return fileURLToPath(uri);
   return resolve(decodeURIComponent(uri.slice('file:'.length)) || '.');
 }

@@ -207,7 +207,7 @@ function denied(): EdgeflowError {
 }
 
 function missing(name: string): EdgeflowError {
-  return EdgeflowError.invalidParameterValue(`Missing value for required parameter '${name}'. See the API docs for more information about request parameters.`, { field: name });
+  return EdgeflowError.invalidParameterValue(`Missing value for required parameter '${name}'. See the API docs for more information about request parameters.`, { details: { field: name } });
 }
 
 // ----------------------------------------------------------------------------------------- input
@@ -235,7 +235,7 @@ class Input {
     if (value === undefined) return undefined;
     if (typeof value === 'string') return value;
     if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-    throw EdgeflowError.invalidParameterValue(`Invalid value ${JSON.stringify(value)} for parameter '${name}' supplied: it must be a string.`, { field: name });
+    throw EdgeflowError.invalidParameterValue(`Invalid value ${JSON.stringify(value)} for parameter '${name}' supplied: it must be a string.`, { details: { field: name } });
   }
 
   required(name: string): string {
@@ -266,7 +266,7 @@ class Input {
   objects(name: string): Json[] {
     return this.list(name).map((item) => {
       if (typeof item !== 'object' || item === null || Array.isArray(item)) {
-        throw EdgeflowError.invalidParameterValue(`Invalid value ${JSON.stringify(item)} in parameter '${name}': it must be an object.`, { field: name });
+        throw EdgeflowError.invalidParameterValue(`Invalid value ${JSON.stringify(item)} in parameter '${name}': it must be an object.`, { details: { field: name } });
       }
       return item as Json;
     });
@@ -290,7 +290,7 @@ class Input {
 
 function intOf(value: unknown, field: string): number {
   const n = typeof value === 'number' ? value : typeof value === 'string' && /^-?\d+$/u.test(value.trim()) ? Number(value) : Number.NaN;
-  if (!Number.isSafeInteger(n)) throw EdgeflowError.invalidParameterValue(`Invalid value ${JSON.stringify(value)} for parameter '${field}' supplied: it must be an integer.`, { field });
+  if (!Number.isSafeInteger(n)) throw EdgeflowError.invalidParameterValue(`Invalid value ${JSON.stringify(value)} for parameter '${field}' supplied: it must be an integer.`, { details: { field } });
   return n;
 }
 
@@ -305,7 +305,7 @@ function doubleOf(value: unknown, field: string): number {
     const n = Number(text);
     if (text !== '' && !Number.isNaN(n)) return n;
   }
-  throw EdgeflowError.invalidParameterValue(`Invalid value ${JSON.stringify(value)} for parameter '${field}' supplied: it must be a number.`, { field });
+  throw EdgeflowError.invalidParameterValue(`Invalid value ${JSON.stringify(value)} for parameter '${field}' supplied: it must be a number.`, { details: { field } });
 }
 
 /** One metric of `runs/log-metric` or `runs/log-batch` (`key`, `value`, `timestamp` required). */
@@ -380,7 +380,7 @@ const ENDPOINTS: Readonly<Record<string, Endpoint>> = {
   'experiments/search': read(['GET', 'POST'], async ({ client, input, experimentJson }) => {
     // Quirk: without max_results (or with 0) the server fails.
     const maxResults = input.int('max_results') ?? 0;
-    if (maxResults <= 0) throw EdgeflowError.invalidParameterValue(`Invalid value ${maxResults} for parameter 'max_results' supplied.`, { field: 'max_results' });
+    if (maxResults <= 0) throw EdgeflowError.invalidParameterValue(`Invalid value ${maxResults} for parameter 'max_results' supplied.`, { details: { field: 'max_results' } });
     const page = await client.searchExperiments({
       maxResults,
       ...input.opt('filter', 'filter', input.str),
@@ -394,7 +394,7 @@ const ENDPOINTS: Readonly<Record<string, Endpoint>> = {
   'experiments/get-by-name': read(GET, async ({ client, input, experimentJson }) => {
     const name = input.required('experiment_name');
     const experiment = await client.getExperimentByName(name);
-    if (experiment === null) throw EdgeflowError.resourceDoesNotExist(`Could not find experiment with name '${name}'`, { name });
+    if (experiment === null) throw EdgeflowError.resourceDoesNotExist(`Could not find experiment with name '${name}'`, { details: { name } });
     return { experiment: experimentJson(experiment) };
   }),
   'experiments/delete': write('POST', ({ client, input }) => done(client.deleteExperiment(input.required('experiment_id')))),
@@ -466,7 +466,7 @@ const ENDPOINTS: Readonly<Record<string, Endpoint>> = {
     // Quirk: without max_results the server answers an empty page.
     if (maxResults === undefined) return { metrics: [] };
     if (maxResults < 1 || maxResults > MAX_HISTORY_PAGE) {
-      throw EdgeflowError.invalidParameterValue(`Invalid value ${maxResults} for parameter 'max_results': it must be from 1 to ${MAX_HISTORY_PAGE}.`, { field: 'max_results' });
+      throw EdgeflowError.invalidParameterValue(`Invalid value ${maxResults} for parameter 'max_results': it must be from 1 to ${MAX_HISTORY_PAGE}.`, { details: { field: 'max_results' } });
     }
     const from = decodePageToken(input.str('page_token') || undefined);
     const to = Math.min(history.values.length, from + maxResults);
@@ -560,7 +560,7 @@ const ENDPOINTS: Readonly<Record<string, Endpoint>> = {
 /** MLflow's `validate_path_is_safe`: no `..`, no absolute paths, no backslashes or `#`. */
 function safePath(path: string): string {
   if (path.includes('\\') || path.includes('#') || path.startsWith('/') || /^[A-Za-z]:/u.test(path) || path.split('/').includes('..')) {
-    throw EdgeflowError.invalidParameterValue(`Invalid path: ${JSON.stringify(path)}`, { field: 'path' });
+    throw EdgeflowError.invalidParameterValue(`Invalid path: ${JSON.stringify(path)}`, { details: { field: 'path' } });
   }
   return path;
 }
@@ -575,7 +575,7 @@ export function storeArtifactProxy(store: Store): ArtifactProxy {
     const match = /^([^/]+)\/([^/]+)\/artifacts(?:\/(.*))?$/u.exec(proxyPath);
     const run = match === null ? null : await client.getRun(match[2]!).catch(() => null);
     if (match === null || run === null || run.info.experimentId !== match[1]) {
-      throw EdgeflowError.resourceDoesNotExist(`No artifacts at '${proxyPath}'.`, { path: proxyPath });
+      throw EdgeflowError.resourceDoesNotExist(`No artifacts at '${proxyPath}'.`, { details: { path: proxyPath } });
     }
     return { runId: run.info.runId, path: (match[3] ?? '').replace(/\/+$/u, '') };
   };

@@ -30,12 +30,12 @@ function decode(bytes: Uint8Array, path: string): string {
   try {
     return UTF8.decode(bytes);
   } catch {
-    throw EdgeflowError.invalidParameterValue(`Project file ${describeValue(path)} is not valid UTF-8 text.`, { entry: path });
+    throw EdgeflowError.invalidParameterValue(`Project file ${describeValue(path)} is not valid UTF-8 text.`, { details: { entry: path } });
   }
 }
 
 function missing(path: string): never {
-  throw EdgeflowError.resourceDoesNotExist(`The project has no file ${describeValue(path)}.`, { entry: path });
+  throw EdgeflowError.resourceDoesNotExist(`The project has no file ${describeValue(path)}.`, { details: { entry: path } });
 }
 
 /** {@link ProjectFiles} over an object of files. */
@@ -44,7 +44,7 @@ export function filesFromMap(map: ProjectFileMap): ProjectFiles {
   for (const [rawPath, content] of Object.entries(map)) {
     const path = rawPath.replace(/^(?:\.\/)+/u, '');
     if (typeof content !== 'string' && !(content instanceof Uint8Array)) {
-      throw EdgeflowError.invalidParameterValue(`Project file ${describeValue(rawPath)} must be a string or a Uint8Array.`, { entry: rawPath });
+      throw EdgeflowError.invalidParameterValue(`Project file ${describeValue(rawPath)} must be a string or a Uint8Array.`, { details: { entry: rawPath } });
     }
     entries.set(path, content);
   }
@@ -118,7 +118,7 @@ export async function loadProject(source: ProjectSource, options: LoadProjectOpt
       throw new EdgeflowError('RESOURCE_DOES_NOT_EXIST', `Could not fetch project ${describeValue(source.href)}.`, { cause, details: { uri: source.href } });
     }
     if (!response.ok) {
-      throw EdgeflowError.resourceDoesNotExist(`Could not fetch project ${describeValue(source.href)}: HTTP ${response.status}.`, { uri: source.href });
+      throw EdgeflowError.resourceDoesNotExist(`Could not fetch project ${describeValue(source.href)}: HTTP ${response.status}.`, { details: { uri: source.href } });
     }
     const blob = await response.blob();
     return loadZip(blob, { ...options, name: options.name ?? zipName(source.pathname), source: options.source ?? source.href });
@@ -130,10 +130,10 @@ export async function loadProject(source: ProjectSource, options: LoadProjectOpt
   if (typeof source === 'string') {
     throw EdgeflowError.invalidParameterValue(
       `loadProject(${describeValue(source)}): give a URL object for a zip to fetch, or use loadProject from 'edgeflow/node/projects' for a folder or zip path.`,
-      { field: 'source' },
+      { details: { field: 'source' } },
     );
   }
-  if (!isFileMap(source)) throw EdgeflowError.invalidParameterValue(`loadProject: unsupported source ${describeValue(source)}.`, { field: 'source' });
+  if (!isFileMap(source)) throw EdgeflowError.invalidParameterValue(`loadProject: unsupported source ${describeValue(source)}.`, { details: { field: 'source' } });
   return projectFromFiles(filesFromMap(source), options);
 }
 

@@ -41,7 +41,7 @@ export async function scanModuleImports(source: string): Promise<ModuleImport[]>
     const line = typeof at === 'number' ? lineAt(source, at) : undefined;
     throw EdgeflowError.invalidParameterValue(
       `Cannot read the module: a syntax error (an unterminated string, template or regex?)${line === undefined ? '' : ` at line ${line}`}.`,
-      line === undefined ? {} : { line },
+      { details: line === undefined ? {} : { line } },
     );
   }
   const found: ModuleImport[] = [];
@@ -84,7 +84,7 @@ export async function assertSelfContainedModule(source: string, file: string): P
     throw EdgeflowError.invalidParameterValue(
       `${file}:${imp.line}: ${what} cannot be resolved in a browser Worker. A module entry point runs from a blob: URL, ` +
         'so it must be a single self-contained ES module: bundle it (e.g. `esbuild train.js --bundle --format=esm`) or import absolute https: URLs only.',
-      { entry: file, line: imp.line, specifier: imp.specifier },
+      { details: { entry: file, line: imp.line, specifier: imp.specifier } },
     );
   }
 }

@@ -99,10 +99,10 @@ function typed(type: string, text: string): TypedParameter {
 function inputText(name: string, value: unknown): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return pythonStr(value);
-  throw EdgeflowError.invalidParameterValue(`Parameter ${describeValue(name)} must be a string, number, boolean or bigint (got ${describeValue(value)}).`, {
+  throw EdgeflowError.invalidParameterValue(`Parameter ${describeValue(name)} must be a string, number, boolean or bigint (got ${describeValue(value)}).`, { details: {
     field: 'parameters',
     parameter: name,
-  });
+  } });
 }
 
 /**
@@ -122,7 +122,7 @@ export function resolveParameters(
   if (missing.length > 0) {
     throw EdgeflowError.invalidParameterValue(
       `No value given for missing parameters of entry point ${describeValue(entryPoint.name)}: ${missing.map((m) => `'${m}'`).join(', ')}.`,
-      { field: 'parameters', entryPoint: entryPoint.name, missing },
+      { details: { field: 'parameters', entryPoint: entryPoint.name, missing } },
     );
   }
   const problems: string[] = [];
@@ -147,12 +147,12 @@ export function resolveParameters(
     };
   });
   if (problems.length > 0) {
-    throw EdgeflowError.invalidParameterValue(`Invalid parameters for entry point ${describeValue(entryPoint.name)}: ${problems.join('; ')}.`, {
+    throw EdgeflowError.invalidParameterValue(`Invalid parameters for entry point ${describeValue(entryPoint.name)}: ${problems.join('; ')}.`, { details: {
       field: 'parameters',
       entryPoint: entryPoint.name,
       invalid,
       keys: invalid.map((name) => `entry_points.${entryPoint.name}.parameters.${name}`),
-    });
+    } });
   }
   const names = new Set(entryPoint.parameters.map((p) => p.name));
   const extra = Object.keys(given)
@@ -183,10 +183,10 @@ export function formatCommand(
 ): string {
   const resolved = parameters instanceof ResolvedParameters ? parameters : resolveParameters(entryPoint, parameters);
   if (entryPoint.command === undefined) {
-    throw EdgeflowError.invalidParameterValue(`Entry point ${describeValue(entryPoint.name)} has no command (it is a module entry point).`, {
+    throw EdgeflowError.invalidParameterValue(`Entry point ${describeValue(entryPoint.name)} has no command (it is a module entry point).`, { details: {
       field: 'entryPoint',
       entryPoint: entryPoint.name,
-    });
+    } });
   }
   const fields: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const p of resolved.declared) fields[p.name] = p.quoted;

@@ -73,7 +73,7 @@ export async function projectFromFiles(files: ProjectFiles, options: ProjectOpti
     if (!(await files.has(path))) {
       throw EdgeflowError.invalidParameterValue(
         `${mlprojectFile}: ${environment.kind} names ${describeValue(environment.path)}, but the project has no such file.`,
-        { entry: mlprojectFile, key: environment.kind },
+        { details: { entry: mlprojectFile, key: environment.kind } },
       );
     }
   } else if (environment.kind === 'none' && spec.databricksSparkJob === undefined) {
@@ -105,6 +105,6 @@ export function getEntryPoint(project: Project, name: string, runtime: ScriptRun
   throw EdgeflowError.invalidParameterValue(
     `Could not find entry point ${describeValue(name)} among ${known.length === 0 ? 'the (no) declared entry points' : `entry points ${known.map((k) => `'${k}'`).join(', ')}`} ` +
       `of project ${describeValue(project.name)}, or interpret it as a runnable script (.py, .sh, .R, .js, .mjs).`,
-    { field: 'entryPoint', entryPoint: name },
+    { details: { field: 'entryPoint', entryPoint: name } },
   );
 }

@@ -123,7 +123,7 @@ class WorkerEntryPoint implements PreparedEntryPoint {
   load(moduleUrl: string, exportName: string, file: string): Promise<void> {
     return new Promise((resolve, reject) => {
       const fail = (message: string): void =>
-        reject(EdgeflowError.invalidParameterValue(`${file}: cannot run export ${describeValue(exportName)}: ${message}`, { entry: file, export: exportName }));
+        reject(EdgeflowError.invalidParameterValue(`${file}: cannot run export ${describeValue(exportName)}: ${message}`, { details: { entry: file, export: exportName } }));
       this.#crash = fail;
       this.#listener = (message) => {
         if (message.type === 'ready') resolve();

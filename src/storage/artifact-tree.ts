@@ -27,7 +27,7 @@ export class ArtifactTree {
   get(runId: string, path: string): Uint8Array {
     const bytes = this.__files.get(path);
     if (bytes === undefined) {
-      throw EdgeflowError.resourceDoesNotExist(`No artifact file ${describeValue(path)} in run ${runId}.`, { runId, path });
+      throw EdgeflowError.resourceDoesNotExist(`No artifact file ${describeValue(path)} in run ${runId}.`, { details: { runId, path } });
     }
     return bytes;
   }
@@ -61,7 +61,7 @@ export class ArtifactTree {
       }
     }
     if (!found) {
-      throw EdgeflowError.resourceDoesNotExist(`No artifact ${describeValue(path)} in run ${runId}.`, { runId, path });
+      throw EdgeflowError.resourceDoesNotExist(`No artifact ${describeValue(path)} in run ${runId}.`, { details: { runId, path } });
     }
   }
 
@@ -76,7 +76,7 @@ export class ArtifactTree {
       if (existing.startsWith(prefix)) {
         throw EdgeflowError.invalidParameterValue(
           `Cannot write artifact ${describeValue(path)}: a folder of that name exists (it holds ${describeValue(existing)}).`,
-          { path },
+          { details: { path } },
         );
       }
     }
@@ -86,7 +86,7 @@ export class ArtifactTree {
       if (this.__files.has(folder)) {
         throw EdgeflowError.invalidParameterValue(
           `Cannot write artifact ${describeValue(path)}: ${describeValue(folder)} is a file, not a folder.`,
-          { path },
+          { details: { path } },
         );
       }
       slash = path.indexOf('/', slash + 1);

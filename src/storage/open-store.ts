@@ -66,7 +66,7 @@ async function openRest(uri: string): Promise<Store> {
 /** Opens the read-only store of the zip bundle at `url` (relative URLs resolve as `fetch` does). */
 async function openBundle(url: string): Promise<Store> {
   if (url === '') {
-    throw EdgeflowError.invalidParameterValue('Invalid store URI "bundle:": expected bundle:<url of a zip>.', { field: 'uri' });
+    throw EdgeflowError.invalidParameterValue('Invalid store URI "bundle:": expected bundle:<url of a zip>.', { details: { field: 'uri' } });
   }
   return (await import('./bundle/bundle-store.js')).BundleStore.open(url);
 }
@@ -79,7 +79,7 @@ function isZipUrl(uri: string): boolean {
 /** Adds (or replaces) the opener of a URI scheme, e.g. `registerStoreScheme('s3', openS3Store)`. */
 export function registerStoreScheme(scheme: string, opener: StoreOpener): void {
   if (!/^[a-z][a-z0-9+.-]*$/u.test(scheme)) {
-    throw EdgeflowError.invalidParameterValue(`Invalid URI scheme ${describeValue(scheme)}.`, { field: 'scheme' });
+    throw EdgeflowError.invalidParameterValue(`Invalid URI scheme ${describeValue(scheme)}.`, { details: { field: 'scheme' } });
   }
   openers.set(scheme, opener);
 }
@@ -96,9 +96,9 @@ function schemeOf(uri: string): string | undefined {
  */
 export async function openStore(uri: string): Promise<Store> {
   if (typeof uri !== 'string' || uri.length === 0) {
-    throw EdgeflowError.invalidParameterValue(`Invalid store URI ${describeValue(uri)}: expected e.g. "memory:" or "idb:edgeflow".`, {
+    throw EdgeflowError.invalidParameterValue(`Invalid store URI ${describeValue(uri)}: expected e.g. "memory:" or "idb:edgeflow".`, { details: {
       field: 'uri',
-    });
+    } });
   }
   const scheme = schemeOf(uri);
   const opener = scheme === undefined ? undefined : openers.get(scheme);
@@ -108,7 +108,7 @@ export async function openStore(uri: string): Promise<Store> {
     throw EdgeflowError.invalidParameterValue(
       `No store for URI ${describeValue(uri)}: known schemes are ${[...openers.keys()].map((s) => `"${s}:"`).join(', ')}, and URLs of .zip bundles.` +
         (scheme === 'file' ? ' The "file:" scheme is registered by importing "edgeflow/node" (Node only).' : ''),
-      { field: 'uri', uri },
+      { details: { field: 'uri', uri } },
     );
   }
   return opener(uri);

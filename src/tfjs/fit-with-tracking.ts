@@ -49,7 +49,7 @@ async function track(
   let run: ActiveRun;
   if (given !== undefined) run = given;
   else if (client !== undefined) run = await client.startRun(startRun ?? {});
-  else throw EdgeflowError.invalidParameterValue('fitWithTracking: pass { run } or { client } (with optional startRun options).', { field: 'run' });
+  else throw EdgeflowError.invalidParameterValue('fitWithTracking: pass { run } or { client } (with optional startRun options).', { details: { field: 'run' } });
   const callback = trackingCallback(run, {
     ...callbackOptions,
     model,

@@ -50,7 +50,7 @@ export interface LoadedModel {
 }
 
 function bad(message: string, details?: Record<string, unknown>): never {
-  throw EdgeflowError.invalidParameterValue(message, details);
+  throw EdgeflowError.invalidParameterValue(message, { details });
 }
 
 async function resolveUri(client: TrackingClient, uri: string): Promise<{ runId: RunId; path: string }> {

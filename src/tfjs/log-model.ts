@@ -131,7 +131,7 @@ async function appendHistory(target: RunTarget, mlmodel: MLModel): Promise<void>
 export async function logModel(target: RunTarget, model: SavableModel, artifactPath = 'model', options: LogModelOptions = {}): Promise<LoggedModelInfo> {
   const path = assertArtifactPath(artifactPath).replace(/\/+$/u, '');
   if (typeof model?.save !== 'function') {
-    throw EdgeflowError.invalidParameterValue(`logModel: expected a TF.js LayersModel or GraphModel (got ${describeValue(model)}).`, { field: 'model' });
+    throw EdgeflowError.invalidParameterValue(`logModel: expected a TF.js LayersModel or GraphModel (got ${describeValue(model)}).`, { details: { field: 'model' } });
   }
   const { client, runId } = target;
   if (options.registeredModelName !== undefined && client.store.registry === undefined) {
@@ -163,7 +163,7 @@ export async function logModel(target: RunTarget, model: SavableModel, artifactP
   await model.save(handler, options.includeOptimizer ? { includeOptimizer: true } : undefined);
   const { format, tfjsVersion } = saved;
   if (format !== 'layers-model' && format !== 'graph-model') {
-    throw EdgeflowError.invalidParameterValue(`logModel: unsupported TF.js model format ${describeValue(format)}.`, { field: 'model' });
+    throw EdgeflowError.invalidParameterValue(`logModel: unsupported TF.js model format ${describeValue(format)}.`, { details: { field: 'model' } });
   }
 
   const extra: Record<string, unknown> = {};

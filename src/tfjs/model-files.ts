@@ -40,7 +40,7 @@ export function modelArtifactsToFiles(artifacts: io.ModelArtifacts, format: stri
   if (artifacts.modelTopology === undefined || artifacts.modelTopology instanceof ArrayBuffer) {
     throw EdgeflowError.invalidParameterValue(
       'logModel: the model has no JSON topology (binary GraphDef models cannot be written as model.json).',
-      { field: 'model' },
+      { details: { field: 'model' } },
     );
   }
   const data = artifacts.weightData;
@@ -72,7 +72,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 function fail(where: string, message: string): never {
-  throw EdgeflowError.invalidParameterValue(`${where}: ${message}`, { entry: where });
+  throw EdgeflowError.invalidParameterValue(`${where}: ${message}`, { details: { entry: where } });
 }
 
 /**

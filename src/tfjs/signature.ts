@@ -83,7 +83,7 @@ function isTensorLike(value: unknown): value is TensorLike {
 }
 
 function bad(message: string, details?: Record<string, unknown>): never {
-  throw EdgeflowError.invalidParameterValue(message, details);
+  throw EdgeflowError.invalidParameterValue(message, { details });
 }
 
 /** Shape and element kind of a nested array; throws on ragged arrays. */

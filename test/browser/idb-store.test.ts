@@ -81,7 +81,7 @@ describe('IndexedDB store: the worker hop', () => {
 
   it('round-trips errors, their causes and thrown non-errors through the wire format', () => {
     const cause = new DOMException('quota', 'QuotaExceededError');
-    const original = EdgeflowError.resourceExhausted('full', cause);
+    const original = EdgeflowError.resourceExhausted('full', { cause });
     const back = deserializeThrown(structuredClone(serializeThrown(original))) as EdgeflowError;
     expect(back).toBeInstanceOf(EdgeflowError);
     expect(back.code).toBe('RESOURCE_EXHAUSTED');

@@ -5,7 +5,7 @@ import { randomRunName } from '../../src/core/run-names.js';
 
 describe('EdgeflowError', () => {
   it('round-trips through JSON with code, message and details, and keeps instanceof', () => {
-    const error = EdgeflowError.resourceDoesNotExist('Run with id=x not found', { runId: 'x' });
+    const error = EdgeflowError.resourceDoesNotExist('Run with id=x not found', { details: { runId: 'x' } });
     const json = JSON.parse(JSON.stringify(error.toJSON()));
     expect(json).toMatchObject({ error_code: 'RESOURCE_DOES_NOT_EXIST', message: 'Run with id=x not found', details: { runId: 'x' } });
     const back = EdgeflowError.fromJSON(json);
@@ -20,9 +20,46 @@ describe('EdgeflowError', () => {
 
   it('keeps the cause of mapped platform errors', () => {
     const cause = new Error('QuotaExceededError');
-    const error = EdgeflowError.resourceExhausted('Storage is full', cause);
+    const error = EdgeflowError.resourceExhausted('Storage is full', { cause });
     expect(error.cause).toBe(cause);
     expect(error.code).toBe('RESOURCE_EXHAUSTED');
+  });
+
+  const factories = [
+    ['invalidParameterValue', 'INVALID_PARAMETER_VALUE'],
+    ['resourceDoesNotExist', 'RESOURCE_DOES_NOT_EXIST'],
+    ['resourceAlreadyExists', 'RESOURCE_ALREADY_EXISTS'],
+    ['invalidState', 'INVALID_STATE'],
+    ['resourceExhausted', 'RESOURCE_EXHAUSTED'],
+    ['internalError', 'INTERNAL_ERROR'],
+  ] as const;
+
+  it('lists every static factory of EdgeflowError in the table below', () => {
+    const statics = Object.getOwnPropertyNames(EdgeflowError).filter(
+      (name) => typeof (EdgeflowError as unknown as Record<string, unknown>)[name] === 'function' && name !== 'fromJSON',
+    );
+    expect(statics.sort()).toEqual(factories.map(([factory]) => factory).sort());
+  });
+
+  it.each(factories)('EdgeflowError.%s takes {details, cause} and keeps each where it belongs', (factory, code) => {
+    const cause = new Error('platform failure');
+    const details = { field: 'name', value: 'x' };
+    const both = EdgeflowError[factory]('Bad name', { details, cause });
+    expect(both).toBeInstanceOf(EdgeflowError);
+    expect([both.code, both.message, both.details, both.cause]).toEqual([code, 'Bad name', details, cause]);
+    expect(both.toJSON()).toEqual({ name: 'EdgeflowError', error_code: code, message: 'Bad name', details, stack: both.stack });
+
+    const detailsOnly = EdgeflowError[factory]('Bad name', { details });
+    expect(detailsOnly.details).toEqual(details);
+    expect('cause' in detailsOnly).toBe(false);
+
+    const causeOnly = EdgeflowError[factory]('Bad name', { cause });
+    expect(causeOnly.cause).toBe(cause);
+    expect(causeOnly.details).toBeUndefined();
+    expect('details' in causeOnly.toJSON()).toBe(false);
+
+    const bare = EdgeflowError[factory]('Bad name');
+    expect([bare.code, bare.details, 'cause' in bare]).toEqual([code, undefined, false]);
   });
 });
 

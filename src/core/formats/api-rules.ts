@@ -71,7 +71,7 @@ function checkRun(run: RunRecord, entries: RecordEntries, truncated: TruncatedVa
   if (run.runName.length > MAX_RUN_NAME_LENGTH) {
     throw EdgeflowError.invalidParameterValue(
       `${entries.run(run.folder)}: the run name has ${run.runName.length} characters; at most ${MAX_RUN_NAME_LENGTH} are allowed.`,
-      { entry: entries.run(run.folder), field: 'runName' },
+      { details: { entry: entries.run(run.folder), field: 'runName' } },
     );
   }
   at(entries.run(run.folder), () => assertWellFormedText(run.runName, 'run name', 'runName'));

@@ -39,7 +39,7 @@ import { parsePythonJson, pythonJson } from './python-json.js';
 export const EXPORT_IMPORT_WRITER = 'edgeflow';
 
 function fail(entry: string, message: string): never {
-  throw EdgeflowError.invalidParameterValue(`${entry}: ${message}`, { entry });
+  throw EdgeflowError.invalidParameterValue(`${entry}: ${message}`, { details: { entry } });
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

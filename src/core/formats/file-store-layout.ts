@@ -126,7 +126,7 @@ export interface MetricPoints {
 // Field readers: each failure names the file and the field
 
 function fail(entry: string, message: string): never {
-  throw EdgeflowError.invalidParameterValue(`${entry}: ${message}`, { entry });
+  throw EdgeflowError.invalidParameterValue(`${entry}: ${message}`, { details: { entry } });
 }
 
 function asMapping(data: unknown, entry: string): Record<string, unknown> {

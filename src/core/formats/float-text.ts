@@ -85,9 +85,9 @@ export function parsePythonFloat(text: string): number | undefined {
 export function parseMetricValue(text: string, where: string): number {
   const value = parsePythonFloat(text);
   if (value === undefined) {
-    throw EdgeflowError.invalidParameterValue(`${where}: invalid metric value ${describeValue(text)}.`, {
+    throw EdgeflowError.invalidParameterValue(`${where}: invalid metric value ${describeValue(text)}.`, { details: {
       entry: where,
-    });
+    } });
   }
   return value;
 }

@@ -87,7 +87,7 @@ export interface MLModel {
 }
 
 function fail(file: string, message: string): never {
-  throw EdgeflowError.invalidParameterValue(`${file}: ${message}`, { entry: file });
+  throw EdgeflowError.invalidParameterValue(`${file}: ${message}`, { details: { entry: file } });
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

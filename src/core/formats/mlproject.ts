@@ -100,7 +100,7 @@ const PARAM_KEYS = new Set(['type', 'default']);
 const DOCKER_KEYS = new Set(['image', 'volumes', 'environment']);
 
 function fail(file: string, key: string, message: string): never {
-  throw EdgeflowError.invalidParameterValue(`${file}: ${key} ${message}`, { entry: file, key });
+  throw EdgeflowError.invalidParameterValue(`${file}: ${key} ${message}`, { details: { entry: file, key } });
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -328,7 +328,7 @@ export function shellQuote(text: string): string {
  */
 export function formatPythonTemplate(template: string, fields: Readonly<Record<string, string>>, where = 'command'): string {
   const bad = (message: string): never => {
-    throw EdgeflowError.invalidParameterValue(`${where}: ${message} in ${describeValue(template)}.`, { field: where });
+    throw EdgeflowError.invalidParameterValue(`${where}: ${message} in ${describeValue(template)}.`, { details: { field: where } });
   };
   let out = '';
   let i = 0;

@@ -90,7 +90,7 @@ export interface ZipEntry {
 }
 
 function reject(entry: string, message: string, details?: Record<string, unknown>): never {
-  throw EdgeflowError.invalidParameterValue(`Zip entry ${describeValue(entry)}: ${message}`, { entry, ...details });
+  throw EdgeflowError.invalidParameterValue(`Zip entry ${describeValue(entry)}: ${message}`, { details: { entry, ...details } });
 }
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
@@ -284,10 +284,10 @@ export async function openZip(
   if (source.size < 22) rejectArchive('too short.');
   const { count, size: cdSize, offset: cdOffset, end } = await readDirectoryLocation(source);
   if (count > lim.maxEntries) {
-    throw EdgeflowError.invalidParameterValue(`Zip has ${count} entries; the limit is ${lim.maxEntries}.`, {
+    throw EdgeflowError.invalidParameterValue(`Zip has ${count} entries; the limit is ${lim.maxEntries}.`, { details: {
       entry: '',
       limit: lim.maxEntries,
-    });
+    } });
   }
   // Python shifts every offset by the difference (data prepended to the zip); refuse it instead.
   if (cdOffset + cdSize !== end) {
@@ -320,9 +320,9 @@ export async function openZip(
       rawName = UTF8.decode(nameRaw);
     } catch {
       const shown = Array.from(nameRaw, (b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`)).join('');
-      throw EdgeflowError.invalidParameterValue(`Zip entry ${shown}: has a name that is not valid UTF-8 (bytes shown as \\xNN).`, {
+      throw EdgeflowError.invalidParameterValue(`Zip entry ${shown}: has a name that is not valid UTF-8 (bytes shown as \\xNN).`, { details: {
         entry: shown,
-      });
+      } });
     }
     const extra = cd.subarray(p + 46 + nameLength, p + 46 + nameLength + extraLength);
     if (size === 0xffffffff || compressedSize === 0xffffffff || localOffset === 0xffffffff) {

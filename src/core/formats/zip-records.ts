@@ -8,7 +8,7 @@ import type { ZipSource } from './zip-guard.js';
 
 /** Throws `INVALID_PARAMETER_VALUE` for a problem of the archive as a whole. */
 export function rejectArchive(message: string): never {
-  throw EdgeflowError.invalidParameterValue(`Not a readable zip archive: ${message}`, { entry: '' });
+  throw EdgeflowError.invalidParameterValue(`Not a readable zip archive: ${message}`, { details: { entry: '' } });
 }
 
 /** The little-endian 16-bit number at `o`. */

@@ -34,7 +34,7 @@ function tagList(tags: RegistryTags | undefined): { key: string; value: string }
 
 function optionalString(value: unknown, field: string): string | null {
   if (value === undefined || value === null) return null;
-  if (typeof value !== 'string') throw EdgeflowError.invalidParameterValue(`${field} must be a string.`, { field });
+  if (typeof value !== 'string') throw EdgeflowError.invalidParameterValue(`${field} must be a string.`, { details: { field } });
   assertWellFormedText(value, field, field);
   return value;
 }
@@ -43,7 +43,7 @@ function optionalString(value: unknown, field: string): string | null {
 export function parseRunsUri(uri: string): { runId: RunId; path: string } {
   const match = /^runs:\/([^/]+)\/(.+)$/u.exec(uri);
   if (match === null) {
-    throw EdgeflowError.invalidParameterValue(`Invalid runs URI ${describeValue(uri)}: expected runs:/<run_id>/<artifact path>.`, { field: 'uri' });
+    throw EdgeflowError.invalidParameterValue(`Invalid runs URI ${describeValue(uri)}: expected runs:/<run_id>/<artifact path>.`, { details: { field: 'uri' } });
   }
   return { runId: parseRunId(match[1]), path: assertArtifactPath(match[2]!.replace(/\/+$/u, '')) };
 }
@@ -121,7 +121,7 @@ export class ModelRegistryClient {
   ): Promise<ModelVersion> {
     assertModelName(name);
     if (typeof source !== 'string' || source.length === 0) {
-      throw EdgeflowError.invalidParameterValue('A model version needs a non-empty source URI.', { field: 'source' });
+      throw EdgeflowError.invalidParameterValue('A model version needs a non-empty source URI.', { details: { field: 'source' } });
     }
     assertWellFormedText(source, 'source', 'source');
     const runId = options.runId !== undefined ? parseRunId(options.runId) : source.startsWith('runs:/') ? parseRunsUri(source).runId : null;
@@ -176,7 +176,7 @@ export class ModelRegistryClient {
     if (rest.includes('@') || slash <= 0 || !/^\d+$/u.test(version)) {
       throw EdgeflowError.invalidParameterValue(
         `Unable to fetch model from model URI source ${describeValue(source)}: a version's source must name a version number (models:/<name>/<version>), not an alias, stage or latest.`,
-        { field: 'source', source },
+        { details: { field: 'source', source } },
       );
     }
     return this.getModelVersionDownloadUri(rest.slice(0, slash), version);
@@ -266,12 +266,12 @@ export class ModelRegistryClient {
    * `models:/<name>/latest`, `models:/<name>@<alias>`.
    */
   async resolveModelUri(uri: string): Promise<ResolvedModelUri> {
-    if (typeof uri !== 'string') throw EdgeflowError.invalidParameterValue('A model URI must be a string.', { field: 'uri' });
+    if (typeof uri !== 'string') throw EdgeflowError.invalidParameterValue('A model URI must be a string.', { details: { field: 'uri' } });
     if (uri.startsWith('runs:/')) return parseRunsUri(uri);
     if (!uri.startsWith('models:/')) {
       throw EdgeflowError.invalidParameterValue(
         `Unsupported model URI ${describeValue(uri)}: expected runs:/<run_id>/<path>, models:/<name>/<version or stage> or models:/<name>@<alias>.`,
-        { field: 'uri' },
+        { details: { field: 'uri' } },
       );
     }
     const rest = uri.slice('models:/'.length);
@@ -281,7 +281,7 @@ export class ModelRegistryClient {
       version = await this.getModelVersionByAlias(rest.slice(0, at), rest.slice(at + 1));
     } else {
       const slash = rest.lastIndexOf('/');
-      if (slash <= 0) throw EdgeflowError.invalidParameterValue(`Invalid model URI ${describeValue(uri)}: no version, stage or alias.`, { field: 'uri' });
+      if (slash <= 0) throw EdgeflowError.invalidParameterValue(`Invalid model URI ${describeValue(uri)}: no version, stage or alias.`, { details: { field: 'uri' } });
       const name = rest.slice(0, slash);
       const suffix = rest.slice(slash + 1);
       if (/^\d+$/u.test(suffix)) version = await this.getModelVersion(name, suffix);
@@ -289,7 +289,7 @@ export class ModelRegistryClient {
       else {
         const [latest] = await this.getLatestVersions(name, [suffix]);
         if (latest === undefined) {
-          throw EdgeflowError.resourceDoesNotExist(`Registered model ${describeValue(name)} has no version in stage ${parseStage(suffix)}.`, { name });
+          throw EdgeflowError.resourceDoesNotExist(`Registered model ${describeValue(name)} has no version in stage ${parseStage(suffix)}.`, { details: { name } });
         }
         version = latest;
       }
@@ -304,7 +304,7 @@ export class ModelRegistryClient {
     }
     throw EdgeflowError.invalidParameterValue(
       `Model version ${version.name}/${version.version} points at ${describeValue(location)}, which is not in this store's run artifacts.`,
-      { field: 'uri', source: location },
+      { details: { field: 'uri', source: location } },
     );
   }
 }

@@ -21,11 +21,11 @@ import { searchModelVersionList, searchRegisteredModelList, type RegistrySearchQ
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 function missingModel(name: string): EdgeflowError {
-  return EdgeflowError.resourceDoesNotExist(`Registered Model with name=${name} not found`, { name });
+  return EdgeflowError.resourceDoesNotExist(`Registered Model with name=${name} not found`, { details: { name } });
 }
 
 function missingVersion(name: string, version: number): EdgeflowError {
-  return EdgeflowError.resourceDoesNotExist(`Model Version (name=${name}, version=${version}) not found`, { name, version });
+  return EdgeflowError.resourceDoesNotExist(`Model Version (name=${name}, version=${version}) not found`, { details: { name, version } });
 }
 
 function copyDict<V>(source: Dict<V>): Dict<V> {
@@ -89,7 +89,7 @@ export class RegistryService implements RegistryStore {
     let created: RegisteredModelRecord | undefined;
     await this.__records.update([input.name], (current) => {
       if (current.get(input.name) !== undefined) {
-        throw EdgeflowError.resourceAlreadyExists(`Registered Model (name=${input.name}) already exists.`, { name: input.name });
+        throw EdgeflowError.resourceAlreadyExists(`Registered Model (name=${input.name}) already exists.`, { details: { name: input.name } });
       }
       const tags = dict<string>();
       for (const { key, value } of input.tags ?? []) tags[key] = value;
@@ -111,7 +111,7 @@ export class RegistryService implements RegistryStore {
       const record = current.get(name);
       if (record === undefined) throw missingModel(name);
       if (current.get(newName) !== undefined) {
-        throw EdgeflowError.resourceAlreadyExists(`Registered Model (name=${newName}) already exists.`, { name: newName });
+        throw EdgeflowError.resourceAlreadyExists(`Registered Model (name=${newName}) already exists.`, { details: { name: newName } });
       }
       const now = Date.now();
       renamed = { ...record, name: newName, lastUpdatedTimestamp: now, versions: record.versions.map((v) => ({ ...v, lastUpdatedTimestamp: now })) };
@@ -154,7 +154,7 @@ export class RegistryService implements RegistryStore {
   async deleteRegisteredModelTag(name: string, key: string): Promise<void> {
     await this.__modify(name, (r) => {
       if (!hasKey(r.tags, key)) {
-        throw EdgeflowError.resourceDoesNotExist(`No tag with key ${describeValue(key)} on registered model ${name}.`, { name, key });
+        throw EdgeflowError.resourceDoesNotExist(`No tag with key ${describeValue(key)} on registered model ${name}.`, { details: { name, key } });
       }
       r.tags = dict(Object.entries(r.tags).filter(([k]) => k !== key));
       r.lastUpdatedTimestamp = Date.now();
@@ -218,7 +218,7 @@ export class RegistryService implements RegistryStore {
     if (archiveExistingVersions && stage !== 'Staging' && stage !== 'Production') {
       throw EdgeflowError.invalidParameterValue(
         `archiveExistingVersions is only allowed when moving to Staging or Production, not to ${stage}.`,
-        { field: 'archiveExistingVersions', stage },
+        { details: { field: 'archiveExistingVersions', stage } },
       );
     }
     const record = await this.__modify(name, (r) => {
@@ -244,7 +244,7 @@ export class RegistryService implements RegistryStore {
   async deleteModelVersionTag(name: string, version: number, key: string): Promise<void> {
     await this.__modifyVersion(name, version, (v) => {
       if (!hasKey(v.tags, key)) {
-        throw EdgeflowError.resourceDoesNotExist(`No tag with key ${describeValue(key)} on model version ${name}/${version}.`, { name, version, key });
+        throw EdgeflowError.resourceDoesNotExist(`No tag with key ${describeValue(key)} on model version ${name}/${version}.`, { details: { name, version, key } });
       }
       v.tags = dict(Object.entries(v.tags).filter(([k]) => k !== key));
     }, false);
@@ -274,7 +274,7 @@ export class RegistryService implements RegistryStore {
   async deleteRegisteredModelAlias(name: string, alias: string): Promise<void> {
     await this.__modify(name, (r) => {
       if (!hasKey(r.aliases, alias)) {
-        throw EdgeflowError.resourceDoesNotExist(`Registered model alias ${describeValue(alias)} not found for model ${name}.`, { name, alias });
+        throw EdgeflowError.resourceDoesNotExist(`Registered model alias ${describeValue(alias)} not found for model ${name}.`, { details: { name, alias } });
       }
       r.aliases = dict(Object.entries(r.aliases).filter(([a]) => a !== alias));
       r.lastUpdatedTimestamp = Date.now();
@@ -285,11 +285,11 @@ export class RegistryService implements RegistryStore {
     const record = await this.__get(name);
     if (alias.toLowerCase() === 'latest') {
       const live = liveVersions(record);
-      if (live.length === 0) throw EdgeflowError.resourceDoesNotExist(`Registered model ${name} has no versions.`, { name });
+      if (live.length === 0) throw EdgeflowError.resourceDoesNotExist(`Registered model ${name} has no versions.`, { details: { name } });
       return toModelVersion(record, live.reduce((a, b) => (b.version > a.version ? b : a)));
     }
     if (!hasKey(record.aliases, alias)) {
-      throw EdgeflowError.resourceDoesNotExist(`Registered model alias ${describeValue(alias)} not found for model ${name}.`, { name, alias });
+      throw EdgeflowError.resourceDoesNotExist(`Registered model alias ${describeValue(alias)} not found for model ${name}.`, { details: { name, alias } });
     }
     return toModelVersion(record, this.__version(record, record.aliases[alias]!));
   }
@@ -299,7 +299,7 @@ export class RegistryService implements RegistryStore {
     await this.__records.update(names, (current) => {
       for (const name of names) {
         if (current.get(name) !== undefined) {
-          throw EdgeflowError.resourceAlreadyExists(`Registered Model (name=${name}) already exists.`, { name });
+          throw EdgeflowError.resourceAlreadyExists(`Registered Model (name=${name}) already exists.`, { details: { name } });
         }
       }
       return { put: records, delete: [] };

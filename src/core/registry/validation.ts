@@ -22,7 +22,7 @@ export function assertModelName(name: unknown, field = 'name'): asserts name is 
   else if (name === '.' || name === '..') problem = 'must not be "." or ".."';
   else problem = textProblem(name);
   if (problem !== undefined) {
-    throw EdgeflowError.invalidParameterValue(`Invalid registered model name ${describeValue(name)}: it ${problem}.`, { field });
+    throw EdgeflowError.invalidParameterValue(`Invalid registered model name ${describeValue(name)}: it ${problem}.`, { details: { field } });
   }
 }
 
@@ -35,7 +35,7 @@ export function assertAlias(alias: unknown): asserts alias is string {
   else if (alias.toLowerCase() === 'latest') problem = "is reserved ('latest' always means the newest version)";
   else if (/^[vV]\d+$/u.test(alias)) problem = "is reserved ('v<number>' names a version)";
   if (problem !== undefined) {
-    throw EdgeflowError.invalidParameterValue(`Invalid alias ${describeValue(alias)}: it ${problem}.`, { field: 'alias' });
+    throw EdgeflowError.invalidParameterValue(`Invalid alias ${describeValue(alias)}: it ${problem}.`, { details: { field: 'alias' } });
   }
 }
 
@@ -46,7 +46,7 @@ export function parseStage(stage: unknown): Stage {
   }
   throw EdgeflowError.invalidParameterValue(
     `Invalid model version stage ${describeValue(stage)}: expected one of ${Object.values(ModelStage).join(', ')}.`,
-    { field: 'stage' },
+    { details: { field: 'stage' } },
   );
 }
 
@@ -54,9 +54,9 @@ export function parseStage(stage: unknown): Stage {
 export function parseVersion(version: unknown): number {
   const n = typeof version === 'string' && /^\d+$/u.test(version) ? Number(version) : version;
   if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 1) {
-    throw EdgeflowError.invalidParameterValue(`Invalid model version ${describeValue(version)}: expected a positive integer.`, {
+    throw EdgeflowError.invalidParameterValue(`Invalid model version ${describeValue(version)}: expected a positive integer.`, { details: {
       field: 'version',
-    });
+    } });
   }
   return n;
 }
@@ -65,19 +65,19 @@ export function parseVersion(version: unknown): number {
 export function assertRegistryTag(key: unknown, value: unknown): asserts value is string {
   const problem = keyProblem(key);
   if (problem !== undefined) {
-    throw EdgeflowError.invalidParameterValue(`Invalid tag name ${describeValue(key)}: it ${problem}.`, { field: 'key' });
+    throw EdgeflowError.invalidParameterValue(`Invalid tag name ${describeValue(key)}: it ${problem}.`, { details: { field: 'key' } });
   }
   if (typeof value !== 'string') {
-    throw EdgeflowError.invalidParameterValue(`Invalid value for tag ${describeValue(key)}: it must be a string.`, { field: 'value' });
+    throw EdgeflowError.invalidParameterValue(`Invalid value for tag ${describeValue(key)}: it must be a string.`, { details: { field: 'value' } });
   }
   const text = textProblem(value);
   if (text !== undefined) {
-    throw EdgeflowError.invalidParameterValue(`Invalid value for tag ${describeValue(key)}: it ${text}.`, { field: 'value' });
+    throw EdgeflowError.invalidParameterValue(`Invalid value for tag ${describeValue(key)}: it ${text}.`, { details: { field: 'value' } });
   }
   if (value.length > MAX_REGISTRY_TAG_VALUE_LENGTH) {
     throw EdgeflowError.invalidParameterValue(
       `Tag ${describeValue(key)} value has ${value.length} characters; at most ${MAX_REGISTRY_TAG_VALUE_LENGTH} are allowed.`,
-      { field: 'value' },
+      { details: { field: 'value' } },
     );
   }
 }

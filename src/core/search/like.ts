@@ -161,10 +161,10 @@ function leftmost(piece: Piece, value: Subject, from: number, last: number): num
 export function likeToMatcher(pattern: string, caseInsensitive: boolean): LikeMatcher {
   const problem = likePatternProblem(pattern);
   if (problem !== undefined) {
-    throw EdgeflowError.invalidParameterValue(`Invalid LIKE pattern ${describeValue(pattern)}: it ${problem}.`, {
+    throw EdgeflowError.invalidParameterValue(`Invalid LIKE pattern ${describeValue(pattern)}: it ${problem}.`, { details: {
       field: 'filter',
       length: pattern.length,
-    });
+    } });
   }
   const split: number[][] = [[]];
   for (const cp of codePointsOf(pattern, caseInsensitive)) {

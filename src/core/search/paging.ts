@@ -6,10 +6,10 @@ import type { Page } from '../entities.js';
 import { EdgeflowError, describeValue } from '../errors.js';
 
 function invalidToken(token: string, why: string): EdgeflowError {
-  return EdgeflowError.invalidParameterValue(`Invalid page token ${describeValue(token)}: ${why}`, {
+  return EdgeflowError.invalidParameterValue(`Invalid page token ${describeValue(token)}: ${why}`, { details: {
     field: 'page_token',
     value: token,
-  });
+  } });
 }
 
 /**
@@ -25,7 +25,7 @@ function invalidToken(token: string, why: string): EdgeflowError {
 export function encodePageToken(offset: number): string {
   if (!Number.isSafeInteger(offset) || offset <= 0) {
     const message = `Invalid page offset ${describeValue(offset)}: it must be a positive integer`;
-    throw EdgeflowError.invalidParameterValue(message, { field: 'page_token', value: offset });
+    throw EdgeflowError.invalidParameterValue(message, { details: { field: 'page_token', value: offset } });
   }
   return btoa(`{"offset": ${offset}}`);
 }
@@ -62,7 +62,7 @@ export function checkMaxResults(maxResults: number | undefined, defaultValue: nu
   if (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > max) {
     throw EdgeflowError.invalidParameterValue(
       `Invalid value ${describeValue(maxResults)} for parameter 'max_results': it must be an integer from 1 to ${max}`,
-      { field: 'max_results', value: maxResults, min: 1, max },
+      { details: { field: 'max_results', value: maxResults, min: 1, max } },
     );
   }
   return maxResults;

@@ -36,7 +36,7 @@ export function expressionError(
   const where = field === 'filter' ? 'filter' : 'order_by clause';
   const tail = problem.expected === undefined ? '' : `: ${problem.expected}`;
   const message = `${problem.reason} at position ${problem.position} in ${where} ${describeValue(source)}${tail}`;
-  return EdgeflowError.invalidParameterValue(message, {
+  return EdgeflowError.invalidParameterValue(message, { details: {
     field,
     [field]: source,
     position: problem.position,
@@ -44,5 +44,5 @@ export function expressionError(
     reason: problem.reason,
     ...(problem.expected === undefined ? {} : { expected: problem.expected }),
     ...extra,
-  });
+  } });
 }

@@ -18,7 +18,7 @@ export async function filesFromFolder(directory: string): Promise<ProjectFiles> 
   const full = (path: string): string => {
     const target = resolve(root, path);
     if (target !== root && !target.startsWith(root + sep)) {
-      throw EdgeflowError.invalidParameterValue(`Project path ${describeValue(path)} leaves the project folder.`, { entry: path });
+      throw EdgeflowError.invalidParameterValue(`Project path ${describeValue(path)} leaves the project folder.`, { details: { entry: path } });
     }
     return target;
   };

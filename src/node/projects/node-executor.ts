@@ -41,7 +41,7 @@ export function resolvePathParameter(value: string, parameter: ProjectParameter,
   if (!existsSync(absolute)) {
     throw EdgeflowError.invalidParameterValue(
       `Got value ${describeValue(value)} for parameter ${describeValue(parameter.name)}, but no such file or directory was found.`,
-      { field: 'parameters', parameter: parameter.name },
+      { details: { field: 'parameters', parameter: parameter.name } },
     );
   }
   return absolute;
@@ -71,9 +71,9 @@ async function prepareModule(entryPoint: ProjectEntryPoint, parameters: Resolved
   const exportName = entryPoint.export ?? 'default';
   const path = join(dir, file);
   if (!existsSync(path)) {
-    throw EdgeflowError.invalidParameterValue(`entry_points.${entryPoint.name}.module names ${describeValue(file)}, but the project has no such file.`, {
+    throw EdgeflowError.invalidParameterValue(`entry_points.${entryPoint.name}.module names ${describeValue(file)}, but the project has no such file.`, { details: {
       key: `entry_points.${entryPoint.name}.module`,
-    });
+    } });
   }
   let namespace: Record<string, unknown>;
   try {
@@ -86,7 +86,7 @@ async function prepareModule(entryPoint: ProjectEntryPoint, parameters: Resolved
     const names = Object.keys(namespace);
     throw EdgeflowError.invalidParameterValue(
       `${file}: export ${describeValue(exportName)} is ${fn === undefined ? 'missing' : `not a function (${typeof fn})`}; the module exports ${names.length > 0 ? names.map((n) => `"${n}"`).join(', ') : 'nothing'}.`,
-      { entry: file, export: exportName, key: `entry_points.${entryPoint.name}.export` },
+      { details: { entry: file, export: exportName, key: `entry_points.${entryPoint.name}.export` } },
     );
   }
   return {
@@ -105,7 +105,7 @@ function childTrackingUri(uri: string | undefined, entryPoint: string): string {
       `Entry point ${describeValue(entryPoint)} runs as a child process, which logs through MLFLOW_TRACKING_URI; ` +
         `${uri === undefined ? 'no tracking URI is known' : `${describeValue(uri)} cannot be opened by another process`}. ` +
         "Use a file store (store: 'file:./mlruns') or a tracking server URI.",
-      { field: 'store' },
+      { details: { field: 'store' } },
     );
   }
   if (!/^file:/iu.test(uri)) return uri;

@@ -136,7 +136,7 @@ export class BundleStore implements Store {
 
   private __run(runId: RunId): StoredRun {
     const stored = this.__runs.get(runId);
-    if (!stored) throw EdgeflowError.resourceDoesNotExist(`Run '${runId}' not found`, { runId });
+    if (!stored) throw EdgeflowError.resourceDoesNotExist(`Run '${runId}' not found`, { details: { runId } });
     return stored;
   }
 
@@ -144,7 +144,7 @@ export class BundleStore implements Store {
 
   async getExperiment(experimentId: ExperimentId): Promise<Experiment> {
     const experiment = this.__experiments.get(experimentId);
-    if (!experiment) throw EdgeflowError.resourceDoesNotExist(`No Experiment with id=${experimentId} exists`, { experimentId });
+    if (!experiment) throw EdgeflowError.resourceDoesNotExist(`No Experiment with id=${experimentId} exists`, { details: { experimentId } });
     return experiment;
   }
 
@@ -190,7 +190,7 @@ export class BundleStore implements Store {
 
   async getArtifact(runId: RunId, path: string): Promise<Uint8Array> {
     const entry = this.__run(runId).artifacts.get(path);
-    if (!entry) throw EdgeflowError.resourceDoesNotExist(`No artifact file ${describeValue(path)} in run ${runId}.`, { runId, path });
+    if (!entry) throw EdgeflowError.resourceDoesNotExist(`No artifact file ${describeValue(path)} in run ${runId}.`, { details: { runId, path } });
     return this.__zip.read(this.__prefix + entry.entry);
   }
 

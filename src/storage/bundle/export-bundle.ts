@@ -117,7 +117,7 @@ function assertKeysCoexist(keys: Iterable<string>, what: string, where: string):
   if (conflict) {
     throw EdgeflowError.invalidParameterValue(
       `Cannot export ${where}: ${what} keys ${describeValue(conflict[0])} and ${describeValue(conflict[1])} cannot both be files (the first would have to be a folder).`,
-      { where, keys: [...conflict] },
+      { details: { where, keys: [...conflict] } },
     );
   }
 }
@@ -176,7 +176,7 @@ class ZipWriter {
   }
 
   private check(): void {
-    if (this.error) throw EdgeflowError.internalError('Zip writing failed.', this.error);
+    if (this.error) throw EdgeflowError.internalError('Zip writing failed.', { cause: this.error });
   }
 
   text(path: string, text: string): void {

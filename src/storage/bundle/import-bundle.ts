@@ -403,7 +403,7 @@ async function importAllOrNothing(store: Store, zip: Blob | Uint8Array | ArrayBu
       if (byName && byName.experimentId !== meta.experimentId && !snapshot.experiments.some((e) => e.meta.experimentId === byName.experimentId)) {
         throw EdgeflowError.resourceAlreadyExists(
           `Cannot replace: experiment name ${describeValue(meta.name)} belongs to experiment ${byName.experimentId}, which is not in the bundle.`,
-          { entry: exp.folder },
+          { details: { entry: exp.folder } },
         );
       }
       if (byId) {

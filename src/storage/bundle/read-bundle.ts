@@ -117,7 +117,7 @@ async function readBundleWithin(input: Blob | Uint8Array | ArrayBuffer | ZipSour
   if (!hasMeta) {
     throw EdgeflowError.invalidParameterValue(
       'The zip holds no MLflow data: no meta.yaml (MLflow file store) and no experiment.json (mlflow-export-import).',
-      { entry: '' },
+      { details: { entry: '' } },
     );
   }
   const prefix = fileStorePrefix(all);

@@ -97,7 +97,7 @@ export class Connection {
       throw EdgeflowError.invalidState(
         `The IndexedDB database "${this.name}" was upgraded to schema version ${db.version} by a newer edgeflow ` +
           `(in another tab?), which this page's version (schema ${DB_VERSION}) cannot use. Reload the page.`,
-        { dbName: this.name, version: db.version, minVersion, supported: DB_VERSION },
+        { details: { dbName: this.name, version: db.version, minVersion, supported: DB_VERSION } },
       );
     }
     return db;

@@ -36,12 +36,12 @@ export function mapIdbError(error: unknown, what: string): EdgeflowError {
         `Cannot ${what}: the browser's storage quota for this site is used up, so nothing of this write was stored. ` +
           `Free space by deleting (purging) old runs or artifacts, ask for persistent storage (openIdbStore({persist: true})), ` +
           `or check storageEstimate(). (${detail})`,
-        error,
+        { cause: error },
       );
     case 'VersionError':
     case 'InvalidStateError':
       return new EdgeflowError('INVALID_STATE', `Cannot ${what}: the database is in a state that does not allow it (${name}: ${detail}).`, { cause: error });
     default:
-      return EdgeflowError.internalError(`Cannot ${what}: IndexedDB failed (${name ?? 'Error'}: ${detail}).`, error);
+      return EdgeflowError.internalError(`Cannot ${what}: IndexedDB failed (${name ?? 'Error'}: ${detail}).`, { cause: error });
   }
 }

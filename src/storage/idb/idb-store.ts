@@ -110,7 +110,7 @@ export class IdbStore implements Store {
       let experimentId = input.experimentId;
       if (experimentId !== undefined) {
         if ((await experiments.getKey(experimentId)) !== undefined) {
-          throw EdgeflowError.resourceAlreadyExists(`Experiment with ID '${experimentId}' already exists.`, { experimentId });
+          throw EdgeflowError.resourceAlreadyExists(`Experiment with ID '${experimentId}' already exists.`, { details: { experimentId } });
         }
       } else {
         do experimentId = newExperimentId();
@@ -162,7 +162,7 @@ export class IdbStore implements Store {
 
   async deleteExperiment(experimentId: ExperimentId, options: DeleteOptions = {}): Promise<void> {
     if (experimentId === DEFAULT_EXPERIMENT_ID) {
-      throw EdgeflowError.invalidParameterValue(`Cannot delete the default experiment '${DEFAULT_EXPERIMENT_ID}'.`, { experimentId });
+      throw EdgeflowError.invalidParameterValue(`Cannot delete the default experiment '${DEFAULT_EXPERIMENT_ID}'.`, { details: { experimentId } });
     }
     await this.__setExperimentStage(experimentId, 'deleted', options.deletedTime);
   }
@@ -188,7 +188,7 @@ export class IdbStore implements Store {
       assertExperimentActive(experiment, 'delete a tag');
       const tags = toDict(experiment.tags);
       if (!hasKey(tags, key)) {
-        throw EdgeflowError.resourceDoesNotExist(`No tag with name ${describeValue(key)} in experiment ${experimentId}.`, { experimentId, key });
+        throw EdgeflowError.resourceDoesNotExist(`No tag with name ${describeValue(key)} in experiment ${experimentId}.`, { details: { experimentId, key } });
       }
       delete tags[key];
       await tx.objectStore('experiments').put({ ...experiment, tags });
@@ -219,7 +219,7 @@ export class IdbStore implements Store {
       ]);
       assertExperimentActive(experiment, 'create a run');
       if (existing !== undefined) {
-        throw EdgeflowError.resourceAlreadyExists(`Run with ID '${runId}' already exists.`, { runId });
+        throw EdgeflowError.resourceAlreadyExists(`Run with ID '${runId}' already exists.`, { details: { runId } });
       }
       const tags = dict<string>();
       for (const { key, value } of input.tags) tags[key] = value;
@@ -358,7 +358,7 @@ export class IdbStore implements Store {
       const run = await getRunIn(tx, runId);
       assertRunActive(run.info);
       if (!hasKey(run.tags, key)) {
-        throw EdgeflowError.resourceDoesNotExist(`No tag with name ${describeValue(key)} in run with id ${runId}.`, { runId, key });
+        throw EdgeflowError.resourceDoesNotExist(`No tag with name ${describeValue(key)} in run with id ${runId}.`, { details: { runId, key } });
       }
       delete run.tags[key];
       await putRun(tx, run);
@@ -475,7 +475,7 @@ export class IdbStore implements Store {
       else if (experiment.lifecycleStage !== 'deleted') {
         throw EdgeflowError.invalidParameterValue(
           `Cannot restore experiment ${experimentId}: it is not deleted (state: ${experiment.lifecycleStage}).`,
-          { experimentId },
+          { details: { experimentId } },
         );
       }
       const now = deletedTime ?? Date.now();
@@ -596,7 +596,7 @@ function isAbortError(error: unknown): boolean {
 async function getExperimentIn(tx: Tx<IDBTransactionMode>, experimentId: ExperimentId): Promise<Experiment> {
   const experiment = await tx.objectStore('experiments').get(experimentId);
   if (experiment === undefined) {
-    throw EdgeflowError.resourceDoesNotExist(`No Experiment with id=${experimentId} exists`, { experimentId });
+    throw EdgeflowError.resourceDoesNotExist(`No Experiment with id=${experimentId} exists`, { details: { experimentId } });
   }
   return experiment;
 }
@@ -608,14 +608,14 @@ async function assertNameFree(tx: Tx<IDBTransactionMode>, name: string): Promise
     experiment.lifecycleStage === 'deleted'
       ? `Experiment ${describeValue(name)} already exists in deleted state. Restore it or permanently delete it first.`
       : `Experiment ${describeValue(name)} already exists.`,
-    { name, experimentId: experiment.experimentId },
+    { details: { name, experimentId: experiment.experimentId } },
   );
 }
 
 /** A working copy of a stored run (null-prototype dicts). */
 async function getRunIn(tx: Tx<IDBTransactionMode>, runId: RunId): Promise<StoredRun> {
   const run = await tx.objectStore('runs').get(runId);
-  if (run === undefined) throw EdgeflowError.resourceDoesNotExist(`Run with id=${runId} not found`, { runId });
+  if (run === undefined) throw EdgeflowError.resourceDoesNotExist(`Run with id=${runId} not found`, { details: { runId } });
   return cloneStoredRun(run);
 }
 

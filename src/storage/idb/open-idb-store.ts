@@ -39,7 +39,7 @@ export interface BrowserStore extends Store {
 export async function openIdbStore(options: OpenIdbStoreOptions = {}): Promise<BrowserStore> {
   const name = options.name ?? 'edgeflow';
   if (typeof indexedDB === 'undefined') {
-    throw EdgeflowError.invalidState('IndexedDB is not available here; use a "memory:" store instead.', { dbName: name });
+    throw EdgeflowError.invalidState('IndexedDB is not available here; use a "memory:" store instead.', { details: { dbName: name } });
   }
   if (options.persist) await requestPersistence();
   if (options.worker !== false && typeof Worker !== 'undefined') {

@@ -89,7 +89,7 @@ export class WorkerConnection {
     let onStartError: ((event: ErrorEvent) => void) | undefined;
     const failed = new Promise<never>((_, reject) => {
       onStartError = (event: ErrorEvent) =>
-        reject(EdgeflowError.internalError(`The IndexedDB worker failed to start: ${event.message || 'script error'}.`, event.error));
+        reject(EdgeflowError.internalError(`The IndexedDB worker failed to start: ${event.message || 'script error'}.`, { cause: event.error }));
       worker.addEventListener('error', onStartError);
     });
     try {

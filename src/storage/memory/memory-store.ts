@@ -103,7 +103,7 @@ export class MemoryStore implements Store {
     this.__assertNameFree(input.name);
     const experimentId = input.experimentId ?? this.__freshExperimentId();
     if (this.__experiments.has(experimentId)) {
-      throw EdgeflowError.resourceAlreadyExists(`Experiment with ID '${experimentId}' already exists.`, { experimentId });
+      throw EdgeflowError.resourceAlreadyExists(`Experiment with ID '${experimentId}' already exists.`, { details: { experimentId } });
     }
     const creationTime = input.creationTime ?? Date.now();
     const tags = dict<string>();
@@ -147,9 +147,9 @@ export class MemoryStore implements Store {
 
   async deleteExperiment(experimentId: ExperimentId, options: DeleteOptions = {}): Promise<void> {
     if (experimentId === DEFAULT_EXPERIMENT_ID) {
-      throw EdgeflowError.invalidParameterValue(`Cannot delete the default experiment '${DEFAULT_EXPERIMENT_ID}'.`, {
+      throw EdgeflowError.invalidParameterValue(`Cannot delete the default experiment '${DEFAULT_EXPERIMENT_ID}'.`, { details: {
         experimentId,
-      });
+      } });
     }
     const record = this.__experiment(experimentId);
     assertExperimentActive(record.experiment, 'delete it');
@@ -166,7 +166,7 @@ export class MemoryStore implements Store {
     if (record.experiment.lifecycleStage !== 'deleted') {
       throw EdgeflowError.invalidParameterValue(
         `Cannot restore experiment ${experimentId}: it is not deleted (state: ${record.experiment.lifecycleStage}).`,
-        { experimentId },
+        { details: { experimentId } },
       );
     }
     for (const runId of record.runIds) {
@@ -188,10 +188,10 @@ export class MemoryStore implements Store {
     const record = this.__experiment(experimentId);
     assertExperimentActive(record.experiment, 'delete a tag');
     if (!hasKey(record.experiment.tags, key)) {
-      throw EdgeflowError.resourceDoesNotExist(`No tag with name ${describeValue(key)} in experiment ${experimentId}.`, {
+      throw EdgeflowError.resourceDoesNotExist(`No tag with name ${describeValue(key)} in experiment ${experimentId}.`, { details: {
         experimentId,
         key,
-      });
+      } });
     }
     const tags = dict(Object.entries(record.experiment.tags).filter(([k]) => k !== key));
     this.__updateExperiment(record, { tags });
@@ -210,7 +210,7 @@ export class MemoryStore implements Store {
     const experimentRecord = this.__experiment(input.experimentId);
     assertExperimentActive(experimentRecord.experiment, 'create a run');
     const runId = input.runId ?? newRunId();
-    if (this.__runs.has(runId)) throw EdgeflowError.resourceAlreadyExists(`Run with ID '${runId}' already exists.`, { runId });
+    if (this.__runs.has(runId)) throw EdgeflowError.resourceAlreadyExists(`Run with ID '${runId}' already exists.`, { details: { runId } });
     const tags = dict<string>();
     for (const { key, value } of input.tags) tags[key] = value;
     tags[SystemTag.RUN_NAME] = input.runName;
@@ -321,7 +321,7 @@ export class MemoryStore implements Store {
     const record = this.__run(runId);
     assertRunActive(record.info);
     if (!hasKey(record.tags, key)) {
-      throw EdgeflowError.resourceDoesNotExist(`No tag with name ${describeValue(key)} in run with id ${runId}.`, { runId, key });
+      throw EdgeflowError.resourceDoesNotExist(`No tag with name ${describeValue(key)} in run with id ${runId}.`, { details: { runId, key } });
     }
     delete record.tags[key];
     record.tagKeys.delete(key);
@@ -397,14 +397,14 @@ export class MemoryStore implements Store {
   private __experiment(experimentId: ExperimentId): ExperimentRecord {
     const record = this.__experiments.get(experimentId);
     if (record === undefined) {
-      throw EdgeflowError.resourceDoesNotExist(`No Experiment with id=${experimentId} exists`, { experimentId });
+      throw EdgeflowError.resourceDoesNotExist(`No Experiment with id=${experimentId} exists`, { details: { experimentId } });
     }
     return record;
   }
 
   private __run(runId: RunId): RunRecord {
     const record = this.__runs.get(runId);
-    if (record === undefined) throw EdgeflowError.resourceDoesNotExist(`Run with id=${runId} not found`, { runId });
+    if (record === undefined) throw EdgeflowError.resourceDoesNotExist(`Run with id=${runId} not found`, { details: { runId } });
     return record;
   }
 
@@ -415,7 +415,7 @@ export class MemoryStore implements Store {
           experiment.lifecycleStage === 'deleted'
             ? `Experiment ${describeValue(name)} already exists in deleted state. Restore it or permanently delete it first.`
             : `Experiment ${describeValue(name)} already exists.`,
-          { name, experimentId: experiment.experimentId },
+          { details: { name, experimentId: experiment.experimentId } },
         );
       }
     }

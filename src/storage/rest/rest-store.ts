@@ -99,7 +99,7 @@ export class RestStore implements Store {
 
   constructor(options: RestStoreOptions) {
     if (typeof options.baseUrl !== 'string' || !/^https?:\/\//iu.test(options.baseUrl)) {
-      throw EdgeflowError.invalidParameterValue(`RestStore needs an http(s) baseUrl, got ${describeValue(options.baseUrl)}.`, { field: 'baseUrl' });
+      throw EdgeflowError.invalidParameterValue(`RestStore needs an http(s) baseUrl, got ${describeValue(options.baseUrl)}.`, { details: { field: 'baseUrl' } });
     }
     this.__http = new HttpClient(options);
     this.__limits = { ...MLFLOW_BATCH_LIMITS, ...options.batchLimits };

@@ -69,7 +69,7 @@ export class MemorySyncState implements SyncState {
     if (options.initial !== undefined) {
       const json = typeof options.initial === 'string' ? (JSON.parse(options.initial) as SyncStateJSON) : options.initial;
       if (json.version !== 1 || !Array.isArray(json.runs)) {
-        throw EdgeflowError.invalidParameterValue('Unknown sync state format: expected {"version": 1, "runs": [...]}.', { field: 'initial' });
+        throw EdgeflowError.invalidParameterValue('Unknown sync state format: expected {"version": 1, "runs": [...]}.', { details: { field: 'initial' } });
       }
       for (const record of json.runs) this.__records.set(keyOf(record.direction, record.sourceRunId), copyRecord(record));
     }
