@@ -48,12 +48,23 @@ export interface RunOpenDetail {
   readonly runId: string;
 }
 
-/** A row: a run, or the header of a group. */
-type Item =
-  | { readonly kind: 'run'; readonly run: Run; readonly pinned: boolean }
-  | { readonly kind: 'group'; readonly value: string | null; readonly runs: readonly Run[]; readonly collapsed: boolean };
+/** The header row of a group. */
+interface GroupItem {
+  readonly kind: 'group';
+  readonly value: string | null;
+  readonly runs: readonly Run[];
+  readonly collapsed: boolean;
+}
+/** A row: a run (as is, so sorting 10,000 runs allocates no row objects), or the header of a group. */
+type Item = Run | GroupItem;
+
+function isGroup(item: Item): item is GroupItem {
+  return 'kind' in item;
+}
 
 const PAGE = 50_000;
+/** Width of the checkbox column. */
+const CHECK_WIDTH = 34;
 const WIDTH: Readonly<Record<string, number>> = { 'attr:name': 220, 'attr:status': 100, 'attr:runId': 260, 'attr:start': 190, 'attr:end': 190, 'attr:duration': 90 };
 
 function columnWidth(column: ColumnDef): number {
@@ -61,7 +72,7 @@ function columnWidth(column: ColumnDef): number {
 }
 
 function itemKey(item: Item): string {
-  return item.kind === 'run' ? item.run.info.runId : `group:${item.value ?? '\u0000'}`;
+  return isGroup(item) ? `group:${item.value ?? '\u0000'}` : item.info.runId;
 }
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
@@ -122,9 +133,10 @@ export class RunTable extends StoreElement {
   @query('.scroll') private _scrollEl!: HTMLElement;
 
   private _items: Item[] = [];
-  /** The run ids of `_items` in row order, and as a set (kept with the items, not rebuilt per render). */
-  private _itemRunIds: string[] = [];
-  private _itemRunIdSet = new Set<string>();
+  /** The run ids of `_items` in row order, and as a set: built when first asked for after the items change. */
+  private _itemRunIdList: string[] | undefined;
+  private _itemRunIdSetCache: Set<string> | undefined;
+  private _pinned = new Set<string>();
   private _shownExperiments: readonly ExperimentId[] = [];
   private _keys: RunKeys = { params: [], metrics: [], tags: [] };
   private _keysFor: readonly Run[] | undefined;
@@ -135,7 +147,12 @@ export class RunTable extends StoreElement {
 
   /** Run colours shared with the other elements of the view (see `internal/colors.ts`). */
   private readonly _colors = new RunColorsController(this, () => this._source.scope);
-  private readonly _window = new RowWindow(this, { scroller: () => this._scrollEl, rows: () => this._rowsEl, count: () => this._items.length });
+  private readonly _window = new RowWindow(this, {
+    scroller: () => this._scrollEl,
+    rows: () => this._rowsEl,
+    rowSample: () => this._headEl,
+    count: () => this._items.length,
+  });
 
   private readonly _query = new QueryController(this, {
     args: () => {
@@ -163,8 +180,20 @@ export class RunTable extends StoreElement {
   /** The rows as displayed (pinned first, sorted, grouped); for tests and integrations. */
   get rows(): readonly ({ kind: 'run'; runId: string; pinned: boolean } | { kind: 'group'; value: string | null; count: number })[] {
     return this._items.map((item) =>
-      item.kind === 'run' ? { kind: 'run', runId: item.run.info.runId, pinned: item.pinned } : { kind: 'group', value: item.value, count: item.runs.length },
+      isGroup(item) ? { kind: 'group', value: item.value, count: item.runs.length } : { kind: 'run', runId: item.info.runId, pinned: this._pinned.has(item.info.runId) },
     );
+  }
+
+  private get _itemRunIds(): string[] {
+    if (this._itemRunIdList === undefined) {
+      this._itemRunIdList = [];
+      for (const item of this._items) if (!isGroup(item)) this._itemRunIdList.push(item.info.runId);
+    }
+    return this._itemRunIdList;
+  }
+
+  private get _itemRunIdSet(): Set<string> {
+    return (this._itemRunIdSetCache ??= new Set(this._itemRunIds));
   }
 
   /** The visible columns in order. */
@@ -255,10 +284,10 @@ export class RunTable extends StoreElement {
     const key = [runs, this.sort?.column, this.sort?.direction, this.pinnedRunIds, this.groupBy, this._collapsed];
     if (key.some((k, i) => k !== this._itemsKey[i])) {
       this._itemsKey = key;
+      this._pinned = new Set(this.pinnedRunIds);
       this._items = this._computeItems(runs);
-      this._itemRunIds = [];
-      for (const item of this._items) if (item.kind === 'run') this._itemRunIds.push(item.run.info.runId);
-      this._itemRunIdSet = new Set(this._itemRunIds);
+      this._itemRunIdList = undefined;
+      this._itemRunIdSetCache = undefined;
       this._active = Math.min(this._active, Math.max(0, this._items.length - 1));
     }
     if (changed.has('filter')) this._draft = undefined;
@@ -272,15 +301,14 @@ export class RunTable extends StoreElement {
   }
 
   private _computeItems(runs: readonly Run[]): Item[] {
-    const pinned = new Set(this.pinnedRunIds);
     const sorted = this._sortedRuns(runs);
     const group = this.groupBy === '' ? undefined : parseColumnId(this.groupBy);
-    if (group === undefined) return sorted.map((run) => ({ kind: 'run', run, pinned: pinned.has(run.info.runId) }));
+    if (group === undefined) return sorted;
     const items: Item[] = [];
     for (const g of groupRuns(sorted, group)) {
       const collapsed = this._collapsed.has(g.value);
       items.push({ kind: 'group', value: g.value, runs: g.runs, collapsed });
-      if (!collapsed) for (const run of g.runs) items.push({ kind: 'run', run, pinned: pinned.has(run.info.runId) });
+      if (!collapsed) items.push(...g.runs);
     }
     return items;
   }
@@ -289,7 +317,9 @@ export class RunTable extends StoreElement {
     const problem = this._renderStoreProblem();
     if (problem !== nothing) return html`${problem}`;
     const columns = this.visibleColumns;
-    const template = `34px ${columns.map((c) => `${columnWidth(c)}px`).join(' ')}`;
+    const widths = columns.map(columnWidth);
+    const template = `${CHECK_WIDTH}px ${widths.map((w) => `${w}px`).join(' ')}`;
+    const width = widths.reduce((sum, w) => sum + w, CHECK_WIDTH);
     const state = this._query.state;
     return html`
       ${this._renderControls()}
@@ -300,7 +330,7 @@ export class RunTable extends StoreElement {
         tabindex="0"
         aria-rowcount=${this._items.length + 1}
         aria-multiselectable="true"
-        style=${styleMap({ '--_cols': template })}
+        style=${styleMap({ '--_cols': template, '--_width': `${width}px` })}
         @keydown=${this._onKeyDown}
       >
         ${this._renderHead(columns)}
@@ -317,8 +347,9 @@ export class RunTable extends StoreElement {
   private _renderRows(columns: readonly ColumnDef[]): TemplateResult {
     const { first, end } = this._window.range;
     const height = this._window.rowHeight;
+    const selection = new Set(this.selectedRunIds);
     return html`<div class="rows" role="rowgroup" style=${styleMap({ height: `${this._window.height}px`, paddingTop: `${first * height}px` })}>
-      ${repeat(this._items.slice(first, end), itemKey, (item, k) => this._renderItem(item, first + k, columns))}
+      ${repeat(this._items.slice(first, end), itemKey, (item, k) => this._renderItem(item, first + k, columns, selection))}
     </div>`;
   }
 
@@ -447,9 +478,9 @@ export class RunTable extends StoreElement {
     </div>`;
   }
 
-  private _renderItem(item: Item, index: number, columns: readonly ColumnDef[]): TemplateResult {
+  private _renderItem(item: Item, index: number, columns: readonly ColumnDef[], selection: ReadonlySet<string>): TemplateResult {
     const active = index === this._active;
-    if (item.kind === 'group') {
+    if (isGroup(item)) {
       return html`<div class="row group ${active ? 'active' : ''}" role="row" aria-rowindex=${index + 2} aria-expanded=${item.collapsed ? 'false' : 'true'} @click=${() => this._toggleGroup(item.value)}>
         <div class="cell" role="gridcell">${item.collapsed ? '▸' : '▾'}</div>
         ${columns.map((c, i) => {
@@ -462,11 +493,12 @@ export class RunTable extends StoreElement {
         })}
       </div>`;
     }
-    const { run } = item;
+    const run = item;
     const id = run.info.runId;
-    const selected = this.selectedRunIds.includes(id);
+    const selected = selection.has(id);
+    const pinned = this._pinned.has(id);
     return html`<div
-      class="row ${selected ? 'selected' : ''} ${item.pinned ? 'pinned' : ''} ${active ? 'active' : ''}"
+      class="row ${selected ? 'selected' : ''} ${pinned ? 'pinned' : ''} ${active ? 'active' : ''}"
       role="row"
       aria-rowindex=${index + 2}
       aria-selected=${selected ? 'true' : 'false'}
@@ -476,7 +508,7 @@ export class RunTable extends StoreElement {
       <div class="cell" role="gridcell">
         <input type="checkbox" aria-label=${`Select run ${run.info.runName}`} .checked=${selected} @click=${(e: MouseEvent) => this._onCheck(e, id)} />
       </div>
-      ${columns.map((c) => this._renderCell(run, c, item.pinned))}
+      ${columns.map((c) => this._renderCell(run, c, pinned))}
     </div>`;
   }
 
@@ -639,12 +671,12 @@ export class RunTable extends StoreElement {
         const item = this._items[this._active];
         e.preventDefault();
         if (item === undefined) return;
-        if (item.kind === 'group') this._toggleGroup(item.value);
-        else if (e.key === 'Enter') this._open(item.run.info.runId);
+        if (isGroup(item)) this._toggleGroup(item.value);
+        else if (e.key === 'Enter') this._open(item.info.runId);
         else if (e.key === ' ') {
-          const id = item.run.info.runId;
+          const id = item.info.runId;
           this._setSelection(this.selectedRunIds.includes(id) ? this.selectedRunIds.filter((s) => s !== id) : [...this.selectedRunIds, id]);
-        } else this._togglePin(item.run.info.runId);
+        } else this._togglePin(item.info.runId);
         return;
       }
       default:
