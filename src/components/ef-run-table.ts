@@ -4,7 +4,6 @@
  */
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
-import { repeat } from 'lit/directives/repeat.js';
 import { styleMap } from 'lit/directives/style-map.js';
 import type { Run, ViewType } from '../core/entities.js';
 import { EdgeflowError } from '../core/errors.js';
@@ -71,10 +70,6 @@ function columnWidth(column: ColumnDef): number {
   return WIDTH[column.id] ?? (column.kind === 'metric' ? 120 : 130);
 }
 
-function itemKey(item: Item): string {
-  return isGroup(item) ? `group:${item.value ?? '\u0000'}` : item.info.runId;
-}
-
 function sameList(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
@@ -137,6 +132,8 @@ export class RunTable extends StoreElement {
   private _itemRunIdList: string[] | undefined;
   private _itemRunIdSetCache: Set<string> | undefined;
   private _pinned = new Set<string>();
+  /** How many of `_items` are runs. */
+  private _runItemCount = 0;
   private _shownExperiments: readonly ExperimentId[] = [];
   private _keys: RunKeys = { params: [], metrics: [], tags: [] };
   private _keysFor: readonly Run[] | undefined;
@@ -286,6 +283,7 @@ export class RunTable extends StoreElement {
       this._itemsKey = key;
       this._pinned = new Set(this.pinnedRunIds);
       this._items = this._computeItems(runs);
+      this._runItemCount = this.groupBy === '' ? this._items.length : this._items.filter((item) => !isGroup(item)).length;
       this._itemRunIdList = undefined;
       this._itemRunIdSetCache = undefined;
       this._active = Math.min(this._active, Math.max(0, this._items.length - 1));
@@ -343,13 +341,17 @@ export class RunTable extends StoreElement {
     `;
   }
 
-  /** The rows in the window around the scroll position, on a box as tall as all rows. */
+  /**
+   * The rows in the window around the scroll position, on a box as tall as all rows. Row elements
+   * are reused by position (a sort or scroll rewrites their values, it does not build new rows),
+   * and one listener on the box handles the clicks of every row.
+   */
   private _renderRows(columns: readonly ColumnDef[]): TemplateResult {
     const { first, end } = this._window.range;
     const height = this._window.rowHeight;
     const selection = new Set(this.selectedRunIds);
-    return html`<div class="rows" role="rowgroup" style=${styleMap({ height: `${this._window.height}px`, paddingTop: `${first * height}px` })}>
-      ${repeat(this._items.slice(first, end), itemKey, (item, k) => this._renderItem(item, first + k, columns, selection))}
+    return html`<div class="rows" role="rowgroup" style=${styleMap({ height: `${this._window.height}px`, paddingTop: `${first * height}px` })} @click=${this._onRowsClick}>
+      ${this._items.slice(first, end).map((item, k) => this._renderItem(item, first + k, columns, selection))}
     </div>`;
   }
 
@@ -432,16 +434,17 @@ export class RunTable extends StoreElement {
   }
 
   private _renderHead(columns: readonly ColumnDef[]): TemplateResult {
-    const ids = this._itemRunIdSet;
-    const selected = this.selectedRunIds.filter((id) => ids.has(id)).length;
+    // With nothing selected (the usual case while sorting and filtering) no id set is built.
+    const total = this._runItemCount;
+    const selected = this.selectedRunIds.length === 0 ? 0 : this.selectedRunIds.filter((id) => this._itemRunIdSet.has(id)).length;
     return html`<div class="head" role="row" aria-rowindex="1">
       <div class="cell" role="columnheader">
         <input
           type="checkbox"
           aria-label="Select all runs"
-          .checked=${ids.size > 0 && selected === ids.size}
-          .indeterminate=${selected > 0 && selected < ids.size}
-          @change=${(e: Event) => this._setSelection((e.target as HTMLInputElement).checked ? [...ids] : [])}
+          .checked=${total > 0 && selected === total}
+          .indeterminate=${selected > 0 && selected < total}
+          @change=${(e: Event) => this._setSelection((e.target as HTMLInputElement).checked ? [...this._itemRunIds] : [])}
         />
       </div>
       ${columns.map((c) => {
@@ -481,7 +484,7 @@ export class RunTable extends StoreElement {
   private _renderItem(item: Item, index: number, columns: readonly ColumnDef[], selection: ReadonlySet<string>): TemplateResult {
     const active = index === this._active;
     if (isGroup(item)) {
-      return html`<div class="row group ${active ? 'active' : ''}" role="row" aria-rowindex=${index + 2} aria-expanded=${item.collapsed ? 'false' : 'true'} @click=${() => this._toggleGroup(item.value)}>
+      return html`<div class="row group ${active ? 'active' : ''}" role="row" aria-rowindex=${index + 2} aria-expanded=${item.collapsed ? 'false' : 'true'}>
         <div class="cell" role="gridcell">${item.collapsed ? '▸' : '▾'}</div>
         ${columns.map((c, i) => {
           if (i === 0) return html`<div class="cell" role="gridcell" title=${`${this.groupBy} = ${item.value ?? '(none)'}`}>${item.value ?? '(none)'} <span class="muted">(${item.runs.length})</span></div>`;
@@ -503,10 +506,9 @@ export class RunTable extends StoreElement {
       aria-rowindex=${index + 2}
       aria-selected=${selected ? 'true' : 'false'}
       data-run-id=${id}
-      @click=${() => (this._active = index)}
     >
       <div class="cell" role="gridcell">
-        <input type="checkbox" aria-label=${`Select run ${run.info.runName}`} .checked=${selected} @click=${(e: MouseEvent) => this._onCheck(e, id)} />
+        <input type="checkbox" aria-label=${`Select run ${run.info.runName}`} .checked=${selected} />
       </div>
       ${columns.map((c) => this._renderCell(run, c, pinned))}
     </div>`;
@@ -517,11 +519,11 @@ export class RunTable extends StoreElement {
     switch (column.id) {
       case 'attr:name':
         return html`<div class="cell name" role="gridcell" title=${run.info.runName}>
-          <button class="pin" aria-label="Pin run" aria-pressed=${pinned ? 'true' : 'false'} @click=${(e: Event) => (e.stopPropagation(), this._togglePin(run.info.runId))}>
+          <button class="pin" aria-label="Pin run" aria-pressed=${pinned ? 'true' : 'false'}>
             ${pinned ? '★' : '☆'}
           </button>
           <span class="swatch" style=${swatchStyle(this._colors.styleOf(run.info.runId))}></span>
-          <button class="link" @click=${() => this._open(run.info.runId)}>${run.info.runName}</button>
+          <button class="link">${run.info.runName}</button>
         </div>`;
       case 'attr:status':
         return html`<div class="cell" role="gridcell"><span class="status ${run.info.status}">${run.info.status}</span></div>`;
@@ -615,8 +617,22 @@ export class RunTable extends StoreElement {
     this._collapsed = collapsed;
   }
 
+  /** A click in a row: fold a group, tick a checkbox, pin, open, or make the row the active one. */
+  private readonly _onRowsClick = (e: MouseEvent): void => {
+    const target = e.target as Element;
+    const row = target.closest('.row');
+    const index = Number(row?.getAttribute('aria-rowindex')) - 2;
+    const item = this._items[index];
+    if (item === undefined) return;
+    if (isGroup(item)) return this._toggleGroup(item.value);
+    const id = item.info.runId;
+    if (target.closest('input[type="checkbox"]') !== null) return this._onCheck(e, id);
+    if (target.closest('.pin') !== null) return this._togglePin(id);
+    if (target.closest('.link') !== null) this._open(id);
+    this._active = index;
+  };
+
   private _onCheck(e: MouseEvent, id: string): void {
-    e.stopPropagation();
     const order = this._itemRunIds;
     const set = new Set(this.selectedRunIds);
     const on = !set.has(id);
