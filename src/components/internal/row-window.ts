@@ -12,6 +12,7 @@
  * @module
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { Settling } from '../controllers/status.js';
 
 /** What the host provides. */
 export interface RowWindowOptions {
@@ -41,8 +42,11 @@ export interface RowRange {
 /** Rows rendered before the scroll box is known (its first render). */
 const INITIAL_ROWS = 24;
 
-/** See the module docs. */
-export class RowWindow implements ReactiveController {
+/**
+ * See the module docs. It is {@link Settling} until the scroll box's size is first observed, so
+ * the host's `loaded()` waits for the rows that fill the box, not only the first {@link INITIAL_ROWS}.
+ */
+export class RowWindow implements ReactiveController, Settling {
   /** Height of one row in CSS pixels, as observed on the row sample. */
   rowHeight = 31;
   #range: RowRange = { first: 0, end: 0 };
@@ -59,6 +63,8 @@ export class RowWindow implements ReactiveController {
   #scrollTop = 0;
   #viewHeight = 0;
   #rowsTop = 0;
+  #sized: Promise<void> = Promise.resolve();
+  #resolveSized: (() => void) | undefined;
   readonly #onScroll = (): void => {
     this.#scrollTop = this.#scroller?.scrollTop ?? 0;
     this.#refresh();
@@ -76,6 +82,7 @@ export class RowWindow implements ReactiveController {
     this.#scrollTop = this.#scroller?.scrollTop ?? 0;
     if (this.#rows instanceof HTMLElement) this.#rowsTop = this.#rows.offsetTop;
     this.#refresh();
+    this.#sizeKnown();
   };
 
   constructor(
@@ -88,6 +95,14 @@ export class RowWindow implements ReactiveController {
   /** The rows to render in this update. */
   get range(): RowRange {
     return this.#range;
+  }
+
+  get settled(): Promise<void> {
+    return this.#sized;
+  }
+
+  get busy(): boolean {
+    return this.#resolveSized !== undefined;
   }
 
   /** The total height of all rows. */
@@ -109,6 +124,7 @@ export class RowWindow implements ReactiveController {
         scroller.addEventListener('scroll', this.#onScroll, { passive: true });
         this.#resize = new ResizeObserver(this.#onResize);
         this.#resize.observe(scroller);
+        this.#sized = new Promise((resolve) => (this.#resolveSized = resolve));
       }
     }
     const rows = this.options.rows() ?? undefined;
@@ -160,7 +176,13 @@ export class RowWindow implements ReactiveController {
     if (element !== undefined) this.#resize.observe(element);
   }
 
+  #sizeKnown(): void {
+    this.#resolveSized?.();
+    this.#resolveSized = undefined;
+  }
+
   #detach(): void {
+    this.#sizeKnown();
     this.#scroller?.removeEventListener('scroll', this.#onScroll);
     this.#resize?.disconnect();
     this.#resize = undefined;
