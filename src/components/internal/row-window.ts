@@ -82,7 +82,10 @@ export class RowWindow implements ReactiveController, Settling {
     this.#scrollTop = this.#scroller?.scrollTop ?? 0;
     if (this.#rows instanceof HTMLElement) this.#rowsTop = this.#rows.offsetTop;
     this.#refresh();
-    this.#sizeKnown();
+    // Settle after this rendering step, not inside it: code awaiting `loaded()` (a viewer laying
+    // out its charts) would otherwise resize other observed elements mid-delivery, and the browser
+    // reports a resize-observer loop.
+    if (this.#resolveSized !== undefined) setTimeout(() => this.#sizeKnown(), 0);
   };
 
   constructor(
@@ -160,7 +163,7 @@ export class RowWindow implements ReactiveController, Settling {
     const count = this.options.count();
     if (this.#scroller === undefined || this.#viewHeight === 0) return { first: 0, end: Math.min(count, INITIAL_ROWS) };
     const current = { first: Math.min(this.#range.first, count), end: Math.min(this.#range.end, count) };
-    const fits = current.end - current.first <= this.#span() + 3 * this.#overscan();
+    const fits = current.end - current.first <= this.#span() + 2 * this.#overscan();
     return fits && this.#covers(current) ? current : this.#around(this.#visible());
   }
 
