@@ -245,6 +245,8 @@ interface TableKeystrokes {
   readonly filter: number;
   /** `store.searchRuns` alone with the same filter. */
   readonly filterRaw: number;
+  /** Most row elements the table held at once (it draws the visible rows and a few beyond). */
+  readonly domRows: number;
 }
 
 async function tableKeystrokes(n: number, rounds: number): Promise<TableKeystrokes> {
@@ -274,11 +276,20 @@ async function tableKeystrokes(n: number, rounds: number): Promise<TableKeystrok
   const header = (): HTMLElement => root.querySelector<HTMLElement>('.head [data-column="metric:acc"]')!;
   const input = (): HTMLInputElement => root.querySelector<HTMLInputElement>('input[part="filter"]')!;
   const text = "metrics.acc > 0.5 and params.seed = '5'";
+  const runIds = (): string[] => [...root.querySelectorAll<HTMLElement>('.row[data-run-id]')].map((row) => row.dataset['runId']!);
+  /** Fails the bench if the table does not show the first rows of `expected` (a timing of a no-op proves nothing). */
+  const expectFirst = (expected: readonly Run[], what: string): void => {
+    const shown = runIds().slice(0, 5).join();
+    if (shown !== expected.slice(0, 5).map((r) => r.info.runId).join()) throw new Error(`tableKeystrokes: ${what} shows the wrong rows`);
+  };
+  let domRows = 0;
   const out = { sort: [] as number[], sortRaw: [] as number[], keystroke: [] as number[], filter: [] as number[], filterRaw: [] as number[] };
   for (let r = 0; r < rounds; r++) {
     out.sort.push(await time(() => header().click(), () => el.updateComplete));
     const runs = el.runs;
     out.sortRaw.push(await time(() => sortRunsByColumn(runs, { column: 'metric:acc', direction: 'desc' }), () => Promise.resolve()));
+    expectFirst(sortRunsByColumn(runs, el.sort), 'the sort');
+    domRows = Math.max(domRows, runIds().length);
     for (let k = 1; k <= text.length; k++) {
       out.keystroke.push(
         await time(
@@ -292,6 +303,8 @@ async function tableKeystrokes(n: number, rounds: number): Promise<TableKeystrok
     }
     out.filter.push(await time(() => (el.filter = text), () => el.loaded()));
     out.filterRaw.push(await time(() => void 0, () => store.searchRuns({ experimentIds: [experimentId as never], filter: text, maxResults: 50_000 })));
+    expectFirst(sortRunsByColumn(el.runs, el.sort), 'the filter');
+    domRows = Math.max(domRows, runIds().length);
     el.filter = '';
     input().value = '';
     await el.loaded();
@@ -304,6 +317,7 @@ async function tableKeystrokes(n: number, rounds: number): Promise<TableKeystrok
     keystrokeMax: Math.max(...out.keystroke),
     filter: median(out.filter),
     filterRaw: median(out.filterRaw),
+    domRows,
   };
 }
 

@@ -94,6 +94,7 @@ try {
     report('run_table.10k.filter_apply', t['filter']!, 'ms');
     report('run_table.10k.filter_apply.frames', t['filter']! / FRAME, 'x');
     report('run_table.10k.filter_apply.ratio_raw_search', t['filter']! / t['filterRaw']!, 'x');
+    report('run_table.10k.dom_rows', t['domRows']!, 'rows');
   }
 } finally {
   await browser.close();

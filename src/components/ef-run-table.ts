@@ -4,7 +4,6 @@
  */
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
-import { repeat } from 'lit/directives/repeat.js';
 import { styleMap } from 'lit/directives/style-map.js';
 import type { Run, ViewType } from '../core/entities.js';
 import { EdgeflowError } from '../core/errors.js';
@@ -48,20 +47,27 @@ export interface RunOpenDetail {
   readonly runId: string;
 }
 
-/** A row: a run, or the header of a group. */
-type Item =
-  | { readonly kind: 'run'; readonly run: Run; readonly pinned: boolean }
-  | { readonly kind: 'group'; readonly value: string | null; readonly runs: readonly Run[]; readonly collapsed: boolean };
+/** The header row of a group. */
+interface GroupItem {
+  readonly kind: 'group';
+  readonly value: string | null;
+  readonly runs: readonly Run[];
+  readonly collapsed: boolean;
+}
+/** A row: a run (as is, so sorting 10,000 runs allocates no row objects), or the header of a group. */
+type Item = Run | GroupItem;
+
+function isGroup(item: Item): item is GroupItem {
+  return 'kind' in item;
+}
 
 const PAGE = 50_000;
+/** Width of the checkbox column. */
+const CHECK_WIDTH = 34;
 const WIDTH: Readonly<Record<string, number>> = { 'attr:name': 220, 'attr:status': 100, 'attr:runId': 260, 'attr:start': 190, 'attr:end': 190, 'attr:duration': 90 };
 
 function columnWidth(column: ColumnDef): number {
   return WIDTH[column.id] ?? (column.kind === 'metric' ? 120 : 130);
-}
-
-function itemKey(item: Item): string {
-  return item.kind === 'run' ? item.run.info.runId : `group:${item.value ?? '\u0000'}`;
 }
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
@@ -122,9 +128,12 @@ export class RunTable extends StoreElement {
   @query('.scroll') private _scrollEl!: HTMLElement;
 
   private _items: Item[] = [];
-  /** The run ids of `_items` in row order, and as a set (kept with the items, not rebuilt per render). */
-  private _itemRunIds: string[] = [];
-  private _itemRunIdSet = new Set<string>();
+  /** The run ids of `_items` in row order, and as a set: built when first asked for after the items change. */
+  private _itemRunIdList: string[] | undefined;
+  private _itemRunIdSetCache: Set<string> | undefined;
+  private _pinned = new Set<string>();
+  /** How many of `_items` are runs. */
+  private _runItemCount = 0;
   private _shownExperiments: readonly ExperimentId[] = [];
   private _keys: RunKeys = { params: [], metrics: [], tags: [] };
   private _keysFor: readonly Run[] | undefined;
@@ -135,7 +144,12 @@ export class RunTable extends StoreElement {
 
   /** Run colours shared with the other elements of the view (see `internal/colors.ts`). */
   private readonly _colors = new RunColorsController(this, () => this._source.scope);
-  private readonly _window = new RowWindow(this, { scroller: () => this._scrollEl, rows: () => this._rowsEl, count: () => this._items.length });
+  private readonly _window = new RowWindow(this, {
+    scroller: () => this._scrollEl,
+    rows: () => this._rowsEl,
+    rowSample: () => this._headEl,
+    count: () => this._items.length,
+  });
 
   private readonly _query = new QueryController(this, {
     args: () => {
@@ -163,8 +177,20 @@ export class RunTable extends StoreElement {
   /** The rows as displayed (pinned first, sorted, grouped); for tests and integrations. */
   get rows(): readonly ({ kind: 'run'; runId: string; pinned: boolean } | { kind: 'group'; value: string | null; count: number })[] {
     return this._items.map((item) =>
-      item.kind === 'run' ? { kind: 'run', runId: item.run.info.runId, pinned: item.pinned } : { kind: 'group', value: item.value, count: item.runs.length },
+      isGroup(item) ? { kind: 'group', value: item.value, count: item.runs.length } : { kind: 'run', runId: item.info.runId, pinned: this._pinned.has(item.info.runId) },
     );
+  }
+
+  private get _itemRunIds(): string[] {
+    if (this._itemRunIdList === undefined) {
+      this._itemRunIdList = [];
+      for (const item of this._items) if (!isGroup(item)) this._itemRunIdList.push(item.info.runId);
+    }
+    return this._itemRunIdList;
+  }
+
+  private get _itemRunIdSet(): Set<string> {
+    return (this._itemRunIdSetCache ??= new Set(this._itemRunIds));
   }
 
   /** The visible columns in order. */
@@ -255,10 +281,11 @@ export class RunTable extends StoreElement {
     const key = [runs, this.sort?.column, this.sort?.direction, this.pinnedRunIds, this.groupBy, this._collapsed];
     if (key.some((k, i) => k !== this._itemsKey[i])) {
       this._itemsKey = key;
+      this._pinned = new Set(this.pinnedRunIds);
       this._items = this._computeItems(runs);
-      this._itemRunIds = [];
-      for (const item of this._items) if (item.kind === 'run') this._itemRunIds.push(item.run.info.runId);
-      this._itemRunIdSet = new Set(this._itemRunIds);
+      this._runItemCount = this.groupBy === '' ? this._items.length : this._items.filter((item) => !isGroup(item)).length;
+      this._itemRunIdList = undefined;
+      this._itemRunIdSetCache = undefined;
       this._active = Math.min(this._active, Math.max(0, this._items.length - 1));
     }
     if (changed.has('filter')) this._draft = undefined;
@@ -272,15 +299,14 @@ export class RunTable extends StoreElement {
   }
 
   private _computeItems(runs: readonly Run[]): Item[] {
-    const pinned = new Set(this.pinnedRunIds);
     const sorted = this._sortedRuns(runs);
     const group = this.groupBy === '' ? undefined : parseColumnId(this.groupBy);
-    if (group === undefined) return sorted.map((run) => ({ kind: 'run', run, pinned: pinned.has(run.info.runId) }));
+    if (group === undefined) return sorted;
     const items: Item[] = [];
     for (const g of groupRuns(sorted, group)) {
       const collapsed = this._collapsed.has(g.value);
       items.push({ kind: 'group', value: g.value, runs: g.runs, collapsed });
-      if (!collapsed) for (const run of g.runs) items.push({ kind: 'run', run, pinned: pinned.has(run.info.runId) });
+      if (!collapsed) items.push(...g.runs);
     }
     return items;
   }
@@ -289,7 +315,9 @@ export class RunTable extends StoreElement {
     const problem = this._renderStoreProblem();
     if (problem !== nothing) return html`${problem}`;
     const columns = this.visibleColumns;
-    const template = `34px ${columns.map((c) => `${columnWidth(c)}px`).join(' ')}`;
+    const widths = columns.map(columnWidth);
+    const template = `${CHECK_WIDTH}px ${widths.map((w) => `${w}px`).join(' ')}`;
+    const width = widths.reduce((sum, w) => sum + w, CHECK_WIDTH);
     const state = this._query.state;
     return html`
       ${this._renderControls()}
@@ -300,7 +328,7 @@ export class RunTable extends StoreElement {
         tabindex="0"
         aria-rowcount=${this._items.length + 1}
         aria-multiselectable="true"
-        style=${styleMap({ '--_cols': template })}
+        style=${styleMap({ '--_cols': template, '--_width': `${width}px` })}
         @keydown=${this._onKeyDown}
       >
         ${this._renderHead(columns)}
@@ -313,12 +341,17 @@ export class RunTable extends StoreElement {
     `;
   }
 
-  /** The rows in the window around the scroll position, on a box as tall as all rows. */
+  /**
+   * The rows in the window around the scroll position, on a box as tall as all rows. Row elements
+   * are reused by position (a sort or scroll rewrites their values, it does not build new rows),
+   * and one listener on the box handles the clicks of every row.
+   */
   private _renderRows(columns: readonly ColumnDef[]): TemplateResult {
     const { first, end } = this._window.range;
     const height = this._window.rowHeight;
-    return html`<div class="rows" role="rowgroup" style=${styleMap({ height: `${this._window.height}px`, paddingTop: `${first * height}px` })}>
-      ${repeat(this._items.slice(first, end), itemKey, (item, k) => this._renderItem(item, first + k, columns))}
+    const selection = new Set(this.selectedRunIds);
+    return html`<div class="rows" role="rowgroup" style=${styleMap({ height: `${this._window.height}px`, paddingTop: `${first * height}px` })} @click=${this._onRowsClick}>
+      ${this._items.slice(first, end).map((item, k) => this._renderItem(item, first + k, columns, selection))}
     </div>`;
   }
 
@@ -401,16 +434,17 @@ export class RunTable extends StoreElement {
   }
 
   private _renderHead(columns: readonly ColumnDef[]): TemplateResult {
-    const ids = this._itemRunIdSet;
-    const selected = this.selectedRunIds.filter((id) => ids.has(id)).length;
+    // With nothing selected (the usual case while sorting and filtering) no id set is built.
+    const total = this._runItemCount;
+    const selected = this.selectedRunIds.length === 0 ? 0 : this.selectedRunIds.filter((id) => this._itemRunIdSet.has(id)).length;
     return html`<div class="head" role="row" aria-rowindex="1">
       <div class="cell" role="columnheader">
         <input
           type="checkbox"
           aria-label="Select all runs"
-          .checked=${ids.size > 0 && selected === ids.size}
-          .indeterminate=${selected > 0 && selected < ids.size}
-          @change=${(e: Event) => this._setSelection((e.target as HTMLInputElement).checked ? [...ids] : [])}
+          .checked=${total > 0 && selected === total}
+          .indeterminate=${selected > 0 && selected < total}
+          @change=${(e: Event) => this._setSelection((e.target as HTMLInputElement).checked ? [...this._itemRunIds] : [])}
         />
       </div>
       ${columns.map((c) => {
@@ -447,10 +481,10 @@ export class RunTable extends StoreElement {
     </div>`;
   }
 
-  private _renderItem(item: Item, index: number, columns: readonly ColumnDef[]): TemplateResult {
+  private _renderItem(item: Item, index: number, columns: readonly ColumnDef[], selection: ReadonlySet<string>): TemplateResult {
     const active = index === this._active;
-    if (item.kind === 'group') {
-      return html`<div class="row group ${active ? 'active' : ''}" role="row" aria-rowindex=${index + 2} aria-expanded=${item.collapsed ? 'false' : 'true'} @click=${() => this._toggleGroup(item.value)}>
+    if (isGroup(item)) {
+      return html`<div class="row group ${active ? 'active' : ''}" role="row" aria-rowindex=${index + 2} aria-expanded=${item.collapsed ? 'false' : 'true'}>
         <div class="cell" role="gridcell">${item.collapsed ? '▸' : '▾'}</div>
         ${columns.map((c, i) => {
           if (i === 0) return html`<div class="cell" role="gridcell" title=${`${this.groupBy} = ${item.value ?? '(none)'}`}>${item.value ?? '(none)'} <span class="muted">(${item.runs.length})</span></div>`;
@@ -462,21 +496,21 @@ export class RunTable extends StoreElement {
         })}
       </div>`;
     }
-    const { run } = item;
+    const run = item;
     const id = run.info.runId;
-    const selected = this.selectedRunIds.includes(id);
+    const selected = selection.has(id);
+    const pinned = this._pinned.has(id);
     return html`<div
-      class="row ${selected ? 'selected' : ''} ${item.pinned ? 'pinned' : ''} ${active ? 'active' : ''}"
+      class="row ${selected ? 'selected' : ''} ${pinned ? 'pinned' : ''} ${active ? 'active' : ''}"
       role="row"
       aria-rowindex=${index + 2}
       aria-selected=${selected ? 'true' : 'false'}
       data-run-id=${id}
-      @click=${() => (this._active = index)}
     >
       <div class="cell" role="gridcell">
-        <input type="checkbox" aria-label=${`Select run ${run.info.runName}`} .checked=${selected} @click=${(e: MouseEvent) => this._onCheck(e, id)} />
+        <input type="checkbox" aria-label=${`Select run ${run.info.runName}`} .checked=${selected} />
       </div>
-      ${columns.map((c) => this._renderCell(run, c, item.pinned))}
+      ${columns.map((c) => this._renderCell(run, c, pinned))}
     </div>`;
   }
 
@@ -485,11 +519,11 @@ export class RunTable extends StoreElement {
     switch (column.id) {
       case 'attr:name':
         return html`<div class="cell name" role="gridcell" title=${run.info.runName}>
-          <button class="pin" aria-label="Pin run" aria-pressed=${pinned ? 'true' : 'false'} @click=${(e: Event) => (e.stopPropagation(), this._togglePin(run.info.runId))}>
+          <button class="pin" aria-label="Pin run" aria-pressed=${pinned ? 'true' : 'false'}>
             ${pinned ? '★' : '☆'}
           </button>
           <span class="swatch" style=${swatchStyle(this._colors.styleOf(run.info.runId))}></span>
-          <button class="link" @click=${() => this._open(run.info.runId)}>${run.info.runName}</button>
+          <button class="link">${run.info.runName}</button>
         </div>`;
       case 'attr:status':
         return html`<div class="cell" role="gridcell"><span class="status ${run.info.status}">${run.info.status}</span></div>`;
@@ -583,8 +617,22 @@ export class RunTable extends StoreElement {
     this._collapsed = collapsed;
   }
 
+  /** A click in a row: fold a group, tick a checkbox, pin, open, or make the row the active one. */
+  private readonly _onRowsClick = (e: MouseEvent): void => {
+    const target = e.target as Element;
+    const row = target.closest('.row');
+    const index = Number(row?.getAttribute('aria-rowindex')) - 2;
+    const item = this._items[index];
+    if (item === undefined) return;
+    if (isGroup(item)) return this._toggleGroup(item.value);
+    const id = item.info.runId;
+    if (target.closest('input[type="checkbox"]') !== null) return this._onCheck(e, id);
+    if (target.closest('.pin') !== null) return this._togglePin(id);
+    if (target.closest('.link') !== null) this._open(id);
+    this._active = index;
+  };
+
   private _onCheck(e: MouseEvent, id: string): void {
-    e.stopPropagation();
     const order = this._itemRunIds;
     const set = new Set(this.selectedRunIds);
     const on = !set.has(id);
@@ -639,12 +687,12 @@ export class RunTable extends StoreElement {
         const item = this._items[this._active];
         e.preventDefault();
         if (item === undefined) return;
-        if (item.kind === 'group') this._toggleGroup(item.value);
-        else if (e.key === 'Enter') this._open(item.run.info.runId);
+        if (isGroup(item)) this._toggleGroup(item.value);
+        else if (e.key === 'Enter') this._open(item.info.runId);
         else if (e.key === ' ') {
-          const id = item.run.info.runId;
+          const id = item.info.runId;
           this._setSelection(this.selectedRunIds.includes(id) ? this.selectedRunIds.filter((s) => s !== id) : [...this.selectedRunIds, id]);
-        } else this._togglePin(item.run.info.runId);
+        } else this._togglePin(item.info.runId);
         return;
       }
       default:

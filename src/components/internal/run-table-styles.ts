@@ -108,8 +108,11 @@ export const runTableStyles = css`
     min-height: 0;
     padding: 0 5px;
   }
+  /* Sized by the flex layout, never by its content: a re-render of the rows lays out this box alone. */
   .scroll {
     flex: 1;
+    min-height: 0;
+    contain: strict;
     overflow: auto;
     position: relative;
     outline: none;
@@ -118,12 +121,15 @@ export const runTableStyles = css`
   .scroll:focus-visible {
     box-shadow: inset var(--_focus);
   }
+  /* The header row and every row are equally tall (one cell and a 1px bottom border): the row
+     window observes the row height on the header. Widths are the sum of the columns (--_width),
+     never the content's, so which rows are drawn never changes a box's size. */
   .head,
   .row {
     display: grid;
     grid-template-columns: var(--_cols);
     min-width: 100%;
-    width: max-content;
+    width: var(--_width);
     align-items: center;
   }
   .head {
@@ -171,10 +177,11 @@ export const runTableStyles = css`
   .rows {
     box-sizing: border-box;
     min-width: 100%;
-    width: max-content;
+    width: var(--_width);
   }
   .row {
     border-bottom: 1px solid var(--_grid);
+    contain: layout style;
   }
   .row:hover {
     background: var(--_hover);
