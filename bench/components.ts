@@ -7,52 +7,11 @@
  * the page served by Vite (production mode, so Lit's production build) from 127.0.0.1.
  * Prints one JSON line per figure: `{"name","value","unit"}`.
  */
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright';
-import { createServer, type Plugin } from 'vite';
-import { chromiumLaunchOptions } from '../test/harness/chromium.js';
+import { openBenchPage } from './bench-page.js';
 import { report } from './report.js';
 
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
-const PAGE = '/__bench-components.html';
-const HTML = `<!doctype html><html><head><meta charset="utf-8"><title>components bench</title></head>
-<body style="margin:0;font:13px system-ui"><script type="module" src="/bench/components-page.ts"></script></body></html>`;
-
-/** Serves the bench page without an index.html on disk. */
-const benchPage: Plugin = {
-  name: 'edgeflow-bench-components-page',
-  configureServer(server) {
-    server.middlewares.use((req, res, next) => {
-      if (req.url !== PAGE) return next();
-      void server.transformIndexHtml(PAGE, HTML).then((html) => {
-        res.setHeader('content-type', 'text/html; charset=utf-8');
-        res.end(html);
-      }, next);
-    });
-  },
-};
-
-
-const server = await createServer({
-  root: ROOT,
-  configFile: false,
-  mode: 'production',
-  logLevel: 'error',
-  plugins: [benchPage],
-  define: { 'process.env.NODE_ENV': '"production"' },
-  // No watcher or HMR: others editing the tree must not reload the page mid-measurement.
-  server: { host: '127.0.0.1', port: 0, hmr: false, watch: null },
-});
-await server.listen();
-const address = server.httpServer!.address();
-if (address === null || typeof address === 'string') throw new Error('bench: no server address');
-const browser = await chromium.launch(chromiumLaunchOptions());
+const { page, close } = await openBenchPage({ script: '/bench/components-page.ts', title: 'components', viewport: { width: 1300, height: 1000 } });
 try {
-  const page = await browser.newPage({ viewport: { width: 1300, height: 1000 }, deviceScaleFactor: 1 });
-  page.on('pageerror', (e) => console.error('page error:', e.message));
-  await page.goto(`http://127.0.0.1:${address.port}${PAGE}`);
-  await page.waitForFunction(() => document.documentElement.dataset['ready'] === 'true', undefined, { timeout: 120_000 });
-
   type FirstDraw = { raw: number; chart: number; rawRead: number; chartPreloaded: number };
   type Bench = {
     firstDraw(n: number, rounds: number): Promise<FirstDraw>;
@@ -97,6 +56,5 @@ try {
     report('run_table.10k.dom_rows', t['domRows']!, 'rows');
   }
 } finally {
-  await browser.close();
-  await server.close();
+  await close();
 }

@@ -4,23 +4,16 @@
  * `BundleStore.open` of the same Blob in the same page. Chromium via the test harness, the page
  * served by Vite (production mode) from 127.0.0.1. Prints one JSON line per figure.
  */
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright';
-import { createServer, type Plugin } from 'vite';
 import { TrackingClient } from '../src/core/client.js';
 import { exportBundle } from '../src/storage/bundle/export-bundle.js';
 import { MemoryStore } from '../src/storage/memory/memory-store.js';
-import { chromiumLaunchOptions } from '../test/harness/chromium.js';
+import { openBenchPage } from './bench-page.js';
 import { report } from './report.js';
 
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
-const PAGE = '/__bench-viewer.html';
 const ZIP = '/__bench-viewer.zip';
 const RUNS = 100;
 const METRICS = 10;
 const POINTS = 10_000;
-const HTML = `<!doctype html><html><head><meta charset="utf-8"><title>viewer bench</title></head>
-<body style="margin:0;font:13px system-ui"><script type="module" src="/bench/viewer-page.ts"></script></body></html>`;
 
 /** The bundle: RUNS runs × METRICS metrics × POINTS steps (random walks). */
 async function bundle(): Promise<Uint8Array> {
@@ -43,42 +36,13 @@ async function bundle(): Promise<Uint8Array> {
 }
 
 const zip = await bundle();
-const serveBench: Plugin = {
-  name: 'edgeflow-bench-viewer-page',
-  configureServer(server) {
-    server.middlewares.use((req, res, next) => {
-      if (req.url === ZIP) {
-        res.setHeader('content-type', 'application/zip');
-        res.end(zip);
-        return;
-      }
-      if (req.url !== PAGE) return next();
-      void server.transformIndexHtml(PAGE, HTML).then((html) => {
-        res.setHeader('content-type', 'text/html; charset=utf-8');
-        res.end(html);
-      }, next);
-    });
-  },
-};
-
-const server = await createServer({
-  root: ROOT,
-  configFile: false,
-  mode: 'production',
-  logLevel: 'error',
-  plugins: [serveBench],
-  define: { 'process.env.NODE_ENV': '"production"' },
-  server: { host: '127.0.0.1', port: 0, hmr: false, watch: null },
+const { page, close } = await openBenchPage({
+  script: '/bench/viewer-page.ts',
+  title: 'viewer',
+  viewport: { width: 1440, height: 900 },
+  files: { [ZIP]: { type: 'application/zip', body: zip } },
 });
-await server.listen();
-const address = server.httpServer!.address();
-if (address === null || typeof address === 'string') throw new Error('bench: no server address');
-const browser = await chromium.launch(chromiumLaunchOptions());
 try {
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
-  page.on('pageerror', (e) => console.error('page error:', e.message));
-  await page.goto(`http://127.0.0.1:${address.port}${PAGE}`);
-  await page.waitForFunction(() => document.documentElement.dataset['ready'] === 'true', undefined, { timeout: 120_000 });
   type Bench = { timeToFirstChart(url: string, rounds: number): Promise<{ open: number; viewer: number; charts: number; runs: number }> };
   const result = await page.evaluate((url) => (window as unknown as { viewerBench: Bench }).viewerBench.timeToFirstChart(url, 3), ZIP);
   if (result.charts !== METRICS || result.runs !== RUNS) throw new Error(`bench: the viewer showed ${result.runs} runs and ${result.charts} charts`);
@@ -87,6 +51,5 @@ try {
   report('viewer.first_charts.100x10x10k', result.viewer, 'ms');
   report('viewer.first_charts / bundle_open', result.viewer / result.open, 'x');
 } finally {
-  await browser.close();
-  await server.close();
+  await close();
 }
