@@ -16,7 +16,6 @@ import type { Theme } from './internal/store-element.js';
 import { themeStyles } from './internal/theme.js';
 import { openViewerSource, sourceLabel, type ViewerSource } from './internal/viewer-source.js';
 import { readLinkState, replaceUrl, writeLinkState, VIEWER_TABS, type ViewerTab } from './internal/viewer-state.js';
-import { rowsShown } from './internal/rows-shown.js';
 import { renderViewerNotice, type ViewerPhase as Phase } from './internal/viewer-notice.js';
 import { viewerStyles } from './internal/viewer-styles.js';
 
@@ -262,8 +261,7 @@ export class Viewer extends LitElement {
     await super.getUpdateComplete();
     const table = this.renderRoot.querySelector('ef-run-table');
     if (table === null || store !== this.#store) return;
-    await table.loaded();
-    await rowsShown(table);
+    await table.loaded(); // its rows are drawn: the row window settles on the table's measured size
     if (store !== this.#store || this.experimentId !== this.#shownExperiment) return;
     const inTable = new Set(table.runs.map((r) => r.info.runId as string));
     const kept = this.selectedRunIds.filter((id) => inTable.has(id));
