@@ -14,7 +14,7 @@ import { FileStore } from '../../src/node/file-store.js';
 import { exportBundle } from '../../src/storage/bundle/export-bundle.js';
 import { importBundle } from '../../src/storage/bundle/import-bundle.js';
 import { MemoryStore } from '../../src/storage/memory/memory-store.js';
-import { errorOf, tempFolders } from '../support/temp-folders.js';
+import { errorOf, freshFileStore, tempFolders } from '../support/temp-folders.js';
 
 const tempFolder = tempFolders('edgeflow-location-');
 
@@ -24,10 +24,7 @@ let store: FileStore;
 let client: TrackingClient;
 
 beforeEach(async () => {
-  dir = await tempFolder();
-  root = join(dir, 'mlruns');
-  store = await FileStore.open(root);
-  client = new TrackingClient(store);
+  ({ dir, root, store, client } = await freshFileStore(tempFolder));
 });
 
 const text = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);

@@ -7,13 +7,13 @@
 import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { TrackingClient } from '../../src/core/client.js';
+import type { TrackingClient } from '../../src/core/client.js';
 import { EdgeflowError } from '../../src/core/errors.js';
 import type { RunId } from '../../src/core/ids.js';
 import { FileStore } from '../../src/node/file-store.js';
 import { MAX_NAME_BYTES, toStoreError } from '../../src/node/fs-helpers.js';
 import { createMlflowRestApi } from '../../src/node/mlflow-rest-handler.js';
-import { errorOf, tempFolders } from '../support/temp-folders.js';
+import { errorOf, freshFileStore, tempFolders } from '../support/temp-folders.js';
 
 const tempFolder = tempFolders('edgeflow-names-');
 
@@ -25,10 +25,7 @@ let runId: RunId;
 let runFolder: string;
 
 beforeEach(async () => {
-  dir = await tempFolder();
-  root = join(dir, 'mlruns');
-  store = await FileStore.open(root);
-  client = new TrackingClient(store);
+  ({ dir, root, store, client } = await freshFileStore(tempFolder));
   runId = (await client.createRun('0')).info.runId as RunId;
   runFolder = join(root, '0', runId);
 });

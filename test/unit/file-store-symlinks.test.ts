@@ -7,9 +7,8 @@
 import { mkdir, readFile, readdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { TrackingClient } from '../../src/core/client.js';
-import { FileStore } from '../../src/node/file-store.js';
-import { errorOf, tempFolders } from '../support/temp-folders.js';
+import type { TrackingClient } from '../../src/core/client.js';
+import { errorOf, freshFileStore, tempFolders } from '../support/temp-folders.js';
 
 const tempFolder = tempFolders('edgeflow-links-');
 
@@ -20,12 +19,10 @@ let runId: string;
 let artifacts: string;
 
 beforeEach(async () => {
-  dir = await tempFolder();
+  ({ dir, client } = await freshFileStore(tempFolder));
   outside = join(dir, 'outside');
   await mkdir(outside);
   await writeFile(join(outside, 'secret.txt'), 'secret');
-  const store = await FileStore.open(join(dir, 'mlruns'));
-  client = new TrackingClient(store);
   runId = (await client.createRun('0')).info.runId;
   artifacts = join(dir, 'mlruns', '0', runId, 'artifacts');
 });
