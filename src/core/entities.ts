@@ -3,6 +3,7 @@
  * MLflow's entities with camelCase names.
  * @module
  */
+import type { RunInputs, RunOutputs } from './datasets/entities.js';
 import type { ExperimentId, RunId } from './ids.js';
 
 /** Run status (MLflow `RunStatus`); the integer is what the file store writes. */
@@ -148,6 +149,10 @@ export interface RunData {
 export interface Run {
   readonly info: RunInfo;
   readonly data: RunData;
+  /** MLflow 3 dataset and model inputs; absent when the run has none or the store holds none. */
+  readonly inputs?: RunInputs;
+  /** MLflow 3 model outputs; absent when the run has none or the store holds none. */
+  readonly outputs?: RunOutputs;
 }
 
 /** A file or folder in a run's artifacts. */

@@ -26,3 +26,5 @@ export { SystemTag, SourceType } from './system-tags.js';
 export type * from './store.js';
 export { compileRunFilter, parseRunFilter, parseExperimentFilter, searchRunList, searchExperimentList } from './search/index.js';
 export * from './registry/index.js';
+export * from './logged-models/index.js';
+export * from './datasets/index.js';

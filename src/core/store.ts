@@ -25,6 +25,9 @@ import type {
 } from './entities.js';
 import type { ExperimentId, RunId } from './ids.js';
 import type { RegistryStore } from './registry/registry-store.js';
+import type { LoggedModelStore } from './logged-models/logged-model-store.js';
+import type { MetricLink } from './logged-models/entities.js';
+import type { LogInputsInput, ModelOutput } from './datasets/entities.js';
 
 /** What a backend can do; the conformance suite reads this. */
 export interface StoreCapabilities {
@@ -86,7 +89,11 @@ export interface UpdateRunInput {
 
 /** What {@link Store.logBatch} writes; applied in the order params, metrics, tags. */
 export interface LogBatchInput {
-  readonly metrics?: readonly MetricColumns[];
+  /**
+   * Points to append. A group with `link.modelId` is also written to that logged model's metrics;
+   * a group with `link.datasetName`/`datasetDigest` records the dataset on each point.
+   */
+  readonly metrics?: readonly (MetricColumns & { readonly link?: MetricLink })[];
   readonly params?: readonly KeyValue[];
   readonly tags?: readonly KeyValue[];
   /**
@@ -161,6 +168,8 @@ export interface Store {
   readonly capabilities: StoreCapabilities;
   /** The model registry, when the backend has one. */
   readonly registry?: RegistryStore;
+  /** MLflow 3 logged models, when the backend holds them. */
+  readonly loggedModels?: LoggedModelStore;
 
   // Experiments
   createExperiment(input: CreateExperimentInput): Promise<ExperimentId>;
@@ -201,6 +210,13 @@ export interface Store {
    */
   getMetricHistoryFrom?(runId: RunId, key: string, fromIndex: number): Promise<MetricSeries>;
   searchRuns(query: SearchRunsQuery): Promise<Page<Run>>;
+  /**
+   * MLflow 3 dataset and model inputs of a run (when the backend holds them). Written once per
+   * (run, dataset name+digest) and (run, model): a repeat is accepted and ignored, first tags win.
+   */
+  logInputs?(runId: RunId, inputs: LogInputsInput): Promise<void>;
+  /** MLflow 3 model outputs of a run. Written once per (run, model): a repeat keeps the first step. */
+  logOutputs?(runId: RunId, outputs: readonly ModelOutput[]): Promise<void>;
 
   // Artifacts (paths are validated relative paths; '' is the root for listing)
   putArtifact(runId: RunId, path: string, data: ArtifactData): Promise<void>;

@@ -9,8 +9,11 @@ import type { Store } from '../../src/core/store.js';
 import type { RegistryStore } from '../../src/core/registry/registry-store.js';
 import type { IdbWorkerApi, WorkerStore, WorkerStoreMethods } from '../../src/storage/idb/worker-api.js';
 
-/** The methods of `Store` (its data members and page-side event subscription aside). */
-type StoreMethodName = Exclude<keyof Store, 'capabilities' | 'registry' | 'subscribe'>;
+/**
+ * The methods of `Store` (its data members and page-side event subscription aside). MLflow 3's
+ * members are left out until the IndexedDB store holds them (issue #15).
+ */
+type StoreMethodName = Exclude<keyof Store, 'capabilities' | 'registry' | 'subscribe' | 'loggedModels' | 'logInputs' | 'logOutputs'>;
 
 // Every Store method is a worker method, and the worker has the registry as a whole.
 expectTypeOf<Exclude<StoreMethodName, keyof WorkerStoreMethods>>().toEqualTypeOf<never>();

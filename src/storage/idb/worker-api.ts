@@ -26,7 +26,10 @@ export interface WorkerOpenOptions {
 }
 
 /** Members of {@link Store} that stay on the page: capabilities, and change events (sent on a port). */
-type PageSideMember = 'capabilities' | 'subscribe' | 'registry';
+type PageSideMember = 'capabilities' | 'subscribe' | 'registry' | NotYetInWorker;
+
+/** MLflow 3 members the IndexedDB store does not hold yet (logged models, inputs, outputs). */
+type NotYetInWorker = 'loggedModels' | 'logInputs' | 'logOutputs';
 
 /** Every method of {@link Store} the worker answers, each required (the worker's `IdbStore` has them all). */
 export type WorkerStoreMethods = { [K in Exclude<keyof Store, PageSideMember>]-?: NonNullable<Store[K]> };
