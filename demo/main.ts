@@ -8,7 +8,7 @@ import { TrackingClient } from '../src/core/client.js';
 import { hasKey } from '../src/core/entities.js';
 import type { Store } from '../src/core/store.js';
 import { defaultTrackingUri, openStore } from '../src/storage/open-store.js';
-import { exportBundle, importBundle } from '../src/storage/bundle/index.js';
+import { exportBundle, importBundle, type ImportReport } from '../src/storage/bundle/index.js';
 import { train, type TrainConfig } from './train.js';
 
 const $ = <T extends Element>(selector: string): T => document.querySelector<T>(selector)!;
@@ -100,8 +100,9 @@ async function startTraining(config: TrainConfig): Promise<string> {
 }
 
 /**
- * Registers the run's logged model (`runs:/<id>/model`) as a new version of `<dataset>-classifier`
- * when its final validation accuracy is the best of this session, and points the `champion` alias at it.
+ * Registers the run's model (`runs:/<id>/model`) as a new version of `<dataset>-classifier` when its
+ * final validation accuracy is the best of this session, and points the `champion` alias at it only
+ * when it beats the version `@champion` points at now (across every session, by its `val_acc` tag).
  */
 async function registerIfBest(runId: string, config: TrainConfig): Promise<void> {
   if (store.registry === undefined || store.capabilities.readOnly) return;
@@ -114,12 +115,27 @@ async function registerIfBest(runId: string, config: TrainConfig): Promise<void>
   const version = await client.registerModel(`runs:/${runId}/model`, name, { tags: { val_acc: score.toFixed(4), dataset: config.dataset } });
   if (version.version === 1) {
     await client.updateRegisteredModel(name, {
-      description: `Best TensorFlow.js MLP of a demo session on the **${config.dataset}** data set, by final \`val_acc\`. The \`champion\` alias points at the best version.`,
+      description: `The best TensorFlow.js MLP of each demo session on the **${config.dataset}** data set, by final \`val_acc\`. The \`champion\` alias points at the best version of all.`,
     });
     await client.setRegisteredModelTag(name, 'framework', 'tfjs');
   }
+  const champion = await championScore(name);
+  status.textContent += ` Registered as ${name} v${version.version} (val_acc ${(100 * score).toFixed(1)}%).`;
+  if (champion !== undefined && champion.score >= score) {
+    status.textContent += ` @champion stays on v${champion.version} (val_acc ${(100 * champion.score).toFixed(1)}%).`;
+    return;
+  }
   await client.setRegisteredModelAlias(name, 'champion', version.version);
-  status.textContent += ` Registered as ${name} v${version.version} (@champion, val_acc ${(100 * score).toFixed(1)}%).`;
+  status.textContent += ' It is the new @champion.';
+}
+
+/** The version `@champion` points at and its `val_acc` tag, if there is one. */
+async function championScore(name: string): Promise<{ version: number; score: number } | undefined> {
+  const model = await client.getRegisteredModel(name);
+  const version = model.aliases['champion'];
+  if (version === undefined) return undefined;
+  const tagged = Number((await client.getModelVersion(name, version)).tags['val_acc']);
+  return Number.isFinite(tagged) ? { version, score: tagged } : undefined;
 }
 
 function wire(): void {
@@ -142,27 +158,53 @@ function wire(): void {
   });
 }
 
+/** Downloads the selected experiment, with the model registry, as an MLflow-compatible zip. */
 async function exportCurrent(): Promise<void> {
   const id = viewer.experimentId;
   if (id === '') return void (status.textContent = 'Select an experiment to export.');
   const experiment = await client.getExperiment(id);
-  const zip = await exportBundle(store, { experimentIds: [experiment.experimentId], output: 'blob' } as Parameters<typeof exportBundle>[1]);
+  const includeModels = store.registry !== undefined;
+  const zip = await exportBundle(store, { experimentIds: [experiment.experimentId], includeModels, output: 'blob' });
   const url = URL.createObjectURL(zip as Blob);
   const a = document.createElement('a');
   a.href = url;
   a.download = `${experiment.name.replace(/[^\p{L}\p{N}._-]+/gu, '_') || 'experiment'}.zip`;
   a.click();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
-  status.textContent = `Exported “${experiment.name}” as an MLflow-compatible zip.`;
+  status.textContent = `Exported “${experiment.name}”${includeModels ? ' and the model registry' : ''} as an MLflow-compatible zip.`;
 }
 
+/** Imports a zip into the store, shows progress, then opens what it brought and says what that was. */
 async function importFile(file: Blob): Promise<void> {
+  const before = new Set((await client.searchExperiments({ viewType: 'ALL', maxResults: 50_000 })).items.map((e) => e.experimentId));
+  bar.style.width = '0';
   try {
-    const report = await importBundle(store, file, { onConflict: 'new-ids' });
-    status.textContent = `Imported ${JSON.stringify(report).length > 300 ? 'the bundle' : JSON.stringify(report)}.`;
+    const report = await importBundle(store, file, {
+      onConflict: 'new-ids',
+      onProgress: (p) => {
+        if (p.total === undefined || p.total === 0) return;
+        bar.style.width = `${(100 * p.done) / p.total}%`;
+        status.textContent = `Importing${p.phase === 'read' ? ' (reading)' : ''}… ${p.done.toLocaleString()} of ${p.total.toLocaleString()}`;
+      },
+    });
+    const added = (await client.searchExperiments({ viewType: 'ALL', maxResults: 50_000 })).items.filter((e) => !before.has(e.experimentId));
+    if (added[0] !== undefined) viewer.experimentId = added[0].experimentId;
+    status.textContent = describeImport(report, added.map((e) => e.name));
   } catch (error) {
-    status.textContent = `Import failed: ${error instanceof Error ? error.message : String(error)}`;
+    status.textContent = `Import failed, nothing was changed: ${error instanceof Error ? error.message : String(error)}`;
+  } finally {
+    bar.style.width = '0';
   }
+}
+
+/** “Imported 2 experiments (…): 14 runs, 3,200 metric points, 9 artifacts; 1 registered model.” */
+function describeImport(report: ImportReport, names: readonly string[]): string {
+  const count = (n: number, one: string, many = `${one}s`): string => `${n.toLocaleString()} ${n === 1 ? one : many}`;
+  const parts = [count(report.runs, 'run'), count(report.metricPoints, 'metric point'), count(report.artifacts, 'artifact')];
+  const models = report.registry.status === 'imported' ? `; ${count(report.registry.models.length, 'registered model')}` : '';
+  const skipped = report.skipped.length === 0 ? '' : ` ${count(report.skipped.length, 'item')} skipped.`;
+  const which = names.length === 0 ? '' : ` (${names.map((n) => `“${n}”`).join(', ')})`;
+  return `Imported ${count(report.experiments, 'experiment')}${which}: ${parts.join(', ')}${models}.${skipped}`;
 }
 
 async function main(): Promise<void> {
