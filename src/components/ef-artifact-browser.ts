@@ -4,7 +4,9 @@
  */
 import { css, html, nothing, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
+import { TrackingClient } from '../core/client.js';
 import type { FileInfo } from '../core/entities.js';
+import { parseMLmodel, type MLModel } from '../core/formats/mlmodel.js';
 import type { RunId } from '../core/ids.js';
 import type { Store } from '../core/store.js';
 import { QueryController } from './controllers/query-controller.js';
@@ -22,6 +24,7 @@ import {
 } from './internal/artifacts.js';
 import { downloadBlob, parseDelimited } from './internal/csv.js';
 import { formatBytes } from './internal/format.js';
+import { inputExamplePath, mlmodelStyles, renderMLmodel } from './internal/mlmodel-view.js';
 import { StoreElement } from './internal/store-element.js';
 import { themeStyles } from './internal/theme.js';
 
@@ -30,7 +33,16 @@ type Preview =
   | { readonly kind: 'image'; readonly path: string; readonly bytes: Uint8Array; readonly url: string }
   | { readonly kind: 'text' | 'source'; readonly path: string; readonly bytes: Uint8Array; readonly text: string; readonly truncated: boolean }
   | { readonly kind: 'table'; readonly path: string; readonly bytes: Uint8Array; readonly rows: string[][]; readonly truncated: boolean }
-  | { readonly kind: 'binary'; readonly path: string; readonly bytes: Uint8Array };
+  | { readonly kind: 'binary'; readonly path: string; readonly bytes: Uint8Array }
+  | { readonly kind: 'model'; readonly path: string; readonly bytes: Uint8Array; readonly text: string; readonly model: MLModel; readonly inputExample?: string };
+
+/** Detail of `ef-model-registered`. */
+export interface ModelRegisteredDetail {
+  readonly name: string;
+  readonly version: number;
+  /** The `runs:/<run_id>/<folder>` URI the version was registered from. */
+  readonly source: string;
+}
 
 /** Detail of `ef-artifact-select`. */
 export interface ArtifactSelectDetail {
@@ -42,11 +54,17 @@ export interface ArtifactSelectDetail {
  * The artifact tree of a run (folders load when opened) and a preview of the selected file:
  * raster images via `<img>` from a blob URL, text/JSON/YAML/MLmodel/MLproject as text, CSV/TSV
  * as a table. HTML, SVG and XML are shown as source, never rendered. Every file can be downloaded.
+ * An `MLmodel` file is shown as a model: flavors, signature tables, input example and the YAML,
+ * with "Register model" when the store has a writable registry.
  *
  * @fires ef-artifact-select - A file was selected; detail `{runId, path}`.
+ * @fires ef-model-registered - The model of the shown `MLmodel` was registered; detail `{name, version, source}`.
  * @csspart tree - The file tree.
  * @csspart preview - The preview pane.
  * @csspart notice - The note shown above markup previews.
+ * @csspart mlmodel - The model view of an `MLmodel` file.
+ * @csspart signature - Its signature tables.
+ * @csspart register - Its "Register model" form.
  * @cssprop --ef-artifact-height - Height of the browser (default 360px).
  *
  * @customElement ef-artifact-browser
@@ -54,6 +72,7 @@ export interface ArtifactSelectDetail {
 export class ArtifactBrowser extends StoreElement {
   static override styles = [
     themeStyles,
+    mlmodelStyles,
     css`
       :host {
         display: grid;
@@ -158,6 +177,18 @@ export class ArtifactBrowser extends StoreElement {
       th {
         background: var(--_surface);
       }
+      form.register {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: 6px;
+        padding: 8px 12px;
+        border-top: 1px solid var(--_border);
+      }
+      details.yaml summary {
+        cursor: pointer;
+        padding: 6px 12px;
+      }
     `,
   ];
 
@@ -169,6 +200,9 @@ export class ArtifactBrowser extends StoreElement {
 
   @state() private _open = new Set<string>(['']);
   @state() private _listings = new Map<string, FileInfo[] | Error>();
+  /** The outcome of the last "Register model", shown under its form. */
+  @state() private _registration: { readonly ok: boolean; readonly message: string } | undefined;
+  @state() private _registering = false;
   private _listingStore: Store | undefined;
   private _listingRun = '';
   private _objectUrl: string | undefined;
@@ -274,10 +308,46 @@ export class ArtifactBrowser extends StoreElement {
         return html`${bar}${this._renderTable(preview.rows)}${preview.truncated ? html`<div class="empty">First ${MAX_TABLE_ROWS} rows shown.</div>` : nothing}`;
       case 'binary':
         return html`${bar}<div class="empty">Binary file: no preview.</div>`;
+      case 'model':
+        return html`${bar}${renderMLmodel(preview.model, preview.inputExample)}${this._renderRegister(preview.path)}
+          <details class="yaml"><summary>MLmodel as YAML</summary><pre>${preview.text}</pre></details>`;
       default: {
         const unreachable: never = preview;
         return unreachable;
       }
+    }
+  }
+
+  /** "Register model" for the model folder of `path`, or why it is not offered. */
+  private _renderRegister(path: string): TemplateResult | typeof nothing {
+    const store = this.resolvedStore;
+    if (store?.registry === undefined) return nothing;
+    const readOnly = store.capabilities.readOnly;
+    const outcome = this._registration;
+    return html`<form class="register" part="register" @submit=${(e: SubmitEvent) => this._onRegister(e, path)}>
+      <label>Register as <input name="name" required aria-label="Registered model name" ?disabled=${readOnly || this._registering} /></label>
+      <button type="submit" ?disabled=${readOnly || this._registering}>Register model</button>
+      ${readOnly ? html`<span class="muted">This store is read-only.</span>` : nothing}
+      ${outcome === undefined ? nothing : html`<span role="status" class=${outcome.ok ? 'ok' : 'error'}>${outcome.message}</span>`}
+    </form>`;
+  }
+
+  private async _onRegister(e: SubmitEvent, path: string): Promise<void> {
+    e.preventDefault();
+    const store = this.resolvedStore;
+    const name = String(new FormData(e.target as HTMLFormElement).get('name') ?? '').trim();
+    if (store === undefined || name === '') return;
+    const folder = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '';
+    const source = `runs:/${this.runId}${folder === '' ? '' : `/${folder}`}`;
+    this._registering = true;
+    try {
+      const version = await new TrackingClient(store).registerModel(source, name);
+      this._registration = { ok: true, message: `Registered as ${version.name} version ${version.version}.` };
+      this._fire<ModelRegisteredDetail>('ef-model-registered', { name: version.name, version: version.version, source });
+    } catch (error) {
+      this._registration = { ok: false, message: errorMessage(error) };
+    } finally {
+      this._registering = false;
     }
   }
 
@@ -303,6 +373,7 @@ export class ArtifactBrowser extends StoreElement {
 
   private _select(path: string): void {
     this.selected = path;
+    this._registration = undefined;
     this._fire<ArtifactSelectDetail>('ef-artifact-select', { runId: this.runId, path });
   }
 
@@ -328,6 +399,11 @@ export class ArtifactBrowser extends StoreElement {
   private async _loadPreview(store: Store, runId: string, path: string, signal: AbortSignal): Promise<Preview> {
     const bytes = await store.getArtifact(runId as RunId, path);
     throwIfAborted(signal);
+    if (baseName(path) === 'MLmodel') {
+      const model = await this._loadModel(store, runId, path, bytes);
+      throwIfAborted(signal);
+      if (model !== undefined) return model;
+    }
     let kind = previewKindOf(path);
     if (kind === 'binary' && looksLikeText(bytes)) kind = 'text';
     switch (kind) {
@@ -356,6 +432,31 @@ export class ArtifactBrowser extends StoreElement {
         return unreachable;
       }
     }
+  }
+
+  /** The model view of an `MLmodel` file and its input example; undefined when it does not parse (shown as text). */
+  private async _loadModel(store: Store, runId: string, path: string, bytes: Uint8Array): Promise<Preview | undefined> {
+    const { text, truncated } = decodeText(bytes);
+    if (truncated) return undefined;
+    let model: MLModel;
+    try {
+      model = parseMLmodel(text, path);
+    } catch {
+      return undefined;
+    }
+    const examplePath = inputExamplePath(model);
+    const folder = path.slice(0, path.length - 'MLmodel'.length);
+    const example =
+      examplePath === undefined
+        ? undefined
+        : await store.getArtifact(runId as RunId, `${folder}${examplePath}`).then(
+            (b) => {
+              const decoded = decodeText(b);
+              return decoded.truncated ? `${decoded.text}\n…` : prettyJson(decoded.text);
+            },
+            () => undefined,
+          );
+    return { kind: 'model', path, bytes, text, model, ...(example === undefined ? {} : { inputExample: example }) };
   }
 
   private _revoke(): void {
