@@ -26,6 +26,12 @@ export interface ModelChangeDetail {
   readonly stage?: ModelStage;
 }
 
+/** Detail of `ef-model-version-open`. */
+export interface ModelVersionOpenDetail {
+  readonly name: string;
+  readonly version: number;
+}
+
 /** Stages whose transition can archive the versions already there. */
 const ARCHIVING_STAGES: ReadonlySet<ModelStage> = new Set<ModelStage>(['Staging', 'Production']);
 
@@ -37,7 +43,10 @@ const ARCHIVING_STAGES: ReadonlySet<ModelStage> = new Set<ModelStage>(['Staging'
  * registry's validation errors are shown next to the action. Updates live. A store without a
  * registry shows an empty state.
  *
+ * A version's number opens its page (`<ef-model-version>`) in place, with a way back to the list.
+ *
  * @fires ef-run-open - A version's source run link was activated; detail `{runId}`.
+ * @fires ef-model-version-open - A version's page is opened; detail `{name, version}`. Cancel it to show the version elsewhere.
  * @fires ef-model-change - An alias was set or removed, or a version changed stage; detail `{name, version, action, alias?, stage?}`.
  * @csspart list - The list of models.
  * @csspart model - One registered model.
@@ -66,6 +75,8 @@ export class ModelRegistry extends StoreElement {
     themeStyles,
     css`
       :host {
+        display: block;
+        container: registry / inline-size;
         --_staging: var(--ef-stage-staging, var(--_warn));
         --_production: var(--ef-stage-production, var(--_ok));
         --_archived: var(--ef-stage-archived, var(--_muted));
@@ -226,11 +237,49 @@ export class ModelRegistry extends StoreElement {
       .run {
         font-family: var(--_mono);
       }
+      .back {
+        margin-bottom: 8px;
+      }
+      /* Narrow (a phone): each version is a card with labelled lines, its actions below it. */
+      @container registry (max-width: 640px) {
+        thead {
+          display: none;
+        }
+        table,
+        tbody,
+        tr,
+        td {
+          display: block;
+        }
+        tr {
+          padding: 6px 0;
+          border-bottom: 1px solid var(--_border);
+        }
+        td {
+          display: flex;
+          align-items: baseline;
+          gap: 8px;
+          border: none;
+          padding: 2px 0;
+        }
+        td::before {
+          content: attr(data-label);
+          flex: 0 0 72px;
+          color: var(--_muted);
+        }
+        .actions {
+          min-width: 0;
+          flex: 1;
+        }
+      }
     `,
   ];
 
   /** A registered-model filter (`name LIKE 'iris%'`, `tags.team = 'core'`); empty lists all. */
   @property() filter = '';
+
+  /** The version whose page is shown instead of the list (attribute-free; set by a click or by you). */
+  @property({ attribute: false }) openVersion: ModelVersionOpenDetail | undefined;
 
   /** Errors of the last action per version (`name\u0000version`), shown next to its controls. */
   @state() private _errors = new Map<string, string>();
@@ -261,6 +310,11 @@ export class ModelRegistry extends StoreElement {
   protected override render(): TemplateResult {
     const problem = this._renderStoreProblem();
     if (problem !== nothing) return html`${problem}`;
+    const open = this.openVersion;
+    if (open !== undefined) {
+      return html`<button class="link back" @click=${() => (this.openVersion = undefined)}>← All registered models</button>
+        <ef-model-version .store=${this.resolvedStore} .name=${open.name} .version=${open.version} theme=${this.theme ?? nothing}></ef-model-version>`;
+    }
     const state = this._registry.state;
     const view = valueOf(state);
     const error = state.status === 'ERROR' ? html`<div class="error" part="error" role="alert">${errorMessage(state.error)}</div>` : nothing;
@@ -321,9 +375,11 @@ export class ModelRegistry extends StoreElement {
     const busy = this._busy.has(id);
     const error = this._errors.get(id);
     return html`<tr part="version" data-version=${String(v.version)}>
-      <td class="mono">v${v.version}</td>
-      <td><span class="badge stage ${v.currentStage}" part="stage-badge">${v.currentStage}</span></td>
-      <td>
+      <td class="mono" data-label="Version">
+        <button class="link" title=${`Open version ${v.version} of ${v.name}`} @click=${() => this._openVersion(v)}>v${v.version}</button>
+      </td>
+      <td data-label="Stage"><span class="badge stage ${v.currentStage}" part="stage-badge">${v.currentStage}</span></td>
+      <td data-label="Aliases">
         ${v.aliases.map(
           (alias) =>
             html`<span class="badge alias" part="alias-badge" data-alias=${alias} title=${`@${alias}`}
@@ -333,13 +389,13 @@ export class ModelRegistry extends StoreElement {
             >`,
         )}
       </td>
-      <td>
+      <td data-label="Run">
         ${v.runId === null
           ? html`<span class="muted" title=${v.source}>—</span>`
           : html`<button class="link run" part="run-link" title=${`Open run ${v.runId} (${v.source})`} @click=${() => this._openRun(v.runId!)}>${v.runId.slice(0, 8)}</button>`}
       </td>
-      <td title=${v.userId ?? ''}>${formatTime(v.creationTimestamp)}</td>
-      ${writable ? html`<td>${this._renderActions(v, busy, error)}</td>` : nothing}
+      <td data-label="Registered" title=${v.userId ?? ''}>${formatTime(v.creationTimestamp)}</td>
+      ${writable ? html`<td data-label="Actions">${this._renderActions(v, busy, error)}</td>` : nothing}
     </tr>`;
   }
 
@@ -427,6 +483,11 @@ export class ModelRegistry extends StoreElement {
     if (message === undefined) errors.delete(id);
     else errors.set(id, message);
     this._errors = errors;
+  }
+
+  private _openVersion(v: ModelVersion): void {
+    const detail = { name: v.name, version: v.version };
+    if (this._fire<ModelVersionOpenDetail>('ef-model-version-open', detail)) this.openVersion = detail;
   }
 
   private _openRun(runId: string): void {

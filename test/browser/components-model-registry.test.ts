@@ -172,4 +172,96 @@ describe('<ef-model-registry>', () => {
     await empty.loaded();
     expect(shadow(empty).querySelector('[part="empty"]')!.textContent).toMatch(/No registered models yet/u);
   });
+  it('opens a version’s page from its number: source, signature, aliases, stage, tags and description edited in place', async () => {
+    const { store, client, runIds } = await seedRegistry();
+    const signature = `  inputs: '[{"type": "double", "name": "x"}, {"type": "string", "name": "label", "required": false}]'\n  outputs: null\n  params: null\n`;
+    await client.logArtifact(runIds[1]!, 'model/MLmodel', `flavors:\n  tfjs:\n    format: layers-model\nsignature:\n${signature}`);
+    const el = await mount('ef-model-registry', { store });
+    await el.loaded();
+    const opened: unknown[] = [];
+    el.addEventListener('ef-model-version-open', (e) => opened.push((e as CustomEvent).detail));
+    row(el, 'classifier', 2).querySelector<HTMLButtonElement>('td[data-label="Version"] button')!.click();
+    await el.loaded();
+    expect(opened).toEqual([{ name: 'classifier', version: 2 }]);
+    const page = shadow(el).querySelector('ef-model-version')!;
+    await page.loaded();
+    const root = shadow(page);
+    expect(root.querySelector('h2')!.textContent).toBe('classifier · version 2');
+    expect(root.querySelector('[part="header"]')!.textContent).toContain('Production');
+    expect(root.querySelector('section[aria-label="Source"]')!.textContent).toContain(runIds[1]!);
+    expect([...root.querySelectorAll<HTMLTableRowElement>('table.spec tbody tr')].map((tr) => [...tr.cells].map((c) => c.textContent).join(' '))).toEqual(['x double yes', 'label string no']);
+    expect(root.querySelector('[part="aliases"]')!.textContent).toContain('@champion');
+
+    // Tags, alias and description through the page; the registry holds the changes.
+    const tagInputs = root.querySelectorAll<HTMLInputElement>('.tag-form input');
+    tagInputs[0]!.value = 'validated';
+    tagInputs[1]!.value = '<b>yes</b>';
+    root.querySelector<HTMLButtonElement>('.tag-form button')!.click();
+    await until(() => root.querySelector('[part="tags"]')?.textContent?.includes('validated') === true, 5000, 'the tag');
+    expect(root.querySelector('[part="tags"] b')).toBeNull();
+    const alias = root.querySelector<HTMLInputElement>('input[aria-label="New alias"]')!;
+    alias.value = 'stable';
+    alias.nextElementSibling!.dispatchEvent(new MouseEvent('click'));
+    await until(() => root.querySelector('[data-alias="stable"]') !== null, 5000, 'the alias');
+    [...root.querySelectorAll('button')].find((b) => b.textContent === 'Edit description')!.click();
+    await page.updateComplete;
+    const area = root.querySelector('textarea')!;
+    area.value = '**Shipped** <img src=x onerror="window.__pwned=1">';
+    area.dispatchEvent(new Event('input'));
+    [...root.querySelectorAll<HTMLButtonElement>('[role="tab"]')].find((b) => b.textContent === 'Preview')!.click();
+    await page.updateComplete;
+    expect(root.querySelector('[part="description"] strong')!.textContent).toBe('Shipped');
+    expect(root.querySelector('[part="description"] img')?.getAttribute('onerror') ?? null).toBeNull();
+    [...root.querySelectorAll('button')].find((b) => b.textContent === 'Save')!.click();
+    await until(() => root.querySelector('textarea') === null && root.querySelector('[role="tab"]') === null, 5000, 'the saved description');
+    const stored = await client.getModelVersion('classifier', 2);
+    expect(stored.tags['validated']).toBe('<b>yes</b>');
+    expect(stored.aliases).toContain('stable');
+    expect(stored.description).toBe('**Shipped** <img src=x onerror="window.__pwned=1">');
+    expect((window as { __pwned?: number }).__pwned).toBeUndefined();
+
+    // A bad alias shows the registry's error on the page; the way back shows the list.
+    alias.value = 'latest';
+    alias.nextElementSibling!.dispatchEvent(new MouseEvent('click'));
+    await until(() => root.querySelector('[part="action-error"]') !== null, 5000, 'the error');
+    expect(root.querySelector('[part="action-error"]')!.textContent).toMatch(/alias/iu);
+    shadow(el).querySelector<HTMLButtonElement>('button.back')!.click();
+    await el.loaded();
+    expect(shadow(el).querySelector('ef-model-version')).toBeNull();
+    expect(row(el, 'classifier', 2).textContent).toContain('@stable');
+  });
+
+  it('shows a version page read-only, with the reason, on a read-only store; an unreadable MLmodel is said so', async () => {
+    const { store } = await seedRegistry();
+    const readOnly = variant(store, { capabilities: { ...store.capabilities, readOnly: true } });
+    const page = await mount('ef-model-version', { store: readOnly, name: 'classifier', version: 3 });
+    await page.loaded();
+    const root = shadow(page);
+    expect(root.querySelector('[role="note"]')!.textContent).toContain('This store is read-only.');
+    const enabled = [...root.querySelectorAll<HTMLButtonElement | HTMLInputElement | HTMLSelectElement>('button, input, select')].filter((c) => !c.disabled);
+    expect(enabled.map((c) => c.textContent ?? c.getAttribute('aria-label'))).toEqual([expect.stringMatching(/^[0-9a-f]{32}$/u)]);
+    expect(root.querySelector('section[aria-label="Model"]')!.textContent).toContain('could not be read');
+  });
+
+  it('fits every version’s actions in a 390 px wide registry (a phone), without horizontal scrolling', async () => {
+    const { store } = await seedRegistry();
+    const frame = document.createElement('div');
+    frame.style.width = '390px';
+    document.body.append(frame);
+    const el = document.createElement('ef-model-registry');
+    el.store = store;
+    frame.append(el);
+    await el.loaded();
+    const box = el.getBoundingClientRect();
+    const wrap = shadow(el).querySelector<HTMLElement>('.table-wrap')!;
+    expect(wrap.scrollWidth).toBeLessThanOrEqual(wrap.clientWidth);
+    const controls = [...shadow(el).querySelectorAll<HTMLElement>('[part="actions"] button, [part="actions"] input, [part="actions"] select')];
+    expect(controls.length).toBeGreaterThan(0);
+    for (const control of controls) {
+      const r = control.getBoundingClientRect();
+      expect(r.width).toBeGreaterThan(0);
+      expect(r.right).toBeLessThanOrEqual(box.right + 0.5);
+      expect(r.left).toBeGreaterThanOrEqual(box.left - 0.5);
+    }
+  });
 });
