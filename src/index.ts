@@ -9,3 +9,4 @@
 export * from './core/index.js';
 export { openStore, registerStoreScheme, defaultTrackingUri, type StoreOpener } from './storage/open-store.js';
 export * from './fluent.js';
+export * from './system-metrics/index.js';

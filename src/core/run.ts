@@ -60,6 +60,8 @@ export class ActiveRun {
   private readonly __client: TrackingClient;
   private readonly __params = new Map<string, string>();
   private __ended = false;
+  /** Called once when the run ends, before its final status is written (samplers stop here). */
+  readonly #onEnd = new Set<() => void>();
 
   constructor(client: TrackingClient, info: RunInfo) {
     this.__client = client;
@@ -77,6 +79,15 @@ export class ActiveRun {
   /** The client this run logs through. */
   get client(): TrackingClient {
     return this.__client;
+  }
+
+  /**
+   * Calls `callback` once when the run ends, before its final status is written (so what it logs
+   * still belongs to the run). Returns the function that removes it.
+   */
+  onEnd(callback: () => void): () => void {
+    this.#onEnd.add(callback);
+    return () => this.#onEnd.delete(callback);
   }
 
   /** True once {@link ActiveRun.end} was called. */
@@ -187,6 +198,9 @@ export class ActiveRun {
    */
   async end(status: RunStatus = 'FINISHED', endTime: number = Date.now()): Promise<void> {
     parseInput(runStatusSchema, status, 'run status');
+    const callbacks = [...this.#onEnd];
+    this.#onEnd.clear();
+    for (const callback of callbacks) callback();
     await this.__client._$settle();
     const final = status === 'FINISHED' && this.__client._$hasQueuedErrors(this.info.runId) ? 'FAILED' : status;
     await this.__client.updateRun(this.info.runId, { status: final, endTime });

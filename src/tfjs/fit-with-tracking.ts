@@ -7,7 +7,10 @@ import type * as tfjs from '@tensorflow/tfjs';
 import type { TrackingClient } from '../core/client.js';
 import { EdgeflowError } from '../core/errors.js';
 import type { ActiveRun, StartRunOptions } from '../core/run.js';
+import { browserProbes } from '../system-metrics/probes.js';
+import { startSystemMetrics, type SystemMetricsOptions } from '../system-metrics/sampler.js';
 import { trackingCallback, type TrackingCallbackOptions } from './callback.js';
+import { tfjsProbe, type TfMemorySource } from './system-metrics.js';
 
 /** Options of {@link fitWithTracking}: the run (or a client to start one) and what to log. */
 export interface FitWithTrackingOptions extends Omit<TrackingCallbackOptions, 'model'> {
@@ -22,6 +25,12 @@ export interface FitWithTrackingOptions extends Omit<TrackingCallbackOptions, 'm
    * a given `run`. A throw always ends it FAILED.
    */
   readonly endRun?: boolean;
+  /**
+   * Sample system metrics (`system/…`) while training: `true` for the browser probes every 10 s,
+   * or options; with `tf` (the `tf` namespace) TF.js memory and backend too. Takes a last sample
+   * when training ends, and stops.
+   */
+  readonly systemMetrics?: boolean | (Pick<SystemMetricsOptions, 'intervalMs'> & { readonly tf?: TfMemorySource });
 }
 
 /** What {@link fitWithTracking} returns. */
@@ -45,7 +54,7 @@ async function track(
   extraParams: Record<string, number>,
   train: (callback: object) => Promise<tfjs.History>,
 ): Promise<TrackedFit> {
-  const { run: given, client, startRun, endRun, ...callbackOptions } = options;
+  const { run: given, client, startRun, endRun, systemMetrics, ...callbackOptions } = options;
   let run: ActiveRun;
   if (given !== undefined) run = given;
   else if (client !== undefined) run = await client.startRun(startRun ?? {});
@@ -56,13 +65,25 @@ async function track(
     extraParams: { ...extraParams, ...callbackOptions.extraParams },
     endRun: false,
   });
+  const sampling = systemMetrics === undefined || systemMetrics === false ? undefined : systemMetrics === true ? {} : systemMetrics;
+  const sampler =
+    sampling === undefined
+      ? undefined
+      : startSystemMetrics(run, {
+          ...(sampling.intervalMs === undefined ? {} : { intervalMs: sampling.intervalMs }),
+          probes: [...browserProbes(), ...(sampling.tf === undefined ? [] : [tfjsProbe(sampling.tf)])],
+        });
   let history: tfjs.History;
   try {
     history = await train(callback);
   } catch (error) {
+    sampler?.stop();
     if (!run.ended) await run.end('FAILED').catch(() => undefined);
     throw error;
   }
+  // A last reading at the end of training (tensors left behind by fit show here).
+  sampler?.sampleNow();
+  sampler?.stop();
   if (endRun ?? given === undefined) await run.end('FINISHED');
   return { history, run };
 }

@@ -23,6 +23,7 @@ export {
   type RunTarget,
   type SavableModel,
 } from './log-model.js';
+export { tfjsProbe, TFJS_BACKEND_TAG, type TfMemorySource } from './system-metrics.js';
 export { loadModel, readTfjsFlavor, type LoadModelOptions, type LoadedModel, type TfLoader, type TfjsFlavor } from './load-model.js';
 export { modelArtifactsToFiles, readModelArtifacts, DEFAULT_SHARD_BYTES, type ModelFiles } from './model-files.js';
 export {
