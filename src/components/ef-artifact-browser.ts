@@ -6,35 +6,18 @@ import { css, html, nothing, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { TrackingClient } from '../core/client.js';
 import type { FileInfo } from '../core/entities.js';
-import { parseMLmodel, type MLModel } from '../core/formats/mlmodel.js';
 import type { RunId } from '../core/ids.js';
 import type { Store } from '../core/store.js';
 import { QueryController } from './controllers/query-controller.js';
-import { errorMessage, throwIfAborted, valueOf } from './controllers/status.js';
+import { errorMessage, valueOf } from './controllers/status.js';
 import { StoreChangesController } from './controllers/store-changes-controller.js';
-import {
-  IMAGE_TYPES,
-  MAX_TABLE_ROWS,
-  baseName,
-  decodeText,
-  extensionOf,
-  looksLikeText,
-  prettyJson,
-  previewKindOf,
-} from './internal/artifacts.js';
-import { downloadBlob, parseDelimited } from './internal/csv.js';
+import { loadPreview } from './internal/artifact-preview.js';
+import { MAX_TABLE_ROWS, baseName, extensionOf } from './internal/artifacts.js';
+import { downloadBlob } from './internal/csv.js';
 import { formatBytes } from './internal/format.js';
-import { inputExamplePath, mlmodelStyles, renderMLmodel } from './internal/mlmodel-view.js';
+import { mlmodelStyles, renderMLmodel } from './internal/mlmodel-view.js';
 import { StoreElement } from './internal/store-element.js';
 import { themeStyles } from './internal/theme.js';
-
-/** A loaded preview. */
-type Preview =
-  | { readonly kind: 'image'; readonly path: string; readonly bytes: Uint8Array; readonly url: string }
-  | { readonly kind: 'text' | 'source'; readonly path: string; readonly bytes: Uint8Array; readonly text: string; readonly truncated: boolean }
-  | { readonly kind: 'table'; readonly path: string; readonly bytes: Uint8Array; readonly rows: string[][]; readonly truncated: boolean }
-  | { readonly kind: 'binary'; readonly path: string; readonly bytes: Uint8Array }
-  | { readonly kind: 'model'; readonly path: string; readonly bytes: Uint8Array; readonly text: string; readonly model: MLModel; readonly inputExample?: string };
 
 /** Detail of `ef-model-registered`. */
 export interface ModelRegisteredDetail {
@@ -214,7 +197,7 @@ export class ArtifactBrowser extends StoreElement {
       const store = this.resolvedStore;
       return store === undefined || this.runId === '' || this.selected === '' ? undefined : ([store, this.runId, this.selected] as const);
     },
-    task: async ([store, runId, path], signal) => this._loadPreview(store, runId, path, signal),
+    task: async ([store, runId, path], signal) => loadPreview(store, runId as RunId, path, signal, (bytes, type) => this._imageUrl(bytes, type)),
   });
 
   constructor() {
@@ -396,67 +379,11 @@ export class ArtifactBrowser extends StoreElement {
     this._listings = listings;
   }
 
-  private async _loadPreview(store: Store, runId: string, path: string, signal: AbortSignal): Promise<Preview> {
-    const bytes = await store.getArtifact(runId as RunId, path);
-    throwIfAborted(signal);
-    if (baseName(path) === 'MLmodel') {
-      const model = await this._loadModel(store, runId, path, bytes);
-      throwIfAborted(signal);
-      if (model !== undefined) return model;
-    }
-    let kind = previewKindOf(path);
-    if (kind === 'binary' && looksLikeText(bytes)) kind = 'text';
-    switch (kind) {
-      case 'image': {
-        this._revoke();
-        const type = IMAGE_TYPES[extensionOf(path)] ?? 'application/octet-stream';
-        this._objectUrl = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type }));
-        return { kind, path, bytes, url: this._objectUrl };
-      }
-      case 'json': {
-        const { text, truncated } = decodeText(bytes);
-        return { kind: 'text', path, bytes, text: truncated ? text : prettyJson(text), truncated };
-      }
-      case 'text':
-      case 'source':
-        return { kind, path, bytes, ...decodeText(bytes) };
-      case 'table': {
-        const { text } = decodeText(bytes);
-        const rows = parseDelimited(text, extensionOf(path) === 'tsv' ? '\t' : ',', MAX_TABLE_ROWS + 2);
-        return { kind, path, bytes, rows: rows.slice(0, MAX_TABLE_ROWS + 1), truncated: rows.length > MAX_TABLE_ROWS + 1 };
-      }
-      case 'binary':
-        return { kind, path, bytes };
-      default: {
-        const unreachable: never = kind;
-        return unreachable;
-      }
-    }
-  }
-
-  /** The model view of an `MLmodel` file and its input example; undefined when it does not parse (shown as text). */
-  private async _loadModel(store: Store, runId: string, path: string, bytes: Uint8Array): Promise<Preview | undefined> {
-    const { text, truncated } = decodeText(bytes);
-    if (truncated) return undefined;
-    let model: MLModel;
-    try {
-      model = parseMLmodel(text, path);
-    } catch {
-      return undefined;
-    }
-    const examplePath = inputExamplePath(model);
-    const folder = path.slice(0, path.length - 'MLmodel'.length);
-    const example =
-      examplePath === undefined
-        ? undefined
-        : await store.getArtifact(runId as RunId, `${folder}${examplePath}`).then(
-            (b) => {
-              const decoded = decodeText(b);
-              return decoded.truncated ? `${decoded.text}\n…` : prettyJson(decoded.text);
-            },
-            () => undefined,
-          );
-    return { kind: 'model', path, bytes, text, model, ...(example === undefined ? {} : { inputExample: example }) };
+  /** A blob URL for an image preview; the previous one is revoked. */
+  private _imageUrl(bytes: Uint8Array, type: string): string {
+    this._revoke();
+    this._objectUrl = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type }));
+    return this._objectUrl;
   }
 
   private _revoke(): void {
