@@ -15,7 +15,7 @@ export const RunStatus = {
 } as const;
 export type RunStatus = (typeof RunStatus)[keyof typeof RunStatus];
 
-/** File-store integers of each {@link RunStatus}. */
+/** File-store integers of each {@link RunStatus}. @internal */
 export const RUN_STATUS_NUMBER: Readonly<Record<RunStatus, number>> = {
   RUNNING: 1,
   SCHEDULED: 2,
@@ -57,14 +57,14 @@ export function isVisibleIn(viewType: ViewType, stage: LifecycleStage): boolean 
  */
 export type Dict<V> = Record<string, V>;
 
-/** Creates an empty {@link Dict}. */
+/** Creates an empty {@link Dict}. @internal */
 export function dict<V>(entries?: Iterable<readonly [string, V]>): Dict<V> {
   const out = Object.create(null) as Dict<V>;
   if (entries) for (const [k, v] of entries) out[k] = v;
   return out;
 }
 
-/** True when `d` has an own entry `key` (safe for null-prototype and cloned objects). */
+/** True when `d` has an own entry `key` (safe for null-prototype and cloned objects). @internal */
 export function hasKey(d: object, key: string): boolean {
   return Object.prototype.hasOwnProperty.call(d, key);
 }

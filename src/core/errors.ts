@@ -151,7 +151,7 @@ export function isEdgeflowError(value: unknown, code?: ErrorCode): value is Edge
   return value instanceof EdgeflowError && (code === undefined || value.code === code);
 }
 
-/** Shows a user value in an error message: quoted, and cut when long. */
+/** Shows a user value in an error message: quoted, and cut when long. @internal */
 export function describeValue(value: unknown): string {
   let text: string;
   if (typeof value === 'string') text = JSON.stringify(value);

@@ -11,7 +11,6 @@ import { registerStoreScheme } from '../storage/open-store.js';
 import { FileStore, type FileStoreOptions } from './file-store.js';
 
 export { FileStore, type FileStoreOptions } from './file-store.js';
-export { FileRegistryRecords } from './file-registry-records.js';
 export {
   createMlflowRestHandler,
   createMlflowRestApi,

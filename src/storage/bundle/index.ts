@@ -12,7 +12,6 @@ export {
   type RegistryImportReport,
 } from './import-bundle.js';
 export { BundleStore } from './bundle-store.js';
-export { ReadOnlyRegistryRecords } from './registry-records.js';
 export {
   readBundle,
   BundleLayout,
