@@ -125,6 +125,10 @@ function warnParamConflict(error: unknown): void {
  * (`loss`, `acc`, `val_loss`, `val_acc`, …) at step = epoch; `batch_<name>` every N batches;
  * `model_summary.txt`.
  *
+ * @param run - The run to log into.
+ * @param options - The model (for params and the summary), extra params, batch logging, whether to
+ * log the model and to end the run when training ends.
+ * @returns the callback to pass in `callbacks`
  * @example
  * ```ts
  * const run = await client.startRun({ experimentName: 'xor' });

@@ -326,11 +326,19 @@ async function planRegistry(
 
 /**
  * Imports a bundle (MLflow `mlruns/` tree, with or without the `mlruns/` folder, or an
- * mlflow-export-import export) into `store`, all-or-nothing.
+ * mlflow-export-import export) into `store`, all-or-nothing. The zip is checked as hostile first.
+ * @param store - The store to write.
+ * @param zip - The zip's bytes or a Blob.
+ * @param options - What to do with experiments and runs that exist (`onConflict`), limits, progress.
+ * @returns what was imported, what was skipped and why, and the ids that changed
  * @throws `INVALID_PARAMETER_VALUE` naming the entry for anything hostile or malformed (nothing is
  * written then); `RESOURCE_EXHAUSTED` when the bundle needs more memory than its limits allow (or
  * memory runs out anyway); `RESOURCE_ALREADY_EXISTS` when `replace` meets a name owned by an
- * experiment not in the bundle; the store's own error, after rolling back, when a write fails.
+ * experiment not in the bundle; the store's own error, after rolling back, when a write fails
+ * @example
+ * ```ts
+ * const report = await importBundle(store, file, { onConflict: 'new-ids' });
+ * ```
  */
 export async function importBundle(
   store: Store,
