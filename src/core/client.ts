@@ -63,11 +63,20 @@ export interface TrackingClientOptions {
  * Step and timestamp of a metric point: a bare number is the step; omitted, the step is 0 and the
  * timestamp now (MLflow's defaults). Steps are safe integers, timestamps whole ms ≥ 0.
  */
-export type MetricOptions = number | { readonly step?: number; readonly timestamp?: number };
+export type MetricOptions =
+  | number
+  | {
+      /** Integer step; default 0. */
+      readonly step?: number;
+      /** Milliseconds since the Unix epoch; default now. */
+      readonly timestamp?: number;
+    };
 
 /** A metric as given to {@link TrackingClient.logBatch}. */
 export interface MetricInput {
+  /** A valid MLflow key. */
   readonly key: string;
+  /** Any number, NaN and ±Infinity included. */
   readonly value: number;
   /** ms; default now. */
   readonly timestamp?: number;
@@ -84,6 +93,7 @@ export interface CreateRunOptions {
   readonly startTime?: number;
   /** Default: tag `mlflow.runName` if given, else a random name. */
   readonly runName?: string;
+  /** Run tags; values are written as Python's `str()` writes them. */
   readonly tags?: Readonly<Record<string, LoggableValue>>;
   /** Default: the client's user. */
   readonly userId?: string;
@@ -99,6 +109,7 @@ export interface SearchOptions {
   readonly viewType?: ViewType | 'active_only' | 'deleted_only' | 'all';
   /** Default 1000, at most 50,000. */
   readonly maxResults?: number;
+  /** The `nextPageToken` of the previous page. */
   readonly pageToken?: string;
 }
 

@@ -65,7 +65,9 @@ export {
   searchRunList,
   searchExperimentList,
   type ExperimentFilter,
+  type ExperimentFilterClause,
   type RunFilter,
+  type RunFilterClause,
   type RunPredicate,
 } from './search/index.js';
 export {

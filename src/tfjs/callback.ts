@@ -39,14 +39,23 @@ export interface TrackingCallbackOptions {
  * `tf.callbacks.earlyStopping()` too.
  */
 export interface TrackingCallback extends tfjs.CustomCallbackArgs {
+  /** Logs the training params and the model summary. */
   onTrainBegin(logs?: tfjs.Logs): Promise<void>;
+  /** Waits for pending writes (rethrowing the first failure), then logs the model and ends the run when asked. */
   onTrainEnd(logs?: tfjs.Logs): Promise<void>;
+  /** Logs the epoch's metrics at step = epoch. */
   onEpochEnd(epoch: number, logs?: tfjs.Logs): Promise<void>;
+  /** Logs `batch_<name>` metrics every `logEveryNBatches` batches. */
   onBatchEnd(batch: number, logs?: tfjs.Logs): Promise<void>;
+  /** Part of TF.js' callback protocol; logs nothing. */
   onEpochBegin(epoch: number, logs?: tfjs.Logs): Promise<void>;
+  /** Part of TF.js' callback protocol; logs nothing. */
   onBatchBegin(batch: number, logs?: tfjs.Logs): Promise<void>;
+  /** Called by TF.js with `fit`'s params (epochs, batch size, …), logged as training params. */
   setParams(params: Record<string, unknown>): void;
+  /** Called by TF.js with the model being trained. */
   setModel(model: unknown): void;
+  /** Set by TF.js; not used. */
   validationData: unknown;
   /** Batches seen since the callback was made (the next batch step). */
   readonly globalStep: number;

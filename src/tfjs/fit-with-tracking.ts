@@ -28,6 +28,7 @@ export interface FitWithTrackingOptions extends Omit<TrackingCallbackOptions, 'm
 export interface TrackedFit {
   /** What `model.fit` returned. */
   readonly history: tfjs.History;
+  /** The run the training was logged into. */
   readonly run: ActiveRun;
 }
 

@@ -82,12 +82,17 @@ export interface ExportBundleOptions {
 
 /** What {@link exportBundleTo} wrote. */
 export interface ExportSummary {
+  /** Experiments written. */
   readonly experiments: number;
+  /** Runs written. */
   readonly runs: number;
+  /** Metric points written. */
   readonly metricPoints: number;
+  /** Artifact files written. */
   readonly artifacts: number;
   /** Registered models written. */
   readonly registeredModels: number;
+  /** Zip entries (files and folders). */
   readonly entries: number;
 }
 

@@ -53,14 +53,21 @@ export interface ImportBundleOptions {
 
 /** What {@link importBundle} did. */
 export interface ImportReport {
+  /** The layout the bundle was read as (MLflow `mlruns/` or mlflow-export-import). */
   readonly layout: BundleLayout;
   /** Experiments created. */
   readonly experiments: number;
+  /** Runs created. */
   readonly runs: number;
+  /** Metric points written. */
   readonly metricPoints: number;
+  /** Params written. */
   readonly params: number;
+  /** Run tags written. */
   readonly tags: number;
+  /** Artifact files written. */
   readonly artifacts: number;
+  /** Bytes of the artifact files written. */
   readonly artifactBytes: number;
   /** Experiments and runs left out, with the reason. */
   readonly skipped: readonly SkippedItem[];
