@@ -44,20 +44,8 @@ export type { LoggingQueueOptions } from './logging-queue.js';
 export type { CanvasLike, HtmlCanvasLike, ImageDataLike, ImageInput } from './image.js';
 export { randomRunName } from './run-names.js';
 export { SystemTag, SourceType } from './system-tags.js';
-export type {
-  ArtifactData,
-  CreateExperimentInput,
-  CreateRunInput,
-  DeleteOptions,
-  LogBatchInput,
-  SearchExperimentsQuery,
-  SearchRunsQuery,
-  Store,
-  StoreCapabilities,
-  StoreChange,
-  StoreListener,
-  UpdateRunInput,
-} from './store.js';
+// The Store contract's module holds nothing but the contract: all its types are public.
+export type * from './store.js';
 export {
   compileRunFilter,
   parseRunFilter,
@@ -65,9 +53,7 @@ export {
   searchRunList,
   searchExperimentList,
   type ExperimentFilter,
-  type ExperimentFilterClause,
   type RunFilter,
-  type RunFilterClause,
   type RunPredicate,
 } from './search/index.js';
 export {

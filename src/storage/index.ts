@@ -3,18 +3,5 @@
  * (`edgeflow/storage/memory`, …) and load lazily through {@link openStore}.
  * @module
  */
-export type {
-  ArtifactData,
-  CreateExperimentInput,
-  CreateRunInput,
-  DeleteOptions,
-  LogBatchInput,
-  SearchExperimentsQuery,
-  SearchRunsQuery,
-  Store,
-  StoreCapabilities,
-  StoreChange,
-  StoreListener,
-  UpdateRunInput,
-} from '../core/store.js';
+export type * from '../core/store.js';
 export { openStore, registerStoreScheme, defaultTrackingUri, type StoreOpener } from './open-store.js';

@@ -77,6 +77,7 @@ export interface ExportBundleOptions {
   readonly output?: 'blob' | 'bytes';
   /** Modification time stored in the zip. Default now. */
   readonly mtime?: Date;
+  /** Called after each run is written, with how many are done of how many. */
   readonly onProgress?: (progress: BundleProgress) => void;
 }
 

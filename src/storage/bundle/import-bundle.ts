@@ -43,9 +43,11 @@ export interface ImportBundleOptions {
    * cannot write whole records) import the runs and report the registry as not imported.
    */
   readonly includeModels?: boolean;
+  /** Called as the import reads the zip, writes runs, and rolls back after a failure. */
   readonly onProgress?: (progress: BundleProgress) => void;
   /** Overrides of `DEFAULT_BUNDLE_LIMITS` (zip guard limits and the decoded-size budget). */
   readonly limits?: Partial<BundleLimits>;
+  /** Longest metric-file line accepted, in characters. Default 4096. */
   readonly maxLineLength?: number;
   /** See `ReadTreeOptions.onMismatch` (default `'reject'`; `'skip'` does what MLflow's reader does). */
   readonly onMismatch?: 'skip' | 'reject';
