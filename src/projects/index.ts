@@ -35,7 +35,6 @@ export {
 } from './parameters.js';
 export { scanModuleImports, assertSelfContainedModule, type ModuleImport } from './module-imports.js';
 export { ProjectTag, projectRunTags, type RunProjectOptions, type ProjectRunResult, type ProjectExecutor, type PreparedEntryPoint } from './run-project.js';
-export type { WorkerToPage, PageToWorker } from './worker-executor.js';
 
 /**
  * Runs an entry point of a project as a tracked run, in a browser: module entry points run in a
