@@ -6,7 +6,7 @@
  * Backends, bundles, components and Node parts have their own subpaths; what a Store
  * implementation needs besides (id generators, search over lists, validation predicates) is in
  * `edgeflow/core`.
- * @module
+ * @module edgeflow
  */
 export {
   TrackingClient,

@@ -4,7 +4,7 @@
  *
  * It holds what the root entry has, plus what a Store implementation needs: id generators,
  * visibility and recency helpers, the validation predicates, and search over in-memory lists.
- * @module
+ * @module edgeflow/core
  */
 export {
   RunStatus,

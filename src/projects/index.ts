@@ -3,7 +3,7 @@
  * its typed parameters, and run an entry point as a tracked run. In browsers a module entry point
  * runs in a dedicated Worker; Node adds folders, in-process modules and shell commands
  * (`edgeflow/node/projects`).
- * @module
+ * @module edgeflow/projects
  */
 import { runProjectWith, type ProjectRunResult, type RunProjectOptions } from './run-project.js';
 import type { Project } from './project.js';

@@ -1,7 +1,7 @@
 /**
  * MLflow's formats in one place: the file-store layout, the YAML dialect PyYAML writes, Python
  * float and JSON text, MLmodel files, mlflow-export-import's JSON layout and the hostile-zip guard.
- * @module
+ * @module edgeflow/core/formats
  */
 export { formatPythonFloat, formatYamlFloat, parsePythonFloat, parseMetricValue } from './float-text.js';
 export { dumpYaml, parseYaml, yamlFloat, YamlFloat, type DumpYamlOptions, type ParseYamlOptions, type YamlValue } from './yaml-dialect.js';
