@@ -379,7 +379,7 @@ export class ModelRegistryClient {
    * Removes an alias.
    * @param name - The registered model's name.
    * @param alias - The alias.
-   * @throws `RESOURCE_DOES_NOT_EXIST` for an unknown model; `INVALID_PARAMETER_VALUE` for a bad alias
+   * @throws `RESOURCE_DOES_NOT_EXIST` for an unknown model or alias; `INVALID_PARAMETER_VALUE` for a bad alias
    */
   async deleteRegisteredModelAlias(name: string, alias: string): Promise<void> {
     assertModelName(name);
