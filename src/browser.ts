@@ -9,7 +9,7 @@
  * (IndexedDB in a worker), bundles (`*.zip`, import/export) and MLflow tracking servers (REST),
  * plus run sync, the MLflow file formats and browser projects. Node-only parts (the file store,
  * `edgeflow ui`, `exportReport`'s bundle loader) and TF.js stay out.
- * @module
+ * @module edgeflow/browser
  */
 import './components/define.js';
 

@@ -24,26 +24,47 @@ let clientPromise: Promise<TrackingClient> | undefined;
 let activeExperiment: { experimentId: string } | undefined;
 const runStack: ActiveRun[] = [];
 
-/** Sets the store the module-level API uses, by URI (`memory:`, `idb:<name>`, …). */
+/**
+ * Sets the store the module-level API uses, by URI; the store opens on first use.
+ * @param uri - `idb:<name>`, `memory:`, `file:./mlruns` (Node), `https://…` (MLflow), a bundle, or a
+ * registered scheme.
+ * @example
+ * ```ts
+ * setTrackingUri('memory:');
+ * await startRun();
+ * logMetric('loss', 0.5, 1);
+ * await endRun();
+ * ```
+ */
 export function setTrackingUri(uri: string): void {
   trackingUri = uri;
   clientPromise = undefined;
   activeExperiment = undefined;
 }
 
-/** The URI set with {@link setTrackingUri}, or the default one. */
+/**
+ * The URI set with {@link setTrackingUri}, or the default one.
+ * @returns the URI; by default {@link defaultTrackingUri}'s
+ */
 export function getTrackingUri(): string {
   return trackingUri ?? defaultTrackingUri();
 }
 
-/** Uses `store` (any Store) for the module-level API. */
+/**
+ * Uses a store object (any {@link Store}) for the module-level API instead of a URI.
+ * @param store - The store.
+ */
 export function setTrackingStore(store: Store): void {
   trackingUri = undefined;
   clientPromise = Promise.resolve(new TrackingClient(store));
   activeExperiment = undefined;
 }
 
-/** The default client (opening its store on first use). */
+/**
+ * The default client of the module-level API, opening its store on first use.
+ * @returns the client
+ * @throws `INVALID_PARAMETER_VALUE` when the tracking URI names an unknown scheme
+ */
 export function getClient(): Promise<TrackingClient> {
   clientPromise ??= openStore(getTrackingUri()).then((store) => new TrackingClient(store));
   return clientPromise;
@@ -51,7 +72,9 @@ export function getClient(): Promise<TrackingClient> {
 
 /**
  * Makes an experiment the active one, creating it when the name is unknown (`mlflow.set_experiment`).
- * @throws `INVALID_PARAMETER_VALUE` when it is deleted
+ * @param target - A name, or `{ experimentId }`.
+ * @returns the experiment
+ * @throws `INVALID_PARAMETER_VALUE` when it is deleted; `RESOURCE_DOES_NOT_EXIST` for an unknown id
  */
 export async function setExperiment(target: string | { experimentId: string }): Promise<Experiment> {
   const client = await getClient();
@@ -80,8 +103,13 @@ export interface FluentStartRunOptions extends StartRunOptions {
 }
 
 /**
- * Starts (or resumes, with `runId` or `MLFLOW_RUN_ID`) a run and makes it the active run.
- * @throws `INVALID_STATE` when a run is active and `nested` is not set
+ * Starts (or resumes, with `runId` or `MLFLOW_RUN_ID`) a run and makes it the active run. The
+ * experiment is the option's, else the active one ({@link setExperiment}), else
+ * `MLFLOW_EXPERIMENT_ID` / `MLFLOW_EXPERIMENT_NAME`, else `0`.
+ * @param options - Those of {@link TrackingClient.startRun}, plus `nested` and `runId`.
+ * @returns the run's handle (also reachable as {@link activeRun})
+ * @throws `INVALID_STATE` when a run is active and `nested` is not set; `RESOURCE_DOES_NOT_EXIST`
+ * for an unknown run to resume
  */
 export async function startRun(options: FluentStartRunOptions = {}): Promise<ActiveRun> {
   const client = await getClient();
@@ -114,13 +142,20 @@ export async function startRun(options: FluentStartRunOptions = {}): Promise<Act
   return run;
 }
 
-/** Ends the active run (default FINISHED) and makes its parent active again. */
+/**
+ * Ends the active run and makes its parent active again; does nothing when no run is active.
+ * @param status - Default `FINISHED`.
+ * @throws the errors of {@link ActiveRun.end}
+ */
 export async function endRun(status: RunStatus = 'FINISHED'): Promise<void> {
   const run = runStack.pop();
   if (run !== undefined) await run.end(status);
 }
 
-/** The active run, if any. */
+/**
+ * The active run.
+ * @returns its handle, or undefined when none is active
+ */
 export function activeRun(): ActiveRun | undefined {
   return runStack.at(-1);
 }
@@ -131,57 +166,109 @@ function requireRun(): ActiveRun {
   return run;
 }
 
-/** Queues a param on the active run. */
+/**
+ * Queues a param on the active run.
+ * @param key - A valid MLflow key.
+ * @param value - Written as Python's `str()` writes it.
+ * @throws `INVALID_STATE` when no run is active (call `await startRun()` first); `INVALID_PARAMETER_VALUE` as {@link ActiveRun.logParam}
+ */
 export function logParam(key: string, value: LoggableValue): void {
   requireRun().logParam(key, value);
 }
 
-/** Queues params on the active run. */
+/**
+ * Queues params on the active run.
+ * @param params - Key → value.
+ * @throws `INVALID_STATE` when no run is active (call `await startRun()` first); `INVALID_PARAMETER_VALUE` as {@link ActiveRun.logParam}
+ */
 export function logParams(params: Readonly<Record<string, LoggableValue>>): void {
   requireRun().logParams(params);
 }
 
-/** Queues a metric point on the active run; `options` is the step or `{step, timestamp}`. */
+/**
+ * Queues a metric point on the active run.
+ * @param key - A valid MLflow key.
+ * @param value - Any number.
+ * @param options - The step, or `{step, timestamp}`; default step 0 and now.
+ * @throws `INVALID_STATE` when no run is active (call `await startRun()` first); `INVALID_PARAMETER_VALUE` for a bad key, value, step or timestamp
+ */
 export function logMetric(key: string, value: number, options?: MetricOptions): void {
   requireRun().logMetric(key, value, options);
 }
 
-/** Queues metrics on the active run. */
+/**
+ * Queues metrics on the active run, at one step and time.
+ * @param metrics - Key → value.
+ * @param options - As in {@link logMetric}.
+ * @throws `INVALID_STATE` when no run is active (call `await startRun()` first); `INVALID_PARAMETER_VALUE` for a bad key, value, step or timestamp
+ */
 export function logMetrics(metrics: Readonly<Record<string, number>>, options?: MetricOptions): void {
   requireRun().logMetrics(metrics, options);
 }
 
-/** Queues a tag on the active run. */
+/**
+ * Queues a tag on the active run.
+ * @param key - A valid MLflow key.
+ * @param value - Written as Python's `str()` writes it.
+ * @throws `INVALID_STATE` when no run is active (call `await startRun()` first); `INVALID_PARAMETER_VALUE` for a bad key or value
+ */
 export function setTag(key: string, value: LoggableValue): void {
   requireRun().setTag(key, value);
 }
 
-/** Queues tags on the active run. */
+/**
+ * Queues tags on the active run.
+ * @param tags - Key → value.
+ * @throws `INVALID_STATE` when no run is active (call `await startRun()` first); `INVALID_PARAMETER_VALUE` for a bad key or value
+ */
 export function setTags(tags: Readonly<Record<string, LoggableValue>>): void {
   requireRun().setTags(tags);
 }
 
-/** Writes an artifact file of the active run. */
+/**
+ * Writes an artifact file of the active run.
+ * @param artifactPath - A relative path inside the run's artifacts.
+ * @param data - Bytes, a Blob, or a string (written as UTF-8).
+ * @throws `INVALID_STATE` when no run is active (call `await startRun()` first); `INVALID_PARAMETER_VALUE` for a bad path or data
+ */
 export function logArtifact(artifactPath: string, data: ArtifactData | ArrayBuffer | string): Promise<void> {
   return requireRun().logArtifact(artifactPath, data);
 }
 
-/** Writes a text artifact of the active run. */
+/**
+ * Writes a text artifact of the active run (MLflow's `log_text`).
+ * @param text - The file's content.
+ * @param artifactFile - A relative path inside the run's artifacts.
+ * @throws `INVALID_STATE` when no run is active (call `await startRun()` first); `INVALID_PARAMETER_VALUE` for a bad path
+ */
 export function logText(text: string, artifactFile: string): Promise<void> {
   return requireRun().logText(text, artifactFile);
 }
 
-/** Writes a JSON/YAML artifact of the active run. */
+/**
+ * Writes plain data as a JSON artifact, or YAML for `.yaml`/`.yml` (MLflow's `log_dict`).
+ * @param value - Plain data.
+ * @param artifactFile - A relative path inside the run's artifacts.
+ * @throws `INVALID_STATE` when no run is active (call `await startRun()` first); `INVALID_PARAMETER_VALUE` for data that is not plain, or a bad path
+ */
 export function logDict(value: unknown, artifactFile: string): Promise<void> {
   return requireRun().logDict(value, artifactFile);
 }
 
-/** Writes an image artifact of the active run. */
+/**
+ * Writes an image artifact of the active run.
+ * @param image - PNG/JPEG bytes, `ImageData` or a canvas.
+ * @param artifactFile - A relative path inside the run's artifacts.
+ * @throws `INVALID_STATE` when no run is active (call `await startRun()` first); `INVALID_PARAMETER_VALUE` for a bad path or image
+ */
 export function logImage(image: ImageInput, artifactFile: string): Promise<void> {
   return requireRun().logImage(image, artifactFile);
 }
 
-/** Resolves when everything logged through the default client is durably stored. */
+/**
+ * Resolves when everything logged through the default client is durably stored.
+ * @throws the storage errors of queued writes, as {@link TrackingClient.flush}
+ */
 export async function flush(): Promise<void> {
   await (await getClient()).flush();
 }

@@ -2,7 +2,7 @@
  * Registers every `ef-*` element. The only module of `edgeflow/components` with side effects:
  * import it once (`import 'edgeflow/components/define'`), or register the classes from
  * `edgeflow/components` under names of your own.
- * @module
+ * @module edgeflow/components/define
  */
 import { ArtifactBrowser } from './ef-artifact-browser.js';
 import { CompareRuns } from './ef-compare-runs.js';

@@ -1,7 +1,7 @@
 /**
  * edgeflow's web components: element classes and the controllers they are built on. Importing
  * this module registers nothing; import `edgeflow/components/define` to register the `ef-*` tags.
- * @module
+ * @module edgeflow/components
  */
 export { storeContext } from './context.js';
 export { StoreProvider } from './ef-provider.js';

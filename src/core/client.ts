@@ -63,11 +63,20 @@ export interface TrackingClientOptions {
  * Step and timestamp of a metric point: a bare number is the step; omitted, the step is 0 and the
  * timestamp now (MLflow's defaults). Steps are safe integers, timestamps whole ms ≥ 0.
  */
-export type MetricOptions = number | { readonly step?: number; readonly timestamp?: number };
+export type MetricOptions =
+  | number
+  | {
+      /** Integer step; default 0. */
+      readonly step?: number;
+      /** Milliseconds since the Unix epoch; default now. */
+      readonly timestamp?: number;
+    };
 
 /** A metric as given to {@link TrackingClient.logBatch}. */
 export interface MetricInput {
+  /** A valid MLflow key. */
   readonly key: string;
+  /** Any number, NaN and ±Infinity included. */
   readonly value: number;
   /** ms; default now. */
   readonly timestamp?: number;
@@ -84,6 +93,7 @@ export interface CreateRunOptions {
   readonly startTime?: number;
   /** Default: tag `mlflow.runName` if given, else a random name. */
   readonly runName?: string;
+  /** Run tags; values are written as Python's `str()` writes them. */
   readonly tags?: Readonly<Record<string, LoggableValue>>;
   /** Default: the client's user. */
   readonly userId?: string;
@@ -99,6 +109,7 @@ export interface SearchOptions {
   readonly viewType?: ViewType | 'active_only' | 'deleted_only' | 'all';
   /** Default 1000, at most 50,000. */
   readonly maxResults?: number;
+  /** The `nextPageToken` of the previous page. */
   readonly pageToken?: string;
 }
 
@@ -115,8 +126,16 @@ function truncated(kind: 'param' | 'tag', key: string, value: string): string {
 }
 
 /**
- * Client of a tracking {@link Store}, with MLflow's method names: tracking here, the model registry
- * in {@link ModelRegistryClient}.
+ * Client of a tracking {@link Store}, with MLflow's `MlflowClient` methods in camelCase: tracking
+ * here, the model registry in {@link ModelRegistryClient}. Every method validates its input before
+ * the store sees it; `logMetric`, `logParam` and `setTag` queue their writes (see {@link flush}).
+ * @example
+ * ```ts
+ * const client = new TrackingClient(await openStore('idb:edgeflow'));
+ * const run = await client.startRun({ experimentName: 'spirals' });
+ * run.logMetric('loss', 0.3, 1);
+ * await run.end();
+ * ```
  */
 export class TrackingClient extends ModelRegistryClient {
   private readonly __queue: LoggingQueue;
@@ -124,6 +143,10 @@ export class TrackingClient extends ModelRegistryClient {
   private readonly __artifactWrites = new Set<Promise<unknown>>();
   private __lastRunId: string | undefined;
 
+  /**
+   * @param store - The store every call goes to (see {@link openStore}).
+   * @param options - The user recorded on runs and versions, and the logging queue's settings.
+   */
   constructor(store: Store, options: TrackingClientOptions = {}) {
     super(store, options.userId ?? defaultUserId());
     this.__queue = new LoggingQueue(store, options.queue);
@@ -131,7 +154,15 @@ export class TrackingClient extends ModelRegistryClient {
 
   // ----------------------------------------------------------------------------------- experiments
 
-  /** Creates an experiment; names are unique among active and deleted experiments. */
+  /**
+   * Creates an experiment (MLflow's `create_experiment`). Names are unique among active and deleted
+   * experiments.
+   * @param name - Up to 500 characters.
+   * @param options - `artifactLocation` (default: the store's own) and experiment tags.
+   * @returns the new experiment's id
+   * @throws `RESOURCE_ALREADY_EXISTS` when the name is taken; `INVALID_PARAMETER_VALUE` for a bad name,
+   * location or tag
+   */
   async createExperiment(
     name: string,
     options: { artifactLocation?: string; tags?: Readonly<Record<string, LoggableValue>> } = {},
@@ -146,42 +177,84 @@ export class TrackingClient extends ModelRegistryClient {
     });
   }
 
-  /** @throws `RESOURCE_DOES_NOT_EXIST` */
+  /**
+   * The experiment with this id, active or deleted.
+   * @param experimentId - The experiment's id.
+   * @throws `RESOURCE_DOES_NOT_EXIST` for an unknown id; `INVALID_PARAMETER_VALUE` for a malformed one
+   */
   async getExperiment(experimentId: string): Promise<Experiment> {
     return this.store.getExperiment(parseExperimentId(experimentId));
   }
 
-  /** The experiment with this name (active or deleted), or null. */
+  /**
+   * The experiment with this name (active or deleted).
+   * @param name - The exact name.
+   * @returns the experiment, or `null` when none has the name
+   */
   async getExperimentByName(name: string): Promise<Experiment | null> {
     return this.store.getExperimentByName(parseInput(experimentNameSchema, name, 'experiment name'));
   }
 
-  /** Searches experiments with MLflow's filter grammar (`name LIKE 'x%' and tags.team = 'a'`). */
+  /**
+   * Searches experiments with MLflow's filter grammar (`name LIKE 'x%' and tags.team = 'a'`).
+   * @param options - Filter, ordering (`name`, `experiment_id`, `creation_time`, `last_update_time`),
+   * view type (default active only), page size and token.
+   * @returns one page and the token of the next
+   * @throws `INVALID_PARAMETER_VALUE` for a bad filter (with its position), order or page token
+   */
   async searchExperiments(options: SearchOptions = {}): Promise<Page<Experiment>> {
     const parsed = parseInput(searchExperimentsOptionsSchema, options, 'searchExperiments options');
     return this.store.searchExperiments(parsed);
   }
 
+  /**
+   * Renames an experiment.
+   * @param experimentId - The experiment's id.
+   * @param newName - Unique among active and deleted experiments.
+   * @throws `RESOURCE_DOES_NOT_EXIST`; `RESOURCE_ALREADY_EXISTS` when the name is taken;
+   * `INVALID_PARAMETER_VALUE` for a bad name
+   */
   async renameExperiment(experimentId: string, newName: string): Promise<void> {
     assertExperimentName(newName);
     await this.store.renameExperiment(parseExperimentId(experimentId), newName);
   }
 
-  /** Soft-deletes an experiment and its active runs. */
+  /**
+   * Soft-deletes an experiment and its active runs (they can be restored).
+   * @param experimentId - The experiment's id.
+   * @throws `RESOURCE_DOES_NOT_EXIST`; `INVALID_PARAMETER_VALUE` for the Default experiment `0`
+   */
   async deleteExperiment(experimentId: string): Promise<void> {
     await this.__queue.settle();
     await this.store.deleteExperiment(parseExperimentId(experimentId));
   }
 
-  /** Restores a deleted experiment and its deleted runs. */
+  /**
+   * Restores a deleted experiment and its deleted runs.
+   * @param experimentId - The experiment's id.
+   * @throws `RESOURCE_DOES_NOT_EXIST`
+   */
   async restoreExperiment(experimentId: string): Promise<void> {
     await this.store.restoreExperiment(parseExperimentId(experimentId));
   }
 
+  /**
+   * Sets an experiment tag (values are written as Python's `str()` writes them).
+   * @param experimentId - The experiment's id.
+   * @param key - A valid MLflow key.
+   * @param value - At most 5000 characters once written as text.
+   * @throws `RESOURCE_DOES_NOT_EXIST`; `INVALID_PARAMETER_VALUE` for a bad key or a longer value
+   */
   async setExperimentTag(experimentId: string, key: string, value: LoggableValue): Promise<void> {
     await this.store.setExperimentTag(parseExperimentId(experimentId), experimentTag(key, value));
   }
 
+  /**
+   * Deletes an experiment tag.
+   * @param experimentId - The experiment's id.
+   * @param key - The tag's key.
+   * @throws `RESOURCE_DOES_NOT_EXIST` for an unknown experiment or tag
+   */
   async deleteExperimentTag(experimentId: string, key: string): Promise<void> {
     assertValidKey(key, 'tag');
     await this.store.deleteExperimentTag(parseExperimentId(experimentId), key);
@@ -190,8 +263,12 @@ export class TrackingClient extends ModelRegistryClient {
   // ------------------------------------------------------------------------------------------ runs
 
   /**
-   * Creates a run (status RUNNING). `runName` and tag `mlflow.runName` must agree when both are given.
-   * Unlike {@link TrackingClient.startRun}, adds no context tags.
+   * Creates a run (status RUNNING), as MLflow's `create_run`. Unlike {@link TrackingClient.startRun},
+   * adds no context tags and returns the stored run, not a handle.
+   * @param experimentId - An active experiment.
+   * @param options - Start time, name (default: a random one), tags and user.
+   * @throws `RESOURCE_DOES_NOT_EXIST` for an unknown experiment; `INVALID_STATE` for a deleted one;
+   * `INVALID_PARAMETER_VALUE` when `runName` and tag `mlflow.runName` disagree, or for a bad tag
    */
   async createRun(experimentId: string, options: CreateRunOptions = {}): Promise<Run> {
     const id = parseExperimentId(experimentId);
@@ -215,14 +292,24 @@ export class TrackingClient extends ModelRegistryClient {
     });
   }
 
-  /** The run with its latest metrics, params and tags. @throws `RESOURCE_DOES_NOT_EXIST` */
+  /**
+   * The run with its latest metrics, params and tags (after the queued writes of this client).
+   * @param runId - The run's id.
+   * @throws `RESOURCE_DOES_NOT_EXIST` for an unknown run; `INVALID_PARAMETER_VALUE` for a malformed id
+   */
   async getRun(runId: string): Promise<Run> {
     const id = parseRunId(runId);
     await this.__queue.settle();
     return this.store.getRun(id);
   }
 
-  /** Updates status, end time or name of an active run. */
+  /**
+   * Updates the status, end time or name of a run.
+   * @param runId - An active (not deleted) run.
+   * @param update - The fields to change.
+   * @returns the run's info after the update
+   * @throws `RESOURCE_DOES_NOT_EXIST`; `INVALID_PARAMETER_VALUE` for a deleted run or a bad field
+   */
   async updateRun(runId: string, update: { status?: RunStatus; endTime?: number | null; runName?: string }): Promise<RunInfo> {
     const id = parseRunId(runId);
     const parsed = parseInput(updateRunOptionsSchema, update, 'updateRun options');
@@ -230,27 +317,47 @@ export class TrackingClient extends ModelRegistryClient {
     return this.store.updateRun(id, parsed);
   }
 
-  /** Ends a run: sets its status (default FINISHED) and end time (default now). */
+  /**
+   * Ends a run (MLflow's `set_terminated`).
+   * @param runId - An active run.
+   * @param status - Default `FINISHED`.
+   * @param endTime - Milliseconds since the epoch; default now.
+   * @returns the run's info after the update
+   * @throws `RESOURCE_DOES_NOT_EXIST`; `INVALID_PARAMETER_VALUE` for a deleted run or a bad status
+   */
   async setTerminated(runId: string, status: RunStatus = 'FINISHED', endTime: number = Date.now()): Promise<RunInfo> {
     return this.updateRun(runId, { status, endTime });
   }
 
-  /** Soft-deletes a run: it becomes read-only and leaves active searches. */
+  /**
+   * Soft-deletes a run: it becomes read-only and leaves active searches until restored.
+   * @param runId - The run's id.
+   * @throws `RESOURCE_DOES_NOT_EXIST`
+   */
   async deleteRun(runId: string): Promise<void> {
     const id = parseRunId(runId);
     await this.__queue.settle();
     await this.store.deleteRun(id);
   }
 
+  /**
+   * Restores a deleted run.
+   * @param runId - The run's id.
+   * @throws `RESOURCE_DOES_NOT_EXIST`
+   */
   async restoreRun(runId: string): Promise<void> {
     await this.store.restoreRun(parseRunId(runId));
   }
 
   /**
-   * Queues a metric point. Validates at once (bad input throws); storage errors surface in
-   * {@link TrackingClient.flush}. `options` is the step, or `{step, timestamp}`; defaults step 0, now.
-   * @throws `INVALID_PARAMETER_VALUE` for a value that is not a number, or a step or timestamp that
-   * is not a safe integer number (`'5'`, `true`, `1n`, `null`)
+   * Queues a metric point. Validates at once (bad input throws here); storage errors surface in
+   * {@link TrackingClient.flush}.
+   * @param runId - The run's id.
+   * @param key - A valid MLflow key.
+   * @param value - Any number, NaN and ±Infinity included.
+   * @param options - The step, or `{step, timestamp}`; default step 0 and now.
+   * @throws `INVALID_PARAMETER_VALUE` for a bad key, a value that is not a number, or a step or
+   * timestamp that is not a safe integer number (`'5'`, `true`, `1n`, `null`)
    */
   logMetric(runId: string, key: string, value: number, options?: MetricOptions): void {
     let step: number;
@@ -266,21 +373,40 @@ export class TrackingClient extends ModelRegistryClient {
     this.__queue.metric(runId as RunId, key, value, timestamp ?? Date.now(), step);
   }
 
-  /** Queues a param. Logging a key again with the same value is fine; another value fails. */
+  /**
+   * Queues a param. Params are immutable: the same value again is fine, another value fails at flush.
+   * Values longer than 6000 characters are cut, with a warning, as MLflow does.
+   * @param runId - The run's id.
+   * @param key - A valid MLflow key.
+   * @param value - Written as Python's `str()` writes it (`True`, `1e-07`).
+   * @throws `INVALID_PARAMETER_VALUE` for a bad key or a value with no string form
+   */
   logParam(runId: string, key: string, value: LoggableValue): void {
     this.__checkKey(key, 'param');
     parseRunId(runId);
     this.__queue.param(runId as RunId, key, truncated('param', key, stringifyValue(value, key)));
   }
 
-  /** Queues a tag (tags are mutable). Tag `mlflow.runName` renames the run. */
+  /**
+   * Queues a run tag (tags are mutable). Tag `mlflow.runName` renames the run. Values longer than
+   * 8000 characters are cut, with a warning, as MLflow does.
+   * @param runId - The run's id.
+   * @param key - A valid MLflow key.
+   * @param value - Written as Python's `str()` writes it.
+   * @throws `INVALID_PARAMETER_VALUE` for a bad key or a value with no string form
+   */
   setTag(runId: string, key: string, value: LoggableValue): void {
     this.__checkKey(key, 'tag');
     parseRunId(runId);
     this.__queue.tag(runId as RunId, key, truncated('tag', key, stringifyValue(value, key)));
   }
 
-  /** Deletes a run tag. @throws `RESOURCE_DOES_NOT_EXIST` when there is no such tag. */
+  /**
+   * Deletes a run tag.
+   * @param runId - The run's id.
+   * @param key - The tag's key.
+   * @throws `RESOURCE_DOES_NOT_EXIST` when there is no such run or tag
+   */
   async deleteTag(runId: string, key: string): Promise<void> {
     const id = parseRunId(runId);
     assertValidKey(key, 'tag');
@@ -289,8 +415,13 @@ export class TrackingClient extends ModelRegistryClient {
   }
 
   /**
-   * Logs metrics, params and tags at once, with MLflow's batch limits (≤ 1000 metrics, ≤ 100 params,
-   * ≤ 100 tags, ≤ 1000 in all). Validated and conflict-checked before anything is written.
+   * Logs metrics, params and tags at once, all or nothing, with MLflow's batch limits (≤ 1000
+   * metrics, ≤ 100 params, ≤ 100 tags, ≤ 1000 in all). Validated and conflict-checked before anything
+   * is written; unlike `logMetric`, awaited.
+   * @param runId - An active run.
+   * @param batch - The metrics, params and tags.
+   * @throws `INVALID_PARAMETER_VALUE` for a bad item, a batch over the limits, a changed param or a
+   * deleted run; `RESOURCE_DOES_NOT_EXIST` for an unknown run
    */
   async logBatch(
     runId: string,
@@ -318,7 +449,13 @@ export class TrackingClient extends ModelRegistryClient {
     await this.store.logBatch(id, converted);
   }
 
-  /** The whole history of a metric as columns (steps, timestamps, values), in logging order. */
+  /**
+   * The whole history of a metric as columns, in logging order.
+   * @param runId - The run's id.
+   * @param key - The metric's key.
+   * @returns `{steps, timestamps, values}` as `Float64Array`s (empty for a key never logged)
+   * @throws `RESOURCE_DOES_NOT_EXIST` for an unknown run
+   */
   async getMetricHistory(runId: string, key: string): Promise<MetricSeries> {
     const id = parseRunId(runId);
     assertValidKey(key, 'metric');
@@ -327,10 +464,15 @@ export class TrackingClient extends ModelRegistryClient {
   }
 
   /**
-   * The points of a metric from position `fromIndex` (0-based, logging order) to the end — for a
-   * live chart that already holds `fromIndex` points. Uses the store's tail read when it has one,
-   * otherwise reads the whole history and slices it. Empty when `fromIndex` is at or past the end.
-   * @throws `INVALID_PARAMETER_VALUE` unless `fromIndex` is a whole number ≥ 0
+   * The points of a metric from position `fromIndex` (0-based, logging order) to the end, for a live
+   * chart that already holds `fromIndex` points. Uses the store's tail read when it has one, otherwise
+   * reads the whole history and slices it.
+   * @param runId - The run's id.
+   * @param key - The metric's key.
+   * @param fromIndex - How many points the caller has already.
+   * @returns the newer points; empty when `fromIndex` is at or past the end
+   * @throws `INVALID_PARAMETER_VALUE` unless `fromIndex` is a whole number ≥ 0;
+   * `RESOURCE_DOES_NOT_EXIST` for an unknown run
    */
   async getMetricHistoryFrom(runId: string, key: string, fromIndex: number): Promise<MetricSeries> {
     const id = parseRunId(runId);
@@ -340,7 +482,18 @@ export class TrackingClient extends ModelRegistryClient {
     return readMetricHistoryFrom(this.store, id, key, fromIndex);
   }
 
-  /** Searches runs of the given experiments with MLflow's filter grammar, ordering and paging. */
+  /**
+   * Searches runs of the given experiments with MLflow's filter grammar, ordering and paging.
+   * @param experimentIds - One experiment id or several.
+   * @param options - Filter (`metrics.loss < 0.1 and params.optimizer = 'adam'`), ordering
+   * (`['metrics.loss ASC']`), view type, page size (default 1000, at most 50,000) and token.
+   * @returns one page of runs and the token of the next
+   * @throws `INVALID_PARAMETER_VALUE` for a bad filter (with its position), order or page token
+   * @example
+   * ```ts
+   * const { items } = await client.searchRuns(experimentId, { filter: 'metrics.acc > 0.9', orderBy: ['metrics.acc DESC'] });
+   * ```
+   */
   async searchRuns(experimentIds: string | readonly string[], options: SearchOptions = {}): Promise<Page<Run>> {
     const ids = (typeof experimentIds === 'string' ? [experimentIds] : experimentIds).map(parseExperimentId);
     const parsed = parseInput(searchRunsOptionsSchema, options, 'searchRuns options');
@@ -350,7 +503,14 @@ export class TrackingClient extends ModelRegistryClient {
 
   // ------------------------------------------------------------------------------------- artifacts
 
-  /** Writes bytes (or a string, as UTF-8) to `artifactPath` in the run's artifacts. */
+  /**
+   * Writes one artifact file.
+   * @param runId - An active run.
+   * @param artifactPath - A relative path inside the run's artifacts (`plots/loss.png`).
+   * @param data - Bytes, a Blob, or a string (written as UTF-8).
+   * @throws `INVALID_PARAMETER_VALUE` for a bad path (absolute, `..`, backslashes) or data;
+   * `RESOURCE_DOES_NOT_EXIST` for an unknown run; `RESOURCE_EXHAUSTED` when storage is full
+   */
   async logArtifact(runId: string, artifactPath: string, data: ArtifactData | ArrayBuffer | string): Promise<void> {
     const id = parseRunId(runId);
     const path = assertArtifactPath(artifactPath);
@@ -365,7 +525,13 @@ export class TrackingClient extends ModelRegistryClient {
     await this.__track(this.store.putArtifact(id, path, bytes));
   }
 
-  /** Writes `text` as a UTF-8 file (MLflow's `log_text`). */
+  /**
+   * Writes `text` as a UTF-8 file (MLflow's `log_text`).
+   * @param runId - An active run.
+   * @param text - The file's content.
+   * @param artifactFile - A relative path inside the run's artifacts.
+   * @throws `INVALID_PARAMETER_VALUE` for a bad path or text that is not a string
+   */
   async logText(runId: string, text: string, artifactFile: string): Promise<void> {
     if (typeof text !== 'string') throw EdgeflowError.invalidParameterValue('logText: text must be a string.', { details: { field: 'text' } });
     await this.logArtifact(runId, artifactFile, text);
@@ -374,7 +540,10 @@ export class TrackingClient extends ModelRegistryClient {
   /**
    * Writes a plain object as MLflow's `log_dict` does: YAML (PyYAML's `yaml.dump`, sorted keys) for
    * `.yaml`/`.yml` files, JSON with indent 2 (Python's `json.dump`) for any other file.
-   * @throws `INVALID_PARAMETER_VALUE` naming the part of `value` that is not data.
+   * @param runId - An active run.
+   * @param value - Plain data: objects, arrays, strings, numbers, booleans, null.
+   * @param artifactFile - A relative path inside the run's artifacts.
+   * @throws `INVALID_PARAMETER_VALUE` naming the part of `value` that is not data, or for a bad path
    */
   async logDict(runId: string, value: unknown, artifactFile: string): Promise<void> {
     parseRunId(runId);
@@ -385,6 +554,10 @@ export class TrackingClient extends ModelRegistryClient {
   /**
    * Logs an image: encoded bytes (PNG/JPEG `Blob` or `Uint8Array`) as they are, or an `ImageData` /
    * canvas encoded to PNG (browsers). Sets tag `mlflow.loggedImages`.
+   * @param runId - An active run.
+   * @param image - The image.
+   * @param artifactFile - A relative path inside the run's artifacts (`images/sample.png`).
+   * @throws `INVALID_PARAMETER_VALUE` for a bad path or image
    */
   async logImage(runId: string, image: ImageInput, artifactFile: string): Promise<void> {
     const bytes = await encodeImage(image);
@@ -392,7 +565,12 @@ export class TrackingClient extends ModelRegistryClient {
     this.setTag(runId, SystemTag.LOGGED_IMAGES, 'True');
   }
 
-  /** Files and folders directly inside `path` ('' = the artifact root). */
+  /**
+   * The files and folders directly inside a folder of the run's artifacts.
+   * @param runId - The run's id.
+   * @param path - The folder; `''` (default) is the artifact root.
+   * @throws `RESOURCE_DOES_NOT_EXIST` for an unknown run; `INVALID_PARAMETER_VALUE` for a bad path
+   */
   async listArtifacts(runId: string, path = ''): Promise<FileInfo[]> {
     const id = parseRunId(runId);
     const folder = assertArtifactPath(path, true);
@@ -400,7 +578,12 @@ export class TrackingClient extends ModelRegistryClient {
     return this.store.listArtifacts(id, folder);
   }
 
-  /** The bytes of one artifact file. */
+  /**
+   * The bytes of one artifact file.
+   * @param runId - The run's id.
+   * @param path - The file's path inside the run's artifacts.
+   * @throws `RESOURCE_DOES_NOT_EXIST` for an unknown run or file; `INVALID_PARAMETER_VALUE` for a bad path
+   */
   async downloadArtifact(runId: string, path: string): Promise<Uint8Array> {
     const id = parseRunId(runId);
     const file = assertArtifactPath(path);
@@ -408,12 +591,22 @@ export class TrackingClient extends ModelRegistryClient {
     return this.store.getArtifact(id, file);
   }
 
-  /** One artifact file decoded as UTF-8 (MLflow's `load_text`). */
+  /**
+   * One artifact file decoded as UTF-8 (MLflow's `load_text`).
+   * @param runId - The run's id.
+   * @param path - The file's path inside the run's artifacts.
+   * @throws `RESOURCE_DOES_NOT_EXIST` for an unknown run or file
+   */
   async loadText(runId: string, path: string): Promise<string> {
     return new TextDecoder().decode(await this.downloadArtifact(runId, path));
   }
 
-  /** Deletes an artifact file or folder. */
+  /**
+   * Deletes an artifact file or folder.
+   * @param runId - An active run.
+   * @param path - The file's or folder's path inside the run's artifacts.
+   * @throws `RESOURCE_DOES_NOT_EXIST` for an unknown run or path; `INVALID_PARAMETER_VALUE` for a bad path
+   */
   async deleteArtifact(runId: string, path: string): Promise<void> {
     const id = parseRunId(runId);
     const file = assertArtifactPath(path);
@@ -427,6 +620,15 @@ export class TrackingClient extends ModelRegistryClient {
    * Starts a run and returns its handle. An unknown `experimentName` is created (as
    * `mlflow.set_experiment`); default experiment `0`. Sets `mlflow.user`, `mlflow.source.*`,
    * `mlflow.parentRunId` for child runs and `mlflow.note.content` from `description`.
+   * @param options - Experiment (id or name), run name, parent, tags, description, start time.
+   * @returns the run's handle, for logging without the run id
+   * @throws `RESOURCE_DOES_NOT_EXIST` for an unknown experiment id or parent run; `INVALID_STATE` for
+   * a deleted experiment; `INVALID_PARAMETER_VALUE` for bad options
+   * @example
+   * ```ts
+   * await using run = await client.startRun({ experimentName: 'spirals', runName: 'mlp-64' });
+   * run.logParams({ lr: 0.01 });
+   * ```
    */
   async startRun(options: StartRunOptions = {}): Promise<ActiveRun> {
     const parsed = parseInput(startRunOptionsSchema, options, 'startRun options');
@@ -448,7 +650,10 @@ export class TrackingClient extends ModelRegistryClient {
 
   /**
    * Runs `fn` inside a new run, ending it FINISHED, or FAILED when `fn` throws (the error is rethrown).
+   * @param options - As for {@link TrackingClient.startRun}.
+   * @param fn - Receives the run's handle.
    * @returns what `fn` returns
+   * @throws what `fn` throws; the errors of {@link TrackingClient.startRun} and {@link ActiveRun.end}
    */
   async withRun<T>(options: StartRunOptions, fn: (run: ActiveRun) => T | Promise<T>): Promise<T> {
     const run = await this.startRun(options);
@@ -470,6 +675,8 @@ export class TrackingClient extends ModelRegistryClient {
    * queued writes not reported before: those of run `runId` only when given (other runs keep
    * theirs), else of every run. One failure is thrown as it is; several as one `EdgeflowError`
    * (the first one's code, `details.runIds`, every error in its `cause`, an `AggregateError`).
+   * @param runId - Report this run's errors only.
+   * @throws the storage errors of queued writes (e.g. `INVALID_PARAMETER_VALUE` for a changed param)
    */
   async flush(runId?: string): Promise<void> {
     const id = runId === undefined ? undefined : parseRunId(runId);
@@ -477,12 +684,19 @@ export class TrackingClient extends ModelRegistryClient {
     await this.__queue.flush(id);
   }
 
-  /** Subscribes to the store's change events. */
+  /**
+   * Subscribes to the store's change events (runs, metrics, experiments, models).
+   * @param listener - Called with each {@link StoreChange}.
+   * @returns a function that unsubscribes
+   */
   subscribe(listener: StoreListener): () => void {
     return this.store.subscribe(listener);
   }
 
-  /** Flushes, then closes the store. */
+  /**
+   * Flushes, then closes the store.
+   * @throws the errors of {@link TrackingClient.flush}; the store is closed anyway
+   */
   async close(): Promise<void> {
     try {
       await this.flush();

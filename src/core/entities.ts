@@ -16,7 +16,7 @@ export const RunStatus = {
 } as const;
 export type RunStatus = (typeof RunStatus)[keyof typeof RunStatus];
 
-/** File-store integers of each {@link RunStatus}. */
+/** File-store integers of each {@link RunStatus}. @internal */
 export const RUN_STATUS_NUMBER: Readonly<Record<RunStatus, number>> = {
   RUNNING: 1,
   SCHEDULED: 2,
@@ -58,21 +58,23 @@ export function isVisibleIn(viewType: ViewType, stage: LifecycleStage): boolean 
  */
 export type Dict<V> = Record<string, V>;
 
-/** Creates an empty {@link Dict}. */
+/** Creates an empty {@link Dict}. @internal */
 export function dict<V>(entries?: Iterable<readonly [string, V]>): Dict<V> {
   const out = Object.create(null) as Dict<V>;
   if (entries) for (const [k, v] of entries) out[k] = v;
   return out;
 }
 
-/** True when `d` has an own entry `key` (safe for null-prototype and cloned objects). */
+/** True when `d` has an own entry `key` (safe for null-prototype and cloned objects). @internal */
 export function hasKey(d: object, key: string): boolean {
   return Object.prototype.hasOwnProperty.call(d, key);
 }
 
 /** One metric measurement. */
 export interface Metric {
+  /** The metric's key. */
   readonly key: string;
+  /** The value (NaN and ±Infinity included). */
   readonly value: number;
   /** Milliseconds since the Unix epoch. */
   readonly timestamp: number;
@@ -82,7 +84,9 @@ export interface Metric {
 
 /** A key/value pair, used for params and tags in batches. */
 export interface KeyValue {
+  /** The key. */
   readonly key: string;
+  /** The value as text. */
   readonly value: string;
 }
 
@@ -91,45 +95,65 @@ export interface KeyValue {
  * across a worker boundary. Entries are in logging order.
  */
 export interface MetricSeries {
+  /** The metric's key. */
   readonly key: string;
+  /** Step of each point. */
   readonly steps: Float64Array;
+  /** Milliseconds since the Unix epoch of each point. */
   readonly timestamps: Float64Array;
+  /** Value of each point (NaN and ±Infinity included). */
   readonly values: Float64Array;
 }
 
 /** Points of one metric key to append to a run, as columns of equal length. */
 export interface MetricColumns {
+  /** The metric's key. */
   readonly key: string;
+  /** Step of each point. */
   readonly steps: Float64Array;
+  /** Milliseconds since the Unix epoch of each point. */
   readonly timestamps: Float64Array;
+  /** Value of each point (NaN and ±Infinity included). */
   readonly values: Float64Array;
 }
 
 /** An experiment. */
 export interface Experiment {
+  /** The experiment's id (`0` is the Default experiment). */
   readonly experimentId: ExperimentId;
+  /** Unique among active and deleted experiments. */
   readonly name: string;
+  /** Where its runs' artifacts go (a URI or path). */
   readonly artifactLocation: string;
+  /** `active`, or `deleted` (soft-deleted, can be restored). */
   readonly lifecycleStage: LifecycleStage;
   /** ms; null for legacy experiments. */
   readonly creationTime: number | null;
   /** ms; null for legacy experiments. */
   readonly lastUpdateTime: number | null;
+  /** Experiment tags. */
   readonly tags: Dict<string>;
 }
 
 /** Run metadata. */
 export interface RunInfo {
+  /** The run's id (32 hex digits for runs created here). */
   readonly runId: RunId;
+  /** Display name (tag `mlflow.runName`). */
   readonly runName: string;
+  /** The experiment the run belongs to. */
   readonly experimentId: ExperimentId;
+  /** Who ran it (tag `mlflow.user`). */
   readonly userId: string;
+  /** `RUNNING` until ended. */
   readonly status: RunStatus;
   /** ms */
   readonly startTime: number;
   /** ms, null while unfinished. */
   readonly endTime: number | null;
+  /** Where the run's artifacts are (a URI or path). */
   readonly artifactUri: string;
+  /** `active`, or `deleted` (read-only, can be restored). */
   readonly lifecycleStage: LifecycleStage;
   /** ms when the run was deleted; null when active. */
   readonly deletedTime: number | null;
@@ -141,13 +165,17 @@ export interface RunData {
   readonly metrics: Dict<number>;
   /** The full latest measurement of each metric. */
   readonly latestMetrics: Dict<Metric>;
+  /** Params as logged (immutable). */
   readonly params: Dict<string>;
+  /** Tags, system tags (`mlflow.*`) included. */
   readonly tags: Dict<string>;
 }
 
 /** A run: metadata and data, as MLflow's `Run`. */
 export interface Run {
+  /** Metadata. */
   readonly info: RunInfo;
+  /** Latest metrics, params and tags. */
   readonly data: RunData;
   /** MLflow 3 dataset and model inputs; absent when the run has none or the store holds none. */
   readonly inputs?: RunInputs;
@@ -159,6 +187,7 @@ export interface Run {
 export interface FileInfo {
   /** Path relative to the run's artifact root, `/`-separated. */
   readonly path: string;
+  /** True for a folder. */
   readonly isDir: boolean;
   /** Bytes; undefined for folders. */
   readonly fileSize?: number;
@@ -166,6 +195,7 @@ export interface FileInfo {
 
 /** One page of a paged listing. */
 export interface Page<T> {
+  /** This page's items, in order. */
   readonly items: T[];
   /** Opaque token for the next page; absent on the last page. */
   readonly nextPageToken?: string;

@@ -8,20 +8,28 @@
 
 /** MLflow's error codes (from `databricks.proto`) that edgeflow raises. */
 export const ErrorCode = {
+  /** A value breaks a rule (bad key, changed param, write to a deleted run, hostile zip entry, …). */
   INVALID_PARAMETER_VALUE: 'INVALID_PARAMETER_VALUE',
+  /** No experiment, run, model, version, artifact, … with that key. */
   RESOURCE_DOES_NOT_EXIST: 'RESOURCE_DOES_NOT_EXIST',
+  /** The name or key is taken. */
   RESOURCE_ALREADY_EXISTS: 'RESOURCE_ALREADY_EXISTS',
+  /** The resource's state does not allow the operation (a run in a deleted experiment, no active run). */
   INVALID_STATE: 'INVALID_STATE',
+  /** A limit or the storage quota is reached. */
   RESOURCE_EXHAUSTED: 'RESOURCE_EXHAUSTED',
+  /** A failure that is not the caller's fault; the platform error is the `cause`. */
   INTERNAL_ERROR: 'INTERNAL_ERROR',
+  /** Refused by the platform or server (file permissions, a symbolic link out of a run, a missing token). */
   PERMISSION_DENIED: 'PERMISSION_DENIED',
+  /** The store or this version cannot do it (no registry, an `s3:` artifact location, …). */
   NOT_IMPLEMENTED: 'NOT_IMPLEMENTED',
 } as const;
 
 /** One of MLflow's error code names. */
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
-/** HTTP status MLflow's server answers with for each code. */
+/** HTTP status MLflow's server answers with for each code. @internal */
 export const HTTP_STATUS_OF_CODE: Readonly<Record<ErrorCode, number>> = {
   INVALID_PARAMETER_VALUE: 400,
   RESOURCE_ALREADY_EXISTS: 400,
@@ -38,10 +46,15 @@ export type ErrorDetails = Readonly<Record<string, unknown>>;
 
 /** The serialized form of an {@link EdgeflowError}, as sent across a worker boundary or HTTP. */
 export interface EdgeflowErrorJSON {
+  /** Always `EdgeflowError`: tells the form apart from other JSON. */
   readonly name: 'EdgeflowError';
+  /** The error's {@link EdgeflowError.code}, under MLflow's field name. */
   readonly error_code: ErrorCode;
+  /** The error's message. */
   readonly message: string;
+  /** The error's {@link EdgeflowError.details}. */
   readonly details?: ErrorDetails;
+  /** The stack where the error was made (kept across a worker boundary). */
   readonly stack?: string;
 }
 
@@ -151,7 +164,7 @@ export function isEdgeflowError(value: unknown, code?: ErrorCode): value is Edge
   return value instanceof EdgeflowError && (code === undefined || value.code === code);
 }
 
-/** Shows a user value in an error message: quoted, and cut when long. */
+/** Shows a user value in an error message: quoted, and cut when long. @internal */
 export function describeValue(value: unknown): string {
   let text: string;
   if (typeof value === 'string') text = JSON.stringify(value);

@@ -4,23 +4,28 @@
  */
 import { EdgeflowError } from './errors.js';
 
-/** Something {@link encodeImage} accepts: encoded bytes, or pixels to encode as PNG (browsers). */
+/** An image `logImage` accepts: encoded PNG/JPEG bytes, or pixels to encode as PNG (browsers). */
 export type ImageInput = Blob | Uint8Array | ImageDataLike | CanvasLike | HtmlCanvasLike;
 
 /** The shape of `ImageData`. */
 export interface ImageDataLike {
+  /** Width in pixels. */
   readonly width: number;
+  /** Height in pixels. */
   readonly height: number;
+  /** RGBA bytes, row by row. */
   readonly data: Uint8ClampedArray;
 }
 
 /** A canvas that can encode itself (`OffscreenCanvas`). */
 export interface CanvasLike {
+  /** Encodes the canvas (asked for `image/png`). */
   convertToBlob(options?: { type?: string }): Promise<Blob>;
 }
 
 /** A canvas element (`HTMLCanvasElement`). */
 export interface HtmlCanvasLike {
+  /** Encodes the canvas (asked for `image/png`). */
   toBlob(callback: (blob: Blob | null) => void, type?: string): void;
 }
 

@@ -19,9 +19,11 @@ export interface StartRunOptions {
   readonly experimentId?: string;
   /** Experiment by name; created when unknown. */
   readonly experimentName?: string;
+  /** Display name (tag `mlflow.runName`); default: a random one. */
   readonly runName?: string;
   /** Makes this a child run (tag `mlflow.parentRunId`). */
   readonly parentRunId?: string;
+  /** Run tags; values are written as Python's `str()` writes them. */
   readonly tags?: Readonly<Record<string, LoggableValue>>;
   /** Markdown note (tag `mlflow.note.content`). */
   readonly description?: string;
@@ -63,15 +65,22 @@ export class ActiveRun {
   /** Called once when the run ends, before its final status is written (samplers stop here). */
   readonly #onEnd = new Set<() => void>();
 
+  /**
+   * Wraps a run that exists; {@link TrackingClient.startRun} is the usual way to get one.
+   * @param client - The client the run logs through.
+   * @param info - The run's info.
+   */
   constructor(client: TrackingClient, info: RunInfo) {
     this.__client = client;
     this.info = info;
   }
 
+  /** The run's id. */
   get runId(): RunId {
     return this.info.runId;
   }
 
+  /** The id of the run's experiment. */
   get experimentId(): ExperimentId {
     return this.info.experimentId;
   }
@@ -95,14 +104,22 @@ export class ActiveRun {
     return this.__ended;
   }
 
-  /** Queues a metric point; `options` is the step or `{step, timestamp}` (default step 0, now). */
+  /**
+   * Queues a metric point (see {@link TrackingClient.logMetric}).
+   * @param key - A valid MLflow key.
+   * @param value - Any number, NaN and ±Infinity included.
+   * @param options - The step, or `{step, timestamp}`; default step 0 and now.
+   * @throws `INVALID_PARAMETER_VALUE` for a bad key, value, step or timestamp
+   */
   logMetric(key: string, value: number, options?: MetricOptions): void {
     this.__client.logMetric(this.info.runId, key, value, options);
   }
 
   /**
-   * Queues several metrics at the same step and time (`options` as in {@link ActiveRun.logMetric};
-   * an omitted timestamp is one "now" for all of them).
+   * Queues several metrics at the same step and time (an omitted timestamp is one "now" for all).
+   * @param metrics - Key → value.
+   * @param options - As in {@link ActiveRun.logMetric}.
+   * @throws `INVALID_PARAMETER_VALUE` for a bad key, value, step or timestamp
    */
   logMetrics(metrics: Readonly<Record<string, number>>, options?: MetricOptions): void {
     assertRecord(metrics, 'metrics');
@@ -112,7 +129,13 @@ export class ActiveRun {
     for (const key of keys) this.__client.logMetric(this.info.runId, key, metrics[key]!, at);
   }
 
-  /** Queues a param; throws at once when this run already logged the key with another value. */
+  /**
+   * Queues a param (params are immutable).
+   * @param key - A valid MLflow key.
+   * @param value - Written as Python's `str()` writes it.
+   * @throws `INVALID_PARAMETER_VALUE` at once when this run already logged the key with another
+   * value, for a bad key, or a value with no string form
+   */
   logParam(key: string, value: LoggableValue): void {
     const text = stringifyValue(value, key);
     const previous = this.__params.get(key);
@@ -126,48 +149,98 @@ export class ActiveRun {
     this.__params.set(key, text);
   }
 
-  /** Queues several params. */
+  /**
+   * Queues several params.
+   * @param params - Key → value.
+   * @throws as {@link ActiveRun.logParam}
+   */
   logParams(params: Readonly<Record<string, LoggableValue>>): void {
     assertRecord(params, 'params');
     for (const key of Object.keys(params)) this.logParam(key, params[key]);
   }
 
-  /** Queues a tag. */
+  /**
+   * Queues a tag (tags are mutable).
+   * @param key - A valid MLflow key.
+   * @param value - Written as Python's `str()` writes it.
+   * @throws `INVALID_PARAMETER_VALUE` for a bad key or a value with no string form
+   */
   setTag(key: string, value: LoggableValue): void {
     this.__client.setTag(this.info.runId, key, value);
   }
 
-  /** Queues several tags. */
+  /**
+   * Queues several tags.
+   * @param tags - Key → value.
+   * @throws as {@link ActiveRun.setTag}
+   */
   setTags(tags: Readonly<Record<string, LoggableValue>>): void {
     assertRecord(tags, 'tags');
     for (const key of Object.keys(tags)) this.setTag(key, tags[key]);
   }
 
+  /**
+   * Deletes a tag of this run.
+   * @param key - The tag's key.
+   * @throws `RESOURCE_DOES_NOT_EXIST` when there is no such tag
+   */
   async deleteTag(key: string): Promise<void> {
     await this.__client.deleteTag(this.info.runId, key);
   }
 
-  /** Sets the run's Markdown note (tag `mlflow.note.content`). */
+  /**
+   * Sets the run's Markdown note (tag `mlflow.note.content`).
+   * @param markdown - The note.
+   */
   setNote(markdown: string): void {
     this.setTag(SystemTag.NOTE, markdown);
   }
 
+  /**
+   * Writes one artifact file (see {@link TrackingClient.logArtifact}).
+   * @param artifactPath - A relative path inside the run's artifacts.
+   * @param data - Bytes, a Blob, or a string (written as UTF-8).
+   * @throws `INVALID_PARAMETER_VALUE` for a bad path or data
+   */
   logArtifact(artifactPath: string, data: ArtifactData | ArrayBuffer | string): Promise<void> {
     return this.__client.logArtifact(this.info.runId, artifactPath, data);
   }
 
+  /**
+   * Writes `text` as a UTF-8 file (MLflow's `log_text`).
+   * @param text - The file's content.
+   * @param artifactFile - A relative path inside the run's artifacts.
+   * @throws `INVALID_PARAMETER_VALUE` for a bad path
+   */
   logText(text: string, artifactFile: string): Promise<void> {
     return this.__client.logText(this.info.runId, text, artifactFile);
   }
 
+  /**
+   * Writes plain data as JSON, or YAML for `.yaml`/`.yml` (see {@link TrackingClient.logDict}).
+   * @param value - Plain data.
+   * @param artifactFile - A relative path inside the run's artifacts.
+   * @throws `INVALID_PARAMETER_VALUE` naming the part of `value` that is not data, or for a bad path
+   */
   logDict(value: unknown, artifactFile: string): Promise<void> {
     return this.__client.logDict(this.info.runId, value, artifactFile);
   }
 
+  /**
+   * Logs an image (see {@link TrackingClient.logImage}).
+   * @param image - PNG/JPEG bytes, `ImageData` or a canvas.
+   * @param artifactFile - A relative path inside the run's artifacts.
+   * @throws `INVALID_PARAMETER_VALUE` for a bad path or image
+   */
   logImage(image: ImageInput, artifactFile: string): Promise<void> {
     return this.__client.logImage(this.info.runId, image, artifactFile);
   }
 
+  /**
+   * The files and folders directly inside a folder of this run's artifacts.
+   * @param path - The folder; `''` (default) is the artifact root.
+   * @throws `INVALID_PARAMETER_VALUE` for a bad path
+   */
   listArtifacts(path = ''): Promise<FileInfo[]> {
     return this.__client.listArtifacts(this.info.runId, path);
   }
@@ -177,7 +250,11 @@ export class ActiveRun {
     return this.__client.getRun(this.info.runId);
   }
 
-  /** Starts a child run of this run in the same experiment. */
+  /**
+   * Starts a child run of this run in the same experiment (tag `mlflow.parentRunId`).
+   * @param options - Run name, tags, description, start time.
+   * @returns the child's handle
+   */
   startChildRun(options: Omit<StartRunOptions, 'parentRunId' | 'experimentId' | 'experimentName'> = {}): Promise<ActiveRun> {
     return this.__client.startRun({ ...options, experimentId: this.info.experimentId, parentRunId: this.info.runId });
   }
@@ -191,10 +268,13 @@ export class ActiveRun {
   }
 
   /**
-   * Ends the run with `status` (default FINISHED) at `endTime` (default now), after everything
-   * queued for it has been written; then flushes and rejects with the errors of this run's queued
-   * writes not reported before. A run whose queued writes failed is never ended FINISHED: it is
-   * ended FAILED instead (so the stored run says its data is incomplete) and `end()` rejects.
+   * Ends the run with `status` at `endTime`, after everything queued for it has been written; then
+   * flushes. A run whose queued writes failed is never ended FINISHED: it is ended FAILED instead (so
+   * the stored run says its data is incomplete) and `end()` rejects.
+   * @param status - Default `FINISHED`.
+   * @param endTime - Milliseconds since the epoch; default now.
+   * @throws the storage errors of this run's queued writes not reported before;
+   * `INVALID_PARAMETER_VALUE` for a bad status
    */
   async end(status: RunStatus = 'FINISHED', endTime: number = Date.now()): Promise<void> {
     parseInput(runStatusSchema, status, 'run status');

@@ -165,6 +165,7 @@ export type ArtifactData = Uint8Array | Blob;
 
 /** The contract every backend implements. All methods are asynchronous. */
 export interface Store {
+  /** What this backend can do. */
   readonly capabilities: StoreCapabilities;
   /** The model registry, when the backend has one. */
   readonly registry?: RegistryStore;
@@ -172,31 +173,89 @@ export interface Store {
   readonly loggedModels?: LoggedModelStore;
 
   // Experiments
+  /**
+   * Creates an experiment.
+   * @returns its id
+   * @throws `RESOURCE_ALREADY_EXISTS` when an active or deleted experiment has the name
+   */
   createExperiment(input: CreateExperimentInput): Promise<ExperimentId>;
   /** @throws `RESOURCE_DOES_NOT_EXIST` */
   getExperiment(experimentId: ExperimentId): Promise<Experiment>;
   /** The experiment (active or deleted) with this name, or null. */
   getExperimentByName(name: string): Promise<Experiment | null>;
+  /**
+   * One page of experiments matching a filter, in order.
+   * @throws `INVALID_PARAMETER_VALUE` for a bad filter, order or page token
+   */
   searchExperiments(query: SearchExperimentsQuery): Promise<Page<Experiment>>;
+  /**
+   * Renames an experiment.
+   * @throws `RESOURCE_DOES_NOT_EXIST` for an unknown experiment; `RESOURCE_ALREADY_EXISTS` when the name is taken
+   */
   renameExperiment(experimentId: ExperimentId, newName: string): Promise<void>;
-  /** Soft-deletes an experiment and marks its active runs deleted. */
+  /**
+   * Soft-deletes an experiment and marks its active runs deleted.
+   * @throws `RESOURCE_DOES_NOT_EXIST` for an unknown experiment; `INVALID_PARAMETER_VALUE` for the Default experiment `0`
+   */
   deleteExperiment(experimentId: ExperimentId, options?: DeleteOptions): Promise<void>;
+  /**
+   * Restores a deleted experiment and its deleted runs.
+   * @throws `RESOURCE_DOES_NOT_EXIST` for an unknown experiment
+   */
   restoreExperiment(experimentId: ExperimentId): Promise<void>;
+  /**
+   * Sets an experiment tag.
+   * @throws `RESOURCE_DOES_NOT_EXIST` for an unknown experiment
+   */
   setExperimentTag(experimentId: ExperimentId, tag: KeyValue): Promise<void>;
+  /**
+   * Deletes an experiment tag.
+   * @throws `RESOURCE_DOES_NOT_EXIST` for an unknown experiment or tag
+   */
   deleteExperimentTag(experimentId: ExperimentId, key: string): Promise<void>;
   /** Removes an experiment with its runs and artifacts for good (MLflow's `gc`); used to roll back imports. */
   purgeExperiment(experimentId: ExperimentId): Promise<void>;
 
   // Runs
+  /**
+   * Creates a run, RUNNING unless the input says otherwise.
+   * @throws `RESOURCE_DOES_NOT_EXIST` for an unknown experiment; `INVALID_STATE` for a deleted one
+   */
   createRun(input: CreateRunInput): Promise<Run>;
+  /**
+   * A run with its latest metrics, params and tags.
+   * @throws `RESOURCE_DOES_NOT_EXIST` for an unknown run
+   */
   getRun(runId: RunId): Promise<Run>;
+  /**
+   * Updates a run's status, end time or name.
+   * @returns the run's info after the update
+   * @throws `RESOURCE_DOES_NOT_EXIST` for an unknown run; `INVALID_PARAMETER_VALUE` for a deleted run
+   */
   updateRun(runId: RunId, update: UpdateRunInput): Promise<RunInfo>;
+  /**
+   * Soft-deletes a run: it becomes read-only.
+   * @throws `RESOURCE_DOES_NOT_EXIST` for an unknown run
+   */
   deleteRun(runId: RunId, options?: DeleteOptions): Promise<void>;
+  /**
+   * Restores a deleted run.
+   * @throws `RESOURCE_DOES_NOT_EXIST` for an unknown run
+   */
   restoreRun(runId: RunId): Promise<void>;
   /** Removes a run with its data and artifacts for good (MLflow's `gc`); used to roll back imports. */
   purgeRun(runId: RunId): Promise<void>;
-  /** All-or-nothing when `capabilities.atomicBatches`; always validated and conflict-checked first. */
+  /**
+   * Writes metrics, params and tags; all-or-nothing when `capabilities.atomicBatches`, always
+   * validated and conflict-checked first.
+   * @throws `RESOURCE_DOES_NOT_EXIST` for an unknown run; `INVALID_PARAMETER_VALUE` for a changed param, a key that is both a file and a folder,
+   * or a deleted run
+   */
   logBatch(runId: RunId, batch: LogBatchInput): Promise<void>;
+  /**
+   * Deletes a run tag.
+   * @throws `RESOURCE_DOES_NOT_EXIST` for an unknown run or tag; `INVALID_PARAMETER_VALUE` for a deleted run
+   */
   deleteTag(runId: RunId, key: string): Promise<void>;
   /** The whole history of one metric in logging order (empty columns when never logged). */
   getMetricHistory(runId: RunId, key: string): Promise<MetricSeries>;
@@ -209,6 +268,10 @@ export interface Store {
    *   `RESOURCE_DOES_NOT_EXIST` when the run does not exist
    */
   getMetricHistoryFrom?(runId: RunId, key: string, fromIndex: number): Promise<MetricSeries>;
+  /**
+   * One page of runs of some experiments matching a filter, in order.
+   * @throws `INVALID_PARAMETER_VALUE` for a bad filter, order or page token
+   */
   searchRuns(query: SearchRunsQuery): Promise<Page<Run>>;
   /**
    * MLflow 3 dataset and model inputs of a run (when the backend holds them). Written once per
@@ -219,7 +282,15 @@ export interface Store {
   logOutputs?(runId: RunId, outputs: readonly ModelOutput[]): Promise<void>;
 
   // Artifacts (paths are validated relative paths; '' is the root for listing)
+  /**
+   * Writes an artifact file (replacing one at the same path).
+   * @throws `RESOURCE_DOES_NOT_EXIST` for an unknown run; `INVALID_PARAMETER_VALUE` for a deleted run; `RESOURCE_EXHAUSTED` when storage is full
+   */
   putArtifact(runId: RunId, path: string, data: ArtifactData): Promise<void>;
+  /**
+   * The files and folders directly inside `path`.
+   * @throws `RESOURCE_DOES_NOT_EXIST` for an unknown run
+   */
   listArtifacts(runId: RunId, path: string): Promise<FileInfo[]>;
   /** @throws `RESOURCE_DOES_NOT_EXIST` when there is no file at `path` */
   getArtifact(runId: RunId, path: string): Promise<Uint8Array>;
@@ -231,5 +302,6 @@ export interface Store {
   subscribe(listener: StoreListener): () => void;
   /** Resolves when everything accepted so far is durably stored. */
   flush(): Promise<void>;
+  /** Flushes and releases the backend (a worker, a connection, file handles). */
   close(): Promise<void>;
 }

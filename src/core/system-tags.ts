@@ -2,6 +2,7 @@
  * MLflow's system tags (spec §7) that edgeflow reads or writes.
  * @module
  */
+/** Keys of MLflow's system tags (`mlflow.*`) that edgeflow reads or writes. */
 export const SystemTag = {
   RUN_NAME: 'mlflow.runName',
   USER: 'mlflow.user',
@@ -18,6 +19,7 @@ export const SystemTag = {
   PROJECT_ENV: 'mlflow.project.env',
   PROJECT_BACKEND: 'mlflow.project.backend',
 } as const;
+/** One of the system tag keys above. */
 export type SystemTag = (typeof SystemTag)[keyof typeof SystemTag];
 
 /** Values of `mlflow.source.type`. */
@@ -28,4 +30,5 @@ export const SourceType = {
   LOCAL: 'LOCAL',
   UNKNOWN: 'UNKNOWN',
 } as const;
+/** One of the source types above. */
 export type SourceType = (typeof SourceType)[keyof typeof SourceType];

@@ -2,7 +2,7 @@
  * Node-only parts of edgeflow (`edgeflow/node`): the file store over an `mlruns/` folder and MLflow's
  * REST API over any store (`createMlflowRestHandler`). Importing it registers the `file:` scheme of
  * `openStore` (`file:./mlruns`), so `MLFLOW_TRACKING_URI=file:…` works with the module-level API.
- * @module
+ * @module edgeflow/node
  */
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
@@ -11,7 +11,6 @@ import { registerStoreScheme } from '../storage/open-store.js';
 import { FileStore, type FileStoreOptions } from './file-store.js';
 
 export { FileStore, type FileStoreOptions } from './file-store.js';
-export { FileRegistryRecords } from './file-registry-records.js';
 export {
   createMlflowRestHandler,
   createMlflowRestApi,

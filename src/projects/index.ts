@@ -3,7 +3,7 @@
  * its typed parameters, and run an entry point as a tracked run. In browsers a module entry point
  * runs in a dedicated Worker; Node adds folders, in-process modules and shell commands
  * (`edgeflow/node/projects`).
- * @module
+ * @module edgeflow/projects
  */
 import { runProjectWith, type ProjectRunResult, type RunProjectOptions } from './run-project.js';
 import type { Project } from './project.js';
@@ -35,7 +35,6 @@ export {
 } from './parameters.js';
 export { scanModuleImports, assertSelfContainedModule, type ModuleImport } from './module-imports.js';
 export { ProjectTag, projectRunTags, type RunProjectOptions, type ProjectRunResult, type ProjectExecutor, type PreparedEntryPoint } from './run-project.js';
-export type { WorkerToPage, PageToWorker } from './worker-executor.js';
 
 /**
  * Runs an entry point of a project as a tracked run, in a browser: module entry points run in a

@@ -1,6 +1,6 @@
 /**
  * Self-contained HTML reports (`edgeflow/report`).
- * @module
+ * @module edgeflow/report
  */
 export { exportReport, renderReport, loadViewerScript, jsonForHtml, scriptForHtml, escapeHtml, type ExportReportOptions } from './export-report.js';
 export {

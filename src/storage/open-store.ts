@@ -19,7 +19,7 @@ import { EdgeflowError, describeValue } from '../core/errors.js';
 import { nodeProcess } from '../core/environment.js';
 import type { Store } from '../core/store.js';
 
-/** Opens a store for a URI of one scheme. */
+/** Opens a store for a URI of one scheme (see {@link registerStoreScheme}). */
 export type StoreOpener = (uri: string) => Promise<Store>;
 
 const namedMemoryStores = new Map<string, Promise<Store>>();
@@ -76,7 +76,17 @@ function isZipUrl(uri: string): boolean {
   return /\.zip$/iu.test(uri.replace(/[?#].*$/su, ''));
 }
 
-/** Adds (or replaces) the opener of a URI scheme, e.g. `registerStoreScheme('s3', openS3Store)`. */
+/**
+ * Adds (or replaces) the opener of a URI scheme for {@link openStore}.
+ * @param scheme - Lower-case URI scheme without the colon (`s3`).
+ * @param opener - Opens a store for a URI of that scheme.
+ * @throws `INVALID_PARAMETER_VALUE` for a malformed scheme
+ * @example
+ * ```ts
+ * registerStoreScheme('s3', (uri) => openMyS3Store(uri));
+ * const store = await openStore('s3://bucket/runs');
+ * ```
+ */
 export function registerStoreScheme(scheme: string, opener: StoreOpener): void {
   if (!/^[a-z][a-z0-9+.-]*$/u.test(scheme)) {
     throw EdgeflowError.invalidParameterValue(`Invalid URI scheme ${describeValue(scheme)}.`, { details: { field: 'scheme' } });
@@ -91,8 +101,18 @@ function schemeOf(uri: string): string | undefined {
 }
 
 /**
- * Opens the store a URI names.
- * @throws `INVALID_PARAMETER_VALUE` for a malformed URI or an unknown scheme
+ * Opens the store a URI names: `idb:<name>` (IndexedDB in a worker), `memory:` / `memory:<name>`,
+ * `https://…` (an MLflow tracking server), `file:./mlruns` (Node, once `edgeflow/node` is loaded;
+ * the root entry loads it in Node), `….zip` or `bundle:<url>` (a read-only bundle), or a scheme
+ * added with {@link registerStoreScheme}. Backends load lazily.
+ * @param uri - The store's URI.
+ * @returns the open store; close it with `store.close()`
+ * @throws `INVALID_PARAMETER_VALUE` for a malformed URI or an unknown scheme; the backend's errors
+ * while opening (e.g. `RESOURCE_DOES_NOT_EXIST` for a bundle URL that is not there)
+ * @example
+ * ```ts
+ * const client = new TrackingClient(await openStore('idb:edgeflow'));
+ * ```
  */
 export async function openStore(uri: string): Promise<Store> {
   if (typeof uri !== 'string' || uri.length === 0) {
@@ -117,6 +137,7 @@ export async function openStore(uri: string): Promise<Store> {
 /**
  * The URI the module-level API uses when none is set: `MLFLOW_TRACKING_URI` in Node, the
  * IndexedDB store (`idb:edgeflow`) where IndexedDB exists, else `memory:default`.
+ * @returns the URI
  */
 export function defaultTrackingUri(): string {
   const fromEnv = nodeProcess()?.env['MLFLOW_TRACKING_URI'];

@@ -39,14 +39,23 @@ export interface TrackingCallbackOptions {
  * `tf.callbacks.earlyStopping()` too.
  */
 export interface TrackingCallback extends tfjs.CustomCallbackArgs {
+  /** Logs the training params and the model summary. */
   onTrainBegin(logs?: tfjs.Logs): Promise<void>;
+  /** Waits for pending writes (rethrowing the first failure), then logs the model and ends the run when asked. */
   onTrainEnd(logs?: tfjs.Logs): Promise<void>;
+  /** Logs the epoch's metrics at step = epoch. */
   onEpochEnd(epoch: number, logs?: tfjs.Logs): Promise<void>;
+  /** Logs `batch_<name>` metrics every `logEveryNBatches` batches. */
   onBatchEnd(batch: number, logs?: tfjs.Logs): Promise<void>;
+  /** Part of TF.js' callback protocol; logs nothing. */
   onEpochBegin(epoch: number, logs?: tfjs.Logs): Promise<void>;
+  /** Part of TF.js' callback protocol; logs nothing. */
   onBatchBegin(batch: number, logs?: tfjs.Logs): Promise<void>;
+  /** Called by TF.js with `fit`'s params (epochs, batch size, …), logged as training params. */
   setParams(params: Record<string, unknown>): void;
+  /** Called by TF.js with the model being trained. */
   setModel(model: unknown): void;
+  /** Set by TF.js; not used. */
   validationData: unknown;
   /** Batches seen since the callback was made (the next batch step). */
   readonly globalStep: number;
@@ -125,6 +134,10 @@ function warnParamConflict(error: unknown): void {
  * (`loss`, `acc`, `val_loss`, `val_acc`, …) at step = epoch; `batch_<name>` every N batches;
  * `model_summary.txt`.
  *
+ * @param run - The run to log into.
+ * @param options - The model (for params and the summary), extra params, batch logging, whether to
+ * log the model and to end the run when training ends.
+ * @returns the callback to pass in `callbacks`
  * @example
  * ```ts
  * const run = await client.startRun({ experimentName: 'xor' });

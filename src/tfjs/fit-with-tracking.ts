@@ -37,6 +37,7 @@ export interface FitWithTrackingOptions extends Omit<TrackingCallbackOptions, 'm
 export interface TrackedFit {
   /** What `model.fit` returned. */
   readonly history: tfjs.History;
+  /** The run the training was logged into. */
   readonly run: ActiveRun;
 }
 
@@ -92,6 +93,12 @@ async function track(
  * Runs `model.fit(x, y, fitArgs)` with a {@link trackingCallback}; ends the run FAILED (and
  * rethrows) when training throws, FINISHED after it when `endRun`. Also logs `validation_split`.
  *
+ * @param model - The model to train.
+ * @param x - `model.fit`'s inputs.
+ * @param y - `model.fit`'s targets.
+ * @param fitArgs - `model.fit`'s arguments; their own callbacks run too.
+ * @param options - The run, or the client and the run to start, and what to log.
+ * @returns `model.fit`'s history and the run
  * @example
  * ```ts
  * const { history, run } = await fitWithTracking(model, xs, ys, { epochs: 10, batchSize: 4 }, {

@@ -3,7 +3,7 @@
  * `tfjs` MLmodel flavor, and tensor signatures. `@tensorflow/tfjs` is an optional peer
  * dependency: this module only uses its types, the models you pass, and (for `loadModel` without
  * `{ tf }`) a dynamic import.
- * @module
+ * @module edgeflow/tfjs
  */
 export {
   trackingCallback,

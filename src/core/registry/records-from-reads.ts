@@ -18,6 +18,7 @@ function versionRecord(version: ModelVersion): ModelVersionRecord {
  * Whole records rebuilt from a registry's public reads, for registries that cannot hand out their
  * stored records (MLflow's REST API): soft-deleted versions cannot be seen (and searches hide
  * prompts), so those are missing.
+ * @internal
  */
 export async function recordsFromRegistryReads(registry: RegistryStore, names?: readonly string[]): Promise<RegisteredModelRecord[]> {
   let models: RegisteredModel[];

@@ -13,11 +13,13 @@ import type { RegistryStore } from './registry-store.js';
 import type { RegistrySearchQuery } from './search.js';
 import { assertAlias, assertModelName, assertRegistryTag, parseStage, parseVersion } from './validation.js';
 
-/** Where a model URI points: an artifact folder of a run (and the version it came from). */
+/** Where a model URI points: a folder of a run's artifacts (and the version it came from). */
 export interface ResolvedModelUri {
+  /** The run holding the model. */
   readonly runId: RunId;
   /** Folder of the model inside the run's artifacts. */
   readonly path: string;
+  /** The version the URI named, for `models:/` URIs. */
   readonly modelVersion?: ModelVersion;
 }
 
@@ -39,7 +41,12 @@ function optionalString(value: unknown, field: string): string | null {
   return value;
 }
 
-/** Parses `runs:/<run_id>/<path>`. */
+/**
+ * Parses `runs:/<run_id>/<path>`.
+ * @param uri - The URI.
+ * @returns the run id and the artifact path (without trailing slashes)
+ * @throws `INVALID_PARAMETER_VALUE` for another URI or a bad path
+ */
 export function parseRunsUri(uri: string): { runId: RunId; path: string } {
   const match = /^runs:\/([^/]+)\/(.+)$/u.exec(uri);
   if (match === null) {
@@ -48,7 +55,18 @@ export function parseRunsUri(uri: string): { runId: RunId; path: string } {
   return { runId: parseRunId(match[1]), path: assertArtifactPath(match[2]!.replace(/\/+$/u, '')) };
 }
 
-/** Registry methods over a store's {@link RegistryStore}; `TrackingClient` extends this. */
+/**
+ * The registry methods of MLflow's `MlflowClient`, in camelCase, over a store's
+ * {@link RegistryStore}; {@link TrackingClient} extends this class, so use them from there.
+ * Names, versions, aliases and tags are validated before the store sees them.
+ * @example
+ * ```ts
+ * await client.createRegisteredModel('xor');
+ * const v = await client.createModelVersion('xor', `runs:/${run.runId}/model`);
+ * await client.setRegisteredModelAlias('xor', 'champion', v.version);
+ * await client.resolveModelUri('models:/xor@champion'); // { runId, path: 'model', modelVersion }
+ * ```
+ */
 export class ModelRegistryClient {
   constructor(
     /** The store this client works on. */
@@ -66,37 +84,78 @@ export class ModelRegistryClient {
     return registry;
   }
 
+  /**
+   * Creates a registered model with no versions.
+   * @param name - The registered model's name.
+   * @param options - Tags and description.
+   * @throws `RESOURCE_ALREADY_EXISTS` when the name is taken; `INVALID_PARAMETER_VALUE` for a bad name
+   * or tag; `NOT_IMPLEMENTED` when the store has no registry
+   */
   async createRegisteredModel(name: string, options: { tags?: RegistryTags; description?: string } = {}): Promise<RegisteredModel> {
     assertModelName(name);
     return this.registry.createRegisteredModel({ name, tags: tagList(options.tags), description: optionalString(options.description, 'description') });
   }
 
+  /**
+   * A registered model with its latest versions, tags and aliases.
+   * @param name - The registered model's name.
+   * @throws `RESOURCE_DOES_NOT_EXIST` for an unknown model
+   */
   async getRegisteredModel(name: string): Promise<RegisteredModel> {
     assertModelName(name);
     return this.registry.getRegisteredModel(name);
   }
 
+  /**
+   * Renames a registered model; its versions, tags and aliases move with it.
+   * @param name - The registered model's name.
+   * @param newName - The new name.
+   * @throws `RESOURCE_DOES_NOT_EXIST` for an unknown model; `RESOURCE_ALREADY_EXISTS` when `newName` is taken
+   */
   async renameRegisteredModel(name: string, newName: string): Promise<RegisteredModel> {
     assertModelName(name);
     assertModelName(newName, 'new_name');
     return this.registry.renameRegisteredModel(name, newName);
   }
 
+  /**
+   * Sets or clears a registered model's description.
+   * @param name - The registered model's name.
+   * @param options - The description (`null` clears it).
+   * @throws `RESOURCE_DOES_NOT_EXIST` for an unknown model
+   */
   async updateRegisteredModel(name: string, options: { description?: string | null }): Promise<RegisteredModel> {
     assertModelName(name);
     return this.registry.updateRegisteredModel(name, optionalString(options.description, 'description'));
   }
 
+  /**
+   * Deletes a registered model and all its versions for good.
+   * @param name - The registered model's name.
+   * @throws `RESOURCE_DOES_NOT_EXIST` for an unknown model
+   */
   async deleteRegisteredModel(name: string): Promise<void> {
     assertModelName(name);
     await this.registry.deleteRegisteredModel(name);
   }
 
-  /** Searches registered models: `name LIKE 'x%'`, `tags.k = 'v'`; default 100 per page. */
+  /**
+   * Searches registered models with MLflow's grammar (`name LIKE 'x%'`, `tags.k = 'v'`).
+   * @param options - Filter, ordering, page size (default 100) and token.
+   * @returns one page and the token of the next
+   * @throws `INVALID_PARAMETER_VALUE` for a bad filter, order or page token
+   */
   async searchRegisteredModels(options: RegistrySearchQuery = {}): Promise<Page<RegisteredModel>> {
     return this.registry.searchRegisteredModels(options);
   }
 
+  /**
+   * Sets a tag of a registered model.
+   * @param name - The registered model's name.
+   * @param key - A valid MLflow key.
+   * @param value - Written as Python's `str()` writes it.
+   * @throws `RESOURCE_DOES_NOT_EXIST` for an unknown model; `INVALID_PARAMETER_VALUE` for a bad key or value
+   */
   async setRegisteredModelTag(name: string, key: string, value: string | number | boolean): Promise<void> {
     assertModelName(name);
     const text = stringifyValue(value, key);
@@ -104,6 +163,12 @@ export class ModelRegistryClient {
     await this.registry.setRegisteredModelTag(name, { key, value: text });
   }
 
+  /**
+   * Deletes a tag of a registered model.
+   * @param name - The registered model's name.
+   * @param key - The tag's key.
+   * @throws `RESOURCE_DOES_NOT_EXIST` for an unknown model or tag
+   */
   async deleteRegisteredModelTag(name: string, key: string): Promise<void> {
     assertModelName(name);
     assertRegistryTag(key, '');
@@ -111,8 +176,15 @@ export class ModelRegistryClient {
   }
 
   /**
-   * Registers a new version of model `name` from `source` (e.g. `runs:/<run_id>/model`); the run
-   * is linked (from `runId`, or parsed from a `runs:/` source).
+   * Registers a new version of a model from `source` (e.g. `runs:/<run_id>/model`), in stage `None`.
+   * Version numbers start at 1 and are never reused. The run is linked (from `runId`, or parsed from a
+   * `runs:/` source); a `models:/<name>/<version>` source pins that version's download location now.
+   * @param name - The registered model's name.
+   * @param source - Where the model's files are: `runs:/…`, `models:/<name>/<version>`, or a location.
+   * @param options - Run id, tags, run link, description, MLflow 3 logged model id.
+   * @returns the new version
+   * @throws `RESOURCE_DOES_NOT_EXIST` for an unknown model; `INVALID_PARAMETER_VALUE` for an empty source, or a `models:/` source naming an alias,
+   * stage or `latest` (they would move later)
    */
   async createModelVersion(
     name: string,
@@ -143,6 +215,11 @@ export class ModelRegistryClient {
    * `mlflow.register_model`: creates the registered model when needed, then a version from
    * `modelUri`. A `runs:/<run_id>/<path>` URI is stored as MLflow stores it: as the run's artifact
    * location (`<artifact_uri>/<path>`), linked to the run.
+   * @param modelUri - `runs:/<run_id>/<path>`, `models:/<name>/<version>` or a location.
+   * @param name - The registered model's name.
+   * @param options - Tags of the new version.
+   * @returns the new version
+   * @throws `RESOURCE_DOES_NOT_EXIST` for an unknown run; `INVALID_PARAMETER_VALUE` for a bad name or URI
    */
   async registerModel(modelUri: string, name: string, options: { tags?: RegistryTags } = {}): Promise<ModelVersion> {
     assertModelName(name);
@@ -182,24 +259,49 @@ export class ModelRegistryClient {
     return this.getModelVersionDownloadUri(rest.slice(0, slash), version);
   }
 
+  /**
+   * One version of a registered model.
+   * @param name - The registered model's name.
+   * @param version - The version number (a number or its decimal text).
+   * @throws `RESOURCE_DOES_NOT_EXIST` for an unknown model or version
+   */
   async getModelVersion(name: string, version: number | string): Promise<ModelVersion> {
     assertModelName(name);
     return this.registry.getModelVersion(name, parseVersion(version));
   }
 
+  /**
+   * Sets or clears a version's description.
+   * @param name - The registered model's name.
+   * @param version - The version number (a number or its decimal text).
+   * @param options - The description (`null` clears it).
+   * @throws `RESOURCE_DOES_NOT_EXIST` for an unknown model or version
+   */
   async updateModelVersion(name: string, version: number | string, options: { description?: string | null }): Promise<ModelVersion> {
     assertModelName(name);
     return this.registry.updateModelVersion(name, parseVersion(version), optionalString(options.description, 'description'));
   }
 
+  /**
+   * Deletes a version: it disappears with its aliases, and its number is never reused.
+   * @param name - The registered model's name.
+   * @param version - The version number (a number or its decimal text).
+   * @throws `RESOURCE_DOES_NOT_EXIST` for an unknown model or version
+   */
   async deleteModelVersion(name: string, version: number | string): Promise<void> {
     assertModelName(name);
     await this.registry.deleteModelVersion(name, parseVersion(version));
   }
 
   /**
-   * Moves a version to a stage (`None`, `Staging`, `Production`, `Archived`; any case). With
-   * `archiveExistingVersions` (Staging/Production only) the others in that stage become Archived.
+   * Moves a version to a stage (`None`, `Staging`, `Production`, `Archived`; any case).
+   * @param name - The registered model's name.
+   * @param version - The version number (a number or its decimal text).
+   * @param stage - The stage.
+   * @param options - `archiveExistingVersions` (Staging/Production only): the other versions in that
+   * stage become Archived.
+   * @returns the version after the move
+   * @throws `RESOURCE_DOES_NOT_EXIST` for an unknown model or version; `INVALID_PARAMETER_VALUE` for an unknown stage
    */
   async transitionModelVersionStage(
     name: string,
@@ -211,6 +313,14 @@ export class ModelRegistryClient {
     return this.registry.transitionModelVersionStage(name, parseVersion(version), parseStage(stage), options.archiveExistingVersions ?? false);
   }
 
+  /**
+   * Sets a tag of a version.
+   * @param name - The registered model's name.
+   * @param version - The version number (a number or its decimal text).
+   * @param key - A valid MLflow key.
+   * @param value - Written as Python's `str()` writes it.
+   * @throws `RESOURCE_DOES_NOT_EXIST` for an unknown model or version; `INVALID_PARAMETER_VALUE` for a bad key or value
+   */
   async setModelVersionTag(name: string, version: number | string, key: string, value: string | number | boolean): Promise<void> {
     assertModelName(name);
     const text = stringifyValue(value, key);
@@ -218,43 +328,83 @@ export class ModelRegistryClient {
     await this.registry.setModelVersionTag(name, parseVersion(version), { key, value: text });
   }
 
+  /**
+   * Deletes a tag of a version.
+   * @param name - The registered model's name.
+   * @param version - The version number (a number or its decimal text).
+   * @param key - The tag's key.
+   * @throws `RESOURCE_DOES_NOT_EXIST` for an unknown model or version or tag
+   */
   async deleteModelVersionTag(name: string, version: number | string, key: string): Promise<void> {
     assertModelName(name);
     assertRegistryTag(key, '');
     await this.registry.deleteModelVersionTag(name, parseVersion(version), key);
   }
 
-  /** For each stage (default all four), its highest-numbered version. */
+  /**
+   * For each stage, the highest-numbered version in it.
+   * @param name - The registered model's name.
+   * @param stages - The stages to look at (default all four).
+   * @throws `RESOURCE_DOES_NOT_EXIST` for an unknown model; `INVALID_PARAMETER_VALUE` for an unknown stage
+   */
   async getLatestVersions(name: string, stages?: readonly string[]): Promise<ModelVersion[]> {
     assertModelName(name);
     return this.registry.getLatestVersions(name, stages?.map(parseStage));
   }
 
-  /** Searches model versions: `name = 'm'`, `run_id IN (…)`, `version_number > 2`, `tags.k = 'v'`. */
+  /**
+   * Searches model versions (`name = 'm'`, `run_id IN (…)`, `version_number > 2`, `tags.k = 'v'`).
+   * @param options - Filter, ordering, page size and token.
+   * @returns one page and the token of the next
+   * @throws `INVALID_PARAMETER_VALUE` for a bad filter, order or page token
+   */
   async searchModelVersions(options: RegistrySearchQuery = {}): Promise<Page<ModelVersion>> {
     return this.registry.searchModelVersions(options);
   }
 
+  /**
+   * Points an alias at a version (moving it when it pointed elsewhere).
+   * @param name - The registered model's name.
+   * @param alias - Not `latest` nor `v<n>` (reserved).
+   * @param version - The version number (a number or its decimal text).
+   * @throws `RESOURCE_DOES_NOT_EXIST` for an unknown model or version; `INVALID_PARAMETER_VALUE` for a bad or reserved alias
+   */
   async setRegisteredModelAlias(name: string, alias: string, version: number | string): Promise<void> {
     assertModelName(name);
     assertAlias(alias);
     await this.registry.setRegisteredModelAlias(name, alias, parseVersion(version));
   }
 
+  /**
+   * Removes an alias.
+   * @param name - The registered model's name.
+   * @param alias - The alias.
+   * @throws `RESOURCE_DOES_NOT_EXIST` for an unknown model or alias; `INVALID_PARAMETER_VALUE` for a bad alias
+   */
   async deleteRegisteredModelAlias(name: string, alias: string): Promise<void> {
     assertModelName(name);
     assertAlias(alias);
     await this.registry.deleteRegisteredModelAlias(name, alias);
   }
 
-  /** The version an alias points at (`latest` = the newest version). */
+  /**
+   * The version an alias points at; `latest` (any case) is the newest version.
+   * @param name - The registered model's name.
+   * @param alias - The alias.
+   * @throws `RESOURCE_DOES_NOT_EXIST` for an unknown model or alias
+   */
   async getModelVersionByAlias(name: string, alias: string): Promise<ModelVersion> {
     assertModelName(name);
     if (typeof alias !== 'string' || alias.toLowerCase() !== 'latest') assertAlias(alias);
     return this.registry.getModelVersionByAlias(name, alias);
   }
 
-  /** Where a version's files are (`storage_location`, else `source`). */
+  /**
+   * Where a version's files are (its pinned `storageLocation`, else its `source`).
+   * @param name - The registered model's name.
+   * @param version - The version number (a number or its decimal text).
+   * @throws `RESOURCE_DOES_NOT_EXIST` for an unknown model or version
+   */
   async getModelVersionDownloadUri(name: string, version: number | string): Promise<string> {
     const mv = await this.getModelVersion(name, version);
     return mv.storageLocation ?? mv.source;
@@ -264,6 +414,10 @@ export class ModelRegistryClient {
    * Resolves a model URI to a folder of a run's artifacts: `runs:/<run_id>/<path>`,
    * `models:/<name>/<version>`, `models:/<name>/<stage>` (highest version in that stage),
    * `models:/<name>/latest`, `models:/<name>@<alias>`.
+   * @param uri - The model URI.
+   * @returns the run, the folder in its artifacts, and the version for `models:/` URIs
+   * @throws `INVALID_PARAMETER_VALUE` for another scheme, or a version whose files are not in this
+   * store's run artifacts; `RESOURCE_DOES_NOT_EXIST` for an unknown model, version, stage or alias
    */
   async resolveModelUri(uri: string): Promise<ResolvedModelUri> {
     if (typeof uri !== 'string') throw EdgeflowError.invalidParameterValue('A model URI must be a string.', { details: { field: 'uri' } });

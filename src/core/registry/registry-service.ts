@@ -32,7 +32,7 @@ function copyDict<V>(source: Dict<V>): Dict<V> {
   return dict(Object.entries(source));
 }
 
-/** The visible view of a stored version. */
+/** The visible view of a stored version. @internal */
 export function toModelVersion(record: RegisteredModelRecord, version: ModelVersionRecord): ModelVersion {
   const aliases = Object.keys(record.aliases).filter((alias) => record.aliases[alias] === version.version).sort();
   return {
@@ -61,7 +61,7 @@ function latestPerStage(record: RegisteredModelRecord, stages: readonly ModelSta
   return out;
 }
 
-/** The visible view of a stored registered model. */
+/** The visible view of a stored registered model. @internal */
 export function toRegisteredModel(record: RegisteredModelRecord): RegisteredModel {
   return {
     name: record.name,

@@ -1,7 +1,7 @@
 /**
  * MLflow Projects in Node: load a project from a folder or zip, and run its entry points — modules
  * in-process, shell commands as child processes that log into the same run.
- * @module
+ * @module edgeflow/node/projects
  */
 import { openStore } from '../../storage/open-store.js';
 import { runProjectWith, type ProjectRunResult, type RunProjectOptions } from '../../projects/run-project.js';

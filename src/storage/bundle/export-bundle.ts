@@ -77,17 +77,23 @@ export interface ExportBundleOptions {
   readonly output?: 'blob' | 'bytes';
   /** Modification time stored in the zip. Default now. */
   readonly mtime?: Date;
+  /** Called after each run is written, with how many are done of how many. */
   readonly onProgress?: (progress: BundleProgress) => void;
 }
 
 /** What {@link exportBundleTo} wrote. */
 export interface ExportSummary {
+  /** Experiments written. */
   readonly experiments: number;
+  /** Runs written. */
   readonly runs: number;
+  /** Metric points written. */
   readonly metricPoints: number;
+  /** Artifact files written. */
   readonly artifacts: number;
   /** Registered models written. */
   readonly registeredModels: number;
+  /** Zip entries (files and folders). */
   readonly entries: number;
 }
 
@@ -246,8 +252,12 @@ async function metricPoints(store: Store, run: Run): Promise<MetricPoints[]> {
 
 /**
  * Exports to a sink, chunk by chunk, as the zip is produced (nothing is held twice).
+ * @param store - The store to read.
+ * @param write - Receives each chunk of the zip, in order (e.g. a file or a `WritableStream`'s writer).
+ * @param options - What to export and in which layout (see {@link ExportBundleOptions}).
+ * @returns what was written: experiments, runs, metric points, artifacts, models, zip entries
  * @throws `INVALID_PARAMETER_VALUE` before writing anything when keys cannot coexist on a file
- * system or an experiment id is a reserved folder name; `RESOURCE_DOES_NOT_EXIST` for unknown ids.
+ * system or an experiment id is a reserved folder name; `RESOURCE_DOES_NOT_EXIST` for unknown ids
  */
 export async function exportBundleTo(
   store: Store,
@@ -350,8 +360,15 @@ export async function exportBundleTo(
 /**
  * Exports experiments and runs as a zip: by default an `mlruns/` tree that
  * `mlflow ui --backend-store-uri ./mlruns`, started in the folder where the zip is extracted, reads
- * with its artifacts. Returns a `Blob` (default where `Blob` exists) or a `Uint8Array`
- * (`output: 'bytes'`).
+ * with its artifacts.
+ * @param store - The store to read.
+ * @param options - What to export, the layout, and `output: 'bytes'` for a `Uint8Array`.
+ * @returns a `Blob` (default where `Blob` exists) or a `Uint8Array` (`output: 'bytes'`)
+ * @throws as {@link exportBundleTo}
+ * @example
+ * ```ts
+ * const zip = await exportBundle(store, { experimentIds: ['1'] });
+ * ```
  */
 export async function exportBundle(store: Store, options: ExportBundleOptions & { output: 'bytes' }): Promise<Uint8Array>;
 export async function exportBundle(store: Store, options?: ExportBundleOptions): Promise<Blob | Uint8Array>;

@@ -43,9 +43,11 @@ export interface ImportBundleOptions {
    * cannot write whole records) import the runs and report the registry as not imported.
    */
   readonly includeModels?: boolean;
+  /** Called as the import reads the zip, writes runs, and rolls back after a failure. */
   readonly onProgress?: (progress: BundleProgress) => void;
   /** Overrides of `DEFAULT_BUNDLE_LIMITS` (zip guard limits and the decoded-size budget). */
   readonly limits?: Partial<BundleLimits>;
+  /** Longest metric-file line accepted, in characters. Default 4096. */
   readonly maxLineLength?: number;
   /** See `ReadTreeOptions.onMismatch` (default `'reject'`; `'skip'` does what MLflow's reader does). */
   readonly onMismatch?: 'skip' | 'reject';
@@ -53,14 +55,21 @@ export interface ImportBundleOptions {
 
 /** What {@link importBundle} did. */
 export interface ImportReport {
+  /** The layout the bundle was read as (MLflow `mlruns/` or mlflow-export-import). */
   readonly layout: BundleLayout;
   /** Experiments created. */
   readonly experiments: number;
+  /** Runs created. */
   readonly runs: number;
+  /** Metric points written. */
   readonly metricPoints: number;
+  /** Params written. */
   readonly params: number;
+  /** Run tags written. */
   readonly tags: number;
+  /** Artifact files written. */
   readonly artifacts: number;
+  /** Bytes of the artifact files written. */
   readonly artifactBytes: number;
   /** Experiments and runs left out, with the reason. */
   readonly skipped: readonly SkippedItem[];
@@ -326,11 +335,19 @@ async function planRegistry(
 
 /**
  * Imports a bundle (MLflow `mlruns/` tree, with or without the `mlruns/` folder, or an
- * mlflow-export-import export) into `store`, all-or-nothing.
+ * mlflow-export-import export) into `store`, all-or-nothing. The zip is checked as hostile first.
+ * @param store - The store to write.
+ * @param zip - The zip's bytes or a Blob.
+ * @param options - What to do with experiments and runs that exist (`onConflict`), limits, progress.
+ * @returns what was imported, what was skipped and why, and the ids that changed
  * @throws `INVALID_PARAMETER_VALUE` naming the entry for anything hostile or malformed (nothing is
  * written then); `RESOURCE_EXHAUSTED` when the bundle needs more memory than its limits allow (or
  * memory runs out anyway); `RESOURCE_ALREADY_EXISTS` when `replace` meets a name owned by an
- * experiment not in the bundle; the store's own error, after rolling back, when a write fails.
+ * experiment not in the bundle; the store's own error, after rolling back, when a write fails
+ * @example
+ * ```ts
+ * const report = await importBundle(store, file, { onConflict: 'new-ids' });
+ * ```
  */
 export async function importBundle(
   store: Store,

@@ -1,7 +1,7 @@
 /**
  * Zip bundles in MLflow's file-store layout (and mlflow-export-import's): export, import, and a
  * read-only store over a zip.
- * @module
+ * @module edgeflow/storage/bundle
  */
 export { exportBundle, exportBundleTo, DEFAULT_BUNDLE_ARTIFACT_ROOT, type ExportBundleOptions, type ExportSummary } from './export-bundle.js';
 export {
@@ -12,7 +12,6 @@ export {
   type RegistryImportReport,
 } from './import-bundle.js';
 export { BundleStore } from './bundle-store.js';
-export { ReadOnlyRegistryRecords } from './registry-records.js';
 export {
   readBundle,
   BundleLayout,

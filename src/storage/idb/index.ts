@@ -2,7 +2,7 @@
  * The IndexedDB store (`edgeflow/storage/idb`): `openIdbStore()` for the worker-backed default,
  * `IdbStore` to use IndexedDB on the current thread, `RemoteStore` for the page side of the worker.
  * Most code opens it through `openStore('idb:<name>')` instead.
- * @module
+ * @module edgeflow/storage/idb
  */
 export { openIdbStore, type BrowserStore, type OpenIdbStoreOptions } from './open-idb-store.js';
 export { IdbStore, type IdbStoreOptions } from './idb-store.js';

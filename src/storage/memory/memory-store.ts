@@ -1,7 +1,7 @@
 /**
  * The reference {@link Store}: everything in memory, all rules from core. Every other backend must
  * behave exactly like it (the conformance suite checks).
- * @module
+ * @module edgeflow/storage/memory
  */
 import {
   dict,

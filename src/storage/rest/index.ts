@@ -1,6 +1,6 @@
 /**
  * The MLflow REST store (`edgeflow/storage/rest`): the Store contract over a tracking server.
- * @module
+ * @module edgeflow/storage/rest
  */
 export { RestStore, HISTORY_PAGE_SIZE, type RestStoreOptions } from './rest-store.js';
 export { RestRegistryStore } from './rest-registry.js';

@@ -109,9 +109,18 @@ function parentsFirst(runs: readonly Run[]): Run[] {
 }
 
 /**
- * Copies runs from `from` to `to` (see the module notes).
+ * Copies runs from `from` to `to`, idempotently and resumably (see the module notes): only what the
+ * mapping says is missing is sent, parents before their children.
+ * @param from - The source store (e.g. IndexedDB).
+ * @param to - The target store (e.g. an MLflow server through `RestStore`).
+ * @param options - Direction, which runs, the mapping ({@link SyncState}), progress.
  * @returns counts of what was written
  * @throws the first storage error (after the store's own retries); progress so far is kept in `mapping`
+ * @example
+ * ```ts
+ * const mapping = localStorageSyncState('edgeflow-sync');
+ * await syncRuns(await openStore('idb:edgeflow'), await openStore('https://mlflow.example.com'), { mapping });
+ * ```
  */
 export async function syncRuns(from: Store, to: Store, options: SyncOptions = {}): Promise<SyncReport> {
   const sync = new RunSync(from, to, options);

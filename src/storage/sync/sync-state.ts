@@ -16,9 +16,13 @@ export type SyncDirection = 'push' | 'pull';
 
 /** Progress of one source run on the target. */
 export interface SyncRunRecord {
+  /** Whether the run was pushed or pulled. */
   readonly direction: SyncDirection;
+  /** The run's id in the source store. */
   readonly sourceRunId: string;
+  /** The copy's id in the target store. */
   readonly targetRunId: string;
+  /** The copy's experiment in the target store. */
   readonly targetExperimentId: string;
   /** Metric points sent, per key: always a prefix of the source history (histories only grow). */
   readonly metrics: Dict<number>;
@@ -28,15 +32,22 @@ export interface SyncRunRecord {
 
 /** Where sync progress is kept. One state per (source store, target store) pair. */
 export interface SyncState {
+  /**
+   * The progress of one source run.
+   * @returns the record, or undefined when the run was never synced in that direction
+   */
   get(direction: SyncDirection, sourceRunId: string): Promise<SyncRunRecord | undefined>;
   /** Saves a record (replacing the one of the same direction and source run). */
   put(record: SyncRunRecord): Promise<void>;
+  /** Every record, both directions. */
   list(): Promise<SyncRunRecord[]>;
 }
 
 /** The JSON form of a {@link MemorySyncState}. */
 export interface SyncStateJSON {
+  /** The format's version. */
   readonly version: 1;
+  /** One record per synced run and direction. */
   readonly runs: readonly SyncRunRecord[];
 }
 
@@ -64,6 +75,10 @@ export class MemorySyncState implements SyncState {
   private readonly __records = new Map<string, SyncRunRecord>();
   private readonly __onChange: MemorySyncStateOptions['onChange'];
 
+  /**
+   * @param options - A snapshot to start from, and where to persist changes.
+   * @throws `INVALID_PARAMETER_VALUE` for a snapshot in an unknown format
+   */
   constructor(options: MemorySyncStateOptions = {}) {
     this.__onChange = options.onChange;
     if (options.initial !== undefined) {
@@ -75,16 +90,27 @@ export class MemorySyncState implements SyncState {
     }
   }
 
+  /**
+   * The progress of one source run.
+   * @param direction - `push` or `pull`.
+   * @param sourceRunId - The run's id in the source store.
+   * @returns a copy of the record, or undefined
+   */
   async get(direction: SyncDirection, sourceRunId: string): Promise<SyncRunRecord | undefined> {
     const record = this.__records.get(keyOf(direction, sourceRunId));
     return record === undefined ? undefined : copyRecord(record);
   }
 
+  /**
+   * Saves a record, then awaits `onChange` with the new snapshot.
+   * @param record - Replaces the record of the same direction and source run.
+   */
   async put(record: SyncRunRecord): Promise<void> {
     this.__records.set(keyOf(record.direction, record.sourceRunId), copyRecord(record));
     await this.__onChange?.(this.toJSON());
   }
 
+  /** Copies of every record. */
   async list(): Promise<SyncRunRecord[]> {
     return [...this.__records.values()].map(copyRecord);
   }
