@@ -4,7 +4,7 @@
  * @module
  */
 import type { FileInfo } from '../core/entities.js';
-import { EdgeflowError, describeValue } from '../core/errors.js';
+import { artifactFileNotFound, artifactNotFound, artifactPathIsFolder, artifactPathUnderFile } from '../core/rules.js';
 import type { ArtifactData } from '../core/store.js';
 
 /** Copies artifact data into a fresh `Uint8Array`. */
@@ -26,9 +26,7 @@ export class ArtifactTree {
   /** The bytes at `path` (not copied). */
   get(runId: string, path: string): Uint8Array {
     const bytes = this.__files.get(path);
-    if (bytes === undefined) {
-      throw EdgeflowError.resourceDoesNotExist(`No artifact file ${describeValue(path)} in run ${runId}.`, { details: { runId, path } });
-    }
+    if (bytes === undefined) throw artifactFileNotFound(runId, path);
     return bytes;
   }
 
@@ -60,9 +58,7 @@ export class ArtifactTree {
         found = true;
       }
     }
-    if (!found) {
-      throw EdgeflowError.resourceDoesNotExist(`No artifact ${describeValue(path)} in run ${runId}.`, { details: { runId, path } });
-    }
+    if (!found) throw artifactNotFound(runId, path);
   }
 
   /** Every file, for exports. */
@@ -73,22 +69,12 @@ export class ArtifactTree {
   private __assertPlaceable(path: string): void {
     const prefix = `${path}/`;
     for (const existing of this.__files.keys()) {
-      if (existing.startsWith(prefix)) {
-        throw EdgeflowError.invalidParameterValue(
-          `Cannot write artifact ${describeValue(path)}: a folder of that name exists (it holds ${describeValue(existing)}).`,
-          { details: { path } },
-        );
-      }
+      if (existing.startsWith(prefix)) throw artifactPathIsFolder(path);
     }
     let slash = path.indexOf('/');
     while (slash !== -1) {
       const folder = path.slice(0, slash);
-      if (this.__files.has(folder)) {
-        throw EdgeflowError.invalidParameterValue(
-          `Cannot write artifact ${describeValue(path)}: ${describeValue(folder)} is a file, not a folder.`,
-          { details: { path } },
-        );
-      }
+      if (this.__files.has(folder)) throw artifactPathUnderFile(path, folder);
       slash = path.indexOf('/', slash + 1);
     }
   }
