@@ -12,6 +12,7 @@
  */
 import { isAlias, isMap, isScalar, isSeq, parseDocument, type Document } from 'yaml';
 import { EdgeflowError, describeValue } from '../errors.js';
+import { compareCodePoints } from '../strings.js';
 import { formatYamlFloat } from './float-text.js';
 
 /** Marks a number that Python holds as a `float`, so `5` is written `5.0` (plain numbers that are integers are written as ints). */
@@ -202,19 +203,6 @@ function analyzeScalar(chars: readonly string[], allowUnicode: boolean): ScalarA
 
 function hex(cp: number, width: number): string {
   return cp.toString(16).toUpperCase().padStart(width, '0');
-}
-
-function compareCodePoints(a: string, b: string): number {
-  const ai = a[Symbol.iterator]();
-  const bi = b[Symbol.iterator]();
-  for (;;) {
-    const x = ai.next();
-    const y = bi.next();
-    if (x.done) return y.done ? 0 : -1;
-    if (y.done) return 1;
-    const d = x.value.codePointAt(0)! - y.value.codePointAt(0)!;
-    if (d !== 0) return d;
-  }
 }
 
 /** One scalar ready to emit: its text and the tag PyYAML would give it. */
