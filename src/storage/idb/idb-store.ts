@@ -14,6 +14,7 @@
 import type { IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
 import { dict, hasKey, type Experiment, type FileInfo, type KeyValue, type MetricColumns, type MetricSeries, type Page, type Run, type RunInfo } from '../../core/entities.js';
 import { newExperimentId, newRunId, type ExperimentId, type RunId } from '../../core/ids.js';
+import { PendingWork } from '../../core/pending-work.js';
 import {
   KeyIndex,
   artifactFileNotFound,
@@ -92,7 +93,7 @@ export class IdbStore implements Store {
   private readonly __broadcast: ChangeBroadcast;
   private readonly __cache = new RunCache();
   private readonly __tails = new TailCache();
-  private readonly __pending = new Set<Promise<unknown>>();
+  readonly #pending = new PendingWork();
   private readonly __artifactRoot: string;
   private __blockedWarned = false;
 
@@ -426,7 +427,7 @@ export class IdbStore implements Store {
    * transaction over all object stores, queued after them, has completed.
    */
   async flush(): Promise<void> {
-    await Promise.allSettled([...this.__pending]);
+    await this.#pending.settled();
     await this.__write('flush', ALL_STORES, 'strict', async (tx) => {
       await tx.objectStore('meta').put({ key: 'flush', value: Date.now() });
     });
@@ -439,7 +440,7 @@ export class IdbStore implements Store {
 
   /** Waits for pending writes, then closes the database and the change channel. */
   async close(): Promise<void> {
-    await Promise.allSettled([...this.__pending]);
+    await this.#pending.settled();
     this.__connection.close();
     this.__broadcast.close();
     this.__events.clear();
@@ -541,12 +542,7 @@ export class IdbStore implements Store {
       for (const change of changes) this.__announce(change);
       return result;
     });
-    this.__pending.add(operation);
-    const forget = (): void => {
-      this.__pending.delete(operation);
-    };
-    operation.then(forget, forget);
-    return operation;
+    return this.#pending.track(operation);
   }
 
   /** Tells local subscribers and, over `BroadcastChannel`, other tabs about a committed change. */

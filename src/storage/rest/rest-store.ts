@@ -32,6 +32,7 @@ import { type Experiment, type FileInfo, type KeyValue, type MetricSeries, type 
 import { EdgeflowError, describeValue, isEdgeflowError } from '../../core/errors.js';
 import type { ExperimentId, RunId } from '../../core/ids.js';
 import { MetricBuffer } from '../../core/metric-buffer.js';
+import { PendingWork } from '../../core/pending-work.js';
 import { KeyIndex, artifactFileNotFound, artifactNotFound, assertNoKeyConflicts, assertRunActive, newParamsOf } from '../../core/rules.js';
 import type {
   ArtifactData,
@@ -83,7 +84,7 @@ export class RestStore implements Store {
   private readonly __limits: BatchLimits;
   /** How often a write that is not idempotent is sent again after its server was found not to hold it. */
   readonly #resends: number;
-  private readonly __inFlight = new Set<Promise<unknown>>();
+  readonly #inFlight = new PendingWork();
   /** run id → experiment id, for change events. */
   private readonly __experimentOf = new Map<string, ExperimentId>();
   /** run id → proxy path of its artifact root. */
@@ -381,7 +382,7 @@ export class RestStore implements Store {
 
   /** Resolves when the writes in flight have been answered (each write is sent when called). */
   async flush(): Promise<void> {
-    while (this.__inFlight.size > 0) await Promise.allSettled([...this.__inFlight]);
+    await this.#inFlight.drained();
   }
 
   /** Waits for writes in flight, then aborts anything still running; the store is unusable after. */
@@ -414,12 +415,7 @@ export class RestStore implements Store {
   }
 
   private __track<T>(promise: Promise<T>): Promise<T> {
-    this.__inFlight.add(promise);
-    const done = (): void => {
-      this.__inFlight.delete(promise);
-    };
-    promise.then(done, done);
-    return promise;
+    return this.#inFlight.track(promise);
   }
 
 
