@@ -16,49 +16,49 @@ import { SystemTag } from './system-tags.js';
  * store writes key `a/b` as file `b` in folder `a`, so keys `a` and `a/b` cannot coexist.
  */
 export class KeyIndex {
-  private readonly __keys = new Set<string>();
-  private readonly __folders = new Set<string>();
+  readonly #keys = new Set<string>();
+  readonly #folders = new Set<string>();
 
   constructor(keys: Iterable<string> = []) {
     for (const key of keys) this.add(key);
   }
 
   has(key: string): boolean {
-    return this.__keys.has(key);
+    return this.#keys.has(key);
   }
 
   /** The existing key that `key` cannot coexist with, or undefined. */
   conflictWith(key: string): string | undefined {
-    if (this.__keys.has(key)) return undefined;
-    if (this.__folders.has(key)) {
-      for (const existing of this.__keys) if (existing.startsWith(`${key}/`)) return existing;
+    if (this.#keys.has(key)) return undefined;
+    if (this.#folders.has(key)) {
+      for (const existing of this.#keys) if (existing.startsWith(`${key}/`)) return existing;
     }
     let slash = key.indexOf('/');
     while (slash !== -1) {
       const prefix = key.slice(0, slash);
-      if (this.__keys.has(prefix)) return prefix;
+      if (this.#keys.has(prefix)) return prefix;
       slash = key.indexOf('/', slash + 1);
     }
     return undefined;
   }
 
   add(key: string): void {
-    if (this.__keys.has(key)) return;
-    this.__keys.add(key);
+    if (this.#keys.has(key)) return;
+    this.#keys.add(key);
     let slash = key.indexOf('/');
     while (slash !== -1) {
-      this.__folders.add(key.slice(0, slash));
+      this.#folders.add(key.slice(0, slash));
       slash = key.indexOf('/', slash + 1);
     }
   }
 
   delete(key: string): void {
-    if (!this.__keys.delete(key)) return;
-    this.__folders.clear();
-    for (const k of this.__keys) {
+    if (!this.#keys.delete(key)) return;
+    this.#folders.clear();
+    for (const k of this.#keys) {
       let slash = k.indexOf('/');
       while (slash !== -1) {
-        this.__folders.add(k.slice(0, slash));
+        this.#folders.add(k.slice(0, slash));
         slash = k.indexOf('/', slash + 1);
       }
     }
