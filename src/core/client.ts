@@ -21,6 +21,7 @@ import {
   MAX_TAG_VALUE_LENGTH,
 } from './limits.js';
 import { LoggingQueue, type LoggingQueueOptions } from './logging-queue.js';
+import { PendingWork } from './pending-work.js';
 import { ActiveRun, type StartRunOptions, startRunOptionsSchema } from './run.js';
 import { randomRunName } from './run-names.js';
 import {
@@ -140,7 +141,7 @@ function truncated(kind: 'param' | 'tag', key: string, value: string): string {
 export class TrackingClient extends ModelRegistryClient {
   private readonly __queue: LoggingQueue;
   private readonly __validKeys = new Set<string>();
-  private readonly __artifactWrites = new Set<Promise<unknown>>();
+  readonly #artifactWrites = new PendingWork();
   private __lastRunId: string | undefined;
 
   /**
@@ -761,16 +762,11 @@ export class TrackingClient extends ModelRegistryClient {
   }
 
   private __track<T>(write: Promise<T>): Promise<T> {
-    this.__artifactWrites.add(write);
-    const forget = (): void => {
-      this.__artifactWrites.delete(write);
-    };
-    write.then(forget, forget);
-    return write;
+    return this.#artifactWrites.track(write);
   }
 
   private async __settleArtifacts(): Promise<void> {
-    await Promise.allSettled([...this.__artifactWrites]);
+    await this.#artifactWrites.settled();
   }
 }
 

@@ -7,7 +7,7 @@
  */
 import { EdgeflowError, describeValue } from './errors.js';
 import { pythonJson } from './formats/python-json.js';
-import { dumpYaml, yamlFloat, type YamlValue } from './formats/yaml-dialect.js';
+import { dumpYaml, yamlFloat, type YamlValue } from './formats/yaml-emitter.js';
 
 /** Deepest nesting `logDict` writes (PyYAML and Python's json recurse, too). */
 const MAX_DICT_DEPTH = 200;

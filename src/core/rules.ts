@@ -1,60 +1,64 @@
 /**
  * The stateful rules of the tracking domain, written once and called by every backend: param
- * immutability, key-folder conflicts, read-only deleted runs, latest-metric semantics.
- * The conformance suite proves each backend applies them.
+ * immutability, key-folder conflicts, read-only deleted runs, latest-metric semantics, the
+ * protected Default experiment, unique experiment names, and the not-found and already-exists
+ * errors with MLflow's messages. The conformance suite proves each backend applies them.
  * @module
  */
-import { compareMetricRecency, hasKey, type Dict, type Experiment, type KeyValue, type Metric, type MetricColumns, type RunInfo } from './entities.js';
+import { compareMetricRecency, dict, hasKey, type Dict, type Experiment, type KeyValue, type Metric, type MetricColumns, type RunInfo } from './entities.js';
 import { EdgeflowError, describeValue } from './errors.js';
+import { DEFAULT_EXPERIMENT_ID, type ExperimentId, type RunId } from './ids.js';
+import type { CreateExperimentInput, CreateRunInput } from './store.js';
+import { SystemTag } from './system-tags.js';
 
 /**
  * The keys of one kind (params, tags or metrics) of one run, with the folders they imply: a file
  * store writes key `a/b` as file `b` in folder `a`, so keys `a` and `a/b` cannot coexist.
  */
 export class KeyIndex {
-  private readonly __keys = new Set<string>();
-  private readonly __folders = new Set<string>();
+  readonly #keys = new Set<string>();
+  readonly #folders = new Set<string>();
 
   constructor(keys: Iterable<string> = []) {
     for (const key of keys) this.add(key);
   }
 
   has(key: string): boolean {
-    return this.__keys.has(key);
+    return this.#keys.has(key);
   }
 
   /** The existing key that `key` cannot coexist with, or undefined. */
   conflictWith(key: string): string | undefined {
-    if (this.__keys.has(key)) return undefined;
-    if (this.__folders.has(key)) {
-      for (const existing of this.__keys) if (existing.startsWith(`${key}/`)) return existing;
+    if (this.#keys.has(key)) return undefined;
+    if (this.#folders.has(key)) {
+      for (const existing of this.#keys) if (existing.startsWith(`${key}/`)) return existing;
     }
     let slash = key.indexOf('/');
     while (slash !== -1) {
       const prefix = key.slice(0, slash);
-      if (this.__keys.has(prefix)) return prefix;
+      if (this.#keys.has(prefix)) return prefix;
       slash = key.indexOf('/', slash + 1);
     }
     return undefined;
   }
 
   add(key: string): void {
-    if (this.__keys.has(key)) return;
-    this.__keys.add(key);
+    if (this.#keys.has(key)) return;
+    this.#keys.add(key);
     let slash = key.indexOf('/');
     while (slash !== -1) {
-      this.__folders.add(key.slice(0, slash));
+      this.#folders.add(key.slice(0, slash));
       slash = key.indexOf('/', slash + 1);
     }
   }
 
   delete(key: string): void {
-    if (!this.__keys.delete(key)) return;
-    this.__folders.clear();
-    for (const k of this.__keys) {
+    if (!this.#keys.delete(key)) return;
+    this.#folders.clear();
+    for (const k of this.#keys) {
       let slash = k.indexOf('/');
       while (slash !== -1) {
-        this.__folders.add(k.slice(0, slash));
+        this.#folders.add(k.slice(0, slash));
         slash = k.indexOf('/', slash + 1);
       }
     }
@@ -155,4 +159,151 @@ export function latestOf(current: Metric | undefined, columns: MetricColumns): M
   }
   if (best === -1) return current;
   return { key, step: bestStep, timestamp: bestTs, value: bestValue };
+}
+
+// -------------------------------------------------------------------------------- new records
+
+/**
+ * A new experiment as every backend creates it: active, created now and last updated at creation,
+ * unless `input` (an import's snapshot) gives those fields.
+ */
+export function newExperiment(input: CreateExperimentInput, experimentId: ExperimentId, artifactLocation: string): Experiment {
+  const creationTime = input.creationTime ?? Date.now();
+  const tags = dict<string>();
+  for (const { key, value } of input.tags ?? []) tags[key] = value;
+  return {
+    experimentId,
+    name: input.name,
+    artifactLocation,
+    lifecycleStage: input.lifecycleStage ?? 'active',
+    creationTime,
+    lastUpdateTime: input.lastUpdateTime === undefined ? creationTime : input.lastUpdateTime,
+    tags,
+  };
+}
+
+/**
+ * The tags a new run starts with: `input.tags`, and its name in `mlflow.runName`. Throws
+ * `INVALID_PARAMETER_VALUE` for keys that cannot coexist (`a` and `a/b`).
+ */
+export function initialRunTags(input: CreateRunInput): Dict<string> {
+  const tags = dict<string>();
+  for (const { key, value } of input.tags) tags[key] = value;
+  tags[SystemTag.RUN_NAME] = input.runName;
+  assertNoKeyConflicts('tag', new KeyIndex(), Object.keys(tags));
+  return tags;
+}
+
+/**
+ * The info of a new run as MLflow creates it: `RUNNING`, no end time, active; an import's
+ * snapshot (`input`) may give status, end time, lifecycle stage and deletion time.
+ */
+export function newRunInfo(input: CreateRunInput, runId: RunId, artifactUri: string): RunInfo {
+  const lifecycleStage = input.lifecycleStage ?? 'active';
+  return {
+    runId,
+    runName: input.runName,
+    experimentId: input.experimentId,
+    userId: input.userId,
+    status: input.status ?? 'RUNNING',
+    startTime: input.startTime,
+    endTime: input.endTime ?? null,
+    artifactUri,
+    lifecycleStage,
+    deletedTime: lifecycleStage === 'deleted' ? (input.deletedTime ?? Date.now()) : null,
+  };
+}
+
+// ------------------------------------------------------------------------ existence and names
+
+/** `RESOURCE_DOES_NOT_EXIST` for an experiment id no experiment has, with MLflow's message. */
+export function experimentNotFound(experimentId: string): EdgeflowError {
+  return EdgeflowError.resourceDoesNotExist(`No Experiment with id=${experimentId} exists`, { details: { experimentId } });
+}
+
+/** `RESOURCE_DOES_NOT_EXIST` for a run id no run has, with MLflow's message. */
+export function runNotFound(runId: string): EdgeflowError {
+  return EdgeflowError.resourceDoesNotExist(`Run with id=${runId} not found`, { details: { runId } });
+}
+
+/** `RESOURCE_ALREADY_EXISTS` for an experiment created (imported) with an id another experiment has. */
+export function experimentIdTaken(experimentId: string): EdgeflowError {
+  return EdgeflowError.resourceAlreadyExists(`Experiment with ID '${experimentId}' already exists.`, { details: { experimentId } });
+}
+
+/** `RESOURCE_ALREADY_EXISTS` for a run created (imported) with an id another run has. */
+export function runIdTaken(runId: string): EdgeflowError {
+  return EdgeflowError.resourceAlreadyExists(`Run with ID '${runId}' already exists.`, { details: { runId } });
+}
+
+/**
+ * Experiment names are unique across active and deleted experiments (as MLflow): throws
+ * `RESOURCE_ALREADY_EXISTS` when `owner`, the experiment that holds `name` already, exists.
+ */
+export function assertExperimentNameFree(name: string, owner: Experiment | null | undefined): void {
+  if (owner === null || owner === undefined) return;
+  throw EdgeflowError.resourceAlreadyExists(
+    owner.lifecycleStage === 'deleted'
+      ? `Experiment ${describeValue(name)} already exists in deleted state. Restore it or permanently delete it first.`
+      : `Experiment ${describeValue(name)} already exists.`,
+    { details: { name, experimentId: owner.experimentId } },
+  );
+}
+
+/** The Default experiment cannot be deleted: throws `INVALID_PARAMETER_VALUE` for its id. */
+export function assertExperimentDeletable(experimentId: string): void {
+  if (experimentId === DEFAULT_EXPERIMENT_ID) {
+    throw EdgeflowError.invalidParameterValue(`Cannot delete the default experiment '${DEFAULT_EXPERIMENT_ID}'.`, { details: { experimentId } });
+  }
+}
+
+/** Only a deleted experiment can be restored: throws `INVALID_PARAMETER_VALUE` otherwise. */
+export function assertExperimentRestorable(experiment: Experiment): void {
+  if (experiment.lifecycleStage !== 'deleted') {
+    throw EdgeflowError.invalidParameterValue(
+      `Cannot restore experiment ${experiment.experimentId}: it is not deleted (state: ${experiment.lifecycleStage}).`,
+      { details: { experimentId: experiment.experimentId } },
+    );
+  }
+}
+
+/** Throws `RESOURCE_DOES_NOT_EXIST` unless experiment `experimentId` has tag `key` (in `tags`). */
+export function assertExperimentTagExists(experimentId: string, tags: object, key: string): void {
+  if (!hasKey(tags, key)) {
+    throw EdgeflowError.resourceDoesNotExist(`No tag with name ${describeValue(key)} in experiment ${experimentId}.`, { details: { experimentId, key } });
+  }
+}
+
+/** Throws `RESOURCE_DOES_NOT_EXIST` unless run `runId` has tag `key` (in `tags`). */
+export function assertRunTagExists(runId: string, tags: object, key: string): void {
+  if (!hasKey(tags, key)) {
+    throw EdgeflowError.resourceDoesNotExist(`No tag with name ${describeValue(key)} in run with id ${runId}.`, { details: { runId, key } });
+  }
+}
+
+// ---------------------------------------------------------------------------------- artifacts
+
+/** `RESOURCE_DOES_NOT_EXIST` for reading artifact file `path` that run `runId` does not have. */
+export function artifactFileNotFound(runId: string, path: string, cause?: unknown): EdgeflowError {
+  return EdgeflowError.resourceDoesNotExist(`No artifact file ${describeValue(path)} in run ${runId}.`, {
+    details: { runId, path },
+    ...(cause === undefined ? {} : { cause }),
+  });
+}
+
+/** `RESOURCE_DOES_NOT_EXIST` for deleting artifact `path` (a file or a folder) that run `runId` does not have. */
+export function artifactNotFound(runId: string, path: string): EdgeflowError {
+  return EdgeflowError.resourceDoesNotExist(`No artifact ${describeValue(path)} in run ${runId}.`, { details: { runId, path } });
+}
+
+/** `INVALID_PARAMETER_VALUE` for writing artifact file `path` where a folder of that name is. */
+export function artifactPathIsFolder(path: string): EdgeflowError {
+  return EdgeflowError.invalidParameterValue(`Cannot write artifact ${describeValue(path)}: a folder of that name exists.`, { details: { path } });
+}
+
+/** `INVALID_PARAMETER_VALUE` for writing artifact file `path` below `file`, which is a file, not a folder. */
+export function artifactPathUnderFile(path: string, file: string): EdgeflowError {
+  return EdgeflowError.invalidParameterValue(`Cannot write artifact ${describeValue(path)}: ${describeValue(file)} is a file, not a folder.`, {
+    details: { path },
+  });
 }

@@ -25,6 +25,7 @@ import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'nod
 import { fileURLToPath } from 'node:url';
 import { EdgeflowError, ErrorCode, describeValue } from '../core/errors.js';
 import { META_FILE, RunFileKind } from '../core/formats/file-store-layout.js';
+import { artifactPathIsFolder, artifactPathUnderFile } from '../core/rules.js';
 import { exists, isFsError } from './fs-helpers.js';
 import type { RunEntry } from './file-store-index.js';
 
@@ -91,15 +92,8 @@ export async function assertPlaceable(folder: ArtifactFolder, path: string): Pro
       throw error;
     }
     const last = i === parts.length - 1;
-    if (last && info.isDirectory()) {
-      throw EdgeflowError.invalidParameterValue(`Cannot write artifact ${describeValue(path)}: a folder of that name exists.`, { details: { path } });
-    }
-    if (!last && !info.isDirectory()) {
-      throw EdgeflowError.invalidParameterValue(
-        `Cannot write artifact ${describeValue(path)}: ${describeValue(parts.slice(0, i + 1).join('/'))} is a file.`,
-        { details: { path } },
-      );
-    }
+    if (last && info.isDirectory()) throw artifactPathIsFolder(path);
+    if (!last && !info.isDirectory()) throw artifactPathUnderFile(path, parts.slice(0, i + 1).join('/'));
   }
 }
 

@@ -38,8 +38,8 @@
 import { appendFile, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { dict, hasKey, type Experiment, type FileInfo, type KeyValue, type MetricSeries, type Page, type Run, type RunInfo } from '../core/entities.js';
-import { EdgeflowError, describeValue } from '../core/errors.js';
+import { type Experiment, type FileInfo, type KeyValue, type MetricSeries, type Page, type Run, type RunInfo } from '../core/entities.js';
+import { EdgeflowError } from '../core/errors.js';
 import { DEFAULT_EXPERIMENT_ID, DEFAULT_EXPERIMENT_NAME, newExperimentId, newRunId, parseExperimentId, parseRunId, type ExperimentId, type RunId } from '../core/ids.js';
 import { emptySeries } from '../core/metric-buffer.js';
 import {
@@ -63,7 +63,27 @@ import {
   type RunMeta,
 } from '../core/formats/file-store-layout.js';
 import { RegistryService } from '../core/registry/registry-service.js';
-import { KeyIndex, assertExperimentActive, assertNoKeyConflicts, assertRunActive, newParamsOf } from '../core/rules.js';
+import {
+  KeyIndex,
+  artifactFileNotFound,
+  artifactNotFound,
+  assertExperimentActive,
+  assertExperimentDeletable,
+  assertExperimentNameFree,
+  assertExperimentRestorable,
+  assertExperimentTagExists,
+  assertNoKeyConflicts,
+  assertRunActive,
+  assertRunTagExists,
+  experimentIdTaken,
+  experimentNotFound,
+  initialRunTags,
+  newExperiment,
+  newParamsOf,
+  newRunInfo,
+  runIdTaken,
+  runNotFound,
+} from '../core/rules.js';
 import { searchExperimentList, searchRunList } from '../core/search/index.js';
 import type {
   ArtifactData,
@@ -156,9 +176,7 @@ export class FileStore implements Store {
       if (experimentId !== undefined) {
         parseExperimentId(experimentId);
         if (experimentId === MODELS_FOLDER) throw EdgeflowError.invalidParameterValue(`Experiment id '${MODELS_FOLDER}' is reserved.`, { details: { experimentId } });
-        if (await this.__experimentFolderTaken(experimentId)) {
-          throw EdgeflowError.resourceAlreadyExists(`Experiment with ID '${experimentId}' already exists.`, { details: { experimentId } });
-        }
+        if (await this.__experimentFolderTaken(experimentId)) throw experimentIdTaken(experimentId);
       } else {
         do experimentId = newExperimentId();
         while (await this.__experimentFolderTaken(experimentId));
@@ -194,9 +212,7 @@ export class FileStore implements Store {
 
   async deleteExperiment(experimentId: ExperimentId, options: DeleteOptions = {}): Promise<void> {
     await this.__write(async () => {
-      if (experimentId === DEFAULT_EXPERIMENT_ID) {
-        throw EdgeflowError.invalidParameterValue(`Cannot delete the default experiment '${DEFAULT_EXPERIMENT_ID}'.`, { details: { experimentId } });
-      }
+      assertExperimentDeletable(experimentId);
       const entry = await this.__experiment(experimentId);
       assertExperimentActive(entry.experiment, 'delete it');
       const trashed = this.__abs(experimentFolder(experimentId, 'deleted'));
@@ -214,12 +230,7 @@ export class FileStore implements Store {
   async restoreExperiment(experimentId: ExperimentId): Promise<void> {
     await this.__write(async () => {
       const entry = await this.__experiment(experimentId);
-      if (entry.meta.lifecycleStage !== 'deleted') {
-        throw EdgeflowError.invalidParameterValue(
-          `Cannot restore experiment ${experimentId}: it is not deleted (state: ${entry.meta.lifecycleStage}).`,
-          { details: { experimentId } },
-        );
-      }
+      assertExperimentRestorable(entry.experiment);
       const active = this.__abs(experimentFolder(experimentId, 'active'));
       if (entry.folder !== active) {
         if (await exists(active)) throw EdgeflowError.invalidState(`Cannot restore experiment ${experimentId}: ${this.__rel(active)} already exists.`, { details: { experimentId } });
@@ -251,9 +262,7 @@ export class FileStore implements Store {
     await this.__write(async () => {
       const entry = await this.__experiment(experimentId);
       assertExperimentActive(entry.experiment, 'delete a tag');
-      if (!hasKey(entry.experiment.tags, key)) {
-        throw EdgeflowError.resourceDoesNotExist(`No tag with name ${describeValue(key)} in experiment ${experimentId}.`, { details: { experimentId, key } });
-      }
+      assertExperimentTagExists(experimentId, entry.experiment.tags, key);
       await this.__removeValueFile(this.__abs(experimentTagPath(this.__rel(entry.folder), key)), join(entry.folder, 'tags'));
       this.__index.forget(entry.folder);
       this.__emit({ kind: 'experiment', experimentId });
@@ -277,30 +286,15 @@ export class FileStore implements Store {
       assertExperimentActive(experiment.experiment, 'create a run');
       const runId = input.runId ?? newRunId();
       parseRunId(runId);
-      if ((await this.__index.run(runId)) !== undefined) throw EdgeflowError.resourceAlreadyExists(`Run with ID '${runId}' already exists.`, { details: { runId } });
-      const tags = dict<string>();
-      for (const { key, value } of input.tags) tags[key] = value;
-      tags[SystemTag.RUN_NAME] = input.runName;
-      assertNoKeyConflicts('tag', new KeyIndex(), Object.keys(tags));
+      if ((await this.__index.run(runId)) !== undefined) throw runIdTaken(runId);
+      const tags = initialRunTags(input);
       const folder = runFolder(this.__rel(experiment.folder), runId);
       assertStorable(this.root, [
         { what: 'User id', name: input.userId, path: metaPath(folder) },
         ...Object.entries(tags).map(([key, value]) => keyFile('Tag key', key, runFilePath(folder, RunFileKind.TAGS, key), value)),
       ]);
-      const lifecycleStage = input.lifecycleStage ?? 'active';
-      const meta: RunMeta = {
-        runId,
-        experimentId: input.experimentId,
-        runName: input.runName,
-        userId: input.userId,
-        status: input.status ?? 'RUNNING',
-        startTime: input.startTime,
-        endTime: input.endTime ?? null,
-        // Never the snapshot's own URI: where a run's artifacts go is this store's decision (see the module notes).
-        artifactUri: defaultRunArtifactUri(experiment.meta.artifactLocation, runId),
-        lifecycleStage,
-        deletedTime: lifecycleStage === 'deleted' ? (input.deletedTime ?? Date.now()) : null,
-      };
+      // Never the snapshot's own URI: where a run's artifacts go is this store's decision (see the module notes).
+      const meta: RunMeta = newRunInfo(input, runId, defaultRunArtifactUri(experiment.meta.artifactLocation, runId));
       for (const kind of [RunFileKind.METRICS, RunFileKind.PARAMS, RunFileKind.ARTIFACTS, RunFileKind.TAGS]) {
         await mkdir(this.__abs(`${folder}/${kind}`), { recursive: true });
       }
@@ -404,9 +398,7 @@ export class FileStore implements Store {
     await this.__write(async () => {
       const entry = await this.__run(runId);
       assertRunActive(entry.run.info);
-      if (!hasKey(entry.tags, key)) {
-        throw EdgeflowError.resourceDoesNotExist(`No tag with name ${describeValue(key)} in run with id ${runId}.`, { details: { runId, key } });
-      }
+      assertRunTagExists(runId, entry.tags, key);
       const tagsFolder = join(entry.folder, RunFileKind.TAGS);
       await this.__removeValueFile(this.__abs(runFilePath(this.__rel(entry.folder), RunFileKind.TAGS, key)), tagsFolder);
       this.__index.forget(entry.folder);
@@ -476,7 +468,7 @@ export class FileStore implements Store {
   async getArtifact(runId: RunId, path: string): Promise<Uint8Array> {
     return this.#inArtifacts(runId, false, async (folder) => {
       const bytes = await readIfExists(await artifactTarget(folder, path));
-      if (bytes === undefined) throw EdgeflowError.resourceDoesNotExist(`No artifact file ${describeValue(path)} in run ${runId}.`, { details: { runId, path } });
+      if (bytes === undefined) throw artifactFileNotFound(runId, path);
       return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     });
   }
@@ -485,7 +477,7 @@ export class FileStore implements Store {
     await this.__write(() =>
       this.#inArtifacts(runId, true, async (folder) => {
         const target = await artifactTarget(folder, path);
-        if (!(await exists(target))) throw EdgeflowError.resourceDoesNotExist(`No artifact ${describeValue(path)} in run ${runId}.`, { details: { runId, path } });
+        if (!(await exists(target))) throw artifactNotFound(runId, path);
         await rm(target, { recursive: true, force: true });
         await pruneEmptyParents(target, folder.folder);
         this.__emit({ kind: 'artifacts', runId, path });
@@ -549,13 +541,13 @@ export class FileStore implements Store {
 
   private async __experiment(experimentId: ExperimentId): Promise<ExperimentEntry> {
     const entry = await this.__index.experiment(parseExperimentId(experimentId));
-    if (entry === undefined) throw EdgeflowError.resourceDoesNotExist(`No Experiment with id=${experimentId} exists`, { details: { experimentId } });
+    if (entry === undefined) throw experimentNotFound(experimentId);
     return entry;
   }
 
   private async __run(runId: RunId): Promise<RunEntry> {
     const entry = await this.__index.run(parseRunId(runId));
-    if (entry === undefined) throw EdgeflowError.resourceDoesNotExist(`Run with id=${runId} not found`, { details: { runId } });
+    if (entry === undefined) throw runNotFound(runId);
     return entry;
   }
 
@@ -564,29 +556,14 @@ export class FileStore implements Store {
   }
 
   private async __assertNameFree(name: string): Promise<void> {
-    const owner = await this.getExperimentByName(name);
-    if (owner === null) return;
-    throw EdgeflowError.resourceAlreadyExists(
-      owner.lifecycleStage === 'deleted'
-        ? `Experiment ${describeValue(name)} already exists in deleted state. Restore it or permanently delete it first.`
-        : `Experiment ${describeValue(name)} already exists.`,
-      { details: { name, experimentId: owner.experimentId } },
-    );
+    assertExperimentNameFree(name, await this.getExperimentByName(name));
   }
 
   private async __writeNewExperiment(experimentId: ExperimentId, name: string, input: Partial<CreateExperimentInput>): Promise<void> {
-    const creationTime = input.creationTime ?? Date.now();
-    const lifecycleStage = input.lifecycleStage ?? 'active';
-    const meta: ExperimentMeta = {
-      experimentId,
-      name,
-      // An imported experiment (a snapshot: it brings its id) gets this store's location, not the one it carries.
-      artifactLocation: (input.experimentId === undefined ? input.artifactLocation : undefined) ?? defaultArtifactLocation(this.__artifactRoot, experimentId),
-      lifecycleStage,
-      creationTime,
-      lastUpdateTime: input.lastUpdateTime === undefined ? creationTime : input.lastUpdateTime,
-    };
-    const folder = experimentFolder(experimentId, lifecycleStage);
+    // An imported experiment (a snapshot: it brings its id) gets this store's location, not the one it carries.
+    const artifactLocation = (input.experimentId === undefined ? input.artifactLocation : undefined) ?? defaultArtifactLocation(this.__artifactRoot, experimentId);
+    const meta: ExperimentMeta = newExperiment({ ...input, name }, experimentId, artifactLocation);
+    const folder = experimentFolder(experimentId, meta.lifecycleStage);
     assertStorable(this.root, [
       { what: 'Experiment name', name, path: metaPath(folder) },
       ...(input.tags ?? []).map(({ key, value }) => keyFile('Experiment tag key', key, experimentTagPath(folder, key), value)),

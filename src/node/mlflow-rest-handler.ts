@@ -42,6 +42,7 @@ import {
   experimentToJson,
   metricToJson,
   modelVersionToJson,
+  parseJsonDouble,
   registeredModelToJson,
   runInfoToJson,
   runToJson,
@@ -294,18 +295,13 @@ function intOf(value: unknown, field: string): number {
   return n;
 }
 
-/** A double: a number, `"NaN"`, `"Infinity"`, `"-Infinity"` or a decimal string (protobuf JSON). */
+/** A double of a request ({@link parseJsonDouble}); anything else is `INVALID_PARAMETER_VALUE`. */
 function doubleOf(value: unknown, field: string): number {
-  if (typeof value === 'number') return value;
-  if (typeof value === 'string') {
-    const text = value.trim().toLowerCase();
-    if (text === 'nan') return Number.NaN;
-    if (text === 'infinity' || text === 'inf') return Infinity;
-    if (text === '-infinity' || text === '-inf') return -Infinity;
-    const n = Number(text);
-    if (text !== '' && !Number.isNaN(n)) return n;
+  const n = parseJsonDouble(value);
+  if (n === undefined) {
+    throw EdgeflowError.invalidParameterValue(`Invalid value ${JSON.stringify(value)} for parameter '${field}' supplied: it must be a number.`, { details: { field } });
   }
-  throw EdgeflowError.invalidParameterValue(`Invalid value ${JSON.stringify(value)} for parameter '${field}' supplied: it must be a number.`, { details: { field } });
+  return n;
 }
 
 /** One metric of `runs/log-metric` or `runs/log-batch` (`key`, `value`, `timestamp` required). */

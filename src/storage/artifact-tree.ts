@@ -4,7 +4,7 @@
  * @module
  */
 import type { FileInfo } from '../core/entities.js';
-import { EdgeflowError, describeValue } from '../core/errors.js';
+import { artifactFileNotFound, artifactNotFound, artifactPathIsFolder, artifactPathUnderFile } from '../core/rules.js';
 import type { ArtifactData } from '../core/store.js';
 
 /** Copies artifact data into a fresh `Uint8Array`. */
@@ -15,20 +15,18 @@ export async function toBytes(data: ArtifactData): Promise<Uint8Array> {
 
 /** Files of one run. Paths are validated relative paths (see `assertArtifactPath`). */
 export class ArtifactTree {
-  private readonly __files = new Map<string, Uint8Array>();
+  readonly #files = new Map<string, Uint8Array>();
 
   /** Writes a file, replacing one at the same path. */
   put(path: string, bytes: Uint8Array): void {
-    this.__assertPlaceable(path);
-    this.__files.set(path, bytes);
+    this.#assertPlaceable(path);
+    this.#files.set(path, bytes);
   }
 
   /** The bytes at `path` (not copied). */
   get(runId: string, path: string): Uint8Array {
-    const bytes = this.__files.get(path);
-    if (bytes === undefined) {
-      throw EdgeflowError.resourceDoesNotExist(`No artifact file ${describeValue(path)} in run ${runId}.`, { details: { runId, path } });
-    }
+    const bytes = this.#files.get(path);
+    if (bytes === undefined) throw artifactFileNotFound(runId, path);
     return bytes;
   }
 
@@ -37,7 +35,7 @@ export class ArtifactTree {
     const prefix = path === '' ? '' : `${path}/`;
     const dirs = new Set<string>();
     const files: FileInfo[] = [];
-    for (const [filePath, bytes] of this.__files) {
+    for (const [filePath, bytes] of this.#files) {
       if (!filePath.startsWith(prefix)) continue;
       const rest = filePath.slice(prefix.length);
       const slash = rest.indexOf('/');
@@ -51,44 +49,32 @@ export class ArtifactTree {
 
   /** Deletes the file at `path`, or every file below folder `path`. */
   delete(runId: string, path: string): void {
-    if (this.__files.delete(path)) return;
+    if (this.#files.delete(path)) return;
     const prefix = `${path}/`;
     let found = false;
-    for (const filePath of [...this.__files.keys()]) {
+    for (const filePath of [...this.#files.keys()]) {
       if (filePath.startsWith(prefix)) {
-        this.__files.delete(filePath);
+        this.#files.delete(filePath);
         found = true;
       }
     }
-    if (!found) {
-      throw EdgeflowError.resourceDoesNotExist(`No artifact ${describeValue(path)} in run ${runId}.`, { details: { runId, path } });
-    }
+    if (!found) throw artifactNotFound(runId, path);
   }
 
   /** Every file, for exports. */
   entries(): IterableIterator<[string, Uint8Array]> {
-    return this.__files.entries();
+    return this.#files.entries();
   }
 
-  private __assertPlaceable(path: string): void {
+  #assertPlaceable(path: string): void {
     const prefix = `${path}/`;
-    for (const existing of this.__files.keys()) {
-      if (existing.startsWith(prefix)) {
-        throw EdgeflowError.invalidParameterValue(
-          `Cannot write artifact ${describeValue(path)}: a folder of that name exists (it holds ${describeValue(existing)}).`,
-          { details: { path } },
-        );
-      }
+    for (const existing of this.#files.keys()) {
+      if (existing.startsWith(prefix)) throw artifactPathIsFolder(path);
     }
     let slash = path.indexOf('/');
     while (slash !== -1) {
       const folder = path.slice(0, slash);
-      if (this.__files.has(folder)) {
-        throw EdgeflowError.invalidParameterValue(
-          `Cannot write artifact ${describeValue(path)}: ${describeValue(folder)} is a file, not a folder.`,
-          { details: { path } },
-        );
-      }
+      if (this.#files.has(folder)) throw artifactPathUnderFile(path, folder);
       slash = path.indexOf('/', slash + 1);
     }
   }

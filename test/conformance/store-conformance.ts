@@ -13,7 +13,22 @@ import type { MetricSeries } from '../../src/core/entities.js';
 import { isEdgeflowError } from '../../src/core/errors.js';
 import type { RunId } from '../../src/core/ids.js';
 import type { Store, StoreChange } from '../../src/core/store.js';
-import { expectCode } from './expect-error.js';
+import {
+  artifactFileNotFound,
+  artifactNotFound,
+  assertExperimentActive,
+  assertExperimentDeletable,
+  assertExperimentNameFree,
+  assertExperimentRestorable,
+  assertExperimentTagExists,
+  assertRunActive,
+  assertRunTagExists,
+  experimentIdTaken,
+  experimentNotFound,
+  runIdTaken,
+  runNotFound,
+} from '../../src/core/rules.js';
+import { expectCode, expectRuleError } from './expect-error.js';
 import { logSearchCaseRuns, searchCases } from './search-cases.js';
 import { describeRegistryReads, describeRegistryWrites, type OpenClient } from './registry-conformance.js';
 
@@ -65,7 +80,7 @@ function describeReads(target: ConformanceTarget): void {
 
     it('reports missing experiments as RESOURCE_DOES_NOT_EXIST, unknown names as null', async () => {
       const client = await openClient(target);
-      await expectCode(client.getExperiment('123456'), 'RESOURCE_DOES_NOT_EXIST');
+      await expectRuleError(client.getExperiment('123456'), experimentNotFound('123456'));
       expect(await client.getExperimentByName('no such experiment')).toBeNull();
     });
 
@@ -151,8 +166,9 @@ function describeReads(target: ConformanceTarget): void {
 
     it('reports missing runs as RESOURCE_DOES_NOT_EXIST', async () => {
       const client = await openClient(target);
-      await expectCode(client.getRun('0123456789abcdef0123456789abcdef'), 'RESOURCE_DOES_NOT_EXIST');
-      await expectCode(client.getMetricHistory('0123456789abcdef0123456789abcdef', 'x'), 'RESOURCE_DOES_NOT_EXIST');
+      const missing = '0123456789abcdef0123456789abcdef';
+      await expectRuleError(client.getRun(missing), runNotFound(missing));
+      await expectRuleError(client.getMetricHistory(missing, 'x'), runNotFound(missing));
       await expectCode(client.getRun('bad id!'), 'INVALID_PARAMETER_VALUE');
     });
 
@@ -302,7 +318,7 @@ function describeReads(target: ConformanceTarget): void {
       expect([...(await client.downloadArtifact(runId, 'model/weights.bin'))]).toEqual([...bytes]);
       expect(await client.loadText(runId, 'notes/readme.md')).toBe('héllo');
       expect(JSON.parse(await client.loadText(runId, 'config.json'))).toEqual({ b: 1, a: [1, 2] });
-      await expectCode(client.downloadArtifact(runId, 'missing.txt'), 'RESOURCE_DOES_NOT_EXIST');
+      await expectRuleError(client.downloadArtifact(runId, 'missing.txt'), artifactFileNotFound(runId, 'missing.txt'));
     });
 
     it('rejects traversal and absolute paths before touching the store', async () => {
@@ -330,13 +346,14 @@ function describeWrites(target: ConformanceTarget): void {
       expect(experiment).toMatchObject({ name: 'exp', lifecycleStage: 'active' });
       expect(experiment.tags['team']).toBe('a');
       expect(experiment.creationTime).toBeTypeOf('number');
-      await expectCode(client.createExperiment('exp'), 'RESOURCE_ALREADY_EXISTS');
+      await expectRuleError(client.createExperiment('exp'), () => assertExperimentNameFree('exp', experiment));
       const other = await client.createExperiment('other');
-      await expectCode(client.renameExperiment(other, 'exp'), 'RESOURCE_ALREADY_EXISTS');
+      await expectRuleError(client.renameExperiment(other, 'exp'), () => assertExperimentNameFree('exp', experiment));
       await client.renameExperiment(other, 'renamed');
       expect((await client.getExperiment(other)).name).toBe('renamed');
       await client.deleteExperiment(other);
-      await expectCode(client.createExperiment('renamed'), 'RESOURCE_ALREADY_EXISTS');
+      const deleted = await client.getExperiment(other);
+      await expectRuleError(client.createExperiment('renamed'), () => assertExperimentNameFree('renamed', deleted));
       await expectCode(client.createExperiment(''), 'INVALID_PARAMETER_VALUE');
       await expectCode(client.createExperiment('x'.repeat(501)), 'INVALID_PARAMETER_VALUE');
       await expectCode(client.createExperiment('y', { artifactLocation: 'runs:/abc' }), 'INVALID_PARAMETER_VALUE');
@@ -353,14 +370,16 @@ function describeWrites(target: ConformanceTarget): void {
       const run = await client.getRun(kept);
       expect(run.info.lifecycleStage).toBe('deleted');
       expect(run.info.deletedTime).toBeTypeOf('number');
-      await expectCode(client.createRun(id), 'INVALID_STATE');
-      await expectCode(client.setExperimentTag(id, 'k', 'v'), 'INVALID_STATE');
+      const deletedExperiment = await client.getExperiment(id);
+      await expectRuleError(client.createRun(id), () => assertExperimentActive(deletedExperiment, 'create a run'));
+      await expectRuleError(client.setExperimentTag(id, 'k', 'v'), () => assertExperimentActive(deletedExperiment, 'set a tag'));
       await client.restoreExperiment(id);
+      await expectRuleError(client.restoreExperiment(id), () => assertExperimentRestorable({ ...deletedExperiment, lifecycleStage: 'active' }));
       expect((await client.getExperiment(id)).lifecycleStage).toBe('active');
       expect((await client.getRun(kept)).info.lifecycleStage).toBe('active');
       expect((await client.getRun(alreadyDeleted)).info.lifecycleStage).toBe('active');
-      await expectCode(client.deleteExperiment('0'), 'INVALID_PARAMETER_VALUE');
-      await expectCode(client.deleteExperiment('987654321'), 'RESOURCE_DOES_NOT_EXIST');
+      await expectRuleError(client.deleteExperiment('0'), () => assertExperimentDeletable('0'));
+      await expectRuleError(client.deleteExperiment('987654321'), experimentNotFound('987654321'));
     });
 
     it('keeps the deletion time an import gives (runs and experiments) where the store keeps snapshots', async () => {
@@ -383,6 +402,17 @@ function describeWrites(target: ConformanceTarget): void {
       }
     });
 
+    it('refuses an import whose experiment or run id is taken (stores that keep snapshots)', async () => {
+      const client = await openClient(target);
+      if (!client.store.capabilities.snapshots) return;
+      const id = await client.createExperiment('taken');
+      const { runId } = (await client.createRun(id)).info;
+      await expectRuleError(client.store.createExperiment({ name: 'another', experimentId: id }), experimentIdTaken(id));
+      await expectRuleError(client.store.createRun({ experimentId: id, runId, userId: 'u', runName: 'again', startTime: T0, tags: [] }), runIdTaken(runId));
+      expect(await client.getExperimentByName('another')).toBeNull();
+      expect((await client.getRun(runId)).info.runName).not.toBe('again');
+    });
+
     it('sets and deletes experiment tags', async () => {
       const client = await openClient(target);
       const id = await client.createExperiment('tags');
@@ -392,7 +422,7 @@ function describeWrites(target: ConformanceTarget): void {
       expect({ ...(await client.getExperiment(id)).tags }).toEqual({ 'mlflow.note.content': '# Notes', team: 'y' });
       await client.deleteExperimentTag(id, 'team');
       expect({ ...(await client.getExperiment(id)).tags }).toEqual({ 'mlflow.note.content': '# Notes' });
-      await expectCode(client.deleteExperimentTag(id, 'team'), 'RESOURCE_DOES_NOT_EXIST');
+      await expectRuleError(client.deleteExperimentTag(id, 'team'), () => assertExperimentTagExists(id, {}, 'team'));
       await expectCode(client.setExperimentTag(id, 'bad$key', 'v'), 'INVALID_PARAMETER_VALUE');
       await expectCode(client.setExperimentTag(id, 'long', 'x'.repeat(5001)), 'INVALID_PARAMETER_VALUE');
       await expectCode(client.createExperiment('long-tag', { tags: { long: 'x'.repeat(5001) } }), 'INVALID_PARAMETER_VALUE');
@@ -415,7 +445,7 @@ function describeWrites(target: ConformanceTarget): void {
       const named = await client.createRun('0', { runName: 'given', tags: { 'mlflow.runName': 'given' } });
       expect(named.info.runName).toBe('given');
       await expectCode(client.createRun('0', { runName: 'a', tags: { 'mlflow.runName': 'b' } }), 'INVALID_PARAMETER_VALUE');
-      await expectCode(client.createRun('424242'), 'RESOURCE_DOES_NOT_EXIST');
+      await expectRuleError(client.createRun('424242'), experimentNotFound('424242'));
     });
 
     it('updates status, end time and name; the mlflow.runName tag renames the run', async () => {
@@ -440,10 +470,11 @@ function describeWrites(target: ConformanceTarget): void {
       await client.deleteRun(runId);
       const deleted = await client.getRun(runId);
       expect(deleted.info.lifecycleStage).toBe('deleted');
-      await expectCode(client.logBatch(runId, { params: [{ key: 'p', value: 1 }] }), 'INVALID_PARAMETER_VALUE');
-      await expectCode(client.updateRun(runId, { status: 'FINISHED' }), 'INVALID_PARAMETER_VALUE');
-      await expectCode(client.deleteTag(runId, 't'), 'INVALID_PARAMETER_VALUE');
-      await expectCode(client.logArtifact(runId, 'a.txt', 'x'), 'INVALID_PARAMETER_VALUE');
+      const readOnly = (): void => assertRunActive(deleted.info);
+      await expectRuleError(client.logBatch(runId, { params: [{ key: 'p', value: 1 }] }), readOnly);
+      await expectRuleError(client.updateRun(runId, { status: 'FINISHED' }), readOnly);
+      await expectRuleError(client.deleteTag(runId, 't'), readOnly);
+      await expectRuleError(client.logArtifact(runId, 'a.txt', 'x'), readOnly);
       client.logMetric(runId, 'm', 1);
       await expectCode(client.flush(), 'INVALID_PARAMETER_VALUE');
       await client.restoreRun(runId);
@@ -518,7 +549,7 @@ function describeWrites(target: ConformanceTarget): void {
       client.setTag(runId, 'k', 'v');
       await client.deleteTag(runId, 'k');
       expect((await client.getRun(runId)).data.tags['k']).toBeUndefined();
-      await expectCode(client.deleteTag(runId, 'k'), 'RESOURCE_DOES_NOT_EXIST');
+      await expectRuleError(client.deleteTag(runId, 'k'), () => assertRunTagExists(runId, {}, 'k'));
     });
 
     it('hides deleted runs from active searches and shows them under DELETED_ONLY and ALL', async () => {
@@ -609,11 +640,12 @@ function describeWrites(target: ConformanceTarget): void {
       await client.logArtifact(runId, 'blob.bin', new Blob([new Uint8Array([1, 2, 3])]));
       expect(await client.loadText(runId, 'a/b/c.txt')).toBe('two');
       expect([...(await client.downloadArtifact(runId, 'blob.bin'))]).toEqual([1, 2, 3]);
+      // Codes only: a REST store relays its server's artifact repository, whose words are its own.
       await expectCode(client.logArtifact(runId, 'a/b', 'file over folder'), 'INVALID_PARAMETER_VALUE');
       await expectCode(client.logArtifact(runId, 'blob.bin/x', 'folder under file'), 'INVALID_PARAMETER_VALUE');
       await client.deleteArtifact(runId, 'a');
       expect(await client.listArtifacts(runId)).toEqual([{ path: 'blob.bin', isDir: false, fileSize: 3 }]);
-      await expectCode(client.deleteArtifact(runId, 'a'), 'RESOURCE_DOES_NOT_EXIST');
+      await expectRuleError(client.deleteArtifact(runId, 'a'), artifactNotFound(runId, 'a'));
       for (const path of ['../escape.txt', '/abs.txt', 'C:/x', 'a\\b.txt']) {
         await expectCode(client.logArtifact(runId, path, 'x'), 'INVALID_PARAMETER_VALUE');
       }

@@ -4,7 +4,8 @@
  * @module edgeflow/core/formats
  */
 export { formatPythonFloat, formatYamlFloat, parsePythonFloat, parseMetricValue } from './float-text.js';
-export { dumpYaml, parseYaml, yamlFloat, YamlFloat, type DumpYamlOptions, type ParseYamlOptions, type YamlValue } from './yaml-dialect.js';
+export { dumpYaml, yamlFloat, YamlFloat, type DumpYamlOptions, type YamlValue } from './yaml-emitter.js';
+export { parseYaml, type ParseYamlOptions } from './yaml-reader.js';
 export { pythonJson, parsePythonJson, type PythonJsonOptions } from './python-json.js';
 export {
   COLUMN_TYPES,

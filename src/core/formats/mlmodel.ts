@@ -6,7 +6,8 @@
  */
 import { EdgeflowError, describeValue } from '../errors.js';
 import { pythonJson } from './python-json.js';
-import { dumpYaml, parseYaml, type YamlValue } from './yaml-dialect.js';
+import { dumpYaml, type YamlValue } from './yaml-emitter.js';
+import { parseYaml } from './yaml-reader.js';
 
 /** Scalar column types of a column-based schema. */
 export const COLUMN_TYPES = ['boolean', 'integer', 'long', 'float', 'double', 'string', 'binary', 'datetime'] as const;

@@ -25,7 +25,7 @@
 import { isScalar, parseDocument } from 'yaml';
 import { EdgeflowError, describeValue } from '../errors.js';
 import { formatPythonFloat } from './float-text.js';
-import { parseYaml } from './yaml-dialect.js';
+import { parseYaml } from './yaml-reader.js';
 import { entryNameProblem } from './zip-guard.js';
 
 /** The parameter types MLflow documents; any other type string is accepted and treated as `string`. */

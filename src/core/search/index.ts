@@ -54,7 +54,7 @@ export { parseOrderBy, type ExperimentOrderClause, type OrderByKind, type RunOrd
 export { sortRuns, sortRunsBy } from './run-sort.js';
 export { DEFAULT_EXPERIMENT_ORDER, sortExperiments, sortExperimentsBy } from './experiment-sort.js';
 export { likePatternProblem, likeToMatcher, type LikeMatcher } from './like.js';
-export { compareCodePoints } from './compare.js';
+export { compareCodePoints } from '../strings.js';
 export { checkMaxResults, decodePageToken, encodePageToken, pageOf } from './paging.js';
 export { searchRunList } from './search-runs.js';
 export { searchExperimentList } from './search-experiments.js';

@@ -18,6 +18,7 @@ import {
 } from '../../core/entities.js';
 import { EdgeflowError, describeValue } from '../../core/errors.js';
 import type { ExperimentId, RunId } from '../../core/ids.js';
+import { artifactFileNotFound, experimentNotFound, runNotFound } from '../../core/rules.js';
 import { searchExperimentList, searchRunList } from '../../core/search/index.js';
 import type {
   SearchExperimentsQuery,
@@ -136,7 +137,7 @@ export class BundleStore implements Store {
 
   private __run(runId: RunId): StoredRun {
     const stored = this.__runs.get(runId);
-    if (!stored) throw EdgeflowError.resourceDoesNotExist(`Run '${runId}' not found`, { details: { runId } });
+    if (!stored) throw runNotFound(runId);
     return stored;
   }
 
@@ -144,7 +145,7 @@ export class BundleStore implements Store {
 
   async getExperiment(experimentId: ExperimentId): Promise<Experiment> {
     const experiment = this.__experiments.get(experimentId);
-    if (!experiment) throw EdgeflowError.resourceDoesNotExist(`No Experiment with id=${experimentId} exists`, { details: { experimentId } });
+    if (!experiment) throw experimentNotFound(experimentId);
     return experiment;
   }
 
@@ -190,7 +191,7 @@ export class BundleStore implements Store {
 
   async getArtifact(runId: RunId, path: string): Promise<Uint8Array> {
     const entry = this.__run(runId).artifacts.get(path);
-    if (!entry) throw EdgeflowError.resourceDoesNotExist(`No artifact file ${describeValue(path)} in run ${runId}.`, { details: { runId, path } });
+    if (!entry) throw artifactFileNotFound(runId, path);
     return this.__zip.read(this.__prefix + entry.entry);
   }
 

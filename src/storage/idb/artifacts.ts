@@ -31,8 +31,3 @@ export function pathsToDelete(runId: RunId, paths: readonly string[], path: stri
   const kept = new Set(Array.from(tree.entries(), ([p]) => p));
   return paths.filter((p) => !kept.has(p));
 }
-
-/** Throws as the memory store does for a missing artifact file. */
-export function assertArtifactFound(runId: RunId, path: string, found: boolean): void {
-  if (!found) treeOf([]).get(runId, path);
-}

@@ -13,9 +13,29 @@
  */
 import type { IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
 import { dict, hasKey, type Experiment, type FileInfo, type KeyValue, type MetricColumns, type MetricSeries, type Page, type Run, type RunInfo } from '../../core/entities.js';
-import { EdgeflowError, describeValue } from '../../core/errors.js';
-import { DEFAULT_EXPERIMENT_ID, newExperimentId, newRunId, type ExperimentId, type RunId } from '../../core/ids.js';
-import { KeyIndex, assertExperimentActive, assertNoKeyConflicts, assertRunActive, latestOf, newParamsOf } from '../../core/rules.js';
+import { newExperimentId, newRunId, type ExperimentId, type RunId } from '../../core/ids.js';
+import { PendingWork } from '../../core/pending-work.js';
+import {
+  KeyIndex,
+  artifactFileNotFound,
+  assertExperimentActive,
+  assertExperimentDeletable,
+  assertExperimentNameFree,
+  assertExperimentRestorable,
+  assertExperimentTagExists,
+  assertNoKeyConflicts,
+  assertRunActive,
+  assertRunTagExists,
+  experimentIdTaken,
+  experimentNotFound,
+  initialRunTags,
+  latestOf,
+  newExperiment,
+  newParamsOf,
+  newRunInfo,
+  runIdTaken,
+  runNotFound,
+} from '../../core/rules.js';
 import { searchExperimentList, searchRunList } from '../../core/search/index.js';
 import type {
   ArtifactData,
@@ -36,7 +56,7 @@ import { RegistryService } from '../../core/registry/registry-service.js';
 import { SystemTag } from '../../core/system-tags.js';
 import { assertHistoryIndex } from '../../core/validation.js';
 import { ChangeEmitter } from '../change-emitter.js';
-import { assertArtifactFound, listArtifacts, pathsToDelete, treeOf } from './artifacts.js';
+import { listArtifacts, pathsToDelete, treeOf } from './artifacts.js';
 import { ChangeBroadcast } from './broadcast.js';
 import { TailCache, appendColumns, readSeries, readSeriesFrom } from './chunks.js';
 import { Connection } from './connection.js';
@@ -73,7 +93,7 @@ export class IdbStore implements Store {
   private readonly __broadcast: ChangeBroadcast;
   private readonly __cache = new RunCache();
   private readonly __tails = new TailCache();
-  private readonly __pending = new Set<Promise<unknown>>();
+  readonly #pending = new PendingWork();
   private readonly __artifactRoot: string;
   private __blockedWarned = false;
 
@@ -109,25 +129,12 @@ export class IdbStore implements Store {
       await assertNameFree(tx, input.name);
       let experimentId = input.experimentId;
       if (experimentId !== undefined) {
-        if ((await experiments.getKey(experimentId)) !== undefined) {
-          throw EdgeflowError.resourceAlreadyExists(`Experiment with ID '${experimentId}' already exists.`, { details: { experimentId } });
-        }
+        if ((await experiments.getKey(experimentId)) !== undefined) throw experimentIdTaken(experimentId);
       } else {
         do experimentId = newExperimentId();
         while ((await experiments.getKey(experimentId)) !== undefined);
       }
-      const creationTime = input.creationTime ?? Date.now();
-      const tags = dict<string>();
-      for (const { key, value } of input.tags ?? []) tags[key] = value;
-      await experiments.add({
-        experimentId,
-        name: input.name,
-        artifactLocation: input.artifactLocation ?? `${this.__artifactRoot}/${experimentId}`,
-        lifecycleStage: input.lifecycleStage ?? 'active',
-        creationTime,
-        lastUpdateTime: input.lastUpdateTime === undefined ? creationTime : input.lastUpdateTime,
-        tags,
-      });
+      await experiments.add(newExperiment(input, experimentId, input.artifactLocation ?? `${this.__artifactRoot}/${experimentId}`));
       emit({ kind: 'experiment', experimentId });
       return experimentId;
     });
@@ -161,9 +168,7 @@ export class IdbStore implements Store {
   }
 
   async deleteExperiment(experimentId: ExperimentId, options: DeleteOptions = {}): Promise<void> {
-    if (experimentId === DEFAULT_EXPERIMENT_ID) {
-      throw EdgeflowError.invalidParameterValue(`Cannot delete the default experiment '${DEFAULT_EXPERIMENT_ID}'.`, { details: { experimentId } });
-    }
+    assertExperimentDeletable(experimentId);
     await this.__setExperimentStage(experimentId, 'deleted', options.deletedTime);
   }
 
@@ -187,9 +192,7 @@ export class IdbStore implements Store {
       const experiment = await getExperimentIn(tx, experimentId);
       assertExperimentActive(experiment, 'delete a tag');
       const tags = toDict(experiment.tags);
-      if (!hasKey(tags, key)) {
-        throw EdgeflowError.resourceDoesNotExist(`No tag with name ${describeValue(key)} in experiment ${experimentId}.`, { details: { experimentId, key } });
-      }
+      assertExperimentTagExists(experimentId, tags, key);
       delete tags[key];
       await tx.objectStore('experiments').put({ ...experiment, tags });
       emit({ kind: 'experiment', experimentId });
@@ -218,29 +221,11 @@ export class IdbStore implements Store {
         readNextSeq(tx),
       ]);
       assertExperimentActive(experiment, 'create a run');
-      if (existing !== undefined) {
-        throw EdgeflowError.resourceAlreadyExists(`Run with ID '${runId}' already exists.`, { details: { runId } });
-      }
-      const tags = dict<string>();
-      for (const { key, value } of input.tags) tags[key] = value;
-      tags[SystemTag.RUN_NAME] = input.runName;
-      assertNoKeyConflicts('tag', new KeyIndex(), Object.keys(tags));
-      const lifecycleStage = input.lifecycleStage ?? 'active';
+      if (existing !== undefined) throw runIdTaken(runId);
       const stored: StoredRun = {
-        info: {
-          runId,
-          runName: input.runName,
-          experimentId: input.experimentId,
-          userId: input.userId,
-          status: input.status ?? 'RUNNING',
-          startTime: input.startTime,
-          endTime: input.endTime ?? null,
-          artifactUri: input.artifactUri ?? `${experiment.artifactLocation}/${runId}/artifacts`,
-          lifecycleStage,
-          deletedTime: lifecycleStage === 'deleted' ? (input.deletedTime ?? Date.now()) : null,
-        },
+        info: newRunInfo(input, runId, input.artifactUri ?? `${experiment.artifactLocation}/${runId}/artifacts`),
         params: dict(),
-        tags,
+        tags: initialRunTags(input),
         latest: dict(),
         seq,
         series: dict(),
@@ -357,9 +342,7 @@ export class IdbStore implements Store {
     await this.__write('delete a run tag', ['meta', 'runs'], 'strict', async (tx, emit) => {
       const run = await getRunIn(tx, runId);
       assertRunActive(run.info);
-      if (!hasKey(run.tags, key)) {
-        throw EdgeflowError.resourceDoesNotExist(`No tag with name ${describeValue(key)} in run with id ${runId}.`, { details: { runId, key } });
-      }
+      assertRunTagExists(runId, run.tags, key);
       delete run.tags[key];
       await putRun(tx, run);
       emit(runDataChange(runId, run.info.experimentId, { tags: [{ key }] }));
@@ -415,8 +398,8 @@ export class IdbStore implements Store {
     const record = await this.__read('read an artifact', ['runs', 'artifacts'], async (tx) => {
       await getRunIn(tx, runId);
       const found = await tx.objectStore('artifacts').get([runId, path]);
-      assertArtifactFound(runId, path, found !== undefined);
-      return found!;
+      if (found === undefined) throw artifactFileNotFound(runId, path);
+      return found;
     });
     return this.__guard('read an artifact', async () => new Uint8Array(await record.blob.arrayBuffer()));
   }
@@ -444,7 +427,7 @@ export class IdbStore implements Store {
    * transaction over all object stores, queued after them, has completed.
    */
   async flush(): Promise<void> {
-    await Promise.allSettled([...this.__pending]);
+    await this.#pending.settled();
     await this.__write('flush', ALL_STORES, 'strict', async (tx) => {
       await tx.objectStore('meta').put({ key: 'flush', value: Date.now() });
     });
@@ -457,7 +440,7 @@ export class IdbStore implements Store {
 
   /** Waits for pending writes, then closes the database and the change channel. */
   async close(): Promise<void> {
-    await Promise.allSettled([...this.__pending]);
+    await this.#pending.settled();
     this.__connection.close();
     this.__broadcast.close();
     this.__events.clear();
@@ -472,12 +455,7 @@ export class IdbStore implements Store {
     await this.__write(what, ['meta', 'experiments', 'runs'], 'strict', async (tx, emit) => {
       const experiment = await getExperimentIn(tx, experimentId);
       if (stage === 'deleted') assertExperimentActive(experiment, 'delete it');
-      else if (experiment.lifecycleStage !== 'deleted') {
-        throw EdgeflowError.invalidParameterValue(
-          `Cannot restore experiment ${experimentId}: it is not deleted (state: ${experiment.lifecycleStage}).`,
-          { details: { experimentId } },
-        );
-      }
+      else assertExperimentRestorable(experiment);
       const now = deletedTime ?? Date.now();
       const from = stage === 'deleted' ? 'active' : 'deleted';
       const runs = await tx.objectStore('runs').index('experimentId').getAll(experimentId);
@@ -564,12 +542,7 @@ export class IdbStore implements Store {
       for (const change of changes) this.__announce(change);
       return result;
     });
-    this.__pending.add(operation);
-    const forget = (): void => {
-      this.__pending.delete(operation);
-    };
-    operation.then(forget, forget);
-    return operation;
+    return this.#pending.track(operation);
   }
 
   /** Tells local subscribers and, over `BroadcastChannel`, other tabs about a committed change. */
@@ -595,27 +568,18 @@ function isAbortError(error: unknown): boolean {
 
 async function getExperimentIn(tx: Tx<IDBTransactionMode>, experimentId: ExperimentId): Promise<Experiment> {
   const experiment = await tx.objectStore('experiments').get(experimentId);
-  if (experiment === undefined) {
-    throw EdgeflowError.resourceDoesNotExist(`No Experiment with id=${experimentId} exists`, { details: { experimentId } });
-  }
+  if (experiment === undefined) throw experimentNotFound(experimentId);
   return experiment;
 }
 
 async function assertNameFree(tx: Tx<IDBTransactionMode>, name: string): Promise<void> {
-  const experiment = await tx.objectStore('experiments').index('name').get(name);
-  if (experiment === undefined) return;
-  throw EdgeflowError.resourceAlreadyExists(
-    experiment.lifecycleStage === 'deleted'
-      ? `Experiment ${describeValue(name)} already exists in deleted state. Restore it or permanently delete it first.`
-      : `Experiment ${describeValue(name)} already exists.`,
-    { details: { name, experimentId: experiment.experimentId } },
-  );
+  assertExperimentNameFree(name, await tx.objectStore('experiments').index('name').get(name));
 }
 
 /** A working copy of a stored run (null-prototype dicts). */
 async function getRunIn(tx: Tx<IDBTransactionMode>, runId: RunId): Promise<StoredRun> {
   const run = await tx.objectStore('runs').get(runId);
-  if (run === undefined) throw EdgeflowError.resourceDoesNotExist(`Run with id=${runId} not found`, { details: { runId } });
+  if (run === undefined) throw runNotFound(runId);
   return cloneStoredRun(run);
 }
 

@@ -16,10 +16,28 @@ import {
   type Run,
   type RunInfo,
 } from '../../core/entities.js';
-import { EdgeflowError, describeValue } from '../../core/errors.js';
 import { DEFAULT_EXPERIMENT_ID, DEFAULT_EXPERIMENT_NAME, newExperimentId, newRunId, type ExperimentId, type RunId } from '../../core/ids.js';
 import { MetricBuffer, emptySeries } from '../../core/metric-buffer.js';
-import { KeyIndex, assertExperimentActive, assertNoKeyConflicts, assertRunActive, latestOf, newParamsOf } from '../../core/rules.js';
+import {
+  KeyIndex,
+  assertExperimentActive,
+  assertExperimentDeletable,
+  assertExperimentNameFree,
+  assertExperimentRestorable,
+  assertExperimentTagExists,
+  assertNoKeyConflicts,
+  assertRunActive,
+  assertRunTagExists,
+  experimentIdTaken,
+  experimentNotFound,
+  initialRunTags,
+  latestOf,
+  newExperiment,
+  newParamsOf,
+  newRunInfo,
+  runIdTaken,
+  runNotFound,
+} from '../../core/rules.js';
 import { searchExperimentList, searchRunList } from '../../core/search/index.js';
 import type {
   ArtifactData,
@@ -82,19 +100,8 @@ export class MemoryStore implements Store {
   constructor(options: MemoryStoreOptions = {}) {
     this.__artifactRoot = (options.artifactRoot ?? 'memory://artifacts').replace(/\/+$/u, '');
     this.registry = new RegistryService(new MemoryRegistryRecords(), (change) => this.__emit(change));
-    const now = Date.now();
-    this.__experiments.set(DEFAULT_EXPERIMENT_ID, {
-      experiment: freezeExperiment({
-        experimentId: DEFAULT_EXPERIMENT_ID,
-        name: DEFAULT_EXPERIMENT_NAME,
-        artifactLocation: `${this.__artifactRoot}/${DEFAULT_EXPERIMENT_ID}`,
-        lifecycleStage: 'active',
-        creationTime: now,
-        lastUpdateTime: now,
-        tags: dict(),
-      }),
-      runIds: new Set(),
-    });
+    const defaultExperiment = newExperiment({ name: DEFAULT_EXPERIMENT_NAME }, DEFAULT_EXPERIMENT_ID, `${this.__artifactRoot}/${DEFAULT_EXPERIMENT_ID}`);
+    this.__experiments.set(DEFAULT_EXPERIMENT_ID, { experiment: freezeExperiment(defaultExperiment), runIds: new Set() });
   }
 
   // ----------------------------------------------------------------------------------- experiments
@@ -102,24 +109,9 @@ export class MemoryStore implements Store {
   async createExperiment(input: CreateExperimentInput): Promise<ExperimentId> {
     this.__assertNameFree(input.name);
     const experimentId = input.experimentId ?? this.__freshExperimentId();
-    if (this.__experiments.has(experimentId)) {
-      throw EdgeflowError.resourceAlreadyExists(`Experiment with ID '${experimentId}' already exists.`, { details: { experimentId } });
-    }
-    const creationTime = input.creationTime ?? Date.now();
-    const tags = dict<string>();
-    for (const { key, value } of input.tags ?? []) tags[key] = value;
-    this.__experiments.set(experimentId, {
-      experiment: freezeExperiment({
-        experimentId,
-        name: input.name,
-        artifactLocation: input.artifactLocation ?? `${this.__artifactRoot}/${experimentId}`,
-        lifecycleStage: input.lifecycleStage ?? 'active',
-        creationTime,
-        lastUpdateTime: input.lastUpdateTime === undefined ? creationTime : input.lastUpdateTime,
-        tags,
-      }),
-      runIds: new Set(),
-    });
+    if (this.__experiments.has(experimentId)) throw experimentIdTaken(experimentId);
+    const artifactLocation = input.artifactLocation ?? `${this.__artifactRoot}/${experimentId}`;
+    this.__experiments.set(experimentId, { experiment: freezeExperiment(newExperiment(input, experimentId, artifactLocation)), runIds: new Set() });
     this.__emit({ kind: 'experiment', experimentId });
     return experimentId;
   }
@@ -129,8 +121,7 @@ export class MemoryStore implements Store {
   }
 
   async getExperimentByName(name: string): Promise<Experiment | null> {
-    for (const { experiment } of this.__experiments.values()) if (experiment.name === name) return experiment;
-    return null;
+    return this.__experimentNamed(name);
   }
 
   async searchExperiments(query: SearchExperimentsQuery): Promise<Page<Experiment>> {
@@ -146,11 +137,7 @@ export class MemoryStore implements Store {
   }
 
   async deleteExperiment(experimentId: ExperimentId, options: DeleteOptions = {}): Promise<void> {
-    if (experimentId === DEFAULT_EXPERIMENT_ID) {
-      throw EdgeflowError.invalidParameterValue(`Cannot delete the default experiment '${DEFAULT_EXPERIMENT_ID}'.`, { details: {
-        experimentId,
-      } });
-    }
+    assertExperimentDeletable(experimentId);
     const record = this.__experiment(experimentId);
     assertExperimentActive(record.experiment, 'delete it');
     const now = options.deletedTime ?? Date.now();
@@ -163,12 +150,7 @@ export class MemoryStore implements Store {
 
   async restoreExperiment(experimentId: ExperimentId): Promise<void> {
     const record = this.__experiment(experimentId);
-    if (record.experiment.lifecycleStage !== 'deleted') {
-      throw EdgeflowError.invalidParameterValue(
-        `Cannot restore experiment ${experimentId}: it is not deleted (state: ${record.experiment.lifecycleStage}).`,
-        { details: { experimentId } },
-      );
-    }
+    assertExperimentRestorable(record.experiment);
     for (const runId of record.runIds) {
       const run = this.__runs.get(runId)!;
       if (run.info.lifecycleStage === 'deleted') this.__updateInfo(run, { lifecycleStage: 'active', deletedTime: null });
@@ -187,12 +169,7 @@ export class MemoryStore implements Store {
   async deleteExperimentTag(experimentId: ExperimentId, key: string): Promise<void> {
     const record = this.__experiment(experimentId);
     assertExperimentActive(record.experiment, 'delete a tag');
-    if (!hasKey(record.experiment.tags, key)) {
-      throw EdgeflowError.resourceDoesNotExist(`No tag with name ${describeValue(key)} in experiment ${experimentId}.`, { details: {
-        experimentId,
-        key,
-      } });
-    }
+    assertExperimentTagExists(experimentId, record.experiment.tags, key);
     const tags = dict(Object.entries(record.experiment.tags).filter(([k]) => k !== key));
     this.__updateExperiment(record, { tags });
   }
@@ -210,24 +187,10 @@ export class MemoryStore implements Store {
     const experimentRecord = this.__experiment(input.experimentId);
     assertExperimentActive(experimentRecord.experiment, 'create a run');
     const runId = input.runId ?? newRunId();
-    if (this.__runs.has(runId)) throw EdgeflowError.resourceAlreadyExists(`Run with ID '${runId}' already exists.`, { details: { runId } });
-    const tags = dict<string>();
-    for (const { key, value } of input.tags) tags[key] = value;
-    tags[SystemTag.RUN_NAME] = input.runName;
-    const lifecycleStage = input.lifecycleStage ?? 'active';
+    if (this.__runs.has(runId)) throw runIdTaken(runId);
+    const tags = initialRunTags(input);
     const record: RunRecord = {
-      info: {
-        runId,
-        runName: input.runName,
-        experimentId: input.experimentId,
-        userId: input.userId,
-        status: input.status ?? 'RUNNING',
-        startTime: input.startTime,
-        endTime: input.endTime ?? null,
-        artifactUri: input.artifactUri ?? `${experimentRecord.experiment.artifactLocation}/${runId}/artifacts`,
-        lifecycleStage,
-        deletedTime: lifecycleStage === 'deleted' ? (input.deletedTime ?? Date.now()) : null,
-      },
+      info: newRunInfo(input, runId, input.artifactUri ?? `${experimentRecord.experiment.artifactLocation}/${runId}/artifacts`),
       params: dict(),
       tags,
       latest: dict(),
@@ -238,7 +201,6 @@ export class MemoryStore implements Store {
       artifacts: new ArtifactTree(),
       snapshot: undefined,
     };
-    assertNoKeyConflicts('tag', new KeyIndex(), Object.keys(tags));
     this.__runs.set(runId, record);
     experimentRecord.runIds.add(runId);
     this.__emit({ kind: 'run', runId, experimentId: input.experimentId });
@@ -320,9 +282,7 @@ export class MemoryStore implements Store {
   async deleteTag(runId: RunId, key: string): Promise<void> {
     const record = this.__run(runId);
     assertRunActive(record.info);
-    if (!hasKey(record.tags, key)) {
-      throw EdgeflowError.resourceDoesNotExist(`No tag with name ${describeValue(key)} in run with id ${runId}.`, { details: { runId, key } });
-    }
+    assertRunTagExists(runId, record.tags, key);
     delete record.tags[key];
     record.tagKeys.delete(key);
     record.snapshot = undefined;
@@ -396,29 +356,23 @@ export class MemoryStore implements Store {
 
   private __experiment(experimentId: ExperimentId): ExperimentRecord {
     const record = this.__experiments.get(experimentId);
-    if (record === undefined) {
-      throw EdgeflowError.resourceDoesNotExist(`No Experiment with id=${experimentId} exists`, { details: { experimentId } });
-    }
+    if (record === undefined) throw experimentNotFound(experimentId);
     return record;
   }
 
   private __run(runId: RunId): RunRecord {
     const record = this.__runs.get(runId);
-    if (record === undefined) throw EdgeflowError.resourceDoesNotExist(`Run with id=${runId} not found`, { details: { runId } });
+    if (record === undefined) throw runNotFound(runId);
     return record;
   }
 
   private __assertNameFree(name: string): void {
-    for (const { experiment } of this.__experiments.values()) {
-      if (experiment.name === name) {
-        throw EdgeflowError.resourceAlreadyExists(
-          experiment.lifecycleStage === 'deleted'
-            ? `Experiment ${describeValue(name)} already exists in deleted state. Restore it or permanently delete it first.`
-            : `Experiment ${describeValue(name)} already exists.`,
-          { details: { name, experimentId: experiment.experimentId } },
-        );
-      }
-    }
+    assertExperimentNameFree(name, this.__experimentNamed(name));
+  }
+
+  private __experimentNamed(name: string): Experiment | null {
+    for (const { experiment } of this.__experiments.values()) if (experiment.name === name) return experiment;
+    return null;
   }
 
   private __freshExperimentId(): ExperimentId {

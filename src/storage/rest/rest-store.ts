@@ -32,7 +32,8 @@ import { type Experiment, type FileInfo, type KeyValue, type MetricSeries, type 
 import { EdgeflowError, describeValue, isEdgeflowError } from '../../core/errors.js';
 import type { ExperimentId, RunId } from '../../core/ids.js';
 import { MetricBuffer } from '../../core/metric-buffer.js';
-import { KeyIndex, assertNoKeyConflicts, assertRunActive, newParamsOf } from '../../core/rules.js';
+import { PendingWork } from '../../core/pending-work.js';
+import { KeyIndex, artifactFileNotFound, artifactNotFound, assertNoKeyConflicts, assertRunActive, newParamsOf } from '../../core/rules.js';
 import type {
   ArtifactData,
   CreateExperimentInput,
@@ -83,7 +84,7 @@ export class RestStore implements Store {
   private readonly __limits: BatchLimits;
   /** How often a write that is not idempotent is sent again after its server was found not to hold it. */
   readonly #resends: number;
-  private readonly __inFlight = new Set<Promise<unknown>>();
+  readonly #inFlight = new PendingWork();
   /** run id → experiment id, for change events. */
   private readonly __experimentOf = new Map<string, ExperimentId>();
   /** run id → proxy path of its artifact root. */
@@ -360,7 +361,7 @@ export class RestStore implements Store {
       return await this.__http.bytes({ method: 'GET', path: `${ARTIFACTS_PATH}/${encodeProxyPath(root, path)}`, retry500: false });
     } catch (error) {
       // MLflow's proxy answers a missing file with a 500 from its artifact repository.
-      if (isEdgeflowError(error) && !(await this.__exists(runId, path, 'file'))) throw missingArtifact(runId, path, error);
+      if (isEdgeflowError(error) && !(await this.__exists(runId, path, 'file'))) throw artifactFileNotFound(runId, path, error);
       throw error;
     }
   }
@@ -368,7 +369,7 @@ export class RestStore implements Store {
   /** Deletes a file or folder through the proxy (DELETE); checks that it exists first. */
   async deleteArtifact(runId: RunId, path: string): Promise<void> {
     const root = await this.__artifactRoot(runId, true);
-    if (!(await this.__exists(runId, path, 'any'))) throw missingArtifact(runId, path);
+    if (!(await this.__exists(runId, path, 'any'))) throw artifactNotFound(runId, path);
     await this.__track(this.__http.json({ method: 'DELETE', path: `${ARTIFACTS_PATH}/${encodeProxyPath(root, path)}` }));
     await this.__emitArtifacts(runId, path);
   }
@@ -381,7 +382,7 @@ export class RestStore implements Store {
 
   /** Resolves when the writes in flight have been answered (each write is sent when called). */
   async flush(): Promise<void> {
-    while (this.__inFlight.size > 0) await Promise.allSettled([...this.__inFlight]);
+    await this.#inFlight.drained();
   }
 
   /** Waits for writes in flight, then aborts anything still running; the store is unusable after. */
@@ -414,12 +415,7 @@ export class RestStore implements Store {
   }
 
   private __track<T>(promise: Promise<T>): Promise<T> {
-    this.__inFlight.add(promise);
-    const done = (): void => {
-      this.__inFlight.delete(promise);
-    };
-    promise.then(done, done);
-    return promise;
+    return this.#inFlight.track(promise);
   }
 
 
@@ -499,11 +495,4 @@ function noPurge(what: string): EdgeflowError {
     `MLflow's REST API has no permanent delete, so ${what} cannot be purged through RestStore. ` +
       'Delete it (soft delete), then run `mlflow gc` on the server.',
   );
-}
-
-function missingArtifact(runId: string, path: string, cause?: unknown): EdgeflowError {
-  return new EdgeflowError('RESOURCE_DOES_NOT_EXIST', `No artifact ${describeValue(path)} in run ${runId}.`, {
-    details: { runId, path },
-    ...(cause === undefined ? {} : { cause }),
-  });
 }

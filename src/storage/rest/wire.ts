@@ -16,43 +16,61 @@ import { SystemTag } from '../../core/system-tags.js';
 /** A JSON object as parsed from a response. */
 export type Json = Record<string, unknown>;
 
-/** The JSON text of a double: finite numbers as numbers, NaN and ±Infinity as MLflow's strings. */
+// ---------------------------------------------------------------------------------- doubles
+// The one encoder and decoder of doubles on the wire, for both sides (RestStore and the handler).
+
+/**
+ * A double as protobuf JSON: a finite number stays a number; NaN, Infinity and -Infinity become
+ * MLflow's strings `"NaN"`, `"Infinity"`, `"-Infinity"`, and -0 the string `"-0"` (protobuf JSON
+ * takes a double as a decimal string too, and `JSON.stringify` would write the number -0 as `0`).
+ * {@link parseJsonDouble} reads every one of them back to the same double.
+ */
+export function jsonDouble(value: number): number | string {
+  if (Number.isFinite(value)) return Object.is(value, -0) ? '-0' : value;
+  if (Number.isNaN(value)) return 'NaN';
+  return value > 0 ? 'Infinity' : '-Infinity';
+}
+
+/** The JSON text of a double ({@link jsonDouble}), for bodies written as text. */
 export function encodeDouble(value: number): string {
-  if (Number.isFinite(value)) return String(value);
-  if (Number.isNaN(value)) return '"NaN"';
-  return value > 0 ? '"Infinity"' : '"-Infinity"';
+  const json = jsonDouble(value);
+  return typeof json === 'string' ? `"${json}"` : String(json);
 }
 
-/** `JSON.stringify` with MLflow's encoding of non-finite numbers. */
+/** `JSON.stringify` with every number written as {@link jsonDouble} writes it. */
 export function stringifyJson(body: unknown): string {
-  return JSON.stringify(body, (_key, value: unknown) => {
-    if (typeof value === 'number' && !Number.isFinite(value)) {
-      return Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity';
-    }
-    return value;
-  });
+  return JSON.stringify(body, (_key, value: unknown) => (typeof value === 'number' ? jsonDouble(value) : value));
 }
 
-/** A double from JSON: a number, or one of MLflow's strings for non-finite values (`"nan"` too). */
-export function decodeDouble(value: unknown, field: string): number {
+/**
+ * A double from protobuf JSON: a number; `"NaN"`, `"Infinity"`, `"-Infinity"` (any case, `"inf"`
+ * and `"-inf"` too); or a decimal string (`"-0"`, `" 2.5 "`). Undefined for anything else.
+ */
+export function parseJsonDouble(value: unknown): number | undefined {
   if (typeof value === 'number') return value;
-  if (typeof value === 'string') {
-    switch (value.toLowerCase()) {
-      case 'nan':
-        return Number.NaN;
-      case 'infinity':
-      case 'inf':
-        return Infinity;
-      case '-infinity':
-      case '-inf':
-        return -Infinity;
-      default: {
-        const n = Number(value);
-        if (value.trim() !== '' && !Number.isNaN(n)) return n;
-      }
+  if (typeof value !== 'string') return undefined;
+  const text = value.trim().toLowerCase();
+  switch (text) {
+    case 'nan':
+      return Number.NaN;
+    case 'infinity':
+    case 'inf':
+      return Infinity;
+    case '-infinity':
+    case '-inf':
+      return -Infinity;
+    default: {
+      const n = Number(text);
+      return text === '' || Number.isNaN(n) ? undefined : n;
     }
   }
-  throw badResponse(field, value);
+}
+
+/** A double of a server's answer ({@link parseJsonDouble}); anything else is a bad response. */
+export function decodeDouble(value: unknown, field: string): number {
+  const n = parseJsonDouble(value);
+  if (n === undefined) throw badResponse(field, value);
+  return n;
 }
 
 /** An int64 from JSON (a number, or a decimal string as protobuf's canonical JSON writes it). */
@@ -223,13 +241,6 @@ export function toRegisteredModel(json: Json): RegisteredModel {
 }
 
 // ------------------------------------------------------------------------------------ serializers
-
-/** A double as protobuf JSON: finite numbers as numbers, NaN and ±Infinity as MLflow's strings. */
-export function jsonDouble(value: number): number | string {
-  if (Number.isFinite(value)) return value;
-  if (Number.isNaN(value)) return 'NaN';
-  return value > 0 ? 'Infinity' : '-Infinity';
-}
 
 /** A dict as `[{key, value}]`. */
 function keyValueJson(values: Readonly<Record<string, string>>): { key: string; value: string }[] {
