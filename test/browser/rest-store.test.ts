@@ -24,6 +24,7 @@ async function tenant(): Promise<string> {
 
 describeStoreConformance('RestStore (Chromium page → MLflow server on another origin)', {
   registry: true,
+  serverArtifacts: true,
   async open(seed) {
     const store = new RestStore({ baseUrl: await tenant(), headers: () => AUTH, backoffMs: 1, timeoutMs: 10_000 });
     if (seed) await seed(new TrackingClient(store, { userId: 'conformance' }));

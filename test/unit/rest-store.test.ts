@@ -21,6 +21,7 @@ function storeFor(url: string, options: Partial<RestStoreOptions> = {}): RestSto
 
 describeStoreConformance('RestStore → loopback MLflow server', {
   registry: true,
+  serverArtifacts: true,
   async open(seed) {
     const tenant = server.tenant();
     const store = storeFor(tenant.url);
