@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TrackingClient } from '../../src/core/client.js';
 import type { Store } from '../../src/core/store.js';
+import type { ResolvedModelUri } from '../../src/core/registry/registry-client.js';
 import { parseMLmodel } from '../../src/core/formats/mlmodel.js';
 import { MemoryStore } from '../../src/storage/memory/memory-store.js';
 import { checkInput, inferTensorSignature, loadModel, logModel, trackingCallback } from '../../src/tfjs/index.js';
@@ -239,12 +240,13 @@ describe('model URIs and the registry', () => {
     await logModel(run, model, 'model');
     const calls: string[] = [];
     // A client whose resolver maps any URI to this run's model: loadModel must go through it.
-    const shimmed = Object.assign(Object.create(client) as TrackingClient, {
-      async resolveModelUri(uri: string) {
+    class ShimmedClient extends TrackingClient {
+      override async resolveModelUri(uri: string): Promise<ResolvedModelUri> {
         calls.push(uri);
         return { runId: run.runId, path: 'model' };
-      },
-    });
+      }
+    }
+    const shimmed = new ShimmedClient(client.store);
     const loaded = await loadModel(shimmed, 'models:/xor@champion', { tf });
     expect(calls).toEqual(['models:/xor@champion']);
     expect((loaded.model.predict(xs) as tf.Tensor).arraySync()).toEqual((model.predict(xs) as tf.Tensor).arraySync());
