@@ -15,7 +15,7 @@ import {
   serializeRegisteredModelMeta,
   serializeRunMeta,
   registeredModelFiles,
-} from '../../src/core/formats/file-store-layout.js';
+} from '../../src/core/formats/file-store/index.js';
 import { dict } from '../../src/core/entities.js';
 import { isEdgeflowError } from '../../src/core/errors.js';
 import { fixtureBytes } from '../fixtures/bundle-helpers/helpers.js';

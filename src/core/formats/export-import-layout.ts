@@ -31,7 +31,7 @@ import {
   type RunRecord,
   type SkippedItem,
   type TreeFile,
-} from './file-store-layout.js';
+} from './file-store/index.js';
 import { METRIC_POINT_BYTES, type DecodeBudget } from './decode-budget.js';
 import { parsePythonJson, pythonJson } from './python-json.js';
 

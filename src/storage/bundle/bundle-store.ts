@@ -25,7 +25,7 @@ import type {
   Store,
   StoreCapabilities,
 } from '../../core/store.js';
-import type { ArtifactEntry, MetricPoints } from '../../core/formats/file-store-layout.js';
+import type { ArtifactEntry, MetricPoints } from '../../core/formats/file-store/index.js';
 import type { GuardedZip } from '../../core/formats/zip-guard.js';
 import { readBundle, type ParsedBundle, type ReadBundleOptions } from './read-bundle.js';
 import { asResourceExhausted } from '../../core/formats/decode-budget.js';

@@ -36,7 +36,7 @@ import {
   serializeMetricFile,
   serializeRunMeta,
   type MetricPoints,
-} from '../../core/formats/file-store-layout.js';
+} from '../../core/formats/file-store/index.js';
 import type { RegisteredModelRecord } from '../../core/registry/entities.js';
 import type { BundleProgress } from './read-bundle.js';
 

@@ -13,7 +13,7 @@ import { MAX_METRICS_PER_BATCH, MAX_PARAMS_PER_BATCH } from '../../core/limits.j
 import type { Store } from '../../core/store.js';
 import { artifactFiles, collectPages } from '../../core/store-reads.js';
 import { SystemTag } from '../../core/system-tags.js';
-import type { ExperimentMeta, MetricPoints, RunMeta, SkippedItem } from '../../core/formats/file-store-layout.js';
+import type { ExperimentMeta, MetricPoints, RunMeta, SkippedItem } from '../../core/formats/file-store/index.js';
 import type { TruncatedValue } from '../../core/formats/api-rules.js';
 import { asResourceExhausted } from '../../core/formats/decode-budget.js';
 import type { ModelVersionRecord, RegisteredModelRecord } from '../../core/registry/entities.js';
