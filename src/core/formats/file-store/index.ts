@@ -12,3 +12,5 @@ export * from './metric-file.js';
 export * from './raw-values.js';
 export * from './registry.js';
 export * from './tree-reader.js';
+export * from './logged-model-meta.js';
+export * from './run-io-records.js';

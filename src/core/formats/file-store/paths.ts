@@ -14,6 +14,15 @@ export const META_FILE = 'meta.yaml';
 /** Sub-folders of an experiment folder that are not runs (spec §1.1). */
 export const RESERVED_EXPERIMENT_FOLDERS: ReadonlySet<string> = new Set(['tags', 'datasets', 'traces', 'models']);
 
+/** Folder of an experiment's MLflow 3 logged models (`<experiment>/models/<model_id>`). */
+export const LOGGED_MODELS_FOLDER = 'models';
+/** Folder of an experiment's dataset records (`<experiment>/datasets/<dataset_id>`). */
+export const DATASETS_FOLDER = 'datasets';
+/** Folder of a run's dataset and model inputs (`<run>/inputs/<input_id>`). */
+export const RUN_INPUTS_FOLDER = 'inputs';
+/** Folder of a run's model outputs (`<run>/outputs/<model_id>`). */
+export const RUN_OUTPUTS_FOLDER = 'outputs';
+
 /** Kinds of raw-value and metric folders inside a run. */
 export const RunFileKind = { METRICS: 'metrics', PARAMS: 'params', TAGS: 'tags', ARTIFACTS: 'artifacts' } as const;
 export type RunFileKind = (typeof RunFileKind)[keyof typeof RunFileKind];
@@ -41,6 +50,26 @@ export function runFilePath(runFolderPath: string, kind: RunFileKind, key: strin
 /** `<experimentFolder>/tags/<key>`. */
 export function experimentTagPath(experimentFolderPath: string, key: string): string {
   return `${experimentFolderPath}/tags/${key}`;
+}
+
+/** `<experimentFolder>/models/<modelId>`: one MLflow 3 logged model. */
+export function loggedModelFolder(experimentFolderPath: string, modelId: string): string {
+  return `${experimentFolderPath}/${LOGGED_MODELS_FOLDER}/${modelId}`;
+}
+
+/** `<experimentFolder>/datasets/<datasetId>`. */
+export function datasetFolder(experimentFolderPath: string, datasetId: string): string {
+  return `${experimentFolderPath}/${DATASETS_FOLDER}/${datasetId}`;
+}
+
+/** `<runFolder>/inputs/<inputId>`. */
+export function runInputFolder(runFolderPath: string, inputId: string): string {
+  return `${runFolderPath}/${RUN_INPUTS_FOLDER}/${inputId}`;
+}
+
+/** `<runFolder>/outputs/<modelId>`. */
+export function runOutputFolder(runFolderPath: string, modelId: string): string {
+  return `${runFolderPath}/${RUN_OUTPUTS_FOLDER}/${modelId}`;
 }
 
 /** `models/<name>`. */
