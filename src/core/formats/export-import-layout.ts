@@ -204,6 +204,8 @@ export async function readExportImportTree(
       folder: dir,
       tags: stringMap(own(exp, 'tags'), file.path, '"tags"', true),
       runs,
+      loggedModels: [],
+      datasets: new Map(),
     });
   }
 

@@ -12,5 +12,7 @@ export * from './metric-file.js';
 export * from './raw-values.js';
 export * from './registry.js';
 export * from './tree-reader.js';
+export type { ArtifactEntry, TreeFile } from './tree-nodes.js';
+export type { LoggedModelEntry } from './mlflow3-folders.js';
 export * from './logged-model-meta.js';
 export * from './run-io-records.js';

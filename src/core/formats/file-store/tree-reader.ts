@@ -5,30 +5,39 @@
 import { dict, type Dict } from '../../entities.js';
 import { describeValue } from '../../errors.js';
 import type { ModelVersionRecord, RegisteredModelRecord } from '../../registry/entities.js';
-import { artifactPathProblem, keyProblem } from '../../validation.js';
+import type { Dataset, RunInputs, RunOutputs } from '../../datasets/entities.js';
+import { keyProblem } from '../../validation.js';
 import type { DecodeBudget } from '../decode-budget.js';
 import { readExperimentMeta, type ExperimentMeta } from './experiment-meta.js';
 import { fail } from './fields.js';
 import { parseMetricFile, type MetricPoints } from './metric-file.js';
-import { META_FILE, MODELS_FOLDER, RESERVED_EXPERIMENT_FOLDERS, RunFileKind, TRASH_FOLDER, metaPath } from './paths.js';
+import { readDatasetFolders, readLoggedModelFolders, readRunInputsOutputs, type LoggedModelEntry, type Mlflow3ReadContext } from './mlflow3-folders.js';
+import {
+  DATASETS_FOLDER,
+  LOGGED_MODELS_FOLDER,
+  META_FILE,
+  MODELS_FOLDER,
+  RESERVED_EXPERIMENT_FOLDERS,
+  RUN_INPUTS_FOLDER,
+  RUN_OUTPUTS_FOLDER,
+  RunFileKind,
+  TRASH_FOLDER,
+  metaPath,
+} from './paths.js';
 import { decodeUtf8, readYamlEntry } from './raw-values.js';
 import { checkAlias, readModelName, readModelVersionMeta, readRegisteredModelMeta, type RegisteredModelEntry } from './registry.js';
 import { readRunMeta, resolveRunName, type RunMeta } from './run-meta.js';
-
-/** A file of a tree being read: its path relative to the store root and its size in bytes. */
-export interface TreeFile {
-  readonly path: string;
-  readonly size: number;
-}
-
-/** An artifact found in a run folder; its bytes are read on demand. */
-export interface ArtifactEntry {
-  /** Path relative to the run's artifact root. */
-  readonly path: string;
-  /** Path of the file in the tree. */
-  readonly entry: string;
-  readonly size: number;
-}
+import {
+  buildTree,
+  filesBelow,
+  listArtifacts,
+  pathsBelow,
+  readRawValues,
+  type ArtifactEntry,
+  type FolderNode,
+  type ReadTreeFile,
+  type TreeFile,
+} from './tree-nodes.js';
 
 /** A run read from a tree. */
 export interface RunRecord {
@@ -40,6 +49,10 @@ export interface RunRecord {
   readonly tags: Dict<string>;
   readonly metrics: readonly MetricPoints[];
   readonly artifacts: readonly ArtifactEntry[];
+  /** MLflow 3 dataset and model inputs; absent when none. */
+  readonly inputs?: RunInputs;
+  /** MLflow 3 model outputs; absent when none. */
+  readonly outputs?: RunOutputs;
 }
 
 /** An experiment read from a tree. */
@@ -48,6 +61,10 @@ export interface ExperimentRecord {
   readonly folder: string;
   readonly tags: Dict<string>;
   readonly runs: readonly RunRecord[];
+  /** MLflow 3 logged models (`models/<model_id>/`), deleted ones included. */
+  readonly loggedModels: readonly LoggedModelEntry[];
+  /** MLflow 3 dataset records (`datasets/<id>/`) by folder id. */
+  readonly datasets: ReadonlyMap<string, Dataset>;
 }
 
 /** Something MLflow's reader would skip, and why. */
@@ -63,10 +80,7 @@ export interface FileStoreSnapshot {
   readonly registeredModels: readonly RegisteredModelEntry[];
   /** Folders MLflow's reader skips (no or empty meta.yaml, mismatched ids under `onMismatch: 'skip'`). */
   readonly skipped: readonly SkippedItem[];
-  /**
-   * Files that are valid MLflow data this reader does not import yet (dataset inputs, logged
-   * models, traces, run inputs/outputs, stray files).
-   */
+  /** Files that are valid MLflow data this reader does not import (traces, stray files). */
   readonly unread: readonly string[];
 }
 
@@ -87,64 +101,6 @@ export interface ReadTreeOptions {
   readonly onRun?: (runId: string) => void;
 }
 
-interface FolderNode {
-  readonly files: Map<string, TreeFile>;
-  readonly folders: Map<string, FolderNode>;
-}
-
-function newFolder(): FolderNode {
-  return { files: new Map(), folders: new Map() };
-}
-
-function buildTree(files: readonly TreeFile[]): FolderNode {
-  const root = newFolder();
-  for (const file of files) {
-    const parts = file.path.split('/');
-    let node = root;
-    for (let i = 0; i < parts.length - 1; i++) {
-      const part = parts[i]!;
-      let child = node.folders.get(part);
-      if (!child) {
-        child = newFolder();
-        node.folders.set(part, child);
-      }
-      node = child;
-    }
-    node.files.set(parts[parts.length - 1]!, file);
-  }
-  return root;
-}
-
-function walkFiles(node: FolderNode, prefix: string, out: TreeFile[], keys?: string[]): void {
-  for (const [name, file] of node.files) {
-    out.push(file);
-    keys?.push(prefix + name);
-  }
-  for (const [name, child] of node.folders) walkFiles(child, `${prefix}${name}/`, out, keys);
-}
-
-/** Files below a folder with their keys (relative paths). */
-function filesBelow(node: FolderNode | undefined): { file: TreeFile; key: string }[] {
-  if (!node) return [];
-  const files: TreeFile[] = [];
-  const keys: string[] = [];
-  walkFiles(node, '', files, keys);
-  return files.map((file, i) => ({ file, key: keys[i]! }));
-}
-
-async function readRawValues(
-  node: FolderNode | undefined,
-  read: (path: string) => Promise<Uint8Array>,
-): Promise<Dict<string>> {
-  const out = dict<string>();
-  for (const { file, key } of filesBelow(node)) {
-    const problem = keyProblem(key);
-    if (problem !== undefined) fail(file.path, `invalid key ${describeValue(key)}: it ${problem}.`);
-    out[key] = decodeUtf8(await read(file.path), file.path);
-  }
-  return out;
-}
-
 /**
  * Reads an `mlruns/` tree (paths relative to its root) the way MLflow's file stores do: every
  * folder of the root except `.trash` and `models` is an experiment candidate, every folder of
@@ -160,7 +116,7 @@ async function readRawValues(
  */
 export async function readFileStoreTree(
   files: readonly TreeFile[],
-  read: (path: string) => Promise<Uint8Array>,
+  read: ReadTreeFile,
   options: ReadTreeOptions = {},
 ): Promise<FileStoreSnapshot> {
   const onMismatch = options.onMismatch ?? 'reject';
@@ -175,6 +131,8 @@ export async function readFileStoreTree(
     if (onMismatch === 'reject') fail(path, reason);
     skipped.push({ path, reason });
   };
+  const context: Mlflow3ReadContext = { read, skipped, unread, mismatch, maxLineLength: options.maxLineLength, budget: options.budget };
+  const seenModels = new Map<string, string>();
 
   const candidates: { folder: string; node: FolderNode; deleted: boolean }[] = [];
   for (const [name, node] of root.folders) {
@@ -208,16 +166,26 @@ export async function readFileStoreTree(
     if (previous !== undefined) fail(metaFile.path, `experiment ${meta.experimentId} is also in ${previous}.`);
     seenExperiments.set(meta.experimentId, candidate.folder);
     const tags = await readRawValues(candidate.node.folders.get('tags'), read);
+    const datasets = await readDatasetFolders(`${candidate.folder}/${DATASETS_FOLDER}`, candidate.node.folders.get(DATASETS_FOLDER), context);
+    const loggedModels = await readLoggedModelFolders(
+      `${candidate.folder}/${LOGGED_MODELS_FOLDER}`,
+      candidate.node.folders.get(LOGGED_MODELS_FOLDER),
+      meta.experimentId,
+      context,
+    );
+    for (const model of loggedModels) {
+      const seen = seenModels.get(model.record.modelId);
+      if (seen !== undefined) fail(metaPath(model.folder), `logged model ${model.record.modelId} is also in ${seen}.`);
+      seenModels.set(model.record.modelId, model.folder);
+    }
     const runs: RunRecord[] = [];
     for (const [name, runNode] of candidate.node.folders) {
-      if (RESERVED_EXPERIMENT_FOLDERS.has(name) && name !== 'tags') {
-        const list: TreeFile[] = [];
-        walkFiles(runNode, '', list);
-        unread.push(...list.map((f) => f.path));
+      if (name === 'tags' || name === DATASETS_FOLDER || name === LOGGED_MODELS_FOLDER) continue;
+      if (RESERVED_EXPERIMENT_FOLDERS.has(name)) {
+        unread.push(...pathsBelow(runNode));
         continue;
       }
-      if (name === 'tags') continue;
-      const run = await readRunFolder(`${candidate.folder}/${name}`, name, runNode, meta, read, options, mismatch, unread);
+      const run = await readRunFolder(`${candidate.folder}/${name}`, name, runNode, meta, datasets, context);
       if (!run) continue;
       const seen = seenRuns.get(run.meta.runId);
       if (seen !== undefined) fail(metaPath(run.folder), `run ${run.meta.runId} is also in ${seen}.`);
@@ -226,7 +194,7 @@ export async function readFileStoreTree(
       options.onRun?.(run.meta.runId);
     }
     for (const [name, file] of candidate.node.files) if (name !== META_FILE) unread.push(file.path);
-    experiments.push({ meta, folder: candidate.folder, tags, runs });
+    experiments.push({ meta, folder: candidate.folder, tags, runs, loggedModels, datasets });
   }
 
   const registeredModels: RegisteredModelEntry[] = [];
@@ -246,16 +214,13 @@ async function readRunFolder(
   folderName: string,
   node: FolderNode,
   experiment: ExperimentMeta,
-  read: (path: string) => Promise<Uint8Array>,
-  options: ReadTreeOptions,
-  mismatch: (path: string, reason: string) => void,
-  unread: string[],
+  datasets: ReadonlyMap<string, Dataset>,
+  context: Mlflow3ReadContext,
 ): Promise<RunRecord | undefined> {
+  const { read, mismatch, unread } = context;
   const metaFile = node.files.get(META_FILE);
   if (!metaFile) {
-    const list: TreeFile[] = [];
-    walkFiles(node, '', list);
-    unread.push(...list.map((f) => f.path));
+    unread.push(...pathsBelow(node));
     return undefined;
   }
   const data = readYamlEntry(await read(metaFile.path), metaFile.path);
@@ -276,29 +241,23 @@ async function readRunFolder(
     const problem = keyProblem(key);
     if (problem !== undefined) fail(file.path, `invalid metric key ${describeValue(key)}: it ${problem}.`);
     const text = decodeUtf8(await read(file.path), file.path);
-    metrics.push(parseMetricFile(key, text, file.path, { maxLineLength: options.maxLineLength, budget: options.budget }));
+    metrics.push(parseMetricFile(key, text, file.path, { maxLineLength: context.maxLineLength, budget: context.budget }));
   }
-  const artifacts: ArtifactEntry[] = [];
-  for (const { file, key } of filesBelow(node.folders.get(RunFileKind.ARTIFACTS))) {
-    const problem = artifactPathProblem(key);
-    if (problem !== undefined) fail(file.path, `invalid artifact path ${describeValue(key)}: it ${problem}.`);
-    artifacts.push({ path: key, entry: file.path, size: file.size });
-  }
+  const artifacts = listArtifacts(node.folders.get(RunFileKind.ARTIFACTS));
+  const inputsOutputs = await readRunInputsOutputs(folder, node, datasets, context);
   for (const [name, file] of node.files) if (name !== META_FILE) unread.push(file.path);
   for (const [name, child] of node.folders) {
-    if ((Object.values(RunFileKind) as string[]).includes(name)) continue;
-    const list: TreeFile[] = [];
-    walkFiles(child, '', list);
-    unread.push(...list.map((f) => f.path));
+    if ((Object.values(RunFileKind) as string[]).includes(name) || name === RUN_INPUTS_FOLDER || name === RUN_OUTPUTS_FOLDER) continue;
+    unread.push(...pathsBelow(child));
   }
-  return { meta, runName: resolveRunName(meta, tags), folder, params, tags, metrics, artifacts };
+  return { meta, runName: resolveRunName(meta, tags), folder, params, tags, metrics, artifacts, ...inputsOutputs };
 }
 
 async function readRegisteredModelFolder(
   folder: string,
   folderName: string,
   node: FolderNode,
-  read: (path: string) => Promise<Uint8Array>,
+  read: ReadTreeFile,
   skipped: SkippedItem[],
   unread: string[],
 ): Promise<RegisteredModelRecord | undefined> {
@@ -318,9 +277,7 @@ async function readRegisteredModelFolder(
     if (name === 'tags' || name === 'aliases') continue;
     const versionMeta = child.files.get(META_FILE);
     if (!/^version-\d+$/u.test(name) || !versionMeta) {
-      const list: TreeFile[] = [];
-      walkFiles(child, '', list);
-      unread.push(...list.map((f) => f.path));
+      unread.push(...pathsBelow(child));
       continue;
     }
     const vm = readModelVersionMeta(readYamlEntry(await read(versionMeta.path), versionMeta.path), versionMeta.path);
@@ -332,9 +289,7 @@ async function readRegisteredModelFolder(
     for (const [childName, file] of child.files) if (childName !== META_FILE) unread.push(file.path);
     for (const [childName, grandChild] of child.folders) {
       if (childName === 'tags') continue;
-      const list: TreeFile[] = [];
-      walkFiles(grandChild, '', list);
-      unread.push(...list.map((f) => f.path));
+      unread.push(...pathsBelow(grandChild));
     }
   }
   versions.sort((a, b) => a.version - b.version);
