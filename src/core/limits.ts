@@ -26,3 +26,5 @@ export const MAX_DATASET_SCHEMA_LENGTH = 1_048_575;
 export const MAX_DATASET_PROFILE_LENGTH = 16_777_215;
 export const MAX_INPUT_TAG_KEY_LENGTH = 255;
 export const MAX_INPUT_TAG_VALUE_LENGTH = 500;
+/** `search-datasets` takes 1 to 20 experiment ids. */
+export const MAX_SEARCH_DATASETS_EXPERIMENTS = 20;

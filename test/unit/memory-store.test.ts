@@ -1,6 +1,7 @@
 import { MemoryStore } from '../../src/storage/memory/memory-store.js';
 import { TrackingClient } from '../../src/core/client.js';
 import { describeStoreConformance } from '../conformance/store-conformance.js';
+import { describeInputsConformance } from '../conformance/inputs-conformance.js';
 
 describeStoreConformance('MemoryStore (Node)', {
   registry: true,
@@ -9,4 +10,10 @@ describeStoreConformance('MemoryStore (Node)', {
     if (seed) await seed(new TrackingClient(store, { userId: 'conformance' }));
     return store;
   },
+});
+
+describeInputsConformance('MemoryStore (Node)', async (seed) => {
+  const client = new TrackingClient(new MemoryStore(), { userId: 'conformance' });
+  if (seed) await seed(client);
+  return client;
 });
