@@ -10,7 +10,7 @@ import { parseInput } from '../schemas.js';
 import { numpyProfile, numpySchema, tableProfile, tableSchema } from './describe.js';
 import { numpyDigest, pandasDigest } from './digest.js';
 import type { Dataset } from './entities.js';
-import { toNdArrays, type ArraysInput } from './ndarray.js';
+import { toNdArrays, type ArraysInput, type NamedArrays } from './ndarray.js';
 import { recordsToColumns, type DataRecord } from './records.js';
 import { datasetSchema } from './schemas.js';
 
@@ -90,9 +90,19 @@ function sourceOf(source: DatasetSource | undefined): DatasetSource {
  * @throws INVALID_PARAMETER_VALUE for ragged or mixed arrays, or a name/digest over MLflow's limits
  */
 export function datasetFromArrays(options: ArraysDatasetOptions): Dataset {
-  const { name, features, targets, source, digest } = parseInput(arraysOptionsSchema, options, 'arrays dataset');
-  const f = toNdArrays(features, 'features');
-  const t = targets === undefined ? undefined : toNdArrays(targets, 'targets');
+  const { features, targets, ...rest } = parseInput(arraysOptionsSchema, options, 'arrays dataset');
+  return datasetFromNdArrays({ ...rest, features: toNdArrays(features, 'features'), ...(targets === undefined ? {} : { targets: toNdArrays(targets, 'targets') }) });
+}
+
+/** Options of {@link datasetFromNdArrays}: arrays already read as NumPy holds them. */
+export interface NdArraysDatasetOptions extends Omit<ArraysDatasetOptions, 'features' | 'targets'> {
+  readonly features: NamedArrays;
+  readonly targets?: NamedArrays;
+}
+
+/** {@link datasetFromArrays} for arrays already read as NumPy holds them (the TF.js entry uses it). */
+export function datasetFromNdArrays(options: NdArraysDatasetOptions): Dataset {
+  const { name, features: f, targets: t, source, digest } = options;
   return finish({
     name: name ?? 'dataset',
     digest: digest ?? numpyDigest(f, t),

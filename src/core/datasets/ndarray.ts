@@ -55,7 +55,11 @@ export type NumpyDtype =
   | 'bool'
   | 'str';
 
-/** An array as NumPy holds it. `values` is a typed array for numbers and bools, strings otherwise. */
+/**
+ * An array as NumPy holds it. `values` is a typed array for numbers and bools, strings otherwise;
+ * it may hold only the first elements (at least the 10,000 a digest hashes) of a larger array, whose
+ * size is then given by `shape` alone.
+ */
 export interface NdArray {
   readonly dtype: NumpyDtype;
   readonly shape: readonly number[];
@@ -154,7 +158,7 @@ export function toNdArrays(input: ArraysInput, label: string): NamedArrays {
 
 /** Number of elements. */
 export function sizeOf(array: NdArray): number {
-  return array.values.length;
+  return array.shape.reduce((a, b) => a * b, 1);
 }
 
 /** Bytes NumPy uses (`nbytes`): a `<U n` string array takes 4 bytes per character of its longest string. */
@@ -162,8 +166,8 @@ export function nbytesOf(array: NdArray): number {
   if (array.dtype === 'str') {
     const strings = array.values as readonly string[];
     const longest = strings.reduce((max, s) => Math.max(max, [...s].length), 1);
-    return 4 * longest * strings.length;
+    return 4 * longest * sizeOf(array);
   }
-  if (array.dtype === 'bool') return array.values.length;
-  return (array.values as NumericTypedArray).byteLength;
+  if (array.dtype === 'bool') return sizeOf(array);
+  return sizeOf(array) * (array.values as NumericTypedArray).BYTES_PER_ELEMENT;
 }
