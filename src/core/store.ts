@@ -145,7 +145,8 @@ export type StoreChange =
       readonly tagKeys: readonly string[];
     }
   | { readonly kind: 'artifacts'; readonly runId: RunId; readonly path: string }
-  | { readonly kind: 'registered-model'; readonly name: string };
+  | { readonly kind: 'registered-model'; readonly name: string }
+  | { readonly kind: 'logged-model'; readonly modelId: string; readonly experimentId: string };
 
 /** The change event of data written to a run: the keys of the metrics, params and tags written. */
 export function runDataChange(
