@@ -17,6 +17,7 @@ import {
   MAX_METRICS_PER_BATCH,
   MAX_PARAMS_PER_BATCH,
   MAX_PARAM_VALUE_LENGTH,
+  MAX_SEARCH_DATASETS_EXPERIMENTS,
   MAX_TAGS_PER_BATCH,
   MAX_TAG_VALUE_LENGTH,
 } from './limits.js';
@@ -52,6 +53,9 @@ import { LoggedModelClient } from './logged-models/logged-model-client.js';
 import type { MetricLink } from './logged-models/entities.js';
 import { type MetricDataset, splitMetricOptions } from './logged-models/metrics.js';
 import { readMetricHistoryFrom } from './store-reads.js';
+import type { DatasetSummary, LogInputsInput } from './datasets/entities.js';
+import { searchDatasetsOf } from './datasets/run-inputs.js';
+import { logInputsSchema } from './datasets/schemas.js';
 
 /** Options of {@link TrackingClient}. */
 export interface TrackingClientOptions {
@@ -367,6 +371,38 @@ export class TrackingClient extends LoggedModelClient {
     const parsed = parseInput(searchRunsOptionsSchema, options, 'searchRuns options');
     await this.__queue.settle();
     return this.store.searchRuns({ ...parsed, experimentIds: ids });
+  }
+
+  // -------------------------------------------------------------------------------- dataset inputs
+
+  /**
+   * MLflow's `log_inputs`: datasets (with input tags such as `mlflow.data.context`) and logged
+   * models a run read. Allowed on finished runs (not deleted ones). Written once per (run, dataset
+   * name+digest) and (run, model): a repeat is accepted and ignored, the first tags stay.
+   * @throws `INVALID_PARAMETER_VALUE` for a dataset over MLflow's limits (name ≤ 500, digest ≤ 36,
+   * source ≤ 65,535, schema ≤ 1,048,575, profile ≤ 16,777,215 characters; tag key ≤ 255, value ≤ 500)
+   * or a deleted run; `NOT_IMPLEMENTED` when the store holds no inputs
+   */
+  async logInputs(runId: string, inputs: LogInputsInput): Promise<void> {
+    const id = parseRunId(runId);
+    const parsed = parseInput(logInputsSchema, inputs, 'logInputs input');
+    const store = this.store;
+    if (!store.logInputs) throw new EdgeflowError('NOT_IMPLEMENTED', 'This store does not hold dataset inputs.');
+    await this.__queue.settle();
+    await store.logInputs(id, parsed);
+  }
+
+  /**
+   * MLflow's `search-datasets`: one summary per distinct (experiment, name, digest, context) of the
+   * inputs of the active runs of 1–20 experiments.
+   */
+  async searchDatasets(experimentIds: string | readonly string[]): Promise<DatasetSummary[]> {
+    const ids = (typeof experimentIds === 'string' ? [experimentIds] : experimentIds).map(parseExperimentId);
+    if (ids.length === 0 || ids.length > MAX_SEARCH_DATASETS_EXPERIMENTS) {
+      throw EdgeflowError.invalidParameterValue(`searchDatasets takes 1 to ${MAX_SEARCH_DATASETS_EXPERIMENTS} experiment ids; got ${ids.length}.`);
+    }
+    await this.__queue.settle();
+    return searchDatasetsOf(this.store, ids);
   }
 
   // ------------------------------------------------------------------------------------- artifacts

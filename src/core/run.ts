@@ -14,6 +14,16 @@ import { assertRecord, metricPosition, stringifyValue } from './validation.js';
 import type { LoggableValue, MetricOptions, TrackingClient } from './client.js';
 import { splitMetricOptions } from './logged-models/metrics.js';
 import type { ModelOutputInput } from './logged-models/logged-model-client.js';
+import { DATASET_CONTEXT_TAG, type Dataset } from './datasets/entities.js';
+import { logInputOptionsSchema } from './datasets/schemas.js';
+
+/** Options of {@link ActiveRun.logInput}. */
+export interface LogInputOptions {
+  /** The dataset's role in the run (`training`, `eval`, `test`, …): the tag `mlflow.data.context`. */
+  readonly context?: string;
+  /** More input tags. */
+  readonly tags?: Readonly<Record<string, string>>;
+}
 
 /** Options of `startRun`. */
 export interface StartRunOptions {
@@ -151,6 +161,18 @@ export class ActiveRun {
   /** Sets the run's Markdown note (tag `mlflow.note.content`). */
   setNote(markdown: string): void {
     this.setTag(SystemTag.NOTE, markdown);
+  }
+
+  /**
+   * Logs a dataset this run read, as `mlflow.log_input` does: `context` (`training`, `eval`, …) is
+   * stored as the input tag `mlflow.data.context` after your `tags`. Write-once per dataset name and
+   * digest: logging it again (even with another context) keeps the first record.
+   */
+  async logInput(dataset: Dataset, options: LogInputOptions = {}): Promise<void> {
+    const { context, tags } = parseInput(logInputOptionsSchema, options, 'logInput options');
+    const inputTags = Object.entries(tags ?? {}).map(([key, value]) => ({ key, value }));
+    if (context !== undefined) inputTags.push({ key: DATASET_CONTEXT_TAG, value: context });
+    await this.__client.logInputs(this.info.runId, { datasets: [{ dataset, tags: inputTags }] });
   }
 
   logArtifact(artifactPath: string, data: ArtifactData | ArrayBuffer | string): Promise<void> {

@@ -41,6 +41,8 @@ import { ChangeEmitter } from '../change-emitter.js';
 import { ArtifactTree, toBytes } from '../artifact-tree.js';
 import { RegistryService } from '../../core/registry/registry-service.js';
 import { MemoryRegistryRecords } from './memory-registry-records.js';
+import type { LogInputsInput, RunInputs } from '../../core/datasets/entities.js';
+import { addRunInputs } from '../../core/datasets/run-inputs.js';
 import { LoggedModelService } from '../../core/logged-models/logged-model-service.js';
 import { appendModelMetricLines, modelMetricLines } from '../../core/logged-models/metrics.js';
 import { withModelOutputs } from '../../core/logged-models/outputs.js';
@@ -71,6 +73,8 @@ interface RunRecord {
   outputs: readonly ModelOutput[];
   /** Immutable view handed out until the next write. */
   snapshot: Run | undefined;
+  /** MLflow 3 dataset and model inputs (none: undefined). */
+  inputs?: RunInputs | undefined;
 }
 
 const CAPABILITIES: StoreCapabilities = { readOnly: false, atomicBatches: true, crossContextEvents: false, orderedWrites: true, snapshots: true };
@@ -343,6 +347,16 @@ export class MemoryStore implements Store {
     this.__emit({ kind: 'run', runId, experimentId: record.info.experimentId });
   }
 
+  async logInputs(runId: RunId, inputs: LogInputsInput): Promise<void> {
+    const record = this.__run(runId);
+    assertRunActive(record.info);
+    const next = addRunInputs(record.inputs, inputs);
+    if (next === record.inputs) return;
+    record.inputs = next;
+    record.snapshot = undefined;
+    this.__emit({ kind: 'run', runId, experimentId: record.info.experimentId });
+  }
+
   async deleteTag(runId: RunId, key: string): Promise<void> {
     const record = this.__run(runId);
     assertRunActive(record.info);
@@ -481,6 +495,7 @@ export class MemoryStore implements Store {
           params: Object.freeze(dict(Object.entries(record.params))),
           tags: Object.freeze(dict(Object.entries(record.tags))),
         }),
+        ...(record.inputs ? { inputs: record.inputs } : {}),
         ...(record.outputs.length === 0 ? {} : { outputs: Object.freeze({ modelOutputs: record.outputs }) }),
       });
     }
