@@ -6,7 +6,7 @@
 import { dict, type Dict } from '../../entities.js';
 import { describeValue } from '../../errors.js';
 import type { Dataset, ModelOutput } from '../../datasets/entities.js';
-import { md5Hex } from '../../md5.js';
+import { md5Hex } from '../../datasets/md5.js';
 import { dumpYaml, type YamlValue } from '../yaml-dialect.js';
 import { asMapping, fail, field, str } from './fields.js';
 
