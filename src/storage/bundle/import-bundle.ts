@@ -20,6 +20,17 @@ import type { ModelVersionRecord, RegisteredModelRecord } from '../../core/regis
 import type { RegistryStore } from '../../core/registry/registry-store.js';
 import { assertModelName } from '../../core/registry/validation.js';
 import { readBundle, type BundleLayout, type BundleLimits, type BundleProgress } from './read-bundle.js';
+import {
+  newModelIds,
+  planLoggedModels,
+  restoreLoggedModels,
+  runLinksOf,
+  runLinksReport,
+  writeLoggedModels,
+  writeRunLinks,
+  type Mlflow3ImportReport,
+  type RunLinks,
+} from './import-mlflow3.js';
 
 /** What to do with experiments and runs that already exist in the target store. */
 export type ImportConflictPolicy = 'skip' | 'replace' | 'new-ids';
@@ -68,6 +79,8 @@ export interface ImportReport {
   readonly idMap: Readonly<Record<string, string>>;
   /** What became of the bundle's model registry. */
   readonly registry: RegistryImportReport;
+  /** What became of the bundle's MLflow 3 logged models and run inputs/outputs. */
+  readonly mlflow3: Mlflow3ImportReport;
   /** Entries that are MLflow data this importer does not read yet. */
   readonly unread: readonly string[];
   /** Param and tag values longer than the API keeps, truncated as MLflow's client truncates them. */
@@ -102,6 +115,8 @@ interface RunPlan {
   readonly tags: Dict<string>;
   readonly metrics: readonly MetricPoints[];
   readonly artifacts: readonly { readonly path: string; readonly read: () => Promise<Uint8Array> }[];
+  /** MLflow 3 dataset/model inputs and model outputs. */
+  readonly links?: RunLinks;
   /** A run of the target store written back as it was (`replace` keeps what the bundle does not carry); not counted as imported. */
   readonly restored?: boolean;
 }
@@ -152,7 +167,7 @@ async function writePlans(
     for (const run of plan.runs) {
       const meta = run.meta;
       const hasData =
-        Object.keys(run.params).length > 0 || run.metrics.some((m) => m.values.length > 0) || run.artifacts.length > 0;
+        Object.keys(run.params).length > 0 || run.metrics.some((m) => m.values.length > 0) || run.artifacts.length > 0 || run.links !== undefined;
       const snapshotDeleted = meta.lifecycleStage === 'deleted' && !hasData;
       await store.createRun({
         experimentId,
@@ -196,6 +211,7 @@ async function writePlans(
           bytes += data.length;
         }
       }
+      await writeRunLinks(store, meta.runId, run.links);
       if (meta.lifecycleStage === 'deleted' && !snapshotDeleted) {
         await store.deleteRun(meta.runId, meta.deletedTime !== null ? { deletedTime: meta.deletedTime } : {});
       }
@@ -237,6 +253,7 @@ async function backupRun(store: Store, run: Run): Promise<RunPlan> {
     tags: dict(Object.entries(run.data.tags)),
     metrics,
     artifacts,
+    links: runLinksOf(run.inputs, run.outputs, new Map()),
   };
 }
 
@@ -373,6 +390,7 @@ async function importAllOrNothing(store: Store, zip: Blob | Uint8Array | ArrayBu
   const usedNames = new Set<string>();
   const newRunIds = new Map<string, RunId>();
   const bundleRunIds = new Set<string>(snapshot.experiments.flatMap((e) => e.runs.map((r) => r.meta.runId)));
+  const modelIds = newModelIds(snapshot.experiments, policy === 'new-ids');
 
   for (const exp of snapshot.experiments) {
     let meta = exp.meta;
@@ -443,6 +461,7 @@ async function importAllOrNothing(store: Store, zip: Blob | Uint8Array | ArrayBu
         tags: run.tags,
         metrics: run.metrics,
         artifacts: run.artifacts.map((a) => ({ path: a.path, read: readArtifact(a.entry) })),
+        links: runLinksOf(run.inputs, run.outputs, modelIds),
       });
     }
     plans.push({ meta, tags, reuse, runs: [...ownRuns, ...runs] });
@@ -462,6 +481,12 @@ async function importAllOrNothing(store: Store, zip: Blob | Uint8Array | ArrayBu
     if (!toPurgeExperiments.includes(run.info.experimentId)) runBackups.push({ experimentId: run.info.experimentId, run: await backupRun(store, run) });
   }
   const registry = await planRegistry(store, snapshot.registeredModels, policy, options.includeModels ?? true, newRunIds, skipped);
+  const plannedExperiments = new Set<string>(plans.map((p) => p.meta.experimentId));
+  const targetExperiment = (id: string): ExperimentId | undefined => {
+    const target = (idMap[id] ?? id) as ExperimentId;
+    return plannedExperiments.has(target) ? target : undefined;
+  };
+  const loggedModels = await planLoggedModels(store, snapshot.experiments, targetExperiment, toPurgeExperiments, modelIds, newRunIds, skipped, readArtifact);
 
   // ---- write, rolling back on failure
   const total = plans.reduce((n, p) => n + p.runs.filter((r) => r.restored !== true).length, 0);
@@ -495,6 +520,8 @@ async function importAllOrNothing(store: Store, zip: Blob | Uint8Array | ArrayBu
       await target.importRegisteredModels(records);
       modelsWritten = true;
     }
+    // Logged models last: one atomic write, after the runs and experiments they belong to.
+    await writeLoggedModels(store, loggedModels.plan);
     return {
       layout: bundle.layout,
       experiments: created.experiments.length,
@@ -507,6 +534,14 @@ async function importAllOrNothing(store: Store, zip: Blob | Uint8Array | ArrayBu
       skipped,
       idMap,
       registry: registry.report,
+      mlflow3: {
+        ...loggedModels.report,
+        runInputs: runLinksReport(
+          store,
+          plans.flatMap((p) => p.runs.filter((r) => r.restored !== true).map((r) => ({ runId: r.meta.runId, links: r.links }))),
+          snapshot.experiments.reduce((n, e) => n + e.runs.filter((r) => r.inputs !== undefined || r.outputs !== undefined).length, 0),
+        ),
+      },
       unread: snapshot.unread,
       truncated: bundle.truncated,
     };
@@ -525,6 +560,7 @@ async function importAllOrNothing(store: Store, zip: Blob | Uint8Array | ArrayBu
       const target = await store.getExperiment(experimentId);
       await writePlans(store, [{ meta: target, tags: dict(), reuse: true, runs: [run] }], restore, () => undefined);
     }
+    await restoreLoggedModels(store, loggedModels.plan);
     purgedExperiments = [];
     purgedRuns = [];
     throw error;
