@@ -4,6 +4,7 @@ import { TrackingClient } from '../../src/core/client.js';
 import { isEdgeflowError } from '../../src/core/errors.js';
 import type { ExperimentId, RunId } from '../../src/core/ids.js';
 import type { Store } from '../../src/core/store.js';
+import { BundleStore } from '../../src/storage/bundle/bundle-store.js';
 import { importBundle } from '../../src/storage/bundle/import-bundle.js';
 import { MemoryStore } from '../../src/storage/memory/memory-store.js';
 import { dumpStore, storeWith } from '../fixtures/bundle-helpers/helpers.js';
@@ -105,5 +106,16 @@ describe('importing mlruns-mlflow3.zip (written by MLflow 3.6)', () => {
     });
     await expect(importBundle(store, bad)).rejects.toSatisfy((e: unknown) => isEdgeflowError(e, 'INVALID_PARAMETER_VALUE'));
     expect(await dumpStore(store)).toEqual(before);
+  });
+
+  it('a read-only BundleStore reads the same logged models, files, inputs and outputs, and refuses writes', async () => {
+    const store = await BundleStore.open(new Blob([mlflow3Zip as Uint8Array<ArrayBuffer>]));
+    await expectStoreMatchesMlflow3Truth(store);
+    const rf = mlflow3Truth.roles.m_rf!;
+    expect((await store.loggedModels.listLoggedModelArtifacts(rf, '')).map((f) => f.path)).toEqual(['MLmodel', 'weights.txt']);
+    expect(await store.loggedModels.getLoggedModelArtifact(rf, 'weights.txt')).toEqual(unzipSync(mlflow3Zip)[`mlruns/${EXP}/models/${rf}/artifacts/weights.txt`]);
+    const page = await store.loggedModels.searchLoggedModels({ experimentIds: [EXP], filter: "status = 'READY'" });
+    expect(page.items.map((m) => m.name).sort()).toEqual(['gb-model', 'rf-model']);
+    await expect(store.loggedModels.finalizeLoggedModel(rf, 'FAILED')).rejects.toSatisfy((e: unknown) => isEdgeflowError(e, 'PERMISSION_DENIED'));
   });
 });
