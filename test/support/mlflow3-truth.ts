@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { unzipSync } from 'fflate';
 import { expect } from 'vitest';
+import type { Dataset } from '../../src/core/datasets/entities.js';
 import { isEdgeflowError } from '../../src/core/errors.js';
 import type { RunId } from '../../src/core/ids.js';
 import type { Store } from '../../src/core/store.js';
@@ -22,13 +23,7 @@ export interface TruthMetric {
   readonly modelId?: string;
 }
 
-export interface TruthDatasetInput {
-  readonly name: string;
-  readonly digest: string;
-  readonly sourceType: string;
-  readonly source: string;
-  readonly schema: string | null;
-  readonly profile: string | null;
+export interface TruthDatasetInput extends Dataset {
   readonly tags: Record<string, string>;
 }
 

@@ -5,7 +5,8 @@
  * @module
  */
 import type { Dataset } from '../../core/datasets/entities.js';
-import { dict, type FileInfo, type Run } from '../../core/entities.js';
+import { dict, type Run } from '../../core/entities.js';
+import { filesOfListing } from '../../core/store-reads.js';
 import { EdgeflowError, describeValue } from '../../core/errors.js';
 import type { LoggedModelMetric } from '../../core/logged-models/entities.js';
 import type { LoggedModelRecord, LoggedModelStore } from '../../core/logged-models/logged-model-store.js';
@@ -89,16 +90,6 @@ export function loggedModelFiles(record: LoggedModelRecord, experimentFolderPath
   ];
 }
 
-/** Every file below a logged model's artifact root. */
-export async function loggedModelArtifactFiles(models: LoggedModelStore, modelId: string, path = ''): Promise<FileInfo[]> {
-  const files: FileInfo[] = [];
-  for (const info of await models.listLoggedModelArtifacts(modelId, path)) {
-    if (info.isDir) files.push(...(await loggedModelArtifactFiles(models, modelId, info.path)));
-    else files.push(info);
-  }
-  return files;
-}
-
 /**
  * The logged models of these experiments (deleted ones only with `includeDeleted`), by experiment,
  * checked so that every one can be written as files — before the export writes anything. A store
@@ -150,7 +141,7 @@ export async function writeExperimentMlflow3(
     for (const file of loggedModelFiles(record, folder)) sink.text(file.path, file.text);
     // The files of a deleted model are out of reach (the store answers as if it did not exist).
     if (!includeArtifacts || store.loggedModels === undefined || record.lifecycleStage === 'deleted') continue;
-    for (const { path } of await loggedModelArtifactFiles(store.loggedModels, record.modelId)) {
+    for (const { path } of await filesOfListing((p) => store.loggedModels!.listLoggedModelArtifacts(record.modelId, p))) {
       sink.file(`${loggedModelFolder(folder, record.modelId)}/artifacts/${path}`, await store.loggedModels.getLoggedModelArtifact(record.modelId, path));
       files++;
     }

@@ -84,3 +84,11 @@ export function requiredMs(map: Record<string, unknown>, key: string, entry: str
   if (value === null) fail(entry, `field "${key}" is required.`);
   return value;
 }
+
+/** A string or null, kept exactly (`''` stays `''`: MLflow's REST server stores absent strings so). */
+export function nullableStr(map: Record<string, unknown>, key: string, entry: string): string | null {
+  const value = field(map, key);
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'string') fail(entry, `field "${key}" must be a string or null (got ${describeValue(value)}).`);
+  return value;
+}

@@ -8,7 +8,7 @@ import { EdgeflowError, describeValue } from '../../errors.js';
 import type { LoggedModelStatus } from '../../logged-models/entities.js';
 import type { LoggedModelRecord } from '../../logged-models/logged-model-store.js';
 import { dumpYaml } from '../yaml-dialect.js';
-import { asMapping, fail, field, idString, optionalMs, requiredMs, stage, str } from './fields.js';
+import { asMapping, fail, field, idString, nullableStr, optionalMs, requiredMs, stage, str } from './fields.js';
 
 /** What a logged model's `meta.yaml` holds: the record without params, tags and metrics (folders). */
 export type LoggedModelMeta = Omit<LoggedModelRecord, 'params' | 'tags' | 'metricLines'>;
@@ -24,14 +24,6 @@ export const LOGGED_MODEL_STATUS_NUMBER: Readonly<Record<LoggedModelStatus, numb
 const STATUS_OF_NUMBER: ReadonlyMap<number, LoggedModelStatus> = new Map(
   (Object.entries(LOGGED_MODEL_STATUS_NUMBER) as [LoggedModelStatus, number][]).map(([k, v]) => [v, k]),
 );
-
-/** A string or null, kept exactly (`''` stays `''`: the REST server stores absent strings so). */
-function nullableStr(map: Record<string, unknown>, key: string, entry: string): string | null {
-  const value = field(map, key);
-  if (value === undefined || value === null) return null;
-  if (typeof value !== 'string') fail(entry, `field "${key}" must be a string or null (got ${describeValue(value)}).`);
-  return value;
-}
 
 /**
  * Reads a logged model `meta.yaml`. A missing `lifecycle_stage` is active (MLflow drops the key on

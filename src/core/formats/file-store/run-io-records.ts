@@ -8,7 +8,7 @@ import { describeValue } from '../../errors.js';
 import type { Dataset, ModelOutput } from '../../datasets/entities.js';
 import { md5Hex } from '../../datasets/md5.js';
 import { dumpYaml, type YamlValue } from '../yaml-dialect.js';
-import { asMapping, fail, field, str } from './fields.js';
+import { asMapping, fail, field, nullableStr, str } from './fields.js';
 
 /** A dataset's folder name in every experiment: MD5 hex of `name` + `digest` (`_get_dataset_id`). */
 export function datasetId(name: string, digest: string): string {
@@ -25,13 +25,6 @@ export function modelInputId(modelId: string, runId: string): string {
   return md5Hex(modelId + runId);
 }
 
-function nullableJson(map: Record<string, unknown>, key: string, entry: string): string | null {
-  const value = field(map, key);
-  if (value === undefined || value === null) return null;
-  if (typeof value !== 'string') fail(entry, `field "${key}" must be a string or null (got ${describeValue(value)}).`);
-  return value;
-}
-
 /** Reads `datasets/<id>/meta.yaml`; `digest` may be `''` (a REST client omitted it). */
 export function readDatasetRecord(data: unknown, entry: string): Dataset {
   const map = asMapping(data, entry);
@@ -40,8 +33,8 @@ export function readDatasetRecord(data: unknown, entry: string): Dataset {
     digest: str(map, 'digest', entry),
     sourceType: str(map, 'source_type', entry),
     source: str(map, 'source', entry),
-    schema: nullableJson(map, 'schema', entry),
-    profile: nullableJson(map, 'profile', entry),
+    schema: nullableStr(map, 'schema', entry),
+    profile: nullableStr(map, 'profile', entry),
   };
 }
 
