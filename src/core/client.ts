@@ -17,6 +17,7 @@ import {
   MAX_METRICS_PER_BATCH,
   MAX_PARAMS_PER_BATCH,
   MAX_PARAM_VALUE_LENGTH,
+  MAX_SEARCH_DATASETS_EXPERIMENTS,
   MAX_TAGS_PER_BATCH,
   MAX_TAG_VALUE_LENGTH,
 } from './limits.js';
@@ -49,8 +50,13 @@ import {
 } from './validation.js';
 import { encodeImage, type ImageInput } from './image.js';
 import { dictArtifactText } from './log-dict.js';
-import { ModelRegistryClient } from './registry/registry-client.js';
+import { LoggedModelClient } from './logged-models/logged-model-client.js';
+import type { MetricLink } from './logged-models/entities.js';
+import { type MetricDataset, splitMetricOptions } from './logged-models/metrics.js';
 import { readMetricHistoryFrom } from './store-reads.js';
+import type { DatasetSummary, LogInputsInput } from './datasets/entities.js';
+import { searchDatasetsOf } from './datasets/run-inputs.js';
+import { logInputsSchema } from './datasets/schemas.js';
 
 /** Options of {@link TrackingClient}. */
 export interface TrackingClientOptions {
@@ -71,6 +77,10 @@ export type MetricOptions =
       readonly step?: number;
       /** Milliseconds since the Unix epoch; default now. */
       readonly timestamp?: number;
+      /** MLflow 3: also log the point to this logged model's metrics (the model must exist). */
+      readonly modelId?: string;
+      /** MLflow 3: the dataset the value was computed on (a `Dataset`, or `{name, digest}`). */
+      readonly dataset?: MetricDataset;
     };
 
 /** A metric as given to {@link TrackingClient.logBatch}. */
@@ -83,6 +93,11 @@ export interface MetricInput {
   readonly timestamp?: number;
   /** default 0. */
   readonly step?: number;
+  /** MLflow 3: the logged model the point is also logged to. */
+  readonly modelId?: string;
+  /** MLflow 3: the dataset the value was computed on; name and digest both or neither. */
+  readonly datasetName?: string;
+  readonly datasetDigest?: string;
 }
 
 /** Values accepted for params and tags; converted to strings as MLflow's client does. */
@@ -128,8 +143,9 @@ function truncated(kind: 'param' | 'tag', key: string, value: string): string {
 
 /**
  * Client of a tracking {@link Store}, with MLflow's `MlflowClient` methods in camelCase: tracking
- * here, the model registry in {@link ModelRegistryClient}. Every method validates its input before
- * the store sees it; `logMetric`, `logParam` and `setTag` queue their writes (see {@link flush}).
+ * here, MLflow 3 logged models in {@link LoggedModelClient}, the model registry in its base
+ * `ModelRegistryClient`. Every method validates its input before the store sees it; `logMetric`,
+ * `logParam` and `setTag` queue their writes (see {@link flush}).
  * @example
  * ```ts
  * const client = new TrackingClient(await openStore('idb:edgeflow'));
@@ -138,7 +154,7 @@ function truncated(kind: 'param' | 'tag', key: string, value: string): string {
  * await run.end();
  * ```
  */
-export class TrackingClient extends ModelRegistryClient {
+export class TrackingClient extends LoggedModelClient {
   private readonly __queue: LoggingQueue;
   private readonly __validKeys = new Set<string>();
   readonly #artifactWrites = new PendingWork();
@@ -363,15 +379,20 @@ export class TrackingClient extends ModelRegistryClient {
   logMetric(runId: string, key: string, value: number, options?: MetricOptions): void {
     let step: number;
     let timestamp: number | undefined;
+    let link: MetricLink | undefined;
     if (typeof options === 'number' && Number.isSafeInteger(options)) step = options;
-    else ({ step, timestamp } = metricPosition(key, options));
+    else {
+      const split = splitMetricOptions(key, options);
+      link = split.link;
+      ({ step, timestamp } = metricPosition(key, split.position));
+    }
     this.__checkKey(key, 'metric');
     if (typeof value !== 'number') assertMetricValue(key, value);
     if (runId !== this.__lastRunId) {
       parseRunId(runId);
       this.__lastRunId = runId;
     }
-    this.__queue.metric(runId as RunId, key, value, timestamp ?? Date.now(), step);
+    this.__queue.metric(runId as RunId, key, value, timestamp ?? Date.now(), step, link);
   }
 
   /**
@@ -500,6 +521,38 @@ export class TrackingClient extends ModelRegistryClient {
     const parsed = parseInput(searchRunsOptionsSchema, options, 'searchRuns options');
     await this.__queue.settle();
     return this.store.searchRuns({ ...parsed, experimentIds: ids });
+  }
+
+  // -------------------------------------------------------------------------------- dataset inputs
+
+  /**
+   * MLflow's `log_inputs`: datasets (with input tags such as `mlflow.data.context`) and logged
+   * models a run read. Allowed on finished runs (not deleted ones). Written once per (run, dataset
+   * name+digest) and (run, model): a repeat is accepted and ignored, the first tags stay.
+   * @throws `INVALID_PARAMETER_VALUE` for a dataset over MLflow's limits (name ≤ 500, digest ≤ 36,
+   * source ≤ 65,535, schema ≤ 1,048,575, profile ≤ 16,777,215 characters; tag key ≤ 255, value ≤ 500)
+   * or a deleted run; `NOT_IMPLEMENTED` when the store holds no inputs
+   */
+  async logInputs(runId: string, inputs: LogInputsInput): Promise<void> {
+    const id = parseRunId(runId);
+    const parsed = parseInput(logInputsSchema, inputs, 'logInputs input');
+    const store = this.store;
+    if (!store.logInputs) throw new EdgeflowError('NOT_IMPLEMENTED', 'This store does not hold dataset inputs.');
+    await this.__queue.settle();
+    await store.logInputs(id, parsed);
+  }
+
+  /**
+   * MLflow's `search-datasets`: one summary per distinct (experiment, name, digest, context) of the
+   * inputs of the active runs of 1–20 experiments.
+   */
+  async searchDatasets(experimentIds: string | readonly string[]): Promise<DatasetSummary[]> {
+    const ids = (typeof experimentIds === 'string' ? [experimentIds] : experimentIds).map(parseExperimentId);
+    if (ids.length === 0 || ids.length > MAX_SEARCH_DATASETS_EXPERIMENTS) {
+      throw EdgeflowError.invalidParameterValue(`searchDatasets takes 1 to ${MAX_SEARCH_DATASETS_EXPERIMENTS} experiment ids; got ${ids.length}.`);
+    }
+    await this.__queue.settle();
+    return searchDatasetsOf(this.store, ids);
   }
 
   // ------------------------------------------------------------------------------------- artifacts
@@ -710,7 +763,7 @@ export class TrackingClient extends ModelRegistryClient {
   // --------------------------------------------------------------------------------------- helpers
 
   /** @internal Ships queued writes without reporting their errors (for run handles). */
-  async _$settle(): Promise<void> {
+  override async _$settle(): Promise<void> {
     await this.__queue.settle();
   }
 
@@ -778,19 +831,26 @@ function experimentTag(key: string, value: unknown): KeyValue {
   return { key, value: text };
 }
 
-/** Groups MLflow-shaped metrics by key into columns, keeping their order. */
-function metricColumns(metrics: readonly { key: string; value: number; timestamp?: number | undefined; step?: number | undefined }[]): MetricColumns[] {
-  const byKey = dict<{ steps: number[]; timestamps: number[]; values: number[] }>();
+/** Groups MLflow-shaped metrics by key and link (model, dataset) into columns, keeping their order. */
+function metricColumns(metrics: readonly (MetricInput & { timestamp?: number | undefined; step?: number | undefined })[]): (MetricColumns & { link?: MetricLink })[] {
+  const groups = dict<{ key: string; link: MetricLink | undefined; steps: number[]; timestamps: number[]; values: number[] }>();
   const now = Date.now();
   for (const m of metrics) {
-    if (!hasKey(byKey, m.key)) byKey[m.key] = { steps: [], timestamps: [], values: [] };
-    const cols = byKey[m.key]!;
+    const link = m.modelId === undefined && m.datasetName === undefined && m.datasetDigest === undefined
+      ? undefined
+      : { ...(m.modelId === undefined ? {} : { modelId: m.modelId }), ...(m.datasetName === undefined ? {} : { datasetName: m.datasetName }), ...(m.datasetDigest === undefined ? {} : { datasetDigest: m.datasetDigest }) };
+    const group = link === undefined ? m.key : JSON.stringify([m.key, link.modelId, link.datasetName, link.datasetDigest]);
+    if (!hasKey(groups, group)) groups[group] = { key: m.key, link, steps: [], timestamps: [], values: [] };
+    const cols = groups[group]!;
     cols.steps.push(m.step ?? 0);
     cols.timestamps.push(m.timestamp ?? now);
     cols.values.push(m.value);
   }
-  return Object.keys(byKey).map((key) => {
-    const cols = byKey[key]!;
-    return { key, steps: Float64Array.from(cols.steps), timestamps: Float64Array.from(cols.timestamps), values: Float64Array.from(cols.values) };
-  });
+  return Object.values(groups).map(({ key, link, ...cols }) => ({
+    key,
+    steps: Float64Array.from(cols.steps),
+    timestamps: Float64Array.from(cols.timestamps),
+    values: Float64Array.from(cols.values),
+    ...(link === undefined ? {} : { link }),
+  }));
 }

@@ -36,6 +36,11 @@ export function newRunId(): RunId {
   return hex as RunId;
 }
 
+/** A new logged-model id: `m-` + `uuid4().hex`, as MLflow 3 makes them. */
+export function newLoggedModelId(): string {
+  return `m-${newRunId()}`;
+}
+
 /** A new experiment id: 18 random decimal digits, first digit non-zero (MLflow's file store). */
 export function newExperimentId(): ExperimentId {
   const b = randomBytes(18);

@@ -39,7 +39,7 @@ export {
 export * as limits from './limits.js';
 export { keyProblem, artifactPathProblem, stringifyValue } from './validation.js';
 export { TrackingClient, type CreateRunOptions, type LoggableValue, type MetricInput, type MetricOptions, type SearchOptions, type TrackingClientOptions } from './client.js';
-export { ActiveRun, type StartRunOptions } from './run.js';
+export { ActiveRun, type LogInputOptions, type StartRunOptions } from './run.js';
 export type { LoggingQueueOptions } from './logging-queue.js';
 export type { CanvasLike, HtmlCanvasLike, ImageDataLike, ImageInput } from './image.js';
 export { randomRunName } from './run-names.js';

@@ -32,3 +32,13 @@ export const MAX_SEARCH_MAX_RESULTS = 50_000;
 export const MAX_ARTIFACT_PATH_LENGTH = 1024;
 /** Longest LIKE / ILIKE pattern a search filter may hold (MLflow's stores set none; edgeflow refuses longer ones). */
 export const MAX_LIKE_PATTERN_LENGTH = 10_000;
+/** MLflow's dataset limits (`_validate_dataset`), enforced when writing; longer values are read as they are. */
+export const MAX_DATASET_NAME_LENGTH = 500;
+export const MAX_DATASET_DIGEST_LENGTH = 36;
+export const MAX_DATASET_SOURCE_LENGTH = 65_535;
+export const MAX_DATASET_SCHEMA_LENGTH = 1_048_575;
+export const MAX_DATASET_PROFILE_LENGTH = 16_777_215;
+export const MAX_INPUT_TAG_KEY_LENGTH = 255;
+export const MAX_INPUT_TAG_VALUE_LENGTH = 500;
+/** `search-datasets` takes 1 to 20 experiment ids. */
+export const MAX_SEARCH_DATASETS_EXPERIMENTS = 20;

@@ -12,6 +12,18 @@ import type { ArtifactData } from './store.js';
 import { SystemTag } from './system-tags.js';
 import { assertRecord, metricPosition, stringifyValue } from './validation.js';
 import type { LoggableValue, MetricOptions, TrackingClient } from './client.js';
+import { splitMetricOptions } from './logged-models/metrics.js';
+import type { ModelOutputInput } from './logged-models/logged-model-client.js';
+import { DATASET_CONTEXT_TAG, type Dataset } from './datasets/entities.js';
+import { logInputOptionsSchema } from './datasets/schemas.js';
+
+/** Options of {@link ActiveRun.logInput}. */
+export interface LogInputOptions {
+  /** The dataset's role in the run (`training`, `eval`, `test`, …): the tag `mlflow.data.context`. */
+  readonly context?: string;
+  /** More input tags. */
+  readonly tags?: Readonly<Record<string, string>>;
+}
 
 /** Options of `startRun`. */
 export interface StartRunOptions {
@@ -108,7 +120,8 @@ export class ActiveRun {
    * Queues a metric point (see {@link TrackingClient.logMetric}).
    * @param key - A valid MLflow key.
    * @param value - Any number, NaN and ±Infinity included.
-   * @param options - The step, or `{step, timestamp}`; default step 0 and now.
+   * @param options - The step, or `{step, timestamp, modelId, dataset}`; default step 0 and now.
+   *   MLflow 3: `modelId` also logs the point to that logged model, `dataset` records the data.
    * @throws `INVALID_PARAMETER_VALUE` for a bad key, value, step or timestamp
    */
   logMetric(key: string, value: number, options?: MetricOptions): void {
@@ -124,9 +137,16 @@ export class ActiveRun {
   logMetrics(metrics: Readonly<Record<string, number>>, options?: MetricOptions): void {
     assertRecord(metrics, 'metrics');
     const keys = Object.keys(metrics);
-    const { step, timestamp } = metricPosition(keys.join(', '), options);
-    const at = { step, timestamp: timestamp ?? Date.now() };
+    const { position, link } = splitMetricOptions(keys.join(', '), options);
+    const { step, timestamp } = metricPosition(keys.join(', '), position);
+    const at = { step, timestamp: timestamp ?? Date.now(), ...(link?.modelId === undefined ? {} : { modelId: link.modelId }),
+      ...(link?.datasetName === undefined ? {} : { dataset: { name: link.datasetName, digest: link.datasetDigest! } }) };
     for (const key of keys) this.__client.logMetric(this.info.runId, key, metrics[key]!, at);
+  }
+
+  /** Records logged models this run produced (MLflow 3 `log_outputs`); a repeat keeps the first step. */
+  async logOutputs(models: readonly ModelOutputInput[]): Promise<void> {
+    await this.__client.logOutputs(this.info.runId, models);
   }
 
   /**
@@ -194,6 +214,18 @@ export class ActiveRun {
    */
   setNote(markdown: string): void {
     this.setTag(SystemTag.NOTE, markdown);
+  }
+
+  /**
+   * Logs a dataset this run read, as `mlflow.log_input` does: `context` (`training`, `eval`, …) is
+   * stored as the input tag `mlflow.data.context` after your `tags`. Write-once per dataset name and
+   * digest: logging it again (even with another context) keeps the first record.
+   */
+  async logInput(dataset: Dataset, options: LogInputOptions = {}): Promise<void> {
+    const { context, tags } = parseInput(logInputOptionsSchema, options, 'logInput options');
+    const inputTags = Object.entries(tags ?? {}).map(([key, value]) => ({ key, value }));
+    if (context !== undefined) inputTags.push({ key: DATASET_CONTEXT_TAG, value: context });
+    await this.__client.logInputs(this.info.runId, { datasets: [{ dataset, tags: inputTags }] });
   }
 
   /**

@@ -25,9 +25,14 @@ export async function collectPages<T>(fetchPage: (pageToken: string | undefined)
 
 /** Every artifact file of a run below folder `path` ('' = all), depth first. */
 export async function artifactFiles(store: Store, runId: RunId, path = ''): Promise<FileInfo[]> {
+  return filesOfListing((p) => store.listArtifacts(runId, p), path);
+}
+
+/** Every file below `path` of a folder listing, folders walked depth first (runs' and logged models' files). */
+export async function filesOfListing(list: (path: string) => Promise<FileInfo[]>, path = ''): Promise<FileInfo[]> {
   const files: FileInfo[] = [];
-  for (const info of await store.listArtifacts(runId, path)) {
-    if (info.isDir) files.push(...(await artifactFiles(store, runId, info.path)));
+  for (const info of await list(path)) {
+    if (info.isDir) files.push(...(await filesOfListing(list, info.path)));
     else files.push(info);
   }
   return files;

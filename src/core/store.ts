@@ -27,7 +27,7 @@ import type { ExperimentId, RunId } from './ids.js';
 import type { RegistryStore } from './registry/registry-store.js';
 import type { LoggedModelStore } from './logged-models/logged-model-store.js';
 import type { MetricLink } from './logged-models/entities.js';
-import type { LogInputsInput, ModelOutput } from './datasets/entities.js';
+import type { DatasetSummary, LogInputsInput, ModelOutput } from './datasets/entities.js';
 
 /** What a backend can do; the conformance suite reads this. */
 export interface StoreCapabilities {
@@ -145,7 +145,8 @@ export type StoreChange =
       readonly tagKeys: readonly string[];
     }
   | { readonly kind: 'artifacts'; readonly runId: RunId; readonly path: string }
-  | { readonly kind: 'registered-model'; readonly name: string };
+  | { readonly kind: 'registered-model'; readonly name: string }
+  | { readonly kind: 'logged-model'; readonly modelId: string; readonly experimentId: string };
 
 /** The change event of data written to a run: the keys of the metrics, params and tags written. */
 export function runDataChange(
@@ -280,6 +281,11 @@ export interface Store {
   logInputs?(runId: RunId, inputs: LogInputsInput): Promise<void>;
   /** MLflow 3 model outputs of a run. Written once per (run, model): a repeat keeps the first step. */
   logOutputs?(runId: RunId, outputs: readonly ModelOutput[]): Promise<void>;
+  /**
+   * MLflow's `search-datasets`, for backends that answer it themselves (REST); elsewhere the client
+   * derives the summaries from the runs' inputs.
+   */
+  searchDatasets?(experimentIds: readonly ExperimentId[]): Promise<DatasetSummary[]>;
 
   // Artifacts (paths are validated relative paths; '' is the root for listing)
   /**

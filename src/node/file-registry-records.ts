@@ -20,7 +20,7 @@ import {
   readYamlEntry,
   registeredModelFiles,
   registeredModelFolder,
-} from '../core/formats/file-store-layout.js';
+} from '../core/formats/file-store/index.js';
 import { DELETED_STAGE, type ModelVersionRecord, type RegisteredModelRecord } from '../core/registry/entities.js';
 import type { RegistryRecords, RegistryWrite } from '../core/registry/registry-store.js';
 import { Mutex, assertStorable, layoutPathOf, pruneEmptyParents, readIfExists, readValues, subfolders, toStoreError, writeFileAtomic } from './fs-helpers.js';

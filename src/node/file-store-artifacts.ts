@@ -24,7 +24,7 @@ import { realpath, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EdgeflowError, ErrorCode, describeValue } from '../core/errors.js';
-import { META_FILE, RunFileKind } from '../core/formats/file-store-layout.js';
+import { META_FILE, RunFileKind } from '../core/formats/file-store/index.js';
 import { artifactPathIsFolder, artifactPathUnderFile } from '../core/rules.js';
 import { exists, isFsError } from './fs-helpers.js';
 import type { RunEntry } from './file-store-index.js';

@@ -27,7 +27,7 @@ import {
   resolveRunName,
   type ExperimentMeta,
   type RunMeta,
-} from '../core/formats/file-store-layout.js';
+} from '../core/formats/file-store/index.js';
 import { latestOf } from '../core/rules.js';
 import { filesBelow, isFsError, isTempName, layoutPathOf, readIfExists, readValues, subfolders } from './fs-helpers.js';
 

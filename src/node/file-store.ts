@@ -2,7 +2,7 @@
  * `FileStore`: the Store contract over MLflow's file store, an `mlruns/` folder (spec §1–2), for
  * Node. It writes what MLflow writes, byte for byte, so `mlflow ui --backend-store-uri <root>`
  * opens it, and it reads folders MLflow wrote. Paths, `meta.yaml` bytes, metric lines and raw value
- * files all come from the one layout module (`core/formats/file-store-layout.ts`).
+ * files all come from the one layout module (`core/formats/file-store/`).
  *
  * Writes:
  * - `meta.yaml` rewrites are atomic (temp file in the same folder, then `rename`), so a crash never
@@ -61,7 +61,7 @@ import {
   serializeRunMeta,
   type ExperimentMeta,
   type RunMeta,
-} from '../core/formats/file-store-layout.js';
+} from '../core/formats/file-store/index.js';
 import { RegistryService } from '../core/registry/registry-service.js';
 import {
   KeyIndex,

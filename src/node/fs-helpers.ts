@@ -10,7 +10,7 @@ import { lstat, mkdir, readFile, readdir, rename, rm, rmdir, stat, writeFile } f
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { dict, type Dict } from '../core/entities.js';
 import { EdgeflowError, ErrorCode, describeValue } from '../core/errors.js';
-import { decodeUtf8 } from '../core/formats/file-store-layout.js';
+import { decodeUtf8 } from '../core/formats/file-store/index.js';
 
 /** Longest file or folder name, in UTF-8 bytes, that common file systems take (ext4, XFS, Btrfs, APFS). */
 export const MAX_NAME_BYTES = 255;

@@ -7,9 +7,11 @@ import type * as tfjs from '@tensorflow/tfjs';
 import type { TrackingClient } from '../core/client.js';
 import { EdgeflowError } from '../core/errors.js';
 import type { ActiveRun, StartRunOptions } from '../core/run.js';
+import type { Dataset } from '../core/datasets/entities.js';
 import { browserProbes } from '../system-metrics/probes.js';
 import { startSystemMetrics, type SystemMetricsOptions } from '../system-metrics/sampler.js';
 import { trackingCallback, type TrackingCallbackOptions } from './callback.js';
+import { datasetFromTensors, type TensorsInput } from './dataset.js';
 import { tfjsProbe, type TfMemorySource } from './system-metrics.js';
 
 /** Options of {@link fitWithTracking}: the run (or a client to start one) and what to log. */
@@ -31,6 +33,11 @@ export interface FitWithTrackingOptions extends Omit<TrackingCallbackOptions, 'm
    * when training ends, and stops.
    */
   readonly systemMetrics?: boolean | (Pick<SystemMetricsOptions, 'intervalMs'> & { readonly tf?: TfMemorySource });
+  /**
+   * Log the training data as a dataset input (context `training`, name `training`) and
+   * `validationData` (context `eval`, name `eval`), with MLflow's NumPy digests. Default true.
+   */
+  readonly logDatasets?: boolean;
 }
 
 /** What {@link fitWithTracking} returns. */
@@ -54,8 +61,9 @@ async function track(
   options: FitWithTrackingOptions,
   extraParams: Record<string, number>,
   train: (callback: object) => Promise<tfjs.History>,
+  datasets: () => readonly { dataset: Dataset; context: string }[] = () => [],
 ): Promise<TrackedFit> {
-  const { run: given, client, startRun, endRun, systemMetrics, ...callbackOptions } = options;
+  const { run: given, client, startRun, endRun, systemMetrics, logDatasets, ...callbackOptions } = options;
   let run: ActiveRun;
   if (given !== undefined) run = given;
   else if (client !== undefined) run = await client.startRun(startRun ?? {});
@@ -76,6 +84,7 @@ async function track(
         });
   let history: tfjs.History;
   try {
+    if (logDatasets ?? true) for (const { dataset, context } of datasets()) await run.logInput(dataset, { context });
     history = await train(callback);
   } catch (error) {
     sampler?.stop();
@@ -91,7 +100,8 @@ async function track(
 
 /**
  * Runs `model.fit(x, y, fitArgs)` with a {@link trackingCallback}; ends the run FAILED (and
- * rethrows) when training throws, FINISHED after it when `endRun`. Also logs `validation_split`.
+ * rethrows) when training throws, FINISHED after it when `endRun`. Also logs `validation_split`,
+ * and `x`/`y` and `validationData` as dataset inputs (see `logDatasets`).
  *
  * @param model - The model to train.
  * @param x - `model.fit`'s inputs.
@@ -116,7 +126,15 @@ export function fitWithTracking(
 ): Promise<TrackedFit> {
   const extra: Record<string, number> = {};
   if (fitArgs.validationSplit) extra.validation_split = fitArgs.validationSplit;
-  return track(model, options, extra, (callback) => model.fit(x, y, { ...fitArgs, callbacks: withCallback(fitArgs.callbacks, callback) }));
+  const names = { featureNames: model.inputNames, targetNames: model.outputNames };
+  const datasets = (): { dataset: Dataset; context: string }[] => {
+    const training = { dataset: datasetFromTensors({ name: 'training', features: x, targets: y, ...names }), context: 'training' };
+    const validation = fitArgs.validationData;
+    if (!Array.isArray(validation)) return [training];
+    const [vx, vy] = validation as [TensorsInput, TensorsInput];
+    return [training, { dataset: datasetFromTensors({ name: 'eval', features: vx, targets: vy, ...names }), context: 'eval' }];
+  };
+  return track(model, options, extra, (callback) => model.fit(x, y, { ...fitArgs, callbacks: withCallback(fitArgs.callbacks, callback) }), datasets);
 }
 
 /** {@link fitWithTracking} for `model.fitDataset(dataset, args)`. */

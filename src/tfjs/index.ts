@@ -12,6 +12,7 @@ export {
   type TrackingCallback,
   type TrackingCallbackOptions,
 } from './callback.js';
+export { datasetFromTensors, type TensorsDatasetOptions, type TensorsInput } from './dataset.js';
 export { fitWithTracking, fitDatasetWithTracking, type FitWithTrackingOptions, type TrackedFit } from './fit-with-tracking.js';
 export {
   logModel,

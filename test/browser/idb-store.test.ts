@@ -16,6 +16,7 @@ import { deserializeThrown, serializeThrown } from '../../src/storage/wire/trans
 import { openStore } from '../../src/storage/open-store.js';
 import { describeStoreConformance } from '../conformance/store-conformance.js';
 import { expectCode } from '../conformance/expect-error.js';
+import { describeInputsConformance } from '../conformance/inputs-conformance.js';
 
 const opened: { store: Store; name: string }[] = [];
 let counter = 0;
@@ -54,6 +55,20 @@ describeStoreConformance('RemoteStore → IdbStore (Chromium worker)', {
     if (seed) await seed(new TrackingClient(store, { userId: 'conformance' }));
     return store;
   },
+});
+
+describeInputsConformance('IdbStore (Chromium page)', async (seed) => {
+  const name = freshName();
+  const client = new TrackingClient(await track(name, await new IdbStore({ name }).open()), { userId: 'conformance' });
+  if (seed) await seed(client);
+  return client;
+});
+
+describeInputsConformance('RemoteStore → IdbStore (Chromium worker)', async (seed) => {
+  const name = freshName();
+  const client = new TrackingClient(await track(name, await openIdbStore({ name })), { userId: 'conformance' });
+  if (seed) await seed(client);
+  return client;
 });
 
 const MISSING_RUN = '0123456789abcdef0123456789abcdef' as RunId;

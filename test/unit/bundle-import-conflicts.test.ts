@@ -5,7 +5,7 @@ import type { Store } from '../../src/core/store.js';
 import { exportBundle } from '../../src/storage/bundle/export-bundle.js';
 import { importBundle, type ImportConflictPolicy } from '../../src/storage/bundle/import-bundle.js';
 import { MemoryStore } from '../../src/storage/memory/memory-store.js';
-import { dumpStore } from '../fixtures/bundle-helpers/helpers.js';
+import { dumpStore, storeWith } from '../fixtures/bundle-helpers/helpers.js';
 
 const T0 = 1_700_000_000_000;
 
@@ -90,7 +90,7 @@ describe('importBundle never purges what the bundle does not carry', () => {
       const before = await dumpStore(store);
       let ownWrittenBack = 0;
       let failed = false;
-      const failing = Object.assign(Object.create(store) as Store, {
+      const failing = storeWith(store, {
         logBatch: async (...args: Parameters<Store['logBatch']>) => {
           // Fail once, on a bundle run; under replace the store's own runs are written back before it.
           if (!failed && args[1].params?.some((p) => p.key === 'lr')) ownWrittenBack++;

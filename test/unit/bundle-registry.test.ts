@@ -14,7 +14,7 @@ import { MemoryStore } from '../../src/storage/memory/memory-store.js';
 import { openStore } from '../../src/storage/open-store.js';
 import { expectCode } from '../conformance/expect-error.js';
 import { describeStoreConformance } from '../conformance/store-conformance.js';
-import { dumpStore, fixtureBytes } from '../fixtures/bundle-helpers/helpers.js';
+import { dumpStore, fixtureBytes, storeWith } from '../fixtures/bundle-helpers/helpers.js';
 
 const small = fixtureBytes('mlflow/mlruns-small.zip');
 const smallFiles = unzipSync(small);
@@ -118,10 +118,10 @@ describe('registry export: MLflow file-store bytes', () => {
   it('refuses a store without a registry, and records whose files cannot exist, before writing anything', async () => {
     const store = await registryStore();
     const chunks: Uint8Array[] = [];
-    const noRegistry = Object.assign(Object.create(store) as Store, { registry: undefined });
+    const noRegistry = storeWith(store, { registry: undefined });
     await expectCode(exportBundleTo(noRegistry, (c) => chunks.push(c), { includeModels: true }), 'NOT_IMPLEMENTED');
     const bad: RegisteredModelRecord = { ...(await store.registry.exportRegisteredModels())[0]!, aliases: { ghost: 9 } };
-    const broken = Object.assign(Object.create(store) as Store, {
+    const broken = storeWith(store, {
       registry: Object.assign(Object.create(store.registry) as RegistryStore, { exportRegisteredModels: async () => [bad] }),
     });
     const error = await expectCode(exportBundleTo(broken, (c) => chunks.push(c), { includeModels: true }), 'INVALID_PARAMETER_VALUE');
@@ -179,7 +179,7 @@ describe('registry import: policies, all-or-nothing, stores without a registry',
         return store.registry.importRegisteredModels(records);
       },
     });
-    return Object.assign(Object.create(store) as Store, { registry });
+    return storeWith(store, { registry });
   }
 
   it('a registry failure rolls back the runs written', async () => {
@@ -204,7 +204,7 @@ describe('registry import: policies, all-or-nothing, stores without a registry',
     await new TrackingClient(store).setRegisteredModelTag('DemoModel', 'local', 'edit');
     const before = await dumpAll(store);
     let failed = false;
-    const failing = Object.assign(Object.create(store) as Store, {
+    const failing = storeWith(store, {
       putArtifact: async (...args: Parameters<Store['putArtifact']>) => {
         if (failed) return store.putArtifact(...args);
         failed = true;
@@ -217,12 +217,12 @@ describe('registry import: policies, all-or-nothing, stores without a registry',
 
   it('reports the registry as not imported for stores without one, NOT_IMPLEMENTED registries, and includeModels: false', async () => {
     const plain = new MemoryStore();
-    const none = await importBundle(Object.assign(Object.create(plain) as Store, { registry: undefined }), small);
+    const none = await importBundle(storeWith(plain, { registry: undefined }), small);
     expect(none.runs).toBe(4);
     expect(none.registry).toEqual({ status: 'unsupported', reason: 'The store has no model registry.', models: [], versions: 0, notImported: ['DemoModel'], renamed: {} });
 
     const rest = new MemoryStore();
-    const restLike = Object.assign(Object.create(rest) as Store, {
+    const restLike = storeWith(rest, {
       registry: Object.assign(Object.create(rest.registry) as RegistryStore, {
         importRegisteredModels: async () => {
           const { EdgeflowError } = await import('../../src/core/errors.js');

@@ -9,7 +9,7 @@ import { importBundle } from '../../src/storage/bundle/import-bundle.js';
 import { BundleStore } from '../../src/storage/bundle/bundle-store.js';
 import { isEdgeflowError } from '../../src/core/errors.js';
 import type { RunId } from '../../src/core/ids.js';
-import { dumpStore } from '../fixtures/bundle-helpers/helpers.js';
+import { dumpStore, storeWith } from '../fixtures/bundle-helpers/helpers.js';
 import { describeStoreConformance } from '../conformance/store-conformance.js';
 
 const T0 = 1_700_000_000_000;
@@ -108,7 +108,7 @@ describe('round trip store → zip → store', () => {
     await store.logBatch(run.info.runId, { params: [{ key: 'a', value: '1' }] });
     // A backend that allows `a` next to `a/b` (the memory store refuses it): simulate one.
     const withConflict = (r: Run): Run => ({ ...r, data: { ...r.data, params: { ...r.data.params, 'a/b': '2' } } });
-    const proxy: Store = Object.assign(Object.create(store) as Store, {
+    const proxy: Store = storeWith(store, {
       getRun: async (id: RunId) => withConflict(await store.getRun(id)),
       searchRuns: async (q: SearchRunsQuery) => {
         const page = await store.searchRuns(q);
@@ -128,7 +128,7 @@ describe('stores that cannot take a bundle', () => {
     const { store } = await richStore();
     const zip = await exportBundle(store, { output: 'bytes' });
     const target = new MemoryStore();
-    const server: Store = Object.assign(Object.create(target) as Store, { capabilities: { ...target.capabilities, snapshots: false } });
+    const server: Store = storeWith(target, { capabilities: { ...target.capabilities, snapshots: false } });
     const before = await dumpStore(target);
     const error = await importBundle(server, zip).catch((e: unknown) => e);
     expect(isEdgeflowError(error, 'NOT_IMPLEMENTED')).toBe(true);

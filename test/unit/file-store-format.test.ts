@@ -12,7 +12,7 @@ import { unzipSync } from 'fflate';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TrackingClient } from '../../src/core/client.js';
 import type { ExperimentId, RunId } from '../../src/core/ids.js';
-import { readFileStoreTree } from '../../src/core/formats/file-store-layout.js';
+import { readFileStoreTree } from '../../src/core/formats/file-store/index.js';
 import { FileStore } from '../../src/node/file-store.js';
 import { openFileStoreUri } from '../../src/node/index.js';
 import { fixtureBytes } from '../fixtures/bundle-helpers/helpers.js';

@@ -15,7 +15,7 @@ import {
   serializeRegisteredModelMeta,
   serializeRunMeta,
   registeredModelFiles,
-} from '../../src/core/formats/file-store-layout.js';
+} from '../../src/core/formats/file-store/index.js';
 import { dict } from '../../src/core/entities.js';
 import { isEdgeflowError } from '../../src/core/errors.js';
 import { fixtureBytes } from '../fixtures/bundle-helpers/helpers.js';
@@ -139,9 +139,10 @@ describe('readers accept MLflow quirks', () => {
     expect(resolveRunName(meta, dict([['mlflow.runName', 'from-tag']]))).toBe('from-tag');
   });
 
-  it('metric lines with 2, 3 and 5 fields; the real step of 5-field lines; case-insensitive specials', () => {
+  it('metric lines with 2, 3 and 5 fields; 5-field lines read step 0 as MLflow does; case-insensitive specials', () => {
     const m = parseMetricFile('k', '1 0.5\n2 NaN 3\n3 -Infinity 7 train abc123\n4 5 -2\n', 'f');
-    expect(Array.from(m.steps)).toEqual([0, 3, 7, -2]);
+    expect(Array.from(m.steps)).toEqual([0, 3, 0, -2]);
+    expect(m.datasets).toEqual([undefined, undefined, { name: 'train', digest: 'abc123' }, undefined]);
     expect(Array.from(m.values)).toEqual([0.5, NaN, -Infinity, 5]);
     expect(Array.from(m.timestamps)).toEqual([1, 2, 3, 4]);
   });

@@ -1,6 +1,8 @@
 import { MemoryStore } from '../../src/storage/memory/memory-store.js';
 import { TrackingClient } from '../../src/core/client.js';
 import { describeStoreConformance } from '../conformance/store-conformance.js';
+import { describeLoggedModelConformance } from '../conformance/logged-model-conformance.js';
+import { describeInputsConformance } from '../conformance/inputs-conformance.js';
 
 describeStoreConformance('MemoryStore (Node)', {
   registry: true,
@@ -9,4 +11,16 @@ describeStoreConformance('MemoryStore (Node)', {
     if (seed) await seed(new TrackingClient(store, { userId: 'conformance' }));
     return store;
   },
+});
+
+describeLoggedModelConformance('MemoryStore (Node)', async (seed) => {
+  const client = new TrackingClient(new MemoryStore(), { userId: 'conformance' });
+  if (seed) await seed(client);
+  return client;
+});
+
+describeInputsConformance('MemoryStore (Node)', async (seed) => {
+  const client = new TrackingClient(new MemoryStore(), { userId: 'conformance' });
+  if (seed) await seed(client);
+  return client;
 });

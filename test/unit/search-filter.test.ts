@@ -298,7 +298,7 @@ describe('compileRunFilter: attributes', () => {
     expect(matches('end_time > 0', makeRun({ end: 10 }))).toBe(true);
   });
 
-  it('never matches dataset clauses (runs have no dataset inputs)', () => {
+  it('never matches dataset clauses on a run without dataset inputs', () => {
     for (const f of ["dataset.name = 'x'", "dataset.name != 'x'", "dataset.digest NOT IN ('x')", "datasets.context LIKE '%'"]) {
       expect(matches(f, run)).toBe(false);
     }

@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TrackingClient } from '../../src/core/client.js';
 import { MemoryStore } from '../../src/storage/memory/memory-store.js';
-import { fitDatasetWithTracking, fitWithTracking, trackingCallback } from '../../src/tfjs/index.js';
+import { datasetFromArrays } from '../../src/core/datasets/builders.js';
+import { datasetFromTensors, fitDatasetWithTracking, fitWithTracking, trackingCallback } from '../../src/tfjs/index.js';
 import { xorData, xorModel } from '../fixtures/tfjs/xor.js';
 
 beforeAll(async () => {
@@ -104,6 +105,22 @@ describe('fitWithTracking', () => {
     expect((await series(client, run.runId, 'val_acc')).values).toEqual(history.history.val_acc);
   });
 
+  it('logs x/y as the training input and validationData as the eval input, with MLflow’s NumPy digests', async () => {
+    const client = newClient();
+    const model = xorModel(tf);
+    const { xs, ys } = xorData(tf, 16);
+    const [vx, vy] = [xs.slice(0, 4), ys.slice(0, 4)];
+    const { run } = await fitWithTracking(model, xs, ys, { epochs: 1, batchSize: 8, validationData: [vx, vy] }, { client });
+    const inputs = (await client.getRun(run.runId)).inputs!.datasetInputs;
+    expect(inputs.map((i) => [i.dataset.name, i.tags])).toEqual([
+      ['training', [{ key: 'mlflow.data.context', value: 'training' }]],
+      ['eval', [{ key: 'mlflow.data.context', value: 'eval' }]],
+    ]);
+    const same = datasetFromArrays({ name: 'eval', features: { values: vx.dataSync() as Float32Array, shape: vx.shape }, targets: { values: vy.dataSync() as Float32Array, shape: vy.shape } });
+    expect(inputs[1]!.dataset).toEqual(same);
+    expect(JSON.parse(inputs[0]!.dataset.profile!)).toEqual({ features_shape: [16, 2], features_size: 32, features_nbytes: 128, targets_shape: [16, 1], targets_size: 16, targets_nbytes: 64 });
+  });
+
   it('ends the run FAILED and rethrows when training throws (wrong input shape)', async () => {
     const client = newClient();
     const model = xorModel(tf);
@@ -170,5 +187,23 @@ describe('fitWithTracking', () => {
     expect(stored.data.params.batch_size).toBeUndefined();
     expect((await series(client, run.runId, 'loss')).values).toEqual(history.history.loss);
     expect((await series(client, run.runId, 'batch_loss')).steps).toEqual([0, 2, 4, 6]);
+  });
+});
+
+describe('datasetFromTensors', () => {
+  it('hashes tensors as NumPy arrays of their dtype (MLflow vectors float32 and int32)', () => {
+    expect(datasetFromTensors({ features: tf.tensor1d([1.5, -2.25], 'float32') }).digest).toBe('dcb1d720');
+    expect(datasetFromTensors({ features: tf.tensor1d([-1, 2], 'int32') }).digest).toBe('42dc4d3d');
+  });
+
+  it('reads only the first 10,000 elements of a large tensor, the same digest as the whole array', () => {
+    const values = Float32Array.from({ length: 12_000 }, (_, i) => i / 7);
+    const tensor = tf.tensor2d(values, [3, 4000]);
+    const fromTensor = datasetFromTensors({ features: tensor, name: 'big' });
+    expect(fromTensor).toEqual(datasetFromArrays({ features: { values, shape: [3, 4000] }, name: 'big' }));
+  });
+
+  it('refuses complex tensors with INVALID_PARAMETER_VALUE', () => {
+    expect(() => datasetFromTensors({ features: tf.complex([1], [2]) })).toThrow(expect.objectContaining({ code: 'INVALID_PARAMETER_VALUE' }));
   });
 });

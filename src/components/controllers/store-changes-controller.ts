@@ -28,10 +28,12 @@ export interface ChangeBatch {
   readonly artifacts: Map<RunId, Set<string>>;
   /** Registered models created, changed (versions, stages, aliases, tags) or deleted, by name. */
   readonly registeredModels: Set<string>;
+  /** Experiments whose logged models changed. */
+  readonly loggedModelExperiments: Set<string>;
 }
 
 function emptyBatch(): ChangeBatch {
-  return { experiments: new Set(), runs: new Map(), runData: new Map(), artifacts: new Map(), registeredModels: new Set() };
+  return { experiments: new Set(), runs: new Map(), runData: new Map(), artifacts: new Map(), registeredModels: new Set(), loggedModelExperiments: new Set() };
 }
 
 /** Adds one change to a batch. */
@@ -62,6 +64,9 @@ export function mergeChange(batch: ChangeBatch, change: StoreChange): void {
     }
     case 'registered-model':
       batch.registeredModels.add(change.name);
+      return;
+    case 'logged-model':
+      batch.loggedModelExperiments.add(change.experimentId);
       return;
     default: {
       const unreachable: never = change;

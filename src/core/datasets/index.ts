@@ -1,5 +1,5 @@
 /**
- * MLflow 3 dataset inputs and run inputs/outputs.
+ * MLflow 3 dataset inputs: entities, builders with MLflow's digests, and their validation.
  * @module
  */
 export {
@@ -15,3 +15,17 @@ export {
   type RunInputs,
   type RunOutputs,
 } from './entities.js';
+export {
+  codeSource,
+  datasetFromArrays,
+  datasetFromRecords,
+  httpSource,
+  localSource,
+  uriSource,
+  type ArraysDatasetOptions,
+  type DatasetSource,
+  type RecordsDatasetOptions,
+} from './builders.js';
+export type { ArrayData, ArrayScalar, ArraysInput, NestedArray, NumericTypedArray, ShapedArray } from './ndarray.js';
+export type { DataRecord } from './records.js';
+export { md5Hex } from './md5.js';

@@ -15,7 +15,7 @@ import { dict, type Dict } from '../entities.js';
 import { EdgeflowError, describeValue, isEdgeflowError } from '../errors.js';
 import { MAX_PARAM_VALUE_LENGTH, MAX_RUN_NAME_LENGTH, MAX_TAG_VALUE_LENGTH } from '../limits.js';
 import { assertExperimentName, assertExperimentTagValue, assertWellFormedText } from '../validation.js';
-import type { ExperimentRecord, FileStoreSnapshot, RunRecord } from './file-store-layout.js';
+import type { ExperimentRecord, FileStoreSnapshot, RunRecord } from './file-store/index.js';
 
 /** Where each record of a layout lives, for error messages and reports. */
 export interface RecordEntries {

@@ -31,7 +31,7 @@ import {
   type RunRecord,
   type SkippedItem,
   type TreeFile,
-} from './file-store-layout.js';
+} from './file-store/index.js';
 import { METRIC_POINT_BYTES, type DecodeBudget } from './decode-budget.js';
 import { parsePythonJson, pythonJson } from './python-json.js';
 
@@ -204,6 +204,8 @@ export async function readExportImportTree(
       folder: dir,
       tags: stringMap(own(exp, 'tags'), file.path, '"tags"', true),
       runs,
+      loggedModels: [],
+      datasets: new Map(),
     });
   }
 

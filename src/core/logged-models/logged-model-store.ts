@@ -90,3 +90,26 @@ export interface LoggedModelStore {
 export interface LoggedModelRecord extends Omit<LoggedModel, 'metrics'> {
   readonly metricLines: readonly LoggedModelMetric[];
 }
+
+/** Records to write, returned by a change. Logged models are never removed (soft delete). */
+export interface LoggedModelWrite {
+  readonly put: readonly LoggedModelRecord[];
+}
+
+/**
+ * Persistence of logged-model records: the seam under the one `LoggedModelService` in core, as
+ * `RegistryRecords` is under the registry. `update` must be atomic: it reads the current records
+ * of `modelIds` (undefined when absent), calls `change` synchronously — which may throw to abort,
+ * leaving everything unchanged — and writes what it returns. Model files are kept like run
+ * artifacts, under the model id.
+ */
+export interface LoggedModelRecords {
+  get(modelId: string): Promise<LoggedModelRecord | undefined>;
+  /** The records of these experiments, deleted models included. */
+  list(experimentIds: readonly string[]): Promise<LoggedModelRecord[]>;
+  update(modelIds: readonly string[], change: (current: ReadonlyMap<string, LoggedModelRecord | undefined>) => LoggedModelWrite): Promise<void>;
+  putArtifact(modelId: string, path: string, data: ArtifactData): Promise<void>;
+  listArtifacts(modelId: string, path: string): Promise<FileInfo[]>;
+  /** @throws `RESOURCE_DOES_NOT_EXIST` when there is no file at `path` */
+  getArtifact(modelId: string, path: string): Promise<Uint8Array>;
+}

@@ -2,17 +2,16 @@
  * Compiles a run filter (spec §6.1) into a predicate for stores without a query engine.
  * @module
  */
+import { DATASET_CONTEXT_TAG } from '../datasets/entities.js';
 import type { Dict, Run } from '../entities.js';
 import { hasKey } from '../entities.js';
 import { isListClause } from './grammar.js';
 import { allOf, listTest, numberTest, stringTest } from './predicates.js';
-import type { RunAttributeClause, RunFilter, RunFilterClause, RunNumericAttribute } from './run-grammar.js';
+import type { DatasetClause, RunAttributeClause, RunFilter, RunFilterClause, RunNumericAttribute } from './run-grammar.js';
 import { parseRunFilter } from './run-grammar.js';
 
 /** Tests one run. */
 export type RunPredicate = (run: Run) => boolean;
-
-const never: RunPredicate = () => false;
 
 /** A predicate on a dictionary entry; runs lacking the key never match, even for `!=`. */
 function entryPredicate<V>(read: (run: Run) => Dict<V>, key: string, test: (value: V) => boolean): RunPredicate {
@@ -60,6 +59,19 @@ function attributePredicate(clause: RunAttributeClause): RunPredicate {
   return (run) => test(read(run));
 }
 
+/**
+ * A dataset clause: true when any dataset input satisfies it on its own (MLflow's file store).
+ * `context` looks only at inputs that have a context tag, so `!=` skips inputs without one.
+ */
+function datasetPredicate(clause: DatasetClause): RunPredicate {
+  const test = isListClause(clause) ? listTest(clause.comparator, clause.value) : stringTest(clause.comparator, clause.value);
+  const key = clause.key;
+  if (key === 'context') {
+    return (run) => (run.inputs?.datasetInputs ?? []).some((input) => input.tags.some((tag) => tag.key === DATASET_CONTEXT_TAG && test(tag.value)));
+  }
+  return (run) => (run.inputs?.datasetInputs ?? []).some((input) => test(input.dataset[key]));
+}
+
 function clausePredicate(clause: RunFilterClause): RunPredicate {
   switch (clause.type) {
     case 'metric':
@@ -71,8 +83,7 @@ function clausePredicate(clause: RunFilterClause): RunPredicate {
     case 'attribute':
       return attributePredicate(clause);
     case 'dataset':
-      // MLflow matches when any dataset input satisfies the clause; edgeflow runs have none.
-      return never;
+      return datasetPredicate(clause);
     default: {
       const unreachable: never = clause;
       return unreachable;
@@ -85,7 +96,7 @@ function clausePredicate(clause: RunFilterClause): RunPredicate {
  * Semantics follow MLflow's file store: metrics compare their latest value as IEEE doubles (a NaN
  * value fails `= < <= > >=` and passes `!=`); a run lacking the metric, param or tag, or with a
  * null `end_time`, never matches that clause; LIKE/ILIKE are whole-string SQL patterns.
- * Dataset clauses never match, because edgeflow runs have no dataset inputs yet.
+ * A dataset clause matches when any of the run's dataset inputs satisfies it, each clause on its own.
  * An empty or blank filter matches every run.
  *
  * @example

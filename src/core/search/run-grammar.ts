@@ -76,10 +76,10 @@ export type RunAttributeClause =
     });
 
 /**
- * A clause on the run's dataset inputs: matches when any input satisfies it. Runs in edgeflow have
- * no dataset inputs yet, so these clauses parse but never match (even `!=` and `NOT IN`).
+ * A clause on the run's dataset inputs: matches when any input satisfies it (each clause on its
+ * own; `context` only looks at inputs with a context tag, mlflow3-models-and-inputs.md §5.4).
  * Note: MLflow also drops upper-case entries from dataset IN lists (it reuses its run-id list
- * parser); edgeflow keeps them, which cannot matter until runs carry datasets.
+ * parser); edgeflow compares every entry literally.
  */
 export type DatasetClause =
   | (ClauseBase & {

@@ -26,12 +26,14 @@ import type {
   Store,
   StoreCapabilities,
 } from '../../core/store.js';
-import type { ArtifactEntry, MetricPoints } from '../../core/formats/file-store-layout.js';
+import type { ArtifactEntry, MetricPoints } from '../../core/formats/file-store/index.js';
 import type { GuardedZip } from '../../core/formats/zip-guard.js';
 import { readBundle, type ParsedBundle, type ReadBundleOptions } from './read-bundle.js';
 import { asResourceExhausted } from '../../core/formats/decode-budget.js';
 import { RegistryService } from '../../core/registry/registry-service.js';
 import { ReadOnlyRegistryRecords } from './registry-records.js';
+import { ReadOnlyLoggedModelRecords, listArtifactEntries } from './bundle-logged-models.js';
+import { LoggedModelService } from '../../core/logged-models/logged-model-service.js';
 
 const CAPABILITIES: StoreCapabilities = { readOnly: true, atomicBatches: true, crossContextEvents: false, orderedWrites: false, snapshots: false };
 
@@ -41,7 +43,13 @@ interface StoredRun {
   readonly artifacts: Map<string, ArtifactEntry>;
 }
 
-function freezeRun(info: RunInfo, params: Record<string, string>, tags: Record<string, string>, metrics: readonly MetricPoints[]): Run {
+function freezeRun(
+  info: RunInfo,
+  params: Record<string, string>,
+  tags: Record<string, string>,
+  metrics: readonly MetricPoints[],
+  links: Pick<Run, 'inputs' | 'outputs'>,
+): Run {
   const latest = dict<Metric>();
   const values = dict<number>();
   for (const m of metrics) {
@@ -61,6 +69,8 @@ function freezeRun(info: RunInfo, params: Record<string, string>, tags: Record<s
       params: Object.freeze(dict(Object.entries(params))),
       tags: Object.freeze(dict(Object.entries(tags))),
     }),
+    ...(links.inputs === undefined ? {} : { inputs: links.inputs }),
+    ...(links.outputs === undefined ? {} : { outputs: links.outputs }),
   });
 }
 
@@ -72,6 +82,11 @@ export class BundleStore implements Store {
    * over the bundle's records; every write is refused with `PERMISSION_DENIED`.
    */
   readonly registry: RegistryService;
+  /**
+   * The bundle's MLflow 3 logged models (none when it has none): every read of core's logged-model
+   * service, files read from the zip; every write is refused with `PERMISSION_DENIED`.
+   */
+  readonly loggedModels: LoggedModelService;
   private readonly __experiments = new Map<ExperimentId, Experiment>();
   private readonly __runs = new Map<RunId, StoredRun>();
   private readonly __runsByExperiment = new Map<ExperimentId, RunId[]>();
@@ -83,6 +98,12 @@ export class BundleStore implements Store {
     this.__zip = bundle.zip;
     this.__prefix = bundle.prefix;
     this.registry = new RegistryService(new ReadOnlyRegistryRecords(bundle.snapshot.registeredModels.map((m) => m.record)));
+    const models = bundle.snapshot.experiments.flatMap((e) => e.loggedModels);
+    this.loggedModels = new LoggedModelService(
+      new ReadOnlyLoggedModelRecords(models, (entry) => this.__zip.read(this.__prefix + entry)),
+      (id) => this.getExperiment(id as ExperimentId),
+      () => undefined,
+    );
     for (const exp of bundle.snapshot.experiments) {
       const id = exp.meta.experimentId;
       this.__experiments.set(id, Object.freeze({ ...exp.meta, tags: Object.freeze(dict(Object.entries(exp.tags))) }));
@@ -90,7 +111,7 @@ export class BundleStore implements Store {
       for (const r of exp.runs) {
         const info: RunInfo = { ...r.meta, runName: r.runName };
         this.__runs.set(r.meta.runId, {
-          run: freezeRun(info, r.params, r.tags, r.metrics),
+          run: freezeRun(info, r.params, r.tags, r.metrics, r),
           metrics: new Map(r.metrics.map((m) => [m.key, m])),
           artifacts: new Map(r.artifacts.map((a) => [a.path, a])),
         });
@@ -175,18 +196,7 @@ export class BundleStore implements Store {
   }
 
   async listArtifacts(runId: RunId, path: string): Promise<FileInfo[]> {
-    const prefix = path === '' ? '' : `${path}/`;
-    const dirs = new Set<string>();
-    const files: FileInfo[] = [];
-    for (const [p, entry] of this.__run(runId).artifacts) {
-      if (!p.startsWith(prefix)) continue;
-      const rest = p.slice(prefix.length);
-      const slash = rest.indexOf('/');
-      if (slash === -1) files.push({ path: p, isDir: false, fileSize: entry.size });
-      else dirs.add(prefix + rest.slice(0, slash));
-    }
-    const byPath = (a: FileInfo, b: FileInfo): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
-    return [...[...dirs].map((p) => ({ path: p, isDir: true })).sort(byPath), ...files.sort(byPath)];
+    return listArtifactEntries(this.__run(runId).artifacts, path);
   }
 
   async getArtifact(runId: RunId, path: string): Promise<Uint8Array> {

@@ -36,9 +36,11 @@ import {
   serializeMetricFile,
   serializeRunMeta,
   type MetricPoints,
-} from '../../core/formats/file-store-layout.js';
+} from '../../core/formats/file-store/index.js';
 import type { RegisteredModelRecord } from '../../core/registry/entities.js';
 import type { BundleProgress } from './read-bundle.js';
+import { planLoggedModelExport, runLinkFiles, writeExperimentMlflow3 } from './export-mlflow3.js';
+import type { Dataset } from '../../core/datasets/entities.js';
 
 /** The artifact root written by default: relative, so MLflow started in the unzip folder finds artifacts. */
 export const DEFAULT_BUNDLE_ARTIFACT_ROOT = 'mlruns';
@@ -267,6 +269,7 @@ export async function exportBundleTo(
   const planned = await plan(store, options);
   const models = options.includeModels === true ? await planModels(store) : [];
   const format = options.format ?? 'mlflow';
+  const loggedModels = format === 'mlflow' ? await planLoggedModelExport(store, planned.map((p) => p.experiment.experimentId), options.includeDeleted ?? true) : new Map<string, never[]>();
   const zip = new ZipWriter(write, options.mtime ?? new Date());
   const includeArtifacts = options.includeArtifacts ?? true;
   const artifactRoot = options.artifactRoot === undefined ? DEFAULT_BUNDLE_ARTIFACT_ROOT : options.artifactRoot;
@@ -276,13 +279,15 @@ export async function exportBundleTo(
   let artifacts = 0;
   const exportTime = (options.mtime ?? new Date()).getTime();
 
+  const writeFile = (path: string, bytes: Uint8Array): void => {
+    if (looksLikeText(path, bytes)) zip.deflate(path, bytes);
+    else zip.store(path, bytes);
+  };
   const writeArtifacts = async (run: Run, prefix: string): Promise<void> => {
     if (!includeArtifacts) return;
     for (const { path } of await artifactFiles(store, run.info.runId)) {
       if (options.artifactFilter !== undefined && !options.artifactFilter(run.info.runId, path)) continue;
-      const bytes = await store.getArtifact(run.info.runId, path);
-      if (looksLikeText(path, bytes)) zip.deflate(`${prefix}/${path}`, bytes);
-      else zip.store(`${prefix}/${path}`, bytes);
+      writeFile(`${prefix}/${path}`, await store.getArtifact(run.info.runId, path));
       artifacts++;
     }
   };
@@ -330,6 +335,7 @@ export async function exportBundleTo(
         serializeExperimentMeta({ ...experiment, artifactLocation: location }, rewritten ? { staleTags: experiment.tags } : {}),
       );
       for (const [key, value] of Object.entries(experiment.tags)) zip.text(experimentTagPath(folder, key), value);
+      const datasets = new Map<string, Dataset>();
       for (const run of runs) {
         const dir = runFolder(folder, run.info.runId);
         const artifactUri = artifactRoot === null ? run.info.artifactUri : defaultRunArtifactUri(location, run.info.runId);
@@ -345,8 +351,12 @@ export async function exportBundleTo(
           points += m.values.length;
         }
         await writeArtifacts(run, `${dir}/artifacts`);
+        for (const file of runLinkFiles(run, dir, datasets)) zip.text(file.path, file.text);
         options.onProgress?.({ phase: 'export', done: ++done, total });
       }
+      const records = loggedModels.get(experiment.experimentId) ?? [];
+      const sink = { text: (path: string, text: string) => zip.text(path, text), file: writeFile };
+      artifacts += await writeExperimentMlflow3(store, folder, records, datasets, artifactRoot === null ? null : location, includeArtifacts, sink);
     }
     if (options.includeModels === true) {
       zip.folder(`${base}${MODELS_FOLDER}`);

@@ -13,13 +13,24 @@ import { MAX_METRICS_PER_BATCH, MAX_PARAMS_PER_BATCH } from '../../core/limits.j
 import type { Store } from '../../core/store.js';
 import { artifactFiles, collectPages } from '../../core/store-reads.js';
 import { SystemTag } from '../../core/system-tags.js';
-import type { ExperimentMeta, MetricPoints, RunMeta, SkippedItem } from '../../core/formats/file-store-layout.js';
+import type { ExperimentMeta, MetricPoints, RunMeta, SkippedItem } from '../../core/formats/file-store/index.js';
 import type { TruncatedValue } from '../../core/formats/api-rules.js';
 import { asResourceExhausted } from '../../core/formats/decode-budget.js';
 import type { ModelVersionRecord, RegisteredModelRecord } from '../../core/registry/entities.js';
 import type { RegistryStore } from '../../core/registry/registry-store.js';
 import { assertModelName } from '../../core/registry/validation.js';
 import { readBundle, type BundleLayout, type BundleLimits, type BundleProgress } from './read-bundle.js';
+import {
+  newModelIds,
+  planLoggedModels,
+  restoreLoggedModels,
+  runLinksOf,
+  runLinksReport,
+  writeLoggedModels,
+  writeRunLinks,
+  type Mlflow3ImportReport,
+  type RunLinks,
+} from './import-mlflow3.js';
 
 /** What to do with experiments and runs that already exist in the target store. */
 export type ImportConflictPolicy = 'skip' | 'replace' | 'new-ids';
@@ -77,6 +88,8 @@ export interface ImportReport {
   readonly idMap: Readonly<Record<string, string>>;
   /** What became of the bundle's model registry. */
   readonly registry: RegistryImportReport;
+  /** What became of the bundle's MLflow 3 logged models and run inputs/outputs. */
+  readonly mlflow3: Mlflow3ImportReport;
   /** Entries that are MLflow data this importer does not read yet. */
   readonly unread: readonly string[];
   /** Param and tag values longer than the API keeps, truncated as MLflow's client truncates them. */
@@ -111,6 +124,8 @@ interface RunPlan {
   readonly tags: Dict<string>;
   readonly metrics: readonly MetricPoints[];
   readonly artifacts: readonly { readonly path: string; readonly read: () => Promise<Uint8Array> }[];
+  /** MLflow 3 dataset/model inputs and model outputs. */
+  readonly links?: RunLinks;
   /** A run of the target store written back as it was (`replace` keeps what the bundle does not carry); not counted as imported. */
   readonly restored?: boolean;
 }
@@ -161,7 +176,7 @@ async function writePlans(
     for (const run of plan.runs) {
       const meta = run.meta;
       const hasData =
-        Object.keys(run.params).length > 0 || run.metrics.some((m) => m.values.length > 0) || run.artifacts.length > 0;
+        Object.keys(run.params).length > 0 || run.metrics.some((m) => m.values.length > 0) || run.artifacts.length > 0 || run.links !== undefined;
       const snapshotDeleted = meta.lifecycleStage === 'deleted' && !hasData;
       await store.createRun({
         experimentId,
@@ -205,6 +220,7 @@ async function writePlans(
           bytes += data.length;
         }
       }
+      await writeRunLinks(store, meta.runId, run.links);
       if (meta.lifecycleStage === 'deleted' && !snapshotDeleted) {
         await store.deleteRun(meta.runId, meta.deletedTime !== null ? { deletedTime: meta.deletedTime } : {});
       }
@@ -246,6 +262,7 @@ async function backupRun(store: Store, run: Run): Promise<RunPlan> {
     tags: dict(Object.entries(run.data.tags)),
     metrics,
     artifacts,
+    links: runLinksOf(run.inputs, run.outputs, new Map()),
   };
 }
 
@@ -390,6 +407,7 @@ async function importAllOrNothing(store: Store, zip: Blob | Uint8Array | ArrayBu
   const usedNames = new Set<string>();
   const newRunIds = new Map<string, RunId>();
   const bundleRunIds = new Set<string>(snapshot.experiments.flatMap((e) => e.runs.map((r) => r.meta.runId)));
+  const modelIds = newModelIds(snapshot.experiments, policy === 'new-ids');
 
   for (const exp of snapshot.experiments) {
     let meta = exp.meta;
@@ -460,6 +478,7 @@ async function importAllOrNothing(store: Store, zip: Blob | Uint8Array | ArrayBu
         tags: run.tags,
         metrics: run.metrics,
         artifacts: run.artifacts.map((a) => ({ path: a.path, read: readArtifact(a.entry) })),
+        links: runLinksOf(run.inputs, run.outputs, modelIds),
       });
     }
     plans.push({ meta, tags, reuse, runs: [...ownRuns, ...runs] });
@@ -479,6 +498,12 @@ async function importAllOrNothing(store: Store, zip: Blob | Uint8Array | ArrayBu
     if (!toPurgeExperiments.includes(run.info.experimentId)) runBackups.push({ experimentId: run.info.experimentId, run: await backupRun(store, run) });
   }
   const registry = await planRegistry(store, snapshot.registeredModels, policy, options.includeModels ?? true, newRunIds, skipped);
+  const plannedExperiments = new Set<string>(plans.map((p) => p.meta.experimentId));
+  const targetExperiment = (id: string): ExperimentId | undefined => {
+    const target = (idMap[id] ?? id) as ExperimentId;
+    return plannedExperiments.has(target) ? target : undefined;
+  };
+  const loggedModels = await planLoggedModels(store, snapshot.experiments, targetExperiment, toPurgeExperiments, modelIds, newRunIds, skipped, readArtifact);
 
   // ---- write, rolling back on failure
   const total = plans.reduce((n, p) => n + p.runs.filter((r) => r.restored !== true).length, 0);
@@ -512,6 +537,8 @@ async function importAllOrNothing(store: Store, zip: Blob | Uint8Array | ArrayBu
       await target.importRegisteredModels(records);
       modelsWritten = true;
     }
+    // Logged models last: one atomic write, after the runs and experiments they belong to.
+    await writeLoggedModels(store, loggedModels.plan);
     return {
       layout: bundle.layout,
       experiments: created.experiments.length,
@@ -524,6 +551,14 @@ async function importAllOrNothing(store: Store, zip: Blob | Uint8Array | ArrayBu
       skipped,
       idMap,
       registry: registry.report,
+      mlflow3: {
+        ...loggedModels.report,
+        runInputs: runLinksReport(
+          store,
+          plans.flatMap((p) => p.runs.filter((r) => r.restored !== true).map((r) => ({ runId: r.meta.runId, links: r.links }))),
+          snapshot.experiments.reduce((n, e) => n + e.runs.filter((r) => r.inputs !== undefined || r.outputs !== undefined).length, 0),
+        ),
+      },
       unread: snapshot.unread,
       truncated: bundle.truncated,
     };
@@ -542,6 +577,7 @@ async function importAllOrNothing(store: Store, zip: Blob | Uint8Array | ArrayBu
       const target = await store.getExperiment(experimentId);
       await writePlans(store, [{ meta: target, tags: dict(), reuse: true, runs: [run] }], restore, () => undefined);
     }
+    await restoreLoggedModels(store, loggedModels.plan);
     purgedExperiments = [];
     purgedRuns = [];
     throw error;

@@ -11,6 +11,7 @@ export {
   type ImportReport,
   type RegistryImportReport,
 } from './import-bundle.js';
+export type { Mlflow3ImportReport, Mlflow3PartReport } from './import-mlflow3.js';
 export { BundleStore } from './bundle-store.js';
 export {
   readBundle,

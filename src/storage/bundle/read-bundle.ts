@@ -8,7 +8,7 @@ import { EdgeflowError, isEdgeflowError } from '../../core/errors.js';
 import { applyApiRules, EXPORT_IMPORT_ENTRIES, FILE_STORE_ENTRIES, type TruncatedValue } from '../../core/formats/api-rules.js';
 import { asResourceExhausted, DecodeBudget } from '../../core/formats/decode-budget.js';
 import { readExportImportTree, isExportImportLayout } from '../../core/formats/export-import-layout.js';
-import { readFileStoreTree, type FileStoreSnapshot, type TreeFile } from '../../core/formats/file-store-layout.js';
+import { readFileStoreTree, type FileStoreSnapshot, type TreeFile } from '../../core/formats/file-store/index.js';
 import { DEFAULT_ZIP_LIMITS, openZip, type GuardedZip, type ZipLimits, type ZipSource } from '../../core/formats/zip-guard.js';
 
 /** Which layout a bundle uses. */

@@ -53,6 +53,8 @@ import type {
 } from '../../core/store.js';
 import { runDataChange } from '../../core/store.js';
 import { RegistryService } from '../../core/registry/registry-service.js';
+import type { LogInputsInput } from '../../core/datasets/entities.js';
+import { addRunInputs } from '../../core/datasets/run-inputs.js';
 import { SystemTag } from '../../core/system-tags.js';
 import { assertHistoryIndex } from '../../core/validation.js';
 import { ChangeEmitter } from '../change-emitter.js';
@@ -336,6 +338,18 @@ export class IdbStore implements Store {
     if (written === undefined) return;
     this.__tails.restamp(runId, written.previousSeq, written.seq);
     for (const tail of written.tails) if (tail !== undefined) this.__tails.set(written.seq, tail);
+  }
+
+  async logInputs(runId: RunId, inputs: LogInputsInput): Promise<void> {
+    await this.__write('log run inputs', ['meta', 'runs'], 'strict', async (tx, emit) => {
+      const run = await getRunIn(tx, runId);
+      assertRunActive(run.info);
+      const next = addRunInputs(run.inputs, inputs);
+      if (next === run.inputs || next === undefined) return;
+      run.inputs = next;
+      await putRun(tx, run);
+      emit({ kind: 'run', runId, experimentId: run.info.experimentId });
+    });
   }
 
   async deleteTag(runId: RunId, key: string): Promise<void> {

@@ -39,6 +39,7 @@ export function toRun(stored: StoredRun): Run {
       params: Object.freeze(toDict(stored.params)),
       tags: Object.freeze(toDict(stored.tags)),
     }),
+    ...(stored.inputs ? { inputs: stored.inputs } : {}),
   });
 }
 
@@ -52,6 +53,7 @@ export function reviveRun(run: Run): Run {
       params: Object.freeze(toDict(run.data.params)),
       tags: Object.freeze(toDict(run.data.tags)),
     }),
+    ...(run.inputs ? { inputs: run.inputs } : {}),
   });
 }
 
@@ -65,6 +67,7 @@ export function cloneStoredRun(stored: StoredRun): StoredRun {
     seq: stored.seq,
     series: toDict(stored.series),
     ...(stored.batchIds === undefined ? {} : { batchIds: [...stored.batchIds] }),
+    ...(stored.inputs === undefined ? {} : { inputs: stored.inputs }),
   };
 }
 

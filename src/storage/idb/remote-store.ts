@@ -32,6 +32,7 @@ import type {
 } from '../../core/store.js';
 import { ChangeEmitter } from '../change-emitter.js';
 import { installTransferHandlers } from '../wire/transfer-handlers.js';
+import type { LogInputsInput } from '../../core/datasets/entities.js';
 import { reviveModelVersion, reviveRegisteredModel, reviveRegisteredModelRecord, reviveRun, toExperiment } from './records.js';
 import type { StorageFigures } from './storage-figures.js';
 import type { IdbWorkerApi } from './worker-api.js';
@@ -165,6 +166,10 @@ export class RemoteStore implements Store {
     };
     return this.__call((r) => r.logBatch(runId, transfer(message, buffers)));
   }
+  logInputs(runId: RunId, inputs: LogInputsInput): Promise<void> {
+    return this.__call((r) => r.logInputs(runId, inputs));
+  }
+
   deleteTag(runId: RunId, key: string): Promise<void> {
     return this.__call((r) => r.deleteTag(runId, key));
   }

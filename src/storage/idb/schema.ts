@@ -21,6 +21,7 @@
  */
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
 import type { Dict, Experiment, Metric, RunInfo } from '../../core/entities.js';
+import type { RunInputs } from '../../core/datasets/entities.js';
 import type { RegisteredModelRecord } from '../../core/registry/entities.js';
 import { DEFAULT_EXPERIMENT_ID, DEFAULT_EXPERIMENT_NAME, type ExperimentId, type RunId } from '../../core/ids.js';
 
@@ -60,6 +61,8 @@ export interface StoredRun extends StoredRunV1 {
    * and skipped. Optional: absent on runs that never got a batch with an id (no schema change).
    */
   batchIds?: string[];
+  /** MLflow 3 dataset and model inputs; absent when the run has none (no schema change). */
+  inputs?: RunInputs;
 }
 
 /** How many batch ids a run remembers (more than the batches one queue has in flight per run). */

@@ -28,8 +28,11 @@ export interface WorkerOpenOptions {
 /** Members of {@link Store} that stay on the page: capabilities, and change events (sent on a port). */
 type PageSideMember = 'capabilities' | 'subscribe' | 'registry' | NotYetInWorker;
 
-/** MLflow 3 members the IndexedDB store does not hold yet (logged models, inputs, outputs). */
-type NotYetInWorker = 'loggedModels' | 'logInputs' | 'logOutputs';
+/**
+ * MLflow 3 members the IndexedDB store does not hold yet (logged models, outputs); `searchDatasets`
+ * is derived by the client from the runs' inputs.
+ */
+type NotYetInWorker = 'loggedModels' | 'logOutputs' | 'searchDatasets';
 
 /** Every method of {@link Store} the worker answers, each required (the worker's `IdbStore` has them all). */
 export type WorkerStoreMethods = { [K in Exclude<keyof Store, PageSideMember>]-?: NonNullable<Store[K]> };
@@ -74,6 +77,7 @@ const PLAIN_FORWARDS: Readonly<Record<PlainForward, true>> = {
   restoreRun: true,
   purgeRun: true,
   deleteTag: true,
+  logInputs: true,
   searchRuns: true,
   putArtifact: true,
   listArtifacts: true,

@@ -59,6 +59,13 @@ import { ChangeEmitter } from '../change-emitter.js';
 import { ArtifactTree, toBytes } from '../artifact-tree.js';
 import { RegistryService } from '../../core/registry/registry-service.js';
 import { MemoryRegistryRecords } from './memory-registry-records.js';
+import type { LogInputsInput, RunInputs } from '../../core/datasets/entities.js';
+import { addRunInputs } from '../../core/datasets/run-inputs.js';
+import { LoggedModelService } from '../../core/logged-models/logged-model-service.js';
+import { appendModelMetricLines, modelMetricLines } from '../../core/logged-models/metrics.js';
+import { withModelOutputs } from '../../core/logged-models/outputs.js';
+import type { ModelOutput } from '../../core/datasets/entities.js';
+import { MemoryLoggedModelRecords } from './memory-logged-model-records.js';
 
 /** Options of {@link MemoryStore}. */
 export interface MemoryStoreOptions {
@@ -81,8 +88,11 @@ interface RunRecord {
   tagKeys: KeyIndex;
   metricKeys: KeyIndex;
   artifacts: ArtifactTree;
+  outputs: readonly ModelOutput[];
   /** Immutable view handed out until the next write. */
   snapshot: Run | undefined;
+  /** MLflow 3 dataset and model inputs (none: undefined). */
+  inputs?: RunInputs | undefined;
 }
 
 const CAPABILITIES: StoreCapabilities = { readOnly: false, atomicBatches: true, crossContextEvents: false, orderedWrites: true, snapshots: true };
@@ -92,6 +102,9 @@ export class MemoryStore implements Store {
   readonly capabilities = CAPABILITIES;
   /** The model registry, in memory too. */
   readonly registry: RegistryService;
+  /** MLflow 3 logged models, in memory too. */
+  readonly loggedModels: LoggedModelService;
+  readonly #models = new MemoryLoggedModelRecords();
   private readonly __experiments = new Map<ExperimentId, ExperimentRecord>();
   private readonly __runs = new Map<RunId, RunRecord>();
   private readonly __events = new ChangeEmitter();
@@ -100,6 +113,7 @@ export class MemoryStore implements Store {
   constructor(options: MemoryStoreOptions = {}) {
     this.__artifactRoot = (options.artifactRoot ?? 'memory://artifacts').replace(/\/+$/u, '');
     this.registry = new RegistryService(new MemoryRegistryRecords(), (change) => this.__emit(change));
+    this.loggedModels = new LoggedModelService(this.#models, (id) => this.getExperiment(id as ExperimentId), (change) => this.__emit(change));
     const defaultExperiment = newExperiment({ name: DEFAULT_EXPERIMENT_NAME }, DEFAULT_EXPERIMENT_ID, `${this.__artifactRoot}/${DEFAULT_EXPERIMENT_ID}`);
     this.__experiments.set(DEFAULT_EXPERIMENT_ID, { experiment: freezeExperiment(defaultExperiment), runIds: new Set() });
   }
@@ -177,6 +191,7 @@ export class MemoryStore implements Store {
   async purgeExperiment(experimentId: ExperimentId): Promise<void> {
     const record = this.__experiment(experimentId);
     for (const runId of record.runIds) this.__runs.delete(runId);
+    this.#models.purgeExperiment(experimentId);
     this.__experiments.delete(experimentId);
     this.__emit({ kind: 'experiment', experimentId });
   }
@@ -199,6 +214,7 @@ export class MemoryStore implements Store {
       tagKeys: new KeyIndex(Object.keys(tags)),
       metricKeys: new KeyIndex(),
       artifacts: new ArtifactTree(),
+      outputs: [],
       snapshot: undefined,
     };
     this.__runs.set(runId, record);
@@ -251,6 +267,8 @@ export class MemoryStore implements Store {
     assertNoKeyConflicts('param', record.paramKeys, params.map((p) => p.key));
     assertNoKeyConflicts('metric', record.metricKeys, metrics.map((m) => m.key));
     assertNoKeyConflicts('tag', record.tagKeys, tags.map((t) => t.key));
+    const modelLines = modelMetricLines(runId, metrics);
+    const models = appendModelMetricLines(this.#models.current(modelLines.keys()), modelLines);
     if (params.length === 0 && metrics.length === 0 && tags.length === 0) return;
 
     for (const { key, value } of params) {
@@ -274,9 +292,31 @@ export class MemoryStore implements Store {
       record.tagKeys.add(key);
       if (key === SystemTag.RUN_NAME) renamed = value;
     }
+    this.#models.put(models);
     record.snapshot = undefined;
     if (renamed !== undefined) this.__updateInfo(record, { runName: renamed });
     this.__emit(runDataChange(runId, record.info.experimentId, { metrics, params, tags }));
+    for (const model of models) this.__emit({ kind: 'logged-model', modelId: model.modelId, experimentId: model.experimentId });
+  }
+
+  async logOutputs(runId: RunId, outputs: readonly ModelOutput[]): Promise<void> {
+    const record = this.__run(runId);
+    assertRunActive(record.info);
+    const merged = withModelOutputs(record.outputs, outputs);
+    if (merged === record.outputs) return;
+    record.outputs = merged;
+    record.snapshot = undefined;
+    this.__emit({ kind: 'run', runId, experimentId: record.info.experimentId });
+  }
+
+  async logInputs(runId: RunId, inputs: LogInputsInput): Promise<void> {
+    const record = this.__run(runId);
+    assertRunActive(record.info);
+    const next = addRunInputs(record.inputs, inputs);
+    if (next === record.inputs) return;
+    record.inputs = next;
+    record.snapshot = undefined;
+    this.__emit({ kind: 'run', runId, experimentId: record.info.experimentId });
   }
 
   async deleteTag(runId: RunId, key: string): Promise<void> {
@@ -409,6 +449,8 @@ export class MemoryStore implements Store {
           params: Object.freeze(dict(Object.entries(record.params))),
           tags: Object.freeze(dict(Object.entries(record.tags))),
         }),
+        ...(record.inputs ? { inputs: record.inputs } : {}),
+        ...(record.outputs.length === 0 ? {} : { outputs: Object.freeze({ modelOutputs: record.outputs }) }),
       });
     }
     return record.snapshot;
