@@ -31,12 +31,11 @@
  */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { TrackingClient } from '../core/client.js';
-import type { Experiment, FileInfo, RunInfo } from '../core/entities.js';
+import type { Experiment, RunInfo } from '../core/entities.js';
 import { EdgeflowError, isEdgeflowError } from '../core/errors.js';
-import type { RunId } from '../core/ids.js';
 import { ModelRegistryClient } from '../core/registry/registry-client.js';
 import { decodePageToken, encodePageToken } from '../core/search/index.js';
-import { checkRequest, decodeUrlComponent, hasBody, isJsonContentType, parseRequestTarget, readCappedBody, requestPath, type RequestGuardOptions } from './http-guard.js';
+import { checkRequest, hasBody, isJsonContentType, parseRequestTarget, readCappedBody, requestPath, type RequestGuardOptions } from './http-guard.js';
 import type { Store } from '../core/store.js';
 import {
   experimentToJson,
@@ -45,9 +44,12 @@ import {
   registeredModelToJson,
   runInfoToJson,
   runToJson,
-  stringifyJson,
   type Json,
 } from '../storage/rest/wire.js';
+import { artifactRoute, artifactTarget, storeArtifactProxy, type ArtifactProxy } from './mlflow-artifact-proxy.js';
+import { endpointNotFound, json } from './mlflow-rest-answers.js';
+
+export { storeArtifactProxy, type ArtifactProxy } from './mlflow-artifact-proxy.js';
 
 /** A request as the API reads it (the body already read). */
 export interface MlflowRestRequest {
@@ -64,16 +66,6 @@ export interface MlflowRestResponse {
   readonly status: number;
   readonly headers: Record<string, string>;
   readonly body: string | Uint8Array;
-}
-
-/** Where the artifact proxy keeps files, by proxy path (`<experiment>/<run>/artifacts/<path>`). */
-export interface ArtifactProxy {
-  /** Entries directly inside folder `path` (their `path` may be full or a basename). */
-  list(path: string): Promise<readonly FileInfo[]>;
-  get(path: string): Promise<Uint8Array>;
-  put(path: string, bytes: Uint8Array): Promise<void>;
-  /** Deletes a file or folder; nothing happens when absent (as MLflow's local repository). */
-  delete(path: string): Promise<void>;
 }
 
 /** Cross-origin access for browser pages (see {@link MlflowRestHandlerOptions.cors}). */
@@ -192,14 +184,6 @@ export function mlflowErrorResponse(error: unknown, localPaths: readonly string[
   let message = error.message;
   for (const path of localPaths) if (path !== '') message = message.replaceAll(path, '<local path>');
   return json(typeof status === 'number' ? status : error.httpStatus, { error_code: typeof code === 'string' ? code : error.code, message });
-}
-
-function json(status: number, body: Json): MlflowRestResponse {
-  return { status, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' }, body: stringifyJson(body) };
-}
-
-function endpointNotFound(method: string, path: string, status = 404): EdgeflowError {
-  return new EdgeflowError('RESOURCE_DOES_NOT_EXIST', `No endpoint ${method} ${path}.`, { details: { mlflowErrorCode: 'ENDPOINT_NOT_FOUND', httpStatus: status } });
 }
 
 function denied(): EdgeflowError {
@@ -554,83 +538,6 @@ const ENDPOINTS: Readonly<Record<string, Endpoint>> = {
     done(client.deleteModelVersionTag(input.required('name'), input.required('version'), input.required('key'))),
   ),
 };
-
-// ------------------------------------------------------------------------------------- artifacts
-
-/** MLflow's `validate_path_is_safe`: no `..`, no absolute paths, no backslashes or `#`. */
-function safePath(path: string): string {
-  if (path.includes('\\') || path.includes('#') || path.startsWith('/') || /^[A-Za-z]:/u.test(path) || path.split('/').includes('..')) {
-    throw EdgeflowError.invalidParameterValue(`Invalid path: ${JSON.stringify(path)}`, { details: { field: 'path' } });
-  }
-  return path;
-}
-
-/**
- * The artifact proxy over a store's run artifacts: proxy path `<experiment>/<run>/artifacts/<path>`
- * is file `<path>` of run `<run>` (which must belong to `<experiment>`).
- */
-export function storeArtifactProxy(store: Store): ArtifactProxy {
-  const client = new TrackingClient(store, { userId: '' });
-  const locate = async (proxyPath: string): Promise<{ runId: RunId; path: string }> => {
-    const match = /^([^/]+)\/([^/]+)\/artifacts(?:\/(.*))?$/u.exec(proxyPath);
-    const run = match === null ? null : await client.getRun(match[2]!).catch(() => null);
-    if (match === null || run === null || run.info.experimentId !== match[1]) {
-      throw EdgeflowError.resourceDoesNotExist(`No artifacts at '${proxyPath}'.`, { details: { path: proxyPath } });
-    }
-    return { runId: run.info.runId, path: (match[3] ?? '').replace(/\/+$/u, '') };
-  };
-  return {
-    async list(proxyPath) {
-      const { runId, path } = await locate(proxyPath);
-      return client.listArtifacts(runId, path);
-    },
-    async get(proxyPath) {
-      const { runId, path } = await locate(proxyPath);
-      return client.downloadArtifact(runId, path);
-    },
-    async put(proxyPath, bytes) {
-      const { runId, path } = await locate(proxyPath);
-      await client.logArtifact(runId, path, bytes);
-    },
-    async delete(proxyPath) {
-      const { runId, path } = await locate(proxyPath);
-      await client.deleteArtifact(runId, path).catch((error: unknown) => {
-        if (!isEdgeflowError(error, 'RESOURCE_DOES_NOT_EXIST')) throw error;
-      });
-    },
-  };
-}
-
-/** What an artifact proxy request is about: the listing, or one file path (decoded, checked). */
-type ArtifactTarget = { readonly list: true } | { readonly list: false; readonly path: string };
-
-function artifactTarget(method: string, requestPath: string, rest: string): ArtifactTarget {
-  if (rest === '' || rest === '/') return { list: true };
-  if (!rest.startsWith('/')) throw endpointNotFound(method, requestPath);
-  return { list: false, path: safePath(rest.slice(1).split('/').map((segment) => decodeUrlComponent(segment, 'artifact path')).join('/')) };
-}
-
-async function artifactRoute(proxy: ArtifactProxy, request: MlflowRestRequest, target: ArtifactTarget): Promise<MlflowRestResponse> {
-  if (target.list) {
-    const path = safePath((request.query.get('path') ?? '').replace(/\/+$/u, ''));
-    const files = (await proxy.list(path)).map((f) => ({
-      path: f.path.slice(f.path.lastIndexOf('/') + 1),
-      is_dir: f.isDir,
-      ...(f.isDir ? {} : { file_size: f.fileSize ?? 0 }),
-    }));
-    return json(200, files.length === 0 ? {} : { files });
-  }
-  if (request.method === 'PUT') {
-    await proxy.put(target.path, request.body);
-    return json(200, {});
-  }
-  if (request.method === 'DELETE') {
-    await proxy.delete(target.path);
-    return json(200, {});
-  }
-  const bytes = await proxy.get(target.path);
-  return { status: 200, headers: { 'content-type': 'application/octet-stream', 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' }, body: bytes };
-}
 
 // --------------------------------------------------------------------------------------- handler
 

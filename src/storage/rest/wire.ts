@@ -273,7 +273,7 @@ export function runInfoToJson(info: RunInfo, artifactUri: string = info.artifact
   };
 }
 
-/** {@link Run} → Run JSON (`{info, data, inputs}`); metrics are the latest of each key. */
+/** {@link Run} → Run JSON (`{info, data}`; see `runIoToJson` for its inputs and outputs); metrics are the latest of each key. */
 export function runToJson(run: Run, artifactUri: string = run.info.artifactUri): Json {
   const latest = run.data.latestMetrics;
   return {
@@ -283,7 +283,6 @@ export function runToJson(run: Run, artifactUri: string = run.info.artifactUri):
       params: keyValueJson(run.data.params),
       tags: keyValueJson(run.data.tags),
     },
-    inputs: {},
   };
 }
 
