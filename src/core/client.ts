@@ -49,7 +49,9 @@ import {
 } from './validation.js';
 import { encodeImage, type ImageInput } from './image.js';
 import { dictArtifactText } from './log-dict.js';
-import { ModelRegistryClient } from './registry/registry-client.js';
+import { LoggedModelClient } from './logged-models/logged-model-client.js';
+import type { MetricLink } from './logged-models/entities.js';
+import { type MetricDataset, splitMetricOptions } from './logged-models/metrics.js';
 import { readMetricHistoryFrom } from './store-reads.js';
 import type { DatasetSummary, LogInputsInput } from './datasets/entities.js';
 import { searchDatasetsOf } from './datasets/run-inputs.js';
@@ -67,7 +69,16 @@ export interface TrackingClientOptions {
  * Step and timestamp of a metric point: a bare number is the step; omitted, the step is 0 and the
  * timestamp now (MLflow's defaults). Steps are safe integers, timestamps whole ms ≥ 0.
  */
-export type MetricOptions = number | { readonly step?: number; readonly timestamp?: number };
+export type MetricOptions =
+  | number
+  | {
+      readonly step?: number;
+      readonly timestamp?: number;
+      /** MLflow 3: also log the point to this logged model's metrics (the model must exist). */
+      readonly modelId?: string;
+      /** MLflow 3: the dataset the value was computed on (a `Dataset`, or `{name, digest}`). */
+      readonly dataset?: MetricDataset;
+    };
 
 /** A metric as given to {@link TrackingClient.logBatch}. */
 export interface MetricInput {
@@ -77,6 +88,11 @@ export interface MetricInput {
   readonly timestamp?: number;
   /** default 0. */
   readonly step?: number;
+  /** MLflow 3: the logged model the point is also logged to. */
+  readonly modelId?: string;
+  /** MLflow 3: the dataset the value was computed on; name and digest both or neither. */
+  readonly datasetName?: string;
+  readonly datasetDigest?: string;
 }
 
 /** Values accepted for params and tags; converted to strings as MLflow's client does. */
@@ -119,10 +135,10 @@ function truncated(kind: 'param' | 'tag', key: string, value: string): string {
 }
 
 /**
- * Client of a tracking {@link Store}, with MLflow's method names: tracking here, the model registry
- * in {@link ModelRegistryClient}.
+ * Client of a tracking {@link Store}, with MLflow's method names: tracking here, MLflow 3 logged
+ * models in {@link LoggedModelClient}, the model registry in its base `ModelRegistryClient`.
  */
-export class TrackingClient extends ModelRegistryClient {
+export class TrackingClient extends LoggedModelClient {
   private readonly __queue: LoggingQueue;
   private readonly __validKeys = new Set<string>();
   private readonly __artifactWrites = new Set<Promise<unknown>>();
@@ -259,15 +275,20 @@ export class TrackingClient extends ModelRegistryClient {
   logMetric(runId: string, key: string, value: number, options?: MetricOptions): void {
     let step: number;
     let timestamp: number | undefined;
+    let link: MetricLink | undefined;
     if (typeof options === 'number' && Number.isSafeInteger(options)) step = options;
-    else ({ step, timestamp } = metricPosition(key, options));
+    else {
+      const split = splitMetricOptions(key, options);
+      link = split.link;
+      ({ step, timestamp } = metricPosition(key, split.position));
+    }
     this.__checkKey(key, 'metric');
     if (typeof value !== 'number') assertMetricValue(key, value);
     if (runId !== this.__lastRunId) {
       parseRunId(runId);
       this.__lastRunId = runId;
     }
-    this.__queue.metric(runId as RunId, key, value, timestamp ?? Date.now(), step);
+    this.__queue.metric(runId as RunId, key, value, timestamp ?? Date.now(), step, link);
   }
 
   /** Queues a param. Logging a key again with the same value is fine; another value fails. */
@@ -531,7 +552,7 @@ export class TrackingClient extends ModelRegistryClient {
   // --------------------------------------------------------------------------------------- helpers
 
   /** @internal Ships queued writes without reporting their errors (for run handles). */
-  async _$settle(): Promise<void> {
+  override async _$settle(): Promise<void> {
     await this.__queue.settle();
   }
 
@@ -604,19 +625,26 @@ function experimentTag(key: string, value: unknown): KeyValue {
   return { key, value: text };
 }
 
-/** Groups MLflow-shaped metrics by key into columns, keeping their order. */
-function metricColumns(metrics: readonly { key: string; value: number; timestamp?: number | undefined; step?: number | undefined }[]): MetricColumns[] {
-  const byKey = dict<{ steps: number[]; timestamps: number[]; values: number[] }>();
+/** Groups MLflow-shaped metrics by key and link (model, dataset) into columns, keeping their order. */
+function metricColumns(metrics: readonly (MetricInput & { timestamp?: number | undefined; step?: number | undefined })[]): (MetricColumns & { link?: MetricLink })[] {
+  const groups = dict<{ key: string; link: MetricLink | undefined; steps: number[]; timestamps: number[]; values: number[] }>();
   const now = Date.now();
   for (const m of metrics) {
-    if (!hasKey(byKey, m.key)) byKey[m.key] = { steps: [], timestamps: [], values: [] };
-    const cols = byKey[m.key]!;
+    const link = m.modelId === undefined && m.datasetName === undefined && m.datasetDigest === undefined
+      ? undefined
+      : { ...(m.modelId === undefined ? {} : { modelId: m.modelId }), ...(m.datasetName === undefined ? {} : { datasetName: m.datasetName }), ...(m.datasetDigest === undefined ? {} : { datasetDigest: m.datasetDigest }) };
+    const group = link === undefined ? m.key : JSON.stringify([m.key, link.modelId, link.datasetName, link.datasetDigest]);
+    if (!hasKey(groups, group)) groups[group] = { key: m.key, link, steps: [], timestamps: [], values: [] };
+    const cols = groups[group]!;
     cols.steps.push(m.step ?? 0);
     cols.timestamps.push(m.timestamp ?? now);
     cols.values.push(m.value);
   }
-  return Object.keys(byKey).map((key) => {
-    const cols = byKey[key]!;
-    return { key, steps: Float64Array.from(cols.steps), timestamps: Float64Array.from(cols.timestamps), values: Float64Array.from(cols.values) };
-  });
+  return Object.values(groups).map(({ key, link, ...cols }) => ({
+    key,
+    steps: Float64Array.from(cols.steps),
+    timestamps: Float64Array.from(cols.timestamps),
+    values: Float64Array.from(cols.values),
+    ...(link === undefined ? {} : { link }),
+  }));
 }

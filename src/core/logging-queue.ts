@@ -19,6 +19,7 @@
  * @module
  */
 import type { KeyValue } from './entities.js';
+import type { MetricLink } from './logged-models/entities.js';
 import { EdgeflowError } from './errors.js';
 import { newRunId, type RunId } from './ids.js';
 import { MetricBuffer } from './metric-buffer.js';
@@ -48,7 +49,10 @@ interface PageEvents {
 }
 
 interface PendingRun {
+  /** Buffers by metric key, or by key and link for points linked to a model or dataset. */
   readonly metrics: Map<string, MetricBuffer>;
+  /** The links of the linked buffers, by the same map key. */
+  readonly links: Map<string, MetricLink>;
   readonly params: KeyValue[];
   readonly tags: Map<string, string>;
 }
@@ -107,9 +111,17 @@ export class LoggingQueue {
   }
 
   /** Queues one metric point (already validated). The hot path. */
-  metric(runId: RunId, key: string, value: number, timestamp: number, step: number): void {
+  metric(runId: RunId, key: string, value: number, timestamp: number, step: number, link?: MetricLink): void {
     let buffer: MetricBuffer | undefined;
-    if (runId === this.__lastRun && key === this.__lastKey) {
+    if (link !== undefined) {
+      const pending = this.__run(runId);
+      const group = JSON.stringify([key, link.modelId, link.datasetName, link.datasetDigest]);
+      buffer = pending.metrics.get(group);
+      if (buffer === undefined) {
+        pending.metrics.set(group, (buffer = new MetricBuffer(key)));
+        pending.links.set(group, link);
+      }
+    } else if (runId === this.__lastRun && key === this.__lastKey) {
       buffer = this.__lastBuffer!;
     } else {
       const pending = this.__run(runId);
@@ -189,7 +201,7 @@ export class LoggingQueue {
     if (runId === this.__lastRun && this.__lastPending !== undefined) return this.__lastPending;
     let pending = this.__pending.get(runId);
     if (pending === undefined) {
-      pending = { metrics: new Map(), params: [], tags: new Map() };
+      pending = { metrics: new Map(), links: new Map(), params: [], tags: new Map() };
       this.__pending.set(runId, pending);
     }
     this.__lastRun = runId;
@@ -248,7 +260,10 @@ export class LoggingQueue {
       let hints = this.__sizeHints.get(runId);
       if (hints === undefined) this.__sizeHints.set(runId, (hints = new Map()));
       for (const buffer of pending.metrics.values()) hints.set(buffer.key, buffer.length);
-      const metrics = Array.from(pending.metrics.values(), (buffer) => buffer.takeColumns());
+      const metrics = Array.from(pending.metrics, ([group, buffer]) => {
+        const link = pending.links.get(group);
+        return link === undefined ? buffer.takeColumns() : { ...buffer.takeColumns(), link };
+      });
       const tags = Array.from(pending.tags, ([key, value]) => ({ key, value }));
       if (metrics.length > 0 || tags.length > 0) writes.push(this.#send(runId, { metrics, tags }));
     }

@@ -22,6 +22,8 @@ export interface LogInputOptions {
   /** More input tags. */
   readonly tags?: Readonly<Record<string, string>>;
 }
+import { splitMetricOptions } from './logged-models/metrics.js';
+import type { ModelOutputInput } from './logged-models/logged-model-client.js';
 
 /** Options of `startRun`. */
 export interface StartRunOptions {
@@ -94,7 +96,10 @@ export class ActiveRun {
     return this.__ended;
   }
 
-  /** Queues a metric point; `options` is the step or `{step, timestamp}` (default step 0, now). */
+  /**
+   * Queues a metric point; `options` is the step or `{step, timestamp, modelId, dataset}` (default
+   * step 0, now; MLflow 3: `modelId` also logs it to that logged model, `dataset` records the data).
+   */
   logMetric(key: string, value: number, options?: MetricOptions): void {
     this.__client.logMetric(this.info.runId, key, value, options);
   }
@@ -106,9 +111,16 @@ export class ActiveRun {
   logMetrics(metrics: Readonly<Record<string, number>>, options?: MetricOptions): void {
     assertRecord(metrics, 'metrics');
     const keys = Object.keys(metrics);
-    const { step, timestamp } = metricPosition(keys.join(', '), options);
-    const at = { step, timestamp: timestamp ?? Date.now() };
+    const { position, link } = splitMetricOptions(keys.join(', '), options);
+    const { step, timestamp } = metricPosition(keys.join(', '), position);
+    const at = { step, timestamp: timestamp ?? Date.now(), ...(link?.modelId === undefined ? {} : { modelId: link.modelId }),
+      ...(link?.datasetName === undefined ? {} : { dataset: { name: link.datasetName, digest: link.datasetDigest! } }) };
     for (const key of keys) this.__client.logMetric(this.info.runId, key, metrics[key]!, at);
+  }
+
+  /** Records logged models this run produced (MLflow 3 `log_outputs`); a repeat keeps the first step. */
+  async logOutputs(models: readonly ModelOutputInput[]): Promise<void> {
+    await this.__client.logOutputs(this.info.runId, models);
   }
 
   /** Queues a param; throws at once when this run already logged the key with another value. */

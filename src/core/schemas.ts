@@ -95,6 +95,9 @@ export const metricInputSchema = z
     value: metricValueSchema,
     timestamp: timestampSchema.optional(),
     step: stepSchema.optional(),
+    modelId: textSchema.min(1).optional(),
+    datasetName: textSchema.min(1).optional(),
+    datasetDigest: textSchema.optional(),
   })
   .strict();
 

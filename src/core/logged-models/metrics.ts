@@ -94,3 +94,35 @@ export function appendModelMetricLines(
   }
   return out;
 }
+
+/** A dataset a metric was computed on, as `logMetric` takes it: a `Dataset` or `{name, digest}`. */
+export interface MetricDataset {
+  readonly name: string;
+  readonly digest: string;
+}
+
+/**
+ * Splits `logMetric` options into the step/time part (checked by `metricPosition`) and the link
+ * part (`modelId`, `dataset`), checked here.
+ * @throws `INVALID_PARAMETER_VALUE` for a model id that is not a non-empty string or a dataset
+ *   without a string name and digest
+ */
+export function splitMetricOptions(key: string, options: unknown): { position: unknown; link: MetricLink | undefined } {
+  if (typeof options !== 'object' || options === null || !('modelId' in options || 'dataset' in options)) return { position: options, link: undefined };
+  const { modelId, dataset, ...position } = options as { modelId?: unknown; dataset?: unknown };
+  let link: MetricLink = {};
+  if (modelId !== undefined) {
+    if (typeof modelId !== 'string' || modelId === '') {
+      throw EdgeflowError.invalidParameterValue(`Invalid model id ${describeValue(modelId)} for metric ${describeValue(key)}: it must be a non-empty string.`, { details: { field: 'model_id', key } });
+    }
+    link = { modelId };
+  }
+  if (dataset !== undefined) {
+    const { name, digest } = (typeof dataset === 'object' && dataset !== null ? dataset : {}) as { name?: unknown; digest?: unknown };
+    if (typeof name !== 'string' || name === '' || typeof digest !== 'string') {
+      throw EdgeflowError.invalidParameterValue(`Invalid dataset ${describeValue(dataset)} for metric ${describeValue(key)}: pass a Dataset or { name, digest }.`, { details: { field: 'dataset', key } });
+    }
+    link = { ...link, datasetName: name, datasetDigest: digest };
+  }
+  return { position, link };
+}
