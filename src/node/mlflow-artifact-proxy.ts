@@ -1,7 +1,8 @@
 /**
  * The artifact proxy of `edgeflow ui` (`/api/2.0/mlflow-artifacts/artifacts/<path>`): GET, PUT,
  * DELETE of files, and a listing with `?path=` that answers basenames, over an {@link ArtifactProxy}
- * — by default the store's own run artifacts (`<experiment>/<run>/artifacts/<path>`).
+ * — by default the store's own run artifacts (`<experiment>/<run>/artifacts/<path>`) and logged-model
+ * files (`<experiment>/models/<model id>/artifacts/<path>`).
  * @module
  */
 import { TrackingClient } from '../core/client.js';
@@ -37,24 +38,37 @@ export function safePath(path: string): string {
  */
 export function storeArtifactProxy(store: Store): ArtifactProxy {
   const client = new TrackingClient(store, { userId: '' });
+  const none = (proxyPath: string): EdgeflowError => EdgeflowError.resourceDoesNotExist(`No artifacts at '${proxyPath}'.`, { details: { path: proxyPath } });
   const locate = async (proxyPath: string): Promise<{ runId: RunId; path: string }> => {
     const match = /^([^/]+)\/([^/]+)\/artifacts(?:\/(.*))?$/u.exec(proxyPath);
     const run = match === null ? null : await client.getRun(match[2]!).catch(() => null);
-    if (match === null || run === null || run.info.experimentId !== match[1]) {
-      throw EdgeflowError.resourceDoesNotExist(`No artifacts at '${proxyPath}'.`, { details: { path: proxyPath } });
-    }
+    if (match === null || run === null || run.info.experimentId !== match[1]) throw none(proxyPath);
     return { runId: run.info.runId, path: (match[3] ?? '').replace(/\/+$/u, '') };
+  };
+  /** A logged model's files: `<experiment>/models/<model id>/artifacts/<path>`; undefined for other paths. */
+  const locateModel = async (proxyPath: string): Promise<{ modelId: string; path: string } | undefined> => {
+    const match = /^([^/]+)\/models\/([^/]+)\/artifacts(?:\/(.*))?$/u.exec(proxyPath);
+    if (match === null) return undefined;
+    const model = await client.getLoggedModel(match[2]!).catch(() => null);
+    if (model === null || model.experimentId !== match[1]) throw none(proxyPath);
+    return { modelId: model.modelId, path: (match[3] ?? '').replace(/\/+$/u, '') };
   };
   return {
     async list(proxyPath) {
+      const model = await locateModel(proxyPath);
+      if (model) return client.listLoggedModelArtifacts(model.modelId, model.path);
       const { runId, path } = await locate(proxyPath);
       return client.listArtifacts(runId, path);
     },
     async get(proxyPath) {
+      const model = await locateModel(proxyPath);
+      if (model) return client.downloadLoggedModelArtifact(model.modelId, model.path);
       const { runId, path } = await locate(proxyPath);
       return client.downloadArtifact(runId, path);
     },
     async put(proxyPath, bytes) {
+      const model = await locateModel(proxyPath);
+      if (model) return client.logLoggedModelArtifact(model.modelId, model.path, bytes);
       const { runId, path } = await locate(proxyPath);
       await client.logArtifact(runId, path, bytes);
     },
@@ -94,6 +108,10 @@ export async function artifactRoute(proxy: ArtifactProxy, request: MlflowRestReq
     await proxy.delete(target.path);
     return json(200, {});
   }
-  const bytes = await proxy.get(target.path);
+  return fileAnswer(await proxy.get(target.path));
+}
+
+/** A file's bytes as a download (never rendered by the browser). */
+export function fileAnswer(bytes: Uint8Array): MlflowRestResponse {
   return { status: 200, headers: { 'content-type': 'application/octet-stream', 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' }, body: bytes };
 }
