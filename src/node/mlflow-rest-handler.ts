@@ -31,7 +31,7 @@
  */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { TrackingClient } from '../core/client.js';
-import type { Experiment, RunInfo } from '../core/entities.js';
+import type { Experiment, FileInfo, RunInfo } from '../core/entities.js';
 import type { LoggedModel } from '../core/logged-models/entities.js';
 import { EdgeflowError, isEdgeflowError } from '../core/errors.js';
 import { ModelRegistryClient } from '../core/registry/registry-client.js';
@@ -421,6 +421,20 @@ export function createMlflowRestApi(store: Store, options: MlflowRestHandlerOpti
   const modelArtifactUri = (model: LoggedModel): string =>
     proxied ? `mlflow-artifacts:/${model.experimentId}/models/${model.modelId}/artifacts` : model.artifactLocation;
   const client = new TrackingClient(store, { userId: '' });
+  /** The proxy path of a model's files when its reported location is the proxy's (`mlflow-artifacts:`). */
+  const modelProxyRoot = (model: LoggedModel): string | undefined => /^mlflow-artifacts:\/*(.*?)\/*$/u.exec(modelArtifactUri(model))?.[1];
+  const modelFiles = {
+    async list(model: LoggedModel, path: string): Promise<FileInfo[]> {
+      const root = modelProxyRoot(model);
+      if (root === undefined) return client.listLoggedModelArtifacts(model.modelId, path);
+      const files = await proxy.list(path === '' ? root : `${root}/${path}`);
+      return files.map((f) => ({ ...f, path: `${path === '' ? '' : `${path}/`}${f.path.slice(f.path.lastIndexOf('/') + 1)}` }));
+    },
+    async get(model: LoggedModel, path: string): Promise<Uint8Array> {
+      const root = modelProxyRoot(model);
+      return root === undefined ? client.downloadLoggedModelArtifact(model.modelId, path) : proxy.get(`${root}/${path}`);
+    },
+  };
   const guard: RequestGuardOptions = {
     ...(options.allowedHosts === undefined ? {} : { allowedHosts: options.allowedHosts }),
     ...(options.cors === undefined ? {} : { corsOrigins: options.cors.origins }),
@@ -525,7 +539,7 @@ export function createMlflowRestApi(store: Store, options: MlflowRestHandlerOpti
       body = parsed as Json;
     }
     const input = new Input(body, request.query);
-    const answered = await endpoint.run({ method: request.method, store, client, input, headers: request.headers, artifactUri, experimentJson, modelArtifactUri, params });
+    const answered = await endpoint.run({ method: request.method, store, client, input, headers: request.headers, artifactUri, experimentJson, modelArtifactUri, modelFiles, params });
     return answered instanceof Uint8Array ? fileAnswer(answered) : json(200, answered);
   }
 }

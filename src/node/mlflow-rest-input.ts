@@ -5,7 +5,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { TrackingClient } from '../core/client.js';
-import type { Experiment, RunInfo } from '../core/entities.js';
+import type { Experiment, FileInfo, RunInfo } from '../core/entities.js';
 import type { LoggedModel } from '../core/logged-models/entities.js';
 import { EdgeflowError } from '../core/errors.js';
 import type { Store } from '../core/store.js';
@@ -160,6 +160,11 @@ export interface Context {
   readonly experimentJson: (experiment: Experiment) => Json;
   /** The artifact location this server reports for a logged model. */
   readonly modelArtifactUri: (model: LoggedModel) => string;
+  /** A logged model's files where this server keeps them (the artifact proxy for `mlflow-artifacts:` locations). */
+  readonly modelFiles: {
+    list(model: LoggedModel, path: string): Promise<readonly FileInfo[]>;
+    get(model: LoggedModel, path: string): Promise<Uint8Array>;
+  };
   /** Decoded path parameters of a routed endpoint (e.g. the model id of `logged-models/{id}`). */
   readonly params: readonly string[];
 }

@@ -12,6 +12,7 @@ import type { LoggedModelOrderBy } from '../core/logged-models/logged-model-stor
 import type { Json } from '../storage/rest/wire.js';
 import { datasetSummaryToJson, loggedModelToJson, statusFromJson, toDatasetInput } from '../storage/rest/wire-mlflow3.js';
 import { decodeUrlComponent } from './http-guard.js';
+import { safePath } from './mlflow-artifact-proxy.js';
 import { GET, done, missing, read, write, type Context, type Endpoint, type Input } from './mlflow-rest-input.js';
 
 /** REST's default page size of a logged-model search (the proto default). */
@@ -113,14 +114,14 @@ const ROUTES: readonly { readonly pattern: RegExp; readonly endpoint: Endpoint; 
     endpoint: read(GET, async (ctx) => {
       const { client, input, params } = ctx;
       const found = await client.getLoggedModel(params[0]!);
-      const path = (input.str('artifact_directory_path') ?? '').replace(/\/+$/u, '');
-      const files = (await client.listLoggedModelArtifacts(params[0]!, path)).map((f) => ({ path: f.path, is_dir: f.isDir, ...(f.isDir ? {} : { file_size: f.fileSize ?? 0 }) }));
+      const path = safePath((input.str('artifact_directory_path') ?? '').replace(/\/+$/u, ''));
+      const files = (await ctx.modelFiles.list(found, path)).map((f) => ({ path: f.path, is_dir: f.isDir, ...(f.isDir ? {} : { file_size: f.fileSize ?? 0 }) }));
       return { root_uri: ctx.modelArtifactUri(found), ...(files.length === 0 ? {} : { files }) };
     }),
   },
   {
     pattern: /^logged-models\/([^/]+)\/artifacts\/files$/u,
-    endpoint: read(GET, async ({ client, input, params }) => client.downloadLoggedModelArtifact(params[0]!, input.required('artifact_file_path'))),
+    endpoint: read(GET, async ({ client, input, params, modelFiles }) => modelFiles.get(await client.getLoggedModel(params[0]!), safePath(input.required('artifact_file_path')))),
   },
   {
     pattern: /^runs\/log-inputs$/u,

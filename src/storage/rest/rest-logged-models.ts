@@ -15,7 +15,8 @@ import type {
   SearchLoggedModelsQuery,
 } from '../../core/logged-models/logged-model-store.js';
 import type { ArtifactData, StoreChange } from '../../core/store.js';
-import { ARTIFACTS_PATH, encodeProxyPath, proxyRootOf, toFileInfos } from './artifact-paths.js';
+import { assertLoggedModelName } from '../../core/logged-models/validation.js';
+import { ARTIFACTS_PATH, encodeProxyPath, parentOf, proxyRootOf, toFileInfos } from './artifact-paths.js';
 import type { HttpClient, HttpRequest } from './http.js';
 import { keyValueList, listOf, obj, tokenOf, type Json } from './wire.js';
 import { statusToJson, toLoggedModel } from './wire-mlflow3.js';
@@ -56,6 +57,8 @@ export class RestLoggedModelStore implements LoggedModelStore {
         details: { modelId: input.modelId },
       });
     }
+    // The server draws a random name for '' too; the contract refuses it (one rule, in core).
+    if (input.name !== undefined) assertLoggedModelName(input.name);
     const json = await this.#send('POST', `${API}/logged-models`, {
       experiment_id: input.experimentId,
       ...(input.name === undefined ? {} : { name: input.name }),
@@ -87,7 +90,7 @@ export class RestLoggedModelStore implements LoggedModelStore {
   }
 
   async deleteLoggedModel(modelId: string): Promise<void> {
-    await this.#send('DELETE', modelPath(modelId));
+    await this.#send('DELETE', modelPath(modelId), {});
     this.#changedId(modelId);
   }
 
@@ -97,7 +100,7 @@ export class RestLoggedModelStore implements LoggedModelStore {
   }
 
   async deleteLoggedModelTag(modelId: string, key: string): Promise<void> {
-    await this.#send('DELETE', modelPath(modelId, `/tags/${encodeURIComponent(key)}`));
+    await this.#send('DELETE', modelPath(modelId, `/tags/${encodeURIComponent(key)}`), {});
     this.#changedId(modelId);
   }
 
@@ -148,13 +151,23 @@ export class RestLoggedModelStore implements LoggedModelStore {
     return toFileInfos(path, listOf(json, 'files'));
   }
 
+  /** @throws `RESOURCE_DOES_NOT_EXIST` when there is no file at `path` (checked by listing when the download fails) */
   async getLoggedModelArtifact(modelId: string, path: string): Promise<Uint8Array> {
-    return this.#http.bytes({
-      method: 'GET',
-      path: `${AJAX_API}/logged-models/${encodeURIComponent(modelId)}/artifacts/files`,
-      query: { artifact_file_path: path },
-      retry500: false,
-    });
+    try {
+      return await this.#http.bytes({
+        method: 'GET',
+        path: `${AJAX_API}/logged-models/${encodeURIComponent(modelId)}/artifacts/files`,
+        query: { artifact_file_path: path },
+        retry500: false,
+      });
+    } catch (error) {
+      // MLflow's artifact repository answers a missing file with a 500.
+      const listed = await this.listLoggedModelArtifacts(modelId, parentOf(path)).catch(() => undefined);
+      if (listed !== undefined && !listed.some((f) => f.path === path && !f.isDir)) {
+        throw EdgeflowError.resourceDoesNotExist(`No file ${describeValue(path)} in logged model ${modelId}.`, { details: { modelId, path }, cause: error });
+      }
+      throw error;
+    }
   }
 
   /** @throws `NOT_IMPLEMENTED`: the server assigns ids, so whole records cannot be written as they are */
@@ -178,8 +191,8 @@ export class RestLoggedModelStore implements LoggedModelStore {
     return records;
   }
 
-  #send(method: HttpRequest['method'], path: string, json?: Json): Promise<Json> {
-    return this.#track(this.#http.json({ method, path, ...(json === undefined ? {} : { json }) }));
+  #send(method: HttpRequest['method'], path: string, json: Json): Promise<Json> {
+    return this.#track(this.#http.json({ method, path, json }));
   }
 
   #seen(model: LoggedModel): LoggedModel {

@@ -172,8 +172,9 @@ export function toLoggedModel(json: Json): LoggedModel {
     artifactLocation: text(info['artifact_uri']),
     creationTimestamp: decodeInt(info['creation_timestamp_ms'] ?? 0, 'model.creation_timestamp_ms'),
     lastUpdatedTimestamp: decodeInt(info['last_updated_timestamp_ms'] ?? 0, 'model.last_updated_timestamp_ms'),
-    modelType: optionalText(info['model_type']),
-    sourceRunId: optionalText(info['source_run_id']),
+    // MLflow's server stores '' for an absent type or run (§4.1): read as absent.
+    modelType: optionalText(info['model_type']) || null,
+    sourceRunId: optionalText(info['source_run_id']) || null,
     status,
     statusMessage: optionalText(info['status_message']),
     lifecycleStage: 'active',
