@@ -211,8 +211,16 @@ export class ModelRegistryClient {
     const modelId = loggedModelIdOfUri(source);
     const models = this.store.loggedModels;
     if (modelId === undefined || models === undefined) return undefined;
-    const model = await models.getLoggedModel(modelId);
-    return { sourceRunId: model.sourceRunId, artifactLocation: model.artifactLocation };
+    try {
+      const model = await models.getLoggedModel(modelId);
+      return { sourceRunId: model.sourceRunId, artifactLocation: model.artifactLocation };
+    } catch (error) {
+      if (!(error instanceof EdgeflowError && error.code === 'RESOURCE_DOES_NOT_EXIST')) throw error;
+      throw EdgeflowError.invalidParameterValue(
+        `Unable to fetch model from model URI source ${describeValue(source)}: there is no logged model with id ${describeValue(modelId)}.`,
+        { details: { field: 'source', source }, cause: error },
+      );
+    }
   }
 
   /**
