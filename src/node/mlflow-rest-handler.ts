@@ -456,11 +456,11 @@ export function createMlflowRestApi(store: Store, options: MlflowRestHandlerOpti
     return undefined;
   };
   /** The endpoint at `below` (fixed names first, then MLflow 3's routes with path parameters). */
-  const endpointAt = (below: string): { endpoint: Endpoint; params: readonly string[] } | undefined => {
+  const endpointAt = (below: string, method: string): { endpoint: Endpoint; params: readonly string[] } | undefined => {
     const name = endpointName(below);
     if (name === undefined) return undefined;
     const fixed = ENDPOINTS[name];
-    return fixed === undefined ? resolveMlflow3Endpoint(name, below.startsWith(AJAX_PREFIX)) : { endpoint: fixed, params: [] };
+    return fixed === undefined ? resolveMlflow3Endpoint(name, method, below.startsWith(AJAX_PREFIX)) : { endpoint: fixed, params: [] };
   };
 
   /** The body cap of the route, or throws the refusal. */
@@ -476,7 +476,7 @@ export function createMlflowRestApi(store: Store, options: MlflowRestHandlerOpti
       if (readOnly && (method === 'PUT' || method === 'DELETE')) throw denied();
       return method === 'PUT' ? maxArtifact : maxJson;
     }
-    const endpoint = endpointAt(below)?.endpoint;
+    const endpoint = endpointAt(below, method)?.endpoint;
     if (endpoint === undefined) throw endpointNotFound(method, path);
     if (!endpoint.methods.includes(method)) throw endpointNotFound(method, path, 405);
     const writes = typeof endpoint.write === 'function' ? endpoint.write(method) : endpoint.write;
@@ -526,7 +526,7 @@ export function createMlflowRestApi(store: Store, options: MlflowRestHandlerOpti
     const below = local(request.path) ?? '';
     const rest = artifactRest(below);
     if (rest !== undefined) return artifactRoute(proxy, request, artifactTarget(request.method, request.path, rest));
-    const { endpoint, params } = endpointAt(below)!;
+    const { endpoint, params } = endpointAt(below, request.method)!;
     let body: Json = {};
     if (request.method !== 'GET' && request.body.byteLength > 0) {
       let parsed: unknown;

@@ -151,14 +151,15 @@ const ROUTES: readonly { readonly pattern: RegExp; readonly endpoint: Endpoint; 
 ];
 
 /**
- * The MLflow 3 endpoint at `name` (the path below `/api/2.0/mlflow/` or `/ajax-api/2.0/mlflow/`),
- * with its decoded path parameters; undefined when none (or an `/ajax-api`-only one asked below `/api`).
+ * The MLflow 3 endpoint at `name` (the path below `/api/2.0/mlflow/` or `/ajax-api/2.0/mlflow/`)
+ * for `method`, with its decoded path parameters; undefined when none (or an `/ajax-api`-only one
+ * asked below `/api`). The first route taking the method wins, so `GET logged-models/search` is a
+ * get of the model `search`, as in MLflow; a path no route takes the method of gets the first match.
  */
-export function resolveMlflow3Endpoint(name: string, ajax: boolean): { readonly endpoint: Endpoint; readonly params: string[] } | undefined {
-  for (const route of ROUTES) {
+export function resolveMlflow3Endpoint(name: string, method: string, ajax: boolean): { readonly endpoint: Endpoint; readonly params: string[] } | undefined {
+  const matches = ROUTES.flatMap((route) => {
     const match = route.pattern.exec(name);
-    if (match === null || (route.ajaxOnly && !ajax)) continue;
-    return { endpoint: route.endpoint, params: match.slice(1).map((p) => decodeUrlComponent(p, 'path parameter')) };
-  }
-  return undefined;
+    return match === null || (route.ajaxOnly && !ajax) ? [] : [{ endpoint: route.endpoint, params: match.slice(1).map((p) => decodeUrlComponent(p, 'path parameter')) }];
+  });
+  return matches.find((m) => m.endpoint.methods.includes(method)) ?? matches[0];
 }

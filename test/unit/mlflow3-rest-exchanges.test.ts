@@ -124,4 +124,16 @@ describe('edgeflow ui replays MLflow 3’s recorded REST exchanges', () => {
       expect.soft(got, label).toEqual(expected);
     }
   });
+
+  it('routes GET logged-models/search to the model "search" and search-datasets below /ajax-api only, as MLflow does', async () => {
+    const api = createMlflowRestApi(new MemoryStore());
+    const ask = async (method: string, path: string, body = ''): Promise<[number, unknown]> => {
+      const answer = await api.respond({ method, path, query: new URLSearchParams(), headers: { host: '127.0.0.1', 'content-type': 'application/json' }, body: new TextEncoder().encode(body) });
+      return [answer.status, (JSON.parse(answer.body as string) as { error_code?: string }).error_code];
+    };
+    expect(await ask('GET', '/api/2.0/mlflow/logged-models/search')).toEqual([404, 'RESOURCE_DOES_NOT_EXIST']);
+    expect(await ask('POST', '/api/2.0/mlflow/logged-models/search', '{"experiment_ids": ["0"]}')).toEqual([200, undefined]);
+    expect(await ask('POST', '/api/2.0/mlflow/experiments/search-datasets', '{"experiment_ids": ["0"]}')).toEqual([404, 'ENDPOINT_NOT_FOUND']);
+    expect(await ask('POST', '/ajax-api/2.0/mlflow/experiments/search-datasets', '{"experiment_ids": ["0"]}')).toEqual([200, undefined]);
+  });
 });
