@@ -309,8 +309,12 @@ async function loadPage(store: Store, name: string, version: number, signal: Abo
   throwIfAborted(signal);
   let model: VersionPage['model'];
   try {
-    const { runId, path } = await client.resolveModelUri(`models:/${name}/${version}`);
-    const bytes = await store.getArtifact(runId, path === '' ? 'MLmodel' : `${path}/MLmodel`);
+    const resolved = await client.resolveModelUri(`models:/${name}/${version}`);
+    const file = resolved.path === '' ? 'MLmodel' : `${resolved.path}/MLmodel`;
+    const bytes =
+      'loggedModelId' in resolved
+        ? await client.downloadLoggedModelArtifact(resolved.loggedModelId, file)
+        : await store.getArtifact(resolved.runId, file);
     model = parseMLmodel(decodeText(bytes).text);
   } catch (error) {
     model = { unreadable: `The model's MLmodel file could not be read from this store: ${errorMessage(error)}` };

@@ -87,7 +87,8 @@ expectTypeOf(client.subscribe).returns.toEqualTypeOf<() => void>();
 expectTypeOf(client.createRegisteredModel).returns.resolves.toEqualTypeOf<RegisteredModel>();
 expectTypeOf(client.createModelVersion).returns.resolves.toEqualTypeOf<ModelVersion>();
 expectTypeOf(client.getModelVersionByAlias).returns.resolves.toEqualTypeOf<ModelVersion>();
-expectTypeOf(client.resolveModelUri).returns.resolves.toHaveProperty('runId').toEqualTypeOf<RunId>();
+expectTypeOf(client.resolveModelUri).returns.resolves.toHaveProperty('path').toEqualTypeOf<string>();
+expectTypeOf<Extract<Awaited<ReturnType<typeof client.resolveModelUri>>, { runId: RunId }>['runId']>().toEqualTypeOf<RunId>();
 
 // ------------------------------------------------------------------------------ the run handle
 
