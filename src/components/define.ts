@@ -10,6 +10,7 @@ import { ExperimentList } from './ef-experiment-list.js';
 import { MetricChart } from './ef-metric-chart.js';
 import { ModelRegistry } from './ef-model-registry.js';
 import { ModelVersionPage } from './ef-model-version.js';
+import { LoggedModels } from './ef-logged-models.js';
 import { StoreProvider } from './ef-provider.js';
 import { RunDetails } from './ef-run-details.js';
 import { RunLineage } from './ef-run-lineage.js';
@@ -29,6 +30,7 @@ const elements: ReadonlyArray<readonly [string, CustomElementConstructor]> = [
   ['ef-compare-runs', CompareRuns],
   ['ef-model-registry', ModelRegistry],
   ['ef-model-version', ModelVersionPage],
+  ['ef-logged-models', LoggedModels],
   ['ef-viewer', Viewer],
 ];
 

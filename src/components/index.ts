@@ -15,6 +15,7 @@ export { ArtifactBrowser, type ArtifactSelectDetail } from './ef-artifact-browse
 export { CompareRuns } from './ef-compare-runs.js';
 export { ModelRegistry, type ModelChangeDetail, type ModelVersionOpenDetail } from './ef-model-registry.js';
 export { ModelVersionPage } from './ef-model-version.js';
+export { LoggedModels, metricColumnsOf, type LoggedModelMetricColumn } from './ef-logged-models.js';
 export { Viewer, type FileOpenDetail } from './ef-viewer.js';
 export { VIEWER_TABS, type ViewerTab, type ViewerLinkState } from './internal/viewer-state.js';
 export { StoreElement, type Theme } from './internal/store-element.js';

@@ -12,7 +12,7 @@
 import { hasKey, type Page } from '../entities.js';
 import { EdgeflowError, describeValue } from '../errors.js';
 import { MAX_SEARCH_MAX_RESULTS } from '../limits.js';
-import type { FieldSpec, IdentifierGrammar, KeyedFamily, ParsedClause } from '../search/index.js';
+import type { FieldSpec, IdentifierGrammar, KeyedFamily, NumericComparator, ParsedClause, StringComparator } from '../search/index.js';
 import {
   NUMERIC_COMPARATORS,
   STRING_AND_LIST_COMPARATORS,
@@ -20,10 +20,11 @@ import {
   checkMaxResults,
   compareCodePoints,
   decodePageToken,
-  likeToMatcher,
+  isListComparator,
   pageOf,
   parseFilterWith,
 } from '../search/index.js';
+import { listTest, numberTest, stringTest } from '../search/predicates.js';
 import type { LoggedModel, LoggedModelMetric } from './entities.js';
 import type { LoggedModelDatasetFilter, LoggedModelOrderBy, SearchLoggedModelsQuery } from './logged-model-store.js';
 
@@ -86,38 +87,19 @@ function onDatasets(metric: LoggedModelMetric, datasets: readonly LoggedModelDat
   return datasets.some((d) => metric.datasetName === d.datasetName && (d.datasetDigest === undefined || metric.datasetDigest === d.datasetDigest));
 }
 
+/** The value test of a clause, on the shared predicates (IN compares literally, see the module docs). */
 function valueTest(clause: ParsedClause<ClauseType>): (x: string | number) => boolean {
   const { comparator, value } = clause;
-  switch (comparator) {
-    case '=':
-      return (x) => x === value;
-    case '!=':
-      return (x) => x !== value;
-    case '<':
-      return (x) => (x as number) < (value as number);
-    case '<=':
-      return (x) => (x as number) <= (value as number);
-    case '>':
-      return (x) => (x as number) > (value as number);
-    case '>=':
-      return (x) => (x as number) >= (value as number);
-    case 'LIKE':
-    case 'ILIKE': {
-      const match = likeToMatcher(value as string, comparator === 'ILIKE');
-      return (x) => match(String(x));
-    }
-    case 'IN':
-    case 'NOT IN': {
-      // Literal comparison (MLflow drops list items that are not all-lowercase).
-      const set = new Set(value as readonly string[]);
-      const wanted = comparator === 'IN';
-      return (x) => set.has(String(x)) === wanted;
-    }
-    default: {
-      const unreachable: never = comparator;
-      return unreachable;
-    }
+  if (isListComparator(comparator)) {
+    const test = listTest(comparator, value as readonly string[]);
+    return (x) => test(String(x));
   }
+  if (typeof value === 'number') {
+    const test = numberTest(comparator as NumericComparator, value);
+    return (x) => typeof x === 'number' && test(x);
+  }
+  const test = stringTest(comparator as StringComparator, value as string);
+  return (x) => typeof x === 'string' && test(x);
 }
 
 /**
