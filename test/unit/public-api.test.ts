@@ -19,6 +19,7 @@ const ROOT_CORE = [
   'parseRunFilter', 'compileRunFilter', 'parseExperimentFilter',
   // MLflow 3
   'LoggedModelStatus', 'DATASET_CONTEXT_TAG',
+  'datasetFromArrays', 'datasetFromRecords', 'localSource', 'httpSource', 'uriSource', 'codeSource',
 ];
 /** The store registry (`edgeflow/storage` has it too). */
 const STORE_REGISTRY = ['openStore', 'registerStoreScheme', 'defaultTrackingUri'];
