@@ -10,7 +10,7 @@ import { EdgeflowError } from '../core/errors.js';
 import type { ExperimentId, RunId } from '../core/ids.js';
 import type { Store } from '../core/store.js';
 import { collectPages } from '../core/store-reads.js';
-import { compileRunFilter, parseRunFilter } from '../core/search/index.js';
+import { compileRunFilter } from '../core/search/index.js';
 import { QueryController } from './controllers/query-controller.js';
 import { errorMessage } from './controllers/status.js';
 import { experimentsToShow } from './controllers/experiment-scope.js';
@@ -33,6 +33,7 @@ import {
   type RunKeys,
   type SortSpec,
 } from './internal/run-columns.js';
+import { FilterBox } from './internal/filter-box.js';
 import { RowWindow } from './internal/row-window.js';
 import { runTableStyles } from './internal/run-table-styles.js';
 import { StoreElement } from './internal/store-element.js';
@@ -118,8 +119,6 @@ export class RunTable extends StoreElement {
   /** Pinned run ids (shown first). */
   @property({ attribute: false }) pinnedRunIds: string[] = [];
 
-  @state() private _draft: string | undefined;
-  @state() private _draftError: EdgeflowError | undefined;
   @state() private _active = 0;
   @state() private _collapsed = new Set<string | null>();
   @state() private _dropTarget = '';
@@ -139,7 +138,6 @@ export class RunTable extends StoreElement {
   private _keysFor: readonly Run[] | undefined;
   private _itemsKey: unknown[] = [];
   private _anchor: string | undefined;
-  private _draftTimer: ReturnType<typeof setTimeout> | undefined;
   private _dragColumn = '';
 
   /** Run colours shared with the other elements of the view (see `internal/colors.ts`). */
@@ -149,6 +147,14 @@ export class RunTable extends StoreElement {
     rows: () => this._rowsEl,
     rowSample: () => this._headEl,
     count: () => this._items.length,
+  });
+
+  private readonly _filterBox = new FilterBox(this, {
+    applied: () => this.filter,
+    apply: (filter) => {
+      this.filter = filter;
+      this._fire('ef-filter-change', { filter });
+    },
   });
 
   private readonly _query = new QueryController(this, {
@@ -288,7 +294,7 @@ export class RunTable extends StoreElement {
       this._itemRunIdSetCache = undefined;
       this._active = Math.min(this._active, Math.max(0, this._items.length - 1));
     }
-    if (changed.has('filter')) this._draft = undefined;
+    if (changed.has('filter') && this._filterBox.error === undefined) this._filterBox.reset();
   }
 
   private _sortedRuns(runs: readonly Run[] = this._query.value ?? []): Run[] {
@@ -318,7 +324,6 @@ export class RunTable extends StoreElement {
     const widths = columns.map(columnWidth);
     const template = `${CHECK_WIDTH}px ${widths.map((w) => `${w}px`).join(' ')}`;
     const width = widths.reduce((sum, w) => sum + w, CHECK_WIDTH);
-    const state = this._query.state;
     return html`
       ${this._renderControls()}
       <div
@@ -331,14 +336,36 @@ export class RunTable extends StoreElement {
         style=${styleMap({ '--_cols': template, '--_width': `${width}px` })}
         @keydown=${this._onKeyDown}
       >
-        ${this._renderHead(columns)}
-        ${state.status === 'PENDING' && state.previous === undefined
-          ? html`<div class="empty">Loading runs…</div>`
-          : this._items.length === 0 && state.status !== 'ERROR'
-            ? html`<div class="empty">${this.filter.trim() === '' ? 'No runs yet.' : 'No runs match the filter.'}</div>`
-            : this._renderRows(columns)}
+        ${this._renderHead(columns)} ${this._renderBody(columns)}
       </div>
     `;
+  }
+
+  /** The store's error when it is not about the filter (those show under the filter box). */
+  private get _loadError(): unknown {
+    const state = this._query.state;
+    if (state.status !== 'ERROR') return undefined;
+    const aboutFilter = state.error instanceof EdgeflowError && state.error.code === 'INVALID_PARAMETER_VALUE' && this.filter.trim() !== '';
+    return aboutFilter ? undefined : state.error;
+  }
+
+  /** The rows, or what to do when there are none: loading, a store error with a retry, empty. */
+  private _renderBody(columns: readonly ColumnDef[]): TemplateResult {
+    const state = this._query.state;
+    if (state.status === 'PENDING' && state.previous === undefined) return html`<div class="empty" role="status">Loading runs…</div>`;
+    const loadError = this._loadError;
+    if (loadError !== undefined) {
+      return html`<div class="empty error" role="alert">
+        Could not load the runs: ${errorMessage(loadError)}
+        <button @click=${() => void this._query.refresh()}>Retry</button>
+      </div>`;
+    }
+    if (this._items.length === 0 && state.status !== 'ERROR') {
+      return this.filter.trim() === ''
+        ? html`<div class="empty" role="status">No runs yet. Log one with <code>client.startRun()</code>, or open an exported zip.</div>`
+        : html`<div class="empty" role="status">No runs match the filter. <button @click=${() => this._filterBox.commit('')}>Clear the filter</button></div>`;
+    }
+    return this._renderRows(columns, this._filterError !== undefined);
   }
 
   /**
@@ -346,39 +373,31 @@ export class RunTable extends StoreElement {
    * are reused by position (a sort or scroll rewrites their values, it does not build new rows),
    * and one listener on the box handles the clicks of every row.
    */
-  private _renderRows(columns: readonly ColumnDef[]): TemplateResult {
+  private _renderRows(columns: readonly ColumnDef[], stale: boolean): TemplateResult {
     const { first, end } = this._window.range;
     const height = this._window.rowHeight;
     const selection = new Set(this.selectedRunIds);
-    return html`<div class="rows" role="rowgroup" style=${styleMap({ height: `${this._window.height}px`, paddingTop: `${first * height}px` })} @click=${this._onRowsClick}>
+    return html`<div class="rows ${stale ? 'stale' : ''}" role="rowgroup" ?inert=${stale} style=${styleMap({ height: `${this._window.height}px`, paddingTop: `${first * height}px` })} @click=${this._onRowsClick}>
       ${this._items.slice(first, end).map((item, k) => this._renderItem(item, first + k, columns, selection))}
     </div>`;
   }
 
+  /** The filter's error: the box's own (it did not parse), else the store's for the applied filter. */
+  private get _filterError(): unknown {
+    const state = this._query.state;
+    return this._filterBox.error ?? (state.status === 'ERROR' && this._loadError === undefined ? state.error : undefined);
+  }
+
   private _renderControls(): TemplateResult {
-    const text = this._draft ?? this.filter;
-    const error = this._draftError ?? (this._query.state.status === 'ERROR' ? this._query.state.error : undefined);
+    const error = this._filterError;
     const selected = this.selectedRunIds.length;
+    const count = this.runs.length;
     const groupable = [...this._keys.params.map((k) => `param:${k}`), ...this._keys.tags.filter((k) => !k.startsWith('mlflow.')).map((k) => `tag:${k}`)];
     return html`<div class="controls" part="controls">
-      <div class="filter">
-        <input
-          type="search"
-          part="filter"
-          aria-label="Filter runs"
-          placeholder="metrics.acc > 0.9 and params.lr = '0.01'"
-          spellcheck="false"
-          .value=${text}
-          aria-invalid=${error === undefined ? 'false' : 'true'}
-          @input=${this._onFilterInput}
-          @keydown=${(e: KeyboardEvent) => {
-            if (e.key === 'Enter') this._applyDraft((e.target as HTMLInputElement).value);
-            if (e.key === 'Escape') this._applyDraft('');
-          }}
-        />
-        ${error === undefined ? nothing : this._renderFilterError(error, text)}
-      </div>
-      <span class="count">${this.runs.length} runs${selected > 0 ? html` · ${selected} selected` : nothing}</span>
+      ${this._filterBox.render(error)}
+      <span class="count" part="count" role="status"
+        >${error === undefined ? `${count} ${count === 1 ? 'run' : 'runs'}` : 'filter not applied'}${selected > 0 ? html` · ${selected} selected` : nothing}</span
+      >
       <label class="muted"
         >Group
         <select aria-label="Group by" @change=${(e: Event) => (this.groupBy = (e.target as HTMLSelectElement).value)}>
@@ -388,18 +407,6 @@ export class RunTable extends StoreElement {
       >
       ${this._renderChooser()}
       <button @click=${() => this.downloadCsv()} title="Download the visible columns as CSV">CSV</button>
-    </div>`;
-  }
-
-  private _renderFilterError(error: unknown, text: string): TemplateResult {
-    const details = error instanceof EdgeflowError ? error.details : undefined;
-    const position = typeof details?.['position'] === 'number' ? Math.min(details['position'], text.length) : undefined;
-    const length = typeof details?.['length'] === 'number' ? details['length'] : 0;
-    return html`<div class="filter-error" part="filter-error" role="alert">
-      ${errorMessage(error)}
-      ${position === undefined
-        ? nothing
-        : html`<div class="where">${text.slice(0, position)}<mark>${text.slice(position, position + Math.max(1, length)) || ' '}</mark>${text.slice(position + Math.max(1, length))}</div>`}
     </div>`;
   }
 
@@ -537,39 +544,6 @@ export class RunTable extends StoreElement {
           return html`<div class="cell num" role="gridcell" title=${value === null ? '' : String(value)}>${formatValue(value as number | null)}</div>`;
         }
         return html`<div class="cell ${column.id === 'attr:runId' ? 'mono' : ''}" role="gridcell" title=${value ?? ''}>${value ?? ''}</div>`;
-    }
-  }
-
-  private _onFilterInput(e: Event): void {
-    const text = (e.target as HTMLInputElement).value;
-    this._draft = text;
-    this._draftError = this._validate(text);
-    clearTimeout(this._draftTimer);
-    if (this._draftError === undefined) this._draftTimer = setTimeout(() => this._applyDraft(text), 350);
-  }
-
-  private _validate(text: string): EdgeflowError | undefined {
-    if (text.trim() === '') return undefined;
-    try {
-      parseRunFilter(text);
-      return undefined;
-    } catch (error) {
-      return error instanceof EdgeflowError ? error : new EdgeflowError('INVALID_PARAMETER_VALUE', errorMessage(error));
-    }
-  }
-
-  /** Validates and applies a filter; on a parse error the error is shown and nothing is loaded. */
-  private _applyDraft(text: string): void {
-    clearTimeout(this._draftTimer);
-    this._draftError = this._validate(text);
-    if (this._draftError !== undefined) {
-      this._draft = text;
-      return;
-    }
-    this._draft = undefined;
-    if (text !== this.filter) {
-      this.filter = text;
-      this._fire('ef-filter-change', { filter: text });
     }
   }
 

@@ -179,6 +179,11 @@ export const runTableStyles = css`
     min-width: 100%;
     width: var(--_width);
   }
+  /* The rows of the last filter that worked, while the filter box holds one that does not parse. */
+  .rows.stale {
+    opacity: 0.35;
+    filter: grayscale(1);
+  }
   .row {
     border-bottom: 1px solid var(--_grid);
     contain: layout style;
