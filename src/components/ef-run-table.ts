@@ -33,6 +33,8 @@ import {
   type RunKeys,
   type SortSpec,
 } from './internal/run-columns.js';
+import { ColumnPrefs, storeIdentity } from './internal/column-prefs.js';
+import { renderResizer } from './internal/column-resizer.js';
 import { FilterBox } from './internal/filter-box.js';
 import { RowWindow } from './internal/row-window.js';
 import { runTableStyles } from './internal/run-table-styles.js';
@@ -67,7 +69,11 @@ const PAGE = 50_000;
 const CHECK_WIDTH = 34;
 const WIDTH: Readonly<Record<string, number>> = { 'attr:name': 220, 'attr:status': 100, 'attr:runId': 260, 'attr:start': 190, 'attr:end': 190, 'attr:duration': 90 };
 
-function columnWidth(column: ColumnDef): number {
+/** Below this width the table is narrow (a phone): a narrower name column, key columns right after it. */
+const NARROW_WIDTH = 600;
+const NARROW_NAME_WIDTH = 140;
+
+function defaultWidth(column: ColumnDef): number {
   return WIDTH[column.id] ?? (column.kind === 'metric' ? 120 : 130);
 }
 
@@ -118,10 +124,18 @@ export class RunTable extends StoreElement {
   @property({ attribute: false }) selectedRunIds: string[] = [];
   /** Pinned run ids (shown first). */
   @property({ attribute: false }) pinnedRunIds: string[] = [];
+  /**
+   * Names the store in the key under which column choices (visible columns, order, widths) are
+   * remembered per experiment in `localStorage`. Default: the `store-uri`/`src` the store was
+   * opened from, an IndexedDB store's name or a REST store's URL; choices for a store with none
+   * of these (in memory, a dropped file) last while the element does.
+   */
+  @property({ attribute: 'layout-key' }) layoutKey: string | undefined;
 
   @state() private _active = 0;
   @state() private _collapsed = new Set<string | null>();
   @state() private _dropTarget = '';
+  @state() private _narrow = false;
   @query('.rows') private _rowsEl!: HTMLElement | null;
   @query('.head') private _headEl!: HTMLElement | null;
   @query('.scroll') private _scrollEl!: HTMLElement;
@@ -136,6 +150,15 @@ export class RunTable extends StoreElement {
   private _shownExperiments: readonly ExperimentId[] = [];
   private _keys: RunKeys = { params: [], metrics: [], tags: [] };
   private _keysFor: readonly Run[] | undefined;
+  private _defaults: string[] = [];
+  private _resizing = false;
+  private readonly _sizeObserver = new ResizeObserver(([entry]) => {
+    const narrow = entry !== undefined && entry.contentRect.width < NARROW_WIDTH;
+    if (narrow !== this._narrow) this._narrow = narrow;
+  });
+  private readonly _prefs = new ColumnPrefs(this, () =>
+    this._shownExperiments.length === 0 ? undefined : { store: this.layoutKey ?? storeIdentity(this._source.scope), experiments: this._shownExperiments },
+  );
   private _itemsKey: unknown[] = [];
   private _anchor: string | undefined;
   private _dragColumn = '';
@@ -199,10 +222,43 @@ export class RunTable extends StoreElement {
     return (this._itemRunIdSetCache ??= new Set(this._itemRunIds));
   }
 
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this._sizeObserver.observe(this);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this._sizeObserver.disconnect();
+  }
+
+  /** Visible column ids in order: the page's `columns`, else the remembered choice, else the defaults. */
+  private get _columnIds(): readonly string[] {
+    return this.columns ?? this._prefs.layout.columns ?? this._defaults;
+  }
+
   /** The visible columns in order. */
   get visibleColumns(): readonly ColumnDef[] {
-    const ids = this.columns ?? defaultColumns(this._keys);
-    return ids.map(parseColumnId).filter((c): c is ColumnDef => c !== undefined);
+    return this._columnIds.map(parseColumnId).filter((c): c is ColumnDef => c !== undefined);
+  }
+
+  /** A column's width in px: as resized, else its default (narrower for the name on a phone). */
+  columnWidth(id: string): number {
+    const column = parseColumnId(id);
+    const width = this._prefs.layout.widths[id] ?? (column === undefined ? 130 : defaultWidth(column));
+    return this._narrow && id === 'attr:name' ? Math.min(width, NARROW_NAME_WIDTH) : width;
+  }
+
+  /** The columns in the order drawn: on a narrow table the name, then metrics, params and tags, then the other attributes. */
+  private get _drawnColumns(): readonly ColumnDef[] {
+    const columns = this.visibleColumns;
+    if (!this._narrow) return columns;
+    return [...columns.filter((c) => c.id === 'attr:name'), ...columns.filter((c) => c.kind !== 'attr'), ...columns.filter((c) => c.kind === 'attr' && c.id !== 'attr:name')];
+  }
+
+  private _resize(id: string, width: number, done: boolean): void {
+    this._resizing = !done;
+    this._prefs.update({ widths: { ...this._prefs.layout.widths, [id]: width } }, done);
   }
 
   /** The visible columns of all rows (groups flattened) as formula-safe CSV. */
@@ -281,6 +337,7 @@ export class RunTable extends StoreElement {
     const runs = this._query.value ?? [];
     if (runs !== this._keysFor) {
       this._keys = collectKeys(runs);
+      this._defaults = defaultColumns(this._keys, runs);
       this._keysFor = runs;
       this._colors.show(runs);
     }
@@ -320,8 +377,8 @@ export class RunTable extends StoreElement {
   protected override render(): TemplateResult {
     const problem = this._renderStoreProblem();
     if (problem !== nothing) return html`${problem}`;
-    const columns = this.visibleColumns;
-    const widths = columns.map(columnWidth);
+    const columns = this._drawnColumns;
+    const widths = columns.map((c) => this.columnWidth(c.id));
     const template = `${CHECK_WIDTH}px ${widths.map((w) => `${w}px`).join(' ')}`;
     const width = widths.reduce((sum, w) => sum + w, CHECK_WIDTH);
     return html`
@@ -333,7 +390,7 @@ export class RunTable extends StoreElement {
         tabindex="0"
         aria-rowcount=${this._items.length + 1}
         aria-multiselectable="true"
-        style=${styleMap({ '--_cols': template, '--_width': `${width}px` })}
+        style=${styleMap({ '--_cols': template, '--_width': `${width}px`, '--_check-width': `${CHECK_WIDTH}px` })}
         @keydown=${this._onKeyDown}
       >
         ${this._renderHead(columns)} ${this._renderBody(columns)}
@@ -411,7 +468,7 @@ export class RunTable extends StoreElement {
   }
 
   private _renderChooser(): TemplateResult {
-    const visible = this.columns ?? defaultColumns(this._keys);
+    const visible = this._columnIds;
     const all = availableColumns(this._keys);
     const kinds: readonly [string, ColumnDef['kind']][] = [
       ['Attributes', 'attr'],
@@ -445,7 +502,7 @@ export class RunTable extends StoreElement {
     const total = this._runItemCount;
     const selected = this.selectedRunIds.length === 0 ? 0 : this.selectedRunIds.filter((id) => this._itemRunIdSet.has(id)).length;
     return html`<div class="head" role="row" aria-rowindex="1">
-      <div class="cell" role="columnheader">
+      <div class="cell check" role="columnheader">
         <input
           type="checkbox"
           aria-label="Select all runs"
@@ -457,7 +514,7 @@ export class RunTable extends StoreElement {
       ${columns.map((c) => {
         const sorted = this.sort?.column === c.id ? this.sort.direction : undefined;
         return html`<div
-          class="cell ${c.kind === 'metric' ? 'num' : ''} ${this._dropTarget === c.id ? 'drop' : ''}"
+          class="cell ${c.kind === 'metric' ? 'num' : ''} ${c.id === 'attr:name' ? 'sticky' : ''} ${this._dropTarget === c.id ? 'drop' : ''}"
           role="columnheader"
           data-column=${c.id}
           aria-sort=${sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : 'none'}
@@ -465,6 +522,7 @@ export class RunTable extends StoreElement {
           draggable="true"
           @click=${() => this._toggleSort(c.id)}
           @dragstart=${(e: DragEvent) => {
+            if (this._resizing) return e.preventDefault();
             this._dragColumn = c.id;
             e.dataTransfer?.setData('text/plain', c.id);
           }}
@@ -476,13 +534,16 @@ export class RunTable extends StoreElement {
           @drop=${(e: DragEvent) => {
             e.preventDefault();
             this._dropTarget = '';
-            if (this._dragColumn !== '' && this._dragColumn !== c.id) this._moveColumn(this._dragColumn, (this.columns ?? defaultColumns(this._keys)).indexOf(c.id));
+            if (this._dragColumn !== '' && this._dragColumn !== c.id) this._moveColumn(this._dragColumn, this._columnIds.indexOf(c.id));
             this._dragColumn = '';
           }}
         >
-          ${c.kind === 'attr' ? nothing : html`<span class="kind">${c.kind}</span>`}<span class="label">${c.label}</span>${sorted === undefined
-            ? nothing
-            : html`<span aria-hidden="true">${sorted === 'asc' ? '▲' : '▼'}</span>`}
+          <button class="sort" aria-label=${`Sort by ${c.kind === 'attr' ? '' : `${c.kind} `}${c.label}`}>
+            ${c.kind === 'attr' ? nothing : html`<span class="kind">${c.kind}</span>`}<span class="label">${c.label}</span>${sorted === undefined
+              ? nothing
+              : html`<span aria-hidden="true">${sorted === 'asc' ? '▲' : '▼'}</span>`}
+          </button>
+          ${renderResizer(c.label, this.columnWidth(c.id), (width, done) => this._resize(c.id, width, done))}
         </div>`;
       })}
     </div>`;
@@ -492,7 +553,7 @@ export class RunTable extends StoreElement {
     const active = index === this._active;
     if (isGroup(item)) {
       return html`<div class="row group ${active ? 'active' : ''}" role="row" aria-rowindex=${index + 2} aria-expanded=${item.collapsed ? 'false' : 'true'}>
-        <div class="cell" role="gridcell">${item.collapsed ? '▸' : '▾'}</div>
+        <div class="cell check" role="gridcell">${item.collapsed ? '▸' : '▾'}</div>
         ${columns.map((c, i) => {
           if (i === 0) return html`<div class="cell" role="gridcell" title=${`${this.groupBy} = ${item.value ?? '(none)'}`}>${item.value ?? '(none)'} <span class="muted">(${item.runs.length})</span></div>`;
           if (c.kind !== 'metric') return html`<div class="cell" role="gridcell"></div>`;
@@ -514,7 +575,7 @@ export class RunTable extends StoreElement {
       aria-selected=${selected ? 'true' : 'false'}
       data-run-id=${id}
     >
-      <div class="cell" role="gridcell">
+      <div class="cell check" role="gridcell">
         <input type="checkbox" aria-label=${`Select run ${run.info.runName}`} .checked=${selected} />
       </div>
       ${columns.map((c) => this._renderCell(run, c, pinned))}
@@ -525,7 +586,7 @@ export class RunTable extends StoreElement {
     const value = cellValue(run, column);
     switch (column.id) {
       case 'attr:name':
-        return html`<div class="cell name" role="gridcell" title=${run.info.runName}>
+        return html`<div class="cell name sticky" role="gridcell" title=${run.info.runName}>
           <button class="pin" aria-label="Pin run" aria-pressed=${pinned ? 'true' : 'false'}>
             ${pinned ? '★' : '☆'}
           </button>
@@ -558,13 +619,14 @@ export class RunTable extends StoreElement {
   }
 
   private _setColumns(columns: string[]): void {
-    if (this.columns !== undefined && sameList(columns, this.columns)) return;
-    this.columns = columns;
+    if (sameList(columns, this._columnIds)) return;
+    if (this.columns !== undefined) this.columns = columns;
+    this._prefs.update({ columns });
     this._fire('ef-columns-change', { columns });
   }
 
   private _toggleColumn(id: string): void {
-    const visible = [...(this.columns ?? defaultColumns(this._keys))];
+    const visible = [...this._columnIds];
     const at = visible.indexOf(id);
     if (at >= 0) visible.splice(at, 1);
     else visible.push(id);
@@ -572,7 +634,7 @@ export class RunTable extends StoreElement {
   }
 
   private _moveColumn(id: string, to: number): void {
-    const visible = [...(this.columns ?? defaultColumns(this._keys))];
+    const visible = [...this._columnIds];
     const from = visible.indexOf(id);
     if (from < 0 || to < 0 || to >= visible.length) return;
     visible.splice(from, 1);

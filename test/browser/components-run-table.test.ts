@@ -35,6 +35,9 @@ describe('<ef-run-table>', () => {
   it('renders runs with attribute, metric and param columns', async () => {
     const { store, experimentId } = await seed();
     const el = await table({ store, experimentIds: [experimentId] });
+    el.style.width = '1200px'; // wider than a phone: the columns in their logical order
+    await frames(2);
+    await el.updateComplete;
     expect(renderedNames(el)).toEqual(['gamma', 'beta', 'alpha']);
     const heads = [...shadow(el).querySelectorAll('.head .cell .label')].map((n) => n.textContent);
     expect(heads).toEqual(['Run', 'Status', 'Created', 'Duration', 'acc', 'loss', 'layers', 'lr', 'model']);
