@@ -16,12 +16,9 @@ import { errorMessage } from './controllers/status.js';
 import { experimentsToShow } from './controllers/experiment-scope.js';
 import { StoreChangesController, type ChangeBatch } from './controllers/store-changes-controller.js';
 import { RunColorsController } from './controllers/run-colors-controller.js';
-import { swatchStyle } from './internal/colors.js';
 import { listConverter } from './internal/converters.js';
 import { downloadBlob, toCsv, type CsvCell } from './internal/csv.js';
-import { formatDuration, formatTime, formatValue } from './internal/format.js';
 import {
-  aggregate,
   availableColumns,
   cellValue,
   collectKeys,
@@ -34,7 +31,8 @@ import {
   type SortSpec,
 } from './internal/run-columns.js';
 import { ColumnPrefs, storeIdentity } from './internal/column-prefs.js';
-import { renderResizer } from './internal/column-resizer.js';
+import { renderCell, renderGroupCells } from './internal/run-table-cells.js';
+import { ColumnDrag, renderColumnChooser, renderHead, type ColumnActions, type HeadContext } from './internal/run-table-head.js';
 import { FilterBox } from './internal/filter-box.js';
 import { RowWindow } from './internal/row-window.js';
 import { runTableStyles } from './internal/run-table-styles.js';
@@ -134,7 +132,6 @@ export class RunTable extends StoreElement {
 
   @state() private _active = 0;
   @state() private _collapsed = new Set<string | null>();
-  @state() private _dropTarget = '';
   @state() private _narrow = false;
   @query('.rows') private _rowsEl!: HTMLElement | null;
   @query('.head') private _headEl!: HTMLElement | null;
@@ -161,7 +158,6 @@ export class RunTable extends StoreElement {
   );
   private _itemsKey: unknown[] = [];
   private _anchor: string | undefined;
-  private _dragColumn = '';
 
   /** Run colours shared with the other elements of the view (see `internal/colors.ts`). */
   private readonly _colors = new RunColorsController(this, () => this._source.scope);
@@ -393,9 +389,30 @@ export class RunTable extends StoreElement {
         style=${styleMap({ '--_cols': template, '--_width': `${width}px`, '--_check-width': `${CHECK_WIDTH}px` })}
         @keydown=${this._onKeyDown}
       >
-        ${this._renderHead(columns)} ${this._renderBody(columns)}
+        ${renderHead(this._headContext(columns), this._drag, () => this.requestUpdate())} ${this._renderBody(columns)}
       </div>
     `;
+  }
+
+  private readonly _columnActions: ColumnActions = { toggle: (id) => this._toggleColumn(id), move: (id, to) => this._moveColumn(id, to) };
+  private readonly _drag = new ColumnDrag();
+
+  private _headContext(columns: readonly ColumnDef[]): HeadContext {
+    // With nothing selected (the usual case while sorting and filtering) no id set is built.
+    const selected = this.selectedRunIds.length === 0 ? 0 : this.selectedRunIds.filter((id) => this._itemRunIdSet.has(id)).length;
+    return {
+      ...this._columnActions,
+      columns,
+      order: this._columnIds,
+      sort: this.sort,
+      total: this._runItemCount,
+      selected,
+      resizing: this._resizing,
+      width: (id) => this.columnWidth(id),
+      selectAll: (on) => this._setSelection(on ? [...this._itemRunIds] : []),
+      toggleSort: (id) => this._toggleSort(id),
+      resize: (id, width, done) => this._resize(id, width, done),
+    };
   }
 
   /** The store's error when it is not about the filter (those show under the filter box). */
@@ -462,106 +479,19 @@ export class RunTable extends StoreElement {
           ${groupable.map((id) => html`<option value=${id} ?selected=${this.groupBy === id}>${id.replace(':', ' ')}</option>`)}
         </select></label
       >
-      ${this._renderChooser()}
+      ${renderColumnChooser(availableColumns(this._keys), this._columnIds, this._columnActions)}
       <button @click=${() => this.downloadCsv()} title="Download the visible columns as CSV">CSV</button>
     </div>`;
   }
 
-  private _renderChooser(): TemplateResult {
-    const visible = this._columnIds;
-    const all = availableColumns(this._keys);
-    const kinds: readonly [string, ColumnDef['kind']][] = [
-      ['Attributes', 'attr'],
-      ['Metrics', 'metric'],
-      ['Params', 'param'],
-      ['Tags', 'tag'],
-    ];
-    return html`<details class="columns">
-      <summary>Columns</summary>
-      <div class="chooser" role="group" aria-label="Columns">
-        ${kinds.map(([title, kind]) => {
-          const cols = all.filter((c) => c.kind === kind);
-          if (cols.length === 0) return nothing;
-          return html`<h4>${title}</h4>
-            ${cols.map((c) => {
-              const at = visible.indexOf(c.id);
-              return html`<div class="opt">
-                <input type="checkbox" id=${`col-${c.id}`} aria-label=${`Show ${c.kind} ${c.label}`} .checked=${at >= 0} @change=${() => this._toggleColumn(c.id)} />
-                <span title=${c.label}>${c.label}</span>
-                <button aria-label=${`Move ${c.label} left`} ?disabled=${at <= 0} @click=${() => this._moveColumn(c.id, at - 1)}>↑</button>
-                <button aria-label=${`Move ${c.label} right`} ?disabled=${at < 0 || at === visible.length - 1} @click=${() => this._moveColumn(c.id, at + 1)}>↓</button>
-              </div>`;
-            })}`;
-        })}
-      </div>
-    </details>`;
-  }
 
-  private _renderHead(columns: readonly ColumnDef[]): TemplateResult {
-    // With nothing selected (the usual case while sorting and filtering) no id set is built.
-    const total = this._runItemCount;
-    const selected = this.selectedRunIds.length === 0 ? 0 : this.selectedRunIds.filter((id) => this._itemRunIdSet.has(id)).length;
-    return html`<div class="head" role="row" aria-rowindex="1">
-      <div class="cell check" role="columnheader">
-        <input
-          type="checkbox"
-          aria-label="Select all runs"
-          .checked=${total > 0 && selected === total}
-          .indeterminate=${selected > 0 && selected < total}
-          @change=${(e: Event) => this._setSelection((e.target as HTMLInputElement).checked ? [...this._itemRunIds] : [])}
-        />
-      </div>
-      ${columns.map((c) => {
-        const sorted = this.sort?.column === c.id ? this.sort.direction : undefined;
-        return html`<div
-          class="cell ${c.kind === 'metric' ? 'num' : ''} ${c.id === 'attr:name' ? 'sticky' : ''} ${this._dropTarget === c.id ? 'drop' : ''}"
-          role="columnheader"
-          data-column=${c.id}
-          aria-sort=${sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : 'none'}
-          title=${`${c.kind === 'attr' ? '' : `${c.kind}s.`}${c.label} — click to sort, drag to reorder`}
-          draggable="true"
-          @click=${() => this._toggleSort(c.id)}
-          @dragstart=${(e: DragEvent) => {
-            if (this._resizing) return e.preventDefault();
-            this._dragColumn = c.id;
-            e.dataTransfer?.setData('text/plain', c.id);
-          }}
-          @dragover=${(e: DragEvent) => {
-            e.preventDefault();
-            this._dropTarget = c.id;
-          }}
-          @dragleave=${() => (this._dropTarget = '')}
-          @drop=${(e: DragEvent) => {
-            e.preventDefault();
-            this._dropTarget = '';
-            if (this._dragColumn !== '' && this._dragColumn !== c.id) this._moveColumn(this._dragColumn, this._columnIds.indexOf(c.id));
-            this._dragColumn = '';
-          }}
-        >
-          <button class="sort" aria-label=${`Sort by ${c.kind === 'attr' ? '' : `${c.kind} `}${c.label}`}>
-            ${c.kind === 'attr' ? nothing : html`<span class="kind">${c.kind}</span>`}<span class="label">${c.label}</span>${sorted === undefined
-              ? nothing
-              : html`<span aria-hidden="true">${sorted === 'asc' ? '▲' : '▼'}</span>`}
-          </button>
-          ${renderResizer(c.label, this.columnWidth(c.id), (width, done) => this._resize(c.id, width, done))}
-        </div>`;
-      })}
-    </div>`;
-  }
 
   private _renderItem(item: Item, index: number, columns: readonly ColumnDef[], selection: ReadonlySet<string>): TemplateResult {
     const active = index === this._active;
     if (isGroup(item)) {
       return html`<div class="row group ${active ? 'active' : ''}" role="row" aria-rowindex=${index + 2} aria-expanded=${item.collapsed ? 'false' : 'true'}>
         <div class="cell check" role="gridcell">${item.collapsed ? '▸' : '▾'}</div>
-        ${columns.map((c, i) => {
-          if (i === 0) return html`<div class="cell" role="gridcell" title=${`${this.groupBy} = ${item.value ?? '(none)'}`}>${item.value ?? '(none)'} <span class="muted">(${item.runs.length})</span></div>`;
-          if (c.kind !== 'metric') return html`<div class="cell" role="gridcell"></div>`;
-          const agg = aggregate(item.runs, c.key);
-          return html`<div class="cell num agg" role="gridcell" title=${agg === undefined ? '' : `min ${agg.min}, max ${agg.max}, mean ${agg.mean} (${agg.count} runs)`}>
-            ${agg === undefined ? '' : html`μ ${formatValue(agg.mean)} <span class="muted">[${formatValue(agg.min)}, ${formatValue(agg.max)}]</span>`}
-          </div>`;
-        })}
+        ${renderGroupCells(columns, this.groupBy, item.value, item.runs)}
       </div>`;
     }
     const run = item;
@@ -578,35 +508,10 @@ export class RunTable extends StoreElement {
       <div class="cell check" role="gridcell">
         <input type="checkbox" aria-label=${`Select run ${run.info.runName}`} .checked=${selected} />
       </div>
-      ${columns.map((c) => this._renderCell(run, c, pinned))}
+      ${columns.map((c) => renderCell(run, c, pinned, this._colors.styleOf(id)))}
     </div>`;
   }
 
-  private _renderCell(run: Run, column: ColumnDef, pinned: boolean): TemplateResult {
-    const value = cellValue(run, column);
-    switch (column.id) {
-      case 'attr:name':
-        return html`<div class="cell name sticky" role="gridcell" title=${run.info.runName}>
-          <button class="pin" aria-label="Pin run" aria-pressed=${pinned ? 'true' : 'false'}>
-            ${pinned ? '★' : '☆'}
-          </button>
-          <span class="swatch" style=${swatchStyle(this._colors.styleOf(run.info.runId))}></span>
-          <button class="link">${run.info.runName}</button>
-        </div>`;
-      case 'attr:status':
-        return html`<div class="cell" role="gridcell"><span class="status ${run.info.status}">${run.info.status}</span></div>`;
-      case 'attr:start':
-      case 'attr:end':
-        return html`<div class="cell" role="gridcell">${formatTime(value as number | null)}</div>`;
-      case 'attr:duration':
-        return html`<div class="cell" role="gridcell">${formatDuration(value as number | null)}</div>`;
-      default:
-        if (column.kind === 'metric') {
-          return html`<div class="cell num" role="gridcell" title=${value === null ? '' : String(value)}>${formatValue(value as number | null)}</div>`;
-        }
-        return html`<div class="cell ${column.id === 'attr:runId' ? 'mono' : ''}" role="gridcell" title=${value ?? ''}>${value ?? ''}</div>`;
-    }
-  }
 
   private _toggleSort(id: string): void {
     const current = this.sort?.column === id ? this.sort.direction : undefined;
