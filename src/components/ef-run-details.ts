@@ -131,8 +131,7 @@ export class RunDetails extends StoreElement {
     this._colors.show(this._colored.runs);
     const store = this.resolvedStore;
     const context: SectionContext = { run, editor: this._editor, locked: runLockedReason(store, run), readOnly: readOnlyReason(store) };
-    const title = html`<span class="swatch" style=${swatchStyle(this._colors.styleOf(run.info.runId))}></span>
-      <h2 part="title">${run.info.runName}</h2>`;
+    const title = html`<span class="title"><span class="swatch" style=${swatchStyle(this._colors.styleOf(run.info.runId))}></span><h2 part="title">${run.info.runName}</h2></span>`;
     return html`
       ${renderHeader(context, title)} ${this._renderInfo(loaded)} ${renderNote(context)} ${this._renderParams(run)} ${this._renderMetrics(run)}
       ${renderTags(context, this._showSystemTags, () => (this._showSystemTags = !this._showSystemTags))}

@@ -90,6 +90,15 @@ export const runDetailsStyles = css`
       ef-artifact-browser {
         margin-top: 4px;
       }
+  .title {
+    display: inline-flex;
+    align-items: center;
+    gap: 8px;
+    min-width: 0;
+  }
+  th {
+    white-space: nowrap;
+  }
   .actions {
     display: inline-flex;
     gap: 6px;
