@@ -81,10 +81,13 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
 
 /**
  * Runs with columns for attributes, params, latest metrics and tags: choose and reorder columns
- * (chooser or drag and drop), sort by any column, filter with MLflow's grammar (errors shown
- * inline where they are), select runs, pin rows, group by a param or tag with min/max/mean of
- * each metric, download as CSV, navigate with the keyboard. Rows are virtualized (10,000 runs
- * scroll smoothly) and update live as runs log.
+ * (chooser or drag and drop), resize them (drag a header's edge, or ←/→ on it), with the columns
+ * that differ between the runs first by default and the choices remembered per store and
+ * experiment; the run name stays in view while scrolling right. Sort by any column, filter with
+ * MLflow's grammar (checked after a pause or on Enter, errors shown inline where they are), select
+ * runs, pin rows, group by a param or tag with min/max/mean of each metric, download as CSV,
+ * navigate with the keyboard. Rows are virtualized (10,000 runs scroll smoothly) and update live
+ * as runs log. Loading, no runs, no match and a store error (with Retry) each say what to do.
  *
  * Keys: ↑/↓/PgUp/PgDn/Home/End move, Space selects (or folds a group), Enter opens, P pins.
  *
@@ -96,6 +99,9 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
  * @csspart controls - The filter and buttons row.
  * @csspart filter - The filter input.
  * @csspart filter-error - The inline filter error.
+ * @csspart count - The number of runs (or "filter not applied").
+ * @csspart loading - The loading message.
+ * @csspart error - A store error, with its Retry button.
  * @csspart table - The scrolling grid.
  * @cssprop --ef-run-table-height - Height of the element (default 420px).
  * @cssprop --ef-row-height - Row height (default 30px).
