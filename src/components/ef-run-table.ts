@@ -7,7 +7,7 @@ import { property, query, state } from 'lit/decorators.js';
 import { styleMap } from 'lit/directives/style-map.js';
 import type { Run, ViewType } from '../core/entities.js';
 import { EdgeflowError } from '../core/errors.js';
-import type { ExperimentId, RunId } from '../core/ids.js';
+import type { ExperimentId } from '../core/ids.js';
 import type { Store } from '../core/store.js';
 import { collectPages } from '../core/store-reads.js';
 import { compileRunFilter } from '../core/search/index.js';
@@ -33,6 +33,7 @@ import { ColumnPrefs, storeIdentity } from './internal/column-prefs.js';
 import { renderCell, renderGroupCells } from './internal/run-table-cells.js';
 import { ColumnDrag, renderColumnChooser, renderHead, type ColumnActions, type HeadContext } from './internal/run-table-head.js';
 import { FilterBox } from './internal/filter-box.js';
+import { changedRuns, mergeRuns } from './internal/run-table-live.js';
 import { renderLoadError, renderLoading } from './internal/load-states.js';
 import { RowWindow } from './internal/row-window.js';
 import { runTableStyles } from './internal/run-table-styles.js';
@@ -303,36 +304,16 @@ export class RunTable extends StoreElement {
   /** Applies live changes: re-reads only the runs that changed. */
   private async _patch(batch: ChangeBatch): Promise<void> {
     const store = this.resolvedStore;
-    const current = this._query.value;
-    if (store === undefined || current === undefined) return;
-    const mine = new Set<string>(this._shownExperiments);
-    if ([...batch.experiments].some((id) => mine.has(id))) return void this._query.refresh();
-    const changed = new Set<RunId>();
-    for (const [runId, experimentId] of batch.runs) if (mine.has(experimentId)) changed.add(runId);
-    for (const [runId, change] of batch.runData) if (mine.has(change.experimentId)) changed.add(runId);
+    if (store === undefined || this._query.value === undefined) return;
+    const changed = changedRuns(batch, this._shownExperiments);
+    if (changed === 'reload') return void this._query.refresh();
     if (changed.size === 0) return;
-    if (changed.size > 200) return void this._query.refresh();
     const filter = this.filter;
-    const predicate = filter.trim() === '' ? () => true : compileRunFilter(filter);
-    const fresh = await Promise.all([...changed].map((id) => store.getRun(id).catch(() => undefined)));
+    const matches = filter.trim() === '' ? () => true : compileRunFilter(filter);
+    const ids = [...changed];
+    const fresh = await Promise.all(ids.map((id) => store.getRun(id).catch(() => undefined)));
     if (store !== this.resolvedStore || filter !== this.filter) return;
-    const base = this._query.value ?? [];
-    const byId = new Map(base.map((r, i) => [r.info.runId as string, i]));
-    const next = [...base];
-    const removed = new Set<number>();
-    fresh.forEach((run, i) => {
-      const id = [...changed][i]!;
-      const at = byId.get(id);
-      const visible =
-        run !== undefined &&
-        (this.viewType === 'ALL' || (this.viewType === 'ACTIVE_ONLY') === (run.info.lifecycleStage === 'active')) &&
-        predicate(run);
-      if (!visible) {
-        if (at !== undefined) removed.add(at);
-      } else if (at !== undefined) next[at] = run;
-      else next.push(run);
-    });
-    this._query.set(removed.size === 0 ? next : next.filter((_, i) => !removed.has(i)));
+    this._query.set(mergeRuns(this._query.value ?? [], ids, fresh, this.viewType, matches));
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
