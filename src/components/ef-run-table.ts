@@ -154,7 +154,8 @@ export class RunTable extends StoreElement {
   private _shownExperiments: readonly ExperimentId[] = [];
   private _keys: RunKeys = { params: [], metrics: [], tags: [] };
   private _keysFor: readonly Run[] | undefined;
-  private _defaults: string[] = [];
+  /** The default columns of the runs shown, computed when first needed (not when columns are chosen). */
+  private _defaults: string[] | undefined;
   private _resizing = false;
   private readonly _sizeObserver = new ResizeObserver(([entry]) => {
     const narrow = entry !== undefined && entry.contentRect.width < NARROW_WIDTH;
@@ -237,7 +238,7 @@ export class RunTable extends StoreElement {
 
   /** Visible column ids in order: the page's `columns`, else the remembered choice, else the defaults. */
   private get _columnIds(): readonly string[] {
-    return this.columns ?? this._prefs.layout.columns ?? this._defaults;
+    return this.columns ?? this._prefs.layout.columns ?? (this._defaults ??= defaultColumns(this._keys, this._keysFor ?? []));
   }
 
   /** The visible columns in order. */
@@ -320,7 +321,7 @@ export class RunTable extends StoreElement {
     const runs = this._query.value ?? [];
     if (runs !== this._keysFor) {
       this._keys = collectKeys(runs);
-      this._defaults = defaultColumns(this._keys, runs);
+      this._defaults = undefined;
       this._keysFor = runs;
       this._colors.show(runs);
     }
