@@ -335,7 +335,7 @@ export class RunTable extends StoreElement {
       this._itemRunIdSetCache = undefined;
       this._active = Math.min(this._active, Math.max(0, this._items.length - 1));
     }
-    if (changed.has('filter') && this._filterBox.error === undefined) this._filterBox.reset();
+    if (changed.has('filter')) this._filterBox.reset();
   }
 
   private _sortedRuns(runs: readonly Run[] = this._query.value ?? []): Run[] {
