@@ -2,20 +2,22 @@
  * `<ef-run-details>`: everything about one run.
  * @module
  */
-import { css, html, nothing, type TemplateResult } from 'lit';
+import { html, nothing, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { unsafeHTML } from 'lit/directives/unsafe-html.js';
 import { hasKey, type Run } from '../core/entities.js';
 import type { RunId } from '../core/ids.js';
 import type { Store } from '../core/store.js';
 import { SystemTag } from '../core/system-tags.js';
 import { QueryController } from './controllers/query-controller.js';
-import { errorMessage, throwIfAborted, valueOf } from './controllers/status.js';
+import { throwIfAborted, valueOf } from './controllers/status.js';
 import { StoreChangesController } from './controllers/store-changes-controller.js';
 import { RunColorsController } from './controllers/run-colors-controller.js';
 import { swatchStyle } from './internal/colors.js';
 import { formatDuration, formatTime, formatValue, runDuration } from './internal/format.js';
-import { renderMarkdown } from './internal/markdown.js';
+import { renderLoadError, renderLoading } from './internal/load-states.js';
+import { renderHeader, renderNote, renderTags, type SectionContext } from './internal/run-details-sections.js';
+import { runDetailsStyles } from './internal/run-details-styles.js';
+import { readOnlyReason, RunEditor, runLockedReason } from './internal/run-editor.js';
 import { StoreElement } from './internal/store-element.js';
 import { themeStyles } from './internal/theme.js';
 
@@ -33,11 +35,18 @@ interface Loaded {
 /**
  * A run's info, params, metrics (latest value and a sparkline of the history), tags, its note
  * as sanitized Markdown, its parent and child runs, and its artifacts with previews. Updates
- * live as the run logs.
+ * live as the run logs. On a writable store the run can be renamed, deleted and restored, its
+ * tags added, edited and deleted, and its note written with a preview; on a read-only store (or
+ * for a deleted run) those controls are disabled and the reason is shown.
  *
  * @fires ef-run-open - A parent or child run link was activated; detail `{runId}`.
  * @csspart section - Each section.
  * @csspart note - The rendered note.
+ * @csspart actions - Rename, Delete and Restore in the header.
+ * @csspart locked - Why the run cannot be changed.
+ * @csspart edit-error - The error of a change, next to its control.
+ * @csspart loading - The loading message.
+ * @csspart error - A load error, with its Retry button.
  * @csspart artifacts - The artifact browser.
  * @cssprop --ef-bg - Background colour.
  * @cssprop --ef-fg - Text colour.
@@ -46,96 +55,7 @@ interface Loaded {
  * @customElement ef-run-details
  */
 export class RunDetails extends StoreElement {
-  static override styles = [
-    themeStyles,
-    css`
-      :host {
-        padding: 12px 16px;
-      }
-      header {
-        display: flex;
-        align-items: center;
-        gap: 10px;
-        flex-wrap: wrap;
-        margin-bottom: 8px;
-      }
-      h2 {
-        font-size: 18px;
-        margin: 0;
-        overflow-wrap: anywhere;
-      }
-      h3 {
-        font-size: 13px;
-        text-transform: uppercase;
-        letter-spacing: 0.04em;
-        color: var(--_muted);
-        margin: 18px 0 6px;
-      }
-      dl {
-        display: grid;
-        grid-template-columns: max-content 1fr;
-        gap: 3px 14px;
-        margin: 0;
-      }
-      dt {
-        color: var(--_muted);
-      }
-      dd {
-        margin: 0;
-        overflow-wrap: anywhere;
-      }
-      table {
-        border-collapse: collapse;
-        width: 100%;
-      }
-      td,
-      th {
-        text-align: left;
-        padding: 3px 8px;
-        border-bottom: 1px solid var(--_border);
-        vertical-align: middle;
-        overflow-wrap: anywhere;
-      }
-      th {
-        color: var(--_muted);
-        font-weight: 500;
-      }
-      td.key {
-        font-family: var(--_mono);
-        width: 35%;
-      }
-      td.num {
-        font-variant-numeric: tabular-nums;
-      }
-      .note {
-        border: 1px solid var(--_border);
-        border-radius: var(--_radius);
-        padding: 4px 12px;
-        background: var(--_surface);
-        overflow-wrap: anywhere;
-      }
-      .note img {
-        max-width: 100%;
-      }
-      .note pre {
-        overflow: auto;
-      }
-      .note a {
-        color: var(--_accent);
-      }
-      ul.children {
-        margin: 0;
-        padding-left: 18px;
-      }
-      .toggle {
-        margin-left: 8px;
-        font-size: 12px;
-      }
-      ef-artifact-browser {
-        margin-top: 4px;
-      }
-    `,
-  ];
+  static override styles = [themeStyles, runDetailsStyles];
 
   /** The run to show. */
   @property({ attribute: 'run-id' }) runId = '';
@@ -145,6 +65,8 @@ export class RunDetails extends StoreElement {
   /** Run colours shared with the other elements of the view (see `internal/colors.ts`). */
   private readonly _colors = new RunColorsController(this, () => this._source.scope);
   private _colored: { readonly loaded: Loaded; readonly runs: readonly Run[] } | undefined;
+
+  private readonly _editor = new RunEditor(this, { store: () => this.resolvedStore, changed: () => this._query.refresh() });
 
   private readonly _query = new QueryController(this, {
     args: () => {
@@ -205,24 +127,22 @@ export class RunDetails extends StoreElement {
   protected override render(): TemplateResult {
     const problem = this._renderStoreProblem();
     if (problem !== nothing) return html`${problem}`;
-    if (this.runId === '') return html`<div class="empty">Select a run to see its details.</div>`;
+    if (this.runId === '') return html`<div class="empty" part="empty">Select a run in the run table to see its details here.</div>`;
     const state = this._query.state;
     const loaded = valueOf(state);
     if (state.status === 'ERROR' && (loaded === undefined || loaded.run.info.runId !== this.runId)) {
-      return html`<div class="empty error" role="alert">${errorMessage(state.error)}</div>`;
+      return renderLoadError('the run', state.error, () => this._query.refresh());
     }
-    if (loaded === undefined) return html`<div class="empty">Loading…</div>`;
+    if (loaded === undefined) return renderLoading('the run');
     const { run } = loaded;
     if (this._colored?.loaded !== loaded) this._colored = { loaded, runs: [run, ...loaded.children] };
     this._colors.show(this._colored.runs);
+    const store = this.resolvedStore;
+    const context: SectionContext = { run, editor: this._editor, locked: runLockedReason(store, run), readOnly: readOnlyReason(store) };
+    const title = html`<span class="title"><span class="swatch" style=${swatchStyle(this._colors.styleOf(run.info.runId))}></span><h2 part="title">${run.info.runName}</h2></span>`;
     return html`
-      <header>
-        <span class="swatch" style=${swatchStyle(this._colors.styleOf(run.info.runId))}></span>
-        <h2 part="title">${run.info.runName}</h2>
-        <span class="status ${run.info.status}">${run.info.status}</span>
-        ${run.info.lifecycleStage === 'deleted' ? html`<span class="status FAILED">deleted</span>` : nothing}
-      </header>
-      ${this._renderInfo(loaded)} ${this._renderNote(run)} ${this._renderParams(run)} ${this._renderMetrics(run)} ${this._renderTags(run)}
+      ${renderHeader(context, title)} ${this._renderInfo(loaded)} ${renderNote(context)} ${this._renderParams(run)} ${this._renderMetrics(run)}
+      ${renderTags(context, this._showSystemTags, () => (this._showSystemTags = !this._showSystemTags))}
       ${this._renderChildren(loaded)}
       <section part="section">
         <h3>Artifacts</h3>
@@ -258,17 +178,6 @@ export class RunDetails extends StoreElement {
     </section>`;
   }
 
-  private _renderNote(run: Run): TemplateResult | typeof nothing {
-    const note = hasKey(run.data.tags, SystemTag.NOTE) ? run.data.tags[SystemTag.NOTE]! : '';
-    if (note.trim() === '') return nothing;
-    // One of the two unsafeHTML uses in the components (with the model description in
-    // ef-model-registry): DOMPurify's output for the Markdown note.
-    return html`<section part="section">
-      <h3>Note</h3>
-      <div class="note" part="note">${unsafeHTML(renderMarkdown(note))}</div>
-    </section>`;
-  }
-
   private _renderParams(run: Run): TemplateResult {
     const keys = Object.keys(run.data.params).sort();
     return html`<section part="section">
@@ -298,26 +207,6 @@ export class RunDetails extends StoreElement {
                 <td><ef-sparkline .store=${this.resolvedStore} run-id=${run.info.runId} metric-key=${k}></ef-sparkline></td>
               </tr>`;
             })}
-          </table>`}
-    </section>`;
-  }
-
-  private _renderTags(run: Run): TemplateResult {
-    const all = Object.keys(run.data.tags).sort();
-    const system = all.filter((k) => k.startsWith('mlflow.'));
-    const keys = this._showSystemTags ? all : all.filter((k) => !k.startsWith('mlflow.'));
-    return html`<section part="section">
-      <h3>
-        Tags (${keys.length})${system.length === 0
-          ? nothing
-          : html`<button class="link toggle" @click=${() => (this._showSystemTags = !this._showSystemTags)}>
-              ${this._showSystemTags ? 'hide' : 'show'} ${system.length} system tags
-            </button>`}
-      </h3>
-      ${keys.length === 0
-        ? html`<div class="muted">None.</div>`
-        : html`<table class="tags">
-            ${keys.map((k) => html`<tr><td class="key">${k}</td><td>${run.data.tags[k]}</td></tr>`)}
           </table>`}
     </section>`;
   }

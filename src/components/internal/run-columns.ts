@@ -110,16 +110,34 @@ export function availableColumns(keys: RunKeys): ColumnDef[] {
   ];
 }
 
-/** The default columns: name, status, created, duration, up to 6 metrics and 6 params. */
-export function defaultColumns(keys: RunKeys): string[] {
-  return [
-    'attr:name',
-    'attr:status',
-    'attr:start',
-    'attr:duration',
-    ...keys.metrics.slice(0, 6).map((k) => `metric:${k}`),
-    ...keys.params.slice(0, 6).map((k) => `param:${k}`),
-  ];
+/** How many metric and param columns the defaults show at most. */
+export const DEFAULT_KEY_COLUMNS = 12;
+
+/** True when runs have at least two different values of a metric or param (runs without it do not count). */
+function varies(runs: readonly Run[], kind: 'metric' | 'param', key: string): boolean {
+  let first: string | number | undefined;
+  for (const run of runs) {
+    const values: Readonly<Record<string, string | number>> = kind === 'metric' ? run.data.metrics : run.data.params;
+    if (!hasKey(values, key)) continue;
+    const v = values[key]!;
+    if (first === undefined) first = v;
+    else if (!Object.is(v, first)) return true;
+  }
+  return false;
+}
+
+/**
+ * The default columns: name, status, created, duration, then up to {@link DEFAULT_KEY_COLUMNS}
+ * metrics and params, those whose values differ between `runs` first (metrics before params,
+ * each by key), so the columns that tell the runs apart are the ones shown.
+ */
+export function defaultColumns(keys: RunKeys, runs: readonly Run[]): string[] {
+  const varying: string[] = [];
+  const constant: string[] = [];
+  for (const kind of ['metric', 'param'] as const) {
+    for (const key of kind === 'metric' ? keys.metrics : keys.params) (varies(runs, kind, key) ? varying : constant).push(`${kind}:${key}`);
+  }
+  return ['attr:name', 'attr:status', 'attr:start', 'attr:duration', ...[...varying, ...constant].slice(0, DEFAULT_KEY_COLUMNS)];
 }
 
 /** Sort order of the table. */
