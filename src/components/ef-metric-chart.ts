@@ -2,52 +2,61 @@
  * `<ef-metric-chart>`: metric histories of several runs and keys, drawn by uPlot.
  * @module
  */
+import { consume } from '@lit/context';
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type uPlot from 'uplot';
 import type { Run } from '../core/entities.js';
 import { ChartDataBuilder, isXAxisMode, type ChartData, type SeriesSlot, type SeriesSource, type XAxisMode } from './charts/chart-data.js';
 import { chartCsv, chartPng } from './charts/chart-export.js';
+import { emptyChartMessage } from './charts/chart-empty-state.js';
+import { chartSettingsContext, clampSmoothing, DEFAULT_CHART_OPTIONS, type ChartOptions, type ChartSectionSettings } from './charts/chart-settings.js';
+import { chartToolbar, X_LABELS } from './charts/chart-toolbar.js';
+import { chartLegend, sourceId } from './charts/chart-legend.js';
+import { chartTooltip, tooltipRows } from './charts/chart-tooltip.js';
 import { cancelChartDraw, chartDrawn, drawInTask, requestChartDraw } from './charts/draw-scheduler.js';
+import { lineChartOptions } from './charts/line-chart-options.js';
 import { metricChartStyles } from './charts/metric-chart-styles.js';
 import { uplotStyles } from './charts/uplot-styles.js';
 import { MetricSeriesController } from './controllers/metric-series-controller.js';
 import { errorMessage, valueOf } from './controllers/status.js';
 import { RunColorsController } from './controllers/run-colors-controller.js';
 import { UplotController } from './controllers/uplot-controller.js';
-import { RUN_DASHES, swatchStyle, withAlpha, type RunStyle } from './internal/colors.js';
+import { RUN_DASHES, swatchStyle, type RunStyle } from './internal/colors.js';
 import { listConverter } from './internal/converters.js';
 import { downloadBlob, safeFilename } from './internal/csv.js';
-import { formatDuration, formatTime, formatValue } from './internal/format.js';
+import { formatDuration, formatTime } from './internal/format.js';
 import { StoreElement } from './internal/store-element.js';
 import { resolveTheme, themeStyles, type ResolvedTheme } from './internal/theme.js';
 
 /** Detail of `ef-chart-options-change`. */
-export interface ChartOptionsDetail {
-  readonly xAxis: XAxisMode;
-  readonly smoothing: number;
-  readonly logY: boolean;
-}
+export type ChartOptionsDetail = ChartOptions;
 
 interface CursorState {
+  /** The row of the x under the cursor. */
   readonly idx: number;
+  /** uPlot's row of each series' nearest point (`cursor.idxs`). */
+  readonly idxs: readonly (number | null)[];
   readonly left: number;
   readonly top: number;
 }
 
-const X_LABELS: Readonly<Record<XAxisMode, string>> = { step: 'Step', wall: 'Wall time', relative: 'Relative time' };
-
 /**
  * Metric histories of runs × keys as a line chart. Every point is drawn (uPlot decimates per
  * pixel column itself), live points are appended as they arrive and drawn once per frame,
- * NaN/±inf are gaps, run colours are stable (a hash of the run id).
+ * NaN/±inf are gaps, run colours are stable. Drag to zoom; "Reset zoom" (or a double-click)
+ * shows everything again. The tooltip lists each run's point nearest to the cursor, sorted by
+ * value, the hovered series highlighted. Inside an `<ef-chart-group>`, options the chart was not
+ * given come from the group's "all charts" settings.
  *
  * @fires ef-chart-options-change - The user changed the x axis, smoothing or log scale; detail `{xAxis, smoothing, logY}`.
  * @csspart toolbar - The row of controls above the plot.
  * @csspart plot - The element uPlot draws into.
  * @csspart legend - The legend below the plot.
  * @csspart tooltip - The hover tooltip.
+ * @csspart reset-zoom - The "Reset zoom" button (shown while zoomed in).
  * @csspart error - An error message.
+ * @csspart empty - What to do when there is nothing to draw yet.
  * @cssprop --ef-chart-height - Height of the plot area (default 260px); the element is as tall as toolbar, plot and legend.
  * @cssprop --ef-chart-legend-height - Most the legend grows before it scrolls (default 96px).
  * @cssprop --ef-bg - Background colour.
@@ -72,14 +81,14 @@ export class MetricChart extends StoreElement {
   /** Metric keys to show (attribute: comma-separated). */
   @property({ attribute: 'metric-keys', converter: listConverter }) metricKeys: string[] = [];
 
-  /** The x axis: `step`, `wall` (wall-clock time) or `relative` (time since the run started). */
-  @property({ attribute: 'x-axis' }) xAxis: XAxisMode = 'step';
+  /** The x axis: `step`, `wall` (wall-clock time) or `relative` (time since the run started); unset = the group's, else `step`. */
+  @property({ attribute: 'x-axis' }) xAxis: XAxisMode | undefined;
 
-  /** Debiased EMA weight in [0, 0.99]; 0 = off (TensorBoard's smoothing slider). */
-  @property({ type: Number }) smoothing = 0;
+  /** Debiased EMA weight in [0, 0.99]; 0 = off (TensorBoard's smoothing slider); unset = the group's, else 0. */
+  @property({ type: Number }) smoothing: number | undefined;
 
-  /** Logarithmic y axis (values ≤ 0 become gaps). */
-  @property({ type: Boolean, attribute: 'log-y' }) logY = false;
+  /** Logarithmic y axis (values ≤ 0 become gaps); unset = the group's, else off. */
+  @property({ type: Boolean, attribute: 'log-y' }) logY: boolean | undefined;
 
   /** Title above the chart; defaults to the metric keys. */
   @property() heading: string | undefined;
@@ -87,7 +96,14 @@ export class MetricChart extends StoreElement {
   /** Hides the toolbar (axis, smoothing, log, export); for dashboards and sparklines. */
   @property({ type: Boolean, attribute: 'hide-controls' }) hideControls = false;
 
+  /** The "all charts" settings of an enclosing `<ef-chart-group>`. */
+  @consume({ context: chartSettingsContext, subscribe: true })
+  @state()
+  private _section: ChartSectionSettings | undefined;
+
   @state() private _cursor: CursorState | undefined;
+  /** The uPlot series under the pointer (focused), if any. */
+  @state() private _focus: number | undefined;
   @state() private _hidden = new Set<string>();
   /** Run colours shared with the other elements of the view (see `internal/colors.ts`). */
   readonly #colors = new RunColorsController(this, () => this._source.scope);
@@ -105,7 +121,10 @@ export class MetricChart extends StoreElement {
   readonly #builder = new ChartDataBuilder();
   readonly #uplot = new UplotController(this, {
     container: () => this.renderRoot.querySelector<HTMLElement>('.plot') ?? undefined,
-    onDestroy: () => (this._cursor = undefined),
+    onDestroy: () => {
+      this._cursor = undefined;
+      this._focus = undefined;
+    },
   });
   #current: ChartData | undefined;
   #theme: ResolvedTheme | undefined;
@@ -131,6 +150,27 @@ export class MetricChart extends StoreElement {
   /** How many full and tail history reads the chart made (live updates read tails only). */
   get readStats(): { readonly fullReads: number; readonly tailReads: number } {
     return { fullReads: this.#series.fullReads, tailReads: this.#series.tailReads };
+  }
+
+  /** The options drawn now: the chart's own, else its group's, else the defaults. */
+  get effectiveOptions(): ChartOptions {
+    const base = this._section ?? DEFAULT_CHART_OPTIONS;
+    const xAxis = this.xAxis ?? base.xAxis;
+    return {
+      xAxis: isXAxisMode(xAxis) ? xAxis : 'step',
+      smoothing: clampSmoothing(this.smoothing ?? base.smoothing),
+      logY: this.logY ?? base.logY,
+    };
+  }
+
+  /** True while the x axis is zoomed in (the "Reset zoom" button shows). */
+  get zoomed(): boolean {
+    return this.#uplot.zoomed;
+  }
+
+  /** Shows the whole x range again (as a double-click does). */
+  resetZoom(): void {
+    this.#uplot.resetZoom();
   }
 
   /** `loaded()` waits for pending live reads too, and for the draw of what is loaded. */
@@ -161,7 +201,8 @@ export class MetricChart extends StoreElement {
     // Draw only when what is drawn changed (not for tooltip or legend state): a new load or option
     // now (the first draw in the frame of the render that has the data; see `drawInTask`), new
     // live points in the next frame round, so uPlot gets at most one setData per frame.
-    const key = [this.#series.state, this.xAxis, this.smoothing, this.logY, this.#theme];
+    const { xAxis, smoothing, logY } = this.effectiveOptions;
+    const key = [this.#series.state, xAxis, smoothing, logY, this.#syncKey(), this.#theme];
     if (key.some((k, i) => k !== this.#drawnKey[i])) {
       this.#drawnKey = key;
       void this.#drawInTask();
@@ -171,77 +212,57 @@ export class MetricChart extends StoreElement {
   }
 
   protected override render(): TemplateResult {
-    const problem = this._renderStoreProblem();
-    const state = this.#series.state;
     return html`<div class="frame">
-      ${this.hideControls ? nothing : this.#renderToolbar()}
+      ${this.hideControls
+        ? nothing
+        : chartToolbar({
+            title: this.#title(),
+            options: this.effectiveOptions,
+            overridden: this._section !== undefined && (this.xAxis !== undefined || this.smoothing !== undefined || this.logY !== undefined),
+            onOption: (name, value) => this.#setOption(name, value),
+            onUseSection: () => this.#useSectionSettings(),
+            onPng: () => void this.exportPng(),
+            onCsv: () => this.exportCsv(),
+          })}
       <span class="scheme-probe" aria-hidden="true" @transitionend=${this.#onScheme}></span>
       <div class="plot-wrap">
         <div class="plot" part="plot"></div>
-        ${problem !== nothing
-          ? html`<div class="overlay">${problem}</div>`
-          : state.status === 'ERROR'
-            ? html`<div class="overlay error" part="error" role="alert">${errorMessage(state.error)}</div>`
-            : state.status === 'PENDING' && state.previous === undefined
-              ? html`<div class="overlay">Loading…</div>`
-              : this.metricKeys.length === 0
-                ? html`<div class="overlay">Choose metrics to plot.</div>`
-                : valueOf(state)?.runs.size === 0
-                  ? html`<div class="overlay">No runs to plot.</div>`
-                  : nothing}
+        ${this.#renderOverlay()}
+        ${this.#uplot.zoomed ? html`<button class="small reset-zoom" part="reset-zoom" title="Show the whole x range (or double-click the plot)" @click=${() => this.resetZoom()}>Reset zoom</button>` : nothing}
         ${this.#renderTooltip()}
       </div>
       ${this.#renderLegend()}
     </div>`;
   }
 
-  #renderToolbar(): TemplateResult {
-    return html`<div class="toolbar" part="toolbar">
-      <div class="row">
-        <span class="title" title=${this.#title()}>${this.#title()}</span>
-        <button class="small" title="Download PNG" @click=${() => void this.exportPng()}>PNG</button>
-        <button class="small" title="Download CSV" @click=${() => this.exportCsv()}>CSV</button>
-      </div>
-      <div class="row controls">
-        <select aria-label="x axis" title="x axis" @change=${(e: Event) => this.#setOption('xAxis', (e.target as HTMLSelectElement).value)}>
-          ${(['step', 'wall', 'relative'] as const).map((m) => html`<option value=${m} ?selected=${this.xAxis === m}>${X_LABELS[m]}</option>`)}
-        </select>
-        <label title="Debiased exponential moving average"
-          >Smoothing
-          <input
-            type="range"
-            aria-label="smoothing"
-            min="0"
-            max="0.99"
-            step="0.01"
-            .value=${String(this.smoothing)}
-            @input=${(e: Event) => this.#setOption('smoothing', Number((e.target as HTMLInputElement).value))}
-          /><span class="mono">${this.smoothing.toFixed(2)}</span></label
-        >
-        <label><input type="checkbox" aria-label="log scale" .checked=${this.logY} @change=${(e: Event) => this.#setOption('logY', (e.target as HTMLInputElement).checked)} />Log y</label>
-      </div>
-    </div>`;
+  /** What to do next when there is nothing to draw: the store, the load, the runs or the metrics. */
+  #renderOverlay(): TemplateResult | typeof nothing {
+    const problem = this._renderStoreProblem();
+    if (problem !== nothing) return html`<div class="overlay">${problem}</div>`;
+    const state = this.#series.state;
+    if (state.status === 'ERROR') {
+      return html`<div class="overlay error" part="error" role="alert">
+        <span>Could not read the metrics: ${errorMessage(state.error)}</span>
+        <button class="small" @click=${() => void this.#series.refresh()}>Try again</button>
+      </div>`;
+    }
+    const value = valueOf(state);
+    if (value === undefined) return state.status === 'PENDING' ? html`<div class="overlay" part="empty">Loading metrics…</div>` : nothing;
+    const message = emptyChartMessage(value, this.runIds, this.metricKeys);
+    return message === undefined ? nothing : html`<div class="overlay" part="empty">${message}</div>`;
   }
 
   #renderLegend(): TemplateResult | typeof nothing {
     const value = this.#series.state.status === 'COMPLETE' ? this.#series.state.value : undefined;
     if (value === undefined || value.sources.length === 0) return nothing;
-    return html`<div class="legend" part="legend">
-      ${value.sources.map((s, i) => {
-        const id = `${s.runId}\u0000${s.key}`;
-        const style = this.#styleOf(s);
-        const label = this.#sourceLabel(i);
-        return html`<button
-          aria-pressed=${this._hidden.has(id) ? 'false' : 'true'}
-          title=${label}
-          @click=${() => this.#toggle(id)}
-        >
-          <span class="line" style="border-color:${style.color};border-top-style:${style.dash.length === 0 ? 'solid' : 'dashed'}"></span>
-          <span class="name">${label}</span>
-          <span class="muted mono">${formatValue(s.values.last())}</span>
-        </button>`;
-      })}
-    </div>`;
+    return chartLegend({
+      sources: value.sources,
+      hidden: this._hidden,
+      label: (i) => this.#sourceLabel(i),
+      style: (s) => this.#styleOf(s),
+      onToggle: (id) => this.#toggle(id),
+      onFocus: (i) => this.#focusSource(i),
+    });
   }
 
   #renderTooltip(): TemplateResult | typeof nothing {
@@ -250,31 +271,20 @@ export class MetricChart extends StoreElement {
     if (cursor === undefined || current === undefined) return nothing;
     const x = (current.data[0] as ArrayLike<number>)[cursor.idx];
     if (x === undefined) return nothing;
-    const rows: TemplateResult[] = [];
-    current.slots.forEach((slot, i) => {
-      if (this.#current!.slots.some((o) => o.source === slot.source && o.smoothed) && !slot.smoothed) return;
-      const v = (current.data[i + 1] as ArrayLike<number | null | undefined>)[cursor.idx];
-      if (v === undefined) return;
-      const source = this.#sources()[slot.source];
-      if (source === undefined || this._hidden.has(`${source.runId}\u0000${source.key}`)) return;
-      rows.push(
-        html`<tr>
-          <td><span class="swatch" style=${swatchStyle(this.#styleOf(source))}></span></td>
-          <td title=${this.#sourceLabel(slot.source)}>${this.#sourceLabel(slot.source)}</td>
-          <td class="v">${v === null ? 'gap' : formatValue(v)}</td>
-        </tr>`,
-      );
-    });
+    const sources = this.#sources();
     const plotWidth = this.#uplot.plot?.over.clientWidth ?? 0;
     const left = (this.#uplot.plot?.over.offsetLeft ?? 0) + cursor.left;
     const flip = cursor.left > plotWidth / 2;
-    const style = flip ? `right:${this.#uplot.size().width - left + 12}px;top:${cursor.top + 8}px` : `left:${left + 12}px;top:${cursor.top + 8}px`;
-    return html`<div class="tooltip" part="tooltip" style=${style}>
-      <div class="muted">${X_LABELS[this.xAxis]}: ${this.#formatX(x)}</div>
-      <table>
-        ${rows}
-      </table>
-    </div>`;
+    return chartTooltip({
+      rows: tooltipRows(current, cursor.idxs, (i) => sources[i] !== undefined && !this._hidden.has(sourceId(sources[i]))),
+      x,
+      axis: X_LABELS[this.effectiveOptions.xAxis],
+      focused: this._focus === undefined ? undefined : current.slots[this._focus - 1]?.source,
+      position: flip ? `right:${this.#uplot.size().width - left + 12}px;top:${cursor.top + 8}px` : `left:${left + 12}px;top:${cursor.top + 8}px`,
+      label: (i) => this.#sourceLabel(i),
+      swatch: (i) => swatchStyle(this.#styleOf(sources[i]!)),
+      formatX: (v) => this.#formatX(v),
+    });
   }
 
   /** Downloads the chart as a PNG with its legend. */
@@ -289,7 +299,7 @@ export class MetricChart extends StoreElement {
   toCsv(): string {
     const current = this.#current;
     if (current === undefined) return '';
-    return chartCsv(current.data, current.slots, X_LABELS[this.xAxis], (slot: SeriesSlot) => `${this.#sourceLabel(slot.source)}${slot.smoothed ? ' (smoothed)' : ''}`);
+    return chartCsv(current.data, current.slots, X_LABELS[this.effectiveOptions.xAxis], (slot: SeriesSlot) => `${this.#sourceLabel(slot.source)}${slot.smoothed ? ' (smoothed)' : ''}`);
   }
 
   /** Downloads {@link MetricChart.toCsv}. */
@@ -327,16 +337,39 @@ export class MetricChart extends StoreElement {
   }
 
   #formatX(x: number): string {
-    if (this.xAxis === 'wall') return formatTime(x * 1000);
-    if (this.xAxis === 'relative') return formatDuration(x * 1000);
+    const { xAxis } = this.effectiveOptions;
+    if (xAxis === 'wall') return formatTime(x * 1000);
+    if (xAxis === 'relative') return formatDuration(x * 1000);
     return String(x);
   }
 
   #setOption(name: 'xAxis' | 'smoothing' | 'logY', value: unknown): void {
     if (name === 'xAxis' && isXAxisMode(value)) this.xAxis = value;
-    else if (name === 'smoothing' && typeof value === 'number' && Number.isFinite(value)) this.smoothing = Math.min(0.99, Math.max(0, value));
+    else if (name === 'smoothing' && typeof value === 'number' && Number.isFinite(value)) this.smoothing = clampSmoothing(value);
     else if (name === 'logY') this.logY = value === true;
-    this._fire<ChartOptionsDetail>('ef-chart-options-change', { xAxis: this.xAxis, smoothing: this.smoothing, logY: this.logY });
+    this._fire<ChartOptionsDetail>('ef-chart-options-change', this.effectiveOptions);
+  }
+
+  /** Drops this chart's own options, so that it follows its group's again. */
+  #useSectionSettings(): void {
+    this.xAxis = undefined;
+    this.smoothing = undefined;
+    this.logY = undefined;
+    this._fire<ChartOptionsDetail>('ef-chart-options-change', this.effectiveOptions);
+  }
+
+  /** The cursor sync key: the group's while it shares hover. */
+  #syncKey(): string | undefined {
+    return this._section?.sharedHover === true ? this._section.syncKey : undefined;
+  }
+
+  /** Highlights the series of a source on the plot (legend hover); undefined = none. */
+  #focusSource(source: number | undefined): void {
+    const plot = this.#uplot.plot;
+    const slots = this.#current?.slots;
+    if (plot === undefined || slots === undefined) return;
+    const index = source === undefined ? -1 : slots.findLastIndex((s) => s.source === source);
+    plot.setSeries(index < 0 ? null : index + 1, { focus: true });
   }
 
   #toggle(id: string): void {
@@ -354,7 +387,7 @@ export class MetricChart extends StoreElement {
     const sources = this.#sources();
     current.slots.forEach((slot, i) => {
       const s = sources[slot.source];
-      const show = s === undefined || !this._hidden.has(`${s.runId}\u0000${s.key}`);
+      const show = s === undefined || !this._hidden.has(sourceId(s));
       if (plot.series[i + 1]?.show !== show) plot.setSeries(i + 1, { show });
     });
   }
@@ -402,63 +435,45 @@ export class MetricChart extends StoreElement {
     if (this.#series.state.status === 'PENDING' && valueOf(this.#series.state) === undefined) return false;
     const sources = this.#sources();
     this.#builder.setSources(sources);
-    const smoothing = Math.min(0.99, Math.max(0, Number.isFinite(this.smoothing) ? this.smoothing : 0));
-    const xMode = isXAxisMode(this.xAxis) ? this.xAxis : 'step';
-    this.#builder.setOptions({ xMode, smoothing, logY: this.logY });
+    const { xAxis: xMode, smoothing, logY } = this.effectiveOptions;
+    this.#builder.setOptions({ xMode, smoothing, logY });
     const current = this.#builder.build();
     this.#current = current;
     this.#drawnVersion = this.#series.version;
-    const shape = `${xMode}|${this.logY}|${smoothing > 0}|${sources.map((s) => `${s.runId}:${s.key}:${this.#styleOf(s).slot}`).join(',')}`;
-    if (this.#uplot.draw(shape, current.data, () => this.#options(current, xMode))) this.#applyVisibility();
+    const syncKey = this.#syncKey();
+    const shape = `${xMode}|${logY}|${smoothing > 0}|${syncKey}|${sources.map((s) => `${s.runId}:${s.key}:${this.#styleOf(s).slot}`).join(',')}`;
+    const options = (): uPlot.Options =>
+      ({
+        ...lineChartOptions({
+          theme: (this.#theme ??= resolveTheme(this.renderRoot as ShadowRoot)),
+          xMode,
+          logY,
+          current: () => this.#current,
+          styles: current.slots.map((slot) => this.#styleOf(sources[slot.source]!)),
+          syncKey,
+          hooks: {
+            setCursor: [(u) => this.#onCursor(u)],
+            // uPlot passes `{focus}` for focus changes (typed as series options).
+            setSeries: [(_u, index, opts) => 'focus' in opts && (this._focus = index ?? undefined)],
+            draw: [() => this.#onDrawn()],
+          },
+        }),
+      }) as uPlot.Options;
+    if (this.#uplot.draw(shape, current.data, options)) this.#applyVisibility();
     return this.#uplot.plot !== undefined;
   }
 
-  #options(current: ChartData, xMode: XAxisMode): uPlot.Options {
-    const theme = (this.#theme ??= resolveTheme(this.renderRoot as ShadowRoot));
-    const sources = this.#sources();
-    const smoothed = current.slots.some((s) => s.smoothed);
-    const axis = (values?: uPlot.Axis['values']): uPlot.Axis => ({
-      stroke: theme.muted,
-      grid: { stroke: theme.grid, width: 1 },
-      ticks: { stroke: theme.grid, width: 1 },
-      ...(values === undefined ? {} : { values }),
-    });
-    return {
-      ...this.#uplot.size(),
-      legend: { show: false },
-      cursor: { drag: { x: true, y: false }, points: { size: 6 } },
-      scales: { x: { time: xMode === 'wall' }, y: { distr: this.logY ? 3 : 1 } },
-      axes: [
-        axis(xMode === 'relative' ? (_u, ticks) => ticks.map((t) => formatDuration(t * 1000)) : undefined),
-        axis((_u, ticks) => ticks.map((t) => formatValue(t))),
-      ],
-      series: [
-        {},
-        ...current.slots.map((slot): uPlot.Series => {
-          const source = sources[slot.source]!;
-          const style = this.#styleOf(source);
-          const faded = smoothed && !slot.smoothed;
-          return {
-            stroke: faded ? withAlpha(style.color, 0.28) : style.color,
-            width: faded ? 1 : 1.5,
-            dash: [...style.dash],
-            spanGaps: false,
-            points: { show: false },
-          };
-        }),
-      ],
-      hooks: {
-        setCursor: [(u) => this.#onCursor(u)],
-        draw: [() => this.#onDrawn()],
-      },
-    };
-  }
-
   #onCursor(u: uPlot): void {
-    const { idx, left, top } = u.cursor;
+    const { idx, idxs, left, top, event } = u.cursor;
+    // A cursor moved by another chart of a shared-hover group shows its line, not a tooltip.
+    if (idx === null || idx === undefined || left === undefined || left < 0 || event === null || event === undefined) {
+      if (this._cursor !== undefined) this._cursor = undefined;
+      return;
+    }
     const c = this._cursor;
-    if (c !== undefined && c.idx === idx && c.left === left && c.top === top) return;
-    this._cursor = idx === null || idx === undefined || left === undefined || left < 0 ? undefined : { idx, left, top: top ?? 0 };
+    const rows = idxs ?? [];
+    if (c !== undefined && c.idx === idx && c.left === left && c.top === top && c.idxs.every((v, i) => v === rows[i])) return;
+    this._cursor = { idx, idxs: [...rows], left, top: top ?? 0 };
   }
 }
 

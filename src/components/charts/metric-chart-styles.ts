@@ -145,12 +145,34 @@ export const metricChartStyles = css`
     text-align: right;
     font-variant-numeric: tabular-nums;
   }
+  .tooltip tr.focused td {
+    font-weight: 600;
+    background: color-mix(in srgb, var(--_accent) 12%, transparent);
+  }
+  .tooltip td.at {
+    font-size: 11px;
+  }
   .overlay {
     position: absolute;
     inset: 0;
-    display: grid;
-    place-items: center;
+    display: flex;
+    flex-direction: column;
+    align-items: center;
+    justify-content: center;
+    gap: 6px;
+    padding: 12px;
+    text-align: center;
     color: var(--_muted);
     pointer-events: none;
+  }
+  .overlay button {
+    pointer-events: auto;
+  }
+  .reset-zoom {
+    position: absolute;
+    top: 4px;
+    right: 4px;
+    z-index: 1;
+    background: var(--_raised);
   }
 `;

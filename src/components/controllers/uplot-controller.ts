@@ -1,7 +1,8 @@
 /**
  * The life cycle of one uPlot instance inside a Lit element: created when the shape of what is
- * drawn changes (series, scales, styles), updated with `setData` otherwise, sized to its container
- * by a `ResizeObserver`, and destroyed when the element leaves the page.
+ * drawn changes (series, scales, styles), updated with `setData` otherwise (keeping a zoomed-in x
+ * range where it is), sized to its container by a `ResizeObserver`, and destroyed when the element
+ * leaves the page.
  * @module
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
@@ -9,6 +10,17 @@ import uPlot from 'uplot';
 
 /** Smallest width or height uPlot is given (a collapsed container still gets a drawable plot). */
 const MIN_SIZE = 50;
+
+/** Whether the x scale shows less than the whole data (tolerates float noise in the bounds). */
+function zoomedIn(u: uPlot): boolean {
+  const xs = u.data[0];
+  const { min, max } = u.scales['x'] ?? {};
+  if (xs.length < 2 || min === undefined || max === undefined) return false;
+  const first = xs[0]!;
+  const last = xs[xs.length - 1]!;
+  const tolerance = (last - first) * 1e-9;
+  return min > first + tolerance || max < last - tolerance;
+}
 
 /** What the host provides. */
 export interface UplotControllerOptions {
@@ -20,15 +32,31 @@ export interface UplotControllerOptions {
 
 /** See the module docs. */
 export class UplotController implements ReactiveController {
+  readonly #host: ReactiveControllerHost;
   readonly #options: UplotControllerOptions;
+  #zoomed = false;
   #plot: uPlot | undefined;
   /** The shape the instance was created for; another shape needs a new instance. */
   #shape = '';
   #resize: ResizeObserver | undefined;
 
   constructor(host: ReactiveControllerHost, options: UplotControllerOptions) {
+    this.#host = host;
     this.#options = options;
     host.addController(this);
+  }
+
+  /** True while the x axis shows less than the whole data (the user zoomed in). */
+  get zoomed(): boolean {
+    return this.#zoomed;
+  }
+
+  /** Shows the whole x range again (as a double-click does). */
+  resetZoom(): void {
+    const plot = this.#plot;
+    const xs = plot?.data[0];
+    if (plot === undefined || xs === undefined || xs.length === 0) return;
+    plot.setScale('x', { min: xs[0]!, max: xs[xs.length - 1]! });
   }
 
   /** The instance (undefined before the first draw and after disconnect). */
@@ -44,19 +72,21 @@ export class UplotController implements ReactiveController {
 
   /**
    * Draws `data`: with a new instance built from `options()` when `shape` differs from the last
-   * one (returns true), else through `setData` (returns false). `resetScales: false` keeps the
-   * current zoom. Does nothing (returns false) without a container.
+   * one (returns true), else through `setData` (returns false), which keeps a zoomed-in x range.
+   * Does nothing (returns false) without a container.
    */
-  draw(shape: string, data: uPlot.AlignedData, options: () => uPlot.Options, resetScales = true): boolean {
+  draw(shape: string, data: uPlot.AlignedData, options: () => uPlot.Options): boolean {
     const container = this.#options.container();
     if (container === undefined) return false;
     if (this.#plot === undefined || shape !== this.#shape) {
       this.destroy();
       this.#shape = shape;
-      this.#plot = new uPlot({ ...options(), ...this.size() }, data, container);
+      const opts = options();
+      const setScale = [...(opts.hooks?.setScale ?? []), (u: uPlot, key: string) => key === 'x' && this.#onScale(u)];
+      this.#plot = new uPlot({ ...opts, ...this.size(), hooks: { ...opts.hooks, setScale } }, data, container);
       return true;
     }
-    this.#plot.setData(data, resetScales);
+    this.#plot.setData(data, !this.#zoomed);
     return false;
   }
 
@@ -66,6 +96,7 @@ export class UplotController implements ReactiveController {
     this.#plot.destroy();
     this.#plot = undefined;
     this.#shape = '';
+    this.#zoomed = false;
     this.#options.onDestroy?.();
   }
 
@@ -80,6 +111,13 @@ export class UplotController implements ReactiveController {
     this.#resize?.disconnect();
     this.#resize = undefined;
     this.destroy();
+  }
+
+  #onScale(u: uPlot): void {
+    const zoomed = zoomedIn(u);
+    if (zoomed === this.#zoomed) return;
+    this.#zoomed = zoomed;
+    this.#host.requestUpdate();
   }
 
   #fit(): void {

@@ -1,0 +1,35 @@
+/**
+ * Settings shared by the charts of one section (W&B's section settings): an `<ef-chart-group>`
+ * provides them through Lit context; each `<ef-metric-chart>` inside uses them for every option
+ * it was not given itself.
+ * @module
+ */
+import { createContext } from '@lit/context';
+import type { XAxisMode } from './chart-data.js';
+
+/** The options a chart draws with. */
+export interface ChartOptions {
+  readonly xAxis: XAxisMode;
+  /** Debiased EMA weight in [0, 0.99]; 0 = off. */
+  readonly smoothing: number;
+  readonly logY: boolean;
+}
+
+/** What a group gives its charts. */
+export interface ChartSectionSettings extends ChartOptions {
+  /** The charts' cursors move together (one x under the pointer on every chart). */
+  readonly sharedHover: boolean;
+  /** uPlot's cursor sync key of the group (unique per group). */
+  readonly syncKey: string;
+}
+
+/** Options of a chart with no group and none of its own. */
+export const DEFAULT_CHART_OPTIONS: ChartOptions = { xAxis: 'step', smoothing: 0, logY: false };
+
+/** A smoothing weight as charts use it: finite, in [0, 0.99]. */
+export function clampSmoothing(value: number): number {
+  return Math.min(0.99, Math.max(0, Number.isFinite(value) ? value : 0));
+}
+
+/** Context key of the section settings (`undefined` outside a group). */
+export const chartSettingsContext = createContext<ChartSectionSettings | undefined>(Symbol.for('edgeflow.chart-settings'));
