@@ -10,7 +10,7 @@ import type { Run } from '../core/entities.js';
 import { ChartDataBuilder, isXAxisMode, type ChartData, type SeriesSlot, type SeriesSource, type XAxisMode } from './charts/chart-data.js';
 import { chartCsv, chartPng } from './charts/chart-export.js';
 import { emptyChartMessage } from './charts/chart-empty-state.js';
-import { chartSettingsContext, clampSmoothing, DEFAULT_CHART_OPTIONS, type ChartOptions, type ChartSectionSettings } from './charts/chart-settings.js';
+import { chartSettingsContext, clampSmoothing, DEFAULT_CHART_OPTIONS, withOption, type ChartOptions, type ChartSectionSettings } from './charts/chart-settings.js';
 import { chartToolbar, X_LABELS } from './charts/chart-toolbar.js';
 import { chartLegend, sourceId } from './charts/chart-legend.js';
 import { chartTooltip, tooltipRows } from './charts/chart-tooltip.js';
@@ -343,11 +343,13 @@ export class MetricChart extends StoreElement {
     return String(x);
   }
 
-  #setOption(name: 'xAxis' | 'smoothing' | 'logY', value: unknown): void {
-    if (name === 'xAxis' && isXAxisMode(value)) this.xAxis = value;
-    else if (name === 'smoothing' && typeof value === 'number' && Number.isFinite(value)) this.smoothing = clampSmoothing(value);
-    else if (name === 'logY') this.logY = value === true;
-    this._fire<ChartOptionsDetail>('ef-chart-options-change', this.effectiveOptions);
+  /** Sets one option on this chart (overriding its group's), as the toolbar does. */
+  #setOption(name: keyof ChartOptions, value: unknown): void {
+    const next = withOption(this.effectiveOptions, name, value);
+    if (name === 'xAxis') this.xAxis = next.xAxis;
+    else if (name === 'smoothing') this.smoothing = next.smoothing;
+    else this.logY = next.logY;
+    this._fire<ChartOptionsDetail>('ef-chart-options-change', next);
   }
 
   /** Drops this chart's own options, so that it follows its group's again. */

@@ -5,7 +5,7 @@
  * @module
  */
 import { createContext } from '@lit/context';
-import type { XAxisMode } from './chart-data.js';
+import { isXAxisMode, type XAxisMode } from './chart-data.js';
 
 /** The options a chart draws with. */
 export interface ChartOptions {
@@ -29,6 +29,14 @@ export const DEFAULT_CHART_OPTIONS: ChartOptions = { xAxis: 'step', smoothing: 0
 /** A smoothing weight as charts use it: finite, in [0, 0.99]. */
 export function clampSmoothing(value: number): number {
   return Math.min(0.99, Math.max(0, Number.isFinite(value) ? value : 0));
+}
+
+/** `options` with one option changed to `value`, or unchanged when `value` is not valid for it. */
+export function withOption(options: ChartOptions, name: keyof ChartOptions, value: unknown): ChartOptions {
+  if (name === 'xAxis' && isXAxisMode(value)) return { ...options, xAxis: value };
+  if (name === 'smoothing' && typeof value === 'number' && Number.isFinite(value)) return { ...options, smoothing: clampSmoothing(value) };
+  if (name === 'logY' && typeof value === 'boolean') return { ...options, logY: value };
+  return options;
 }
 
 /** Context key of the section settings (`undefined` outside a group). */
