@@ -403,13 +403,15 @@ export class Viewer extends LitElement {
   #renderCharts(): TemplateResult {
     if (this.selectedRunIds.length === 0) return html`<p class="muted">Select runs in the table to chart their metrics.</p>`;
     if (this._metricKeys.length === 0) return html`<p class="muted">The selected runs have no metrics yet.</p>`;
-    return html`<div class="charts" part="charts">
-      ${repeat(
-        this._metricKeys,
-        (key) => key,
-        (key) => html`<ef-metric-chart .runIds=${this.selectedRunIds as string[]} .metricKeys=${[key]} heading=${key}></ef-metric-chart>`,
-      )}
-    </div>`;
+    return html`<ef-chart-group heading="Charts"
+      ><div class="charts" part="charts">
+        ${repeat(
+          this._metricKeys,
+          (key) => key,
+          (key) => html`<ef-metric-chart .runIds=${this.selectedRunIds as string[]} .metricKeys=${[key]} heading=${key}></ef-metric-chart>`,
+        )}
+      </div></ef-chart-group
+    >`;
   }
 
   #renderTab(): TemplateResult {

@@ -4,6 +4,8 @@
  * @module
  */
 import type { ArtifactSelectDetail } from './ef-artifact-browser.js';
+import type { ChartSettingsDetail } from './ef-chart-group.js';
+import type { RunsFilterDetail } from './ef-compare-runs.js';
 import type { ExperimentChangeDetail, ExperimentSelectDetail } from './ef-experiment-list.js';
 import type { ChartOptionsDetail } from './ef-metric-chart.js';
 import type { ModelChangeDetail } from './ef-model-registry.js';
@@ -22,6 +24,8 @@ declare global {
     'ef-experiment-select': CustomEvent<ExperimentSelectDetail>;
     'ef-experiment-change': CustomEvent<ExperimentChangeDetail>;
     'ef-chart-options-change': CustomEvent<ChartOptionsDetail>;
+    'ef-chart-settings-change': CustomEvent<ChartSettingsDetail>;
+    'ef-runs-filter': CustomEvent<RunsFilterDetail>;
     'ef-artifact-select': CustomEvent<ArtifactSelectDetail>;
     'ef-model-change': CustomEvent<ModelChangeDetail>;
     'ef-file-open': CustomEvent<FileOpenDetail>;
@@ -29,4 +33,4 @@ declare global {
   }
 }
 
-export type { ArtifactSelectDetail, ChartOptionsDetail, ExperimentChangeDetail, ExperimentSelectDetail, FileOpenDetail, LoggedModelOpenDetail, ModelChangeDetail, RunOpenDetail, RunSelectionDetail, SortSpec };
+export type { ArtifactSelectDetail, ChartOptionsDetail, ChartSettingsDetail, RunsFilterDetail, ExperimentChangeDetail, ExperimentSelectDetail, FileOpenDetail, LoggedModelOpenDetail, ModelChangeDetail, RunOpenDetail, RunSelectionDetail, SortSpec };
