@@ -5,6 +5,7 @@
  * @module edgeflow/components/define
  */
 import { ArtifactBrowser } from './ef-artifact-browser.js';
+import { ChartGroup } from './ef-chart-group.js';
 import { CompareRuns } from './ef-compare-runs.js';
 import { ExperimentList } from './ef-experiment-list.js';
 import { MetricChart } from './ef-metric-chart.js';
@@ -21,6 +22,7 @@ const elements: ReadonlyArray<readonly [string, CustomElementConstructor]> = [
   ['ef-experiment-list', ExperimentList],
   ['ef-run-table', RunTable],
   ['ef-metric-chart', MetricChart],
+  ['ef-chart-group', ChartGroup],
   ['ef-sparkline', Sparkline],
   ['ef-run-details', RunDetails],
   ['ef-artifact-browser', ArtifactBrowser],

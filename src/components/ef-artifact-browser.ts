@@ -237,7 +237,10 @@ export class ArtifactBrowser extends StoreElement {
   protected override render(): TemplateResult {
     const problem = this._renderStoreProblem();
     if (problem !== nothing) return html`${problem}`;
-    return html`<div class="tree" part="tree" role="tree" aria-label="Artifacts">${this._renderFolder('', 0)}</div>
+    // A tree role only around tree items: while loading or empty it is a plain box.
+    const root = this._listings.get('');
+    const hasItems = Array.isArray(root) && root.length > 0;
+    return html`<div class="tree" part="tree" role=${hasItems ? 'tree' : nothing} aria-label=${hasItems ? 'Artifacts' : nothing}>${this._renderFolder('', 0)}</div>
       <div class="preview" part="preview">${this._renderPreview()}</div>`;
   }
 

@@ -2,50 +2,61 @@
  * `<ef-metric-chart>`: metric histories of several runs and keys, drawn by uPlot.
  * @module
  */
-import { html, css, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { property, query, state } from 'lit/decorators.js';
-import uPlot from 'uplot';
+import { consume } from '@lit/context';
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import type uPlot from 'uplot';
 import type { Run } from '../core/entities.js';
 import { ChartDataBuilder, isXAxisMode, type ChartData, type SeriesSlot, type SeriesSource, type XAxisMode } from './charts/chart-data.js';
 import { chartCsv, chartPng } from './charts/chart-export.js';
+import { emptyChartMessage } from './charts/chart-empty-state.js';
+import { chartSettingsContext, clampSmoothing, DEFAULT_CHART_OPTIONS, withOption, type ChartOptions, type ChartSectionSettings } from './charts/chart-settings.js';
+import { chartToolbar, X_LABELS } from './charts/chart-toolbar.js';
+import { chartLegend, sourceId } from './charts/chart-legend.js';
+import { chartTooltip, tooltipRows } from './charts/chart-tooltip.js';
 import { cancelChartDraw, chartDrawn, drawInTask, requestChartDraw } from './charts/draw-scheduler.js';
+import { lineChartOptions } from './charts/line-chart-options.js';
+import { metricChartStyles } from './charts/metric-chart-styles.js';
 import { uplotStyles } from './charts/uplot-styles.js';
 import { MetricSeriesController } from './controllers/metric-series-controller.js';
 import { errorMessage, valueOf } from './controllers/status.js';
 import { RunColorsController } from './controllers/run-colors-controller.js';
-import { RUN_DASHES, swatchStyle, withAlpha, type RunStyle } from './internal/colors.js';
+import { UplotController } from './controllers/uplot-controller.js';
+import { RUN_DASHES, swatchStyle, type RunStyle } from './internal/colors.js';
 import { listConverter } from './internal/converters.js';
 import { downloadBlob, safeFilename } from './internal/csv.js';
-import { formatDuration, formatTime, formatValue } from './internal/format.js';
+import { formatDuration, formatTime } from './internal/format.js';
 import { StoreElement } from './internal/store-element.js';
 import { resolveTheme, themeStyles, type ResolvedTheme } from './internal/theme.js';
 
 /** Detail of `ef-chart-options-change`. */
-export interface ChartOptionsDetail {
-  readonly xAxis: XAxisMode;
-  readonly smoothing: number;
-  readonly logY: boolean;
-}
+export type ChartOptionsDetail = ChartOptions;
 
 interface CursorState {
+  /** The row of the x under the cursor. */
   readonly idx: number;
+  /** uPlot's row of each series' nearest point (`cursor.idxs`). */
+  readonly idxs: readonly (number | null)[];
   readonly left: number;
   readonly top: number;
 }
 
-const X_LABELS: Readonly<Record<XAxisMode, string>> = { step: 'Step', wall: 'Wall time', relative: 'Relative time' };
-
 /**
  * Metric histories of runs × keys as a line chart. Every point is drawn (uPlot decimates per
  * pixel column itself), live points are appended as they arrive and drawn once per frame,
- * NaN/±inf are gaps, run colours are stable (a hash of the run id).
+ * NaN/±inf are gaps, run colours are stable. Drag to zoom; "Reset zoom" (or a double-click)
+ * shows everything again. The tooltip lists each run's point nearest to the cursor, sorted by
+ * value, the hovered series highlighted. Inside an `<ef-chart-group>`, options the chart was not
+ * given come from the group's "all charts" settings.
  *
  * @fires ef-chart-options-change - The user changed the x axis, smoothing or log scale; detail `{xAxis, smoothing, logY}`.
  * @csspart toolbar - The row of controls above the plot.
  * @csspart plot - The element uPlot draws into.
  * @csspart legend - The legend below the plot.
  * @csspart tooltip - The hover tooltip.
+ * @csspart reset-zoom - The "Reset zoom" button (shown while zoomed in).
  * @csspart error - An error message.
+ * @csspart empty - What to do when there is nothing to draw yet.
  * @cssprop --ef-chart-height - Height of the plot area (default 260px); the element is as tall as toolbar, plot and legend.
  * @cssprop --ef-chart-legend-height - Most the legend grows before it scrolls (default 96px).
  * @cssprop --ef-bg - Background colour.
@@ -56,159 +67,7 @@ const X_LABELS: Readonly<Record<XAxisMode, string>> = { step: 'Step', wall: 'Wal
  * @customElement ef-metric-chart
  */
 export class MetricChart extends StoreElement {
-  static override styles = [
-    themeStyles,
-    uplotStyles,
-    css`
-      /* The host is as tall as its content (toolbar, plot, legend). A page that sets a height
-         (or display) on it anyway gets a plot that shrinks to fit, never content outside the box. */
-      :host {
-        display: block;
-        min-width: 0;
-        border: 1px solid var(--_border);
-        border-radius: var(--_radius);
-        padding: 8px;
-        box-sizing: border-box;
-      }
-      .frame {
-        display: flex;
-        flex-direction: column;
-        height: 100%;
-        min-height: 0;
-      }
-      .toolbar {
-        flex: none;
-        display: flex;
-        flex-direction: column;
-        gap: 4px;
-        margin-bottom: 6px;
-      }
-      .row {
-        display: flex;
-        align-items: center;
-        gap: 6px 12px;
-        min-width: 0;
-      }
-      .row.controls {
-        flex-wrap: wrap;
-        font-size: 12px;
-      }
-      .row.controls select {
-        min-height: 22px;
-        padding: 1px 4px;
-      }
-      button.small {
-        min-height: 22px;
-        padding: 1px 7px;
-        font-size: 11px;
-      }
-      .title {
-        font-weight: 600;
-        margin-right: auto;
-        overflow: hidden;
-        text-overflow: ellipsis;
-        white-space: nowrap;
-        min-width: 0;
-      }
-      .scheme-probe {
-        position: absolute;
-        width: 0;
-        height: 0;
-        overflow: hidden;
-        color: var(--_grid);
-        transition: color 1ms;
-      }
-      label {
-        display: inline-flex;
-        align-items: center;
-        gap: 4px;
-        color: var(--_muted);
-      }
-      input[type='range'] {
-        width: 80px;
-        accent-color: var(--_accent);
-      }
-      .plot-wrap {
-        position: relative;
-        flex: 0 1 var(--ef-chart-height, 260px);
-        height: var(--ef-chart-height, 260px);
-        min-height: 80px;
-      }
-      .plot {
-        position: absolute;
-        inset: 0;
-      }
-      .legend {
-        flex: 0 1 auto;
-        min-height: 22px;
-        display: flex;
-        flex-wrap: wrap;
-        gap: 2px 12px;
-        margin-top: 6px;
-        max-height: var(--ef-chart-legend-height, 96px);
-        overflow: auto;
-      }
-      .legend button {
-        display: inline-flex;
-        align-items: center;
-        gap: 6px;
-        background: none;
-        border: none;
-        padding: 1px 2px;
-        min-height: 0;
-        max-width: 280px;
-      }
-      .legend button[aria-pressed='false'] {
-        opacity: 0.4;
-      }
-      .legend .name {
-        overflow: hidden;
-        text-overflow: ellipsis;
-        white-space: nowrap;
-      }
-      .line {
-        width: 16px;
-        height: 0;
-        border-top: 2px solid;
-        flex: none;
-      }
-      .tooltip {
-        position: absolute;
-        pointer-events: none;
-        z-index: 2;
-        background: var(--_raised);
-        border: 1px solid var(--_border);
-        border-radius: var(--_radius);
-        box-shadow: 0 4px 14px rgb(0 0 0 / 0.15);
-        padding: 6px 8px;
-        font-size: 12px;
-        min-width: 140px;
-        max-width: 320px;
-      }
-      .tooltip table {
-        border-collapse: collapse;
-      }
-      .tooltip td {
-        padding: 1px 4px;
-        white-space: nowrap;
-        overflow: hidden;
-        text-overflow: ellipsis;
-        max-width: 200px;
-      }
-      .tooltip td.v {
-        text-align: right;
-        font-variant-numeric: tabular-nums;
-      }
-      .overlay {
-        position: absolute;
-        inset: 0;
-        display: grid;
-        place-items: center;
-        color: var(--_muted);
-        pointer-events: none;
-      }
-    `,
-  ];
+  static override styles = [themeStyles, uplotStyles, metricChartStyles];
 
   /** Runs to show (attribute: comma-separated ids); unset = the newest `maxRuns` runs of `experimentIds`. */
   @property({ attribute: 'run-ids', converter: listConverter }) runIds: string[] = [];
@@ -222,14 +81,14 @@ export class MetricChart extends StoreElement {
   /** Metric keys to show (attribute: comma-separated). */
   @property({ attribute: 'metric-keys', converter: listConverter }) metricKeys: string[] = [];
 
-  /** The x axis: `step`, `wall` (wall-clock time) or `relative` (time since the run started). */
-  @property({ attribute: 'x-axis' }) xAxis: XAxisMode = 'step';
+  /** The x axis: `step`, `wall` (wall-clock time) or `relative` (time since the run started); unset = the group's, else `step`. */
+  @property({ attribute: 'x-axis' }) xAxis: XAxisMode | undefined;
 
-  /** Debiased EMA weight in [0, 0.99]; 0 = off (TensorBoard's smoothing slider). */
-  @property({ type: Number }) smoothing = 0;
+  /** Debiased EMA weight in [0, 0.99]; 0 = off (TensorBoard's smoothing slider); unset = the group's, else 0. */
+  @property({ type: Number }) smoothing: number | undefined;
 
-  /** Logarithmic y axis (values ≤ 0 become gaps). */
-  @property({ type: Boolean, attribute: 'log-y' }) logY = false;
+  /** Logarithmic y axis (values ≤ 0 become gaps); unset = the group's, else off. */
+  @property({ type: Boolean, attribute: 'log-y' }) logY: boolean | undefined;
 
   /** Title above the chart; defaults to the metric keys. */
   @property() heading: string | undefined;
@@ -237,408 +96,386 @@ export class MetricChart extends StoreElement {
   /** Hides the toolbar (axis, smoothing, log, export); for dashboards and sparklines. */
   @property({ type: Boolean, attribute: 'hide-controls' }) hideControls = false;
 
+  /** The "all charts" settings of an enclosing `<ef-chart-group>`. */
+  @consume({ context: chartSettingsContext, subscribe: true })
+  @state()
+  private _section: ChartSectionSettings | undefined;
+
   @state() private _cursor: CursorState | undefined;
+  /** The uPlot series under the pointer (focused), if any. */
+  @state() private _focus: number | undefined;
   @state() private _hidden = new Set<string>();
   /** Run colours shared with the other elements of the view (see `internal/colors.ts`). */
-  private readonly _colors = new RunColorsController(this, () => this._source.scope);
+  readonly #colors = new RunColorsController(this, () => this._source.scope);
   /** The runs last declared to the colour scale. */
-  private _coloredRuns: ReadonlyMap<string, Run> | undefined;
-  @query('.plot') private _plotEl!: HTMLDivElement;
+  #coloredRuns: ReadonlyMap<string, Run> | undefined;
 
-  private readonly _series = new MetricSeriesController(this, {
+  readonly #series = new MetricSeriesController(this, {
     store: () => this.resolvedStore,
     runIds: () => this.runIds,
     experimentIds: () => this.experimentIds,
     maxRuns: () => (Number.isInteger(this.maxRuns) ? Math.min(1000, Math.max(0, this.maxRuns)) : 10),
     keys: () => this.metricKeys,
-    onAppend: () => this._scheduleDraw(),
+    onAppend: () => this.#scheduleDraw(),
   });
-  private readonly _builder = new ChartDataBuilder();
-  private _plot: uPlot | undefined;
-  private _plotShape = '';
-  private _current: ChartData | undefined;
-  private _theme: ResolvedTheme | undefined;
-  private _drawWaiters: (() => void)[] = [];
-  private _drawnKey: unknown[] = [];
+  readonly #builder = new ChartDataBuilder();
+  readonly #uplot = new UplotController(this, {
+    container: () => this.renderRoot.querySelector<HTMLElement>('.plot') ?? undefined,
+    onDestroy: () => {
+      this._cursor = undefined;
+      this._focus = undefined;
+    },
+  });
+  #current: ChartData | undefined;
+  #theme: ResolvedTheme | undefined;
+  #drawWaiters: (() => void)[] = [];
+  #drawnKey: unknown[] = [];
   /** The series version last handed to uPlot. */
-  private _drawnVersion = -1;
+  #drawnVersion = -1;
   /** A draw was asked for (from the scheduler) and has not run yet. */
-  private _drawPending = false;
-  private _resize: ResizeObserver | undefined;
+  #drawPending = false;
   /** The theme's colours changed (OS scheme, `theme`, `--ef-color-scheme` on an ancestor): the probe's colour transition tells. */
-  private readonly _onScheme = (): void => this._rebuild();
+  readonly #onScheme = (): void => this.#rebuild();
 
   /** The data uPlot draws now (read-only; `[xs, ...ys]`), for tests and integrations. */
   get chartData(): uPlot.AlignedData | undefined {
-    return this._current?.data;
+    return this.#current?.data;
   }
 
   /** The uPlot instance (undefined before the first draw and after disconnect). */
   get plot(): uPlot | undefined {
-    return this._plot;
+    return this.#uplot.plot;
   }
 
   /** How many full and tail history reads the chart made (live updates read tails only). */
   get readStats(): { readonly fullReads: number; readonly tailReads: number } {
-    return { fullReads: this._series.fullReads, tailReads: this._series.tailReads };
+    return { fullReads: this.#series.fullReads, tailReads: this.#series.tailReads };
+  }
+
+  /** The options drawn now: the chart's own, else its group's, else the defaults. */
+  get effectiveOptions(): ChartOptions {
+    const base = this._section ?? DEFAULT_CHART_OPTIONS;
+    const xAxis = this.xAxis ?? base.xAxis;
+    return {
+      xAxis: isXAxisMode(xAxis) ? xAxis : 'step',
+      smoothing: clampSmoothing(this.smoothing ?? base.smoothing),
+      logY: this.logY ?? base.logY,
+    };
+  }
+
+  /** True while the x axis is zoomed in (the "Reset zoom" button shows). */
+  get zoomed(): boolean {
+    return this.#uplot.zoomed;
+  }
+
+  /** Shows the whole x range again (as a double-click does). */
+  resetZoom(): void {
+    this.#uplot.resetZoom();
   }
 
   /** `loaded()` waits for pending live reads too, and for the draw of what is loaded. */
   protected override async _settle(): Promise<void> {
-    await this._series.idle();
+    await this.#series.idle();
     if (this.isUpdatePending) return; // drawn after that update (`loaded()` comes back here)
     // Draws what is not drawn yet now, or in a task of its own when another chart drew in this one.
-    if (this._plot === undefined || this._drawPending || this._drawnVersion !== this._series.version) await this._drawInTask();
+    if (this.#uplot.plot === undefined || this.#drawPending || this.#drawnVersion !== this.#series.version) await this.#drawInTask();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this._resize?.disconnect();
-    this._resize = undefined;
-    cancelChartDraw(this._liveDraw);
-    this._destroyPlot();
-    this._drawnKey = [];
-    this._drawnVersion = -1;
+    cancelChartDraw(this.#liveDraw);
+    this.#drawnKey = [];
+    this.#drawnVersion = -1;
   }
 
   protected override willUpdate(): void {
-    const runs = this._runs();
-    if (runs !== undefined && runs !== this._coloredRuns) {
-      this._coloredRuns = runs;
-      this._colors.show([...runs.values()]);
+    const runs = this.#runs();
+    if (runs !== undefined && runs !== this.#coloredRuns) {
+      this.#coloredRuns = runs;
+      this.#colors.show([...runs.values()]);
     }
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    if (changed.has('theme')) this._theme = undefined;
-    if (!this._resize && this._plotEl) {
-      this._resize = new ResizeObserver(() => this._fit());
-      this._resize.observe(this._plotEl);
-    }
+    if (changed.has('theme')) this.#theme = undefined;
     // Draw only when what is drawn changed (not for tooltip or legend state): a new load or option
     // now (the first draw in the frame of the render that has the data; see `drawInTask`), new
     // live points in the next frame round, so uPlot gets at most one setData per frame.
-    const key = [this._series.state, this.xAxis, this.smoothing, this.logY, this._theme];
-    if (key.some((k, i) => k !== this._drawnKey[i])) {
-      this._drawnKey = key;
-      void this._drawInTask();
-    } else if (this._drawnVersion !== this._series.version) {
-      this._scheduleDraw();
+    const { xAxis, smoothing, logY } = this.effectiveOptions;
+    const key = [this.#series.state, xAxis, smoothing, logY, this.#syncKey(), this.#theme];
+    if (key.some((k, i) => k !== this.#drawnKey[i])) {
+      this.#drawnKey = key;
+      void this.#drawInTask();
+    } else if (this.#drawnVersion !== this.#series.version) {
+      this.#scheduleDraw();
     }
   }
 
   protected override render(): TemplateResult {
-    const problem = this._renderStoreProblem();
-    const state = this._series.state;
     return html`<div class="frame">
-      ${this.hideControls ? nothing : this._renderToolbar()}
-      <span class="scheme-probe" aria-hidden="true" @transitionend=${this._onScheme}></span>
+      ${this.hideControls
+        ? nothing
+        : chartToolbar({
+            title: this.#title(),
+            options: this.effectiveOptions,
+            overridden: this._section !== undefined && (this.xAxis !== undefined || this.smoothing !== undefined || this.logY !== undefined),
+            onOption: (name, value) => this.#setOption(name, value),
+            onUseSection: () => this.#useSectionSettings(),
+            onPng: () => void this.exportPng(),
+            onCsv: () => this.exportCsv(),
+          })}
+      <span class="scheme-probe" aria-hidden="true" @transitionend=${this.#onScheme}></span>
       <div class="plot-wrap">
         <div class="plot" part="plot"></div>
-        ${problem !== nothing
-          ? html`<div class="overlay">${problem}</div>`
-          : state.status === 'ERROR'
-            ? html`<div class="overlay error" part="error" role="alert">${errorMessage(state.error)}</div>`
-            : state.status === 'PENDING' && state.previous === undefined
-              ? html`<div class="overlay">Loading…</div>`
-              : this.metricKeys.length === 0
-                ? html`<div class="overlay">Choose metrics to plot.</div>`
-                : valueOf(state)?.runs.size === 0
-                  ? html`<div class="overlay">No runs to plot.</div>`
-                  : nothing}
-        ${this._renderTooltip()}
+        ${this.#renderOverlay()}
+        ${this.#uplot.zoomed ? html`<button class="small reset-zoom" part="reset-zoom" title="Show the whole x range (or double-click the plot)" @click=${() => this.resetZoom()}>Reset zoom</button>` : nothing}
+        ${this.#renderTooltip()}
       </div>
-      ${this._renderLegend()}
+      ${this.#renderLegend()}
     </div>`;
   }
 
-  private _renderToolbar(): TemplateResult {
-    return html`<div class="toolbar" part="toolbar">
-      <div class="row">
-        <span class="title" title=${this._title()}>${this._title()}</span>
-        <button class="small" title="Download PNG" @click=${() => void this.exportPng()}>PNG</button>
-        <button class="small" title="Download CSV" @click=${() => this.exportCsv()}>CSV</button>
-      </div>
-      <div class="row controls">
-        <select aria-label="x axis" title="x axis" @change=${(e: Event) => this._setOption('xAxis', (e.target as HTMLSelectElement).value)}>
-          ${(['step', 'wall', 'relative'] as const).map((m) => html`<option value=${m} ?selected=${this.xAxis === m}>${X_LABELS[m]}</option>`)}
-        </select>
-        <label title="Debiased exponential moving average"
-          >Smoothing
-          <input
-            type="range"
-            aria-label="smoothing"
-            min="0"
-            max="0.99"
-            step="0.01"
-            .value=${String(this.smoothing)}
-            @input=${(e: Event) => this._setOption('smoothing', Number((e.target as HTMLInputElement).value))}
-          /><span class="mono">${this.smoothing.toFixed(2)}</span></label
-        >
-        <label><input type="checkbox" aria-label="log scale" .checked=${this.logY} @change=${(e: Event) => this._setOption('logY', (e.target as HTMLInputElement).checked)} />Log y</label>
-      </div>
-    </div>`;
+  /** What to do next when there is nothing to draw: the store, the load, the runs or the metrics. */
+  #renderOverlay(): TemplateResult | typeof nothing {
+    const problem = this._renderStoreProblem();
+    if (problem !== nothing) return html`<div class="overlay">${problem}</div>`;
+    const state = this.#series.state;
+    if (state.status === 'ERROR') {
+      return html`<div class="overlay error" part="error" role="alert">
+        <span>Could not read the metrics: ${errorMessage(state.error)}</span>
+        <button class="small" @click=${() => void this.#series.refresh()}>Try again</button>
+      </div>`;
+    }
+    const value = valueOf(state);
+    if (value === undefined) return state.status === 'PENDING' ? html`<div class="overlay" part="empty">Loading metrics…</div>` : nothing;
+    const message = emptyChartMessage(value, this.runIds, this.metricKeys);
+    return message === undefined ? nothing : html`<div class="overlay" part="empty">${message}</div>`;
   }
 
-  private _renderLegend(): TemplateResult | typeof nothing {
-    const value = this._series.state.status === 'COMPLETE' ? this._series.state.value : undefined;
+  #renderLegend(): TemplateResult | typeof nothing {
+    const value = this.#series.state.status === 'COMPLETE' ? this.#series.state.value : undefined;
     if (value === undefined || value.sources.length === 0) return nothing;
-    return html`<div class="legend" part="legend">
-      ${value.sources.map((s, i) => {
-        const id = `${s.runId}\u0000${s.key}`;
-        const style = this._styleOf(s);
-        const label = this._sourceLabel(i);
-        return html`<button
-          aria-pressed=${this._hidden.has(id) ? 'false' : 'true'}
-          title=${label}
-          @click=${() => this._toggle(id)}
-        >
-          <span class="line" style="border-color:${style.color};border-top-style:${style.dash.length === 0 ? 'solid' : 'dashed'}"></span>
-          <span class="name">${label}</span>
-          <span class="muted mono">${formatValue(s.values.last())}</span>
-        </button>`;
-      })}
-    </div>`;
+    return chartLegend({
+      sources: value.sources,
+      hidden: this._hidden,
+      label: (i) => this.#sourceLabel(i),
+      style: (s) => this.#styleOf(s),
+      onToggle: (id) => this.#toggle(id),
+      onFocus: (i) => this.#focusSource(i),
+    });
   }
 
-  private _renderTooltip(): TemplateResult | typeof nothing {
+  #renderTooltip(): TemplateResult | typeof nothing {
     const cursor = this._cursor;
-    const current = this._current;
+    const current = this.#current;
     if (cursor === undefined || current === undefined) return nothing;
     const x = (current.data[0] as ArrayLike<number>)[cursor.idx];
     if (x === undefined) return nothing;
-    const rows: TemplateResult[] = [];
-    current.slots.forEach((slot, i) => {
-      if (this._current!.slots.some((o) => o.source === slot.source && o.smoothed) && !slot.smoothed) return;
-      const v = (current.data[i + 1] as ArrayLike<number | null | undefined>)[cursor.idx];
-      if (v === undefined) return;
-      const source = this._sources()[slot.source];
-      if (source === undefined || this._hidden.has(`${source.runId}\u0000${source.key}`)) return;
-      rows.push(
-        html`<tr>
-          <td><span class="swatch" style=${swatchStyle(this._styleOf(source))}></span></td>
-          <td title=${this._sourceLabel(slot.source)}>${this._sourceLabel(slot.source)}</td>
-          <td class="v">${v === null ? 'gap' : formatValue(v)}</td>
-        </tr>`,
-      );
-    });
-    const plotWidth = this._plot?.over.clientWidth ?? 0;
-    const left = (this._plot?.over.offsetLeft ?? 0) + cursor.left;
+    const sources = this.#sources();
+    const plotWidth = this.#uplot.plot?.over.clientWidth ?? 0;
+    const left = (this.#uplot.plot?.over.offsetLeft ?? 0) + cursor.left;
     const flip = cursor.left > plotWidth / 2;
-    const style = flip ? `right:${(this._plotEl?.clientWidth ?? 0) - left + 12}px;top:${cursor.top + 8}px` : `left:${left + 12}px;top:${cursor.top + 8}px`;
-    return html`<div class="tooltip" part="tooltip" style=${style}>
-      <div class="muted">${X_LABELS[this.xAxis]}: ${this._formatX(x)}</div>
-      <table>
-        ${rows}
-      </table>
-    </div>`;
+    return chartTooltip({
+      rows: tooltipRows(current, cursor.idxs, (i) => sources[i] !== undefined && !this._hidden.has(sourceId(sources[i]))),
+      x,
+      axis: X_LABELS[this.effectiveOptions.xAxis],
+      focused: this._focus === undefined ? undefined : current.slots[this._focus - 1]?.source,
+      position: flip ? `right:${this.#uplot.size().width - left + 12}px;top:${cursor.top + 8}px` : `left:${left + 12}px;top:${cursor.top + 8}px`,
+      label: (i) => this.#sourceLabel(i),
+      swatch: (i) => swatchStyle(this.#styleOf(sources[i]!)),
+      formatX: (v) => this.#formatX(v),
+    });
   }
 
   /** Downloads the chart as a PNG with its legend. */
   async exportPng(): Promise<void> {
-    if (this._plot === undefined) return;
-    const labels = this._sources().map((s, i) => ({ text: this._sourceLabel(i), color: this._styleOf(s).color }));
-    const blob = await chartPng(this._plot, labels, this._theme ?? resolveTheme(this.renderRoot as ShadowRoot), this._title());
-    downloadBlob(blob, `${safeFilename(this._title(), 'chart')}.png`);
+    if (this.#uplot.plot === undefined) return;
+    const labels = this.#sources().map((s, i) => ({ text: this.#sourceLabel(i), color: this.#styleOf(s).color }));
+    const blob = await chartPng(this.#uplot.plot, labels, this.#theme ?? resolveTheme(this.renderRoot as ShadowRoot), this.#title());
+    downloadBlob(blob, `${safeFilename(this.#title(), 'chart')}.png`);
   }
 
   /** The chart's data as CSV text (raw and smoothed columns, formula-safe labels). */
   toCsv(): string {
-    const current = this._current;
+    const current = this.#current;
     if (current === undefined) return '';
-    return chartCsv(current.data, current.slots, X_LABELS[this.xAxis], (slot: SeriesSlot) => `${this._sourceLabel(slot.source)}${slot.smoothed ? ' (smoothed)' : ''}`);
+    return chartCsv(current.data, current.slots, X_LABELS[this.effectiveOptions.xAxis], (slot: SeriesSlot) => `${this.#sourceLabel(slot.source)}${slot.smoothed ? ' (smoothed)' : ''}`);
   }
 
   /** Downloads {@link MetricChart.toCsv}. */
   exportCsv(): void {
-    downloadBlob(this.toCsv(), `${safeFilename(this._title(), 'chart')}.csv`, 'text/csv');
+    downloadBlob(this.toCsv(), `${safeFilename(this.#title(), 'chart')}.csv`, 'text/csv');
   }
 
-  private _title(): string {
+  #title(): string {
     return this.heading ?? this.metricKeys.join(', ');
   }
 
-  private _sources(): readonly SeriesSource[] {
-    return valueOf(this._series.state)?.sources ?? [];
+  #sources(): readonly SeriesSource[] {
+    return valueOf(this.#series.state)?.sources ?? [];
   }
 
   /**
    * How a series is drawn: its run's colour; its run's dash pattern, or with several metric keys
    * one dash pattern per key.
    */
-  private _styleOf(source: { readonly runId: string; readonly key: string }): RunStyle {
-    const style = this._colors.styleOf(source.runId);
+  #styleOf(source: { readonly runId: string; readonly key: string }): RunStyle {
+    const style = this.#colors.styleOf(source.runId);
     if (this.metricKeys.length <= 1) return style;
     return { ...style, dash: RUN_DASHES[Math.max(0, this.metricKeys.indexOf(source.key)) % RUN_DASHES.length]! };
   }
 
-  private _runs(): ReadonlyMap<string, Run> | undefined {
-    return valueOf(this._series.state)?.runs;
+  #runs(): ReadonlyMap<string, Run> | undefined {
+    return valueOf(this.#series.state)?.runs;
   }
 
-  private _sourceLabel(index: number): string {
-    const source = this._sources()[index];
+  #sourceLabel(index: number): string {
+    const source = this.#sources()[index];
     if (source === undefined) return '';
-    const name = this._runs()?.get(source.runId)?.info.runName ?? source.runId.slice(0, 8);
+    const name = this.#runs()?.get(source.runId)?.info.runName ?? source.runId.slice(0, 8);
     return this.metricKeys.length > 1 ? `${name} · ${source.key}` : name;
   }
 
-  private _formatX(x: number): string {
-    if (this.xAxis === 'wall') return formatTime(x * 1000);
-    if (this.xAxis === 'relative') return formatDuration(x * 1000);
+  #formatX(x: number): string {
+    const { xAxis } = this.effectiveOptions;
+    if (xAxis === 'wall') return formatTime(x * 1000);
+    if (xAxis === 'relative') return formatDuration(x * 1000);
     return String(x);
   }
 
-  private _setOption(name: 'xAxis' | 'smoothing' | 'logY', value: unknown): void {
-    if (name === 'xAxis' && isXAxisMode(value)) this.xAxis = value;
-    else if (name === 'smoothing' && typeof value === 'number' && Number.isFinite(value)) this.smoothing = Math.min(0.99, Math.max(0, value));
-    else if (name === 'logY') this.logY = value === true;
-    this._fire<ChartOptionsDetail>('ef-chart-options-change', { xAxis: this.xAxis, smoothing: this.smoothing, logY: this.logY });
+  /** Sets one option on this chart (overriding its group's), as the toolbar does. */
+  #setOption(name: keyof ChartOptions, value: unknown): void {
+    const next = withOption(this.effectiveOptions, name, value);
+    if (name === 'xAxis') this.xAxis = next.xAxis;
+    else if (name === 'smoothing') this.smoothing = next.smoothing;
+    else this.logY = next.logY;
+    this._fire<ChartOptionsDetail>('ef-chart-options-change', next);
   }
 
-  private _toggle(id: string): void {
+  /** Drops this chart's own options, so that it follows its group's again. */
+  #useSectionSettings(): void {
+    this.xAxis = undefined;
+    this.smoothing = undefined;
+    this.logY = undefined;
+    this._fire<ChartOptionsDetail>('ef-chart-options-change', this.effectiveOptions);
+  }
+
+  /** The cursor sync key: the group's while it shares hover. */
+  #syncKey(): string | undefined {
+    return this._section?.sharedHover === true ? this._section.syncKey : undefined;
+  }
+
+  /** Highlights the series of a source on the plot (legend hover); undefined = none. */
+  #focusSource(source: number | undefined): void {
+    const plot = this.#uplot.plot;
+    const slots = this.#current?.slots;
+    if (plot === undefined || slots === undefined) return;
+    const index = source === undefined ? -1 : slots.findLastIndex((s) => s.source === source);
+    plot.setSeries(index < 0 ? null : index + 1, { focus: true });
+  }
+
+  #toggle(id: string): void {
     const hidden = new Set(this._hidden);
     if (hidden.has(id)) hidden.delete(id);
     else hidden.add(id);
     this._hidden = hidden;
-    this._applyVisibility();
+    this.#applyVisibility();
   }
 
-  private _applyVisibility(): void {
-    const plot = this._plot;
-    const current = this._current;
+  #applyVisibility(): void {
+    const plot = this.#uplot.plot;
+    const current = this.#current;
     if (plot === undefined || current === undefined) return;
-    const sources = this._sources();
+    const sources = this.#sources();
     current.slots.forEach((slot, i) => {
       const s = sources[slot.source];
-      const show = s === undefined || !this._hidden.has(`${s.runId}\u0000${s.key}`);
+      const show = s === undefined || !this._hidden.has(sourceId(s));
       if (plot.series[i + 1]?.show !== show) plot.setSeries(i + 1, { show });
     });
   }
 
   /** Live redraws go through the page-wide draw budget (see `draw-scheduler.ts`). */
-  private _scheduleDraw(): void {
-    this._drawPending = true;
-    requestChartDraw(this._liveDraw);
+  #scheduleDraw(): void {
+    this.#drawPending = true;
+    requestChartDraw(this.#liveDraw);
   }
 
   /** Draws now, or in a task of its own when another chart drew in this one (see `drawInTask`). */
-  private _drawInTask(): Promise<void> {
-    this._drawPending = true;
-    return drawInTask(this._liveDraw);
+  #drawInTask(): Promise<void> {
+    this.#drawPending = true;
+    return drawInTask(this.#liveDraw);
   }
 
-  private readonly _liveDraw = (): boolean => this._draw();
+  readonly #liveDraw = (): boolean => this.#draw();
 
   /** Resolves after uPlot's next draw. */
   whenDrawn(): Promise<void> {
-    return new Promise((resolve) => this._drawWaiters.push(resolve));
+    return new Promise((resolve) => this.#drawWaiters.push(resolve));
   }
 
-  private _onDrawn(): void {
+  #onDrawn(): void {
     chartDrawn();
-    const waiters = this._drawWaiters;
-    this._drawWaiters = [];
+    const waiters = this.#drawWaiters;
+    this.#drawWaiters = [];
     for (const w of waiters) w();
   }
 
-  private _rebuild(): void {
-    this._theme = undefined;
-    this._destroyPlot();
-    this._drawnKey = [];
-    this._drawnVersion = -1;
+  #rebuild(): void {
+    this.#theme = undefined;
+    this.#uplot.destroy();
+    this.#drawnKey = [];
+    this.#drawnVersion = -1;
     this.requestUpdate();
   }
 
   /** Brings uPlot up to date: a new instance when the shape changed, else `setData`; false when nothing could be drawn. */
-  private _draw(): boolean {
-    this._drawPending = false;
-    cancelChartDraw(this._liveDraw);
-    if (!this.isConnected || !this._plotEl) return false;
+  #draw(): boolean {
+    this.#drawPending = false;
+    cancelChartDraw(this.#liveDraw);
+    if (!this.isConnected) return false;
     // Nothing to draw while the first load runs: don't build a plot only to replace it.
-    if (this._series.state.status === 'PENDING' && valueOf(this._series.state) === undefined) return false;
-    const sources = this._sources();
-    this._builder.setSources(sources);
-    const smoothing = Math.min(0.99, Math.max(0, Number.isFinite(this.smoothing) ? this.smoothing : 0));
-    const xMode = isXAxisMode(this.xAxis) ? this.xAxis : 'step';
-    this._builder.setOptions({ xMode, smoothing, logY: this.logY });
-    const current = this._builder.build();
-    this._current = current;
-    this._drawnVersion = this._series.version;
-    const shape = `${xMode}|${this.logY}|${smoothing > 0}|${sources.map((s) => `${s.runId}:${s.key}:${this._styleOf(s).slot}`).join(',')}`;
-    if (this._plot === undefined || shape !== this._plotShape) {
-      this._destroyPlot();
-      this._plotShape = shape;
-      this._plot = new uPlot(this._options(current, xMode), current.data, this._plotEl);
-      this._applyVisibility();
-    } else {
-      this._plot.setData(current.data);
-    }
-    return true;
-  }
-
-  private _options(current: ChartData, xMode: XAxisMode): uPlot.Options {
-    const theme = (this._theme ??= resolveTheme(this.renderRoot as ShadowRoot));
-    const sources = this._sources();
-    const smoothed = current.slots.some((s) => s.smoothed);
-    const axis = (values?: uPlot.Axis['values']): uPlot.Axis => ({
-      stroke: theme.muted,
-      grid: { stroke: theme.grid, width: 1 },
-      ticks: { stroke: theme.grid, width: 1 },
-      ...(values === undefined ? {} : { values }),
-    });
-    return {
-      width: Math.max(50, this._plotEl.clientWidth),
-      height: Math.max(50, this._plotEl.clientHeight),
-      legend: { show: false },
-      cursor: { drag: { x: true, y: false }, points: { size: 6 } },
-      scales: { x: { time: xMode === 'wall' }, y: { distr: this.logY ? 3 : 1 } },
-      axes: [
-        axis(xMode === 'relative' ? (_u, ticks) => ticks.map((t) => formatDuration(t * 1000)) : undefined),
-        axis((_u, ticks) => ticks.map((t) => formatValue(t))),
-      ],
-      series: [
-        {},
-        ...current.slots.map((slot): uPlot.Series => {
-          const source = sources[slot.source]!;
-          const style = this._styleOf(source);
-          const faded = smoothed && !slot.smoothed;
-          return {
-            stroke: faded ? withAlpha(style.color, 0.28) : style.color,
-            width: faded ? 1 : 1.5,
-            dash: [...style.dash],
-            spanGaps: false,
-            points: { show: false },
-          };
+    if (this.#series.state.status === 'PENDING' && valueOf(this.#series.state) === undefined) return false;
+    const sources = this.#sources();
+    this.#builder.setSources(sources);
+    const { xAxis: xMode, smoothing, logY } = this.effectiveOptions;
+    this.#builder.setOptions({ xMode, smoothing, logY });
+    const current = this.#builder.build();
+    this.#current = current;
+    this.#drawnVersion = this.#series.version;
+    const syncKey = this.#syncKey();
+    const shape = `${xMode}|${logY}|${smoothing > 0}|${syncKey}|${sources.map((s) => `${s.runId}:${s.key}:${this.#styleOf(s).slot}`).join(',')}`;
+    const options = (): uPlot.Options =>
+      ({
+        ...lineChartOptions({
+          theme: (this.#theme ??= resolveTheme(this.renderRoot as ShadowRoot)),
+          xMode,
+          logY,
+          current: () => this.#current,
+          styles: current.slots.map((slot) => this.#styleOf(sources[slot.source]!)),
+          syncKey,
+          hooks: {
+            setCursor: [(u) => this.#onCursor(u)],
+            // uPlot passes `{focus}` for focus changes (typed as series options).
+            setSeries: [(_u, index, opts) => 'focus' in opts && (this._focus = index ?? undefined)],
+            draw: [() => this.#onDrawn()],
+          },
         }),
-      ],
-      hooks: {
-        setCursor: [(u) => this._onCursor(u)],
-        draw: [() => this._onDrawn()],
-      },
-    };
+      }) as uPlot.Options;
+    if (this.#uplot.draw(shape, current.data, options)) this.#applyVisibility();
+    return this.#uplot.plot !== undefined;
   }
 
-  private _onCursor(u: uPlot): void {
-    const { idx, left, top } = u.cursor;
+  #onCursor(u: uPlot): void {
+    const { idx, idxs, left, top, event } = u.cursor;
+    // A cursor moved by another chart of a shared-hover group shows its line, not a tooltip.
+    if (idx === null || idx === undefined || left === undefined || left < 0 || event === null || event === undefined) {
+      if (this._cursor !== undefined) this._cursor = undefined;
+      return;
+    }
     const c = this._cursor;
-    if (c !== undefined && c.idx === idx && c.left === left && c.top === top) return;
-    this._cursor = idx === null || idx === undefined || left === undefined || left < 0 ? undefined : { idx, left, top: top ?? 0 };
-  }
-
-  private _fit(): void {
-    const plot = this._plot;
-    if (plot === undefined || !this._plotEl) return;
-    const width = Math.max(50, this._plotEl.clientWidth);
-    const height = Math.max(50, this._plotEl.clientHeight);
-    if (width !== plot.width || height !== plot.height) plot.setSize({ width, height });
-  }
-
-  private _destroyPlot(): void {
-    this._plot?.destroy();
-    this._plot = undefined;
-    this._plotShape = '';
-    this._cursor = undefined;
+    const rows = idxs ?? [];
+    if (c !== undefined && c.idx === idx && c.left === left && c.top === top && c.idxs.every((v, i) => v === rows[i])) return;
+    this._cursor = { idx, idxs: [...rows], left, top: top ?? 0 };
   }
 }
 

@@ -2,9 +2,8 @@
  * `<ef-run-details>`: everything about one run.
  * @module
  */
-import { css, html, nothing, type TemplateResult } from 'lit';
+import { html, nothing, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { unsafeHTML } from 'lit/directives/unsafe-html.js';
 import { hasKey, type Run } from '../core/entities.js';
 import type { RunId } from '../core/ids.js';
 import type { Store } from '../core/store.js';
@@ -15,7 +14,9 @@ import { StoreChangesController } from './controllers/store-changes-controller.j
 import { RunColorsController } from './controllers/run-colors-controller.js';
 import { swatchStyle } from './internal/colors.js';
 import { formatDuration, formatTime, formatValue, runDuration } from './internal/format.js';
-import { renderMarkdown } from './internal/markdown.js';
+import { renderHeader, renderNote, renderTags, type SectionContext } from './internal/run-details-sections.js';
+import { runDetailsStyles } from './internal/run-details-styles.js';
+import { readOnlyReason, RunEditor, runLockedReason } from './internal/run-editor.js';
 import { StoreElement } from './internal/store-element.js';
 import { themeStyles } from './internal/theme.js';
 
@@ -46,96 +47,7 @@ interface Loaded {
  * @customElement ef-run-details
  */
 export class RunDetails extends StoreElement {
-  static override styles = [
-    themeStyles,
-    css`
-      :host {
-        padding: 12px 16px;
-      }
-      header {
-        display: flex;
-        align-items: center;
-        gap: 10px;
-        flex-wrap: wrap;
-        margin-bottom: 8px;
-      }
-      h2 {
-        font-size: 18px;
-        margin: 0;
-        overflow-wrap: anywhere;
-      }
-      h3 {
-        font-size: 13px;
-        text-transform: uppercase;
-        letter-spacing: 0.04em;
-        color: var(--_muted);
-        margin: 18px 0 6px;
-      }
-      dl {
-        display: grid;
-        grid-template-columns: max-content 1fr;
-        gap: 3px 14px;
-        margin: 0;
-      }
-      dt {
-        color: var(--_muted);
-      }
-      dd {
-        margin: 0;
-        overflow-wrap: anywhere;
-      }
-      table {
-        border-collapse: collapse;
-        width: 100%;
-      }
-      td,
-      th {
-        text-align: left;
-        padding: 3px 8px;
-        border-bottom: 1px solid var(--_border);
-        vertical-align: middle;
-        overflow-wrap: anywhere;
-      }
-      th {
-        color: var(--_muted);
-        font-weight: 500;
-      }
-      td.key {
-        font-family: var(--_mono);
-        width: 35%;
-      }
-      td.num {
-        font-variant-numeric: tabular-nums;
-      }
-      .note {
-        border: 1px solid var(--_border);
-        border-radius: var(--_radius);
-        padding: 4px 12px;
-        background: var(--_surface);
-        overflow-wrap: anywhere;
-      }
-      .note img {
-        max-width: 100%;
-      }
-      .note pre {
-        overflow: auto;
-      }
-      .note a {
-        color: var(--_accent);
-      }
-      ul.children {
-        margin: 0;
-        padding-left: 18px;
-      }
-      .toggle {
-        margin-left: 8px;
-        font-size: 12px;
-      }
-      ef-artifact-browser {
-        margin-top: 4px;
-      }
-    `,
-  ];
+  static override styles = [themeStyles, runDetailsStyles];
 
   /** The run to show. */
   @property({ attribute: 'run-id' }) runId = '';
@@ -145,6 +57,8 @@ export class RunDetails extends StoreElement {
   /** Run colours shared with the other elements of the view (see `internal/colors.ts`). */
   private readonly _colors = new RunColorsController(this, () => this._source.scope);
   private _colored: { readonly loaded: Loaded; readonly runs: readonly Run[] } | undefined;
+
+  private readonly _editor = new RunEditor(this, { store: () => this.resolvedStore, changed: () => this._query.refresh() });
 
   private readonly _query = new QueryController(this, {
     args: () => {
@@ -215,14 +129,12 @@ export class RunDetails extends StoreElement {
     const { run } = loaded;
     if (this._colored?.loaded !== loaded) this._colored = { loaded, runs: [run, ...loaded.children] };
     this._colors.show(this._colored.runs);
+    const store = this.resolvedStore;
+    const context: SectionContext = { run, editor: this._editor, locked: runLockedReason(store, run), readOnly: readOnlyReason(store) };
+    const title = html`<span class="title"><span class="swatch" style=${swatchStyle(this._colors.styleOf(run.info.runId))}></span><h2 part="title">${run.info.runName}</h2></span>`;
     return html`
-      <header>
-        <span class="swatch" style=${swatchStyle(this._colors.styleOf(run.info.runId))}></span>
-        <h2 part="title">${run.info.runName}</h2>
-        <span class="status ${run.info.status}">${run.info.status}</span>
-        ${run.info.lifecycleStage === 'deleted' ? html`<span class="status FAILED">deleted</span>` : nothing}
-      </header>
-      ${this._renderInfo(loaded)} ${this._renderNote(run)} ${this._renderParams(run)} ${this._renderMetrics(run)} ${this._renderTags(run)}
+      ${renderHeader(context, title)} ${this._renderInfo(loaded)} ${renderNote(context)} ${this._renderParams(run)} ${this._renderMetrics(run)}
+      ${renderTags(context, this._showSystemTags, () => (this._showSystemTags = !this._showSystemTags))}
       ${this._renderChildren(loaded)}
       <section part="section">
         <h3>Artifacts</h3>
@@ -258,17 +170,6 @@ export class RunDetails extends StoreElement {
     </section>`;
   }
 
-  private _renderNote(run: Run): TemplateResult | typeof nothing {
-    const note = hasKey(run.data.tags, SystemTag.NOTE) ? run.data.tags[SystemTag.NOTE]! : '';
-    if (note.trim() === '') return nothing;
-    // One of the two unsafeHTML uses in the components (with the model description in
-    // ef-model-registry): DOMPurify's output for the Markdown note.
-    return html`<section part="section">
-      <h3>Note</h3>
-      <div class="note" part="note">${unsafeHTML(renderMarkdown(note))}</div>
-    </section>`;
-  }
-
   private _renderParams(run: Run): TemplateResult {
     const keys = Object.keys(run.data.params).sort();
     return html`<section part="section">
@@ -298,26 +199,6 @@ export class RunDetails extends StoreElement {
                 <td><ef-sparkline .store=${this.resolvedStore} run-id=${run.info.runId} metric-key=${k}></ef-sparkline></td>
               </tr>`;
             })}
-          </table>`}
-    </section>`;
-  }
-
-  private _renderTags(run: Run): TemplateResult {
-    const all = Object.keys(run.data.tags).sort();
-    const system = all.filter((k) => k.startsWith('mlflow.'));
-    const keys = this._showSystemTags ? all : all.filter((k) => !k.startsWith('mlflow.'));
-    return html`<section part="section">
-      <h3>
-        Tags (${keys.length})${system.length === 0
-          ? nothing
-          : html`<button class="link toggle" @click=${() => (this._showSystemTags = !this._showSystemTags)}>
-              ${this._showSystemTags ? 'hide' : 'show'} ${system.length} system tags
-            </button>`}
-      </h3>
-      ${keys.length === 0
-        ? html`<div class="muted">None.</div>`
-        : html`<table class="tags">
-            ${keys.map((k) => html`<tr><td class="key">${k}</td><td>${run.data.tags[k]}</td></tr>`)}
           </table>`}
     </section>`;
   }

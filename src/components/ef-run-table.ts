@@ -10,18 +10,15 @@ import { EdgeflowError } from '../core/errors.js';
 import type { ExperimentId, RunId } from '../core/ids.js';
 import type { Store } from '../core/store.js';
 import { collectPages } from '../core/store-reads.js';
-import { compileRunFilter, parseRunFilter } from '../core/search/index.js';
+import { compileRunFilter } from '../core/search/index.js';
 import { QueryController } from './controllers/query-controller.js';
 import { errorMessage } from './controllers/status.js';
 import { experimentsToShow } from './controllers/experiment-scope.js';
 import { StoreChangesController, type ChangeBatch } from './controllers/store-changes-controller.js';
 import { RunColorsController } from './controllers/run-colors-controller.js';
-import { swatchStyle } from './internal/colors.js';
 import { listConverter } from './internal/converters.js';
 import { downloadBlob, toCsv, type CsvCell } from './internal/csv.js';
-import { formatDuration, formatTime, formatValue } from './internal/format.js';
 import {
-  aggregate,
   availableColumns,
   cellValue,
   collectKeys,
@@ -33,6 +30,10 @@ import {
   type RunKeys,
   type SortSpec,
 } from './internal/run-columns.js';
+import { ColumnPrefs, storeIdentity } from './internal/column-prefs.js';
+import { renderCell, renderGroupCells } from './internal/run-table-cells.js';
+import { ColumnDrag, renderColumnChooser, renderHead, type ColumnActions, type HeadContext } from './internal/run-table-head.js';
+import { FilterBox } from './internal/filter-box.js';
 import { RowWindow } from './internal/row-window.js';
 import { runTableStyles } from './internal/run-table-styles.js';
 import { StoreElement } from './internal/store-element.js';
@@ -66,7 +67,11 @@ const PAGE = 50_000;
 const CHECK_WIDTH = 34;
 const WIDTH: Readonly<Record<string, number>> = { 'attr:name': 220, 'attr:status': 100, 'attr:runId': 260, 'attr:start': 190, 'attr:end': 190, 'attr:duration': 90 };
 
-function columnWidth(column: ColumnDef): number {
+/** Below this width the table is narrow (a phone): a narrower name column, key columns right after it. */
+const NARROW_WIDTH = 600;
+const NARROW_NAME_WIDTH = 140;
+
+function defaultWidth(column: ColumnDef): number {
   return WIDTH[column.id] ?? (column.kind === 'metric' ? 120 : 130);
 }
 
@@ -117,12 +122,17 @@ export class RunTable extends StoreElement {
   @property({ attribute: false }) selectedRunIds: string[] = [];
   /** Pinned run ids (shown first). */
   @property({ attribute: false }) pinnedRunIds: string[] = [];
+  /**
+   * Names the store in the key under which column choices (visible columns, order, widths) are
+   * remembered per experiment in `localStorage`. Default: the `store-uri`/`src` the store was
+   * opened from, an IndexedDB store's name or a REST store's URL; choices for a store with none
+   * of these (in memory, a dropped file) last while the element does.
+   */
+  @property({ attribute: 'layout-key' }) layoutKey: string | undefined;
 
-  @state() private _draft: string | undefined;
-  @state() private _draftError: EdgeflowError | undefined;
   @state() private _active = 0;
   @state() private _collapsed = new Set<string | null>();
-  @state() private _dropTarget = '';
+  @state() private _narrow = false;
   @query('.rows') private _rowsEl!: HTMLElement | null;
   @query('.head') private _headEl!: HTMLElement | null;
   @query('.scroll') private _scrollEl!: HTMLElement;
@@ -137,10 +147,17 @@ export class RunTable extends StoreElement {
   private _shownExperiments: readonly ExperimentId[] = [];
   private _keys: RunKeys = { params: [], metrics: [], tags: [] };
   private _keysFor: readonly Run[] | undefined;
+  private _defaults: string[] = [];
+  private _resizing = false;
+  private readonly _sizeObserver = new ResizeObserver(([entry]) => {
+    const narrow = entry !== undefined && entry.contentRect.width < NARROW_WIDTH;
+    if (narrow !== this._narrow) this._narrow = narrow;
+  });
+  private readonly _prefs = new ColumnPrefs(this, () =>
+    this._shownExperiments.length === 0 ? undefined : { store: this.layoutKey ?? storeIdentity(this._source.scope), experiments: this._shownExperiments },
+  );
   private _itemsKey: unknown[] = [];
   private _anchor: string | undefined;
-  private _draftTimer: ReturnType<typeof setTimeout> | undefined;
-  private _dragColumn = '';
 
   /** Run colours shared with the other elements of the view (see `internal/colors.ts`). */
   private readonly _colors = new RunColorsController(this, () => this._source.scope);
@@ -149,6 +166,14 @@ export class RunTable extends StoreElement {
     rows: () => this._rowsEl,
     rowSample: () => this._headEl,
     count: () => this._items.length,
+  });
+
+  private readonly _filterBox = new FilterBox(this, {
+    applied: () => this.filter,
+    apply: (filter) => {
+      this.filter = filter;
+      this._fire('ef-filter-change', { filter });
+    },
   });
 
   private readonly _query = new QueryController(this, {
@@ -193,10 +218,43 @@ export class RunTable extends StoreElement {
     return (this._itemRunIdSetCache ??= new Set(this._itemRunIds));
   }
 
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this._sizeObserver.observe(this);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this._sizeObserver.disconnect();
+  }
+
+  /** Visible column ids in order: the page's `columns`, else the remembered choice, else the defaults. */
+  private get _columnIds(): readonly string[] {
+    return this.columns ?? this._prefs.layout.columns ?? this._defaults;
+  }
+
   /** The visible columns in order. */
   get visibleColumns(): readonly ColumnDef[] {
-    const ids = this.columns ?? defaultColumns(this._keys);
-    return ids.map(parseColumnId).filter((c): c is ColumnDef => c !== undefined);
+    return this._columnIds.map(parseColumnId).filter((c): c is ColumnDef => c !== undefined);
+  }
+
+  /** A column's width in px: as resized, else its default (narrower for the name on a phone). */
+  columnWidth(id: string): number {
+    const column = parseColumnId(id);
+    const width = this._prefs.layout.widths[id] ?? (column === undefined ? 130 : defaultWidth(column));
+    return this._narrow && id === 'attr:name' ? Math.min(width, NARROW_NAME_WIDTH) : width;
+  }
+
+  /** The columns in the order drawn: on a narrow table the name, then metrics, params and tags, then the other attributes. */
+  private get _drawnColumns(): readonly ColumnDef[] {
+    const columns = this.visibleColumns;
+    if (!this._narrow) return columns;
+    return [...columns.filter((c) => c.id === 'attr:name'), ...columns.filter((c) => c.kind !== 'attr'), ...columns.filter((c) => c.kind === 'attr' && c.id !== 'attr:name')];
+  }
+
+  private _resize(id: string, width: number, done: boolean): void {
+    this._resizing = !done;
+    this._prefs.update({ widths: { ...this._prefs.layout.widths, [id]: width } }, done);
   }
 
   /** The visible columns of all rows (groups flattened) as formula-safe CSV. */
@@ -275,6 +333,7 @@ export class RunTable extends StoreElement {
     const runs = this._query.value ?? [];
     if (runs !== this._keysFor) {
       this._keys = collectKeys(runs);
+      this._defaults = defaultColumns(this._keys, runs);
       this._keysFor = runs;
       this._colors.show(runs);
     }
@@ -288,7 +347,7 @@ export class RunTable extends StoreElement {
       this._itemRunIdSetCache = undefined;
       this._active = Math.min(this._active, Math.max(0, this._items.length - 1));
     }
-    if (changed.has('filter')) this._draft = undefined;
+    if (changed.has('filter') && this._filterBox.error === undefined) this._filterBox.reset();
   }
 
   private _sortedRuns(runs: readonly Run[] = this._query.value ?? []): Run[] {
@@ -314,11 +373,10 @@ export class RunTable extends StoreElement {
   protected override render(): TemplateResult {
     const problem = this._renderStoreProblem();
     if (problem !== nothing) return html`${problem}`;
-    const columns = this.visibleColumns;
-    const widths = columns.map(columnWidth);
+    const columns = this._drawnColumns;
+    const widths = columns.map((c) => this.columnWidth(c.id));
     const template = `${CHECK_WIDTH}px ${widths.map((w) => `${w}px`).join(' ')}`;
     const width = widths.reduce((sum, w) => sum + w, CHECK_WIDTH);
-    const state = this._query.state;
     return html`
       ${this._renderControls()}
       <div
@@ -328,17 +386,60 @@ export class RunTable extends StoreElement {
         tabindex="0"
         aria-rowcount=${this._items.length + 1}
         aria-multiselectable="true"
-        style=${styleMap({ '--_cols': template, '--_width': `${width}px` })}
+        style=${styleMap({ '--_cols': template, '--_width': `${width}px`, '--_check-width': `${CHECK_WIDTH}px` })}
         @keydown=${this._onKeyDown}
       >
-        ${this._renderHead(columns)}
-        ${state.status === 'PENDING' && state.previous === undefined
-          ? html`<div class="empty">Loading runs…</div>`
-          : this._items.length === 0 && state.status !== 'ERROR'
-            ? html`<div class="empty">${this.filter.trim() === '' ? 'No runs yet.' : 'No runs match the filter.'}</div>`
-            : this._renderRows(columns)}
+        ${renderHead(this._headContext(columns), this._drag, () => this.requestUpdate())} ${this._renderBody(columns)}
       </div>
     `;
+  }
+
+  private readonly _columnActions: ColumnActions = { toggle: (id) => this._toggleColumn(id), move: (id, to) => this._moveColumn(id, to) };
+  private readonly _drag = new ColumnDrag();
+
+  private _headContext(columns: readonly ColumnDef[]): HeadContext {
+    // With nothing selected (the usual case while sorting and filtering) no id set is built.
+    const selected = this.selectedRunIds.length === 0 ? 0 : this.selectedRunIds.filter((id) => this._itemRunIdSet.has(id)).length;
+    return {
+      ...this._columnActions,
+      columns,
+      order: this._columnIds,
+      sort: this.sort,
+      total: this._runItemCount,
+      selected,
+      resizing: this._resizing,
+      width: (id) => this.columnWidth(id),
+      selectAll: (on) => this._setSelection(on ? [...this._itemRunIds] : []),
+      toggleSort: (id) => this._toggleSort(id),
+      resize: (id, width, done) => this._resize(id, width, done),
+    };
+  }
+
+  /** The store's error when it is not about the filter (those show under the filter box). */
+  private get _loadError(): unknown {
+    const state = this._query.state;
+    if (state.status !== 'ERROR') return undefined;
+    const aboutFilter = state.error instanceof EdgeflowError && state.error.code === 'INVALID_PARAMETER_VALUE' && this.filter.trim() !== '';
+    return aboutFilter ? undefined : state.error;
+  }
+
+  /** The rows, or what to do when there are none: loading, a store error with a retry, empty. */
+  private _renderBody(columns: readonly ColumnDef[]): TemplateResult {
+    const state = this._query.state;
+    if (state.status === 'PENDING' && state.previous === undefined) return html`<div class="empty" role="status">Loading runs…</div>`;
+    const loadError = this._loadError;
+    if (loadError !== undefined) {
+      return html`<div class="empty error" role="alert">
+        Could not load the runs: ${errorMessage(loadError)}
+        <button @click=${() => void this._query.refresh()}>Retry</button>
+      </div>`;
+    }
+    if (this._items.length === 0 && state.status !== 'ERROR') {
+      return this.filter.trim() === ''
+        ? html`<div class="empty" role="status">No runs yet. Log one with <code>client.startRun()</code>, or open an exported zip.</div>`
+        : html`<div class="empty" role="status">No runs match the filter. <button @click=${() => this._filterBox.commit('')}>Clear the filter</button></div>`;
+    }
+    return this._renderRows(columns, this._filterError !== undefined);
   }
 
   /**
@@ -346,39 +447,31 @@ export class RunTable extends StoreElement {
    * are reused by position (a sort or scroll rewrites their values, it does not build new rows),
    * and one listener on the box handles the clicks of every row.
    */
-  private _renderRows(columns: readonly ColumnDef[]): TemplateResult {
+  private _renderRows(columns: readonly ColumnDef[], stale: boolean): TemplateResult {
     const { first, end } = this._window.range;
     const height = this._window.rowHeight;
     const selection = new Set(this.selectedRunIds);
-    return html`<div class="rows" role="rowgroup" style=${styleMap({ height: `${this._window.height}px`, paddingTop: `${first * height}px` })} @click=${this._onRowsClick}>
+    return html`<div class="rows ${stale ? 'stale' : ''}" role="rowgroup" ?inert=${stale} style=${styleMap({ height: `${this._window.height}px`, paddingTop: `${first * height}px` })} @click=${this._onRowsClick}>
       ${this._items.slice(first, end).map((item, k) => this._renderItem(item, first + k, columns, selection))}
     </div>`;
   }
 
+  /** The filter's error: the box's own (it did not parse), else the store's for the applied filter. */
+  private get _filterError(): unknown {
+    const state = this._query.state;
+    return this._filterBox.error ?? (state.status === 'ERROR' && this._loadError === undefined ? state.error : undefined);
+  }
+
   private _renderControls(): TemplateResult {
-    const text = this._draft ?? this.filter;
-    const error = this._draftError ?? (this._query.state.status === 'ERROR' ? this._query.state.error : undefined);
+    const error = this._filterError;
     const selected = this.selectedRunIds.length;
+    const count = this.runs.length;
     const groupable = [...this._keys.params.map((k) => `param:${k}`), ...this._keys.tags.filter((k) => !k.startsWith('mlflow.')).map((k) => `tag:${k}`)];
     return html`<div class="controls" part="controls">
-      <div class="filter">
-        <input
-          type="search"
-          part="filter"
-          aria-label="Filter runs"
-          placeholder="metrics.acc > 0.9 and params.lr = '0.01'"
-          spellcheck="false"
-          .value=${text}
-          aria-invalid=${error === undefined ? 'false' : 'true'}
-          @input=${this._onFilterInput}
-          @keydown=${(e: KeyboardEvent) => {
-            if (e.key === 'Enter') this._applyDraft((e.target as HTMLInputElement).value);
-            if (e.key === 'Escape') this._applyDraft('');
-          }}
-        />
-        ${error === undefined ? nothing : this._renderFilterError(error, text)}
-      </div>
-      <span class="count">${this.runs.length} runs${selected > 0 ? html` · ${selected} selected` : nothing}</span>
+      ${this._filterBox.render(error)}
+      <span class="count" part="count" role="status"
+        >${error === undefined ? `${count} ${count === 1 ? 'run' : 'runs'}` : 'filter not applied'}${selected > 0 ? html` · ${selected} selected` : nothing}</span
+      >
       <label class="muted"
         >Group
         <select aria-label="Group by" @change=${(e: Event) => (this.groupBy = (e.target as HTMLSelectElement).value)}>
@@ -386,114 +479,19 @@ export class RunTable extends StoreElement {
           ${groupable.map((id) => html`<option value=${id} ?selected=${this.groupBy === id}>${id.replace(':', ' ')}</option>`)}
         </select></label
       >
-      ${this._renderChooser()}
+      ${renderColumnChooser(availableColumns(this._keys), this._columnIds, this._columnActions)}
       <button @click=${() => this.downloadCsv()} title="Download the visible columns as CSV">CSV</button>
     </div>`;
   }
 
-  private _renderFilterError(error: unknown, text: string): TemplateResult {
-    const details = error instanceof EdgeflowError ? error.details : undefined;
-    const position = typeof details?.['position'] === 'number' ? Math.min(details['position'], text.length) : undefined;
-    const length = typeof details?.['length'] === 'number' ? details['length'] : 0;
-    return html`<div class="filter-error" part="filter-error" role="alert">
-      ${errorMessage(error)}
-      ${position === undefined
-        ? nothing
-        : html`<div class="where">${text.slice(0, position)}<mark>${text.slice(position, position + Math.max(1, length)) || ' '}</mark>${text.slice(position + Math.max(1, length))}</div>`}
-    </div>`;
-  }
 
-  private _renderChooser(): TemplateResult {
-    const visible = this.columns ?? defaultColumns(this._keys);
-    const all = availableColumns(this._keys);
-    const kinds: readonly [string, ColumnDef['kind']][] = [
-      ['Attributes', 'attr'],
-      ['Metrics', 'metric'],
-      ['Params', 'param'],
-      ['Tags', 'tag'],
-    ];
-    return html`<details class="columns">
-      <summary>Columns</summary>
-      <div class="chooser" role="group" aria-label="Columns">
-        ${kinds.map(([title, kind]) => {
-          const cols = all.filter((c) => c.kind === kind);
-          if (cols.length === 0) return nothing;
-          return html`<h4>${title}</h4>
-            ${cols.map((c) => {
-              const at = visible.indexOf(c.id);
-              return html`<div class="opt">
-                <input type="checkbox" id=${`col-${c.id}`} aria-label=${`Show ${c.kind} ${c.label}`} .checked=${at >= 0} @change=${() => this._toggleColumn(c.id)} />
-                <span title=${c.label}>${c.label}</span>
-                <button aria-label=${`Move ${c.label} left`} ?disabled=${at <= 0} @click=${() => this._moveColumn(c.id, at - 1)}>↑</button>
-                <button aria-label=${`Move ${c.label} right`} ?disabled=${at < 0 || at === visible.length - 1} @click=${() => this._moveColumn(c.id, at + 1)}>↓</button>
-              </div>`;
-            })}`;
-        })}
-      </div>
-    </details>`;
-  }
-
-  private _renderHead(columns: readonly ColumnDef[]): TemplateResult {
-    // With nothing selected (the usual case while sorting and filtering) no id set is built.
-    const total = this._runItemCount;
-    const selected = this.selectedRunIds.length === 0 ? 0 : this.selectedRunIds.filter((id) => this._itemRunIdSet.has(id)).length;
-    return html`<div class="head" role="row" aria-rowindex="1">
-      <div class="cell" role="columnheader">
-        <input
-          type="checkbox"
-          aria-label="Select all runs"
-          .checked=${total > 0 && selected === total}
-          .indeterminate=${selected > 0 && selected < total}
-          @change=${(e: Event) => this._setSelection((e.target as HTMLInputElement).checked ? [...this._itemRunIds] : [])}
-        />
-      </div>
-      ${columns.map((c) => {
-        const sorted = this.sort?.column === c.id ? this.sort.direction : undefined;
-        return html`<div
-          class="cell ${c.kind === 'metric' ? 'num' : ''} ${this._dropTarget === c.id ? 'drop' : ''}"
-          role="columnheader"
-          data-column=${c.id}
-          aria-sort=${sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : 'none'}
-          title=${`${c.kind === 'attr' ? '' : `${c.kind}s.`}${c.label} — click to sort, drag to reorder`}
-          draggable="true"
-          @click=${() => this._toggleSort(c.id)}
-          @dragstart=${(e: DragEvent) => {
-            this._dragColumn = c.id;
-            e.dataTransfer?.setData('text/plain', c.id);
-          }}
-          @dragover=${(e: DragEvent) => {
-            e.preventDefault();
-            this._dropTarget = c.id;
-          }}
-          @dragleave=${() => (this._dropTarget = '')}
-          @drop=${(e: DragEvent) => {
-            e.preventDefault();
-            this._dropTarget = '';
-            if (this._dragColumn !== '' && this._dragColumn !== c.id) this._moveColumn(this._dragColumn, (this.columns ?? defaultColumns(this._keys)).indexOf(c.id));
-            this._dragColumn = '';
-          }}
-        >
-          ${c.kind === 'attr' ? nothing : html`<span class="kind">${c.kind}</span>`}<span class="label">${c.label}</span>${sorted === undefined
-            ? nothing
-            : html`<span aria-hidden="true">${sorted === 'asc' ? '▲' : '▼'}</span>`}
-        </div>`;
-      })}
-    </div>`;
-  }
 
   private _renderItem(item: Item, index: number, columns: readonly ColumnDef[], selection: ReadonlySet<string>): TemplateResult {
     const active = index === this._active;
     if (isGroup(item)) {
       return html`<div class="row group ${active ? 'active' : ''}" role="row" aria-rowindex=${index + 2} aria-expanded=${item.collapsed ? 'false' : 'true'}>
-        <div class="cell" role="gridcell">${item.collapsed ? '▸' : '▾'}</div>
-        ${columns.map((c, i) => {
-          if (i === 0) return html`<div class="cell" role="gridcell" title=${`${this.groupBy} = ${item.value ?? '(none)'}`}>${item.value ?? '(none)'} <span class="muted">(${item.runs.length})</span></div>`;
-          if (c.kind !== 'metric') return html`<div class="cell" role="gridcell"></div>`;
-          const agg = aggregate(item.runs, c.key);
-          return html`<div class="cell num agg" role="gridcell" title=${agg === undefined ? '' : `min ${agg.min}, max ${agg.max}, mean ${agg.mean} (${agg.count} runs)`}>
-            ${agg === undefined ? '' : html`μ ${formatValue(agg.mean)} <span class="muted">[${formatValue(agg.min)}, ${formatValue(agg.max)}]</span>`}
-          </div>`;
-        })}
+        <div class="cell check" role="gridcell">${item.collapsed ? '▸' : '▾'}</div>
+        ${renderGroupCells(columns, this.groupBy, item.value, item.runs)}
       </div>`;
     }
     const run = item;
@@ -507,71 +505,13 @@ export class RunTable extends StoreElement {
       aria-selected=${selected ? 'true' : 'false'}
       data-run-id=${id}
     >
-      <div class="cell" role="gridcell">
+      <div class="cell check" role="gridcell">
         <input type="checkbox" aria-label=${`Select run ${run.info.runName}`} .checked=${selected} />
       </div>
-      ${columns.map((c) => this._renderCell(run, c, pinned))}
+      ${columns.map((c) => renderCell(run, c, pinned, this._colors.styleOf(id)))}
     </div>`;
   }
 
-  private _renderCell(run: Run, column: ColumnDef, pinned: boolean): TemplateResult {
-    const value = cellValue(run, column);
-    switch (column.id) {
-      case 'attr:name':
-        return html`<div class="cell name" role="gridcell" title=${run.info.runName}>
-          <button class="pin" aria-label="Pin run" aria-pressed=${pinned ? 'true' : 'false'}>
-            ${pinned ? '★' : '☆'}
-          </button>
-          <span class="swatch" style=${swatchStyle(this._colors.styleOf(run.info.runId))}></span>
-          <button class="link">${run.info.runName}</button>
-        </div>`;
-      case 'attr:status':
-        return html`<div class="cell" role="gridcell"><span class="status ${run.info.status}">${run.info.status}</span></div>`;
-      case 'attr:start':
-      case 'attr:end':
-        return html`<div class="cell" role="gridcell">${formatTime(value as number | null)}</div>`;
-      case 'attr:duration':
-        return html`<div class="cell" role="gridcell">${formatDuration(value as number | null)}</div>`;
-      default:
-        if (column.kind === 'metric') {
-          return html`<div class="cell num" role="gridcell" title=${value === null ? '' : String(value)}>${formatValue(value as number | null)}</div>`;
-        }
-        return html`<div class="cell ${column.id === 'attr:runId' ? 'mono' : ''}" role="gridcell" title=${value ?? ''}>${value ?? ''}</div>`;
-    }
-  }
-
-  private _onFilterInput(e: Event): void {
-    const text = (e.target as HTMLInputElement).value;
-    this._draft = text;
-    this._draftError = this._validate(text);
-    clearTimeout(this._draftTimer);
-    if (this._draftError === undefined) this._draftTimer = setTimeout(() => this._applyDraft(text), 350);
-  }
-
-  private _validate(text: string): EdgeflowError | undefined {
-    if (text.trim() === '') return undefined;
-    try {
-      parseRunFilter(text);
-      return undefined;
-    } catch (error) {
-      return error instanceof EdgeflowError ? error : new EdgeflowError('INVALID_PARAMETER_VALUE', errorMessage(error));
-    }
-  }
-
-  /** Validates and applies a filter; on a parse error the error is shown and nothing is loaded. */
-  private _applyDraft(text: string): void {
-    clearTimeout(this._draftTimer);
-    this._draftError = this._validate(text);
-    if (this._draftError !== undefined) {
-      this._draft = text;
-      return;
-    }
-    this._draft = undefined;
-    if (text !== this.filter) {
-      this.filter = text;
-      this._fire('ef-filter-change', { filter: text });
-    }
-  }
 
   private _toggleSort(id: string): void {
     const current = this.sort?.column === id ? this.sort.direction : undefined;
@@ -584,13 +524,14 @@ export class RunTable extends StoreElement {
   }
 
   private _setColumns(columns: string[]): void {
-    if (this.columns !== undefined && sameList(columns, this.columns)) return;
-    this.columns = columns;
+    if (sameList(columns, this._columnIds)) return;
+    if (this.columns !== undefined) this.columns = columns;
+    this._prefs.update({ columns });
     this._fire('ef-columns-change', { columns });
   }
 
   private _toggleColumn(id: string): void {
-    const visible = [...(this.columns ?? defaultColumns(this._keys))];
+    const visible = [...this._columnIds];
     const at = visible.indexOf(id);
     if (at >= 0) visible.splice(at, 1);
     else visible.push(id);
@@ -598,7 +539,7 @@ export class RunTable extends StoreElement {
   }
 
   private _moveColumn(id: string, to: number): void {
-    const visible = [...(this.columns ?? defaultColumns(this._keys))];
+    const visible = [...this._columnIds];
     const from = visible.indexOf(id);
     if (from < 0 || to < 0 || to >= visible.length) return;
     visible.splice(from, 1);

@@ -181,6 +181,14 @@ export class Viewer extends LitElement {
     void tracked.finally(() => this.#pending.delete(tracked));
   }
 
+  /** Names the opened store for the run table's remembered columns: its URI or bundle URL (a `File` has none). */
+  #layoutKey(): string | undefined {
+    const source = this.store === undefined ? this.#source() : undefined;
+    if (source === undefined) return undefined;
+    if ('storeUri' in source) return source.storeUri;
+    return typeof source.src === 'string' ? new URL(source.src, document.baseURI).href : undefined;
+  }
+
   #source(): ViewerSource | undefined {
     if (this.storeUri) return { storeUri: this.storeUri };
     if (this.src !== undefined && this.src !== '') return { src: this.src };
@@ -375,6 +383,7 @@ export class Viewer extends LitElement {
         <slot name="main-start"></slot>
         <slot name="notice"></slot>
         <ef-run-table
+          layout-key=${this.#layoutKey() ?? nothing}
           .experimentIds=${[this.experimentId]}
           .selectedRunIds=${selected as string[]}
           @ef-selection-change=${(e: CustomEvent<{ runIds: string[] }>) => (this.selectedRunIds = e.detail.runIds)}
@@ -394,13 +403,15 @@ export class Viewer extends LitElement {
   #renderCharts(): TemplateResult {
     if (this.selectedRunIds.length === 0) return html`<p class="muted">Select runs in the table to chart their metrics.</p>`;
     if (this._metricKeys.length === 0) return html`<p class="muted">The selected runs have no metrics yet.</p>`;
-    return html`<div class="charts" part="charts">
-      ${repeat(
-        this._metricKeys,
-        (key) => key,
-        (key) => html`<ef-metric-chart .runIds=${this.selectedRunIds as string[]} .metricKeys=${[key]} heading=${key}></ef-metric-chart>`,
-      )}
-    </div>`;
+    return html`<ef-chart-group heading="Charts"
+      ><div class="charts" part="charts">
+        ${repeat(
+          this._metricKeys,
+          (key) => key,
+          (key) => html`<ef-metric-chart .runIds=${this.selectedRunIds as string[]} .metricKeys=${[key]} heading=${key}></ef-metric-chart>`,
+        )}
+      </div></ef-chart-group
+    >`;
   }
 
   #renderTab(): TemplateResult {

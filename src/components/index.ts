@@ -8,6 +8,7 @@ export { StoreProvider } from './ef-provider.js';
 export { ExperimentList, type ExperimentSelectDetail, type ExperimentChangeDetail } from './ef-experiment-list.js';
 export { RunTable, type RunSelectionDetail, type RunOpenDetail } from './ef-run-table.js';
 export { MetricChart, type ChartOptionsDetail } from './ef-metric-chart.js';
+export { ChartGroup, type ChartSettingsDetail } from './ef-chart-group.js';
 export { Sparkline } from './ef-sparkline.js';
 export { RunDetails } from './ef-run-details.js';
 export { ArtifactBrowser, type ArtifactSelectDetail } from './ef-artifact-browser.js';

@@ -35,6 +35,9 @@ describe('<ef-run-table>', () => {
   it('renders runs with attribute, metric and param columns', async () => {
     const { store, experimentId } = await seed();
     const el = await table({ store, experimentIds: [experimentId] });
+    el.style.width = '1200px'; // wider than a phone: the columns in their logical order
+    await frames(2);
+    await el.updateComplete;
     expect(renderedNames(el)).toEqual(['gamma', 'beta', 'alpha']);
     const heads = [...shadow(el).querySelectorAll('.head .cell .label')].map((n) => n.textContent);
     expect(heads).toEqual(['Run', 'Status', 'Created', 'Duration', 'acc', 'loss', 'layers', 'lr', 'model']);
@@ -81,17 +84,50 @@ describe('<ef-run-table>', () => {
     input.value = 'metrics.acc >> 1';
     input.dispatchEvent(new Event('input'));
     await el.updateComplete;
+    // Not checked while typing: no error yet, the applied filter's rows and count stand.
+    expect(shadow(el).querySelector('[part="filter-error"]')).toBeNull();
+    input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter' }));
+    await el.updateComplete;
     const error = shadow(el).querySelector('[part="filter-error"]')!;
     expect(error.textContent).toMatch(/position \d+/u);
     expect(error.querySelector('mark')).not.toBeNull();
     expect(input.getAttribute('aria-invalid')).toBe('true');
-    // The last valid filter stays applied.
+    // The rows of the last valid filter stay, dimmed and inert, and the count says it is not applied.
     expect(renderedNames(el)).toEqual(['alpha']);
+    const rows = shadow(el).querySelector<HTMLElement>('.rows')!;
+    expect(rows.inert).toBe(true);
+    expect(Number(getComputedStyle(rows).opacity)).toBeLessThan(0.5);
+    expect(shadow(el).querySelector('[part="count"]')!.textContent).toBe('filter not applied');
     input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape' }));
     await el.loaded();
     await frames();
     expect(renderedNames(el)).toHaveLength(3);
     expect(shadow(el).querySelector('[part="filter-error"]')).toBeNull();
+    expect(shadow(el).querySelector<HTMLElement>('.rows')!.inert).toBe(false);
+    expect(shadow(el).querySelector('[part="count"]')!.textContent).toBe('3 runs');
+  });
+
+  it('checks the filter after a pause in typing, not on every keystroke, and counts "1 run"', async () => {
+    const { store, experimentId } = await seed();
+    const el = await table({ store, experimentIds: [experimentId] });
+    const input = shadow(el).querySelector<HTMLInputElement>('input[part="filter"]')!;
+    input.focus();
+    // Typed in one go: a filter that is incomplete (so invalid) until its last character.
+    let flashed = false;
+    const watch = new MutationObserver(() => (flashed ||= shadow(el).querySelector('[part="filter-error"]') !== null));
+    watch.observe(shadow(el), { childList: true, subtree: true });
+    await userEvent.keyboard("params.model = 'cnn'");
+    await el.updateComplete;
+    watch.disconnect();
+    expect(flashed).toBe(false);
+    await until(() => el.filter === "params.model = 'cnn'", 3000, 'filter applied after the pause');
+    await el.loaded();
+    expect(shadow(el).querySelector('[part="count"]')!.textContent).toBe('1 run');
+    expect(shadow(el).querySelector('[part="filter-error"]')).toBeNull();
+    // A bad filter left alone is reported after the pause, without Enter.
+    await userEvent.keyboard(' and');
+    await until(() => shadow(el).querySelector('[part="filter-error"]') !== null, 3000, 'error after the pause');
+    expect(el.filter).toBe("params.model = 'cnn'");
   });
 
   it('selects runs with checkboxes (shift for ranges) and emits selection events', async () => {

@@ -195,6 +195,7 @@ async function renderEverything(seeded: Seeded, storeProps: { store?: Store; sto
   const filter = shadow(table).querySelector<HTMLInputElement>('input[part="filter"]')!;
   filter.value = `params.p = '<img src=x onerror=${P}>' and <script>`;
   filter.dispatchEvent(new Event('input'));
+  filter.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter' })); // checked on Enter (or after a pause)
   await table.updateComplete;
   expect(shadow(table).querySelector('[part="filter-error"]')).not.toBeNull();
   await assertInert();

@@ -7,12 +7,14 @@
  *   scale) switches that column to a plain array holding `null` there, which uPlot draws as a gap.
  * - Alignment: when every series' x column is a prefix of one shared column (the usual case:
  *   runs logging the same steps, possibly at different progress) the shared column is used as is
- *   and verified only for new points. Otherwise the series are merged with `uPlot.join`, keeping
+ *   and verified only for new points. Otherwise the series are aligned on their x values by an
+ *   {@link IncrementalJoin} (new points are merged in, the rest is not joined again), keeping
  *   explicit `null` gaps and spanning the `undefined` alignment holes.
  * @module
  */
-import uPlot from 'uplot';
+import type uPlot from 'uplot';
 import { GrowableColumn, drawable } from './growable.js';
+import { IncrementalJoin, type JoinInput, type YColumn } from './incremental-join.js';
 import { emaInto, newEmaState, type EmaState } from './smoothing.js';
 
 /** What the x axis shows. */
@@ -43,8 +45,7 @@ export interface ChartDataOptions {
   readonly logY: boolean;
 }
 
-/** A y column as uPlot takes it. */
-export type YColumn = Float64Array | (number | null | undefined)[];
+export type { YColumn } from './incremental-join.js';
 
 /** What each uPlot series (after the x column) shows. */
 export interface SeriesSlot {
@@ -52,27 +53,37 @@ export interface SeriesSlot {
   readonly smoothed: boolean;
 }
 
+/** A slot's own columns, before alignment (the points of that series only, in logged order). */
+export interface SlotColumns {
+  readonly x: Float64Array;
+  readonly y: YColumn;
+  /** True when `x` never decreases. */
+  readonly ascending: boolean;
+}
+
 /** The result of {@link ChartDataBuilder.build}. */
 export interface ChartData {
   readonly data: uPlot.AlignedData;
   readonly slots: readonly SeriesSlot[];
-  /** True when the series were merged with `uPlot.join` (x columns not shared). */
+  /** Each slot's own columns (`data[i + 1]` is `columns[i].y` aligned on `data[0]`). */
+  readonly columns: readonly SlotColumns[];
+  /** True when the series were aligned by a join (x columns not shared). */
   readonly joined: boolean;
 }
 
 /** A y output column: typed while all values are drawable, else a plain array with nulls. */
 class OutColumn {
-  private readonly __typed = new GrowableColumn();
-  private __plain: (number | null)[] | undefined;
+  readonly #typed = new GrowableColumn();
+  #plain: (number | null)[] | undefined;
 
   push(v: number, ok: boolean): void {
-    if (!ok && this.__plain === undefined) this.__plain = Array.from(this.__typed.view());
-    if (this.__plain !== undefined) this.__plain.push(ok ? v : null);
-    else this.__typed.push(v);
+    if (!ok && this.#plain === undefined) this.#plain = Array.from(this.#typed.view());
+    if (this.#plain !== undefined) this.#plain.push(ok ? v : null);
+    else this.#typed.push(v);
   }
 
   view(): YColumn {
-    return this.__plain ?? this.__typed.view();
+    return this.#plain ?? this.#typed.view();
   }
 
   /** A column holding `values[0…n)` with the undrawable ones as `null` (one allocation, one pass). */
@@ -83,7 +94,7 @@ class OutColumn {
       const v = values[i]!;
       plain[i] = drawable(v, logY) ? v : null;
     }
-    out.__plain = plain;
+    out.#plain = plain;
     return out;
   }
 }
@@ -104,60 +115,70 @@ class Derived {
 
 /** See the module docs. */
 export class ChartDataBuilder {
-  private __sources: readonly SeriesSource[] = [];
-  private __options: ChartDataOptions = { xMode: 'step', smoothing: 0, logY: false };
-  private __derived: Derived[] = [];
+  #sources: readonly SeriesSource[] = [];
+  #options: ChartDataOptions = { xMode: 'step', smoothing: 0, logY: false };
+  #derived: Derived[] = [];
   /** The source whose x column is the shared one (the longest), or -1. */
-  private __ref = -1;
-  private __sharedOk = true;
+  #ref = -1;
+  #sharedOk = true;
+  readonly #join = new IncrementalJoin();
+
+  /** How many builds aligned the series from scratch (live points are merged in); for tests and diagnostics. */
+  get fullJoins(): number {
+    return this.#join.fullJoins;
+  }
 
   /** Sets the series; resets derived data when they change. */
   setSources(sources: readonly SeriesSource[]): void {
-    if (sources.length === this.__sources.length && sources.every((s, i) => s === this.__sources[i])) return;
-    this.__sources = sources;
-    this.__reset();
+    if (sources.length === this.#sources.length && sources.every((s, i) => s === this.#sources[i])) return;
+    this.#sources = sources;
+    this.#reset();
   }
 
   /** Sets the options; resets derived data when they change. */
   setOptions(options: ChartDataOptions): void {
-    const o = this.__options;
+    const o = this.#options;
     if (o.xMode === options.xMode && o.smoothing === options.smoothing && o.logY === options.logY) return;
-    this.__options = { ...options };
-    this.__reset();
+    this.#options = { ...options };
+    this.#reset();
   }
 
   /** Brings every column up to date with the sources (only new points are processed). */
   build(): ChartData {
-    const { smoothing } = this.__options;
+    const { smoothing } = this.#options;
     const slots: SeriesSlot[] = [];
-    const ys: YColumn[] = [];
-    this.__sources.forEach((source, i) => {
-      const d = this.__derived[i]!;
-      const raw = this.__update(source, d);
+    const inputs: JoinInput[] = [];
+    const columns: SlotColumns[] = [];
+    this.#sources.forEach((source, i) => {
+      const d = this.#derived[i]!;
+      const ys = [this.#update(source, d)];
       slots.push({ source: i, smoothed: false });
-      ys.push(raw);
       if (smoothing > 0) {
         slots.push({ source: i, smoothed: true });
-        ys.push(this.__updateSmooth(source, d));
+        ys.push(this.#updateSmooth(source, d));
       }
+      const input = { x: this.#x(source, d), ascending: d.ascending, ys };
+      inputs.push(input);
+      for (const y of ys) columns.push({ x: input.x, y, ascending: input.ascending });
     });
-    if (this.__sharedOk) this.__verifyShared();
-    if (this.__sharedOk) {
-      const x = this.__ref < 0 ? new Float64Array(0) : this.__x(this.__sources[this.__ref]!, this.__derived[this.__ref]!);
-      return { data: [x, ...ys] as uPlot.AlignedData, slots, joined: false };
+    if (this.#sharedOk) this.#verifyShared();
+    if (this.#sharedOk) {
+      const x = this.#ref < 0 ? new Float64Array(0) : inputs[this.#ref]!.x;
+      return { data: [x, ...inputs.flatMap((input) => input.ys)] as uPlot.AlignedData, slots, columns, joined: false };
     }
-    return { data: this.__join(ys, smoothing > 0 ? 2 : 1), slots, joined: true };
+    return { data: this.#join.update(inputs), slots, columns, joined: true };
   }
 
-  private __reset(): void {
-    this.__derived = this.__sources.map(() => new Derived());
-    this.__ref = -1;
-    this.__sharedOk = true;
+  #reset(): void {
+    this.#derived = this.#sources.map(() => new Derived());
+    this.#ref = -1;
+    this.#sharedOk = true;
+    this.#join.reset();
   }
 
   /** The x column of a source in the current mode. */
-  private __x(source: SeriesSource, d: Derived): Float64Array {
-    return this.__options.xMode === 'step' ? source.steps.view() : d.xCol!.view();
+  #x(source: SeriesSource, d: Derived): Float64Array {
+    return this.#options.xMode === 'step' ? source.steps.view() : d.xCol!.view();
   }
 
   /**
@@ -165,10 +186,10 @@ export class ChartDataBuilder {
    * points: x is checked to ascend and, while every y so far was drawable, y is only checked (the
    * source's own column is drawn as is). The first undrawable y switches to a column with gaps.
    */
-  private __update(source: SeriesSource, d: Derived): YColumn {
+  #update(source: SeriesSource, d: Derived): YColumn {
     const n = source.values.length;
-    const mode = this.__options.xMode;
-    const logY = this.__options.logY;
+    const mode = this.#options.xMode;
+    const logY = this.#options.logY;
     if (mode !== 'step') {
       d.xCol ??= new GrowableColumn(n);
       d.xCol.reserve(n - d.xDone);
@@ -176,7 +197,7 @@ export class ChartDataBuilder {
       const origin = mode === 'wall' ? 0 : Math.min(source.origin, n > 0 ? ts[0]! : source.origin);
       for (let i = d.xDone; i < n; i++) d.xCol.push((ts[i]! - origin) / 1000);
     }
-    const x = this.__x(source, d);
+    const x = this.#x(source, d);
     const values = source.values.view();
     const from = d.xDone;
     let ascending = d.ascending;
@@ -217,11 +238,11 @@ export class ChartDataBuilder {
     return d.raw === undefined ? values : d.raw.view();
   }
 
-  private __updateSmooth(source: SeriesSource, d: Derived): YColumn {
+  #updateSmooth(source: SeriesSource, d: Derived): YColumn {
     const values = source.values.view();
-    const logY = this.__options.logY;
+    const logY = this.#options.logY;
     const out = (d.smooth ??= new OutColumn());
-    emaInto(values, d.smoothDone, values.length, this.__options.smoothing, d.ema, {
+    emaInto(values, d.smoothDone, values.length, this.#options.smoothing, d.ema, {
       set: (_i, v) => out.push(v, drawable(v, logY)),
     });
     d.smoothDone = values.length;
@@ -233,58 +254,38 @@ export class ChartDataBuilder {
    * copy). Only new points are compared; when another source becomes the longest, all are
    * checked again against it once.
    */
-  private __verifyShared(): void {
-    let ref = this.__ref;
-    let longest = ref < 0 ? -1 : this.__sources[ref]!.values.length;
-    this.__sources.forEach((s, i) => {
+  #verifyShared(): void {
+    let ref = this.#ref;
+    let longest = ref < 0 ? -1 : this.#sources[ref]!.values.length;
+    this.#sources.forEach((s, i) => {
       if (s.values.length > longest) {
         longest = s.values.length;
         ref = i;
       }
     });
-    if (ref !== this.__ref) {
-      this.__ref = ref;
-      for (const d of this.__derived) d.verified = 0;
+    if (ref !== this.#ref) {
+      this.#ref = ref;
+      for (const d of this.#derived) d.verified = 0;
     }
     if (ref < 0) return;
-    const refDerived = this.__derived[ref]!;
+    const refDerived = this.#derived[ref]!;
     if (!refDerived.ascending) {
-      this.__sharedOk = false;
+      this.#sharedOk = false;
       return;
     }
-    const shared = this.__x(this.__sources[ref]!, refDerived);
+    const shared = this.#x(this.#sources[ref]!, refDerived);
     refDerived.verified = shared.length;
-    for (let s = 0; s < this.__sources.length; s++) {
+    for (let s = 0; s < this.#sources.length; s++) {
       if (s === ref) continue;
-      const d = this.__derived[s]!;
-      const x = this.__x(this.__sources[s]!, d);
+      const d = this.#derived[s]!;
+      const x = this.#x(this.#sources[s]!, d);
       for (let j = d.verified; j < x.length; j++) {
         if (shared[j] !== x[j]) {
-          this.__sharedOk = false;
+          this.#sharedOk = false;
           return;
         }
       }
       d.verified = x.length;
     }
-  }
-
-  /** Merges series whose x columns differ (each sorted by x first if needed). */
-  private __join(ys: readonly YColumn[], perSource: number): uPlot.AlignedData {
-    const tables: uPlot.AlignedData[] = [];
-    const modes: number[][] = [];
-    this.__sources.forEach((source, s) => {
-      const d = this.__derived[s]!;
-      const x = this.__x(source, d);
-      const cols = ys.slice(s * perSource, s * perSource + perSource);
-      if (d.ascending) {
-        tables.push([x, ...cols] as uPlot.AlignedData);
-      } else {
-        const order = Array.from(x.keys()).sort((a, b) => x[a]! - x[b]! || a - b);
-        tables.push([order.map((i) => x[i]!), ...cols.map((c) => order.map((i) => c[i] ?? null))] as uPlot.AlignedData);
-      }
-      modes.push([0, ...cols.map(() => 1)]);
-    });
-    if (tables.length === 0) return [[]];
-    return uPlot.join(tables, modes as uPlot.JoinNullMode[][]);
   }
 }

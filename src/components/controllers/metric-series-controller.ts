@@ -111,6 +111,11 @@ export class MetricSeriesController {
     return this.__query.settled;
   }
 
+  /** Loads again (after an error, or to re-read everything); resolves when done. */
+  refresh(): Promise<void> {
+    return this.__query.refresh();
+  }
+
   /** Resolves when the load and all tail reads in flight have settled. */
   async idle(): Promise<void> {
     await this.__query.settled;

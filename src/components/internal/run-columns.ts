@@ -110,16 +110,35 @@ export function availableColumns(keys: RunKeys): ColumnDef[] {
   ];
 }
 
-/** The default columns: name, status, created, duration, up to 6 metrics and 6 params. */
-export function defaultColumns(keys: RunKeys): string[] {
-  return [
-    'attr:name',
-    'attr:status',
-    'attr:start',
-    'attr:duration',
-    ...keys.metrics.slice(0, 6).map((k) => `metric:${k}`),
-    ...keys.params.slice(0, 6).map((k) => `param:${k}`),
+/** How many metric and param columns the defaults show at most. */
+export const DEFAULT_KEY_COLUMNS = 12;
+
+/** True when runs have at least two different values of a column (runs without it do not count). */
+function varies(runs: readonly Run[], column: ColumnDef): boolean {
+  let first: CellValue = null;
+  for (const run of runs) {
+    const v = cellValue(run, column);
+    if (v === null || Object.is(v, first)) continue;
+    if (first === null) first = v;
+    else return true;
+  }
+  return false;
+}
+
+/**
+ * The default columns: name, status, created, duration, then up to {@link DEFAULT_KEY_COLUMNS}
+ * metrics and params, those whose values differ between `runs` first (metrics before params,
+ * each by key), so the columns that tell the runs apart are the ones shown.
+ */
+export function defaultColumns(keys: RunKeys, runs: readonly Run[]): string[] {
+  const candidates = [
+    ...keys.metrics.map((key) => ({ id: `metric:${key}`, kind: 'metric' as const, key, label: key })),
+    ...keys.params.map((key) => ({ id: `param:${key}`, kind: 'param' as const, key, label: key })),
   ];
+  const varying: string[] = [];
+  const constant: string[] = [];
+  for (const c of candidates) (varies(runs, c) ? varying : constant).push(c.id);
+  return ['attr:name', 'attr:status', 'attr:start', 'attr:duration', ...[...varying, ...constant].slice(0, DEFAULT_KEY_COLUMNS)];
 }
 
 /** Sort order of the table. */

@@ -171,6 +171,76 @@ export const runTableStyles = css`
   .head .cell.num {
     justify-content: flex-end;
   }
+  .head .cell {
+    position: relative;
+  }
+  .head button.sort {
+    all: unset;
+    display: flex;
+    align-items: center;
+    gap: 4px;
+    min-width: 0;
+    overflow: hidden;
+    cursor: pointer;
+    border-radius: 3px;
+  }
+  .head button.sort:focus-visible {
+    box-shadow: var(--_focus);
+  }
+  /* The resize handle: a strip on the header cell's right edge. */
+  .resizer {
+    position: absolute;
+    top: 0;
+    right: 0;
+    width: 8px;
+    height: 100%;
+    cursor: col-resize;
+    touch-action: none;
+    z-index: 1;
+  }
+  .resizer::after {
+    content: '';
+    position: absolute;
+    top: 25%;
+    bottom: 25%;
+    right: 3px;
+    border-right: 2px solid var(--_border);
+  }
+  .resizer:hover::after,
+  .resizer:focus-visible::after {
+    border-right-color: var(--_accent);
+  }
+  /* The checkbox and run name columns stay in view while the table scrolls right. */
+  .cell.check,
+  .cell.sticky {
+    position: sticky;
+    z-index: 1;
+    background: var(--_bg);
+  }
+  .cell.check {
+    left: 0;
+  }
+  .cell.sticky {
+    left: var(--_check-width);
+    box-shadow: 1px 0 0 var(--_border);
+  }
+  .head .cell.check,
+  .head .cell.sticky,
+  .row.group .cell.check {
+    background: var(--_surface);
+  }
+  .row:hover .cell.check,
+  .row:hover .cell.sticky {
+    background: var(--_hover);
+  }
+  .row.pinned .cell.check,
+  .row.pinned .cell.sticky {
+    background: color-mix(in srgb, var(--_warn) 9%, var(--_bg));
+  }
+  .row.selected .cell.check,
+  .row.selected .cell.sticky {
+    background: var(--_accent-soft);
+  }
   .head .cell.drop {
     box-shadow: inset 2px 0 0 var(--_accent);
   }
@@ -178,6 +248,11 @@ export const runTableStyles = css`
     box-sizing: border-box;
     min-width: 100%;
     width: var(--_width);
+  }
+  /* The rows of the last filter that worked, while the filter box holds one that does not parse. */
+  .rows.stale {
+    opacity: 0.35;
+    filter: grayscale(1);
   }
   .row {
     border-bottom: 1px solid var(--_grid);

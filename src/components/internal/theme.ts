@@ -126,7 +126,8 @@ export const themeStyles = css`
     font-weight: 600;
     padding: 1px 6px;
     border-radius: 10px;
-    background: var(--_surface);
+    /* The page background, not the surface: the status colours keep a 4.5:1 contrast on it. */
+    background: var(--_bg);
     border: 1px solid var(--_border);
   }
   .status.RUNNING {
