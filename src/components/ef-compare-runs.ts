@@ -1,12 +1,17 @@
 /**
- * `<ef-compare-runs>`: runs side by side, and a parallel coordinates plot.
+ * `<ef-compare-runs>`: runs side by side, and parallel coordinates (brushable), scatter and box plots.
  * @module
  */
-import { css, html, nothing, svg, type SVGTemplateResult, type TemplateResult } from 'lit';
+import { html, nothing, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { hasKey, type Run } from '../core/entities.js';
 import type { RunId } from '../core/ids.js';
 import type { Store } from '../core/store.js';
+import { boxPlot, boxStats } from './charts/box-plot.js';
+import { compareFields, pickField } from './charts/compare-fields.js';
+import { compareStyles } from './charts/compare-styles.js';
+import { parallelAxes, parallelPlot, passesBrushes, type BrushRange, type ParallelColumn } from './charts/parallel-plot.js';
+import { scatterPlot } from './charts/scatter-plot.js';
 import { QueryController } from './controllers/query-controller.js';
 import { errorMessage, throwIfAborted, valueOf } from './controllers/status.js';
 import { StoreChangesController } from './controllers/store-changes-controller.js';
@@ -14,7 +19,6 @@ import { RunColorsController } from './controllers/run-colors-controller.js';
 import { swatchStyle } from './internal/colors.js';
 import { listConverter } from './internal/converters.js';
 import { formatDuration, formatTime, formatValue, runDuration } from './internal/format.js';
-import { axisOf, polylines, type PcAxis } from './internal/parallel-coordinates.js';
 import { collectKeys } from './internal/run-columns.js';
 import { StoreElement } from './internal/store-element.js';
 import { themeStyles } from './internal/theme.js';
@@ -28,9 +32,18 @@ interface CompareRow {
   readonly differs: boolean;
 }
 
-const W = 860;
-const H = 300;
-const PAD = { top: 34, right: 40, bottom: 28, left: 40 };
+/** Detail of `ef-runs-filter`. */
+export interface RunsFilterDetail {
+  /** The runs inside every brushed range (all runs when nothing is brushed), in the compared order. */
+  readonly runIds: readonly string[];
+  /** The brushed ranges by axis, as positions in [0, 1] of each axis (0 = bottom). */
+  readonly ranges: Readonly<Record<string, BrushRange>>;
+}
+
+/** The plots under the table. */
+export const COMPARE_PLOTS = { parallel: 'Parallel coordinates', scatter: 'Scatter', box: 'Box plot' } as const;
+export type ComparePlot = keyof typeof COMPARE_PLOTS;
+
 const MAX_AXES = 10;
 
 function sameValues(values: readonly (string | number | null)[]): boolean {
@@ -38,124 +51,26 @@ function sameValues(values: readonly (string | number | null)[]): boolean {
 }
 
 /**
- * Params, metrics and tags of several runs side by side, with "show differences only", and a
- * parallel coordinates plot of the params that vary against a chosen metric. Built from Lit
- * text bindings and SVG templates only: run names, keys and values are never parsed as markup.
+ * Params, metrics and tags of several runs side by side, with "show differences only", and under
+ * them one of three plots: parallel coordinates of the params that vary against a chosen metric
+ * (drag along an axis to keep only the runs in that range: the table and the other plots follow,
+ * and `ef-runs-filter` tells the page), a scatter plot of any param or metric against any other
+ * (one point per run, hover names the run), and a box plot of a metric grouped by a param. Built
+ * from Lit text bindings and SVG templates only: run names, keys and values are never parsed as markup.
  *
  * @fires ef-run-open - A run name was clicked; detail `{runId}`.
+ * @fires ef-runs-filter - Brushing changed the runs kept; detail `{runIds, ranges}`.
  * @csspart table - The comparison table.
  * @csspart plot - The parallel coordinates SVG.
+ * @csspart scatter - The scatter plot SVG.
+ * @csspart box-plot - The box plot SVG.
  * @cssprop --ef-border - Border colour.
  * @cssprop --ef-surface - Background of section headers.
  *
  * @customElement ef-compare-runs
  */
 export class CompareRuns extends StoreElement {
-  static override styles = [
-    themeStyles,
-    css`
-      :host {
-        padding: 10px 12px;
-      }
-      .bar {
-        display: flex;
-        flex-wrap: wrap;
-        align-items: center;
-        gap: 8px 16px;
-        margin-bottom: 8px;
-      }
-      .scroll {
-        overflow: auto;
-        max-height: var(--ef-compare-height, 420px);
-        border: 1px solid var(--_border);
-        border-radius: var(--_radius);
-      }
-      table {
-        border-collapse: separate;
-        border-spacing: 0;
-        width: max-content;
-        min-width: 100%;
-      }
-      th,
-      td {
-        padding: 3px 10px;
-        border-bottom: 1px solid var(--_grid);
-        text-align: left;
-        max-width: 240px;
-        overflow: hidden;
-        text-overflow: ellipsis;
-        white-space: nowrap;
-      }
-      /* A button is one atomic box: without its own ellipsis, a long run name would be replaced
-         by the cell's ellipsis as a whole. */
-      thead th button.link {
-        max-width: calc(100% - 16px);
-        overflow: hidden;
-        text-overflow: ellipsis;
-        vertical-align: middle;
-      }
-      thead th {
-        position: sticky;
-        top: 0;
-        background: var(--_bg);
-        z-index: 1;
-        border-bottom: 1px solid var(--_border);
-      }
-      th.key {
-        position: sticky;
-        left: 0;
-        background: var(--_bg);
-        font-family: var(--_mono);
-        font-weight: 400;
-        color: var(--_muted);
-      }
-      tr.section th {
-        background: var(--_surface);
-        font-size: 11px;
-        text-transform: uppercase;
-        letter-spacing: 0.05em;
-        color: var(--_muted);
-      }
-      tr.differs td {
-        background: color-mix(in srgb, var(--_warn) 10%, transparent);
-      }
-      td.num {
-        text-align: right;
-        font-variant-numeric: tabular-nums;
-      }
-      svg {
-        width: 100%;
-        height: auto;
-        display: block;
-        margin-top: 12px;
-        border: 1px solid var(--_border);
-        border-radius: var(--_radius);
-      }
-      .axis line {
-        stroke: var(--_muted);
-      }
-      .axis text {
-        fill: var(--_fg);
-        font-size: 11px;
-      }
-      .axis text.label {
-        font-weight: 600;
-      }
-      .axis text.tick {
-        fill: var(--_muted);
-        font-size: 10px;
-      }
-      polyline {
-        fill: none;
-        stroke-width: 2;
-        opacity: 0.85;
-      }
-      g.run:hover polyline {
-        stroke-width: 4;
-        opacity: 1;
-      }
-    `,
-  ];
+  static override styles = [themeStyles, compareStyles];
 
   /** Runs to compare (attribute: comma-separated ids). */
   @property({ attribute: 'run-ids', converter: listConverter }) runIds: string[] = [];
@@ -166,19 +81,30 @@ export class CompareRuns extends StoreElement {
   /** Metric on the last axis of the parallel coordinates plot; default: the first metric. */
   @property({ attribute: 'metric-key' }) metricKey = '';
 
+  /** The plot under the table: `parallel`, `scatter` or `box`. */
+  @property() plot: ComparePlot = 'parallel';
+
+  /** Scatter axes and box plot fields, as `param:<key>` / `metric:<key>`; default: the first that fit. */
+  @property({ attribute: 'scatter-x' }) scatterX = '';
+  @property({ attribute: 'scatter-y' }) scatterY = '';
+  @property({ attribute: 'box-metric' }) boxMetric = '';
+  @property({ attribute: 'box-param' }) boxParam = '';
+
   @state() private _hover = '';
+  /** Brushed ranges of the parallel coordinates axes, by axis label. */
+  @state() private _brushes: ReadonlyMap<string, BrushRange> = new Map();
 
   /** Run colours shared with the other elements of the view (see `internal/colors.ts`). */
-  private readonly _colors = new RunColorsController(this, () => this._source.scope);
+  readonly #colors = new RunColorsController(this, () => this._source.scope);
 
-  private readonly _query = new QueryController(this, {
+  readonly #query = new QueryController(this, {
     args: () => {
       const store = this.resolvedStore;
       return store === undefined ? undefined : ([store, this.runIds.join(',')] as const);
     },
-    task: ([store], signal) => this._load(store, signal),
+    task: ([store], signal) => this.#load(store, signal),
   });
-  private _timer: ReturnType<typeof setTimeout> | undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor() {
     super();
@@ -186,9 +112,9 @@ export class CompareRuns extends StoreElement {
       store: () => this.resolvedStore,
       onChanges: (batch) => {
         if (!this.runIds.some((id) => batch.runs.has(id as RunId) || batch.runData.has(id as RunId))) return;
-        this._timer ??= setTimeout(() => {
-          this._timer = undefined;
-          void this._query.refresh();
+        this.#timer ??= setTimeout(() => {
+          this.#timer = undefined;
+          void this.#query.refresh();
         }, 250);
       },
     });
@@ -196,22 +122,22 @@ export class CompareRuns extends StoreElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    clearTimeout(this._timer);
-    this._timer = undefined;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
   }
 
   /** The rows of the table as shown (after "show differences only"). */
   get rows(): readonly { section: string; key: string; values: readonly string[] }[] {
-    return this._rows(valueOf(this._query.state) ?? []).map((r) => ({ section: r.section, key: r.key, values: r.display }));
+    return this.#rows(valueOf(this.#query.state) ?? []).map((r) => ({ section: r.section, key: r.key, values: r.display }));
   }
 
-  private async _load(store: Store, signal: AbortSignal): Promise<Run[]> {
+  async #load(store: Store, signal: AbortSignal): Promise<Run[]> {
     const runs = await Promise.all([...new Set(this.runIds)].map((id) => store.getRun(id as RunId)));
     throwIfAborted(signal);
     return runs;
   }
 
-  private _rows(runs: readonly Run[]): CompareRow[] {
+  #rows(runs: readonly Run[]): CompareRow[] {
     const keys = collectKeys(runs);
     const rows: CompareRow[] = [];
     const add = (section: CompareRow['section'], key: string, values: (string | number | null)[], show: (v: string | number | null) => string): void => {
@@ -230,33 +156,8 @@ export class CompareRuns extends StoreElement {
     return rows;
   }
 
-  protected override render(): TemplateResult {
-    const problem = this._renderStoreProblem();
-    if (problem !== nothing) return html`${problem}`;
-    if (this.runIds.length === 0) return html`<div class="empty">Select runs to compare them.</div>`;
-    const state = this._query.state;
-    const runs = valueOf(state);
-    if (state.status === 'ERROR') return html`<div class="empty error" role="alert">${errorMessage(state.error)}</div>`;
-    if (runs === undefined) return html`<div class="empty">Loading…</div>`;
-    this._colors.show(runs);
-    const metrics = collectKeys(runs).metrics;
-    const metric = metrics.includes(this.metricKey) ? this.metricKey : (metrics[0] ?? '');
-    return html`
-      <div class="bar">
-        <label><input type="checkbox" .checked=${this.diffOnly} @change=${(e: Event) => (this.diffOnly = (e.target as HTMLInputElement).checked)} /> Show differences only</label>
-        <label class="muted"
-          >Metric
-          <select aria-label="Metric axis" @change=${(e: Event) => (this.metricKey = (e.target as HTMLSelectElement).value)}>
-            ${metrics.map((m) => html`<option value=${m} ?selected=${m === metric}>${m}</option>`)}
-          </select></label
-        >
-      </div>
-      ${this._renderTable(runs)} ${this._renderPlot(runs, metric)}
-    `;
-  }
-
-  private _renderTable(runs: readonly Run[]): TemplateResult {
-    const rows = this._rows(runs);
+  #renderTable(runs: readonly Run[]): TemplateResult {
+    const rows = this.#rows(runs);
     let section = '';
     return html`<div class="scroll">
       <table part="table">
@@ -265,7 +166,7 @@ export class CompareRuns extends StoreElement {
             <th class="key"></th>
             ${runs.map(
               (r) => html`<th title=${r.info.runName}>
-                <span class="swatch" style=${swatchStyle(this._colors.styleOf(r.info.runId))}></span>
+                <span class="swatch" style=${swatchStyle(this.#colors.styleOf(r.info.runId))}></span>
                 <button class="link" @click=${() => this._fire('ef-run-open', { runId: r.info.runId })}>${r.info.runName}</button>
               </th>`,
             )}
@@ -287,48 +188,124 @@ export class CompareRuns extends StoreElement {
     </div>`;
   }
 
-  private _renderPlot(runs: readonly Run[], metric: string): TemplateResult | typeof nothing {
-    if (runs.length < 2) return nothing;
-    const keys = collectKeys(runs);
-    const varying = keys.params.filter((k) => !sameValues(runs.map((r) => (hasKey(r.data.params, k) ? r.data.params[k]! : null)))).slice(0, MAX_AXES - 1);
-    const columns: { label: string; values: (string | number | null)[]; numeric: boolean }[] = varying.map((k) => ({
-      label: k,
-      values: runs.map((r) => (hasKey(r.data.params, k) ? r.data.params[k]! : null)),
-      numeric: false,
-    }));
-    if (metric !== '') columns.push({ label: metric, values: runs.map((r) => (hasKey(r.data.metrics, metric) ? r.data.metrics[metric]! : null)), numeric: true });
-    if (columns.length < 2) return html`<div class="empty">The parallel coordinates plot needs params that differ between the runs.</div>`;
-    const axes = columns.map((c) => axisOf(c.label, c.values, c.numeric));
-    const x = (i: number): number => PAD.left + (i * (W - PAD.left - PAD.right)) / (axes.length - 1);
-    const y = (p: number): number => H - PAD.bottom - p * (H - PAD.top - PAD.bottom);
-    return html`<svg part="plot" viewBox="0 0 ${W} ${H}" role="img" aria-label="Parallel coordinates of params and ${metric}">
-      ${runs.map((run, r) => {
-        const row = columns.map((c) => c.values[r] ?? null);
-        const style = this._colors.styleOf(run.info.runId);
-        return svg`<g class="run" data-run-id=${run.info.runId} @mouseenter=${() => (this._hover = run.info.runId)} @mouseleave=${() => (this._hover = '')}>
-          <title>${run.info.runName}</title>
-          ${polylines(axes, row, x, y).map((points) => svg`<polyline points=${points} stroke=${style.color} stroke-dasharray=${style.dash.length === 0 ? nothing : style.dash.join(' ')} opacity=${this._hover === '' || this._hover === run.info.runId ? 0.9 : 0.2}></polyline>`)}
-        </g>`;
-      })}
-      ${axes.map((axis, i) => this._renderAxis(axis, x(i), y))}
-    </svg>`;
+  protected override render(): TemplateResult {
+    const problem = this._renderStoreProblem();
+    if (problem !== nothing) return html`${problem}`;
+    if (this.runIds.length === 0) return html`<div class="empty" part="empty">Select two or more runs (in the run table) to compare them.</div>`;
+    const state = this.#query.state;
+    const runs = valueOf(state);
+    if (state.status === 'ERROR') {
+      return html`<div class="empty error" part="error" role="alert">
+        Could not read the runs: ${errorMessage(state.error)}
+        <button @click=${() => void this.#query.refresh()}>Try again</button>
+      </div>`;
+    }
+    if (runs === undefined) return html`<div class="empty" part="empty">Loading runs…</div>`;
+    this.#colors.show(runs);
+    const metrics = collectKeys(runs).metrics;
+    const metric = metrics.includes(this.metricKey) ? this.metricKey : (metrics[0] ?? '');
+    const columns = this.#parallelColumns(runs, metric);
+    const axes = parallelAxes(columns);
+    const kept = runs.filter((_, r) => passesBrushes(axes, columns, this._brushes, r));
+    return html`
+      <div class="bar">
+        <label><input type="checkbox" .checked=${this.diffOnly} @change=${(e: Event) => (this.diffOnly = (e.target as HTMLInputElement).checked)} /> Show differences only</label>
+        ${this._brushes.size > 0
+          ? html`<span class="muted">${kept.length} of ${runs.length} runs in the brushed ranges</span>
+              <button @click=${() => this.#setBrushes(new Map(), runs, columns)}>Clear brushes</button>`
+          : nothing}
+      </div>
+      ${runs.length === 1 ? html`<p class="muted">Select one more run in the run table to see how they differ.</p>` : nothing} ${this.#renderTable(kept)}
+      <div class="tabs" role="tablist" aria-label="Plot">
+        ${(Object.keys(COMPARE_PLOTS) as ComparePlot[]).map(
+          (p) => html`<button role="tab" aria-selected=${this.plot === p ? 'true' : 'false'} @click=${() => (this.plot = p)}>${COMPARE_PLOTS[p]}</button>`,
+        )}
+      </div>
+      ${this.plot === 'scatter' ? this.#renderScatter(kept) : this.plot === 'box' ? this.#renderBox(kept) : this.#renderParallel(runs, columns, metrics, metric)}
+    `;
   }
 
-  private _renderAxis(axis: PcAxis, x: number, y: (p: number) => number): SVGTemplateResult {
-    const anchor = x < W * 0.1 ? 'start' : x > W * 0.9 ? 'end' : 'middle';
-    const label = axis.label.length > 22 ? `${axis.label.slice(0, 21)}…` : axis.label;
-    const ticks: [number, string][] =
-      axis.kind === 'numeric'
-        ? [
-            [0, formatValue(axis.min)],
-            [1, formatValue(axis.max)],
-          ]
-        : axis.categories.slice(0, 12).map((c, i, all) => [all.length === 1 ? 0.5 : i / (all.length - 1), c.length > 14 ? `${c.slice(0, 13)}…` : c]);
-    return svg`<g class="axis" data-axis=${axis.label}>
-      <line x1=${x} x2=${x} y1=${y(0)} y2=${y(1)}></line>
-      <text class="label" x=${x} y=${PAD.top - 14} text-anchor=${anchor}>${label}<title>${axis.label}</title></text>
-      ${ticks.map(([p, t]) => svg`<text class="tick" x=${x + 5} y=${y(p) + 3}>${t}</text>`)}
-    </g>`;
+  /** The parallel coordinates axes: the params that vary, then the metric. */
+  #parallelColumns(runs: readonly Run[], metric: string): ParallelColumn[] {
+    const params = runs.map((r) => r.data.params);
+    const varying = collectKeys(runs)
+      .params.filter((k) => !sameValues(params.map((p) => (hasKey(p, k) ? p[k]! : null))))
+      .slice(0, MAX_AXES - 1);
+    const columns: ParallelColumn[] = varying.map((k) => ({ label: k, values: params.map((p) => (hasKey(p, k) ? p[k]! : null)), numeric: false }));
+    if (metric !== '') columns.push({ label: metric, values: runs.map((r) => (hasKey(r.data.metrics, metric) ? r.data.metrics[metric]! : null)), numeric: true });
+    return columns;
+  }
+
+  #renderParallel(runs: readonly Run[], columns: readonly ParallelColumn[], metrics: readonly string[], metric: string): TemplateResult {
+    const select = html`<label class="muted"
+      >Metric
+      <select aria-label="Metric axis" @change=${(e: Event) => (this.metricKey = (e.target as HTMLSelectElement).value)}>
+        ${metrics.map((m) => html`<option value=${m} ?selected=${m === metric}>${m}</option>`)}
+      </select></label
+    >`;
+    if (runs.length < 2 || columns.length < 2) {
+      return html`${select}
+        <div class="empty">The parallel coordinates plot needs two or more runs whose params differ.</div>`;
+    }
+    return html`${select}
+      <span class="muted">Drag along an axis to keep only the runs in that range.</span>
+      ${parallelPlot({
+        runs,
+        columns,
+        ariaLabel: `Parallel coordinates of params and ${metric}`,
+        style: (id) => this.#colors.styleOf(id),
+        hover: this._hover,
+        onHover: (id) => (this._hover = id),
+        brushes: this._brushes,
+        onBrush: (label, range, done) => {
+          const next = new Map(this._brushes);
+          if (range === undefined) next.delete(label);
+          else next.set(label, range);
+          if (done) this.#setBrushes(next, runs, columns);
+          else this._brushes = next;
+        },
+      })}`;
+  }
+
+  #setBrushes(brushes: ReadonlyMap<string, BrushRange>, runs: readonly Run[], columns: readonly ParallelColumn[]): void {
+    this._brushes = brushes;
+    const axes = parallelAxes(columns);
+    const runIds = runs.filter((_, r) => passesBrushes(axes, columns, brushes, r)).map((r) => r.info.runId);
+    this._fire<RunsFilterDetail>('ef-runs-filter', { runIds, ranges: Object.fromEntries(brushes) });
+  }
+
+  #fieldSelect(label: string, value: string, fields: readonly { id: string; label: string }[], set: (id: string) => void): TemplateResult {
+    return html`<label class="muted"
+      >${label}
+      <select aria-label=${label} @change=${(e: Event) => set((e.target as HTMLSelectElement).value)}>
+        ${fields.map((f) => html`<option value=${f.id} ?selected=${f.id === value}>${f.label}</option>`)}
+      </select></label
+    >`;
+  }
+
+  #renderScatter(runs: readonly Run[]): TemplateResult {
+    const fields = compareFields(runs);
+    const x = pickField(fields, this.scatterX, 0);
+    const y = pickField(fields, this.scatterY, fields.length - 1);
+    if (x === undefined || y === undefined) return html`<div class="empty">The runs have no params or metrics to plot yet.</div>`;
+    return html`<div class="bar">
+        ${this.#fieldSelect('x axis', x.id, fields, (id) => (this.scatterX = id))} ${this.#fieldSelect('y axis', y.id, fields, (id) => (this.scatterY = id))}
+      </div>
+      ${scatterPlot({ runs, x, y, style: (id) => this.#colors.styleOf(id), hover: this._hover, onHover: (id) => (this._hover = id) })}`;
+  }
+
+  #renderBox(runs: readonly Run[]): TemplateResult {
+    const fields = compareFields(runs);
+    const metrics = fields.filter((f) => f.kind === 'metric');
+    const params = fields.filter((f) => f.kind === 'param');
+    const metric = pickField(metrics, this.boxMetric, 0);
+    const param = pickField(params, this.boxParam, 0);
+    if (metric === undefined || param === undefined) return html`<div class="empty">The box plot needs runs with a metric and a param to group them by.</div>`;
+    const stats = boxStats(runs, metric, param);
+    return html`<div class="bar">
+        ${this.#fieldSelect('Metric', metric.id, metrics, (id) => (this.boxMetric = id))} ${this.#fieldSelect('Group by', param.id, params, (id) => (this.boxParam = id))}
+      </div>
+      ${stats.length === 0 ? html`<div class="empty">No run has logged ${metric.key} yet.</div>` : boxPlot(stats, metric, param)}`;
   }
 }
 

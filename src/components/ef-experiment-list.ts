@@ -13,6 +13,7 @@ import { QueryController } from './controllers/query-controller.js';
 import { errorMessage, throwIfAborted, valueOf } from './controllers/status.js';
 import { StoreChangesController } from './controllers/store-changes-controller.js';
 import { formatTime } from './internal/format.js';
+import { renderLoadError, renderLoading } from './internal/load-states.js';
 import { StoreElement } from './internal/store-element.js';
 import { themeStyles } from './internal/theme.js';
 
@@ -75,15 +76,15 @@ export class ExperimentList extends StoreElement {
         padding: 4px 6px 4px 10px;
         border-left: 3px solid transparent;
       }
-      li[aria-selected='true'] {
+      li.selected {
         background: var(--_accent-soft);
         border-left-color: var(--_accent);
       }
-      li.deleted .name {
+      li.deleted button.name {
         text-decoration: line-through;
         color: var(--_muted);
       }
-      .name {
+      button.link.name {
         flex: 1;
         min-width: 0;
         overflow: hidden;
@@ -101,7 +102,8 @@ export class ExperimentList extends StoreElement {
         gap: 2px;
       }
       li:hover .actions,
-      li:focus-within .actions {
+      li:focus-within .actions,
+      li.confirming .actions {
         display: inline-flex;
       }
       .actions button {
@@ -186,13 +188,17 @@ export class ExperimentList extends StoreElement {
     const readOnly = this.resolvedStore?.capabilities.readOnly ?? true;
     return html`
       <div class="top"><span>Experiments</span><label><input type="checkbox" .checked=${this.showDeleted} @change=${(e: Event) => (this.showDeleted = (e.target as HTMLInputElement).checked)} /> deleted</label></div>
-      ${state.status === 'ERROR' ? html`<div class="error" part="error" role="alert">${errorMessage(state.error)}</div>` : nothing}
+      ${state.status === 'ERROR' ? renderLoadError('the experiments', state.error, () => this._query.refresh()) : nothing}
       ${this._actionError === undefined ? nothing : html`<div class="error" part="error" role="alert">${this._actionError}</div>`}
       ${experiments === undefined
-        ? html`<div class="empty">Loading…</div>`
+        ? state.status === 'ERROR'
+          ? nothing
+          : renderLoading('the experiments')
         : experiments.length === 0
-          ? html`<div class="empty">No experiments.</div>`
-          : html`<ul part="list" role="listbox" aria-label="Experiments">
+          ? html`<div class="empty" part="empty">
+              ${readOnly ? 'This store has no experiments.' : 'No experiments yet. Log a run with the tracking client (it creates one), or open an exported zip.'}
+            </div>`
+          : html`<ul part="list" aria-label="Experiments">
               ${experiments.map((e) => this._renderItem(e, readOnly))}
             </ul>`}
     `;
@@ -202,7 +208,7 @@ export class ExperimentList extends StoreElement {
     const id = e.experimentId;
     const deleted = e.lifecycleStage === 'deleted';
     if (this._editing === id) {
-      return html`<li part="item" aria-selected=${this.selected === id ? 'true' : 'false'}>
+      return html`<li part="item" class=${this.selected === id ? 'selected' : ''}>
         <input
           aria-label="New experiment name"
           .value=${e.name}
@@ -213,8 +219,9 @@ export class ExperimentList extends StoreElement {
         />
       </li>`;
     }
-    return html`<li part="item" class=${deleted ? 'deleted' : ''} role="option" aria-selected=${this.selected === id ? 'true' : 'false'} data-experiment-id=${id}>
-      <button class="link name" title=${`${e.name} — created ${formatTime(e.creationTime)}`} @click=${() => this._select(id)}>${e.name}</button>
+    // A list of buttons (not a listbox: its options could not hold the Rename and Delete buttons).
+    return html`<li part="item" class="${deleted ? 'deleted' : ''} ${this.selected === id ? 'selected' : ''} ${this._confirming === id ? 'confirming' : ''}" data-experiment-id=${id}>
+      <button class="link name" aria-current=${this.selected === id ? 'true' : 'false'} title=${`${e.name} — created ${formatTime(e.creationTime)}`} @click=${() => this._select(id)}>${e.name}</button>
       <span class="count">${this._counts.get(id) ?? ''}</span>
       ${readOnly
         ? nothing
@@ -224,7 +231,7 @@ export class ExperimentList extends StoreElement {
               : this._confirming === id
                 ? html`<button class="primary" @click=${() => void this._act(id, 'delete')}>Delete?</button><button @click=${() => (this._confirming = '')}>Cancel</button>`
                 : html`<button aria-label=${`Rename ${e.name}`} @click=${() => this._startEdit(id)}>Rename</button
-                    ><button aria-label=${`Delete ${e.name}`} @click=${() => (this._confirming = id)}>Delete</button>`}
+                    ><button aria-label=${`Delete ${e.name}`} @click=${() => this._confirmDelete(id)}>Delete</button>`}
           </span>`}
     </li>`;
   }
@@ -232,6 +239,12 @@ export class ExperimentList extends StoreElement {
   private _select(id: string): void {
     this.selected = id;
     this._fire<ExperimentSelectDetail>('ef-experiment-select', { experimentId: id });
+  }
+
+  /** Asks to confirm a delete, with the focus on the confirming button (Enter deletes, Tab reaches Cancel). */
+  private _confirmDelete(id: string): void {
+    this._confirming = id;
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLButtonElement>('li .actions button.primary')?.focus());
   }
 
   private _startEdit(id: string): void {

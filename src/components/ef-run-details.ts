@@ -9,11 +9,12 @@ import type { RunId } from '../core/ids.js';
 import type { Store } from '../core/store.js';
 import { SystemTag } from '../core/system-tags.js';
 import { QueryController } from './controllers/query-controller.js';
-import { errorMessage, throwIfAborted, valueOf } from './controllers/status.js';
+import { throwIfAborted, valueOf } from './controllers/status.js';
 import { StoreChangesController } from './controllers/store-changes-controller.js';
 import { RunColorsController } from './controllers/run-colors-controller.js';
 import { swatchStyle } from './internal/colors.js';
 import { formatDuration, formatTime, formatValue, runDuration } from './internal/format.js';
+import { renderLoadError, renderLoading } from './internal/load-states.js';
 import { renderHeader, renderNote, renderTags, type SectionContext } from './internal/run-details-sections.js';
 import { runDetailsStyles } from './internal/run-details-styles.js';
 import { readOnlyReason, RunEditor, runLockedReason } from './internal/run-editor.js';
@@ -119,13 +120,13 @@ export class RunDetails extends StoreElement {
   protected override render(): TemplateResult {
     const problem = this._renderStoreProblem();
     if (problem !== nothing) return html`${problem}`;
-    if (this.runId === '') return html`<div class="empty">Select a run to see its details.</div>`;
+    if (this.runId === '') return html`<div class="empty" part="empty">Select a run in the run table to see its details here.</div>`;
     const state = this._query.state;
     const loaded = valueOf(state);
     if (state.status === 'ERROR' && (loaded === undefined || loaded.run.info.runId !== this.runId)) {
-      return html`<div class="empty error" role="alert">${errorMessage(state.error)}</div>`;
+      return renderLoadError('the run', state.error, () => this._query.refresh());
     }
-    if (loaded === undefined) return html`<div class="empty">Loading…</div>`;
+    if (loaded === undefined) return renderLoading('the run');
     const { run } = loaded;
     if (this._colored?.loaded !== loaded) this._colored = { loaded, runs: [run, ...loaded.children] };
     this._colors.show(this._colored.runs);

@@ -12,7 +12,6 @@ import type { Store } from '../core/store.js';
 import { collectPages } from '../core/store-reads.js';
 import { compileRunFilter } from '../core/search/index.js';
 import { QueryController } from './controllers/query-controller.js';
-import { errorMessage } from './controllers/status.js';
 import { experimentsToShow } from './controllers/experiment-scope.js';
 import { StoreChangesController, type ChangeBatch } from './controllers/store-changes-controller.js';
 import { RunColorsController } from './controllers/run-colors-controller.js';
@@ -34,6 +33,7 @@ import { ColumnPrefs, storeIdentity } from './internal/column-prefs.js';
 import { renderCell, renderGroupCells } from './internal/run-table-cells.js';
 import { ColumnDrag, renderColumnChooser, renderHead, type ColumnActions, type HeadContext } from './internal/run-table-head.js';
 import { FilterBox } from './internal/filter-box.js';
+import { renderLoadError, renderLoading } from './internal/load-states.js';
 import { RowWindow } from './internal/row-window.js';
 import { runTableStyles } from './internal/run-table-styles.js';
 import { StoreElement } from './internal/store-element.js';
@@ -423,23 +423,25 @@ export class RunTable extends StoreElement {
     return aboutFilter ? undefined : state.error;
   }
 
-  /** The rows, or what to do when there are none: loading, a store error with a retry, empty. */
+  /** The rows, or what to do when there are none (in a row of its own, as a grid holds rows only). */
   private _renderBody(columns: readonly ColumnDef[]): TemplateResult {
+    const message = this._renderState();
+    if (message === undefined) return this._renderRows(columns, this._filterError !== undefined);
+    return html`<div class="state" role="row"><div role="gridcell" aria-colspan=${columns.length + 1}>${message}</div></div>`;
+  }
+
+  /** Loading, a store error with a retry, or no runs; undefined when there are rows to show. */
+  private _renderState(): TemplateResult | undefined {
     const state = this._query.state;
-    if (state.status === 'PENDING' && state.previous === undefined) return html`<div class="empty" role="status">Loading runs…</div>`;
+    if (state.status === 'PENDING' && state.previous === undefined) return renderLoading('the runs');
     const loadError = this._loadError;
-    if (loadError !== undefined) {
-      return html`<div class="empty error" role="alert">
-        Could not load the runs: ${errorMessage(loadError)}
-        <button @click=${() => void this._query.refresh()}>Retry</button>
-      </div>`;
-    }
+    if (loadError !== undefined) return renderLoadError('the runs', loadError, () => this._query.refresh());
     if (this._items.length === 0 && state.status !== 'ERROR') {
       return this.filter.trim() === ''
         ? html`<div class="empty" role="status">No runs yet. Log one with <code>client.startRun()</code>, or open an exported zip.</div>`
         : html`<div class="empty" role="status">No runs match the filter. <button @click=${() => this._filterBox.commit('')}>Clear the filter</button></div>`;
     }
-    return this._renderRows(columns, this._filterError !== undefined);
+    return undefined;
   }
 
   /**

@@ -112,8 +112,8 @@ export function renderHead(ctx: HeadContext, drag: ColumnDrag, requestUpdate: ()
           drag.dragged = '';
         }}
       >
-        <button class="sort" aria-label=${`Sort by ${c.kind === 'attr' ? '' : `${c.kind} `}${c.label}`}>
-          ${c.kind === 'attr' ? nothing : html`<span class="kind">${c.kind}</span>`}<span class="label">${c.label}</span>${sorted === undefined
+        <button class="sort">
+          <span class="sr-only">Sort by </span>${c.kind === 'attr' ? nothing : html`<span class="kind">${c.kind}</span> `}<span class="label">${c.label}</span>${sorted === undefined
             ? nothing
             : html`<span aria-hidden="true">${sorted === 'asc' ? '▲' : '▼'}</span>`}
         </button>

@@ -249,6 +249,12 @@ export const runTableStyles = css`
     min-width: 100%;
     width: var(--_width);
   }
+  /* A message instead of rows (loading, no runs, an error): as wide as the visible box. */
+  .state {
+    position: sticky;
+    left: 0;
+    width: 100%;
+  }
   /* The rows of the last filter that worked, while the filter box holds one that does not parse. */
   .rows.stale {
     opacity: 0.35;
