@@ -16,8 +16,9 @@ import type { Theme } from './internal/store-element.js';
 import { themeStyles } from './internal/theme.js';
 import { openedSummary, openViewerSource, sourceLabel, type ViewerSource } from './internal/viewer-source.js';
 import { readLinkState, replaceUrl, writeLinkState, type ViewerTab } from './internal/viewer-state.js';
-import { renderOpening, renderViewerNotice, type OpeningProgress, type ViewerPhase as Phase } from './internal/viewer-notice.js';
+import { renderOutcome, renderViewerNotice, type OpenOutcome, type OpeningProgress, type ViewerPhase as Phase } from './internal/viewer-notice.js';
 import { renderViewerTabs } from './internal/viewer-tabs.js';
+import { ZipDropController } from './internal/viewer-drop.js';
 import { viewerStyles } from './internal/viewer-styles.js';
 
 /** Detail of `ef-file-open`. */
@@ -83,11 +84,10 @@ export class Viewer extends LitElement {
   @state() private _phase: Phase = 'empty';
   @state() private _problem = '';
   @state() private _metricKeys: readonly string[] = [];
-  @state() private _dragging = false;
   /** The source being opened while the previous view stays, or shown in the notice. */
   @state() private _opening: OpeningProgress | undefined;
   /** What the last open showed (`Opened x.zip: …`), or why it failed while the previous view stayed. */
-  @state() private _outcome: { readonly ok: boolean; readonly message: string } | undefined;
+  @state() private _outcome: OpenOutcome | undefined;
 
   #store: Store | undefined;
   /** The store this element opened itself (closed when replaced). */
@@ -99,6 +99,7 @@ export class Viewer extends LitElement {
   #freshView = false;
   readonly #pending = new Set<Promise<void>>();
   readonly #provider = new ContextProvider(this, { context: storeContext, initialValue: undefined });
+  readonly #drop = new ZipDropController(this, (file) => this.openFile(file));
 
   constructor() {
     super();
@@ -114,9 +115,6 @@ export class Viewer extends LitElement {
         if (newKey) this.#track(this.#showCharts());
       },
     });
-    this.addEventListener('dragover', this.#onDragOver);
-    this.addEventListener('dragleave', () => (this._dragging = false));
-    this.addEventListener('drop', this.#onDrop);
   }
 
   /** The store shown now (undefined while opening or when none is given). */
@@ -358,21 +356,6 @@ export class Viewer extends LitElement {
     if (link.tab !== undefined) this.tab = link.tab;
   };
 
-  readonly #onDragOver = (event: DragEvent): void => {
-    if (!(event.dataTransfer?.types.includes('Files') ?? false)) return;
-    event.preventDefault();
-    event.dataTransfer!.dropEffect = 'copy';
-    this._dragging = true;
-  };
-
-  readonly #onDrop = (event: DragEvent): void => {
-    this._dragging = false;
-    const file = event.dataTransfer?.files[0];
-    if (file === undefined) return;
-    event.preventDefault();
-    this.openFile(file);
-  };
-
   #onFileChosen(event: Event): void {
     const input = event.target as HTMLInputElement;
     const file = input.files?.[0];
@@ -400,7 +383,7 @@ export class Viewer extends LitElement {
         <input type="file" accept=".zip,application/zip" aria-label="zip bundle" @change=${this.#onFileChosen} />
       </header>
       ${this._phase === 'ready' ? this.#renderViewer() : html`<main><slot name="main-start"></slot>${renderViewerNotice(this._phase, this._problem, this._opening)}</main>`}
-      ${this._dragging ? html`<div class="drop" part="drop">Drop the zip to open it</div>` : nothing}
+      ${this.#drop.dragging ? html`<div class="drop" part="drop">Drop the zip to open it</div>` : nothing}
     </div>`;
   }
 
@@ -419,7 +402,7 @@ export class Viewer extends LitElement {
       <main @ef-run-open=${(e: CustomEvent<{ runId: string }>) => this.#openRun(e.detail.runId)}>
         <slot name="main-start"></slot>
         <slot name="notice"></slot>
-        ${this.#renderOutcome()}
+        ${renderOutcome(this._opening, this._outcome, () => (this._outcome = undefined))}
         <ef-run-table
           layout-key=${this.#layoutKey() ?? nothing}
           .experimentIds=${[this.experimentId]}
@@ -429,17 +412,6 @@ export class Viewer extends LitElement {
         ${this.#renderCharts()}
         <section part="tabs">${renderViewerTabs(this.tab, (tab) => (this.tab = tab), this.#renderTab())}</section>
       </main>`;
-  }
-
-  /** The progress of a source opening over this view, or what the last open did, with a way to dismiss it. */
-  #renderOutcome(): TemplateResult | typeof nothing {
-    if (this._opening !== undefined) return renderOpening(this._opening);
-    const outcome = this._outcome;
-    if (outcome === undefined) return nothing;
-    return html`<div class="outcome ${outcome.ok ? '' : 'error'}" part="outcome" role=${outcome.ok ? 'status' : 'alert'}>
-      <span>${outcome.message}</span>
-      <button class="link" @click=${() => (this._outcome = undefined)}>Dismiss</button>
-    </div>`;
   }
 
   #renderCharts(): TemplateResult {

@@ -3,7 +3,7 @@
  * Every message is plain text (sources and errors are untrusted).
  * @module
  */
-import { html, type TemplateResult } from 'lit';
+import { html, nothing, type TemplateResult } from 'lit';
 
 /** Where a viewer is: nothing given, opening, failed, an empty store, or showing runs. */
 export type ViewerPhase = 'empty' | 'opening' | 'error' | 'no-experiments' | 'ready';
@@ -24,6 +24,22 @@ export function renderOpening({ label, runsRead }: OpeningProgress): TemplateRes
   return html`<div class="opening" part="progress">
     <progress aria-label=${`Opening ${label}`}></progress>
     <p role="status">Opening ${label}…${runsRead > 0 ? ` ${countOf(runsRead, 'run')} read` : ''}</p>
+  </div>`;
+}
+
+/** What the last open did: `Opened x.zip: …`, or why it failed while the previous view stayed. */
+export interface OpenOutcome {
+  readonly ok: boolean;
+  readonly message: string;
+}
+
+/** Above a shown view: the progress of a source opening over it, else the last open's outcome with a way to dismiss it. */
+export function renderOutcome(opening: OpeningProgress | undefined, outcome: OpenOutcome | undefined, dismiss: () => void): TemplateResult | typeof nothing {
+  if (opening !== undefined) return renderOpening(opening);
+  if (outcome === undefined) return nothing;
+  return html`<div class="outcome ${outcome.ok ? '' : 'error'}" part="outcome" role=${outcome.ok ? 'status' : 'alert'}>
+    <span>${outcome.message}</span>
+    <button class="link" @click=${dismiss}>Dismiss</button>
   </div>`;
 }
 
