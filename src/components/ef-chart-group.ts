@@ -7,7 +7,7 @@ import { LitElement, css, html, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
 import type { XAxisMode } from './charts/chart-data.js';
 import { chartSettingsContext, withOption, type ChartOptions, type ChartSectionSettings } from './charts/chart-settings.js';
-import { chartOptionControls } from './charts/chart-toolbar.js';
+import { chartOptionControls, chartOptionControlStyles } from './charts/chart-toolbar.js';
 import { themeStyles } from './internal/theme.js';
 
 /** Detail of `ef-chart-settings-change`. */
@@ -30,6 +30,7 @@ let groups = 0;
 export class ChartGroup extends LitElement {
   static override styles = [
     themeStyles,
+    chartOptionControlStyles,
     css`
       :host {
         background: none;
@@ -44,22 +45,6 @@ export class ChartGroup extends LitElement {
       }
       .settings .title {
         font-weight: 600;
-      }
-      .row {
-        display: flex;
-        flex-wrap: wrap;
-        align-items: center;
-        gap: 6px 12px;
-      }
-      label {
-        display: inline-flex;
-        align-items: center;
-        gap: 4px;
-        color: var(--_muted);
-      }
-      input[type='range'] {
-        width: 80px;
-        accent-color: var(--_accent);
       }
     `,
   ];

@@ -11,7 +11,7 @@ import { ChartDataBuilder, isXAxisMode, type ChartData, type SeriesSlot, type Se
 import { chartCsv, chartPng } from './charts/chart-export.js';
 import { emptyChartMessage } from './charts/chart-empty-state.js';
 import { chartSettingsContext, clampSmoothing, DEFAULT_CHART_OPTIONS, withOption, type ChartOptions, type ChartSectionSettings } from './charts/chart-settings.js';
-import { chartToolbar, X_LABELS } from './charts/chart-toolbar.js';
+import { chartOptionControlStyles, chartToolbar, X_LABELS } from './charts/chart-toolbar.js';
 import { chartLegend, sourceId } from './charts/chart-legend.js';
 import { chartTooltip, tooltipRows } from './charts/chart-tooltip.js';
 import { cancelChartDraw, chartDrawn, drawInTask, requestChartDraw } from './charts/draw-scheduler.js';
@@ -67,7 +67,7 @@ interface CursorState {
  * @customElement ef-metric-chart
  */
 export class MetricChart extends StoreElement {
-  static override styles = [themeStyles, uplotStyles, metricChartStyles];
+  static override styles = [themeStyles, uplotStyles, chartOptionControlStyles, metricChartStyles];
 
   /** Runs to show (attribute: comma-separated ids); unset = the newest `maxRuns` runs of `experimentIds`. */
   @property({ attribute: 'run-ids', converter: listConverter }) runIds: string[] = [];

@@ -35,11 +35,18 @@ interface Loaded {
 /**
  * A run's info, params, metrics (latest value and a sparkline of the history), tags, its note
  * as sanitized Markdown, its parent and child runs, and its artifacts with previews. Updates
- * live as the run logs.
+ * live as the run logs. On a writable store the run can be renamed, deleted and restored, its
+ * tags added, edited and deleted, and its note written with a preview; on a read-only store (or
+ * for a deleted run) those controls are disabled and the reason is shown.
  *
  * @fires ef-run-open - A parent or child run link was activated; detail `{runId}`.
  * @csspart section - Each section.
  * @csspart note - The rendered note.
+ * @csspart actions - Rename, Delete and Restore in the header.
+ * @csspart locked - Why the run cannot be changed.
+ * @csspart edit-error - The error of a change, next to its control.
+ * @csspart loading - The loading message.
+ * @csspart error - A load error, with its Retry button.
  * @csspart artifacts - The artifact browser.
  * @cssprop --ef-bg - Background colour.
  * @cssprop --ef-fg - Text colour.

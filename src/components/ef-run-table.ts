@@ -7,7 +7,7 @@ import { property, query, state } from 'lit/decorators.js';
 import { styleMap } from 'lit/directives/style-map.js';
 import type { Run, ViewType } from '../core/entities.js';
 import { EdgeflowError } from '../core/errors.js';
-import type { ExperimentId, RunId } from '../core/ids.js';
+import type { ExperimentId } from '../core/ids.js';
 import type { Store } from '../core/store.js';
 import { collectPages } from '../core/store-reads.js';
 import { compileRunFilter } from '../core/search/index.js';
@@ -33,6 +33,7 @@ import { ColumnPrefs, storeIdentity } from './internal/column-prefs.js';
 import { renderCell, renderGroupCells } from './internal/run-table-cells.js';
 import { ColumnDrag, renderColumnChooser, renderHead, type ColumnActions, type HeadContext } from './internal/run-table-head.js';
 import { FilterBox } from './internal/filter-box.js';
+import { changedRuns, mergeRuns } from './internal/run-table-live.js';
 import { renderLoadError, renderLoading } from './internal/load-states.js';
 import { RowWindow } from './internal/row-window.js';
 import { runTableStyles } from './internal/run-table-styles.js';
@@ -81,10 +82,13 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
 
 /**
  * Runs with columns for attributes, params, latest metrics and tags: choose and reorder columns
- * (chooser or drag and drop), sort by any column, filter with MLflow's grammar (errors shown
- * inline where they are), select runs, pin rows, group by a param or tag with min/max/mean of
- * each metric, download as CSV, navigate with the keyboard. Rows are virtualized (10,000 runs
- * scroll smoothly) and update live as runs log.
+ * (chooser or drag and drop), resize them (drag a header's edge, or ←/→ on it), with the columns
+ * that differ between the runs first by default and the choices remembered per store and
+ * experiment; the run name stays in view while scrolling right. Sort by any column, filter with
+ * MLflow's grammar (checked after a pause or on Enter, errors shown inline where they are), select
+ * runs, pin rows, group by a param or tag with min/max/mean of each metric, download as CSV,
+ * navigate with the keyboard. Rows are virtualized (10,000 runs scroll smoothly) and update live
+ * as runs log. Loading, no runs, no match and a store error (with Retry) each say what to do.
  *
  * Keys: ↑/↓/PgUp/PgDn/Home/End move, Space selects (or folds a group), Enter opens, P pins.
  *
@@ -96,6 +100,9 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
  * @csspart controls - The filter and buttons row.
  * @csspart filter - The filter input.
  * @csspart filter-error - The inline filter error.
+ * @csspart count - The number of runs (or "filter not applied").
+ * @csspart loading - The loading message.
+ * @csspart error - A store error, with its Retry button.
  * @csspart table - The scrolling grid.
  * @cssprop --ef-run-table-height - Height of the element (default 420px).
  * @cssprop --ef-row-height - Row height (default 30px).
@@ -147,7 +154,8 @@ export class RunTable extends StoreElement {
   private _shownExperiments: readonly ExperimentId[] = [];
   private _keys: RunKeys = { params: [], metrics: [], tags: [] };
   private _keysFor: readonly Run[] | undefined;
-  private _defaults: string[] = [];
+  /** The default columns of the runs shown, computed when first needed (not when columns are chosen). */
+  private _defaults: string[] | undefined;
   private _resizing = false;
   private readonly _sizeObserver = new ResizeObserver(([entry]) => {
     const narrow = entry !== undefined && entry.contentRect.width < NARROW_WIDTH;
@@ -230,7 +238,7 @@ export class RunTable extends StoreElement {
 
   /** Visible column ids in order: the page's `columns`, else the remembered choice, else the defaults. */
   private get _columnIds(): readonly string[] {
-    return this.columns ?? this._prefs.layout.columns ?? this._defaults;
+    return this.columns ?? this._prefs.layout.columns ?? (this._defaults ??= defaultColumns(this._keys, this._keysFor ?? []));
   }
 
   /** The visible columns in order. */
@@ -297,43 +305,23 @@ export class RunTable extends StoreElement {
   /** Applies live changes: re-reads only the runs that changed. */
   private async _patch(batch: ChangeBatch): Promise<void> {
     const store = this.resolvedStore;
-    const current = this._query.value;
-    if (store === undefined || current === undefined) return;
-    const mine = new Set<string>(this._shownExperiments);
-    if ([...batch.experiments].some((id) => mine.has(id))) return void this._query.refresh();
-    const changed = new Set<RunId>();
-    for (const [runId, experimentId] of batch.runs) if (mine.has(experimentId)) changed.add(runId);
-    for (const [runId, change] of batch.runData) if (mine.has(change.experimentId)) changed.add(runId);
+    if (store === undefined || this._query.value === undefined) return;
+    const changed = changedRuns(batch, this._shownExperiments);
+    if (changed === 'reload') return void this._query.refresh();
     if (changed.size === 0) return;
-    if (changed.size > 200) return void this._query.refresh();
     const filter = this.filter;
-    const predicate = filter.trim() === '' ? () => true : compileRunFilter(filter);
-    const fresh = await Promise.all([...changed].map((id) => store.getRun(id).catch(() => undefined)));
+    const matches = filter.trim() === '' ? () => true : compileRunFilter(filter);
+    const ids = [...changed];
+    const fresh = await Promise.all(ids.map((id) => store.getRun(id).catch(() => undefined)));
     if (store !== this.resolvedStore || filter !== this.filter) return;
-    const base = this._query.value ?? [];
-    const byId = new Map(base.map((r, i) => [r.info.runId as string, i]));
-    const next = [...base];
-    const removed = new Set<number>();
-    fresh.forEach((run, i) => {
-      const id = [...changed][i]!;
-      const at = byId.get(id);
-      const visible =
-        run !== undefined &&
-        (this.viewType === 'ALL' || (this.viewType === 'ACTIVE_ONLY') === (run.info.lifecycleStage === 'active')) &&
-        predicate(run);
-      if (!visible) {
-        if (at !== undefined) removed.add(at);
-      } else if (at !== undefined) next[at] = run;
-      else next.push(run);
-    });
-    this._query.set(removed.size === 0 ? next : next.filter((_, i) => !removed.has(i)));
+    this._query.set(mergeRuns(this._query.value ?? [], ids, fresh, this.viewType, matches));
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     const runs = this._query.value ?? [];
     if (runs !== this._keysFor) {
       this._keys = collectKeys(runs);
-      this._defaults = defaultColumns(this._keys, runs);
+      this._defaults = undefined;
       this._keysFor = runs;
       this._colors.show(runs);
     }
@@ -347,7 +335,7 @@ export class RunTable extends StoreElement {
       this._itemRunIdSetCache = undefined;
       this._active = Math.min(this._active, Math.max(0, this._items.length - 1));
     }
-    if (changed.has('filter') && this._filterBox.error === undefined) this._filterBox.reset();
+    if (changed.has('filter')) this._filterBox.reset();
   }
 
   private _sortedRuns(runs: readonly Run[] = this._query.value ?? []): Run[] {

@@ -4,6 +4,8 @@
  * @module
  */
 import type { ArtifactSelectDetail } from './ef-artifact-browser.js';
+import type { ChartSettingsDetail } from './ef-chart-group.js';
+import type { RunsFilterDetail } from './ef-compare-runs.js';
 import type { ExperimentChangeDetail, ExperimentSelectDetail } from './ef-experiment-list.js';
 import type { ChartOptionsDetail } from './ef-metric-chart.js';
 import type { ModelChangeDetail } from './ef-model-registry.js';
@@ -21,10 +23,12 @@ declare global {
     'ef-experiment-select': CustomEvent<ExperimentSelectDetail>;
     'ef-experiment-change': CustomEvent<ExperimentChangeDetail>;
     'ef-chart-options-change': CustomEvent<ChartOptionsDetail>;
+    'ef-chart-settings-change': CustomEvent<ChartSettingsDetail>;
+    'ef-runs-filter': CustomEvent<RunsFilterDetail>;
     'ef-artifact-select': CustomEvent<ArtifactSelectDetail>;
     'ef-model-change': CustomEvent<ModelChangeDetail>;
     'ef-file-open': CustomEvent<FileOpenDetail>;
   }
 }
 
-export type { ArtifactSelectDetail, ChartOptionsDetail, ExperimentChangeDetail, ExperimentSelectDetail, FileOpenDetail, ModelChangeDetail, RunOpenDetail, RunSelectionDetail, SortSpec };
+export type { ArtifactSelectDetail, ChartOptionsDetail, ChartSettingsDetail, RunsFilterDetail, ExperimentChangeDetail, ExperimentSelectDetail, FileOpenDetail, ModelChangeDetail, RunOpenDetail, RunSelectionDetail, SortSpec };

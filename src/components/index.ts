@@ -12,7 +12,7 @@ export { ChartGroup, type ChartSettingsDetail } from './ef-chart-group.js';
 export { Sparkline } from './ef-sparkline.js';
 export { RunDetails } from './ef-run-details.js';
 export { ArtifactBrowser, type ArtifactSelectDetail } from './ef-artifact-browser.js';
-export { CompareRuns } from './ef-compare-runs.js';
+export { CompareRuns, type ComparePlot, type RunsFilterDetail } from './ef-compare-runs.js';
 export { ModelRegistry, type ModelChangeDetail, type ModelVersionOpenDetail } from './ef-model-registry.js';
 export { ModelVersionPage } from './ef-model-version.js';
 export { Viewer, type FileOpenDetail } from './ef-viewer.js';

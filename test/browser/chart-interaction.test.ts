@@ -12,18 +12,13 @@ import { GrowableColumn } from '../../src/components/charts/growable.js';
 import type { MetricChart } from '../../src/components/ef-metric-chart.js';
 import { MemoryStore } from '../../src/storage/memory/memory-store.js';
 import { TrackingClient } from '../../src/core/client.js';
-import { frames, mount, seed, shadow, until } from './components-fixtures.js';
+import { failingStore, frames, mount, mountChart, seed, shadow, until } from './components-fixtures.js';
 
 afterEach(() => {
   document.body.replaceChildren();
 });
 
-async function chart(props: Partial<MetricChart>): Promise<MetricChart> {
-  const el = await mount('ef-metric-chart', props);
-  await el.loaded();
-  await until(() => el.chartData !== undefined && el.plot !== undefined, 5000, 'first draw');
-  return el;
-}
+const chart = mountChart;
 
 /** Moves the pointer over the plot at fractions of its width and height (or at plot pixels). */
 function hover(el: MetricChart, left: number, top: number, type = 'mousemove', target: EventTarget = el.plot!.over): void {
@@ -295,20 +290,13 @@ describe('<ef-metric-chart> empty, loading and error states', () => {
 
   it('shows a store error with "Try again", which loads once the store answers', async () => {
     const { store, runIds } = await seed();
-    let failing = true;
-    const flaky = new Proxy(store, {
-      get(target, prop, receiver) {
-        const value = Reflect.get(target, prop, receiver) as unknown;
-        if (prop === 'getMetricHistory' && failing) return () => Promise.reject(new Error('The disk is full.'));
-        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-      },
-    }) as Store;
-    const el = await mount('ef-metric-chart', { store: flaky, runIds, metricKeys: ['loss'] });
+    const flaky = failingStore(store, 'getMetricHistory', 'The disk is full.');
+    const el = await mount('ef-metric-chart', { store: flaky.store, runIds, metricKeys: ['loss'] });
     await el.loaded();
     const error = shadow(el).querySelector('[part="error"]')!;
     expect(error.getAttribute('role')).toBe('alert');
     expect(error.textContent).toContain('Could not read the metrics: The disk is full.');
-    failing = false;
+    flaky.heal();
     error.querySelector('button')!.click();
     await el.loaded();
     await until(() => el.chartData !== undefined && el.chartData.length === 4, 5000, 'reload');

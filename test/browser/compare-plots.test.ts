@@ -6,11 +6,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Run } from '../../src/core/entities.js';
 import type { RunId } from '../../src/core/ids.js';
-import type { Store } from '../../src/core/store.js';
 import { boxStats } from '../../src/components/charts/box-plot.js';
 import { compareFields } from '../../src/components/charts/compare-fields.js';
 import type { CompareRuns, RunsFilterDetail } from '../../src/components/ef-compare-runs.js';
-import { mount, seed, shadow } from './components-fixtures.js';
+import { failingStore, mount, seed, shadow } from './components-fixtures.js';
 
 afterEach(() => {
   document.body.replaceChildren();
@@ -149,19 +148,12 @@ describe('<ef-compare-runs> states', () => {
     const one = await mount('ef-compare-runs', { store, runIds: [runIds[0]!] });
     await one.loaded();
     expect(shadow(one).textContent).toContain('Select one more run in the run table');
-    let failing = true;
-    const flaky = new Proxy(store, {
-      get(target, prop, receiver) {
-        const value = Reflect.get(target, prop, receiver) as unknown;
-        if (prop === 'getRun' && failing) return () => Promise.reject(new Error('The store is locked.'));
-        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-      },
-    }) as Store;
-    const el = await mount('ef-compare-runs', { store: flaky, runIds });
+    const flaky = failingStore(store, 'getRun', 'The store is locked.');
+    const el = await mount('ef-compare-runs', { store: flaky.store, runIds });
     await el.loaded();
     const error = shadow(el).querySelector('[part="error"]')!;
     expect(error.textContent).toContain('Could not read the runs: The store is locked.');
-    failing = false;
+    flaky.heal();
     error.querySelector('button')!.click();
     await el.loaded();
     expect(headerNames(el)).toEqual(['alpha', 'beta', 'gamma']);

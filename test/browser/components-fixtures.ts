@@ -5,6 +5,7 @@
 import { TrackingClient } from '../../src/core/client.js';
 import type { Store } from '../../src/core/store.js';
 import { MemoryStore } from '../../src/storage/memory/memory-store.js';
+import type { MetricChart } from '../../src/components/ef-metric-chart.js';
 import '../../src/components/define.js';
 
 // Chromium reports "ResizeObserver loop completed with undelivered notifications" when an
@@ -75,4 +76,25 @@ export async function until(check: () => boolean, timeout = 5000, what = 'condit
 /** Waits for n animation frames. */
 export async function frames(n = 2): Promise<void> {
   for (let i = 0; i < n; i++) await new Promise((r) => requestAnimationFrame(() => r(undefined)));
+}
+
+/** Mounts an `<ef-metric-chart>` and waits for its first draw. */
+export async function mountChart(props: Partial<MetricChart>): Promise<MetricChart> {
+  const el = await mount('ef-metric-chart', props);
+  await el.loaded();
+  await until(() => el.chartData !== undefined && el.plot !== undefined, 5000, 'first draw');
+  return el;
+}
+
+/** `store`, with `method` rejecting with `message` until `heal()` is called. */
+export function failingStore(store: Store, method: keyof Store, message: string): { store: Store; heal(): void } {
+  let failing = true;
+  const proxy = new Proxy(store, {
+    get(target, prop, receiver) {
+      if (prop === method && failing) return () => Promise.reject(new Error(message));
+      const value = Reflect.get(target, prop, receiver) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  return { store: proxy, heal: () => (failing = false) };
 }

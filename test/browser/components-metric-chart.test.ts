@@ -5,18 +5,13 @@ import type { RunId } from '../../src/core/ids.js';
 import type { Store } from '../../src/core/store.js';
 import { ema } from '../../src/components/charts/smoothing.js';
 import type { MetricChart } from '../../src/components/ef-metric-chart.js';
-import { frames, mount, seed, shadow, until } from './components-fixtures.js';
+import { frames, mountChart, seed, shadow, until } from './components-fixtures.js';
 
 afterEach(() => {
   document.body.replaceChildren();
 });
 
-async function chart(props: Partial<MetricChart>): Promise<MetricChart> {
-  const el = await mount('ef-metric-chart', props);
-  await el.loaded();
-  await until(() => el.chartData !== undefined && el.plot !== undefined, 5000, 'first draw');
-  return el;
-}
+const chart = mountChart;
 
 describe('<ef-metric-chart>', () => {
   it('draws runs × keys from the store with a legend in stable run colours', async () => {

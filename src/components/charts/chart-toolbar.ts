@@ -4,12 +4,37 @@
  * that `<ef-chart-group>` shows for all its charts too.
  * @module
  */
-import { html, nothing, type TemplateResult } from 'lit';
+import { css, html, nothing, type TemplateResult } from 'lit';
 import type { XAxisMode } from './chart-data.js';
 import type { ChartOptions } from './chart-settings.js';
 
 /** The name of each x axis mode, as the toolbar and tooltip show it. */
 export const X_LABELS: Readonly<Record<XAxisMode, string>> = { step: 'Step', wall: 'Wall time', relative: 'Relative time' };
+
+/** The styles of {@link chartOptionControls} (for the chart's and the group's stylesheets). */
+export const chartOptionControlStyles = css`
+  .row.controls {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 6px 12px;
+    font-size: 12px;
+  }
+  .row.controls select {
+    min-height: 22px;
+    padding: 1px 4px;
+  }
+  label {
+    display: inline-flex;
+    align-items: center;
+    gap: 4px;
+    color: var(--_muted);
+  }
+  input[type='range'] {
+    width: 80px;
+    accent-color: var(--_accent);
+  }
+`;
 
 /** What the toolbar shows and calls. */
 export interface ChartToolbarSpec {

@@ -1,6 +1,6 @@
 /**
  * The stylesheet of `<ef-metric-chart>` (toolbar, plot, legend, tooltip, overlays); uPlot's own
- * rules are in `uplot-styles.ts`.
+ * rules are in `uplot-styles.ts`, the option controls' in `chart-toolbar.ts`.
  * @module
  */
 import { css } from 'lit';
@@ -35,14 +35,6 @@ export const metricChartStyles = css`
     gap: 6px 12px;
     min-width: 0;
   }
-  .row.controls {
-    flex-wrap: wrap;
-    font-size: 12px;
-  }
-  .row.controls select {
-    min-height: 22px;
-    padding: 1px 4px;
-  }
   button.small {
     min-height: 22px;
     padding: 1px 7px;
@@ -63,16 +55,6 @@ export const metricChartStyles = css`
     overflow: hidden;
     color: var(--_grid);
     transition: color 1ms;
-  }
-  label {
-    display: inline-flex;
-    align-items: center;
-    gap: 4px;
-    color: var(--_muted);
-  }
-  input[type='range'] {
-    width: 80px;
-    accent-color: var(--_accent);
   }
   .plot-wrap {
     position: relative;

@@ -113,14 +113,15 @@ export function availableColumns(keys: RunKeys): ColumnDef[] {
 /** How many metric and param columns the defaults show at most. */
 export const DEFAULT_KEY_COLUMNS = 12;
 
-/** True when runs have at least two different values of a column (runs without it do not count). */
-function varies(runs: readonly Run[], column: ColumnDef): boolean {
-  let first: CellValue = null;
+/** True when runs have at least two different values of a metric or param (runs without it do not count). */
+function varies(runs: readonly Run[], kind: 'metric' | 'param', key: string): boolean {
+  let first: string | number | undefined;
   for (const run of runs) {
-    const v = cellValue(run, column);
-    if (v === null || Object.is(v, first)) continue;
-    if (first === null) first = v;
-    else return true;
+    const values: Readonly<Record<string, string | number>> = kind === 'metric' ? run.data.metrics : run.data.params;
+    if (!hasKey(values, key)) continue;
+    const v = values[key]!;
+    if (first === undefined) first = v;
+    else if (!Object.is(v, first)) return true;
   }
   return false;
 }
@@ -131,13 +132,11 @@ function varies(runs: readonly Run[], column: ColumnDef): boolean {
  * each by key), so the columns that tell the runs apart are the ones shown.
  */
 export function defaultColumns(keys: RunKeys, runs: readonly Run[]): string[] {
-  const candidates = [
-    ...keys.metrics.map((key) => ({ id: `metric:${key}`, kind: 'metric' as const, key, label: key })),
-    ...keys.params.map((key) => ({ id: `param:${key}`, kind: 'param' as const, key, label: key })),
-  ];
   const varying: string[] = [];
   const constant: string[] = [];
-  for (const c of candidates) (varies(runs, c) ? varying : constant).push(c.id);
+  for (const kind of ['metric', 'param'] as const) {
+    for (const key of kind === 'metric' ? keys.metrics : keys.params) (varies(runs, kind, key) ? varying : constant).push(`${kind}:${key}`);
+  }
   return ['attr:name', 'attr:status', 'attr:start', 'attr:duration', ...[...varying, ...constant].slice(0, DEFAULT_KEY_COLUMNS)];
 }
 
