@@ -2,7 +2,7 @@
  * `<ef-artifact-browser>`: a run's artifact tree with safe previews.
  * @module
  */
-import { css, html, nothing, type TemplateResult } from 'lit';
+import { html, nothing, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { TrackingClient } from '../core/client.js';
 import type { FileInfo } from '../core/entities.js';
@@ -11,6 +11,7 @@ import type { Store } from '../core/store.js';
 import { QueryController } from './controllers/query-controller.js';
 import { errorMessage, valueOf } from './controllers/status.js';
 import { StoreChangesController } from './controllers/store-changes-controller.js';
+import { artifactBrowserStyles } from './internal/artifact-browser-styles.js';
 import { loadPreview } from './internal/artifact-preview.js';
 import { MAX_TABLE_ROWS, baseName, extensionOf } from './internal/artifacts.js';
 import { downloadBlob } from './internal/csv.js';
@@ -53,127 +54,7 @@ export interface ArtifactSelectDetail {
  * @customElement ef-artifact-browser
  */
 export class ArtifactBrowser extends StoreElement {
-  static override styles = [
-    themeStyles,
-    mlmodelStyles,
-    css`
-      :host {
-        display: grid;
-        grid-template-columns: minmax(160px, 32%) 1fr;
-        height: var(--ef-artifact-height, 360px);
-        border: 1px solid var(--_border);
-        border-radius: var(--_radius);
-        overflow: hidden;
-      }
-      .tree {
-        overflow: auto;
-        border-right: 1px solid var(--_border);
-        background: var(--_surface);
-        padding: 4px 0;
-      }
-      .node {
-        display: flex;
-        align-items: center;
-        gap: 6px;
-        width: 100%;
-        border: none;
-        border-radius: 0;
-        background: none;
-        padding: 3px 8px;
-        min-height: 0;
-        text-align: left;
-        white-space: nowrap;
-      }
-      .node[aria-selected='true'] {
-        background: var(--_accent-soft);
-      }
-      .node .name {
-        overflow: hidden;
-        text-overflow: ellipsis;
-      }
-      .node .size {
-        margin-left: auto;
-        color: var(--_muted);
-        font-size: 11px;
-      }
-      .preview {
-        overflow: auto;
-        display: flex;
-        flex-direction: column;
-        min-width: 0;
-      }
-      .bar {
-        display: flex;
-        align-items: center;
-        gap: 8px;
-        padding: 6px 10px;
-        border-bottom: 1px solid var(--_border);
-        position: sticky;
-        top: 0;
-        background: var(--_bg);
-      }
-      .bar .path {
-        font-family: var(--_mono);
-        overflow: hidden;
-        text-overflow: ellipsis;
-        white-space: nowrap;
-        margin-right: auto;
-      }
-      pre {
-        margin: 0;
-        padding: 10px;
-        font-family: var(--_mono);
-        font-size: 12px;
-        white-space: pre-wrap;
-        word-break: break-word;
-      }
-      img {
-        max-width: 100%;
-        max-height: 100%;
-        object-fit: contain;
-        margin: 10px;
-        align-self: flex-start;
-        background: repeating-conic-gradient(var(--_surface) 0 25%, transparent 0 50%) 0 0 / 16px 16px;
-      }
-      .notice {
-        margin: 8px 10px 0;
-        padding: 6px 8px;
-        border-radius: var(--_radius);
-        background: var(--_surface);
-        color: var(--_warn);
-      }
-      table {
-        border-collapse: collapse;
-        margin: 8px;
-        font-size: 12px;
-      }
-      td,
-      th {
-        border: 1px solid var(--_border);
-        padding: 2px 6px;
-        text-align: left;
-        max-width: 280px;
-        overflow: hidden;
-        text-overflow: ellipsis;
-        white-space: nowrap;
-      }
-      th {
-        background: var(--_surface);
-      }
-      form.register {
-        display: flex;
-        flex-wrap: wrap;
-        align-items: center;
-        gap: 6px;
-        padding: 8px 12px;
-        border-top: 1px solid var(--_border);
-      }
-      details.yaml summary {
-        cursor: pointer;
-        padding: 6px 12px;
-      }
-    `,
-  ];
+  static override styles = [themeStyles, mlmodelStyles, artifactBrowserStyles];
 
   /** The run whose artifacts are shown. */
   @property({ attribute: 'run-id' }) runId = '';
@@ -186,6 +67,10 @@ export class ArtifactBrowser extends StoreElement {
   /** The outcome of the last "Register model", shown under its form. */
   @state() private _registration: { readonly ok: boolean; readonly message: string } | undefined;
   @state() private _registering = false;
+  /** The tree item last focused: the tree's one tab stop (roving tabindex). */
+  @state() private _active = '';
+  /** The tab stop of the tree being rendered: the active item, else the selected file, else the first item. */
+  #tabStop = '';
   private _listingStore: Store | undefined;
   private _listingRun = '';
   private _objectUrl: string | undefined;
@@ -240,8 +125,21 @@ export class ArtifactBrowser extends StoreElement {
     // A tree role only around tree items: while loading or empty it is a plain box.
     const root = this._listings.get('');
     const hasItems = Array.isArray(root) && root.length > 0;
-    return html`<div class="tree" part="tree" role=${hasItems ? 'tree' : nothing} aria-label=${hasItems ? 'Artifacts' : nothing}>${this._renderFolder('', 0)}</div>
-      <div class="preview" part="preview">${this._renderPreview()}</div>`;
+    const shown = this.#shownPaths();
+    this.#tabStop = [this._active, this.selected].find((p) => shown.includes(p)) ?? shown[0] ?? '';
+    // Boxes that scroll take the focus themselves when nothing in them can (keyboard scrolling).
+    return html`<div
+        class="tree"
+        part="tree"
+        role=${hasItems ? 'tree' : nothing}
+        aria-label="Artifacts"
+        tabindex=${hasItems ? nothing : '0'}
+        @keydown=${this.#onTreeKey}
+        @focusin=${this.#onTreeFocus}
+      >
+        ${this._renderFolder('', 0)}
+      </div>
+      <div class="preview" part="preview" role="region" aria-label="Preview" tabindex="0">${this._renderPreview()}</div>`;
   }
 
   private _renderFolder(path: string, depth: number): TemplateResult {
@@ -253,7 +151,16 @@ export class ArtifactBrowser extends StoreElement {
       const open = this._open.has(file.path);
       const pad = `padding-left:${8 + depth * 14}px`;
       if (file.isDir) {
-        return html`<button class="node" role="treeitem" aria-expanded=${open ? 'true' : 'false'} style=${pad} @click=${() => this._toggle(file.path)}>
+        return html`<button
+            class="node"
+            role="treeitem"
+            aria-level=${depth + 1}
+            aria-expanded=${open ? 'true' : 'false'}
+            data-path=${file.path}
+            tabindex=${file.path === this.#tabStop ? '0' : '-1'}
+            style=${pad}
+            @click=${() => this._toggle(file.path)}
+          >
             <span aria-hidden="true">${open ? '▾' : '▸'}</span><span class="name">${baseName(file.path)}</span>
           </button>
           ${open ? this._renderFolder(file.path, depth + 1) : nothing}`;
@@ -261,7 +168,10 @@ export class ArtifactBrowser extends StoreElement {
       return html`<button
         class="node"
         role="treeitem"
+        aria-level=${depth + 1}
         aria-selected=${this.selected === file.path ? 'true' : 'false'}
+        data-path=${file.path}
+        tabindex=${file.path === this.#tabStop ? '0' : '-1'}
         style=${pad}
         title=${file.path}
         @click=${() => this._select(file.path)}
@@ -345,6 +255,65 @@ export class ArtifactBrowser extends StoreElement {
         ${body.map((row) => html`<tr>${row.map((c) => html`<td title=${c}>${c}</td>`)}</tr>`)}
       </tbody>
     </table>`;
+  }
+
+  /** The paths of the tree items shown, top to bottom (open folders' listings included). */
+  #shownPaths(folder = ''): string[] {
+    const listing = this._listings.get(folder);
+    if (!Array.isArray(listing)) return [];
+    return listing.flatMap((f) => (f.isDir && this._open.has(f.path) ? [f.path, ...this.#shownPaths(f.path)] : [f.path]));
+  }
+
+  readonly #onTreeFocus = (e: FocusEvent): void => {
+    const path = (e.target as HTMLElement).dataset['path'];
+    if (path !== undefined) this._active = path;
+  };
+
+  /**
+   * The WAI-ARIA tree keys: ↑/↓ (Home/End) move, → opens a folder or enters it, ← closes it or
+   * goes to the parent folder. Enter and Space are the buttons' own (open a folder, select a file).
+   */
+  readonly #onTreeKey = (e: KeyboardEvent): void => {
+    const path = (e.target as HTMLElement).dataset['path'];
+    if (path === undefined) return;
+    const shown = this.#shownPaths();
+    const at = shown.indexOf(path);
+    const parent = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '';
+    const listing = this._listings.get(parent);
+    const isFolder = Array.isArray(listing) && listing.some((f) => f.path === path && f.isDir);
+    let next: string | undefined;
+    switch (e.key) {
+      case 'ArrowDown':
+        next = shown[at + 1];
+        break;
+      case 'ArrowUp':
+        next = shown[at - 1];
+        break;
+      case 'Home':
+        next = shown[0];
+        break;
+      case 'End':
+        next = shown.at(-1);
+        break;
+      case 'ArrowRight':
+        if (isFolder && !this._open.has(path)) this._toggle(path);
+        else if (isFolder) next = shown[at + 1]?.startsWith(`${path}/`) === true ? shown[at + 1] : undefined;
+        break;
+      case 'ArrowLeft':
+        if (isFolder && this._open.has(path)) this._toggle(path);
+        else if (parent !== '') next = parent;
+        break;
+      default:
+        return;
+    }
+    e.preventDefault();
+    if (next !== undefined) void this.#focusItem(next);
+  };
+
+  async #focusItem(path: string): Promise<void> {
+    this._active = path;
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>(`[role='treeitem'][data-path="${CSS.escape(path)}"]`)?.focus();
   }
 
   private _toggle(path: string): void {

@@ -7,16 +7,18 @@ import { LitElement, html, nothing, type PropertyValues, type TemplateResult } f
 import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { Run } from '../core/entities.js';
-import type { RunId } from '../core/ids.js';
+import type { ExperimentId, RunId } from '../core/ids.js';
 import type { Store } from '../core/store.js';
 import { storeContext } from './context.js';
 import { errorMessage } from './controllers/status.js';
 import { StoreChangesController } from './controllers/store-changes-controller.js';
 import type { Theme } from './internal/store-element.js';
 import { themeStyles } from './internal/theme.js';
-import { openViewerSource, sourceLabel, type ViewerSource } from './internal/viewer-source.js';
-import { readLinkState, replaceUrl, writeLinkState, VIEWER_TABS, type ViewerTab } from './internal/viewer-state.js';
-import { renderViewerNotice, type ViewerPhase as Phase } from './internal/viewer-notice.js';
+import { openedSummary, openViewerSource, sourceLabel, type ViewerSource } from './internal/viewer-source.js';
+import { readLinkState, replaceUrl, writeLinkState, type ViewerTab } from './internal/viewer-state.js';
+import { renderOutcome, renderViewerNotice, type OpenOutcome, type OpeningProgress, type ViewerPhase as Phase } from './internal/viewer-notice.js';
+import { renderViewerTabs } from './internal/viewer-tabs.js';
+import { ZipDropController } from './internal/viewer-drop.js';
 import { viewerStyles } from './internal/viewer-styles.js';
 
 /** Detail of `ef-file-open`. */
@@ -26,7 +28,6 @@ export interface FileOpenDetail {
 
 /** How many of an experiment's latest runs are selected (and charted) when nothing else is. */
 const DEFAULT_SELECTION = 5;
-const TAB_LABELS: Record<ViewerTab, string> = { details: 'Run details', compare: 'Compare', models: 'Models' };
 
 /**
  * The experiment list, the run table, one chart per metric key of the selected runs (a grid
@@ -35,7 +36,9 @@ const TAB_LABELS: Record<ViewerTab, string> = { details: 'Run details', compare:
  * property), `store-uri`, or the `store` property. It opens the experiment in the link, else the
  * first with runs, and selects its latest runs so charts show without any script. The link's
  * hash keeps the experiment, runs, opened run and tab (`no-hash` turns that off, for several
- * viewers on one page). Dropping a zip on it, or the "Open zip" button, opens that bundle.
+ * viewers on one page). Dropping a zip on it, or the "Open zip" button, opens that bundle: the
+ * viewer shows the runs read while it opens, then what it opened; a zip that fails to open says why
+ * and leaves the view as it was.
  *
  * @fires ef-file-open - A zip was dropped or chosen; detail `{file}`. Cancel it to handle the file yourself.
  * @slot notice - Shown above the run table (a report's notes).
@@ -81,7 +84,10 @@ export class Viewer extends LitElement {
   @state() private _phase: Phase = 'empty';
   @state() private _problem = '';
   @state() private _metricKeys: readonly string[] = [];
-  @state() private _dragging = false;
+  /** The source being opened while the previous view stays, or shown in the notice. */
+  @state() private _opening: OpeningProgress | undefined;
+  /** What the last open showed (`Opened x.zip: …`), or why it failed while the previous view stayed. */
+  @state() private _outcome: OpenOutcome | undefined;
 
   #store: Store | undefined;
   /** The store this element opened itself (closed when replaced). */
@@ -89,8 +95,11 @@ export class Viewer extends LitElement {
   #ticket = 0;
   #shownExperiment = '';
   #linked = false;
+  /** The next opened source is a file the user chose: start from its own first experiment. */
+  #freshView = false;
   readonly #pending = new Set<Promise<void>>();
   readonly #provider = new ContextProvider(this, { context: storeContext, initialValue: undefined });
+  readonly #drop = new ZipDropController(this, (file) => this.openFile(file));
 
   constructor() {
     super();
@@ -106,9 +115,6 @@ export class Viewer extends LitElement {
         if (newKey) this.#track(this.#showCharts());
       },
     });
-    this.addEventListener('dragover', this.#onDragOver);
-    this.addEventListener('dragleave', () => (this._dragging = false));
-    this.addEventListener('drop', this.#onDrop);
   }
 
   /** The store shown now (undefined while opening or when none is given). */
@@ -156,6 +162,7 @@ export class Viewer extends LitElement {
     const detail: FileOpenDetail = { file };
     const event = new CustomEvent('ef-file-open', { detail, bubbles: true, composed: true, cancelable: true });
     if (!this.dispatchEvent(event)) return;
+    this.#freshView = true;
     this.store = undefined;
     this.storeUri = undefined;
     this.src = file;
@@ -172,8 +179,8 @@ export class Viewer extends LitElement {
     if (this.#linked && !this.noHash) this.#writeLink();
   }
 
-  #track(work: Promise<void>): void {
-    const tracked = work.catch((error: unknown) => {
+  #track(work: Promise<unknown>): void {
+    const tracked = work.then(() => undefined, (error: unknown) => {
       this._phase = 'error';
       this._problem = errorMessage(error);
     });
@@ -195,32 +202,56 @@ export class Viewer extends LitElement {
     return undefined;
   }
 
+  /**
+   * Opens the source given. While a source opens over a shown view, the view stays (with the
+   * progress above it) and stays too when the source fails to open, with why.
+   */
   async #openSource(): Promise<void> {
     const ticket = ++this.#ticket;
     const source = this.store === undefined ? this.#source() : undefined;
-    this.#setStore(undefined);
+    const keepView = source !== undefined && this._phase === 'ready';
+    this._outcome = undefined;
+    if (!keepView) this.#setStore(undefined);
     if (this.store === undefined && source === undefined) {
       this._phase = 'empty';
       return;
     }
-    this._phase = 'opening';
-    this._problem = source === undefined ? '' : sourceLabel(source);
+    const label = source === undefined ? '' : sourceLabel(source);
+    if (!keepView) this._phase = 'opening';
+    this._opening = source === undefined ? undefined : { label, runsRead: 0 };
+    const onProgress = (): void => {
+      if (ticket === this.#ticket && this._opening !== undefined) this._opening = { label, runsRead: this._opening.runsRead + 1 };
+    };
     let store: Store;
     try {
-      store = this.store ?? (await openViewerSource(source!));
+      store = this.store ?? (await openViewerSource(source!, { onProgress }));
     } catch (error) {
       if (ticket !== this.#ticket) return;
-      this._phase = 'error';
-      this._problem = `Could not open ${sourceLabel(source!)}: ${errorMessage(error)}`;
+      this._opening = undefined;
+      const message = `Could not open ${label}: ${errorMessage(error)}`;
+      if (keepView) this._outcome = { ok: false, message: `${message} The view is unchanged.` };
+      else {
+        this._phase = 'error';
+        this._problem = message;
+      }
       return;
     }
     if (ticket !== this.#ticket) {
       if (store !== this.store) void store.close();
       return;
     }
+    if (this.#freshView) {
+      this.experimentId = '';
+      this.selectedRunIds = [];
+      this.runId = '';
+      this.#freshView = false;
+    }
     if (store !== this.store) this.#owned = store;
     this.#setStore(store);
-    await this.#chooseExperiment(store);
+    this._phase = 'opening';
+    const experiments = await this.#chooseExperiment(store);
+    if (source !== undefined && store === this.#store) this._outcome = { ok: true, message: await openedSummary(label, store, experiments) };
+    this._opening = undefined;
   }
 
   #setStore(store: Store | undefined): void {
@@ -234,13 +265,16 @@ export class Viewer extends LitElement {
     this.#provider.setValue(store);
   }
 
-  /** The experiment of the link, else the one asked for, else the first with runs, else the first. */
-  async #chooseExperiment(store: Store): Promise<void> {
+  /**
+   * The experiment of the link, else the one asked for, else the first with runs, else the first.
+   * Returns the ids of the store's experiments.
+   */
+  async #chooseExperiment(store: Store): Promise<ExperimentId[]> {
     const experiments = (await store.searchExperiments({ maxResults: 1000 })).items;
-    if (store !== this.#store) return;
+    if (store !== this.#store) return [];
     if (experiments.length === 0) {
       this._phase = 'no-experiments';
-      return;
+      return [];
     }
     const link = this.noHash || this.#linked ? {} : readLinkState(location.href);
     const known = (id: string | undefined): boolean => id !== undefined && experiments.some((e) => e.experimentId === id);
@@ -253,13 +287,14 @@ export class Viewer extends LitElement {
         }
       }
     }
-    if (store !== this.#store) return;
+    if (store !== this.#store) return [];
     if (link.runIds !== undefined && chosen === link.experimentId) this.selectedRunIds = link.runIds;
     if (link.openRunId !== undefined) this.runId = link.openRunId;
     if (link.tab !== undefined) this.tab = link.tab;
     this.experimentId = chosen ?? experiments[0]!.experimentId;
     this._phase = 'ready';
     this.#linked = true;
+    return experiments.map((e) => e.experimentId);
   }
 
   /** Waits for the run table of the experiment; keeps the selected runs it has, else selects its latest. */
@@ -321,21 +356,6 @@ export class Viewer extends LitElement {
     if (link.tab !== undefined) this.tab = link.tab;
   };
 
-  readonly #onDragOver = (event: DragEvent): void => {
-    if (!(event.dataTransfer?.types.includes('Files') ?? false)) return;
-    event.preventDefault();
-    event.dataTransfer!.dropEffect = 'copy';
-    this._dragging = true;
-  };
-
-  readonly #onDrop = (event: DragEvent): void => {
-    this._dragging = false;
-    const file = event.dataTransfer?.files[0];
-    if (file === undefined) return;
-    event.preventDefault();
-    this.openFile(file);
-  };
-
   #onFileChosen(event: Event): void {
     const input = event.target as HTMLInputElement;
     const file = input.files?.[0];
@@ -362,8 +382,8 @@ export class Viewer extends LitElement {
         </button>
         <input type="file" accept=".zip,application/zip" aria-label="zip bundle" @change=${this.#onFileChosen} />
       </header>
-      ${this._phase === 'ready' ? this.#renderViewer() : html`<main><slot name="main-start"></slot>${renderViewerNotice(this._phase, this._problem)}</main>`}
-      ${this._dragging ? html`<div class="drop" part="drop">Drop the zip to open it</div>` : nothing}
+      ${this._phase === 'ready' ? this.#renderViewer() : html`<main><slot name="main-start"></slot>${renderViewerNotice(this._phase, this._problem, this._opening)}</main>`}
+      ${this.#drop.dragging ? html`<div class="drop" part="drop">Drop the zip to open it</div>` : nothing}
     </div>`;
   }
 
@@ -382,6 +402,7 @@ export class Viewer extends LitElement {
       <main @ef-run-open=${(e: CustomEvent<{ runId: string }>) => this.#openRun(e.detail.runId)}>
         <slot name="main-start"></slot>
         <slot name="notice"></slot>
+        ${renderOutcome(this._opening, this._outcome, () => (this._outcome = undefined))}
         <ef-run-table
           layout-key=${this.#layoutKey() ?? nothing}
           .experimentIds=${[this.experimentId]}
@@ -389,14 +410,7 @@ export class Viewer extends LitElement {
           @ef-selection-change=${(e: CustomEvent<{ runIds: string[] }>) => (this.selectedRunIds = e.detail.runIds)}
         ></ef-run-table>
         ${this.#renderCharts()}
-        <section part="tabs">
-          <div class="tabs" role="tablist">
-            ${VIEWER_TABS.map(
-              (tab) => html`<button role="tab" aria-selected=${this.tab === tab ? 'true' : 'false'} @click=${() => (this.tab = tab)}>${TAB_LABELS[tab]}</button>`,
-            )}
-          </div>
-          ${this.#renderTab()}
-        </section>
+        <section part="tabs">${renderViewerTabs(this.tab, (tab) => (this.tab = tab), this.#renderTab())}</section>
       </main>`;
   }
 

@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { TrackingClient } from '../../src/core/client.js';
 import { exportBundle } from '../../src/storage/bundle/export-bundle.js';
+import { MemoryStore } from '../../src/storage/memory/memory-store.js';
 import { readLinkState, writeLinkState } from '../../src/components/internal/viewer-state.js';
 import { mount, seed, shadow, until } from './components-fixtures.js';
 
@@ -84,5 +86,50 @@ describe('<ef-viewer>', () => {
     expect(shadow(viewer).querySelector('.drop')).toBeNull();
     expect(shadow(viewer).querySelector('ef-run-table')!.runs).toHaveLength(3);
     expect(chartsOf(viewer)).toHaveLength(2);
+  });
+
+  it('shows the runs read while a big zip opens, then what it opened; a zip that fails says why and keeps the view', async () => {
+    const { zip } = await seededZip();
+    const viewer = await mount('ef-viewer', { noHash: true, src: zip });
+    const table = shadow(viewer).querySelector('ef-run-table')!;
+    expect(table.runs).toHaveLength(3);
+
+    const big = new MemoryStore();
+    const client = new TrackingClient(big);
+    const bigExperiment = await client.createExperiment('sweep');
+    for (let i = 0; i < 60; i++) {
+      const run = await client.createRun(bigExperiment, { runName: `trial-${i}` });
+      client.logParam(run.info.runId, 'seed', String(i));
+      client.logMetric(run.info.runId, 'loss', 1 / (i + 1), { step: 0 });
+    }
+    await client.flush();
+    const bigZip = (await exportBundle(big, { output: 'blob' })) as Blob;
+
+    const seen: string[] = [];
+    const watch = new MutationObserver((records) => {
+      for (const r of records) seen.push(r.type === 'characterData' ? (r.target.textContent ?? '') : [...r.addedNodes].map((n) => n.textContent ?? '').join(' '));
+    });
+    watch.observe(shadow(viewer), { childList: true, subtree: true, characterData: true });
+    viewer.openFile(new File([bigZip], 'sweep.zip', { type: 'application/zip' }));
+    await viewer.loaded();
+    watch.disconnect();
+    const counts = seen.join(' ').match(/\d+(?= runs? read)/gu)?.map(Number) ?? [];
+    expect(counts.length).toBeGreaterThan(1);
+    expect(Math.max(...counts)).toBe(60);
+    expect(viewer.experimentId).toBe(bigExperiment);
+    expect(shadow(viewer).querySelector('ef-run-table')!.runs).toHaveLength(60);
+    const outcome = shadow(viewer).querySelector('[part="outcome"]')!;
+    expect(outcome.getAttribute('role')).toBe('status');
+    expect(outcome.textContent).toMatch(/Opened sweep\.zip: 2 experiments, 60 runs\./u);
+
+    const shown = viewer.resolvedStore;
+    viewer.openFile(new File([new Uint8Array([80, 75, 3, 4, 1, 2, 3])], 'broken.zip'));
+    await viewer.loaded();
+    const alert = shadow(viewer).querySelector('[role="alert"]')!;
+    expect(alert.textContent).toMatch(/Could not open broken\.zip: .+ The view is unchanged\./u);
+    expect(viewer.resolvedStore).toBe(shown);
+    expect(viewer.experimentId).toBe(bigExperiment);
+    expect(shadow(viewer).querySelector('ef-run-table')!.runs).toHaveLength(60);
+    expect(viewer.metricKeys).toEqual(['loss']);
   });
 });

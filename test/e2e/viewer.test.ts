@@ -3,7 +3,7 @@
  * served from 127.0.0.1) shows every run of a bundle and draws its charts without any script;
  * the link reopens the same view; a zip dropped on it opens; and charts, legends, the run table
  * and the comparison never overlap at desktop, tablet and phone widths (screenshots in
- * test-output/screenshots/viewer-*.png).
+ * test-output/screenshots/viewer-*.png, and at 1440 and 390 px in the light and the dark scheme).
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -65,8 +65,12 @@ afterAll(async () => {
 });
 
 /** Opens `url` in a new page of a new context and waits until the viewer shows its data; collects errors. */
-async function openViewer(url: string, viewport = { width: 1440, height: 900 }): Promise<{ page: Page; errors: string[]; close: () => Promise<void> }> {
-  const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
+async function openViewer(
+  url: string,
+  viewport = { width: 1440, height: 900 },
+  colorScheme: 'light' | 'dark' = 'light',
+): Promise<{ page: Page; errors: string[]; close: () => Promise<void> }> {
+  const context = await browser.newContext({ viewport, deviceScaleFactor: 1, colorScheme });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
@@ -205,5 +209,28 @@ describe('<ef-viewer src="exp.zip">', () => {
       expect(errors).toEqual([]);
       await close();
     });
+  }
+
+  for (const [width, height] of [
+    [1440, 900],
+    [390, 844],
+  ] as const) {
+    for (const scheme of ['light', 'dark'] as const) {
+      it(`follows the ${scheme} scheme at ${width} px with the header's actions in view (screenshot)`, async () => {
+        const { page, errors, close } = await openViewer(served.url, { width, height }, scheme);
+        const seen = await page.evaluate(() => {
+          const viewer = document.querySelector('ef-viewer')!;
+          const open = [...viewer.shadowRoot!.querySelectorAll('header button')].find((b) => b.textContent!.includes('Open zip'))!.getBoundingClientRect();
+          return { background: getComputedStyle(viewer).backgroundColor, open: { left: open.left, right: open.right, width: open.width }, page: document.documentElement.clientWidth };
+        });
+        expect(seen.background).toBe(scheme === 'dark' ? 'rgb(21, 23, 28)' : 'rgb(255, 255, 255)');
+        expect(seen.open.width).toBeGreaterThan(0);
+        expect(seen.open.left).toBeGreaterThanOrEqual(0);
+        expect(seen.open.right).toBeLessThanOrEqual(seen.page);
+        await page.screenshot({ path: `${SHOTS}/viewer-${width}-${scheme}.png`, fullPage: true });
+        expect(errors).toEqual([]);
+        await close();
+      });
+    }
   }
 });

@@ -20,7 +20,7 @@ export const themeStyles = css`
     --_muted: var(--ef-muted, light-dark(#5f6b7c, #9aa4b2));
     --_border: var(--ef-border, light-dark(#dde1e7, #333843));
     --_grid: var(--ef-grid, light-dark(#eceff3, #262a33));
-    --_accent: var(--ef-accent, light-dark(#2f6fdb, #6ea1ff));
+    --_accent: var(--ef-accent, light-dark(#2a64c8, #6ea1ff));
     --_accent-fg: var(--ef-accent-fg, light-dark(#ffffff, #0d1220));
     --_accent-soft: var(--ef-accent-soft, light-dark(#e6efff, #1f2c46));
     --_hover: var(--ef-hover, light-dark(#f1f4f8, #222631));

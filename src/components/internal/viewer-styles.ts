@@ -100,6 +100,29 @@ export const viewerStyles = css`
     margin: 0 0 12px;
     overflow-wrap: anywhere;
   }
+  .opening {
+    display: flex;
+    align-items: center;
+    justify-content: center;
+    gap: 10px;
+  }
+  .opening p {
+    margin: 0;
+  }
+  .outcome {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: baseline;
+    gap: 4px 12px;
+    padding: 6px 12px;
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    overflow-wrap: anywhere;
+  }
+  .outcome.error {
+    border-color: var(--_danger);
+    color: var(--_danger);
+  }
   .drop {
     position: absolute;
     inset: 0;
