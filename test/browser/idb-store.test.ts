@@ -220,7 +220,7 @@ describe('IndexedDB store: durability and platform errors', () => {
     }
     expect(order).toEqual(['logBatch', 'flush']);
     expect(seen).toEqual([
-      { stores: ['chunks', 'meta', 'runs'], mode: 'readwrite', durability: 'relaxed' },
+      { stores: ['chunks', 'experiments', 'meta', 'runs'], mode: 'readwrite', durability: 'relaxed' },
       { stores: ['artifacts', 'chunks', 'experiments', 'meta', 'registeredModels', 'runs'], mode: 'readwrite', durability: 'strict' },
     ]);
   });
@@ -291,7 +291,7 @@ describe('IndexedDB store: durability and platform errors', () => {
 
 describe('IndexedDB store: schema upgrade', () => {
   it('opens a database written with schema v1 and keeps every record usable', async () => {
-    expect(DB_VERSION).toBe(3);
+    expect(DB_VERSION).toBe(4);
     const name = freshName();
     const runId = 'aaaabbbbccccddddeeeeffff00001111' as RunId;
     const experimentId = '123456789012345678' as ExperimentId;
@@ -339,7 +339,7 @@ describe('IndexedDB store: schema upgrade', () => {
     expect(history.steps).toEqual(Float64Array.from({ length: CHUNK_POINTS + tail + more }, (_, i) => i));
     const raw = await openDB<EdgeflowDB>(name);
     expect(await raw.count('chunks')).toBe(2);
-    expect((await raw.get('meta', 'minVersion'))?.value).toBe(2);
+    expect((await raw.get('meta', 'minVersion'))?.value).toBe(4);
     expect((await raw.get('runs', runId))?.series['loss']).toEqual({ count: CHUNK_POINTS + tail + more, chunks: 2 });
     raw.close();
     // The seq index written by the migration feeds the search cache.
@@ -385,10 +385,10 @@ describe('IndexedDB store: schema upgrade to v3 (the model registry)', () => {
 
     const store = await track(name, await new IdbStore({ name }).open());
     const raw = await openDB<EdgeflowDB>(name);
-    expect(raw.version).toBe(3);
+    expect(raw.version).toBe(DB_VERSION);
     expect([...raw.objectStoreNames].sort()).toEqual(['artifacts', 'chunks', 'experiments', 'meta', 'registeredModels', 'runs']);
-    // v3 only adds a store: v2 code may keep using the database.
-    expect((await raw.get('meta', 'minVersion'))?.value).toBe(2);
+    // v3 only adds a store, but v4 keeps short series inline, which v2 and v3 code would read as empty.
+    expect((await raw.get('meta', 'minVersion'))?.value).toBe(4);
     expect((await raw.get('meta', 'seq'))?.value).toBe(7);
     raw.close();
     // Everything v2 wrote.

@@ -6,9 +6,11 @@
  * Every mutation is one readwrite transaction that reads the current records, applies the rules
  * from core (`rules.ts`) and writes, so a failed rule or a failed write (quota) leaves nothing
  * behind, and two tabs writing the same database serialize in IndexedDB instead of overwriting
- * each other. Durability: {@link IdbStore.logBatch} commits with `relaxed` durability (the data is
- * committed and visible to every reader, but the browser may acknowledge before it reaches the
- * disk); all other writes and {@link IdbStore.flush} use `strict`.
+ * each other. Run creations and batches that arrive while earlier ones commit share one transaction
+ * (`write-groups.ts`), each still all or nothing. Durability: {@link IdbStore.createRun} and
+ * {@link IdbStore.logBatch} commit with `relaxed` durability (the data is committed and visible to
+ * every reader, but the browser may acknowledge before it reaches the disk); all other writes and
+ * {@link IdbStore.flush} use `strict`.
  * @module
  */
 import type { IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
@@ -38,7 +40,7 @@ import { assertHistoryIndex } from '../../core/validation.js';
 import { ChangeEmitter } from '../change-emitter.js';
 import { assertArtifactFound, listArtifacts, pathsToDelete, treeOf } from './artifacts.js';
 import { ChangeBroadcast } from './broadcast.js';
-import { TailCache, appendColumns, readSeries, readSeriesFrom } from './chunks.js';
+import { TailCache, appendColumns, readSeriesFrom } from './chunks.js';
 import { Connection } from './connection.js';
 import { mapIdbError } from './errors.js';
 import { cloneStoredRun, toDict, toExperiment, toRun } from './records.js';
@@ -46,6 +48,7 @@ import { IdbRegistryRecords } from './registry-records.js';
 import { RunCache } from './run-cache.js';
 import { ALL_STORES, RECENT_BATCH_IDS, artifactRootOf, runKeyRange, type EdgeflowDB, type StoredRun } from './schema.js';
 import { storageFigures, type StorageFigures } from './storage-figures.js';
+import { GROUP_STORES, WriteGroups, readNextSeq, type GroupedWrite } from './write-groups.js';
 
 /** Options of {@link IdbStore}. */
 export interface IdbStoreOptions {
@@ -76,6 +79,15 @@ export class IdbStore implements Store {
   private readonly __pending = new Set<Promise<unknown>>();
   private readonly __artifactRoot: string;
   private __blockedWarned = false;
+  readonly #groups = new WriteGroups({
+    begin: () => this.__transaction(GROUP_STORES, 'readwrite', 'relaxed'),
+    committed: (written, changes) => {
+      for (const [runId, before] of written.seqBefore) this.__tails.restamp(runId, before, written.seq);
+      for (const tail of written.tails) this.__tails.set(written.seq, tail);
+      for (const change of changes) this.__announce(change);
+    },
+    mapError: (error, what) => mapIdbError(error, what),
+  });
 
   constructor(options: IdbStoreOptions = {}) {
     this.name = options.name ?? 'edgeflow';
@@ -209,46 +221,47 @@ export class IdbStore implements Store {
 
   // ------------------------------------------------------------------------------------------ runs
 
+  /** Shares a relaxed transaction with other run creations and batches (see `write-groups.ts`). */
   async createRun(input: CreateRunInput): Promise<Run> {
-    return this.__write('create a run', ['meta', 'experiments', 'runs'], 'strict', async (tx, emit) => {
-      const runId = input.runId ?? newRunId();
-      const [experiment, existing, seq] = await Promise.all([
-        getExperimentIn(tx, input.experimentId),
-        tx.objectStore('runs').getKey(runId),
-        readNextSeq(tx),
-      ]);
-      assertExperimentActive(experiment, 'create a run');
-      if (existing !== undefined) {
-        throw EdgeflowError.resourceAlreadyExists(`Run with ID '${runId}' already exists.`, { details: { runId } });
-      }
-      const tags = dict<string>();
-      for (const { key, value } of input.tags) tags[key] = value;
-      tags[SystemTag.RUN_NAME] = input.runName;
-      assertNoKeyConflicts('tag', new KeyIndex(), Object.keys(tags));
-      const lifecycleStage = input.lifecycleStage ?? 'active';
-      const stored: StoredRun = {
-        info: {
-          runId,
-          runName: input.runName,
-          experimentId: input.experimentId,
-          userId: input.userId,
-          status: input.status ?? 'RUNNING',
-          startTime: input.startTime,
-          endTime: input.endTime ?? null,
-          artifactUri: input.artifactUri ?? `${experiment.artifactLocation}/${runId}/artifacts`,
-          lifecycleStage,
-          deletedTime: lifecycleStage === 'deleted' ? (input.deletedTime ?? Date.now()) : null,
-        },
-        params: dict(),
-        tags,
-        latest: dict(),
-        seq,
-        series: dict(),
-      };
-      issue(tx.objectStore('meta').put({ key: 'seq', value: seq }));
-      issue(tx.objectStore('runs').add(stored));
-      emit({ kind: 'run', runId, experimentId: input.experimentId });
-      return toRun(stored);
+    const runId = input.runId ?? newRunId();
+    return this.#grouped({
+      what: 'create a run',
+      runIds: [runId],
+      body: async (ctx, emit) => {
+        const experiment = await ctx.experiment(input.experimentId);
+        if (experiment === undefined) throw noSuchExperiment(input.experimentId);
+        assertExperimentActive(experiment, 'create a run');
+        if ((await ctx.run(runId)) !== undefined) {
+          throw EdgeflowError.resourceAlreadyExists(`Run with ID '${runId}' already exists.`, { details: { runId } });
+        }
+        const tags = dict<string>();
+        for (const { key, value } of input.tags) tags[key] = value;
+        tags[SystemTag.RUN_NAME] = input.runName;
+        assertNoKeyConflicts('tag', new KeyIndex(), Object.keys(tags));
+        const lifecycleStage = input.lifecycleStage ?? 'active';
+        const stored: StoredRun = {
+          info: {
+            runId,
+            runName: input.runName,
+            experimentId: input.experimentId,
+            userId: input.userId,
+            status: input.status ?? 'RUNNING',
+            startTime: input.startTime,
+            endTime: input.endTime ?? null,
+            artifactUri: input.artifactUri ?? `${experiment.artifactLocation}/${runId}/artifacts`,
+            lifecycleStage,
+            deletedTime: lifecycleStage === 'deleted' ? (input.deletedTime ?? Date.now()) : null,
+          },
+          params: dict(),
+          tags,
+          latest: dict(),
+          seq: ctx.seq,
+          series: dict(),
+        };
+        ctx.putRun(stored);
+        emit({ kind: 'run', runId, experimentId: input.experimentId });
+        return toRun(stored);
+      },
     });
   }
 
@@ -291,66 +304,67 @@ export class IdbStore implements Store {
   }
 
   /**
-   * Writes params, metrics and tags in one transaction, all or nothing. Commits with `relaxed`
-   * durability: call {@link IdbStore.flush} for a strict, on-disk acknowledgement. A batch whose
-   * `batchId` is among the run's recent ones was applied already and is skipped.
+   * Writes params, metrics and tags all or nothing, in a relaxed transaction it may share with
+   * other run creations and batches (see `write-groups.ts`): call {@link IdbStore.flush} for a
+   * strict, on-disk acknowledgement. A batch whose `batchId` is among the run's recent ones was
+   * applied already and is skipped.
    */
   async logBatch(runId: RunId, batch: LogBatchInput): Promise<void> {
-    const written = await this.__write(`log a batch to run ${runId}`, ['meta', 'runs', 'chunks'], 'relaxed', async (tx, emit) => {
-      const [run, seq] = await Promise.all([getRunIn(tx, runId), readNextSeq(tx)]);
-      const previousSeq = run.seq;
-      // Sent again after its worker died, but it had committed: written once.
-      if (batch.batchId !== undefined && run.batchIds?.includes(batch.batchId)) return undefined;
-      assertRunActive(run.info);
-      const params = newParamsOf(runId, run.params, batch.params ?? []);
-      const metrics = batch.metrics ?? [];
-      const tags = batch.tags ?? [];
-      assertNoKeyConflicts('param', new KeyIndex(Object.keys(run.params)), params.map((p) => p.key));
-      assertNoKeyConflicts('metric', new KeyIndex(Object.keys(run.series)), metrics.map((m) => m.key));
-      assertNoKeyConflicts('tag', new KeyIndex(Object.keys(run.tags)), tags.map((t) => t.key));
-      if (params.length === 0 && metrics.length === 0 && tags.length === 0) return undefined;
+    await this.#grouped({
+      what: `log a batch to run ${runId}`,
+      runIds: [runId],
+      body: async (ctx, emit) => {
+        const run = await ctx.run(runId);
+        if (run === undefined) throw noSuchRun(runId);
+        // Sent again after its worker died, but it had committed: written once.
+        if (batch.batchId !== undefined && run.batchIds?.includes(batch.batchId)) return;
+        assertRunActive(run.info);
+        const params = newParamsOf(runId, run.params, batch.params ?? []);
+        const metrics = batch.metrics ?? [];
+        const tags = batch.tags ?? [];
+        assertNoKeyConflicts('param', new KeyIndex(Object.keys(run.params)), params.map((p) => p.key));
+        assertNoKeyConflicts('metric', new KeyIndex(Object.keys(run.series)), metrics.map((m) => m.key));
+        assertNoKeyConflicts('tag', new KeyIndex(Object.keys(run.tags)), tags.map((t) => t.key));
+        if (params.length === 0 && metrics.length === 0 && tags.length === 0) return;
 
-      for (const { key, value } of params) run.params[key] = value;
-      const chunks = tx.objectStore('chunks');
-      // Keys append concurrently (one tail read each); columns of one key in order.
-      const byKey = new Map<string, MetricColumns[]>();
-      for (const columns of metrics) {
-        const list = byKey.get(columns.key);
-        if (list === undefined) byKey.set(columns.key, [columns]);
-        else list.push(columns);
-      }
-      const tails = await Promise.all(
-        Array.from(byKey, async ([key, list]) => {
-          const state = hasKey(run.series, key) ? { ...run.series[key]! } : { count: 0, chunks: 0 };
-          let latest = hasKey(run.latest, key) ? run.latest[key] : undefined;
-          let tail = this.__tails.get(runId, key, previousSeq);
-          for (const columns of list) {
-            tail = await appendColumns(chunks, runId, state, columns, issue, tail);
-            latest = latestOf(latest, columns);
-          }
-          run.series[key] = state;
-          if (latest !== undefined) run.latest[key] = latest;
-          return tail;
-        }),
-      );
-      let renamed = false;
-      for (const { key, value } of tags) {
-        run.tags[key] = value;
-        if (key === SystemTag.RUN_NAME) {
-          (run.info as { runName: string }).runName = value;
-          renamed = true;
+        for (const { key, value } of params) run.params[key] = value;
+        const chunks = ctx.tx.objectStore('chunks');
+        // Keys append concurrently (one tail read each); columns of one key in order.
+        const byKey = new Map<string, MetricColumns[]>();
+        for (const columns of metrics) {
+          const list = byKey.get(columns.key);
+          if (list === undefined) byKey.set(columns.key, [columns]);
+          else list.push(columns);
         }
-      }
-      if (batch.batchId !== undefined) run.batchIds = [...(run.batchIds ?? []), batch.batchId].slice(-RECENT_BATCH_IDS);
-      writeRun(tx, run, seq);
-      const experimentId = run.info.experimentId;
-      if (renamed) emit({ kind: 'run', runId, experimentId });
-      emit(runDataChange(runId, experimentId, { metrics, params, tags }));
-      return { previousSeq, seq, tails };
+        await Promise.all(
+          Array.from(byKey, async ([key, list]) => {
+            const state = hasKey(run.series, key) ? { ...run.series[key]! } : { count: 0, chunks: 0 };
+            let latest = hasKey(run.latest, key) ? run.latest[key] : undefined;
+            let tail = ctx.tail(runId, key, run.seq, (seq) => this.__tails.get(runId, key, seq));
+            for (const columns of list) {
+              tail = await appendColumns(chunks, runId, state, columns, issue, tail);
+              latest = latestOf(latest, columns);
+            }
+            run.series[key] = state;
+            if (latest !== undefined) run.latest[key] = latest;
+            if (tail !== undefined) ctx.setTail(tail);
+          }),
+        );
+        let renamed = false;
+        for (const { key, value } of tags) {
+          run.tags[key] = value;
+          if (key === SystemTag.RUN_NAME) {
+            (run.info as { runName: string }).runName = value;
+            renamed = true;
+          }
+        }
+        if (batch.batchId !== undefined) run.batchIds = [...(run.batchIds ?? []), batch.batchId].slice(-RECENT_BATCH_IDS);
+        ctx.putRun(run);
+        const experimentId = run.info.experimentId;
+        if (renamed) emit({ kind: 'run', runId, experimentId });
+        emit(runDataChange(runId, experimentId, { metrics, params, tags }));
+      },
     });
-    if (written === undefined) return;
-    this.__tails.restamp(runId, written.previousSeq, written.seq);
-    for (const tail of written.tails) if (tail !== undefined) this.__tails.set(written.seq, tail);
   }
 
   async deleteTag(runId: RunId, key: string): Promise<void> {
@@ -368,8 +382,8 @@ export class IdbStore implements Store {
 
   async getMetricHistory(runId: RunId, key: string): Promise<MetricSeries> {
     return this.__read('read a metric history', ['runs', 'chunks'], async (tx) => {
-      await getRunIn(tx, runId);
-      return readSeries(tx, runId, key);
+      const run = await getRunIn(tx, runId);
+      return readSeriesFrom(tx, runId, key, run.series[key], 0);
     });
   }
 
@@ -377,12 +391,13 @@ export class IdbStore implements Store {
   async getMetricHistoryFrom(runId: RunId, key: string, fromIndex: number): Promise<MetricSeries> {
     assertHistoryIndex(fromIndex);
     return this.__read('read a metric history', ['runs', 'chunks'], async (tx) => {
-      await getRunIn(tx, runId);
-      return readSeriesFrom(tx, runId, key, fromIndex);
+      const run = await getRunIn(tx, runId);
+      return readSeriesFrom(tx, runId, key, run.series[key], fromIndex);
     });
   }
 
   async searchRuns(query: SearchRunsQuery): Promise<Page<Run>> {
+    this.#groups.startOpen();
     await this.__guard('search runs', async () => this.__cache.refresh(await this.__connection.get()));
     return searchRunList(this.__cache.runsOf(query.experimentIds), query);
   }
@@ -522,6 +537,7 @@ export class IdbStore implements Store {
 
   /** Runs `body` in a readonly transaction; errors become EdgeflowErrors. */
   private __read<T>(what: string, stores: readonly Names[], body: (tx: Tx<'readonly'>) => Promise<T>): Promise<T> {
+    this.#groups.startOpen();
     return this.__guard(what, async () => {
       const tx = await this.__transaction(stores, 'readonly');
       try {
@@ -543,6 +559,7 @@ export class IdbStore implements Store {
     durability: IDBTransactionDurability,
     body: (tx: Tx<'readwrite'>, emit: (change: StoreChange) => void) => Promise<T>,
   ): Promise<T> {
+    this.#groups.startOpen();
     const operation = this.__guard(what, async () => {
       const changes: StoreChange[] = [];
       const tx = await this.__transaction(stores, 'readwrite', durability);
@@ -564,6 +581,16 @@ export class IdbStore implements Store {
       for (const change of changes) this.__announce(change);
       return result;
     });
+    return this.#track(operation);
+  }
+
+  /** Queues a write that may share its transaction with others (see `write-groups.ts`). */
+  #grouped<T>(write: GroupedWrite<T>): Promise<T> {
+    return this.#track(this.#groups.submit(write));
+  }
+
+  /** Keeps `operation` among the pending writes that {@link IdbStore.flush} and `close` wait for. */
+  #track<T>(operation: Promise<T>): Promise<T> {
     this.__pending.add(operation);
     const forget = (): void => {
       this.__pending.delete(operation);
@@ -595,10 +622,16 @@ function isAbortError(error: unknown): boolean {
 
 async function getExperimentIn(tx: Tx<IDBTransactionMode>, experimentId: ExperimentId): Promise<Experiment> {
   const experiment = await tx.objectStore('experiments').get(experimentId);
-  if (experiment === undefined) {
-    throw EdgeflowError.resourceDoesNotExist(`No Experiment with id=${experimentId} exists`, { details: { experimentId } });
-  }
+  if (experiment === undefined) throw noSuchExperiment(experimentId);
   return experiment;
+}
+
+function noSuchExperiment(experimentId: ExperimentId): EdgeflowError {
+  return EdgeflowError.resourceDoesNotExist(`No Experiment with id=${experimentId} exists`, { details: { experimentId } });
+}
+
+function noSuchRun(runId: RunId): EdgeflowError {
+  return EdgeflowError.resourceDoesNotExist(`Run with id=${runId} not found`, { details: { runId } });
 }
 
 async function assertNameFree(tx: Tx<IDBTransactionMode>, name: string): Promise<void> {
@@ -615,7 +648,7 @@ async function assertNameFree(tx: Tx<IDBTransactionMode>, name: string): Promise
 /** A working copy of a stored run (null-prototype dicts). */
 async function getRunIn(tx: Tx<IDBTransactionMode>, runId: RunId): Promise<StoredRun> {
   const run = await tx.objectStore('runs').get(runId);
-  if (run === undefined) throw EdgeflowError.resourceDoesNotExist(`Run with id=${runId} not found`, { details: { runId } });
+  if (run === undefined) throw noSuchRun(runId);
   return cloneStoredRun(run);
 }
 
@@ -626,11 +659,6 @@ async function getRunIn(tx: Tx<IDBTransactionMode>, runId: RunId): Promise<Store
  */
 function issue(request: Promise<unknown>): void {
   request.catch(() => undefined);
-}
-
-/** The next value of the change counter (see `run-cache.ts`); write it with the changed runs. */
-async function readNextSeq(tx: Tx<IDBTransactionMode>): Promise<number> {
-  return ((await tx.objectStore('meta').get('seq'))?.value ?? 0) + 1;
 }
 
 /** Bumps the change counter and returns the new value. */

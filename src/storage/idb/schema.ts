@@ -14,6 +14,10 @@
  *   holding its versions, tags and aliases, so every registry operation is one transaction over one
  *   (rename: two) records. The migration creates the store; v1/v2 data is kept as it is. v2 code may
  *   still open a v3 database (`meta.minVersion` stays 2): it only lacks the registry.
+ * - **v4** inline series heads: a series of at most {@link INLINE_POINTS} points lives in its run
+ *   record (`series[key].head`) instead of chunk records, so creating a run with many keys of one
+ *   point writes one record, not one per key. v3 data stays valid as it is (its series have no
+ *   head); `meta.minVersion` becomes 4, since v3 code would read an inline series as empty.
  *
  * Dicts (params, tags, latest metrics) are stored as plain objects; readers turn them back into
  * null-prototype dicts (`records.ts`), so keys such as `__proto__` stay ordinary entries.
@@ -25,7 +29,7 @@ import type { RegisteredModelRecord } from '../../core/registry/entities.js';
 import { DEFAULT_EXPERIMENT_ID, DEFAULT_EXPERIMENT_NAME, type ExperimentId, type RunId } from '../../core/ids.js';
 
 /** The schema version this code writes. */
-export const DB_VERSION = 3;
+export const DB_VERSION = 4;
 
 /**
  * Points per metric chunk record. Full chunks are never rewritten; the open tail chunk is rewritten
@@ -33,12 +37,24 @@ export const DB_VERSION = 3;
  */
 export const CHUNK_POINTS = 4096;
 
+/**
+ * Most points a series keeps inline in its run record (v4). Past this, its points move to chunk
+ * records. 32 points = 768 bytes of columns per key.
+ */
+export const INLINE_POINTS = 32;
+
 /** Points and chunk records of one metric key of one run. */
 export interface SeriesState {
   /** Points stored. */
   count: number;
   /** Chunk records stored; the tail chunk has index `chunks - 1` and holds `count - (chunks - 1) * CHUNK_POINTS` points. */
   chunks: number;
+  /**
+   * v4: every point of the series, when it has no chunk record (`chunks` is 0) and at most
+   * {@link INLINE_POINTS} points: its `count` steps, then its timestamps, then its values, in one
+   * array (one typed array per key costs a third of three in a run record's structured clone).
+   */
+  head?: Float64Array;
 }
 
 /** A run as stored (v1 fields). */
@@ -136,6 +152,7 @@ export async function upgrade(
   if (oldVersion < 1 && target >= 1) upgradeToV1(db, tx);
   if (oldVersion < 2 && target >= 2) await upgradeToV2(tx);
   if (oldVersion < 3 && target >= 3) await upgradeToV3(db, tx);
+  if (oldVersion < 4 && target >= 4) await tx.objectStore('meta').put({ key: 'minVersion', value: 4 });
 }
 
 function upgradeToV1(db: IDBPDatabase<EdgeflowDB>, tx: UpgradeTransaction): void {
