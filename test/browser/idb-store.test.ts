@@ -220,8 +220,8 @@ describe('IndexedDB store: durability and platform errors', () => {
     }
     expect(order).toEqual(['logBatch', 'flush']);
     expect(seen).toEqual([
-      { stores: ['chunks', 'experiments', 'meta', 'runs'], mode: 'readwrite', durability: 'relaxed' },
-      { stores: ['artifacts', 'chunks', 'experiments', 'meta', 'registeredModels', 'runs'], mode: 'readwrite', durability: 'strict' },
+      { stores: ['chunks', 'experiments', 'heads', 'meta', 'runs'], mode: 'readwrite', durability: 'relaxed' },
+      { stores: ['artifacts', 'chunks', 'experiments', 'heads', 'meta', 'registeredModels', 'runs'], mode: 'readwrite', durability: 'strict' },
     ]);
   });
 
@@ -386,7 +386,7 @@ describe('IndexedDB store: schema upgrade to v3 (the model registry)', () => {
     const store = await track(name, await new IdbStore({ name }).open());
     const raw = await openDB<EdgeflowDB>(name);
     expect(raw.version).toBe(DB_VERSION);
-    expect([...raw.objectStoreNames].sort()).toEqual(['artifacts', 'chunks', 'experiments', 'meta', 'registeredModels', 'runs']);
+    expect([...raw.objectStoreNames].sort()).toEqual(['artifacts', 'chunks', 'experiments', 'heads', 'meta', 'registeredModels', 'runs']);
     // v3 only adds a store, but v4 keeps short series inline, which v2 and v3 code would read as empty.
     expect((await raw.get('meta', 'minVersion'))?.value).toBe(4);
     expect((await raw.get('meta', 'seq'))?.value).toBe(7);

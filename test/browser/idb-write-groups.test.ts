@@ -59,7 +59,8 @@ describe('IndexedDB store: inline series heads', () => {
     await store.logBatch(runId, { metrics: [columns('loss', 1, INLINE_POINTS - 1)] });
     const raw = await openDB<EdgeflowDB>(store.name);
     expect(await raw.count('chunks')).toBe(0);
-    expect((await raw.get('runs', runId))?.series['loss']?.head?.length).toBe(3 * INLINE_POINTS);
+    expect((await raw.get('runs', runId))?.series['loss']).toEqual({ count: INLINE_POINTS, chunks: 0 });
+    expect((await raw.get('heads', runId))?.series['loss']?.length).toBe(3 * INLINE_POINTS);
     expect([...(await store.getMetricHistory(runId, 'loss')).steps]).toEqual(Array.from({ length: INLINE_POINTS }, (_, i) => i));
     const tail = await store.getMetricHistoryFrom(runId, 'loss', INLINE_POINTS - 2);
     expect([[...tail.steps], [...tail.timestamps], [...tail.values]]).toEqual([
@@ -71,6 +72,7 @@ describe('IndexedDB store: inline series heads', () => {
     await store.logBatch(runId, { metrics: [columns('loss', INLINE_POINTS, 3)] });
     expect(await raw.count('chunks')).toBe(1);
     expect((await raw.get('runs', runId))?.series['loss']).toEqual({ count: INLINE_POINTS + 3, chunks: 1 });
+    expect(await raw.get('heads', runId)).toBeUndefined();
     raw.close();
     const history = await store.getMetricHistory(runId, 'loss');
     expect([...history.steps]).toEqual(Array.from({ length: INLINE_POINTS + 3 }, (_, i) => i));

@@ -63,7 +63,7 @@ describe('crash: SIGKILL of the browser after flush()', () => {
       const again = await openPage(chrome.browser.contexts()[0]!, 'crash');
       expect(await again.evaluate(() => window.e2e.inspectRaw('crash'))).toEqual({
         version: DB_VERSION,
-        stores: ['artifacts', 'chunks', 'experiments', 'meta', 'registeredModels', 'runs'],
+        stores: ['artifacts', 'chunks', 'experiments', 'heads', 'meta', 'registeredModels', 'runs'],
       });
       const census = (await again.evaluate(() => window.e2e.census('crash', 'crash'))).filter((r) => r.runName.startsWith('flushed'));
       expect(census.map((r) => r.runId).sort()).toEqual([...ids].sort());
@@ -182,7 +182,7 @@ describe('with a Playwright-launched browser', () => {
     expect(failure).toBe('INVALID_STATE');
     expect(await b.evaluate(() => window.e2e.inspectRaw('vc'))).toEqual({
       version: newest,
-      stores: ['artifacts', 'chunks', 'experiments', 'extra', 'extra2', 'meta', 'registeredModels', 'runs'],
+      stores: ['artifacts', 'chunks', 'experiments', 'extra', 'extra2', 'heads', 'meta', 'registeredModels', 'runs'],
     });
     await context.close();
   });

@@ -2,14 +2,15 @@
  * Chunked columnar metric histories: one record per (run, key, chunk of {@link CHUNK_POINTS}
  * points) holding `Float64Array` columns. Appending rewrites only the open tail chunk and adds full
  * chunks after it; reading concatenates the chunks of one key into exact-length columns. A series
- * of at most {@link INLINE_POINTS} points has no chunk record: its columns are the `head` of its
- * summary, in the run record (each IndexedDB request costs about 0.1–0.2 ms, so a run created with
- * 20 one-point metrics writes one record instead of 21).
+ * of at most {@link INLINE_POINTS} points has no chunk record: its points are its head, in the
+ * run's one heads record (each IndexedDB request costs about 0.1–0.2 ms, so a run created with 20
+ * one-point metrics writes two records instead of 21).
  * @module
  */
 import type { IDBPObjectStore, IDBPTransaction, StoreNames } from 'idb';
 import type { MetricColumns, MetricSeries } from '../../core/entities.js';
 import type { RunId } from '../../core/ids.js';
+import type { Dict } from '../../core/entities.js';
 import { CHUNK_POINTS, INLINE_POINTS, type EdgeflowDB, type SeriesState, type StoredChunk } from './schema.js';
 
 type ChunkStore<Mode extends IDBTransactionMode> = IDBPObjectStore<EdgeflowDB, StoreNames<EdgeflowDB>[], 'chunks', Mode>;
@@ -38,7 +39,7 @@ function joined(a: Float64Array, b: Float64Array, bStart: number, bEnd: number):
   return out;
 }
 
-/** The columns of an inline head (see `SeriesState.head`): views into it. */
+/** The columns of a head (see `StoredHeads`): views into it. */
 function headColumns(key: string, head: Float64Array): MetricColumns {
   const n = head.length / 3;
   return { key, steps: head.subarray(0, n), timestamps: head.subarray(n, 2 * n), values: head.subarray(2 * n) };
@@ -64,13 +65,14 @@ function extendedHead(head: Float64Array | undefined, columns: MetricColumns): F
 }
 
 /**
- * Appends `columns` to the series whose summary is `state` (updated in place; its `head` is
- * replaced, never changed) inside a readwrite transaction over `chunks`. While the series fits in
- * {@link INLINE_POINTS}, the points go to `state.head` and no chunk is written; the append that
- * outgrows it writes the head's points and the new ones as chunks. `knownTail` is the current tail
+ * Appends `columns` to the series whose summary is `state` (updated in place) inside a readwrite
+ * transaction over `chunks`. While the series fits in {@link INLINE_POINTS}, its points go to
+ * `heads[key]` (replaced, never changed; `heads` is the run's heads dict, or undefined when the
+ * series has chunks already) and no chunk is written; the append that outgrows it writes the
+ * head's points and the new ones as chunks and removes the head. `knownTail` is the current tail
  * chunk when the caller knows it (see {@link TailCache}); otherwise an open tail is read. Resolves,
- * with the new last chunk (undefined while inline), once every put was handed to `issue` (which
- * must handle the request's rejection: a failed put aborts the transaction).
+ * with the new last chunk (undefined while in the head), once every put was handed to `issue`
+ * (which must handle the request's rejection: a failed put aborts the transaction).
  */
 export async function appendColumns(
   store: ChunkStore<'readwrite'>,
@@ -78,20 +80,24 @@ export async function appendColumns(
   state: SeriesState,
   appended: MetricColumns,
   issue: (request: Promise<unknown>) => void,
-  knownTail?: StoredChunk,
+  knownTail: StoredChunk | undefined,
+  heads: Dict<Float64Array> | undefined,
 ): Promise<StoredChunk | undefined> {
   if (appended.values.length === 0) return knownTail;
-  if (state.chunks === 0 && state.count + appended.values.length <= INLINE_POINTS) {
-    state.head = extendedHead(state.head, appended);
-    state.count = state.head.length / 3;
-    return undefined;
-  }
-  let columns = appended;
-  if (state.head !== undefined) {
-    columns = concatenated(headColumns(appended.key, state.head), appended);
-    delete state.head;
+  const key = appended.key;
+  if (state.chunks === 0) {
+    if (heads === undefined) throw new Error('edgeflow: appending to a series kept in its head needs the run’s heads');
+    const head = state.count > 0 ? heads[key] : undefined;
+    if (state.count + appended.values.length <= INLINE_POINTS) {
+      heads[key] = extendedHead(head, appended);
+      state.count += appended.values.length;
+      return undefined;
+    }
+    delete heads[key];
     state.count = 0;
+    if (head !== undefined) appended = concatenated(headColumns(key, head), appended);
   }
+  const columns = appended;
   const n = columns.values.length;
   let offset = 0;
   let last: StoredChunk | undefined;
@@ -162,7 +168,7 @@ export class TailCache {
 /**
  * Reads the points of one (run, key) — whose summary in the run record is `state`, undefined when
  * never logged — from position `fromIndex` (a whole number ≥ 0) to the end as exact-length
- * columns. An inline series is read from its head; otherwise only chunks from
+ * columns. A series kept in its head is read from the run's heads record; otherwise only chunks from
  * `floor(fromIndex / CHUNK_POINTS)` on are read: every chunk but the tail holds exactly
  * {@link CHUNK_POINTS} points, so chunk `c` starts at `c * CHUNK_POINTS`. Empty when `fromIndex` is
  * at or past the end.
@@ -174,8 +180,9 @@ export async function readSeriesFrom(
   state: SeriesState | undefined,
   fromIndex: number,
 ): Promise<MetricSeries> {
-  if (state?.head !== undefined) {
-    const { steps, timestamps, values } = headColumns(key, state.head);
+  if (state !== undefined && state.chunks === 0 && state.count > 0) {
+    const head = (await tx.objectStore('heads').get(runId))?.series[key];
+    const { steps, timestamps, values } = headColumns(key, head ?? new Float64Array(0));
     return { key, steps: steps.slice(fromIndex), timestamps: timestamps.slice(fromIndex), values: values.slice(fromIndex) };
   }
   const first = Math.floor(fromIndex / CHUNK_POINTS);

@@ -209,7 +209,7 @@ export class IdbStore implements Store {
   }
 
   async purgeExperiment(experimentId: ExperimentId): Promise<void> {
-    await this.__write('purge an experiment', ['meta', 'experiments', 'runs', 'chunks', 'artifacts'], 'strict', async (tx, emit) => {
+    await this.__write('purge an experiment', ['meta', 'experiments', 'runs', 'chunks', 'heads', 'artifacts'], 'strict', async (tx, emit) => {
       await getExperimentIn(tx, experimentId);
       const runIds = await tx.objectStore('runs').index('experimentId').getAllKeys(experimentId);
       await Promise.all(runIds.map((runId) => deleteRunData(tx, runId)));
@@ -295,7 +295,7 @@ export class IdbStore implements Store {
   }
 
   async purgeRun(runId: RunId): Promise<void> {
-    await this.__write('purge a run', ['meta', 'runs', 'chunks', 'artifacts'], 'strict', async (tx, emit) => {
+    await this.__write('purge a run', ['meta', 'runs', 'chunks', 'heads', 'artifacts'], 'strict', async (tx, emit) => {
       const run = await getRunIn(tx, runId);
       await deleteRunData(tx, runId);
       await markPurge(tx);
@@ -336,13 +336,16 @@ export class IdbStore implements Store {
           if (list === undefined) byKey.set(columns.key, [columns]);
           else list.push(columns);
         }
+        // New keys and keys of at most INLINE_POINTS points live in the run's heads record.
+        const inHeads = [...byKey.keys()].some((key) => !hasKey(run.series, key) || run.series[key]!.chunks === 0);
+        const heads = inHeads ? await ctx.heads(runId) : undefined;
         await Promise.all(
           Array.from(byKey, async ([key, list]) => {
             const state = hasKey(run.series, key) ? { ...run.series[key]! } : { count: 0, chunks: 0 };
             let latest = hasKey(run.latest, key) ? run.latest[key] : undefined;
             let tail = ctx.tail(runId, key, run.seq, (seq) => this.__tails.get(runId, key, seq));
             for (const columns of list) {
-              tail = await appendColumns(chunks, runId, state, columns, issue, tail);
+              tail = await appendColumns(chunks, runId, state, columns, issue, tail, heads);
               latest = latestOf(latest, columns);
             }
             run.series[key] = state;
@@ -381,7 +384,7 @@ export class IdbStore implements Store {
   }
 
   async getMetricHistory(runId: RunId, key: string): Promise<MetricSeries> {
-    return this.__read('read a metric history', ['runs', 'chunks'], async (tx) => {
+    return this.__read('read a metric history', ['runs', 'chunks', 'heads'], async (tx) => {
       const run = await getRunIn(tx, runId);
       return readSeriesFrom(tx, runId, key, run.series[key], 0);
     });
@@ -390,7 +393,7 @@ export class IdbStore implements Store {
   /** Reads only the chunks holding points from `fromIndex` on (see {@link readSeriesFrom}). */
   async getMetricHistoryFrom(runId: RunId, key: string, fromIndex: number): Promise<MetricSeries> {
     assertHistoryIndex(fromIndex);
-    return this.__read('read a metric history', ['runs', 'chunks'], async (tx) => {
+    return this.__read('read a metric history', ['runs', 'chunks', 'heads'], async (tx) => {
       const run = await getRunIn(tx, runId);
       return readSeriesFrom(tx, runId, key, run.series[key], fromIndex);
     });
@@ -688,6 +691,7 @@ async function deleteRunData(tx: Tx<'readwrite'>, runId: RunId): Promise<void> {
   await Promise.all([
     tx.objectStore('runs').delete(runId),
     tx.objectStore('chunks').delete(runKeyRange(runId)),
+    tx.objectStore('heads').delete(runId),
     tx.objectStore('artifacts').delete(runKeyRange(runId)),
   ]);
 }

@@ -14,10 +14,11 @@
  *   holding its versions, tags and aliases, so every registry operation is one transaction over one
  *   (rename: two) records. The migration creates the store; v1/v2 data is kept as it is. v2 code may
  *   still open a v3 database (`meta.minVersion` stays 2): it only lacks the registry.
- * - **v4** inline series heads: a series of at most {@link INLINE_POINTS} points lives in its run
- *   record (`series[key].head`) instead of chunk records, so creating a run with many keys of one
- *   point writes one record, not one per key. v3 data stays valid as it is (its series have no
- *   head); `meta.minVersion` becomes 4, since v3 code would read an inline series as empty.
+ * - **v4** series heads: a series of at most {@link INLINE_POINTS} points has no chunk record; its
+ *   points are in the run's one `heads` record (keyed by run id), so creating a run with 20
+ *   one-point metrics writes two records, not 21, and the run records that search loads stay lean.
+ *   Such a series has `chunks` 0 and `count` > 0. v3 data stays valid as it is; `meta.minVersion`
+ *   becomes 4, since v3 code would read a series kept in `heads` as empty.
  *
  * Dicts (params, tags, latest metrics) are stored as plain objects; readers turn them back into
  * null-prototype dicts (`records.ts`), so keys such as `__proto__` stay ordinary entries.
@@ -47,14 +48,21 @@ export const INLINE_POINTS = 32;
 export interface SeriesState {
   /** Points stored. */
   count: number;
-  /** Chunk records stored; the tail chunk has index `chunks - 1` and holds `count - (chunks - 1) * CHUNK_POINTS` points. */
-  chunks: number;
   /**
-   * v4: every point of the series, when it has no chunk record (`chunks` is 0) and at most
-   * {@link INLINE_POINTS} points: its `count` steps, then its timestamps, then its values, in one
-   * array (one typed array per key costs a third of three in a run record's structured clone).
+   * Chunk records stored; the tail chunk has index `chunks - 1` and holds `count - (chunks - 1) * CHUNK_POINTS` points.
+   * 0 with `count` > 0: the points are in the run's {@link StoredHeads} record (v4).
    */
-  head?: Float64Array;
+  chunks: number;
+}
+
+/**
+ * v4: the points of every series of one run that has at most {@link INLINE_POINTS} points and no
+ * chunk record. Per key one array: its steps, then its timestamps, then its values (one typed array
+ * per key clones about three times faster than three).
+ */
+export interface StoredHeads {
+  runId: RunId;
+  series: Dict<Float64Array>;
 }
 
 /** A run as stored (v1 fields). */
@@ -118,13 +126,15 @@ export interface EdgeflowDB extends DBSchema {
   experiments: { key: ExperimentId; value: Experiment; indexes: { name: string } };
   runs: { key: RunId; value: StoredRun; indexes: { experimentId: ExperimentId; seq: number } };
   chunks: { key: [RunId, string, number]; value: StoredChunk };
+  /** v4: short series of one run (see {@link StoredHeads}). */
+  heads: { key: RunId; value: StoredHeads };
   artifacts: { key: [RunId, string]; value: StoredArtifact };
   /** v3: registered models with all their versions (dicts stored as plain objects). */
   registeredModels: { key: string; value: RegisteredModelRecord };
 }
 
 /** Every object store name. */
-export const ALL_STORES: readonly StoreNames<EdgeflowDB>[] = ['meta', 'experiments', 'runs', 'chunks', 'artifacts', 'registeredModels'];
+export const ALL_STORES: readonly StoreNames<EdgeflowDB>[] = ['meta', 'experiments', 'runs', 'chunks', 'heads', 'artifacts', 'registeredModels'];
 
 /** The key range of every record of one run in `chunks` or `artifacts` (keys start with the run id). */
 export function runKeyRange(runId: RunId): IDBKeyRange {
@@ -152,7 +162,7 @@ export async function upgrade(
   if (oldVersion < 1 && target >= 1) upgradeToV1(db, tx);
   if (oldVersion < 2 && target >= 2) await upgradeToV2(tx);
   if (oldVersion < 3 && target >= 3) await upgradeToV3(db, tx);
-  if (oldVersion < 4 && target >= 4) await tx.objectStore('meta').put({ key: 'minVersion', value: 4 });
+  if (oldVersion < 4 && target >= 4) await upgradeToV4(db, tx);
 }
 
 function upgradeToV1(db: IDBPDatabase<EdgeflowDB>, tx: UpgradeTransaction): void {
@@ -215,4 +225,9 @@ async function upgradeToV3(db: IDBPDatabase<EdgeflowDB>, tx: UpgradeTransaction)
   const meta = tx.objectStore('meta');
   const minVersion = (await meta.get('minVersion'))?.value;
   if (minVersion === undefined || minVersion < 2) await meta.put({ key: 'minVersion', value: 2 });
+}
+
+async function upgradeToV4(db: IDBPDatabase<EdgeflowDB>, tx: UpgradeTransaction): Promise<void> {
+  db.createObjectStore('heads', { keyPath: 'runId' });
+  await tx.objectStore('meta').put({ key: 'minVersion', value: 4 });
 }

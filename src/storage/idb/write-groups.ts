@@ -16,7 +16,7 @@
  * @module
  */
 import type { IDBPTransaction, StoreNames } from 'idb';
-import type { Experiment } from '../../core/entities.js';
+import { dict, type Dict, type Experiment } from '../../core/entities.js';
 import { EdgeflowError } from '../../core/errors.js';
 import type { ExperimentId, RunId } from '../../core/ids.js';
 import type { StoreChange } from '../../core/store.js';
@@ -27,7 +27,7 @@ import type { EdgeflowDB, StoredChunk, StoredRun } from './schema.js';
 export type GroupTx = IDBPTransaction<EdgeflowDB, StoreNames<EdgeflowDB>[], 'readwrite'>;
 
 /** The object stores a group's transaction covers. */
-export const GROUP_STORES: readonly StoreNames<EdgeflowDB>[] = ['meta', 'experiments', 'runs', 'chunks'];
+export const GROUP_STORES: readonly StoreNames<EdgeflowDB>[] = ['meta', 'experiments', 'runs', 'chunks', 'heads'];
 
 /** Most writes in one group (a longer queue makes several groups). */
 const MAX_GROUP = 500;
@@ -49,6 +49,8 @@ export class GroupContext {
   /** Each changed run's stamp before the group (its cached tails carry it). */
   readonly #seqBefore = new Map<RunId, number>();
   readonly #tails = new Map<string, StoredChunk>();
+  readonly #heads = new Map<RunId, Promise<Dict<Float64Array>>>();
+  readonly #headsChanged = new Set<RunId>();
 
   constructor(
     readonly tx: GroupTx,
@@ -75,6 +77,20 @@ export class GroupContext {
     return found;
   }
 
+  /**
+   * The run's series heads (see `StoredHeads`) as this group left them, read once per group; the
+   * caller changes the dict in place, after every rule passed, and the group writes it at its end.
+   */
+  heads(runId: RunId): Promise<Dict<Float64Array>> {
+    let heads = this.#heads.get(runId);
+    if (heads === undefined) {
+      heads = this.#readHeads(runId);
+      this.#heads.set(runId, heads);
+    }
+    this.#headsChanged.add(runId);
+    return heads;
+  }
+
   /** Keeps `run` as the group's version of it, stamped with the group's `seq`; the last write of a body, after every rule passed. */
   putRun(run: StoredRun): void {
     const { runId } = run.info;
@@ -93,11 +109,25 @@ export class GroupContext {
     this.#tails.set(`${chunk.runId}\u0000${chunk.key}`, chunk);
   }
 
-  /** Puts every changed run and the counter; what the tail cache needs once the group committed. */
-  end(issue: (request: Promise<unknown>) => void): GroupWritten {
+  /** Puts every changed run, heads record and the counter; what the tail cache needs once the group committed. */
+  async end(issue: (request: Promise<unknown>) => void): Promise<GroupWritten> {
     if (this.#runs.size > 0) issue(this.tx.objectStore('meta').put({ key: 'seq', value: this.seq }));
     for (const run of this.#runs.values()) issue(this.tx.objectStore('runs').put(run));
+    for (const runId of this.#headsChanged) {
+      const series = await this.#heads.get(runId)!;
+      const heads = this.tx.objectStore('heads');
+      issue(Object.keys(series).length === 0 ? heads.delete(runId) : heads.put({ runId, series }));
+    }
     return { seq: this.seq, seqBefore: this.#seqBefore, tails: [...this.#tails.values()] };
+  }
+
+  async #readHeads(runId: RunId): Promise<Dict<Float64Array>> {
+    // A run that did not exist before the group has no heads record.
+    if ((await this.#read(runId)) === undefined) return dict();
+    const stored = await this.tx.objectStore('heads').get(runId);
+    const series = dict<Float64Array>();
+    if (stored !== undefined) for (const key of Object.keys(stored.series)) series[key] = stored.series[key]!;
+    return series;
   }
 
   #read(runId: RunId): Promise<StoredRun | undefined> {
@@ -208,7 +238,7 @@ export class WriteGroups {
           outcomes.push({ ok: false, error });
         }
       }
-      const written = ctx.end(ignoreRejection);
+      const written = await ctx.end(ignoreRejection);
       await tx.done;
       this.host.committed(written, changes);
       return outcomes;
