@@ -399,10 +399,17 @@ export class IdbStore implements Store {
     });
   }
 
+  /** Searches the run cache (`run-cache.ts`); when many runs changed, then writes a new compact run index. */
   async searchRuns(query: SearchRunsQuery): Promise<Page<Run>> {
     this.#groups.startOpen();
-    await this.__guard('search runs', async () => this.__cache.refresh(await this.__connection.get()));
-    return searchRunList(this.__cache.runsOf(query.experimentIds), query);
+    const db = await this.__guard('search runs', async () => {
+      const opened = await this.__connection.get();
+      await this.__cache.refresh(opened);
+      return opened;
+    });
+    const page = searchRunList(this.__cache.runsOf(query.experimentIds), query);
+    void this.#saveRunIndex(db, false);
+    return page;
   }
 
   // ------------------------------------------------------------------------------------- artifacts
@@ -466,6 +473,7 @@ export class IdbStore implements Store {
     await this.__write('flush', ALL_STORES, 'strict', async (tx) => {
       await tx.objectStore('meta').put({ key: 'flush', value: Date.now() });
     });
+    await this.#saveRunIndex(await this.__connection.get(), true);
   }
 
   /** How much the origin stores and may store (`navigator.storage.estimate()`), and whether it is persistent. */
@@ -600,6 +608,16 @@ export class IdbStore implements Store {
     };
     operation.then(forget, forget);
     return operation;
+  }
+
+  /**
+   * Brings the compact run index up to date when many runs changed since it was written (after
+   * refreshing the cache when `refresh`). A cache only: a failure is ignored, as the next cold
+   * search then reads the run records instead.
+   */
+  #saveRunIndex(db: IDBPDatabase<EdgeflowDB>, refresh: boolean): Promise<void> {
+    const saved = (refresh ? this.__cache.refresh(db) : Promise.resolve()).then(() => this.__cache.saveIndex(db));
+    return this.#track(saved.catch(() => undefined));
   }
 
   /** Tells local subscribers and, over `BroadcastChannel`, other tabs about a committed change. */

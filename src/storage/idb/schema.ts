@@ -27,6 +27,7 @@
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
 import type { Dict, Experiment, Metric, RunInfo } from '../../core/entities.js';
 import type { RegisteredModelRecord } from '../../core/registry/entities.js';
+import type { RunIndexRecord } from './run-index.js';
 import { DEFAULT_EXPERIMENT_ID, DEFAULT_EXPERIMENT_NAME, type ExperimentId, type RunId } from '../../core/ids.js';
 
 /** The schema version this code writes. */
@@ -111,18 +112,17 @@ export interface StoredArtifact {
  * Keys of the `meta` store: `seq` the change counter (v2), `purgeSeq` its value at the last purge,
  * `flush` the time of the last strict flush, `minVersion` the oldest schema version whose code may
  * use this database (a newer schema that only adds stores keeps it, so older tabs keep working).
+ * Besides these, `runIndex` holds the compact run index (`run-index.ts`; no schema change: older
+ * code never reads it).
  */
 export type MetaKey = 'seq' | 'purgeSeq' | 'flush' | 'minVersion';
 
 /** A `meta` record. */
-export interface MetaRecord {
-  key: MetaKey;
-  value: number;
-}
+export type MetaRecord = { key: MetaKey; value: number } | RunIndexRecord;
 
 /** The typed schema (idb `DBSchema`). */
 export interface EdgeflowDB extends DBSchema {
-  meta: { key: MetaKey; value: MetaRecord };
+  meta: { key: MetaKey | 'runIndex'; value: MetaRecord };
   experiments: { key: ExperimentId; value: Experiment; indexes: { name: string } };
   runs: { key: RunId; value: StoredRun; indexes: { experimentId: ExperimentId; seq: number } };
   chunks: { key: [RunId, string, number]; value: StoredChunk };
