@@ -44,7 +44,8 @@ export async function readNextSeq(tx: IDBPTransaction<EdgeflowDB, StoreNames<Edg
  */
 export class GroupContext {
   readonly #runs = new Map<RunId, StoredRun>();
-  readonly #stored = new Map<RunId, Promise<StoredRun | undefined>>();
+  /** Each run's record as stored before the group (read once). */
+  readonly #stored: Map<RunId, Promise<StoredRun | undefined>>;
   readonly #experiments = new Map<ExperimentId, Promise<Experiment | undefined>>();
   /** Each changed run's stamp before the group (its cached tails carry it). */
   readonly #seqBefore = new Map<RunId, number>();
@@ -52,14 +53,19 @@ export class GroupContext {
   readonly #heads = new Map<RunId, Promise<Dict<Float64Array>>>();
   readonly #headsChanged = new Set<RunId>();
 
-  constructor(
+  private constructor(
     readonly tx: GroupTx,
     readonly seq: number,
-  ) {}
+    stored: Map<RunId, Promise<StoredRun | undefined>>,
+  ) {
+    this.#stored = stored;
+  }
 
-  /** Starts reading these runs at once (the requests run in parallel; {@link GroupContext.run} waits for them). */
-  prefetch(runIds: Iterable<RunId>): void {
-    for (const runId of runIds) this.#read(runId);
+  /** A context for `tx`: reads the counter and, in parallel, the runs the group's writes name. */
+  static async open(tx: GroupTx, runIds: Iterable<RunId>): Promise<GroupContext> {
+    const stored = new Map<RunId, Promise<StoredRun | undefined>>();
+    for (const runId of runIds) if (!stored.has(runId)) stored.set(runId, readRun(tx, runId));
+    return new GroupContext(tx, await readNextSeq(tx), stored);
   }
 
   /** A working copy of the run as this group left it, or as stored; undefined when there is none. */
@@ -132,11 +138,7 @@ export class GroupContext {
 
   #read(runId: RunId): Promise<StoredRun | undefined> {
     let stored = this.#stored.get(runId);
-    if (stored === undefined) {
-      stored = this.tx.objectStore('runs').get(runId);
-      stored.catch(() => undefined);
-      this.#stored.set(runId, stored);
-    }
+    if (stored === undefined) this.#stored.set(runId, (stored = readRun(this.tx, runId)));
     return stored;
   }
 }
@@ -224,8 +226,7 @@ export class WriteGroups {
   async #transact(group: readonly Pending[]): Promise<Outcome[]> {
     const tx = await this.host.begin();
     try {
-      const ctx = new GroupContext(tx, await readNextSeq(tx));
-      ctx.prefetch(group.flatMap((p) => p.write.runIds));
+      const ctx = await GroupContext.open(tx, group.flatMap((p) => p.write.runIds));
       const outcomes: Outcome[] = [];
       const changes: StoreChange[] = [];
       for (const { write } of group) {
@@ -255,6 +256,13 @@ export class WriteGroups {
 }
 
 type Outcome = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: unknown };
+
+/** Reads a run; a failure aborts the transaction, which reports it (the promise never rejects unhandled). */
+function readRun(tx: GroupTx, runId: RunId): Promise<StoredRun | undefined> {
+  const stored = tx.objectStore('runs').get(runId);
+  stored.catch(() => undefined);
+  return stored;
+}
 
 /** A request whose failure aborts the transaction: the transaction's error is what is reported. */
 function ignoreRejection(request: Promise<unknown>): void {
