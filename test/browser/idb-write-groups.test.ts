@@ -8,11 +8,13 @@ import { deleteDB, openDB } from 'idb';
 import { isEdgeflowError } from '../../src/core/errors.js';
 import type { ExperimentId, RunId } from '../../src/core/ids.js';
 import { IdbStore } from '../../src/storage/idb/idb-store.js';
+import { openIdbStore } from '../../src/storage/idb/open-idb-store.js';
+import type { RemoteStore } from '../../src/storage/idb/remote-store.js';
 import { INLINE_POINTS, type EdgeflowDB } from '../../src/storage/idb/schema.js';
 
 const T0 = 1_700_000_000_000;
 const names: string[] = [];
-const stores: IdbStore[] = [];
+const stores: { close(): Promise<void> }[] = [];
 
 async function freshStore(): Promise<IdbStore> {
   const name = `edgeflow-groups-${Date.now().toString(36)}-${names.length}`;
@@ -134,5 +136,40 @@ describe('IndexedDB store: write groups', () => {
     expect((await store.getMetricHistory(ids[1]!, 'm')).values.length).toBe(0);
     expect((await store.getRun(ids[1]!)).data.tags['bad']).toBeUndefined();
     expect((await store.getMetricHistory(ids[2]!, 'm')).values.length).toBe(2);
+  });
+});
+
+describe('IndexedDB store in a worker: writes of one task travel together', () => {
+  it('sends the run creations and batches called in one task in one message, each with its own outcome, copied at call time', async () => {
+    const name = `edgeflow-groups-worker-${Date.now().toString(36)}`;
+    names.push(name);
+    const store = (await openIdbStore({ name })) as RemoteStore;
+    stores.push(store);
+    const experimentId = await store.createExperiment({ name: 'sweep' });
+    const worker = store._$worker;
+    let messages = 0;
+    const post = worker.postMessage.bind(worker) as (message: unknown, transfer?: Transferable[]) => void;
+    worker.postMessage = ((message: unknown, transfer?: Transferable[]) => {
+      messages++;
+      post(message, transfer);
+    }) as typeof worker.postMessage;
+    const mine = columns('acc', 0, 3);
+    const calls: Promise<unknown>[] = [];
+    for (let r = 0; r < 40; r++) {
+      calls.push(store.createRun({ experimentId, userId: 'u', runName: `run-${r}`, startTime: T0, tags: [], runId: runIdOf(r) }));
+      calls.push(store.logBatch(runIdOf(r), { metrics: [mine] }));
+    }
+    calls.push(store.logBatch('f'.repeat(32) as RunId, { metrics: [mine] }));
+    // Changed after the calls, in the same task, before anything was sent: the store keeps what was passed.
+    mine.values[0] = 99;
+    const outcomes = await Promise.allSettled(calls);
+    worker.postMessage = post as typeof worker.postMessage;
+    expect(messages).toBe(1);
+    expect(outcomes.filter((o) => o.status === 'fulfilled').length).toBe(80);
+    const failed = outcomes[80] as PromiseRejectedResult;
+    expect([isEdgeflowError(failed.reason), isEdgeflowError(failed.reason) && failed.reason.code]).toEqual([true, 'RESOURCE_DOES_NOT_EXIST']);
+    expect(((outcomes[0] as PromiseFulfilledResult<{ info: { runName: string } }>).value).info.runName).toBe('run-0');
+    expect([...(await store.getMetricHistory(runIdOf(39), 'acc')).values]).toEqual([0, 0.25, 0.5]);
+    expect([...mine.values]).toEqual([99, 0.25, 0.5]);
   });
 });
