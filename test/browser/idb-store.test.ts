@@ -84,8 +84,8 @@ describe('IndexedDB store: schema upgrade to v4 (MLflow 3 logged models)', () =>
     v3.close();
     const before = await track(name, await new IdbStore({ name }).open());
     const raw = await openDB<EdgeflowDB>(name);
-    expect(raw.version).toBe(4);
-    expect((await raw.get('meta', 'minVersion'))?.value).toBe(4);
+    expect(raw.version).toBe(DB_VERSION);
+    expect((await raw.get('meta', 'minVersion'))?.value).toBe(DB_VERSION);
     raw.close();
     const client = new TrackingClient(before, { userId: 'u' });
     const run = await client.createRun('0');
@@ -263,8 +263,8 @@ describe('IndexedDB store: durability and platform errors', () => {
     }
     expect(order).toEqual(['logBatch', 'flush']);
     expect(seen).toEqual([
-      { stores: ['chunks', 'meta', 'runs'], mode: 'readwrite', durability: 'relaxed' },
-      { stores: ['artifacts', 'chunks', 'experiments', 'loggedModels', 'meta', 'registeredModels', 'runs'], mode: 'readwrite', durability: 'strict' },
+      { stores: ['chunks', 'experiments', 'heads', 'loggedModels', 'meta', 'runs'], mode: 'readwrite', durability: 'relaxed' },
+      { stores: ['artifacts', 'chunks', 'experiments', 'heads', 'loggedModels', 'meta', 'registeredModels', 'runs'], mode: 'readwrite', durability: 'strict' },
     ]);
   });
 
@@ -334,7 +334,7 @@ describe('IndexedDB store: durability and platform errors', () => {
 
 describe('IndexedDB store: schema upgrade', () => {
   it('opens a database written with schema v1 and keeps every record usable', async () => {
-    expect(DB_VERSION).toBe(4);
+    expect(DB_VERSION).toBe(5);
     const name = freshName();
     const runId = 'aaaabbbbccccddddeeeeffff00001111' as RunId;
     const experimentId = '123456789012345678' as ExperimentId;
@@ -382,8 +382,8 @@ describe('IndexedDB store: schema upgrade', () => {
     expect(history.steps).toEqual(Float64Array.from({ length: CHUNK_POINTS + tail + more }, (_, i) => i));
     const raw = await openDB<EdgeflowDB>(name);
     expect(await raw.count('chunks')).toBe(2);
-    // v4 code writes run outputs, which older code would drop: only v4 code may write it now.
-    expect((await raw.get('meta', 'minVersion'))?.value).toBe(4);
+    // v4 code writes run outputs, which older code would drop; v5 keeps short series in heads: only current code may write it now.
+    expect((await raw.get('meta', 'minVersion'))?.value).toBe(5);
     expect((await raw.get('runs', runId))?.series['loss']).toEqual({ count: CHUNK_POINTS + tail + more, chunks: 2 });
     raw.close();
     // The seq index written by the migration feeds the search cache.
@@ -429,10 +429,10 @@ describe('IndexedDB store: schema upgrade to v3 (the model registry)', () => {
 
     const store = await track(name, await new IdbStore({ name }).open());
     const raw = await openDB<EdgeflowDB>(name);
-    expect(raw.version).toBe(4);
-    expect([...raw.objectStoreNames].sort()).toEqual(['artifacts', 'chunks', 'experiments', 'loggedModels', 'meta', 'registeredModels', 'runs']);
-    // Upgraded through v4, whose run outputs older code would drop.
-    expect((await raw.get('meta', 'minVersion'))?.value).toBe(4);
+    expect(raw.version).toBe(DB_VERSION);
+    expect([...raw.objectStoreNames].sort()).toEqual(['artifacts', 'chunks', 'experiments', 'heads', 'loggedModels', 'meta', 'registeredModels', 'runs']);
+    // Upgraded through v4 (run outputs older code would drop) and v5 (short series inline, which older code would read as empty).
+    expect((await raw.get('meta', 'minVersion'))?.value).toBe(5);
     expect((await raw.get('meta', 'seq'))?.value).toBe(7);
     raw.close();
     // Everything v2 wrote.

@@ -10,6 +10,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { chromiumLaunchOptions } from '../harness/chromium.js';
 import { launchChromiumProcess } from '../harness/chromium-process.js';
 import { buildAndServe, type ServedPage } from '../harness/page-server.js';
+import { DB_VERSION } from '../../src/storage/idb/schema.js';
 import './page/api.js';
 
 let served: ServedPage;
@@ -61,8 +62,8 @@ describe('crash: SIGKILL of the browser after flush()', () => {
       chrome = await launchChromiumProcess(profile);
       const again = await openPage(chrome.browser.contexts()[0]!, 'crash');
       expect(await again.evaluate(() => window.e2e.inspectRaw('crash'))).toEqual({
-        version: 4,
-        stores: ['artifacts', 'chunks', 'experiments', 'loggedModels', 'meta', 'registeredModels', 'runs'],
+        version: DB_VERSION,
+        stores: ['artifacts', 'chunks', 'experiments', 'heads', 'loggedModels', 'meta', 'registeredModels', 'runs'],
       });
       const census = (await again.evaluate(() => window.e2e.census('crash', 'crash'))).filter((r) => r.runName.startsWith('flushed'));
       expect(census.map((r) => r.runId).sort()).toEqual([...ids].sort());
@@ -161,14 +162,15 @@ describe('with a Playwright-launched browser', () => {
     await b.goto(served.url);
     await b.waitForFunction(() => window.e2e !== undefined);
     await a.evaluate(() => window.e2e.logRuns('vc', { experiment: 'vc', runs: 2, points: 5000, key: 'm', prefix: 'before' }));
-    // A newer schema that still admits version 4 (it only adds a store): A keeps working.
-    const upgraded = await b.evaluate(() => window.e2e.upgradeRaw('vc', 5, 'extra'));
-    expect(upgraded).toEqual({ version: 5, blocked: false });
+    // A newer schema that still admits this version (it only adds a store): A keeps working.
+    const upgraded = await b.evaluate((version) => window.e2e.upgradeRaw('vc', version, 'extra'), DB_VERSION + 1);
+    expect(upgraded).toEqual({ version: DB_VERSION + 1, blocked: false });
     await a.evaluate(() => window.e2e.logRuns('vc', { experiment: 'vc', runs: 2, points: 5000, key: 'm', prefix: 'after' }));
     const census = await a.evaluate(() => window.e2e.census('vc', 'vc'));
     expect(census.map((r) => [r.runName, r.points])).toEqual([['after-0', 5000], ['after-1', 5000], ['before-0', 5000], ['before-1', 5000]]);
-    // A newer schema that excludes version 4: A reports INVALID_STATE instead of hanging or corrupting.
-    expect(await b.evaluate(() => window.e2e.upgradeRaw('vc', 6, 'extra2', 6))).toEqual({ version: 6, blocked: false });
+    // A newer schema that excludes this version: A reports INVALID_STATE instead of hanging or corrupting.
+    const newest = DB_VERSION + 2;
+    expect(await b.evaluate((version) => window.e2e.upgradeRaw('vc', version, 'extra2', version), newest)).toEqual({ version: newest, blocked: false });
     const failure = await a.evaluate(async () => {
       try {
         await window.e2e.census('vc', 'vc');
@@ -179,8 +181,8 @@ describe('with a Playwright-launched browser', () => {
     });
     expect(failure).toBe('INVALID_STATE');
     expect(await b.evaluate(() => window.e2e.inspectRaw('vc'))).toEqual({
-      version: 6,
-      stores: ['artifacts', 'chunks', 'experiments', 'extra', 'extra2', 'loggedModels', 'meta', 'registeredModels', 'runs'],
+      version: newest,
+      stores: ['artifacts', 'chunks', 'experiments', 'extra', 'extra2', 'heads', 'loggedModels', 'meta', 'registeredModels', 'runs'],
     });
     await context.close();
   });

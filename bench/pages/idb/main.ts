@@ -143,6 +143,21 @@ const api: BenchApi = {
     return { db, experimentId, ms };
   },
 
+  async rawSeedRuns(runs) {
+    const db = freshDb();
+    await askRaw({ kind: 'open', db });
+    const start = performance.now();
+    await askRaw({ kind: 'seedRuns', db, runs });
+    return { db, ms: performance.now() - start };
+  },
+
+  async rawSearch(db) {
+    // Timed in the worker from after its connection opened, as the store's search is timed after opening.
+    const answer = await askRaw({ kind: 'searchRuns', db });
+    if (answer.kind !== 'searched') throw new Error('raw search failed');
+    return { ms: answer.ms, found: answer.found };
+  },
+
   async search(db, experimentId, reps, maxResults) {
     const store = await openIdbStore({ name: db });
     const ms: number[] = [];

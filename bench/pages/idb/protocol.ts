@@ -2,11 +2,14 @@
 export type RawRequest =
   | { readonly kind: 'open'; readonly db: string }
   | { readonly kind: 'write'; readonly db: string; readonly steps: Float64Array; readonly timestamps: Float64Array; readonly values: Float64Array; readonly pointsPerTx: number }
-  | { readonly kind: 'read'; readonly db: string; readonly runId: string; readonly key: string };
+  | { readonly kind: 'read'; readonly db: string; readonly runId: string; readonly key: string }
+  | { readonly kind: 'seedRuns'; readonly db: string; readonly runs: number }
+  | { readonly kind: 'searchRuns'; readonly db: string };
 
 export type RawResponse =
   | { readonly kind: 'written'; readonly ms: number }
-  | { readonly kind: 'read'; readonly steps: Float64Array; readonly timestamps: Float64Array; readonly values: Float64Array };
+  | { readonly kind: 'read'; readonly steps: Float64Array; readonly timestamps: Float64Array; readonly values: Float64Array }
+  | { readonly kind: 'searched'; readonly ms: number; readonly found: number };
 
 /** What the bench page exposes as `window.bench`. */
 export interface BenchApi {
@@ -22,6 +25,10 @@ export interface BenchApi {
   readHistory(db: string, runId: string, reps: number): Promise<{ storeMs: number[]; rawMs: number[]; points: number }>;
   /** Creates `runs` runs with 20 params, 20 metrics and 10 tags each. */
   seedRuns(runs: number): Promise<{ db: string; experimentId: string; ms: number }>;
+  /** The raw baseline of seedRuns: one plain record per run (info, params, metrics, tags), 400 runs per transaction, then a strict flush. */
+  rawSeedRuns(runs: number): Promise<{ db: string; ms: number }>;
+  /** The raw baseline of a cold search: a fresh connection reads every raw run record (getAll) and filters and sorts by hand. */
+  rawSearch(db: string): Promise<{ ms: number; found: number }>;
   /** Times a three-clause search `reps` times (first = cold cache). */
   search(db: string, experimentId: string, reps: number, maxResults: number): Promise<{ ms: number[]; found: number }>;
 }

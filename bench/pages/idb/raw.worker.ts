@@ -26,7 +26,10 @@ function open(name: string, version?: number): Promise<IDBDatabase> {
   let db = connections.get(name);
   if (db === undefined) {
     const req = indexedDB.open(name, version);
-    req.onupgradeneeded = () => req.result.createObjectStore('chunks', { keyPath: ['runId', 'key', 'chunk'] });
+    req.onupgradeneeded = () => {
+      req.result.createObjectStore('chunks', { keyPath: ['runId', 'key', 'chunk'] });
+      req.result.createObjectStore('runs', { keyPath: 'runId' });
+    };
     db = request(req);
     connections.set(name, db);
   }
@@ -74,12 +77,64 @@ async function read(message: Extract<RawRequest, { kind: 'read' }>): Promise<[Ra
   return [{ kind: 'read', steps, timestamps, values }, [steps.buffer, timestamps.buffer, values.buffer]];
 }
 
+const T0 = 1_700_000_000_000;
+
+/** A run as the bench's seedRuns logs it, as one plain record (what a search needs, nothing else). */
+interface RawRun {
+  runId: string;
+  runName: string;
+  startTime: number;
+  params: Record<string, string>;
+  metrics: Record<string, number>;
+  tags: Record<string, string>;
+}
+
+function rawRun(r: number): RawRun {
+  const models = ['cnn', 'rnn', 'mlp', 'vit'];
+  const params: Record<string, string> = {};
+  const metrics: Record<string, number> = {};
+  const tags: Record<string, string> = {};
+  for (let p = 0; p < 20; p++) params[`p${p}`] = p === 0 ? models[r % 4]! : String((r * (p + 1)) % 97);
+  for (let m = 0; m < 20; m++) metrics[`m${m}`] = ((r * 7919 + m * 104729) % 1000) / 1000;
+  for (let t = 0; t < 10; t++) tags[`t${t}`] = t === 0 ? (r % 7 === 0 ? 'x' : 'y') : `tag-${r % 13}`;
+  tags['mlflow.runName'] = `run-${r}`;
+  return { runId: `run${String(r).padStart(28, '0')}`, runName: `run-${r}`, startTime: T0 + r, params, metrics, tags };
+}
+
+async function seedRuns(message: Extract<RawRequest, { kind: 'seedRuns' }>): Promise<RawResponse> {
+  const db = await open(message.db, 1);
+  const start = performance.now();
+  for (let at = 0; at < message.runs; at += 400) {
+    const tx = db.transaction('runs', 'readwrite', { durability: 'relaxed' });
+    for (let r = at; r < Math.min(at + 400, message.runs); r++) tx.objectStore('runs').put(rawRun(r));
+    await done(tx);
+  }
+  const flush = db.transaction('chunks', 'readwrite', { durability: 'strict' });
+  flush.objectStore('chunks').put({ runId: 'flush', key: 'flush', chunk: 0 });
+  await done(flush);
+  return { kind: 'written', ms: performance.now() - start };
+}
+
+/** A cold search by hand: a new connection, every run record, the bench's filter and order. */
+async function searchRuns(message: Extract<RawRequest, { kind: 'searchRuns' }>): Promise<RawResponse> {
+  const db = await request(indexedDB.open(message.db));
+  const start = performance.now();
+  const runs = (await request(db.transaction('runs').objectStore('runs').getAll())) as RawRun[];
+  const hits = runs.filter((run) => run.metrics['m0']! > 0.5 && run.params['p0'] === 'cnn' && run.tags['t0'] !== 'x');
+  hits.sort((a, b) => b.metrics['m1']! - a.metrics['m1']! || a.startTime - b.startTime);
+  const found = hits.slice(0, 1000).length;
+  db.close();
+  return { kind: 'searched', ms: performance.now() - start, found };
+}
+
 self.onmessage = async (event: MessageEvent<RawRequest>) => {
   const message = event.data;
   if (message.kind === 'open') {
     await open(message.db, 1);
     self.postMessage({ kind: 'written', ms: 0 });
   } else if (message.kind === 'write') self.postMessage(await write(message));
+  else if (message.kind === 'seedRuns') self.postMessage(await seedRuns(message));
+  else if (message.kind === 'searchRuns') self.postMessage(await searchRuns(message));
   else {
     const [response, transfers] = await read(message);
     self.postMessage(response, { transfer: transfers });

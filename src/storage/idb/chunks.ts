@@ -1,13 +1,17 @@
 /**
  * Chunked columnar metric histories: one record per (run, key, chunk of {@link CHUNK_POINTS}
  * points) holding `Float64Array` columns. Appending rewrites only the open tail chunk and adds full
- * chunks after it; reading concatenates the chunks of one key into exact-length columns.
+ * chunks after it; reading concatenates the chunks of one key into exact-length columns. A series
+ * of at most {@link INLINE_POINTS} points has no chunk record: its points are its head, in the
+ * run's one heads record (each IndexedDB request costs about 0.1–0.2 ms, so a run created with 20
+ * one-point metrics writes two records instead of 21).
  * @module
  */
 import type { IDBPObjectStore, IDBPTransaction, StoreNames } from 'idb';
 import type { MetricColumns, MetricSeries } from '../../core/entities.js';
 import type { RunId } from '../../core/ids.js';
-import { CHUNK_POINTS, type EdgeflowDB, type SeriesState, type StoredChunk } from './schema.js';
+import type { Dict } from '../../core/entities.js';
+import { CHUNK_POINTS, INLINE_POINTS, type EdgeflowDB, type SeriesState, type StoredChunk } from './schema.js';
 
 type ChunkStore<Mode extends IDBTransactionMode> = IDBPObjectStore<EdgeflowDB, StoreNames<EdgeflowDB>[], 'chunks', Mode>;
 
@@ -35,23 +39,66 @@ function joined(a: Float64Array, b: Float64Array, bStart: number, bEnd: number):
   return out;
 }
 
+/** The columns of a head (see `StoredHeads`): views into it. */
+function headColumns(key: string, head: Float64Array): MetricColumns {
+  const n = head.length / 3;
+  return { key, steps: head.subarray(0, n), timestamps: head.subarray(n, 2 * n), values: head.subarray(2 * n) };
+}
+
+/** `b`'s columns after `a`'s, in new arrays. */
+function concatenated(a: MetricColumns, b: MetricColumns): MetricColumns {
+  const n = b.values.length;
+  return { key: b.key, steps: joined(a.steps, b.steps, 0, n), timestamps: joined(a.timestamps, b.timestamps, 0, n), values: joined(a.values, b.values, 0, n) };
+}
+
+/** An inline head holding the points of `head` (may be undefined) and then those of `columns`. */
+function extendedHead(head: Float64Array | undefined, columns: MetricColumns): Float64Array {
+  const old = head === undefined ? 0 : head.length / 3;
+  const n = old + columns.values.length;
+  const out = new Float64Array(3 * n);
+  const parts = [columns.steps, columns.timestamps, columns.values];
+  for (let c = 0; c < 3; c++) {
+    if (head !== undefined) out.set(head.subarray(c * old, (c + 1) * old), c * n);
+    out.set(parts[c]!, c * n + old);
+  }
+  return out;
+}
+
 /**
  * Appends `columns` to the series whose summary is `state` (updated in place) inside a readwrite
- * transaction over `chunks`. `knownTail` is the current tail chunk when the caller knows it (see
- * {@link TailCache}); otherwise an open tail is read. Resolves, with the new last chunk, once every
- * put was handed to `issue` (which must handle the request's rejection: a failed put aborts the
- * transaction).
+ * transaction over `chunks`. While the series fits in {@link INLINE_POINTS}, its points go to
+ * `heads[key]` (replaced, never changed; `heads` is the run's heads dict, or undefined when the
+ * series has chunks already) and no chunk is written; the append that outgrows it writes the
+ * head's points and the new ones as chunks and removes the head. `knownTail` is the current tail
+ * chunk when the caller knows it (see {@link TailCache}); otherwise an open tail is read. Resolves,
+ * with the new last chunk (undefined while in the head), once every put was handed to `issue`
+ * (which must handle the request's rejection: a failed put aborts the transaction).
  */
 export async function appendColumns(
   store: ChunkStore<'readwrite'>,
   runId: RunId,
   state: SeriesState,
-  columns: MetricColumns,
+  appended: MetricColumns,
   issue: (request: Promise<unknown>) => void,
-  knownTail?: StoredChunk,
+  knownTail: StoredChunk | undefined,
+  heads: Dict<Float64Array> | undefined,
 ): Promise<StoredChunk | undefined> {
+  if (appended.values.length === 0) return knownTail;
+  const key = appended.key;
+  if (state.chunks === 0) {
+    if (heads === undefined) throw new Error('edgeflow: appending to a series kept in its head needs the run’s heads');
+    const head = state.count > 0 ? heads[key] : undefined;
+    if (state.count + appended.values.length <= INLINE_POINTS) {
+      heads[key] = extendedHead(head, appended);
+      state.count += appended.values.length;
+      return undefined;
+    }
+    delete heads[key];
+    state.count = 0;
+    if (head !== undefined) appended = concatenated(headColumns(key, head), appended);
+  }
+  const columns = appended;
   const n = columns.values.length;
-  if (n === 0) return knownTail;
   let offset = 0;
   let last: StoredChunk | undefined;
   if (state.chunks > 0 && state.count < state.chunks * CHUNK_POINTS) {
@@ -118,27 +165,26 @@ export class TailCache {
   }
 }
 
-/** Reads the whole history of one (run, key) as exact-length columns (empty when never logged). */
-export function readSeries(
-  tx: IDBPTransaction<EdgeflowDB, StoreNames<EdgeflowDB>[], IDBTransactionMode>,
-  runId: RunId,
-  key: string,
-): Promise<MetricSeries> {
-  return readSeriesFrom(tx, runId, key, 0);
-}
-
 /**
- * Reads the points of one (run, key) from position `fromIndex` (a whole number ≥ 0) to the end as
- * exact-length columns. Only chunks from `floor(fromIndex / CHUNK_POINTS)` on are read: every chunk
- * but the tail holds exactly {@link CHUNK_POINTS} points, so chunk `c` starts at `c * CHUNK_POINTS`.
- * Empty when `fromIndex` is at or past the end.
+ * Reads the points of one (run, key) — whose summary in the run record is `state`, undefined when
+ * never logged — from position `fromIndex` (a whole number ≥ 0) to the end as exact-length
+ * columns. A series kept in its head is read from the run's heads record; otherwise only chunks from
+ * `floor(fromIndex / CHUNK_POINTS)` on are read: every chunk but the tail holds exactly
+ * {@link CHUNK_POINTS} points, so chunk `c` starts at `c * CHUNK_POINTS`. Empty when `fromIndex` is
+ * at or past the end.
  */
 export async function readSeriesFrom(
   tx: IDBPTransaction<EdgeflowDB, StoreNames<EdgeflowDB>[], IDBTransactionMode>,
   runId: RunId,
   key: string,
+  state: SeriesState | undefined,
   fromIndex: number,
 ): Promise<MetricSeries> {
+  if (state !== undefined && state.chunks === 0 && state.count > 0) {
+    const head = (await tx.objectStore('heads').get(runId))?.series[key];
+    const { steps, timestamps, values } = headColumns(key, head ?? new Float64Array(0));
+    return { key, steps: steps.slice(fromIndex), timestamps: timestamps.slice(fromIndex), values: values.slice(fromIndex) };
+  }
   const first = Math.floor(fromIndex / CHUNK_POINTS);
   const chunks = await tx.objectStore('chunks').getAll(seriesRange(runId, key, first));
   /** Where the wanted points of `chunk` start in its columns. */

@@ -6,9 +6,11 @@
  * Every mutation is one readwrite transaction that reads the current records, applies the rules
  * from core (`rules.ts`) and writes, so a failed rule or a failed write (quota) leaves nothing
  * behind, and two tabs writing the same database serialize in IndexedDB instead of overwriting
- * each other. Durability: {@link IdbStore.logBatch} commits with `relaxed` durability (the data is
- * committed and visible to every reader, but the browser may acknowledge before it reaches the
- * disk); all other writes and {@link IdbStore.flush} use `strict`.
+ * each other. Run creations and batches that arrive while earlier ones commit share one transaction
+ * (`write-groups.ts`), each still all or nothing. Durability: {@link IdbStore.createRun} and
+ * {@link IdbStore.logBatch} commit with `relaxed` durability (the data is committed and visible to
+ * every reader, but the browser may acknowledge before it reaches the disk); all other writes and
+ * {@link IdbStore.flush} use `strict`.
  * @module
  */
 import type { IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
@@ -60,7 +62,7 @@ import { assertHistoryIndex } from '../../core/validation.js';
 import { ChangeEmitter } from '../change-emitter.js';
 import { listArtifacts, pathsToDelete, treeOf } from './artifacts.js';
 import { ChangeBroadcast } from './broadcast.js';
-import { TailCache, appendColumns, readSeries, readSeriesFrom } from './chunks.js';
+import { TailCache, appendColumns, readSeriesFrom } from './chunks.js';
 import { Connection } from './connection.js';
 import { mapIdbError } from './errors.js';
 import { cloneStoredRun, reviveLoggedModelRecord, toDict, toExperiment, toRun } from './records.js';
@@ -74,6 +76,7 @@ import type { ModelOutput } from '../../core/datasets/entities.js';
 import { RunCache } from './run-cache.js';
 import { ALL_STORES, RECENT_BATCH_IDS, artifactRootOf, runKeyRange, type EdgeflowDB, type StoredRun } from './schema.js';
 import { storageFigures, type StorageFigures } from './storage-figures.js';
+import { GROUP_STORES, WriteGroups, readNextSeq, type GroupedWrite } from './write-groups.js';
 
 /** Options of {@link IdbStore}. */
 export interface IdbStoreOptions {
@@ -106,6 +109,15 @@ export class IdbStore implements Store {
   readonly #pending = new PendingWork();
   private readonly __artifactRoot: string;
   private __blockedWarned = false;
+  readonly #groups = new WriteGroups({
+    begin: () => this.__transaction(GROUP_STORES, 'readwrite', 'relaxed'),
+    committed: (written, changes) => {
+      for (const [runId, before] of written.seqBefore) this.__tails.restamp(runId, before, written.seq);
+      for (const tail of written.tails) this.__tails.set(written.seq, tail);
+      for (const change of changes) this.__announce(change);
+    },
+    mapError: (error, what) => mapIdbError(error, what),
+  });
 
   constructor(options: IdbStoreOptions = {}) {
     this.name = options.name ?? 'edgeflow';
@@ -212,7 +224,7 @@ export class IdbStore implements Store {
   }
 
   async purgeExperiment(experimentId: ExperimentId): Promise<void> {
-    await this.__write('purge an experiment', ['meta', 'experiments', 'runs', 'chunks', 'artifacts', 'loggedModels'], 'strict', async (tx, emit) => {
+    await this.__write('purge an experiment', ['meta', 'experiments', 'runs', 'chunks', 'heads', 'artifacts', 'loggedModels'], 'strict', async (tx, emit) => {
       await getExperimentIn(tx, experimentId);
       const runIds = await tx.objectStore('runs').index('experimentId').getAllKeys(experimentId);
       await Promise.all(runIds.map((runId) => deleteRunData(tx, runId)));
@@ -226,28 +238,29 @@ export class IdbStore implements Store {
 
   // ------------------------------------------------------------------------------------------ runs
 
+  /** Shares a relaxed transaction with other run creations and batches (see `write-groups.ts`). */
   async createRun(input: CreateRunInput): Promise<Run> {
-    return this.__write('create a run', ['meta', 'experiments', 'runs'], 'strict', async (tx, emit) => {
-      const runId = input.runId ?? newRunId();
-      const [experiment, existing, seq] = await Promise.all([
-        getExperimentIn(tx, input.experimentId),
-        tx.objectStore('runs').getKey(runId),
-        readNextSeq(tx),
-      ]);
-      assertExperimentActive(experiment, 'create a run');
-      if (existing !== undefined) throw runIdTaken(runId);
-      const stored: StoredRun = {
-        info: newRunInfo(input, runId, input.artifactUri ?? `${experiment.artifactLocation}/${runId}/artifacts`),
-        params: dict(),
-        tags: initialRunTags(input),
-        latest: dict(),
-        seq,
-        series: dict(),
-      };
-      issue(tx.objectStore('meta').put({ key: 'seq', value: seq }));
-      issue(tx.objectStore('runs').add(stored));
-      emit({ kind: 'run', runId, experimentId: input.experimentId });
-      return toRun(stored);
+    const runId = input.runId ?? newRunId();
+    return this.#grouped({
+      what: 'create a run',
+      runIds: [runId],
+      body: async (ctx, emit) => {
+        const experiment = await ctx.experiment(input.experimentId);
+        if (experiment === undefined) throw experimentNotFound(input.experimentId);
+        assertExperimentActive(experiment, 'create a run');
+        if ((await ctx.run(runId)) !== undefined) throw runIdTaken(runId);
+        const stored: StoredRun = {
+          info: newRunInfo(input, runId, input.artifactUri ?? `${experiment.artifactLocation}/${runId}/artifacts`),
+          params: dict(),
+          tags: initialRunTags(input),
+          latest: dict(),
+          seq: ctx.seq,
+          series: dict(),
+        };
+        ctx.putRun(stored);
+        emit({ kind: 'run', runId, experimentId: input.experimentId });
+        return toRun(stored);
+      },
     });
   }
 
@@ -281,7 +294,7 @@ export class IdbStore implements Store {
   }
 
   async purgeRun(runId: RunId): Promise<void> {
-    await this.__write('purge a run', ['meta', 'runs', 'chunks', 'artifacts'], 'strict', async (tx, emit) => {
+    await this.__write('purge a run', ['meta', 'runs', 'chunks', 'heads', 'artifacts'], 'strict', async (tx, emit) => {
       const run = await getRunIn(tx, runId);
       await deleteRunData(tx, runId);
       await markPurge(tx);
@@ -290,71 +303,75 @@ export class IdbStore implements Store {
   }
 
   /**
-   * Writes params, metrics and tags in one transaction, all or nothing. Commits with `relaxed`
-   * durability: call {@link IdbStore.flush} for a strict, on-disk acknowledgement. A batch whose
-   * `batchId` is among the run's recent ones was applied already and is skipped.
+   * Writes params, metrics and tags all or nothing, in a relaxed transaction it may share with
+   * other run creations and batches (see `write-groups.ts`): call {@link IdbStore.flush} for a
+   * strict, on-disk acknowledgement. A batch whose `batchId` is among the run's recent ones was
+   * applied already and is skipped.
    */
   async logBatch(runId: RunId, batch: LogBatchInput): Promise<void> {
-    const modelLines = modelMetricLines(runId, batch.metrics ?? []);
-    const stores: Names[] = modelLines.size === 0 ? ['meta', 'runs', 'chunks'] : ['meta', 'runs', 'chunks', 'loggedModels'];
-    const written = await this.__write(`log a batch to run ${runId}`, stores, 'relaxed', async (tx, emit) => {
-      const [run, seq] = await Promise.all([getRunIn(tx, runId), readNextSeq(tx)]);
-      const previousSeq = run.seq;
-      // Sent again after its worker died, but it had committed: written once.
-      if (batch.batchId !== undefined && run.batchIds?.includes(batch.batchId)) return undefined;
-      assertRunActive(run.info);
-      const params = newParamsOf(runId, run.params, batch.params ?? []);
-      const metrics = batch.metrics ?? [];
-      const tags = batch.tags ?? [];
-      assertNoKeyConflicts('param', new KeyIndex(Object.keys(run.params)), params.map((p) => p.key));
-      assertNoKeyConflicts('metric', new KeyIndex(Object.keys(run.series)), metrics.map((m) => m.key));
-      assertNoKeyConflicts('tag', new KeyIndex(Object.keys(run.tags)), tags.map((t) => t.key));
-      const models = modelLines.size === 0 ? [] : appendModelMetricLines(await readLoggedModels(tx, modelLines.keys()), modelLines);
-      if (params.length === 0 && metrics.length === 0 && tags.length === 0) return undefined;
+    await this.#grouped({
+      what: `log a batch to run ${runId}`,
+      runIds: [runId],
+      body: async (ctx, emit) => {
+        const run = await ctx.run(runId);
+        if (run === undefined) throw runNotFound(runId);
+        // Sent again after its worker died, but it had committed: written once.
+        if (batch.batchId !== undefined && run.batchIds?.includes(batch.batchId)) return;
+        assertRunActive(run.info);
+        const params = newParamsOf(runId, run.params, batch.params ?? []);
+        const metrics = batch.metrics ?? [];
+        const tags = batch.tags ?? [];
+        assertNoKeyConflicts('param', new KeyIndex(Object.keys(run.params)), params.map((p) => p.key));
+        assertNoKeyConflicts('metric', new KeyIndex(Object.keys(run.series)), metrics.map((m) => m.key));
+        assertNoKeyConflicts('tag', new KeyIndex(Object.keys(run.tags)), tags.map((t) => t.key));
+        // Linked points' model lines, checked (the models exist) before anything is written.
+        const modelLines = modelMetricLines(runId, metrics);
+        const models = modelLines.size === 0 ? [] : appendModelMetricLines(await readLoggedModels(ctx.tx, modelLines.keys()), modelLines);
+        if (params.length === 0 && metrics.length === 0 && tags.length === 0) return;
 
-      for (const { key, value } of params) run.params[key] = value;
-      const chunks = tx.objectStore('chunks');
-      // Keys append concurrently (one tail read each); columns of one key in order.
-      const byKey = new Map<string, MetricColumns[]>();
-      for (const columns of metrics) {
-        const list = byKey.get(columns.key);
-        if (list === undefined) byKey.set(columns.key, [columns]);
-        else list.push(columns);
-      }
-      const tails = await Promise.all(
-        Array.from(byKey, async ([key, list]) => {
-          const state = hasKey(run.series, key) ? { ...run.series[key]! } : { count: 0, chunks: 0 };
-          let latest = hasKey(run.latest, key) ? run.latest[key] : undefined;
-          let tail = this.__tails.get(runId, key, previousSeq);
-          for (const columns of list) {
-            tail = await appendColumns(chunks, runId, state, columns, issue, tail);
-            latest = latestOf(latest, columns);
-          }
-          run.series[key] = state;
-          if (latest !== undefined) run.latest[key] = latest;
-          return tail;
-        }),
-      );
-      let renamed = false;
-      for (const { key, value } of tags) {
-        run.tags[key] = value;
-        if (key === SystemTag.RUN_NAME) {
-          (run.info as { runName: string }).runName = value;
-          renamed = true;
+        for (const { key, value } of params) run.params[key] = value;
+        const chunks = ctx.tx.objectStore('chunks');
+        // Keys append concurrently (one tail read each); columns of one key in order.
+        const byKey = new Map<string, MetricColumns[]>();
+        for (const columns of metrics) {
+          const list = byKey.get(columns.key);
+          if (list === undefined) byKey.set(columns.key, [columns]);
+          else list.push(columns);
         }
-      }
-      if (batch.batchId !== undefined) run.batchIds = [...(run.batchIds ?? []), batch.batchId].slice(-RECENT_BATCH_IDS);
-      writeRun(tx, run, seq);
-      for (const model of models) issue(tx.objectStore('loggedModels').put(model));
-      const experimentId = run.info.experimentId;
-      if (renamed) emit({ kind: 'run', runId, experimentId });
-      emit(runDataChange(runId, experimentId, { metrics, params, tags }));
-      for (const model of models) emit({ kind: 'logged-model', modelId: model.modelId, experimentId: model.experimentId });
-      return { previousSeq, seq, tails };
+        // New keys and keys of at most INLINE_POINTS points live in the run's heads record.
+        const inHeads = [...byKey.keys()].some((key) => !hasKey(run.series, key) || run.series[key]!.chunks === 0);
+        const heads = inHeads ? await ctx.heads(runId) : undefined;
+        await Promise.all(
+          Array.from(byKey, async ([key, list]) => {
+            const state = hasKey(run.series, key) ? { ...run.series[key]! } : { count: 0, chunks: 0 };
+            let latest = hasKey(run.latest, key) ? run.latest[key] : undefined;
+            let tail = ctx.tail(runId, key, run.seq, (seq) => this.__tails.get(runId, key, seq));
+            for (const columns of list) {
+              tail = await appendColumns(chunks, runId, state, columns, issue, tail, heads);
+              latest = latestOf(latest, columns);
+            }
+            run.series[key] = state;
+            if (latest !== undefined) run.latest[key] = latest;
+            if (tail !== undefined) ctx.setTail(tail);
+          }),
+        );
+        let renamed = false;
+        for (const { key, value } of tags) {
+          run.tags[key] = value;
+          if (key === SystemTag.RUN_NAME) {
+            (run.info as { runName: string }).runName = value;
+            renamed = true;
+          }
+        }
+        if (batch.batchId !== undefined) run.batchIds = [...(run.batchIds ?? []), batch.batchId].slice(-RECENT_BATCH_IDS);
+        ctx.putRun(run);
+        for (const model of models) issue(ctx.tx.objectStore('loggedModels').put(model));
+        const experimentId = run.info.experimentId;
+        if (renamed) emit({ kind: 'run', runId, experimentId });
+        emit(runDataChange(runId, experimentId, { metrics, params, tags }));
+        for (const model of models) emit({ kind: 'logged-model', modelId: model.modelId, experimentId: model.experimentId });
+      },
     });
-    if (written === undefined) return;
-    this.__tails.restamp(runId, written.previousSeq, written.seq);
-    for (const tail of written.tails) if (tail !== undefined) this.__tails.set(written.seq, tail);
   }
 
   async logInputs(runId: RunId, inputs: LogInputsInput): Promise<void> {
@@ -395,24 +412,32 @@ export class IdbStore implements Store {
   }
 
   async getMetricHistory(runId: RunId, key: string): Promise<MetricSeries> {
-    return this.__read('read a metric history', ['runs', 'chunks'], async (tx) => {
-      await getRunIn(tx, runId);
-      return readSeries(tx, runId, key);
+    return this.__read('read a metric history', ['runs', 'chunks', 'heads'], async (tx) => {
+      const run = await getRunIn(tx, runId);
+      return readSeriesFrom(tx, runId, key, run.series[key], 0);
     });
   }
 
   /** Reads only the chunks holding points from `fromIndex` on (see {@link readSeriesFrom}). */
   async getMetricHistoryFrom(runId: RunId, key: string, fromIndex: number): Promise<MetricSeries> {
     assertHistoryIndex(fromIndex);
-    return this.__read('read a metric history', ['runs', 'chunks'], async (tx) => {
-      await getRunIn(tx, runId);
-      return readSeriesFrom(tx, runId, key, fromIndex);
+    return this.__read('read a metric history', ['runs', 'chunks', 'heads'], async (tx) => {
+      const run = await getRunIn(tx, runId);
+      return readSeriesFrom(tx, runId, key, run.series[key], fromIndex);
     });
   }
 
+  /** Searches the run cache (`run-cache.ts`); when many runs changed, then writes a new compact run index. */
   async searchRuns(query: SearchRunsQuery): Promise<Page<Run>> {
-    await this.__guard('search runs', async () => this.__cache.refresh(await this.__connection.get()));
-    return searchRunList(this.__cache.runsOf(query.experimentIds), query);
+    this.#groups.startOpen();
+    const db = await this.__guard('search runs', async () => {
+      const opened = await this.__connection.get();
+      await this.__cache.refresh(opened);
+      return opened;
+    });
+    const page = searchRunList(this.__cache.runsOf(query.experimentIds), query);
+    void this.#saveRunIndex(db, false);
+    return page;
   }
 
   // ------------------------------------------------------------------------------------- artifacts
@@ -476,6 +501,7 @@ export class IdbStore implements Store {
     await this.__write('flush', ALL_STORES, 'strict', async (tx) => {
       await tx.objectStore('meta').put({ key: 'flush', value: Date.now() });
     });
+    await this.#saveRunIndex(await this.__connection.get(), true);
   }
 
   /** How much the origin stores and may store (`navigator.storage.estimate()`), and whether it is persistent. */
@@ -545,6 +571,7 @@ export class IdbStore implements Store {
 
   /** Runs `body` in a readonly transaction; errors become EdgeflowErrors. */
   private __read<T>(what: string, stores: readonly Names[], body: (tx: Tx<'readonly'>) => Promise<T>): Promise<T> {
+    this.#groups.startOpen();
     return this.__guard(what, async () => {
       const tx = await this.__transaction(stores, 'readonly');
       try {
@@ -566,6 +593,7 @@ export class IdbStore implements Store {
     durability: IDBTransactionDurability,
     body: (tx: Tx<'readwrite'>, emit: (change: StoreChange) => void) => Promise<T>,
   ): Promise<T> {
+    this.#groups.startOpen();
     const operation = this.__guard(what, async () => {
       const changes: StoreChange[] = [];
       const tx = await this.__transaction(stores, 'readwrite', durability);
@@ -587,7 +615,27 @@ export class IdbStore implements Store {
       for (const change of changes) this.__announce(change);
       return result;
     });
+    return this.#track(operation);
+  }
+
+  /** Queues a write that may share its transaction with others (see `write-groups.ts`). */
+  #grouped<T>(write: GroupedWrite<T>): Promise<T> {
+    return this.#track(this.#groups.submit(write));
+  }
+
+  /** Keeps `operation` among the pending writes that {@link IdbStore.flush} and `close` wait for. */
+  #track<T>(operation: Promise<T>): Promise<T> {
     return this.#pending.track(operation);
+  }
+
+  /**
+   * Brings the compact run index up to date when many runs changed since it was written (after
+   * refreshing the cache when `refresh`). A cache only: a failure is ignored, as the next cold
+   * search then reads the run records instead.
+   */
+  #saveRunIndex(db: IDBPDatabase<EdgeflowDB>, refresh: boolean): Promise<void> {
+    const saved = (refresh ? this.__cache.refresh(db) : Promise.resolve()).then(() => this.__cache.saveIndex(db));
+    return this.#track(saved.catch(() => undefined));
   }
 
   /** Tells local subscribers and, over `BroadcastChannel`, other tabs about a committed change. */
@@ -644,11 +692,6 @@ function issue(request: Promise<unknown>): void {
   request.catch(() => undefined);
 }
 
-/** The next value of the change counter (see `run-cache.ts`); write it with the changed runs. */
-async function readNextSeq(tx: Tx<IDBTransactionMode>): Promise<number> {
-  return ((await tx.objectStore('meta').get('seq'))?.value ?? 0) + 1;
-}
-
 /** Bumps the change counter and returns the new value. */
 async function nextSeq(tx: Tx<'readwrite'>): Promise<number> {
   const seq = await readNextSeq(tx);
@@ -676,6 +719,7 @@ async function deleteRunData(tx: Tx<'readwrite'>, runId: RunId): Promise<void> {
   await Promise.all([
     tx.objectStore('runs').delete(runId),
     tx.objectStore('chunks').delete(runKeyRange(runId)),
+    tx.objectStore('heads').delete(runId),
     tx.objectStore('artifacts').delete(runKeyRange(runId)),
   ]);
 }

@@ -35,11 +35,11 @@ import type {
   UpdateRunInput,
 } from '../../core/store.js';
 import { ChangeEmitter } from '../change-emitter.js';
-import { installTransferHandlers } from '../wire/transfer-handlers.js';
+import { deserializeThrown, installTransferHandlers } from '../wire/transfer-handlers.js';
 import type { LogInputsInput } from '../../core/datasets/entities.js';
 import { reviveModelVersion, reviveRegisteredModel, reviveRegisteredModelRecord, reviveRun, toExperiment } from './records.js';
 import type { StorageFigures } from './storage-figures.js';
-import type { IdbWorkerApi } from './worker-api.js';
+import type { IdbWorkerApi, WriteCall, WriteOutcome } from './worker-api.js';
 import { WorkerConnection, type WorkerConnectionOptions } from './worker-connection.js';
 
 installTransferHandlers();
@@ -61,6 +61,8 @@ export class RemoteStore implements Store {
   /** The worker's current life; replaced by the next call after it stopped. */
   #connection: WorkerConnection;
   #restarting: Promise<WorkerConnection> | undefined;
+  /** Run creations and batches called in this task, sent together at its end (or before any other call). */
+  #writes: { readonly call: WriteCall; readonly buffers: ArrayBuffer[]; readonly settle: (outcome: WriteOutcome) => void; readonly fail: (error: unknown) => void }[] = [];
 
   private constructor(
     /** The database name. */
@@ -139,8 +141,10 @@ export class RemoteStore implements Store {
 
   // ------------------------------------------------------------------------------------------ runs
 
+  /** Sent with the other run creations and batches called in the same task, in one message. */
   async createRun(input: CreateRunInput): Promise<Run> {
-    return reviveRun(await this.__call((r) => r.createRun(input)));
+    const outcome = await this.#write({ kind: 'createRun', input }, []);
+    return reviveRun(outcome.run!);
   }
   async getRun(runId: RunId): Promise<Run> {
     return reviveRun(await this.__call((r) => r.getRun(runId)));
@@ -161,9 +165,10 @@ export class RemoteStore implements Store {
   /**
    * Sends the batch to the worker in one message. The metric columns are copied once and the
    * copies' buffers moved (transferred); the caller's arrays stay intact, so a batch can be sent
-   * again after its worker stopped (with the same `batchId`, it is written once).
+   * again after its worker stopped (with the same `batchId`, it is written once). Sent with the
+   * other run creations and batches called in the same task, in one message.
    */
-  logBatch(runId: RunId, batch: LogBatchInput): Promise<void> {
+  async logBatch(runId: RunId, batch: LogBatchInput): Promise<void> {
     const { metrics, buffers } = copiedColumns(batch.metrics ?? []);
     const message: LogBatchInput = {
       metrics,
@@ -171,7 +176,30 @@ export class RemoteStore implements Store {
       tags: batch.tags ?? [],
       ...(batch.batchId === undefined ? {} : { batchId: batch.batchId }),
     };
-    return this.__call((r) => r.logBatch(runId, transfer(message, buffers)));
+    await this.#write({ kind: 'logBatch', runId, batch: message }, buffers);
+  }
+
+  /** Queues a write for the next {@link RemoteStore.#sendWrites}; rejects with what it threw in the worker. */
+  #write(call: WriteCall, buffers: ArrayBuffer[]): Promise<WriteOutcome & { ok: true }> {
+    return new Promise((resolve, reject) => {
+      const settle = (outcome: WriteOutcome): void => (outcome.ok ? resolve(outcome) : reject(deserializeThrown(outcome.error)));
+      this.#writes.push({ call, buffers, settle, fail: reject });
+      if (this.#writes.length === 1) queueMicrotask(() => this.#sendWrites());
+    });
+  }
+
+  /** Sends the queued writes in one message, keeping their order among all calls. */
+  #sendWrites(): void {
+    const writes = this.#writes;
+    if (writes.length === 0) return;
+    this.#writes = [];
+    const calls = writes.map((w) => w.call);
+    this.__call((r) => r.writeMany(transfer(calls, writes.flatMap((w) => w.buffers)))).then(
+      (outcomes) => outcomes.forEach((outcome, i) => writes[i]!.settle(outcome)),
+      (error: unknown) => {
+        for (const w of writes) w.fail(error);
+      },
+    );
   }
   logInputs(runId: RunId, inputs: LogInputsInput): Promise<void> {
     return this.__call((r) => r.logInputs(runId, inputs));
@@ -249,6 +277,7 @@ export class RemoteStore implements Store {
   };
 
   private __call<T>(call: (remote: Remote<IdbWorkerApi>) => Promise<T>): Promise<T> {
+    this.#sendWrites();
     if (this.__closed) return Promise.reject(EdgeflowError.invalidState(`The IndexedDB store "${this.name}" is closed.`));
     if (this.#connection.stopped === undefined) return this.#connection.call(call);
     return this.#restart().then((connection) => connection.call(call));
@@ -361,12 +390,19 @@ class RemoteRegistry implements RegistryStore {
   }
 }
 
-/** Copies of the columns, and their buffers to transfer. */
+/**
+ * Columns shorter than this are cloned with the message instead of transferred: a transfer list of
+ * thousands of tiny buffers (a sweep creating hundreds of runs with one-point metrics in one task)
+ * costs far more in `postMessage` than copying their bytes.
+ */
+const TRANSFER_MIN_POINTS = 1024;
+
+/** Copies of the columns (taken now: the caller may change its arrays before the message goes), and the buffers to transfer. */
 function copiedColumns(metrics: readonly (MetricColumns & { readonly link?: MetricLink })[]): { metrics: MetricColumns[]; buffers: ArrayBuffer[] } {
   const buffers: ArrayBuffer[] = [];
   const copy = (array: Float64Array): Float64Array => {
     const own = array.slice();
-    if (own.buffer.byteLength > 0) buffers.push(own.buffer);
+    if (own.length >= TRANSFER_MIN_POINTS) buffers.push(own.buffer);
     return own;
   };
   const out = metrics.map((m) => ({

@@ -19,6 +19,11 @@
  *   under the model id (`m-…`, never a run id). Runs may carry `outputs` (the models they produced).
  *   `meta.minVersion` becomes 4: older code rewrites a run without its `outputs`, so it must not
  *   write a v4 database.
+ * - **v5** series heads: a series of at most {@link INLINE_POINTS} points has no chunk record; its
+ *   points are in the run's one `heads` record (keyed by run id), so creating a run with 20
+ *   one-point metrics writes two records, not 21, and the run records that search loads stay lean.
+ *   Such a series has `chunks` 0 and `count` > 0. v4 data stays valid as it is; `meta.minVersion`
+ *   becomes 5, since v4 code would read a series kept in `heads` as empty.
  *
  * Dicts (params, tags, latest metrics) are stored as plain objects; readers turn them back into
  * null-prototype dicts (`records.ts`), so keys such as `__proto__` stay ordinary entries.
@@ -30,10 +35,11 @@ import type { RunInputs } from '../../core/datasets/entities.js';
 import type { RegisteredModelRecord } from '../../core/registry/entities.js';
 import type { LoggedModelRecord } from '../../core/logged-models/logged-model-store.js';
 import type { ModelOutput } from '../../core/datasets/entities.js';
+import type { RunIndexRecord } from './run-index.js';
 import { DEFAULT_EXPERIMENT_ID, DEFAULT_EXPERIMENT_NAME, type ExperimentId, type RunId } from '../../core/ids.js';
 
 /** The schema version this code writes. */
-export const DB_VERSION = 4;
+export const DB_VERSION = 5;
 
 /**
  * Points per metric chunk record. Full chunks are never rewritten; the open tail chunk is rewritten
@@ -41,12 +47,31 @@ export const DB_VERSION = 4;
  */
 export const CHUNK_POINTS = 4096;
 
+/**
+ * Most points a series keeps inline in its run's heads record (v5). Past this, its points move to chunk
+ * records. 32 points = 768 bytes of columns per key.
+ */
+export const INLINE_POINTS = 32;
+
 /** Points and chunk records of one metric key of one run. */
 export interface SeriesState {
   /** Points stored. */
   count: number;
-  /** Chunk records stored; the tail chunk has index `chunks - 1` and holds `count - (chunks - 1) * CHUNK_POINTS` points. */
+  /**
+   * Chunk records stored; the tail chunk has index `chunks - 1` and holds `count - (chunks - 1) * CHUNK_POINTS` points.
+   * 0 with `count` > 0: the points are in the run's {@link StoredHeads} record (v5).
+   */
   chunks: number;
+}
+
+/**
+ * v5: the points of every series of one run that has at most {@link INLINE_POINTS} points and no
+ * chunk record. Per key one array: its steps, then its timestamps, then its values (one typed array
+ * per key clones about three times faster than three).
+ */
+export interface StoredHeads {
+  runId: RunId;
+  series: Dict<Float64Array>;
 }
 
 /** A run as stored (v1 fields). */
@@ -99,21 +124,22 @@ export interface StoredArtifact {
  * Keys of the `meta` store: `seq` the change counter (v2), `purgeSeq` its value at the last purge,
  * `flush` the time of the last strict flush, `minVersion` the oldest schema version whose code may
  * use this database (a newer schema that only adds stores keeps it, so older tabs keep working).
+ * Besides these, `runIndex` holds the compact run index (`run-index.ts`; no schema change: older
+ * code never reads it).
  */
 export type MetaKey = 'seq' | 'purgeSeq' | 'flush' | 'minVersion';
 
 /** A `meta` record. */
-export interface MetaRecord {
-  key: MetaKey;
-  value: number;
-}
+export type MetaRecord = { key: MetaKey; value: number } | RunIndexRecord;
 
 /** The typed schema (idb `DBSchema`). */
 export interface EdgeflowDB extends DBSchema {
-  meta: { key: MetaKey; value: MetaRecord };
+  meta: { key: MetaKey | 'runIndex'; value: MetaRecord };
   experiments: { key: ExperimentId; value: Experiment; indexes: { name: string } };
   runs: { key: RunId; value: StoredRun; indexes: { experimentId: ExperimentId; seq: number } };
   chunks: { key: [RunId, string, number]; value: StoredChunk };
+  /** v5: short series of one run (see {@link StoredHeads}). */
+  heads: { key: RunId; value: StoredHeads };
   artifacts: { key: [RunId, string]; value: StoredArtifact };
   /** v3: registered models with all their versions (dicts stored as plain objects). */
   registeredModels: { key: string; value: RegisteredModelRecord };
@@ -122,7 +148,7 @@ export interface EdgeflowDB extends DBSchema {
 }
 
 /** Every object store name. */
-export const ALL_STORES: readonly StoreNames<EdgeflowDB>[] = ['meta', 'experiments', 'runs', 'chunks', 'artifacts', 'registeredModels', 'loggedModels'];
+export const ALL_STORES: readonly StoreNames<EdgeflowDB>[] = ['meta', 'experiments', 'runs', 'chunks', 'heads', 'artifacts', 'registeredModels', 'loggedModels'];
 
 /** The key range of every record of one run in `chunks` or `artifacts` (keys start with the run id). */
 export function runKeyRange(runId: RunId): IDBKeyRange {
@@ -151,6 +177,7 @@ export async function upgrade(
   if (oldVersion < 2 && target >= 2) await upgradeToV2(tx);
   if (oldVersion < 3 && target >= 3) await upgradeToV3(db, tx);
   if (oldVersion < 4 && target >= 4) await upgradeToV4(db, tx);
+  if (oldVersion < 5 && target >= 5) await upgradeToV5(db, tx);
 }
 
 function upgradeToV1(db: IDBPDatabase<EdgeflowDB>, tx: UpgradeTransaction): void {
@@ -218,4 +245,9 @@ async function upgradeToV3(db: IDBPDatabase<EdgeflowDB>, tx: UpgradeTransaction)
 async function upgradeToV4(db: IDBPDatabase<EdgeflowDB>, tx: UpgradeTransaction): Promise<void> {
   db.createObjectStore('loggedModels', { keyPath: 'modelId' }).createIndex('experimentId', 'experimentId');
   await tx.objectStore('meta').put({ key: 'minVersion', value: 4 });
+}
+
+async function upgradeToV5(db: IDBPDatabase<EdgeflowDB>, tx: UpgradeTransaction): Promise<void> {
+  db.createObjectStore('heads', { keyPath: 'runId' });
+  await tx.objectStore('meta').put({ key: 'minVersion', value: 5 });
 }

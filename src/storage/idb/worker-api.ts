@@ -12,7 +12,9 @@ import { EdgeflowError } from '../../core/errors.js';
 import type { RunId } from '../../core/ids.js';
 import type { RegistryStore } from '../../core/registry/registry-store.js';
 import type { LoggedModelStore } from '../../core/logged-models/logged-model-store.js';
-import type { LogBatchInput, Store, StoreChange } from '../../core/store.js';
+import type { CreateRunInput, LogBatchInput, Store, StoreChange } from '../../core/store.js';
+import { serializeThrown, type WireThrown } from '../wire/transfer-handlers.js';
+import type { Run } from '../../core/entities.js';
 import { IdbStore } from './idb-store.js';
 import type { StorageFigures } from './storage-figures.js';
 
@@ -43,13 +45,23 @@ export type WorkerStoreMethods = { [K in Exclude<keyof Store, PageSideMember>]-?
 export interface WorkerStore extends WorkerStoreMethods {
   readonly registry: RegistryStore;
   readonly loggedModels: LoggedModelStore;
+  /** Several run creations and batches in one message (see `RemoteStore`); one outcome each, in order. */
+  writeMany(writes: readonly WriteCall[]): Promise<WriteOutcome[]>;
   open(options: WorkerOpenOptions): Promise<void>;
   attachEvents(port: MessagePort): void;
   storageEstimate(): Promise<StorageFigures>;
 }
 
 /** The worker's own methods: its life cycle, and the store methods it does more than forward. */
-type OwnMethod = 'registry' | 'loggedModels' | 'open' | 'attachEvents' | 'close' | 'logBatch' | 'getMetricHistory' | 'getMetricHistoryFrom' | 'getArtifact';
+type OwnMethod = 'registry' | 'loggedModels' | 'open' | 'attachEvents' | 'close' | 'logBatch' | 'writeMany' | 'getMetricHistory' | 'getMetricHistoryFrom' | 'getArtifact';
+
+/** One write of {@link WorkerStore.writeMany}. */
+export type WriteCall =
+  | { readonly kind: 'createRun'; readonly input: CreateRunInput }
+  | { readonly kind: 'logBatch'; readonly runId: RunId; readonly batch: LogBatchInput };
+
+/** What became of one {@link WriteCall}: its result, or what it threw (wire form). */
+export type WriteOutcome = { readonly ok: true; readonly run?: Run } | { readonly ok: false; readonly error: WireThrown };
 
 /** The store methods the worker forwards as they are. */
 type PlainForward = Exclude<keyof WorkerStore, OwnMethod>;
@@ -124,6 +136,19 @@ class WorkerApi implements Pick<WorkerStore, OwnMethod> {
       self.close();
       return new Promise<never>(() => undefined);
     }
+  }
+  /**
+   * Hands every write to the store at once, so that they share write groups (`write-groups.ts`),
+   * and answers when all settled: one message for what would be one call each.
+   */
+  async writeMany(writes: readonly WriteCall[]): Promise<WriteOutcome[]> {
+    const settled = await Promise.allSettled(
+      writes.map((write) => (write.kind === 'createRun' ? this.__s.createRun(write.input) : this.logBatch(write.runId, write.batch))),
+    );
+    return settled.map((outcome): WriteOutcome => {
+      if (outcome.status === 'rejected') return { ok: false, error: serializeThrown(outcome.reason) };
+      return outcome.value === undefined ? { ok: true } : { ok: true, run: outcome.value };
+    });
   }
   /** The columns are transferred to the page. */
   async getMetricHistory(runId: RunId, key: string): Promise<MetricSeries> {

@@ -1,0 +1,270 @@
+/**
+ * Write groups: run creations and metric batches that arrive while an earlier group is still
+ * committing share one `relaxed` transaction. On this kind of machine each IndexedDB transaction
+ * costs about a millisecond and each request 0.1–0.2 ms, whatever it holds; a sweep that creates
+ * and logs to 400 runs at once thus pays for a few transactions instead of 800, and for one put
+ * per run (a run created and logged to in one group is written once).
+ *
+ * Each write in a group still succeeds or fails on its own: its body checks every rule before it
+ * writes anything, so a write that breaks a rule leaves nothing in the group. When the group's
+ * transaction itself fails (a full quota, say), nothing of it was written and each of its writes
+ * is tried again in a transaction of its own, so only the writes that fail alone report an error.
+ *
+ * Order: a group starts when the previous one committed, or at once when any other read or write
+ * of the store arrives (its transaction is then created first), so every transaction sees the
+ * writes that were called before it.
+ * @module
+ */
+import type { IDBPTransaction, StoreNames } from 'idb';
+import { dict, type Dict, type Experiment } from '../../core/entities.js';
+import { EdgeflowError } from '../../core/errors.js';
+import type { ExperimentId, RunId } from '../../core/ids.js';
+import type { StoreChange } from '../../core/store.js';
+import { cloneStoredRun } from './records.js';
+import type { EdgeflowDB, StoredChunk, StoredRun } from './schema.js';
+
+/** The readwrite transaction of a group. */
+export type GroupTx = IDBPTransaction<EdgeflowDB, StoreNames<EdgeflowDB>[], 'readwrite'>;
+
+/** The object stores a group's transaction covers. */
+export const GROUP_STORES: readonly StoreNames<EdgeflowDB>[] = ['meta', 'experiments', 'runs', 'chunks', 'heads', 'loggedModels'];
+
+/** Most writes in one group (a longer queue makes several groups). */
+const MAX_GROUP = 500;
+
+/** The next value of the store-wide change counter `meta.seq` (see `run-cache.ts`). */
+export async function readNextSeq(tx: IDBPTransaction<EdgeflowDB, StoreNames<EdgeflowDB>[], IDBTransactionMode>): Promise<number> {
+  return ((await tx.objectStore('meta').get('seq'))?.value ?? 0) + 1;
+}
+
+/**
+ * What a write in a group reads and writes through: the group's transaction, the runs as earlier
+ * writes of the group left them, and the tails of the series they appended to. Every run the group
+ * changes is stamped with the group's one `seq` and put once, when the group ends.
+ */
+export class GroupContext {
+  readonly #runs = new Map<RunId, StoredRun>();
+  /** Each run's record as stored before the group (read once). */
+  readonly #stored: Map<RunId, Promise<StoredRun | undefined>>;
+  readonly #experiments = new Map<ExperimentId, Promise<Experiment | undefined>>();
+  /** Each changed run's stamp before the group (its cached tails carry it). */
+  readonly #seqBefore = new Map<RunId, number>();
+  readonly #tails = new Map<string, StoredChunk>();
+  readonly #heads = new Map<RunId, Promise<Dict<Float64Array>>>();
+  readonly #headsChanged = new Set<RunId>();
+
+  private constructor(
+    readonly tx: GroupTx,
+    readonly seq: number,
+    stored: Map<RunId, Promise<StoredRun | undefined>>,
+  ) {
+    this.#stored = stored;
+  }
+
+  /** A context for `tx`: reads the counter and, in parallel, the runs the group's writes name. */
+  static async open(tx: GroupTx, runIds: Iterable<RunId>): Promise<GroupContext> {
+    const stored = new Map<RunId, Promise<StoredRun | undefined>>();
+    for (const runId of runIds) if (!stored.has(runId)) stored.set(runId, readRun(tx, runId));
+    return new GroupContext(tx, await readNextSeq(tx), stored);
+  }
+
+  /** A working copy of the run as this group left it, or as stored; undefined when there is none. */
+  async run(runId: RunId): Promise<StoredRun | undefined> {
+    const changed = this.#runs.get(runId);
+    if (changed !== undefined) return cloneStoredRun(changed);
+    const stored = await this.#read(runId);
+    return stored === undefined ? undefined : cloneStoredRun(stored);
+  }
+
+  /** An experiment as stored (groups never change experiments), read once per group. */
+  experiment(experimentId: ExperimentId): Promise<Experiment | undefined> {
+    let found = this.#experiments.get(experimentId);
+    if (found === undefined) this.#experiments.set(experimentId, (found = this.tx.objectStore('experiments').get(experimentId)));
+    return found;
+  }
+
+  /**
+   * The run's series heads (see `StoredHeads`) as this group left them, read once per group; the
+   * caller changes the dict in place, after every rule passed, and the group writes it at its end.
+   */
+  heads(runId: RunId): Promise<Dict<Float64Array>> {
+    let heads = this.#heads.get(runId);
+    if (heads === undefined) {
+      heads = this.#readHeads(runId);
+      this.#heads.set(runId, heads);
+    }
+    this.#headsChanged.add(runId);
+    return heads;
+  }
+
+  /** Keeps `run` as the group's version of it, stamped with the group's `seq`; the last write of a body, after every rule passed. */
+  putRun(run: StoredRun): void {
+    const { runId } = run.info;
+    if (!this.#seqBefore.has(runId)) this.#seqBefore.set(runId, run.seq);
+    run.seq = this.seq;
+    this.#runs.set(runId, run);
+  }
+
+  /** The tail chunk of (run, key) this group wrote, else the one `cached` knows for the run's stamp before the group. */
+  tail(runId: RunId, key: string, seqNow: number, cached: (seq: number) => StoredChunk | undefined): StoredChunk | undefined {
+    return this.#tails.get(`${runId}\u0000${key}`) ?? cached(this.#seqBefore.get(runId) ?? seqNow);
+  }
+
+  /** Remembers the tail chunk of a series this group appended to. */
+  setTail(chunk: StoredChunk): void {
+    this.#tails.set(`${chunk.runId}\u0000${chunk.key}`, chunk);
+  }
+
+  /** Puts every changed run, heads record and the counter; what the tail cache needs once the group committed. */
+  async end(issue: (request: Promise<unknown>) => void): Promise<GroupWritten> {
+    if (this.#runs.size > 0) issue(this.tx.objectStore('meta').put({ key: 'seq', value: this.seq }));
+    for (const run of this.#runs.values()) issue(this.tx.objectStore('runs').put(run));
+    for (const runId of this.#headsChanged) {
+      const series = await this.#heads.get(runId)!;
+      const heads = this.tx.objectStore('heads');
+      issue(Object.keys(series).length === 0 ? heads.delete(runId) : heads.put({ runId, series }));
+    }
+    return { seq: this.seq, seqBefore: this.#seqBefore, tails: [...this.#tails.values()] };
+  }
+
+  async #readHeads(runId: RunId): Promise<Dict<Float64Array>> {
+    // A run that did not exist before the group has no heads record.
+    if ((await this.#read(runId)) === undefined) return dict();
+    const stored = await this.tx.objectStore('heads').get(runId);
+    const series = dict<Float64Array>();
+    if (stored !== undefined) for (const key of Object.keys(stored.series)) series[key] = stored.series[key]!;
+    return series;
+  }
+
+  #read(runId: RunId): Promise<StoredRun | undefined> {
+    let stored = this.#stored.get(runId);
+    if (stored === undefined) this.#stored.set(runId, (stored = readRun(this.tx, runId)));
+    return stored;
+  }
+}
+
+/** What a committed group changed: its stamp, each run's stamp before it, and the tails it wrote. */
+export interface GroupWritten {
+  readonly seq: number;
+  readonly seqBefore: ReadonlyMap<RunId, number>;
+  readonly tails: readonly StoredChunk[];
+}
+
+/** One write of a group. */
+export interface GroupedWrite<T> {
+  /** What it does, for error messages ("create a run"). */
+  readonly what: string;
+  /** Runs it reads (prefetched when the group starts). */
+  readonly runIds: readonly RunId[];
+  /**
+   * Applies the write through `ctx`. Must throw any rule error (an {@link EdgeflowError}) before it
+   * writes anything; other errors fail the whole group.
+   */
+  readonly body: (ctx: GroupContext, emit: (change: StoreChange) => void) => Promise<T>;
+}
+
+interface Pending {
+  readonly write: GroupedWrite<unknown>;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/** How {@link WriteGroups} reaches the store. */
+export interface GroupHost {
+  /** A new readwrite transaction over {@link GROUP_STORES} with relaxed durability. */
+  begin(): Promise<GroupTx>;
+  /** Called after a group committed, before its writes resolve. */
+  committed(written: GroupWritten, changes: readonly StoreChange[]): void;
+  /** The error a caller sees for a failure of `what`. */
+  mapError(error: unknown, what: string): unknown;
+}
+
+/** The queue of grouped writes of one store. */
+export class WriteGroups {
+  #open: Pending[] = [];
+  #running = 0;
+
+  constructor(private readonly host: GroupHost) {}
+
+  /** Queues `write`; resolves with its result once its group committed. */
+  submit<T>(write: GroupedWrite<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#open.push({ write, resolve: resolve as (value: unknown) => void, reject });
+      if (this.#running === 0 || this.#open.length >= MAX_GROUP) this.startOpen();
+    });
+  }
+
+  /** Starts the queued writes now (before the caller creates a transaction that must come after them). */
+  startOpen(): void {
+    if (this.#open.length === 0) return;
+    const group = this.#open;
+    this.#open = [];
+    this.#running++;
+    void this.#run(group).finally(() => {
+      this.#running--;
+      if (this.#running === 0) this.startOpen();
+    });
+  }
+
+  async #run(group: readonly Pending[]): Promise<void> {
+    let outcomes: Outcome[];
+    try {
+      outcomes = await this.#transact(group);
+    } catch (error) {
+      if (group.length === 1) group[0]!.reject(this.host.mapError(error, group[0]!.write.what));
+      else for (const pending of group) await this.#run([pending]);
+      return;
+    }
+    outcomes.forEach((outcome, i) => {
+      const { resolve, reject, write } = group[i]!;
+      if (outcome.ok) resolve(outcome.value);
+      else reject(this.host.mapError(outcome.error, write.what));
+    });
+  }
+
+  /** Runs the bodies one after another in one transaction; resolves after it committed. */
+  async #transact(group: readonly Pending[]): Promise<Outcome[]> {
+    const tx = await this.host.begin();
+    try {
+      const ctx = await GroupContext.open(tx, group.flatMap((p) => p.write.runIds));
+      const outcomes: Outcome[] = [];
+      const changes: StoreChange[] = [];
+      for (const { write } of group) {
+        const emitted: StoreChange[] = [];
+        try {
+          outcomes.push({ ok: true, value: await write.body(ctx, (change) => emitted.push(change)) });
+          changes.push(...emitted);
+        } catch (error) {
+          if (!(error instanceof EdgeflowError)) throw error;
+          outcomes.push({ ok: false, error });
+        }
+      }
+      const written = await ctx.end(ignoreRejection);
+      await tx.done;
+      this.host.committed(written, changes);
+      return outcomes;
+    } catch (error) {
+      tx.done.catch(() => undefined);
+      try {
+        tx.abort();
+      } catch {
+        // already finished or aborting
+      }
+      throw (error as { name?: unknown } | null)?.name === 'AbortError' && tx.error !== null ? tx.error : error;
+    }
+  }
+}
+
+type Outcome = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: unknown };
+
+/** Reads a run; a failure aborts the transaction, which reports it (the promise never rejects unhandled). */
+function readRun(tx: GroupTx, runId: RunId): Promise<StoredRun | undefined> {
+  const stored = tx.objectStore('runs').get(runId);
+  stored.catch(() => undefined);
+  return stored;
+}
+
+/** A request whose failure aborts the transaction: the transaction's error is what is reported. */
+function ignoreRejection(request: Promise<unknown>): void {
+  request.catch(() => undefined);
+}
