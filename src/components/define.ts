@@ -11,6 +11,7 @@ import { MetricChart } from './ef-metric-chart.js';
 import { ModelRegistry } from './ef-model-registry.js';
 import { StoreProvider } from './ef-provider.js';
 import { RunDetails } from './ef-run-details.js';
+import { RunLineage } from './ef-run-lineage.js';
 import { RunTable } from './ef-run-table.js';
 import { Sparkline } from './ef-sparkline.js';
 import { Viewer } from './ef-viewer.js';
@@ -22,6 +23,7 @@ const elements: ReadonlyArray<readonly [string, CustomElementConstructor]> = [
   ['ef-metric-chart', MetricChart],
   ['ef-sparkline', Sparkline],
   ['ef-run-details', RunDetails],
+  ['ef-run-lineage', RunLineage],
   ['ef-artifact-browser', ArtifactBrowser],
   ['ef-compare-runs', CompareRuns],
   ['ef-model-registry', ModelRegistry],

@@ -8,6 +8,7 @@ import type { ExperimentChangeDetail, ExperimentSelectDetail } from './ef-experi
 import type { ChartOptionsDetail } from './ef-metric-chart.js';
 import type { ModelChangeDetail } from './ef-model-registry.js';
 import type { FileOpenDetail } from './ef-viewer.js';
+import type { LoggedModelOpenDetail } from './ef-run-lineage.js';
 import type { RunOpenDetail, RunSelectionDetail } from './ef-run-table.js';
 import type { SortSpec } from './internal/run-columns.js';
 
@@ -24,7 +25,8 @@ declare global {
     'ef-artifact-select': CustomEvent<ArtifactSelectDetail>;
     'ef-model-change': CustomEvent<ModelChangeDetail>;
     'ef-file-open': CustomEvent<FileOpenDetail>;
+    'ef-logged-model-open': CustomEvent<LoggedModelOpenDetail>;
   }
 }
 
-export type { ArtifactSelectDetail, ChartOptionsDetail, ExperimentChangeDetail, ExperimentSelectDetail, FileOpenDetail, ModelChangeDetail, RunOpenDetail, RunSelectionDetail, SortSpec };
+export type { ArtifactSelectDetail, ChartOptionsDetail, ExperimentChangeDetail, ExperimentSelectDetail, FileOpenDetail, LoggedModelOpenDetail, ModelChangeDetail, RunOpenDetail, RunSelectionDetail, SortSpec };

@@ -10,6 +10,7 @@ export { RunTable, type RunSelectionDetail, type RunOpenDetail } from './ef-run-
 export { MetricChart, type ChartOptionsDetail } from './ef-metric-chart.js';
 export { Sparkline } from './ef-sparkline.js';
 export { RunDetails } from './ef-run-details.js';
+export { RunLineage, type LoggedModelOpenDetail } from './ef-run-lineage.js';
 export { ArtifactBrowser, type ArtifactSelectDetail } from './ef-artifact-browser.js';
 export { CompareRuns } from './ef-compare-runs.js';
 export { ModelRegistry, type ModelChangeDetail } from './ef-model-registry.js';

@@ -32,11 +32,11 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { TrackingClient } from '../core/client.js';
 import type { Experiment, FileInfo, RunInfo } from '../core/entities.js';
+import type { LoggedModel } from '../core/logged-models/entities.js';
 import { EdgeflowError, isEdgeflowError } from '../core/errors.js';
-import type { RunId } from '../core/ids.js';
 import { ModelRegistryClient } from '../core/registry/registry-client.js';
 import { decodePageToken, encodePageToken } from '../core/search/index.js';
-import { checkRequest, decodeUrlComponent, hasBody, isJsonContentType, parseRequestTarget, readCappedBody, requestPath, type RequestGuardOptions } from './http-guard.js';
+import { checkRequest, hasBody, isJsonContentType, parseRequestTarget, readCappedBody, requestPath, type RequestGuardOptions } from './http-guard.js';
 import type { Store } from '../core/store.js';
 import {
   experimentToJson,
@@ -45,9 +45,15 @@ import {
   registeredModelToJson,
   runInfoToJson,
   runToJson,
-  stringifyJson,
   type Json,
 } from '../storage/rest/wire.js';
+import { runIoToJson } from '../storage/rest/wire-mlflow3.js';
+import { artifactRoute, artifactTarget, fileAnswer, storeArtifactProxy, type ArtifactProxy } from './mlflow-artifact-proxy.js';
+import { endpointNotFound, json } from './mlflow-rest-answers.js';
+import { GET, Input, done, metricOf, paged, read, write, type Endpoint } from './mlflow-rest-input.js';
+import { resolveMlflow3Endpoint } from './mlflow3-endpoints.js';
+
+export { storeArtifactProxy, type ArtifactProxy } from './mlflow-artifact-proxy.js';
 
 /** A request as the API reads it (the body already read). */
 export interface MlflowRestRequest {
@@ -64,16 +70,6 @@ export interface MlflowRestResponse {
   readonly status: number;
   readonly headers: Record<string, string>;
   readonly body: string | Uint8Array;
-}
-
-/** Where the artifact proxy keeps files, by proxy path (`<experiment>/<run>/artifacts/<path>`). */
-export interface ArtifactProxy {
-  /** Entries directly inside folder `path` (their `path` may be full or a basename). */
-  list(path: string): Promise<readonly FileInfo[]>;
-  get(path: string): Promise<Uint8Array>;
-  put(path: string, bytes: Uint8Array): Promise<void>;
-  /** Deletes a file or folder; nothing happens when absent (as MLflow's local repository). */
-  delete(path: string): Promise<void>;
 }
 
 /** Cross-origin access for browser pages (see {@link MlflowRestHandlerOptions.cors}). */
@@ -138,7 +134,8 @@ export interface MlflowRestApi {
   respond(request: MlflowRestRequest): Promise<MlflowRestResponse>;
 }
 
-const API_PREFIXES = ['/api/2.0/mlflow/', '/ajax-api/2.0/mlflow/'];
+const AJAX_PREFIX = '/ajax-api/2.0/mlflow/';
+const API_PREFIXES = ['/api/2.0/mlflow/', AJAX_PREFIX];
 const ARTIFACT_PREFIXES = ['/api/2.0/mlflow-artifacts/artifacts', '/ajax-api/2.0/mlflow-artifacts/artifacts'];
 const MAX_HISTORY_PAGE = 25_000;
 const DEFAULT_MAX_ARTIFACT_BYTES = 256 * 1024 * 1024;
@@ -194,134 +191,8 @@ export function mlflowErrorResponse(error: unknown, localPaths: readonly string[
   return json(typeof status === 'number' ? status : error.httpStatus, { error_code: typeof code === 'string' ? code : error.code, message });
 }
 
-function json(status: number, body: Json): MlflowRestResponse {
-  return { status, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' }, body: stringifyJson(body) };
-}
-
-function endpointNotFound(method: string, path: string, status = 404): EdgeflowError {
-  return new EdgeflowError('RESOURCE_DOES_NOT_EXIST', `No endpoint ${method} ${path}.`, { details: { mlflowErrorCode: 'ENDPOINT_NOT_FOUND', httpStatus: status } });
-}
-
 function denied(): EdgeflowError {
   return new EdgeflowError('PERMISSION_DENIED', 'This server is read-only: writes are refused (edgeflow ui: start it with --write).');
-}
-
-function missing(name: string): EdgeflowError {
-  return EdgeflowError.invalidParameterValue(`Missing value for required parameter '${name}'. See the API docs for more information about request parameters.`, { details: { field: name } });
-}
-
-// ----------------------------------------------------------------------------------------- input
-
-/** Request fields: the JSON body (POST/PATCH/DELETE), then the query string (GET). */
-class Input {
-  constructor(
-    private readonly __json: Json,
-    private readonly __query: URLSearchParams,
-  ) {}
-
-  raw(name: string): unknown {
-    const value = this.__json[name];
-    if (value !== undefined && value !== null) return value;
-    const all = this.__query.getAll(name);
-    return all.length === 0 ? undefined : all.length === 1 ? all[0] : all;
-  }
-
-  has(name: string): boolean {
-    return this.raw(name) !== undefined;
-  }
-
-  str(name: string): string | undefined {
-    const value = this.raw(name);
-    if (value === undefined) return undefined;
-    if (typeof value === 'string') return value;
-    if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-    throw EdgeflowError.invalidParameterValue(`Invalid value ${JSON.stringify(value)} for parameter '${name}' supplied: it must be a string.`, { details: { field: name } });
-  }
-
-  required(name: string): string {
-    const value = this.str(name);
-    if (value === undefined || value === '') throw missing(name);
-    return value;
-  }
-
-  int(name: string): number | undefined {
-    const value = this.raw(name);
-    return value === undefined ? undefined : intOf(value, name);
-  }
-
-  bool(name: string): boolean | undefined {
-    const value = this.raw(name);
-    return value === undefined ? undefined : value === true || value === 'true';
-  }
-
-  list(name: string): unknown[] {
-    const value = this.raw(name);
-    return value === undefined ? [] : Array.isArray(value) ? value : [value];
-  }
-
-  strings(name: string): string[] {
-    return this.list(name).map(String);
-  }
-
-  objects(name: string): Json[] {
-    return this.list(name).map((item) => {
-      if (typeof item !== 'object' || item === null || Array.isArray(item)) {
-        throw EdgeflowError.invalidParameterValue(`Invalid value ${JSON.stringify(item)} in parameter '${name}': it must be an object.`, { details: { field: name } });
-      }
-      return item as Json;
-    });
-  }
-
-  keyValues(name: string): { key: string; value: string }[] {
-    return this.objects(name).map((item) => ({ key: String(item['key']), value: item['value'] === undefined || item['value'] === null ? '' : String(item['value']) }));
-  }
-
-  /** `run_id`, or `run_uuid` for old clients. */
-  runId(): string {
-    return this.str('run_id') || this.required('run_uuid');
-  }
-
-  /** Optional fields as `{[to]: value}` when present, for spreading. */
-  opt<K extends string, T>(name: string, to: K, read: (name: string) => T | undefined): Partial<Record<K, T>> {
-    const value = read.call(this, name);
-    return value === undefined ? {} : ({ [to]: value } as Record<K, T>);
-  }
-}
-
-function intOf(value: unknown, field: string): number {
-  const n = typeof value === 'number' ? value : typeof value === 'string' && /^-?\d+$/u.test(value.trim()) ? Number(value) : Number.NaN;
-  if (!Number.isSafeInteger(n)) throw EdgeflowError.invalidParameterValue(`Invalid value ${JSON.stringify(value)} for parameter '${field}' supplied: it must be an integer.`, { details: { field } });
-  return n;
-}
-
-/** A double: a number, `"NaN"`, `"Infinity"`, `"-Infinity"` or a decimal string (protobuf JSON). */
-function doubleOf(value: unknown, field: string): number {
-  if (typeof value === 'number') return value;
-  if (typeof value === 'string') {
-    const text = value.trim().toLowerCase();
-    if (text === 'nan') return Number.NaN;
-    if (text === 'infinity' || text === 'inf') return Infinity;
-    if (text === '-infinity' || text === '-inf') return -Infinity;
-    const n = Number(text);
-    if (text !== '' && !Number.isNaN(n)) return n;
-  }
-  throw EdgeflowError.invalidParameterValue(`Invalid value ${JSON.stringify(value)} for parameter '${field}' supplied: it must be a number.`, { details: { field } });
-}
-
-/** One metric of `runs/log-metric` or `runs/log-batch` (`key`, `value`, `timestamp` required). */
-function metricOf(field: (name: string) => unknown): { key: string; value: number; timestamp: number; step: number } {
-  for (const name of ['key', 'value', 'timestamp']) if (field(name) === undefined || field(name) === null) throw missing(name);
-  const step = field('step');
-  return {
-    key: String(field('key')),
-    value: doubleOf(field('value'), 'value'),
-    timestamp: intOf(field('timestamp'), 'timestamp'),
-    step: step === undefined || step === null ? 0 : intOf(step, 'step'),
-  };
-}
-
-function paged(field: string, items: Json[], token: string | undefined): Json {
-  return token === undefined ? { [field]: items } : { [field]: items, next_page_token: token };
 }
 
 function basicUser(header: string | undefined): string | null {
@@ -331,34 +202,6 @@ function basicUser(header: string | undefined): string | null {
   const colon = decoded.indexOf(':');
   return colon === -1 ? decoded : decoded.slice(0, colon);
 }
-
-// ------------------------------------------------------------------------------------- endpoints
-
-interface Context {
-  readonly method: string;
-  readonly store: Store;
-  readonly client: TrackingClient;
-  readonly input: Input;
-  readonly headers: IncomingHttpHeaders;
-  readonly artifactUri: (info: RunInfo) => string;
-  /** Experiment JSON with the artifact location this server reports. */
-  readonly experimentJson: (experiment: Experiment) => Json;
-}
-
-interface Endpoint {
-  readonly methods: readonly string[];
-  /** Changes something (for this method): refused in read-only mode. */
-  readonly write: boolean | ((method: string) => boolean);
-  readonly run: (ctx: Context) => Promise<Json>;
-}
-
-const read = (methods: readonly string[], run: Endpoint['run']): Endpoint => ({ methods, write: false, run });
-const write = (method: string, run: Endpoint['run']): Endpoint => ({ methods: [method], write: true, run });
-const GET = ['GET'];
-const done = async (p: Promise<unknown>): Promise<Json> => {
-  await p;
-  return {};
-};
 
 function registrySearch(input: Input): { filter?: string; maxResults?: number; orderBy: string[]; pageToken?: string } {
   return {
@@ -419,7 +262,7 @@ const ENDPOINTS: Readonly<Record<string, Endpoint>> = {
       ...input.opt('start_time', 'startTime', input.int),
       tags: Object.fromEntries(input.keyValues('tags').map((t) => [t.key, t.value])),
     });
-    return { run: runToJson(run, artifactUri(run.info)) };
+    return { run: { ...runToJson(run, artifactUri(run.info)), ...runIoToJson(run) } };
   }),
   'runs/update': write('POST', async ({ client, input, artifactUri }) => {
     const info = await client.updateRun(input.runId(), {
@@ -433,7 +276,7 @@ const ENDPOINTS: Readonly<Record<string, Endpoint>> = {
   'runs/restore': write('POST', ({ client, input }) => done(client.restoreRun(input.runId()))),
   'runs/get': read(GET, async ({ client, input, artifactUri }) => {
     const run = await client.getRun(input.runId());
-    return { run: runToJson(run, artifactUri(run.info)) };
+    return { run: { ...runToJson(run, artifactUri(run.info)), ...runIoToJson(run) } };
   }),
   'runs/log-metric': write('POST', ({ client, input }) => done(client.logBatch(input.runId(), { metrics: [metricOf((name) => input.raw(name))] }))),
   'runs/log-parameter': write('POST', ({ client, input }) => done(client.logBatch(input.runId(), { params: [{ key: input.required('key'), value: input.str('value') ?? '' }] }))),
@@ -456,7 +299,7 @@ const ENDPOINTS: Readonly<Record<string, Endpoint>> = {
       orderBy: input.strings('order_by'),
       ...input.opt('page_token', 'pageToken', input.str),
     });
-    return paged('runs', page.items.map((run) => runToJson(run, artifactUri(run.info))), page.nextPageToken);
+    return paged('runs', page.items.map((run) => ({ ...runToJson(run, artifactUri(run.info)), ...runIoToJson(run) })), page.nextPageToken);
   }),
   'metrics/get-history': read(GET, async ({ client, input }) => {
     const runId = input.runId();
@@ -555,83 +398,6 @@ const ENDPOINTS: Readonly<Record<string, Endpoint>> = {
   ),
 };
 
-// ------------------------------------------------------------------------------------- artifacts
-
-/** MLflow's `validate_path_is_safe`: no `..`, no absolute paths, no backslashes or `#`. */
-function safePath(path: string): string {
-  if (path.includes('\\') || path.includes('#') || path.startsWith('/') || /^[A-Za-z]:/u.test(path) || path.split('/').includes('..')) {
-    throw EdgeflowError.invalidParameterValue(`Invalid path: ${JSON.stringify(path)}`, { details: { field: 'path' } });
-  }
-  return path;
-}
-
-/**
- * The artifact proxy over a store's run artifacts: proxy path `<experiment>/<run>/artifacts/<path>`
- * is file `<path>` of run `<run>` (which must belong to `<experiment>`).
- */
-export function storeArtifactProxy(store: Store): ArtifactProxy {
-  const client = new TrackingClient(store, { userId: '' });
-  const locate = async (proxyPath: string): Promise<{ runId: RunId; path: string }> => {
-    const match = /^([^/]+)\/([^/]+)\/artifacts(?:\/(.*))?$/u.exec(proxyPath);
-    const run = match === null ? null : await client.getRun(match[2]!).catch(() => null);
-    if (match === null || run === null || run.info.experimentId !== match[1]) {
-      throw EdgeflowError.resourceDoesNotExist(`No artifacts at '${proxyPath}'.`, { details: { path: proxyPath } });
-    }
-    return { runId: run.info.runId, path: (match[3] ?? '').replace(/\/+$/u, '') };
-  };
-  return {
-    async list(proxyPath) {
-      const { runId, path } = await locate(proxyPath);
-      return client.listArtifacts(runId, path);
-    },
-    async get(proxyPath) {
-      const { runId, path } = await locate(proxyPath);
-      return client.downloadArtifact(runId, path);
-    },
-    async put(proxyPath, bytes) {
-      const { runId, path } = await locate(proxyPath);
-      await client.logArtifact(runId, path, bytes);
-    },
-    async delete(proxyPath) {
-      const { runId, path } = await locate(proxyPath);
-      await client.deleteArtifact(runId, path).catch((error: unknown) => {
-        if (!isEdgeflowError(error, 'RESOURCE_DOES_NOT_EXIST')) throw error;
-      });
-    },
-  };
-}
-
-/** What an artifact proxy request is about: the listing, or one file path (decoded, checked). */
-type ArtifactTarget = { readonly list: true } | { readonly list: false; readonly path: string };
-
-function artifactTarget(method: string, requestPath: string, rest: string): ArtifactTarget {
-  if (rest === '' || rest === '/') return { list: true };
-  if (!rest.startsWith('/')) throw endpointNotFound(method, requestPath);
-  return { list: false, path: safePath(rest.slice(1).split('/').map((segment) => decodeUrlComponent(segment, 'artifact path')).join('/')) };
-}
-
-async function artifactRoute(proxy: ArtifactProxy, request: MlflowRestRequest, target: ArtifactTarget): Promise<MlflowRestResponse> {
-  if (target.list) {
-    const path = safePath((request.query.get('path') ?? '').replace(/\/+$/u, ''));
-    const files = (await proxy.list(path)).map((f) => ({
-      path: f.path.slice(f.path.lastIndexOf('/') + 1),
-      is_dir: f.isDir,
-      ...(f.isDir ? {} : { file_size: f.fileSize ?? 0 }),
-    }));
-    return json(200, files.length === 0 ? {} : { files });
-  }
-  if (request.method === 'PUT') {
-    await proxy.put(target.path, request.body);
-    return json(200, {});
-  }
-  if (request.method === 'DELETE') {
-    await proxy.delete(target.path);
-    return json(200, {});
-  }
-  const bytes = await proxy.get(target.path);
-  return { status: 200, headers: { 'content-type': 'application/octet-stream', 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' }, body: bytes };
-}
-
 // --------------------------------------------------------------------------------------- handler
 
 /** Methods that change state: over the JSON API they must send `application/json` (no "simple" cross-site POST). */
@@ -652,7 +418,23 @@ export function createMlflowRestApi(store: Store, options: MlflowRestHandlerOpti
   const artifactUri = (info: RunInfo): string => (proxied ? `mlflow-artifacts:/${info.experimentId}/${info.runId}/artifacts` : info.artifactUri);
   const experimentJson = (experiment: Experiment): Json =>
     experimentToJson(proxied ? { ...experiment, artifactLocation: `mlflow-artifacts:/${experiment.experimentId}` } : experiment);
+  const modelArtifactUri = (model: LoggedModel): string =>
+    proxied ? `mlflow-artifacts:/${model.experimentId}/models/${model.modelId}/artifacts` : model.artifactLocation;
   const client = new TrackingClient(store, { userId: '' });
+  /** The proxy path of a model's files when its reported location is the proxy's (`mlflow-artifacts:`). */
+  const modelProxyRoot = (model: LoggedModel): string | undefined => /^mlflow-artifacts:\/*(.*?)\/*$/u.exec(modelArtifactUri(model))?.[1];
+  const modelFiles = {
+    async list(model: LoggedModel, path: string): Promise<FileInfo[]> {
+      const root = modelProxyRoot(model);
+      if (root === undefined) return client.listLoggedModelArtifacts(model.modelId, path);
+      const files = await proxy.list(path === '' ? root : `${root}/${path}`);
+      return files.map((f) => ({ ...f, path: `${path === '' ? '' : `${path}/`}${f.path.slice(f.path.lastIndexOf('/') + 1)}` }));
+    },
+    async get(model: LoggedModel, path: string): Promise<Uint8Array> {
+      const root = modelProxyRoot(model);
+      return root === undefined ? client.downloadLoggedModelArtifact(model.modelId, path) : proxy.get(`${root}/${path}`);
+    },
+  };
   const guard: RequestGuardOptions = {
     ...(options.allowedHosts === undefined ? {} : { allowedHosts: options.allowedHosts }),
     ...(options.cors === undefined ? {} : { corsOrigins: options.cors.origins }),
@@ -673,6 +455,13 @@ export function createMlflowRestApi(store: Store, options: MlflowRestHandlerOpti
     for (const prefix of API_PREFIXES) if (path.startsWith(prefix)) return path.slice(prefix.length);
     return undefined;
   };
+  /** The endpoint at `below` (fixed names first, then MLflow 3's routes with path parameters). */
+  const endpointAt = (below: string): { endpoint: Endpoint; params: readonly string[] } | undefined => {
+    const name = endpointName(below);
+    if (name === undefined) return undefined;
+    const fixed = ENDPOINTS[name];
+    return fixed === undefined ? resolveMlflow3Endpoint(name, below.startsWith(AJAX_PREFIX)) : { endpoint: fixed, params: [] };
+  };
 
   /** The body cap of the route, or throws the refusal. */
   function admitRoute(head: Omit<MlflowRestRequest, 'body'>): number {
@@ -687,9 +476,8 @@ export function createMlflowRestApi(store: Store, options: MlflowRestHandlerOpti
       if (readOnly && (method === 'PUT' || method === 'DELETE')) throw denied();
       return method === 'PUT' ? maxArtifact : maxJson;
     }
-    const name = endpointName(below);
-    const endpoint = name === undefined ? undefined : ENDPOINTS[name];
-    if (name === undefined || endpoint === undefined) throw endpointNotFound(method, path);
+    const endpoint = endpointAt(below)?.endpoint;
+    if (endpoint === undefined) throw endpointNotFound(method, path);
     if (!endpoint.methods.includes(method)) throw endpointNotFound(method, path, 405);
     const writes = typeof endpoint.write === 'function' ? endpoint.write(method) : endpoint.write;
     if (readOnly && writes) throw denied();
@@ -738,7 +526,7 @@ export function createMlflowRestApi(store: Store, options: MlflowRestHandlerOpti
     const below = local(request.path) ?? '';
     const rest = artifactRest(below);
     if (rest !== undefined) return artifactRoute(proxy, request, artifactTarget(request.method, request.path, rest));
-    const endpoint = ENDPOINTS[endpointName(below) ?? '']!;
+    const { endpoint, params } = endpointAt(below)!;
     let body: Json = {};
     if (request.method !== 'GET' && request.body.byteLength > 0) {
       let parsed: unknown;
@@ -751,7 +539,8 @@ export function createMlflowRestApi(store: Store, options: MlflowRestHandlerOpti
       body = parsed as Json;
     }
     const input = new Input(body, request.query);
-    return json(200, await endpoint.run({ method: request.method, store, client, input, headers: request.headers, artifactUri, experimentJson }));
+    const answered = await endpoint.run({ method: request.method, store, client, input, headers: request.headers, artifactUri, experimentJson, modelArtifactUri, modelFiles, params });
+    return answered instanceof Uint8Array ? fileAnswer(answered) : json(200, answered);
   }
 }
 

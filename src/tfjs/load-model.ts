@@ -37,9 +37,12 @@ export interface LoadedModel {
   readonly mlmodel: MLModel;
   /** The MLmodel signature, if it has one. */
   readonly signature: ModelSignature | undefined;
-  /** Where the model was read from. */
-  readonly runId: RunId;
+  /** Where the model was read from: the run (null for a logged model without a source run). */
+  readonly runId: RunId | null;
+  /** The folder in the run's artifacts, or in the logged model's. */
   readonly artifactPath: string;
+  /** MLflow 3: the logged model whose files were read (`models:/<model_id>`). */
+  readonly loggedModelId?: string;
   /**
    * Checks an input (tensor, nested array, list or map by name) against the signature's dtype and
    * shape. @throws `INVALID_PARAMETER_VALUE` saying what was expected
@@ -53,9 +56,30 @@ function bad(message: string, details?: Record<string, unknown>): never {
   throw EdgeflowError.invalidParameterValue(message, { details });
 }
 
-async function resolveUri(client: TrackingClient, uri: string): Promise<{ runId: RunId; path: string }> {
+/** Where a model's files are, and how to read one (a path relative to the run's or logged model's artifacts). */
+interface ModelLocation {
+  readonly runId: RunId | null;
+  readonly path: string;
+  readonly loggedModelId?: string;
+  readonly read: (path: string) => Promise<Uint8Array>;
+  readonly description: string;
+}
+
+async function locate(client: TrackingClient, uri: string): Promise<ModelLocation> {
   if (typeof uri !== 'string' || uri === '') bad(`loadModel: expected a model URI such as "runs:/<run_id>/model", got ${describeValue(uri)}.`, { field: 'uri' });
-  return client.resolveModelUri(uri);
+  const resolved = await client.resolveModelUri(uri);
+  if ('loggedModelId' in resolved) {
+    const model = await client.getLoggedModel(resolved.loggedModelId);
+    return {
+      runId: model.sourceRunId as RunId | null,
+      path: resolved.path,
+      loggedModelId: model.modelId,
+      read: (p) => client.downloadLoggedModelArtifact(model.modelId, p),
+      description: `logged model ${model.modelId}`,
+    };
+  }
+  const { runId, path } = resolved;
+  return { runId, path, read: (p) => client.downloadArtifact(runId, p), description: `run ${runId}` };
 }
 
 /**
@@ -110,8 +134,9 @@ function tfDtype(numpy: string | undefined): tfjs.DataType | undefined {
 
 /**
  * Loads a TF.js model logged with `logModel` (or any MLmodel directory with a `tfjs` flavor).
- * URIs: `runs:/<run_id>/<path>`, and through the client's registry `models:/<name>/<version>`,
- * `models:/<name>@<alias>`, `models:/<name>/<stage>`.
+ * URIs: `runs:/<run_id>/<path>`, MLflow 3 `models:/<model_id>` (a logged model's files), and
+ * through the client's registry `models:/<name>/<version>`, `models:/<name>@<alias>`,
+ * `models:/<name>/<stage>`.
  *
  * @example
  * ```ts
@@ -125,15 +150,16 @@ function tfDtype(numpy: string | undefined): tfjs.DataType | undefined {
  *   for a malformed MLmodel (missing flavors, no `tfjs` flavor, bad signature JSON, wrong types) or model.json
  */
 export async function loadModel(client: TrackingClient, uri: string, options: LoadModelOptions = {}): Promise<LoadedModel> {
-  const { runId, path } = await resolveUri(client, uri);
+  const location = await locate(client, uri);
+  const { runId, path } = location;
   const where = uri.replace(/\/+$/u, '');
   const file = `${where}/MLmodel`;
   let text: string;
   try {
-    text = await client.loadText(runId, path === '' ? 'MLmodel' : `${path}/MLmodel`);
+    text = new TextDecoder().decode(await location.read(path === '' ? 'MLmodel' : `${path}/MLmodel`));
   } catch (error) {
     if (!isEdgeflowError(error, 'RESOURCE_DOES_NOT_EXIST')) throw error;
-    throw new EdgeflowError('RESOURCE_DOES_NOT_EXIST', `No MLmodel file at ${describeValue(uri)} (run ${runId}, artifact path ${describeValue(path)}).`, {
+    throw new EdgeflowError('RESOURCE_DOES_NOT_EXIST', `No MLmodel file at ${describeValue(uri)} (${location.description}, artifact path ${describeValue(path)}).`, {
       cause: error,
       details: { uri },
     });
@@ -141,7 +167,7 @@ export async function loadModel(client: TrackingClient, uri: string, options: Lo
   const mlmodel = parseMLmodel(text, file);
   const flavor = readTfjsFlavor(mlmodel, file);
   const modelJsonPath = joinModelPath(path, flavor.modelJson, `${file}: flavors.${TFJS_FLAVOR}.model_json`);
-  const artifacts = await readModelArtifacts((p) => client.downloadArtifact(runId, p), modelJsonPath, where);
+  const artifacts = await readModelArtifacts(location.read, modelJsonPath, where);
   if (artifacts.format !== undefined && artifacts.format !== flavor.modelFormat) {
     bad(`${where}: model.json has format ${describeValue(artifacts.format)} but the MLmodel says ${describeValue(flavor.modelFormat)}.`, { entry: modelJsonPath });
   }
@@ -165,6 +191,7 @@ export async function loadModel(client: TrackingClient, uri: string, options: Lo
     signature,
     runId,
     artifactPath: path,
+    ...(location.loggedModelId === undefined ? {} : { loggedModelId: location.loggedModelId }),
     checkInput: check,
     predict(input) {
       check(input);

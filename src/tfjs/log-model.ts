@@ -12,6 +12,7 @@ import { parsePythonJson, pythonJson } from '../core/formats/python-json.js';
 import { SystemTag } from '../core/system-tags.js';
 import { assertArtifactPath } from '../core/validation.js';
 import { modelArtifactsToFiles } from './model-files.js';
+import { logLoggedModel } from './log-logged-model.js';
 import { inferTensorSignature, type NestedArray, type TensorInfoLike } from './signature.js';
 
 /** Name of the flavor edgeflow writes and reads. */
@@ -54,14 +55,33 @@ export interface LogModelOptions {
   readonly includeOptimizer?: boolean;
   /** `tfjs_version` of the flavor; default: read from the saved model's `generatedBy`/`convertedBy`. */
   readonly tfjsVersion?: string;
+  /**
+   * MLflow 3: log the model as a logged model (`models:/<model_id>`, files under the model, the run
+   * linked through its outputs) instead of into the run's artifacts with MLflow 2's history tag.
+   * Needs a store that holds logged models. Default false.
+   */
+  readonly loggedModel?: boolean;
+  /** MLflow 3: the logged model's name; default the artifact path. */
+  readonly name?: string;
+  /** MLflow 3: the step of the run output; the run's metrics at this step are copied to the model. Default 0. */
+  readonly step?: number;
+  /** MLflow 3: params of the logged model (the run's params override them, as in MLflow). */
+  readonly params?: Readonly<Record<string, string | number | boolean>>;
+  /** MLflow 3: tags of the logged model (plus the run's user/source tags). */
+  readonly tags?: Readonly<Record<string, string>>;
+  /** MLflow 3: free text such as `classifier`. */
+  readonly modelType?: string;
 }
 
 /** What {@link logModel} logged. */
 export interface LoggedModelInfo {
   readonly runId: string;
+  /** The folder in the run's artifacts; with `loggedModel`, the logged model's artifact location. */
   readonly artifactPath: string;
-  /** `runs:/<run_id>/<artifact_path>` */
+  /** `runs:/<run_id>/<artifact_path>`; with `loggedModel`, `models:/<model_id>`. */
   readonly modelUri: string;
+  /** With `loggedModel`: the logged model's id (`m-…`). */
+  readonly modelId?: string;
   readonly modelUuid: string;
   readonly utcTimeCreated: string;
   /** The MLmodel as written. */
@@ -114,28 +134,22 @@ async function appendHistory(target: RunTarget, mlmodel: MLModel): Promise<void>
   target.client.setTag(target.runId, SystemTag.LOG_MODEL_HISTORY, pythonJson(history));
 }
 
+/** What {@link saveModelFiles} wrote, for the MLmodel file. */
+export interface SavedModelFiles {
+  readonly format: 'layers-model' | 'graph-model';
+  readonly tfjsVersion: string | undefined;
+  readonly signature: ModelSignature | undefined;
+  readonly extra: Record<string, unknown>;
+  readonly savedInputExampleInfo: Record<string, unknown> | undefined;
+}
+
 /**
- * Logs a TF.js model to a run: `<artifactPath>/model.json` + `group1-shard*of*.bin` (TF.js' own
- * format), `<artifactPath>/MLmodel` with a `tfjs` flavor (`model_format`, `model_json`,
- * `tfjs_version`), a tensor signature inferred from the model unless given, an input example
- * when given; appends to run tag `mlflow.log-model.history`; optionally registers the model.
- *
- * @example
- * ```ts
- * const info = await logModel(run, model, 'model', { inputExample: [[0, 1]], registeredModelName: 'xor' });
- * info.modelUri; // runs:/<run_id>/model
- * ```
- * @throws `INVALID_PARAMETER_VALUE` for a bad artifact path or a model without a JSON topology;
- *   `NOT_IMPLEMENTED` for `registeredModelName` when the client has no model registry
+ * Saves a TF.js model's files (model.json, weight shards, input example) through `write`, which
+ * takes a path relative to the model directory.
  */
-export async function logModel(target: RunTarget, model: SavableModel, artifactPath = 'model', options: LogModelOptions = {}): Promise<LoggedModelInfo> {
-  const path = assertArtifactPath(artifactPath).replace(/\/+$/u, '');
+export async function saveModelFiles(write: (path: string, data: Uint8Array | string) => Promise<void>, model: SavableModel, options: LogModelOptions): Promise<SavedModelFiles> {
   if (typeof model?.save !== 'function') {
     throw EdgeflowError.invalidParameterValue(`logModel: expected a TF.js LayersModel or GraphModel (got ${describeValue(model)}).`, { details: { field: 'model' } });
-  }
-  const { client, runId } = target;
-  if (options.registeredModelName !== undefined && client.store.registry === undefined) {
-    throw new EdgeflowError('NOT_IMPLEMENTED', 'logModel: registeredModelName needs a store with a model registry; nothing was logged.');
   }
   // Filled in by the save handler (a holder object: the compiler does not track closure writes).
   const saved: { format?: string; tfjsVersion?: string } = {};
@@ -146,8 +160,8 @@ export async function logModel(target: RunTarget, model: SavableModel, artifactP
       const version = options.tfjsVersion ?? versionFrom(out.format === 'graph-model' ? artifacts.convertedBy : artifacts.generatedBy) ??
         versionFrom(artifacts.generatedBy);
       if (version !== undefined) saved.tfjsVersion = version;
-      const files = [client.logArtifact(runId, `${path}/${MODEL_JSON}`, out.modelJson)];
-      for (const [name, bytes] of out.weightFiles) files.push(client.logArtifact(runId, `${path}/${name}`, bytes));
+      const files = [write(MODEL_JSON, out.modelJson)];
+      for (const [name, bytes] of out.weightFiles) files.push(write(name, bytes));
       await Promise.all(files);
       return {
         modelArtifactsInfo: {
@@ -165,7 +179,6 @@ export async function logModel(target: RunTarget, model: SavableModel, artifactP
   if (format !== 'layers-model' && format !== 'graph-model') {
     throw EdgeflowError.invalidParameterValue(`logModel: unsupported TF.js model format ${describeValue(format)}.`, { details: { field: 'model' } });
   }
-
   const extra: Record<string, unknown> = {};
   const signature = options.signature === false ? undefined : options.signature ?? inferTensorSignature(model);
   if (signature) {
@@ -175,17 +188,45 @@ export async function logModel(target: RunTarget, model: SavableModel, artifactP
   let savedInputExampleInfo: Record<string, unknown> | undefined;
   if (options.inputExample !== undefined) {
     const example = toExampleValue(options.inputExample);
-    await client.logArtifact(runId, `${path}/input_example.json`, pythonJson(example));
-    await client.logArtifact(runId, `${path}/serving_input_example.json`, pythonJson({ inputs: example }, { indent: 2 }));
+    await write('input_example.json', pythonJson(example));
+    await write('serving_input_example.json', pythonJson({ inputs: example }, { indent: 2 }));
     savedInputExampleInfo = { artifact_path: 'input_example.json', serving_input_path: 'serving_input_example.json', type: 'ndarray' };
   }
+  return { format, tfjsVersion, signature, extra, savedInputExampleInfo };
+}
+
+/** The `tfjs` flavor of a saved model. */
+export function tfjsFlavorOf(saved: SavedModelFiles): Record<string, unknown> {
+  return { model_format: saved.format, model_json: MODEL_JSON, ...(saved.tfjsVersion !== undefined ? { tfjs_version: saved.tfjsVersion } : {}) };
+}
+
+/**
+ * Logs a TF.js model to a run: `<artifactPath>/model.json` + `group1-shard*of*.bin` (TF.js' own
+ * format), `<artifactPath>/MLmodel` with a `tfjs` flavor (`model_format`, `model_json`,
+ * `tfjs_version`), a tensor signature inferred from the model unless given, an input example
+ * when given; appends to run tag `mlflow.log-model.history`; optionally registers the model.
+ *
+ * @example
+ * ```ts
+ * const info = await logModel(run, model, 'model', { inputExample: [[0, 1]], registeredModelName: 'xor' });
+ * info.modelUri; // runs:/<run_id>/model
+ * ```
+ * @throws `INVALID_PARAMETER_VALUE` for a bad artifact path or a model without a JSON topology;
+ *   `NOT_IMPLEMENTED` for `registeredModelName` when the client has no model registry
+ */
+export async function logModel(target: RunTarget, model: SavableModel, artifactPath = 'model', options: LogModelOptions = {}): Promise<LoggedModelInfo> {
+  const path = assertArtifactPath(artifactPath).replace(/\/+$/u, '');
+  const { client, runId } = target;
+  if (options.registeredModelName !== undefined && client.store.registry === undefined) {
+    throw new EdgeflowError('NOT_IMPLEMENTED', 'logModel: registeredModelName needs a store with a model registry; nothing was logged.');
+  }
+  if (options.loggedModel === true) return logLoggedModel(client, runId, model, options.name ?? path, options);
+  const { signature, extra, savedInputExampleInfo, ...saved } = await saveModelFiles((p, data) => client.logArtifact(runId, `${path}/${p}`, data), model, options);
   const utcTimeCreated = formatUtcTimeCreated(new Date());
   const modelUuid = newModelUuid();
   const mlmodel: MLModel = {
     artifactPath: path,
-    flavors: {
-      [TFJS_FLAVOR]: { model_format: format, model_json: MODEL_JSON, ...(tfjsVersion !== undefined ? { tfjs_version: tfjsVersion } : {}) },
-    },
+    flavors: { [TFJS_FLAVOR]: tfjsFlavorOf({ signature, extra, savedInputExampleInfo, ...saved }) },
     modelUuid,
     runId,
     utcTimeCreated,

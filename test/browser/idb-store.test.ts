@@ -15,8 +15,10 @@ import { mapIdbError } from '../../src/storage/idb/errors.js';
 import { deserializeThrown, serializeThrown } from '../../src/storage/wire/transfer-handlers.js';
 import { openStore } from '../../src/storage/open-store.js';
 import { describeStoreConformance } from '../conformance/store-conformance.js';
+import { describeLoggedModelConformance } from '../conformance/logged-model-conformance.js';
 import { expectCode } from '../conformance/expect-error.js';
 import { describeInputsConformance } from '../conformance/inputs-conformance.js';
+import type { OpenClient } from '../conformance/registry-conformance.js';
 
 const opened: { store: Store; name: string }[] = [];
 let counter = 0;
@@ -57,18 +59,44 @@ describeStoreConformance('RemoteStore → IdbStore (Chromium worker)', {
   },
 });
 
-describeInputsConformance('IdbStore (Chromium page)', async (seed) => {
-  const name = freshName();
-  const client = new TrackingClient(await track(name, await new IdbStore({ name }).open()), { userId: 'conformance' });
-  if (seed) await seed(client);
-  return client;
-});
+/** A client on a fresh IndexedDB store, in the page or through the worker, holding what `seed` wrote. */
+function clientOn(open: (name: string) => Promise<Store>): OpenClient {
+  return async (seed) => {
+    const name = freshName();
+    const client = new TrackingClient(await track(name, await open(name)), { userId: 'conformance' });
+    if (seed) await seed(client);
+    return client;
+  };
+}
+const pageClient = clientOn((name) => new IdbStore({ name }).open());
+const workerClient = clientOn((name) => openIdbStore({ name }));
 
-describeInputsConformance('RemoteStore → IdbStore (Chromium worker)', async (seed) => {
-  const name = freshName();
-  const client = new TrackingClient(await track(name, await openIdbStore({ name })), { userId: 'conformance' });
-  if (seed) await seed(client);
-  return client;
+describeInputsConformance('IdbStore (Chromium page)', pageClient);
+describeLoggedModelConformance('IdbStore (Chromium page)', pageClient);
+describeInputsConformance('RemoteStore → IdbStore (Chromium worker)', workerClient);
+describeLoggedModelConformance('RemoteStore → IdbStore (Chromium worker)', workerClient);
+
+describe('IndexedDB store: schema upgrade to v4 (MLflow 3 logged models)', () => {
+  it('opens a v3 database with its registry and runs, and holds logged models and run outputs', async () => {
+    const name = freshName();
+    const v3 = await openDB<EdgeflowDB>(name, 3, { upgrade: (db, oldVersion, _newVersion, tx) => upgrade(db, oldVersion, 3, tx) });
+    expect([...v3.objectStoreNames]).not.toContain('loggedModels');
+    v3.close();
+    const before = await track(name, await new IdbStore({ name }).open());
+    const raw = await openDB<EdgeflowDB>(name);
+    expect(raw.version).toBe(4);
+    expect((await raw.get('meta', 'minVersion'))?.value).toBe(4);
+    raw.close();
+    const client = new TrackingClient(before, { userId: 'u' });
+    const run = await client.createRun('0');
+    const model = await client.createLoggedModel('0', { name: 'after-upgrade' });
+    await client.logOutputs(run.info.runId, [{ modelId: model.modelId, step: 2 }]);
+    await client.logBatch(run.info.runId, { metrics: [{ key: 'acc', value: 0.5, step: 2, timestamp: T0, modelId: model.modelId }] });
+    await before.close();
+    const reopened = await track(name, await new IdbStore({ name }).open());
+    expect((await reopened.getRun(run.info.runId)).outputs?.modelOutputs).toEqual([{ modelId: model.modelId, step: 2 }]);
+    expect((await reopened.loggedModels.getLoggedModel(model.modelId)).metrics.map((m) => [m.key, m.value, m.runId])).toEqual([['acc', 0.5, run.info.runId]]);
+  });
 });
 
 const MISSING_RUN = '0123456789abcdef0123456789abcdef' as RunId;
@@ -236,7 +264,7 @@ describe('IndexedDB store: durability and platform errors', () => {
     expect(order).toEqual(['logBatch', 'flush']);
     expect(seen).toEqual([
       { stores: ['chunks', 'meta', 'runs'], mode: 'readwrite', durability: 'relaxed' },
-      { stores: ['artifacts', 'chunks', 'experiments', 'meta', 'registeredModels', 'runs'], mode: 'readwrite', durability: 'strict' },
+      { stores: ['artifacts', 'chunks', 'experiments', 'loggedModels', 'meta', 'registeredModels', 'runs'], mode: 'readwrite', durability: 'strict' },
     ]);
   });
 
@@ -306,7 +334,7 @@ describe('IndexedDB store: durability and platform errors', () => {
 
 describe('IndexedDB store: schema upgrade', () => {
   it('opens a database written with schema v1 and keeps every record usable', async () => {
-    expect(DB_VERSION).toBe(3);
+    expect(DB_VERSION).toBe(4);
     const name = freshName();
     const runId = 'aaaabbbbccccddddeeeeffff00001111' as RunId;
     const experimentId = '123456789012345678' as ExperimentId;
@@ -354,7 +382,8 @@ describe('IndexedDB store: schema upgrade', () => {
     expect(history.steps).toEqual(Float64Array.from({ length: CHUNK_POINTS + tail + more }, (_, i) => i));
     const raw = await openDB<EdgeflowDB>(name);
     expect(await raw.count('chunks')).toBe(2);
-    expect((await raw.get('meta', 'minVersion'))?.value).toBe(2);
+    // v4 code writes run outputs, which older code would drop: only v4 code may write it now.
+    expect((await raw.get('meta', 'minVersion'))?.value).toBe(4);
     expect((await raw.get('runs', runId))?.series['loss']).toEqual({ count: CHUNK_POINTS + tail + more, chunks: 2 });
     raw.close();
     // The seq index written by the migration feeds the search cache.
@@ -400,10 +429,10 @@ describe('IndexedDB store: schema upgrade to v3 (the model registry)', () => {
 
     const store = await track(name, await new IdbStore({ name }).open());
     const raw = await openDB<EdgeflowDB>(name);
-    expect(raw.version).toBe(3);
-    expect([...raw.objectStoreNames].sort()).toEqual(['artifacts', 'chunks', 'experiments', 'meta', 'registeredModels', 'runs']);
-    // v3 only adds a store: v2 code may keep using the database.
-    expect((await raw.get('meta', 'minVersion'))?.value).toBe(2);
+    expect(raw.version).toBe(4);
+    expect([...raw.objectStoreNames].sort()).toEqual(['artifacts', 'chunks', 'experiments', 'loggedModels', 'meta', 'registeredModels', 'runs']);
+    // Upgraded through v4, whose run outputs older code would drop.
+    expect((await raw.get('meta', 'minVersion'))?.value).toBe(4);
     expect((await raw.get('meta', 'seq'))?.value).toBe(7);
     raw.close();
     // Everything v2 wrote.

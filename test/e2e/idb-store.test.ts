@@ -61,8 +61,8 @@ describe('crash: SIGKILL of the browser after flush()', () => {
       chrome = await launchChromiumProcess(profile);
       const again = await openPage(chrome.browser.contexts()[0]!, 'crash');
       expect(await again.evaluate(() => window.e2e.inspectRaw('crash'))).toEqual({
-        version: 3,
-        stores: ['artifacts', 'chunks', 'experiments', 'meta', 'registeredModels', 'runs'],
+        version: 4,
+        stores: ['artifacts', 'chunks', 'experiments', 'loggedModels', 'meta', 'registeredModels', 'runs'],
       });
       const census = (await again.evaluate(() => window.e2e.census('crash', 'crash'))).filter((r) => r.runName.startsWith('flushed'));
       expect(census.map((r) => r.runId).sort()).toEqual([...ids].sort());
@@ -161,14 +161,14 @@ describe('with a Playwright-launched browser', () => {
     await b.goto(served.url);
     await b.waitForFunction(() => window.e2e !== undefined);
     await a.evaluate(() => window.e2e.logRuns('vc', { experiment: 'vc', runs: 2, points: 5000, key: 'm', prefix: 'before' }));
-    // A newer schema that still admits version 3 (it only adds a store): A keeps working.
-    const upgraded = await b.evaluate(() => window.e2e.upgradeRaw('vc', 4, 'extra'));
-    expect(upgraded).toEqual({ version: 4, blocked: false });
+    // A newer schema that still admits version 4 (it only adds a store): A keeps working.
+    const upgraded = await b.evaluate(() => window.e2e.upgradeRaw('vc', 5, 'extra'));
+    expect(upgraded).toEqual({ version: 5, blocked: false });
     await a.evaluate(() => window.e2e.logRuns('vc', { experiment: 'vc', runs: 2, points: 5000, key: 'm', prefix: 'after' }));
     const census = await a.evaluate(() => window.e2e.census('vc', 'vc'));
     expect(census.map((r) => [r.runName, r.points])).toEqual([['after-0', 5000], ['after-1', 5000], ['before-0', 5000], ['before-1', 5000]]);
-    // A newer schema that excludes version 3: A reports INVALID_STATE instead of hanging or corrupting.
-    expect(await b.evaluate(() => window.e2e.upgradeRaw('vc', 5, 'extra2', 5))).toEqual({ version: 5, blocked: false });
+    // A newer schema that excludes version 4: A reports INVALID_STATE instead of hanging or corrupting.
+    expect(await b.evaluate(() => window.e2e.upgradeRaw('vc', 6, 'extra2', 6))).toEqual({ version: 6, blocked: false });
     const failure = await a.evaluate(async () => {
       try {
         await window.e2e.census('vc', 'vc');
@@ -179,8 +179,8 @@ describe('with a Playwright-launched browser', () => {
     });
     expect(failure).toBe('INVALID_STATE');
     expect(await b.evaluate(() => window.e2e.inspectRaw('vc'))).toEqual({
-      version: 5,
-      stores: ['artifacts', 'chunks', 'experiments', 'extra', 'extra2', 'meta', 'registeredModels', 'runs'],
+      version: 6,
+      stores: ['artifacts', 'chunks', 'experiments', 'extra', 'extra2', 'loggedModels', 'meta', 'registeredModels', 'runs'],
     });
     await context.close();
   });

@@ -3,6 +3,8 @@ import { TrackingClient } from '../../src/core/client.js';
 import { RestStore, mlflowEnvHeaders, splitLogBatch, type RestStoreOptions } from '../../src/storage/rest/index.js';
 import { errorOfResponse } from '../../src/storage/rest/http.js';
 import { describeStoreConformance } from '../conformance/store-conformance.js';
+import { describeInputsConformance } from '../conformance/inputs-conformance.js';
+import { describeLoggedModelConformance } from '../conformance/logged-model-conformance.js';
 import { startMlflowRestServer, type MlflowRestServer } from '../support/mlflow-rest-server.js';
 
 let server: MlflowRestServer;
@@ -27,6 +29,18 @@ describeStoreConformance('RestStore → loopback MLflow server', {
     if (seed) await seed(new TrackingClient(store, { userId: 'conformance' }));
     return store;
   },
+});
+
+describeInputsConformance('RestStore → edgeflow ui handler → MemoryStore', async (seed) => {
+  const client = new TrackingClient(storeFor(server.tenant().url), { userId: 'conformance' });
+  if (seed) await seed(client);
+  return client;
+});
+
+describeLoggedModelConformance('RestStore → edgeflow ui handler → MemoryStore', async (seed) => {
+  const client = new TrackingClient(storeFor(server.tenant().url), { userId: 'conformance' });
+  if (seed) await seed(client);
+  return client;
 });
 
 // ------------------------------------------------------------------------------- beyond the suite

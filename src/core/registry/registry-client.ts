@@ -6,6 +6,7 @@
 import type { Page } from '../entities.js';
 import { EdgeflowError, describeValue } from '../errors.js';
 import { parseRunId, type RunId } from '../ids.js';
+import { pythonJson } from '../formats/python-json.js';
 import type { Store } from '../store.js';
 import { assertArtifactPath, assertWellFormedText, stringifyValue } from '../validation.js';
 import type { ModelStage, ModelVersion, RegisteredModel } from './entities.js';
@@ -13,13 +14,32 @@ import type { RegistryStore } from './registry-store.js';
 import type { RegistrySearchQuery } from './search.js';
 import { assertAlias, assertModelName, assertRegistryTag, parseStage, parseVersion } from './validation.js';
 
-/** Where a model URI points: an artifact folder of a run (and the version it came from). */
-export interface ResolvedModelUri {
-  readonly runId: RunId;
-  /** Folder of the model inside the run's artifacts. */
-  readonly path: string;
-  readonly modelVersion?: ModelVersion;
+/**
+ * Where a model URI points: an artifact folder of a run, or (MLflow 3) the files of a logged model
+ * — and the version it came from.
+ */
+export type ResolvedModelUri =
+  | {
+      readonly runId: RunId;
+      /** Folder of the model inside the run's artifacts. */
+      readonly path: string;
+      readonly modelVersion?: ModelVersion;
+    }
+  | {
+      /** The logged model whose files hold the model (`models:/<model_id>`). */
+      readonly loggedModelId: string;
+      /** Folder inside the logged model's artifacts ('' = its root). */
+      readonly path: string;
+      readonly modelVersion?: ModelVersion;
+    };
+
+/** `models:/<x>` with one segment and no `@` names an MLflow 3 logged model by id (spec §7); else undefined. */
+export function loggedModelIdOfUri(uri: string): string | undefined {
+  return /^models:\/([^/@]+)\/?$/u.exec(uri)?.[1];
 }
+
+/** The MLflow tag on a logged model listing its registered versions (`[{"name": …, "version": n}]`). */
+export const MODEL_VERSIONS_TAG = 'mlflow.modelVersions';
 
 /** Tags given to registry methods. */
 export type RegistryTags = Readonly<Record<string, string | number | boolean>>;
@@ -124,8 +144,11 @@ export class ModelRegistryClient {
       throw EdgeflowError.invalidParameterValue('A model version needs a non-empty source URI.', { details: { field: 'source' } });
     }
     assertWellFormedText(source, 'source', 'source');
-    const runId = options.runId !== undefined ? parseRunId(options.runId) : source.startsWith('runs:/') ? parseRunsUri(source).runId : null;
-    const storageLocation = await this.#pinnedLocation(source);
+    const logged = await this.#loggedModelOf(source);
+    const runId = options.runId !== undefined
+      ? parseRunId(options.runId)
+      : source.startsWith('runs:/') ? parseRunsUri(source).runId : logged?.sourceRunId ?? null;
+    const storageLocation = logged?.artifactLocation ?? (await this.#pinnedLocation(source));
     return this.registry.createModelVersion({
       name,
       source,
@@ -155,11 +178,49 @@ export class ModelRegistryClient {
       });
     }
     const tags = options.tags === undefined ? {} : { tags: options.tags };
+    const loggedModelId = typeof modelUri === 'string' ? loggedModelIdOfUri(modelUri) : undefined;
+    if (loggedModelId !== undefined) return this.#registerLoggedModel(name, modelUri, loggedModelId, tags);
     if (typeof modelUri !== 'string' || !modelUri.startsWith('runs:/')) return this.createModelVersion(name, modelUri, tags);
     const { runId, path } = parseRunsUri(modelUri);
     const run = await this.store.getRun(runId);
     const source = path === '' ? run.info.artifactUri : `${run.info.artifactUri.replace(/\/+$/u, '')}/${path}`;
     return this.createModelVersion(name, source, { ...tags, runId });
+  }
+
+  /**
+   * `mlflow.register_model("models:/<model_id>")`: the version stores the model id, its source run
+   * and its artifact location; the logged model's tag `mlflow.modelVersions` lists the version.
+   */
+  async #registerLoggedModel(name: string, source: string, modelId: string, tags: { tags?: RegistryTags }): Promise<ModelVersion> {
+    const version = await this.createModelVersion(name, source, { ...tags, modelId });
+    const models = this.store.loggedModels!;
+    const current = (await models.getLoggedModel(modelId)).tags[MODEL_VERSIONS_TAG];
+    let list: unknown = [];
+    try {
+      list = current === undefined ? [] : JSON.parse(current);
+    } catch {
+      list = [];
+    }
+    const entries = [...(Array.isArray(list) ? list : []), { name, version: version.version }];
+    await models.setLoggedModelTags(modelId, [{ key: MODEL_VERSIONS_TAG, value: pythonJson(entries) }]);
+    return version;
+  }
+
+  /** The logged model a `models:/<model_id>` source names, or undefined for other sources. */
+  async #loggedModelOf(source: string): Promise<{ sourceRunId: string | null; artifactLocation: string } | undefined> {
+    const modelId = loggedModelIdOfUri(source);
+    const models = this.store.loggedModels;
+    if (modelId === undefined || models === undefined) return undefined;
+    try {
+      const model = await models.getLoggedModel(modelId);
+      return { sourceRunId: model.sourceRunId, artifactLocation: model.artifactLocation };
+    } catch (error) {
+      if (!(error instanceof EdgeflowError && error.code === 'RESOURCE_DOES_NOT_EXIST')) throw error;
+      throw EdgeflowError.invalidParameterValue(
+        `Unable to fetch model from model URI source ${describeValue(source)}: there is no logged model with id ${describeValue(modelId)}.`,
+        { details: { field: 'source', source }, cause: error },
+      );
+    }
   }
 
   /**
@@ -268,6 +329,8 @@ export class ModelRegistryClient {
   async resolveModelUri(uri: string): Promise<ResolvedModelUri> {
     if (typeof uri !== 'string') throw EdgeflowError.invalidParameterValue('A model URI must be a string.', { details: { field: 'uri' } });
     if (uri.startsWith('runs:/')) return parseRunsUri(uri);
+    const loggedModelId = loggedModelIdOfUri(uri);
+    if (loggedModelId !== undefined) return { loggedModelId, path: '' };
     if (!uri.startsWith('models:/')) {
       throw EdgeflowError.invalidParameterValue(
         `Unsupported model URI ${describeValue(uri)}: expected runs:/<run_id>/<path>, models:/<name>/<version or stage> or models:/<name>@<alias>.`,
@@ -295,6 +358,8 @@ export class ModelRegistryClient {
       }
     }
     const location = version.storageLocation ?? version.source;
+    const versionOfLoggedModel = version.modelId ?? loggedModelIdOfUri(version.source);
+    if (versionOfLoggedModel !== undefined && versionOfLoggedModel !== null) return { loggedModelId: versionOfLoggedModel, path: '', modelVersion: version };
     if (location.startsWith('runs:/')) return { ...parseRunsUri(location), modelVersion: version };
     if (location.startsWith('models:/')) return this.resolveModelUri(location);
     if (version.runId !== null) {

@@ -43,8 +43,14 @@ import { ChangeBroadcast } from './broadcast.js';
 import { TailCache, appendColumns, readSeries, readSeriesFrom } from './chunks.js';
 import { Connection } from './connection.js';
 import { mapIdbError } from './errors.js';
-import { cloneStoredRun, toDict, toExperiment, toRun } from './records.js';
+import { cloneStoredRun, reviveLoggedModelRecord, toDict, toExperiment, toRun } from './records.js';
+import type { LoggedModelRecord } from '../../core/logged-models/logged-model-store.js';
 import { IdbRegistryRecords } from './registry-records.js';
+import { IdbLoggedModelRecords } from './logged-model-records.js';
+import { LoggedModelService } from '../../core/logged-models/logged-model-service.js';
+import { appendModelMetricLines, modelMetricLines } from '../../core/logged-models/metrics.js';
+import { withModelOutputs } from '../../core/logged-models/outputs.js';
+import type { ModelOutput } from '../../core/datasets/entities.js';
 import { RunCache } from './run-cache.js';
 import { ALL_STORES, RECENT_BATCH_IDS, artifactRootOf, runKeyRange, type EdgeflowDB, type StoredRun } from './schema.js';
 import { storageFigures, type StorageFigures } from './storage-figures.js';
@@ -70,6 +76,8 @@ export class IdbStore implements Store {
    * operation; its changes reach subscribers here and in other tabs.
    */
   readonly registry: RegistryService;
+  /** MLflow 3 logged models, in the same database (`loggedModels`, files in `artifacts`). */
+  readonly loggedModels: LoggedModelService;
   private readonly __connection: Connection;
   private readonly __events = new ChangeEmitter();
   private readonly __broadcast: ChangeBroadcast;
@@ -90,11 +98,13 @@ export class IdbStore implements Store {
       },
     });
     this.__broadcast = new ChangeBroadcast(this.name, (change) => this.__events.emit(change));
-    const records = new IdbRegistryRecords({
-      read: (what, stores, body) => this.__read(what, stores, body),
-      write: (what, stores, durability, body) => this.__write(what, stores, durability, (tx) => body(tx)),
-    });
-    this.registry = new RegistryService(records, (change) => this.__announce(change));
+    const transactions = {
+      read: <T>(what: string, stores: readonly Names[], body: (tx: Tx<'readonly'>) => Promise<T>) => this.__read(what, stores, body),
+      write: <T>(what: string, stores: readonly Names[], durability: IDBTransactionDurability, body: (tx: Tx<'readwrite'>) => Promise<T>) =>
+        this.__write(what, stores, durability, (tx) => body(tx)),
+    };
+    this.registry = new RegistryService(new IdbRegistryRecords(transactions), (change) => this.__announce(change));
+    this.loggedModels = new LoggedModelService(new IdbLoggedModelRecords(transactions), (id) => this.getExperiment(id as ExperimentId), (change) => this.__announce(change));
   }
 
   /** Opens (and creates or upgrades) the database now instead of on first use. */
@@ -199,10 +209,12 @@ export class IdbStore implements Store {
   }
 
   async purgeExperiment(experimentId: ExperimentId): Promise<void> {
-    await this.__write('purge an experiment', ['meta', 'experiments', 'runs', 'chunks', 'artifacts'], 'strict', async (tx, emit) => {
+    await this.__write('purge an experiment', ['meta', 'experiments', 'runs', 'chunks', 'artifacts', 'loggedModels'], 'strict', async (tx, emit) => {
       await getExperimentIn(tx, experimentId);
       const runIds = await tx.objectStore('runs').index('experimentId').getAllKeys(experimentId);
       await Promise.all(runIds.map((runId) => deleteRunData(tx, runId)));
+      const modelIds = await tx.objectStore('loggedModels').index('experimentId').getAllKeys(experimentId);
+      await Promise.all(modelIds.flatMap((id) => [tx.objectStore('loggedModels').delete(id), tx.objectStore('artifacts').delete(runKeyRange(id as RunId))]));
       await tx.objectStore('experiments').delete(experimentId);
       await markPurge(tx);
       emit({ kind: 'experiment', experimentId });
@@ -298,7 +310,9 @@ export class IdbStore implements Store {
    * `batchId` is among the run's recent ones was applied already and is skipped.
    */
   async logBatch(runId: RunId, batch: LogBatchInput): Promise<void> {
-    const written = await this.__write(`log a batch to run ${runId}`, ['meta', 'runs', 'chunks'], 'relaxed', async (tx, emit) => {
+    const modelLines = modelMetricLines(runId, batch.metrics ?? []);
+    const stores: Names[] = modelLines.size === 0 ? ['meta', 'runs', 'chunks'] : ['meta', 'runs', 'chunks', 'loggedModels'];
+    const written = await this.__write(`log a batch to run ${runId}`, stores, 'relaxed', async (tx, emit) => {
       const [run, seq] = await Promise.all([getRunIn(tx, runId), readNextSeq(tx)]);
       const previousSeq = run.seq;
       // Sent again after its worker died, but it had committed: written once.
@@ -310,6 +324,7 @@ export class IdbStore implements Store {
       assertNoKeyConflicts('param', new KeyIndex(Object.keys(run.params)), params.map((p) => p.key));
       assertNoKeyConflicts('metric', new KeyIndex(Object.keys(run.series)), metrics.map((m) => m.key));
       assertNoKeyConflicts('tag', new KeyIndex(Object.keys(run.tags)), tags.map((t) => t.key));
+      const models = modelLines.size === 0 ? [] : appendModelMetricLines(await readLoggedModels(tx, modelLines.keys()), modelLines);
       if (params.length === 0 && metrics.length === 0 && tags.length === 0) return undefined;
 
       for (const { key, value } of params) run.params[key] = value;
@@ -345,9 +360,11 @@ export class IdbStore implements Store {
       }
       if (batch.batchId !== undefined) run.batchIds = [...(run.batchIds ?? []), batch.batchId].slice(-RECENT_BATCH_IDS);
       writeRun(tx, run, seq);
+      for (const model of models) issue(tx.objectStore('loggedModels').put(model));
       const experimentId = run.info.experimentId;
       if (renamed) emit({ kind: 'run', runId, experimentId });
       emit(runDataChange(runId, experimentId, { metrics, params, tags }));
+      for (const model of models) emit({ kind: 'logged-model', modelId: model.modelId, experimentId: model.experimentId });
       return { previousSeq, seq, tails };
     });
     if (written === undefined) return;
@@ -362,6 +379,20 @@ export class IdbStore implements Store {
       const next = addRunInputs(run.inputs, inputs);
       if (next === run.inputs || next === undefined) return;
       run.inputs = next;
+      await putRun(tx, run);
+      emit({ kind: 'run', runId, experimentId: run.info.experimentId });
+    });
+  }
+
+  /** Records the models a run produced; a model already listed keeps its first step. */
+  async logOutputs(runId: RunId, outputs: readonly ModelOutput[]): Promise<void> {
+    await this.__write('log run outputs', ['meta', 'runs'], 'strict', async (tx, emit) => {
+      const run = await getRunIn(tx, runId);
+      assertRunActive(run.info);
+      const existing = run.outputs ?? [];
+      const merged = withModelOutputs(existing, outputs);
+      if (merged === existing) return;
+      run.outputs = [...merged];
       await putRun(tx, run);
       emit({ kind: 'run', runId, experimentId: run.info.experimentId });
     });
@@ -613,6 +644,13 @@ async function getExperimentIn(tx: Tx<IDBTransactionMode>, experimentId: Experim
     throw EdgeflowError.resourceDoesNotExist(`No Experiment with id=${experimentId} exists`, { details: { experimentId } });
   }
   return experiment;
+}
+
+/** The logged-model records of `modelIds` in this transaction (undefined when absent). */
+async function readLoggedModels(tx: Tx<IDBTransactionMode>, modelIds: Iterable<string>): Promise<Map<string, LoggedModelRecord | undefined>> {
+  const ids = [...modelIds];
+  const found = await Promise.all(ids.map((id) => tx.objectStore('loggedModels').get(id)));
+  return new Map(ids.map((id, i) => [id, found[i] === undefined ? undefined : reviveLoggedModelRecord(found[i])] as const));
 }
 
 async function assertNameFree(tx: Tx<IDBTransactionMode>, name: string): Promise<void> {

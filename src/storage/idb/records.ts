@@ -7,6 +7,7 @@
  */
 import { dict, type Dict, type Experiment, type Metric, type Run, type RunInfo } from '../../core/entities.js';
 import type { ModelVersion, ModelVersionRecord, RegisteredModel, RegisteredModelRecord } from '../../core/registry/entities.js';
+import type { LoggedModelRecord } from '../../core/logged-models/logged-model-store.js';
 import type { StoredRun } from './schema.js';
 
 /** A null-prototype copy of a stored (or cloned) dict. */
@@ -40,6 +41,7 @@ export function toRun(stored: StoredRun): Run {
       tags: Object.freeze(toDict(stored.tags)),
     }),
     ...(stored.inputs ? { inputs: stored.inputs } : {}),
+    ...(stored.outputs === undefined || stored.outputs.length === 0 ? {} : { outputs: Object.freeze({ modelOutputs: Object.freeze([...stored.outputs]) }) }),
   });
 }
 
@@ -53,7 +55,8 @@ export function reviveRun(run: Run): Run {
       params: Object.freeze(toDict(run.data.params)),
       tags: Object.freeze(toDict(run.data.tags)),
     }),
-    ...(run.inputs ? { inputs: run.inputs } : {}),
+    ...(run.inputs === undefined ? {} : { inputs: run.inputs }),
+    ...(run.outputs === undefined ? {} : { outputs: run.outputs }),
   });
 }
 
@@ -68,6 +71,7 @@ export function cloneStoredRun(stored: StoredRun): StoredRun {
     series: toDict(stored.series),
     ...(stored.batchIds === undefined ? {} : { batchIds: [...stored.batchIds] }),
     ...(stored.inputs === undefined ? {} : { inputs: stored.inputs }),
+    ...(stored.outputs === undefined ? {} : { outputs: [...stored.outputs] }),
   };
 }
 
@@ -92,4 +96,9 @@ export function reviveModelVersion(version: ModelVersion): ModelVersion {
 /** A {@link RegisteredModel} rebuilt after a structured clone (null-prototype dicts). */
 export function reviveRegisteredModel(model: RegisteredModel): RegisteredModel {
   return { ...model, tags: toDict(model.tags), aliases: toDict(model.aliases), latestVersions: model.latestVersions.map(reviveModelVersion) };
+}
+
+/** A logged-model record as it comes back from IndexedDB or a structured clone (null-prototype dicts). */
+export function reviveLoggedModelRecord(stored: LoggedModelRecord): LoggedModelRecord {
+  return { ...stored, tags: toDict(stored.tags), params: toDict(stored.params) };
 }

@@ -17,6 +17,10 @@ import type { ExperimentId, RunId } from '../../core/ids.js';
 import type { ModelStage, ModelVersion, RegisteredModel, RegisteredModelRecord } from '../../core/registry/entities.js';
 import type { CreateModelVersionInput, CreateRegisteredModelInput, RegistryStore } from '../../core/registry/registry-store.js';
 import type { RegistrySearchQuery } from '../../core/registry/search.js';
+import type { LoggedModelStore } from '../../core/logged-models/logged-model-store.js';
+import type { MetricLink } from '../../core/logged-models/entities.js';
+import type { ModelOutput } from '../../core/datasets/entities.js';
+import { RemoteLoggedModels } from './remote-logged-models.js';
 import type {
   ArtifactData,
   CreateExperimentInput,
@@ -47,6 +51,8 @@ export class RemoteStore implements Store {
   readonly capabilities = CAPABILITIES;
   /** The worker store's model registry: every method is one message to the worker. */
   readonly registry: RegistryStore;
+  /** The worker store's MLflow 3 logged models: every method is one message to the worker. */
+  readonly loggedModels: LoggedModelStore;
   private readonly __events: ChangeEmitter;
   readonly #spawn: (() => Worker) | undefined;
   readonly #options: WorkerConnectionOptions;
@@ -69,6 +75,7 @@ export class RemoteStore implements Store {
     this.#options = options;
     this.__events = events;
     this.registry = new RemoteRegistry((call) => this.__call((r) => call(r.registry)));
+    this.loggedModels = new RemoteLoggedModels((call) => this.__call((r) => call(r.loggedModels)));
     // Commit what the worker holds when the page may be going away (bfcache, tab close, app switch).
     this.__onHide = () => {
       if (!this.__closed && this.#connection.stopped === undefined) this.#connection.call((r) => r.flush()).catch(() => undefined);
@@ -170,6 +177,9 @@ export class RemoteStore implements Store {
     return this.__call((r) => r.logInputs(runId, inputs));
   }
 
+  logOutputs(runId: RunId, outputs: readonly ModelOutput[]): Promise<void> {
+    return this.__call((r) => r.logOutputs(runId, outputs));
+  }
   deleteTag(runId: RunId, key: string): Promise<void> {
     return this.__call((r) => r.deleteTag(runId, key));
   }
@@ -352,13 +362,19 @@ class RemoteRegistry implements RegistryStore {
 }
 
 /** Copies of the columns, and their buffers to transfer. */
-function copiedColumns(metrics: readonly MetricColumns[]): { metrics: MetricColumns[]; buffers: ArrayBuffer[] } {
+function copiedColumns(metrics: readonly (MetricColumns & { readonly link?: MetricLink })[]): { metrics: MetricColumns[]; buffers: ArrayBuffer[] } {
   const buffers: ArrayBuffer[] = [];
   const copy = (array: Float64Array): Float64Array => {
     const own = array.slice();
     if (own.buffer.byteLength > 0) buffers.push(own.buffer);
     return own;
   };
-  const out = metrics.map((m) => ({ key: m.key, steps: copy(m.steps), timestamps: copy(m.timestamps), values: copy(m.values) }));
+  const out = metrics.map((m) => ({
+    key: m.key,
+    steps: copy(m.steps),
+    timestamps: copy(m.timestamps),
+    values: copy(m.values),
+    ...(m.link === undefined ? {} : { link: m.link }),
+  }));
   return { metrics: out, buffers };
 }

@@ -14,6 +14,11 @@
  *   holding its versions, tags and aliases, so every registry operation is one transaction over one
  *   (rename: two) records. The migration creates the store; v1/v2 data is kept as it is. v2 code may
  *   still open a v3 database (`meta.minVersion` stays 2): it only lacks the registry.
+ * - **v4** MLflow 3 logged models: `loggedModels`, one record per model (keyed by id, indexed by
+ *   experiment) holding its params, tags and every metric line; model files go into `artifacts`
+ *   under the model id (`m-…`, never a run id). Runs may carry `outputs` (the models they produced).
+ *   `meta.minVersion` becomes 4: older code rewrites a run without its `outputs`, so it must not
+ *   write a v4 database.
  *
  * Dicts (params, tags, latest metrics) are stored as plain objects; readers turn them back into
  * null-prototype dicts (`records.ts`), so keys such as `__proto__` stay ordinary entries.
@@ -23,10 +28,12 @@ import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
 import type { Dict, Experiment, Metric, RunInfo } from '../../core/entities.js';
 import type { RunInputs } from '../../core/datasets/entities.js';
 import type { RegisteredModelRecord } from '../../core/registry/entities.js';
+import type { LoggedModelRecord } from '../../core/logged-models/logged-model-store.js';
+import type { ModelOutput } from '../../core/datasets/entities.js';
 import { DEFAULT_EXPERIMENT_ID, DEFAULT_EXPERIMENT_NAME, type ExperimentId, type RunId } from '../../core/ids.js';
 
 /** The schema version this code writes. */
-export const DB_VERSION = 3;
+export const DB_VERSION = 4;
 
 /**
  * Points per metric chunk record. Full chunks are never rewritten; the open tail chunk is rewritten
@@ -63,6 +70,8 @@ export interface StoredRun extends StoredRunV1 {
   batchIds?: string[];
   /** MLflow 3 dataset and model inputs; absent when the run has none (no schema change). */
   inputs?: RunInputs;
+  /** v4: the logged models this run produced (absent when none). */
+  outputs?: ModelOutput[];
 }
 
 /** How many batch ids a run remembers (more than the batches one queue has in flight per run). */
@@ -108,10 +117,12 @@ export interface EdgeflowDB extends DBSchema {
   artifacts: { key: [RunId, string]; value: StoredArtifact };
   /** v3: registered models with all their versions (dicts stored as plain objects). */
   registeredModels: { key: string; value: RegisteredModelRecord };
+  /** v4: MLflow 3 logged models with every metric line (dicts stored as plain objects). */
+  loggedModels: { key: string; value: LoggedModelRecord; indexes: { experimentId: string } };
 }
 
 /** Every object store name. */
-export const ALL_STORES: readonly StoreNames<EdgeflowDB>[] = ['meta', 'experiments', 'runs', 'chunks', 'artifacts', 'registeredModels'];
+export const ALL_STORES: readonly StoreNames<EdgeflowDB>[] = ['meta', 'experiments', 'runs', 'chunks', 'artifacts', 'registeredModels', 'loggedModels'];
 
 /** The key range of every record of one run in `chunks` or `artifacts` (keys start with the run id). */
 export function runKeyRange(runId: RunId): IDBKeyRange {
@@ -139,6 +150,7 @@ export async function upgrade(
   if (oldVersion < 1 && target >= 1) upgradeToV1(db, tx);
   if (oldVersion < 2 && target >= 2) await upgradeToV2(tx);
   if (oldVersion < 3 && target >= 3) await upgradeToV3(db, tx);
+  if (oldVersion < 4 && target >= 4) await upgradeToV4(db, tx);
 }
 
 function upgradeToV1(db: IDBPDatabase<EdgeflowDB>, tx: UpgradeTransaction): void {
@@ -201,4 +213,9 @@ async function upgradeToV3(db: IDBPDatabase<EdgeflowDB>, tx: UpgradeTransaction)
   const meta = tx.objectStore('meta');
   const minVersion = (await meta.get('minVersion'))?.value;
   if (minVersion === undefined || minVersion < 2) await meta.put({ key: 'minVersion', value: 2 });
+}
+
+async function upgradeToV4(db: IDBPDatabase<EdgeflowDB>, tx: UpgradeTransaction): Promise<void> {
+  db.createObjectStore('loggedModels', { keyPath: 'modelId' }).createIndex('experimentId', 'experimentId');
+  await tx.objectStore('meta').put({ key: 'minVersion', value: 4 });
 }

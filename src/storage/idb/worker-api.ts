@@ -11,6 +11,7 @@ import type { MetricSeries } from '../../core/entities.js';
 import { EdgeflowError } from '../../core/errors.js';
 import type { RunId } from '../../core/ids.js';
 import type { RegistryStore } from '../../core/registry/registry-store.js';
+import type { LoggedModelStore } from '../../core/logged-models/logged-model-store.js';
 import type { LogBatchInput, Store, StoreChange } from '../../core/store.js';
 import { IdbStore } from './idb-store.js';
 import type { StorageFigures } from './storage-figures.js';
@@ -26,31 +27,29 @@ export interface WorkerOpenOptions {
 }
 
 /** Members of {@link Store} that stay on the page: capabilities, and change events (sent on a port). */
-type PageSideMember = 'capabilities' | 'subscribe' | 'registry' | NotYetInWorker;
+type PageSideMember = 'capabilities' | 'subscribe' | 'registry' | 'loggedModels' | NotYetInWorker;
 
-/**
- * MLflow 3 members the IndexedDB store does not hold yet (logged models, outputs); `searchDatasets`
- * is derived by the client from the runs' inputs.
- */
-type NotYetInWorker = 'loggedModels' | 'logOutputs' | 'searchDatasets';
+/** MLflow 3's `searchDatasets` stays on the page: the client derives it from the runs' inputs. */
+type NotYetInWorker = 'searchDatasets';
 
 /** Every method of {@link Store} the worker answers, each required (the worker's `IdbStore` has them all). */
 export type WorkerStoreMethods = { [K in Exclude<keyof Store, PageSideMember>]-?: NonNullable<Store[K]> };
 
 /**
  * What the worker exposes, derived from {@link Store}: every store method (so a method added to
- * `Store` and not forwarded is a compile error), the model registry as a nested object (comlink
- * calls `remote.registry.method(…)` on it), and the worker's own life cycle.
+ * `Store` and not forwarded is a compile error), the model registry and the logged models as nested
+ * objects (comlink calls `remote.registry.method(…)` on them), and the worker's own life cycle.
  */
 export interface WorkerStore extends WorkerStoreMethods {
   readonly registry: RegistryStore;
+  readonly loggedModels: LoggedModelStore;
   open(options: WorkerOpenOptions): Promise<void>;
   attachEvents(port: MessagePort): void;
   storageEstimate(): Promise<StorageFigures>;
 }
 
 /** The worker's own methods: its life cycle, and the store methods it does more than forward. */
-type OwnMethod = 'registry' | 'open' | 'attachEvents' | 'close' | 'logBatch' | 'getMetricHistory' | 'getMetricHistoryFrom' | 'getArtifact';
+type OwnMethod = 'registry' | 'loggedModels' | 'open' | 'attachEvents' | 'close' | 'logBatch' | 'getMetricHistory' | 'getMetricHistoryFrom' | 'getArtifact';
 
 /** The store methods the worker forwards as they are. */
 type PlainForward = Exclude<keyof WorkerStore, OwnMethod>;
@@ -82,6 +81,7 @@ const PLAIN_FORWARDS: Readonly<Record<PlainForward, true>> = {
   putArtifact: true,
   listArtifacts: true,
   deleteArtifact: true,
+  logOutputs: true,
   flush: true,
   storageEstimate: true,
 };
@@ -146,6 +146,10 @@ class WorkerApi implements Pick<WorkerStore, OwnMethod> {
    */
   get registry(): RegistryStore & ProxyMarked {
     return proxy(this.__s.registry);
+  }
+  /** The store's MLflow 3 logged models, called through comlink like {@link WorkerApi.registry}. */
+  get loggedModels(): LoggedModelStore & ProxyMarked {
+    return proxy(this.__s.loggedModels);
   }
   /** Closes the store; the page terminates the worker afterwards. */
   async close(): Promise<void> {

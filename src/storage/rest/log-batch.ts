@@ -9,6 +9,8 @@
  * tags — so the run sees params, then metrics in logging order, then tags, as one request would.
  * @module
  */
+import type { MetricLink } from '../../core/logged-models/entities.js';
+import { metricLinkToJson } from './wire-mlflow3.js';
 import type { KeyValue, MetricColumns } from '../../core/entities.js';
 import { MAX_ENTITIES_PER_BATCH, MAX_METRICS_PER_BATCH, MAX_PARAMS_PER_BATCH, MAX_TAGS_PER_BATCH } from '../../core/limits.js';
 import type { LogBatchInput } from '../../core/store.js';
@@ -120,9 +122,12 @@ export function splitLogBatch(runId: string, batch: LogBatchInput, limits: Batch
   return builder.out;
 }
 
-function addMetrics(builder: BodyBuilder, { key, steps, timestamps, values }: MetricColumns): void {
+/** Adds the points of a column group; a linked group carries `model_id`/`dataset_*` on each point. */
+function addMetrics(builder: BodyBuilder, { key, steps, timestamps, values, link }: MetricColumns & { readonly link?: MetricLink }): void {
   const head = `{"key":${JSON.stringify(key)},"value":`;
+  const linkJson = JSON.stringify(metricLinkToJson(link)).slice(1, -1);
+  const tail = linkJson === '' ? '}' : `,${linkJson}}`;
   for (let i = 0; i < values.length; i++) {
-    builder.add('metrics', `${head}${encodeDouble(values[i]!)},"timestamp":${timestamps[i]!},"step":${steps[i]!}}`);
+    builder.add('metrics', `${head}${encodeDouble(values[i]!)},"timestamp":${timestamps[i]!},"step":${steps[i]!}${tail}`);
   }
 }

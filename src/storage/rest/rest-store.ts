@@ -51,6 +51,9 @@ import { ARTIFACTS_PATH, encodeProxyPath, joinProxyPath, parentOf, proxyRootOf, 
 import { HttpClient, type HttpOptions, type HttpRequest } from './http.js';
 import { MLFLOW_BATCH_LIMITS, splitLogBatch, type BatchLimits } from './log-batch.js';
 import { RestRegistryStore } from './rest-registry.js';
+import { RestLoggedModelStore } from './rest-logged-models.js';
+import { datasetInputToJson, toDatasetSummary, withRunIo } from './wire-mlflow3.js';
+import type { DatasetSummary, LogInputsInput, ModelOutput } from '../../core/datasets/entities.js';
 import { decodeDouble, decodeInt, keyValueList, listOf, obj, toExperiment, toRun, toRunInfo, tokenOf, type Json } from './wire.js';
 import { createdRunFilter, isCreatedBy, sendOnce, unappliedLogBatch } from './write-once.js';
 
@@ -68,6 +71,7 @@ export interface RestStoreOptions extends HttpOptions {
 }
 
 const API = '/api/2.0/mlflow';
+const AJAX_API = '/ajax-api/2.0/mlflow';
 /** Largest `max_results` for `metrics/get-history` pages (the server's limit). */
 export const HISTORY_PAGE_SIZE = 25_000;
 const CAPABILITIES: StoreCapabilities = { readOnly: false, atomicBatches: false, crossContextEvents: false, orderedWrites: false, snapshots: false };
@@ -78,6 +82,8 @@ export class RestStore implements Store {
   readonly capabilities = CAPABILITIES;
   /** The server's model registry. */
   readonly registry: RestRegistryStore;
+  /** The server's MLflow 3 logged models. */
+  readonly loggedModels: RestLoggedModelStore;
   private readonly __http: HttpClient;
   private readonly __events = new ChangeEmitter();
   private readonly __limits: BatchLimits;
@@ -105,6 +111,7 @@ export class RestStore implements Store {
     this.__limits = { ...MLFLOW_BATCH_LIMITS, ...options.batchLimits };
     this.#resends = options.retries ?? 3;
     this.registry = new RestRegistryStore(this.__http, (change) => this.__events.emit(change));
+    this.loggedModels = new RestLoggedModelStore(this.__http, (change) => this.__events.emit(change), (promise) => this.__track(promise));
   }
 
   /** Retries made so far (transient failures absorbed). */
@@ -338,6 +345,28 @@ export class RestStore implements Store {
     return page(listOf(json, 'runs').map((r) => this.__run(r)), json);
   }
 
+  /** `runs/log-inputs`: the server writes each dataset and model once per run (first tags win). */
+  async logInputs(runId: RunId, inputs: LogInputsInput): Promise<void> {
+    await this.__post('/runs/log-inputs', {
+      run_id: runId,
+      ...(inputs.datasets?.length ? { datasets: inputs.datasets.map(datasetInputToJson) } : {}),
+      ...(inputs.models?.length ? { models: inputs.models.map((m) => ({ model_id: m.modelId })) } : {}),
+    });
+    await this.__emitRun(runId);
+  }
+
+  /** `runs/outputs`: the server keeps the first step of each model. */
+  async logOutputs(runId: RunId, outputs: readonly ModelOutput[]): Promise<void> {
+    await this.__post('/runs/outputs', { run_id: runId, models: outputs.map((m) => ({ model_id: m.modelId, step: m.step })) });
+    await this.__emitRun(runId);
+  }
+
+  /** MLflow's UI endpoint `/ajax-api/…/experiments/search-datasets` (the `/api/` route does not exist). */
+  async searchDatasets(experimentIds: readonly ExperimentId[]): Promise<DatasetSummary[]> {
+    const json = await this.__http.json({ method: 'POST', path: `${AJAX_API}/experiments/search-datasets`, json: { experiment_ids: experimentIds }, repeatable: true });
+    return listOf(json, 'dataset_summaries').map(toDatasetSummary);
+  }
+
   // ------------------------------------------------------------------------------------- artifacts
 
   /** Uploads through the proxy (PUT). The run must be active. */
@@ -424,7 +453,7 @@ export class RestStore implements Store {
 
 
   private __run(json: Json): Run {
-    const run = toRun(json, this.__deletedAt);
+    const run = withRunIo(toRun(json, this.__deletedAt), json);
     this.__remember(run.info.runId, run.info.experimentId);
     return run;
   }

@@ -273,17 +273,16 @@ export function runInfoToJson(info: RunInfo, artifactUri: string = info.artifact
   };
 }
 
-/** {@link Run} → Run JSON (`{info, data, inputs}`); metrics are the latest of each key. */
+/** {@link Run} → Run JSON (`{info, data}`; see `runIoToJson` for its inputs and outputs); metrics are the latest of each key. */
 export function runToJson(run: Run, artifactUri: string = run.info.artifactUri): Json {
   const latest = run.data.latestMetrics;
   return {
     info: runInfoToJson(run.info, artifactUri),
     data: {
-      metrics: Object.keys(latest).map((key) => metricToJson(latest[key]!)),
+      metrics: Object.keys(latest).map((key) => ({ ...metricToJson(latest[key]!), run_id: run.info.runId })),
       params: keyValueJson(run.data.params),
       tags: keyValueJson(run.data.tags),
     },
-    inputs: {},
   };
 }
 
@@ -304,7 +303,7 @@ export function modelVersionToJson(v: ModelVersion): Json {
     tags: keyValueJson(v.tags),
     ...(v.runLink === null ? {} : { run_link: v.runLink }),
     aliases: [...v.aliases],
-    ...(v.modelId === null ? {} : { model_id: v.modelId }),
+    // MLflow's ModelVersion.to_proto never sets model_id (mlflow3-models-and-inputs.md §6).
     ...(v.storageLocation === null ? {} : { storage_location: v.storageLocation }),
   };
 }
