@@ -9,6 +9,7 @@ import { CompareRuns } from './ef-compare-runs.js';
 import { ExperimentList } from './ef-experiment-list.js';
 import { MetricChart } from './ef-metric-chart.js';
 import { ModelRegistry } from './ef-model-registry.js';
+import { LoggedModels } from './ef-logged-models.js';
 import { StoreProvider } from './ef-provider.js';
 import { RunDetails } from './ef-run-details.js';
 import { RunLineage } from './ef-run-lineage.js';
@@ -27,6 +28,7 @@ const elements: ReadonlyArray<readonly [string, CustomElementConstructor]> = [
   ['ef-artifact-browser', ArtifactBrowser],
   ['ef-compare-runs', CompareRuns],
   ['ef-model-registry', ModelRegistry],
+  ['ef-logged-models', LoggedModels],
   ['ef-viewer', Viewer],
 ];
 

@@ -14,6 +14,7 @@ export { RunLineage, type LoggedModelOpenDetail } from './ef-run-lineage.js';
 export { ArtifactBrowser, type ArtifactSelectDetail } from './ef-artifact-browser.js';
 export { CompareRuns } from './ef-compare-runs.js';
 export { ModelRegistry, type ModelChangeDetail } from './ef-model-registry.js';
+export { LoggedModels, metricColumnsOf, type LoggedModelMetricColumn } from './ef-logged-models.js';
 export { Viewer, type FileOpenDetail } from './ef-viewer.js';
 export { VIEWER_TABS, type ViewerTab, type ViewerLinkState } from './internal/viewer-state.js';
 export { StoreElement, type Theme } from './internal/store-element.js';
