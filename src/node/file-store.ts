@@ -63,6 +63,11 @@ import {
   type RunMeta,
 } from '../core/formats/file-store/index.js';
 import { RegistryService } from '../core/registry/registry-service.js';
+import { LoggedModelService } from '../core/logged-models/logged-model-service.js';
+import { appendModelMetricLines, modelMetricLines } from '../core/logged-models/metrics.js';
+import { withModelOutputs } from '../core/logged-models/outputs.js';
+import { addRunInputs } from '../core/datasets/run-inputs.js';
+import type { LogInputsInput, ModelOutput } from '../core/datasets/entities.js';
 import { KeyIndex, assertExperimentActive, assertNoKeyConflicts, assertRunActive, newParamsOf } from '../core/rules.js';
 import { searchExperimentList, searchRunList } from '../core/search/index.js';
 import type {
@@ -84,8 +89,10 @@ import { SystemTag } from '../core/system-tags.js';
 import { assertArtifactPath, assertHistoryIndex, keyProblem } from '../core/validation.js';
 import { ChangeEmitter } from '../storage/change-emitter.js';
 import { FileRegistryRecords } from './file-registry-records.js';
-import { artifactFolderOf, artifactTarget, assertPlaceable, type ArtifactFolder } from './file-store-artifacts.js';
-import { FileStoreIndex, listFolder, type ExperimentEntry, type RunEntry } from './file-store-index.js';
+import { FileLoggedModelRecords } from './file-logged-models.js';
+import { writeRunInputs, writeRunOutputs } from './file-run-io.js';
+import { artifactFolderOf, artifactTarget, listArtifactFolder, writeArtifact, type ArtifactFolder } from './file-store-artifacts.js';
+import { FileStoreIndex, type ExperimentEntry, type RunEntry } from './file-store-index.js';
 import {
   Mutex,
   assertStorable,
@@ -115,8 +122,11 @@ export class FileStore implements Store {
   readonly capabilities = CAPABILITIES;
   /** The file-based model registry in `<root>/models/`. */
   readonly registry: RegistryService;
+  /** MLflow 3 logged models in `<experiment>/models/<model_id>/`. */
+  readonly loggedModels: LoggedModelService;
   /** Absolute path of the store root. */
   readonly root: string;
+  readonly #models: FileLoggedModelRecords;
   private readonly __index: FileStoreIndex;
   private readonly __mutex = new Mutex();
   private readonly __events = new ChangeEmitter();
@@ -127,6 +137,8 @@ export class FileStore implements Store {
     this.__artifactRoot = artifactRoot.replace(/\/+$/u, '');
     this.__index = new FileStoreIndex(root);
     this.registry = new RegistryService(new FileRegistryRecords(root), (change) => this.__emit(change));
+    this.#models = new FileLoggedModelRecords(root, this.__index, this.__mutex);
+    this.loggedModels = new LoggedModelService(this.#models, (id) => this.getExperiment(id as ExperimentId), (change) => this.__emit(change));
   }
 
   /**
@@ -378,6 +390,9 @@ export class FileStore implements Store {
         ...metrics.map(({ key }) => keyFile('Metric key', key, runFilePath(folder, RunFileKind.METRICS, key))),
         ...tags.map(({ key, value }) => keyFile('Tag key', key, runFilePath(folder, RunFileKind.TAGS, key), value)),
       ]);
+      // Linked points: every model must exist (checked before the first write), its lines are appended first.
+      const modelLines = modelMetricLines(runId, metrics);
+      const models = modelLines.size === 0 ? [] : await this.#models.updateLocked([...modelLines.keys()], (current) => ({ put: appendModelMetricLines(current, modelLines) }));
       try {
         for (const { key, value } of params) await writeFileAtomic(this.__abs(runFilePath(folder, RunFileKind.PARAMS, key)), encodeRawValue(value));
         for (const columns of metrics) {
@@ -397,6 +412,45 @@ export class FileStore implements Store {
         this.__index.forget(entry.folder);
       }
       this.__emit(runDataChange(runId, entry.meta.experimentId, { metrics, params, tags }));
+      for (const model of models) this.__emit({ kind: 'logged-model', modelId: model.modelId, experimentId: model.experimentId });
+    });
+  }
+
+  /** Records the models a run produced (`<run>/outputs/<model_id>/meta.yaml`); a model already listed keeps its first step. */
+  async logOutputs(runId: RunId, outputs: readonly ModelOutput[]): Promise<void> {
+    await this.__write(async () => {
+      const entry = await this.__run(runId);
+      assertRunActive(entry.run.info);
+      const existing = entry.run.outputs?.modelOutputs ?? [];
+      const merged = withModelOutputs(existing, outputs);
+      if (merged === existing) return;
+      try {
+        await writeRunOutputs(entry.folder, merged.slice(existing.length));
+      } finally {
+        this.__index.forget(entry.folder);
+      }
+      this.__emit({ kind: 'run', runId, experimentId: entry.meta.experimentId });
+    });
+  }
+
+  /** Records a run's dataset and model inputs; one already recorded keeps its first record (write-once). */
+  async logInputs(runId: RunId, inputs: LogInputsInput): Promise<void> {
+    await this.__write(async () => {
+      const entry = await this.__run(runId);
+      assertRunActive(entry.run.info);
+      const current = entry.run.inputs;
+      const next = addRunInputs(current, inputs);
+      if (next === current || next === undefined) return;
+      const added = {
+        datasets: next.datasetInputs.filter((d) => !(current?.datasetInputs ?? []).includes(d)),
+        models: next.modelInputs.filter((m) => !(current?.modelInputs ?? []).includes(m)),
+      };
+      try {
+        await writeRunInputs(dirname(entry.folder), entry.folder, runId, added);
+      } finally {
+        this.__index.forget(entry.folder);
+      }
+      this.__emit({ kind: 'run', runId, experimentId: entry.meta.experimentId });
     });
   }
 
@@ -450,27 +504,14 @@ export class FileStore implements Store {
     assertArtifactPath(path);
     await this.__write(() =>
       this.#inArtifacts(runId, true, async (folder) => {
-        assertStorable(folder.folder, [{ what: 'Artifact path', name: path, path }]);
-        const target = await artifactTarget(folder, path);
-        await assertPlaceable(folder, path);
-        await writeFileAtomic(target, data instanceof Uint8Array ? data : new Uint8Array(await data.arrayBuffer()));
+        await writeArtifact(folder, path, data);
         this.__emit({ kind: 'artifacts', runId, path });
       }),
     );
   }
 
   async listArtifacts(runId: RunId, path: string): Promise<FileInfo[]> {
-    return this.#inArtifacts(runId, false, async (folder) => {
-      const prefix = path === '' ? '' : `${path}/`;
-      const dirs: FileInfo[] = [];
-      const files: FileInfo[] = [];
-      for (const item of await listFolder(await artifactTarget(folder, path))) {
-        if (item.isDir) dirs.push({ path: prefix + item.name, isDir: true });
-        else files.push({ path: prefix + item.name, isDir: false, fileSize: item.size });
-      }
-      const byPath = (a: FileInfo, b: FileInfo): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
-      return [...dirs.sort(byPath), ...files.sort(byPath)];
-    });
+    return this.#inArtifacts(runId, false, (folder) => listArtifactFolder(folder, path));
   }
 
   async getArtifact(runId: RunId, path: string): Promise<Uint8Array> {
