@@ -2,9 +2,9 @@
  * `edgeflow ui` answers MLflow 3's REST calls as a real MLflow server did: the 57 recorded exchanges
  * (test/fixtures/mlflow3/rest-exchanges.json) are replayed in order against the handler over a memory
  * store and over the Node file store (`edgeflow ui` on an `mlruns/` folder), and each answer's status
- * and body are compared with the recorded one — ids mapped as they are learned from answers, server times, artifact roots and generated names left out. The few
- * exchanges where edgeflow deliberately differs are listed with their reason and checked for
- * edgeflow's own answer.
+ * and body are compared with the recorded one — ids mapped as they are learned from answers, server
+ * times, artifact roots and generated names left out. The few exchanges where edgeflow deliberately
+ * differs are listed with their reason and checked for edgeflow's own answer.
  */
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
