@@ -24,7 +24,8 @@ import {
 } from '../../src/core/formats/file-store/index.js';
 import { FileStore } from '../../src/node/file-store.js';
 import { expectCode } from '../conformance/expect-error.js';
-import { expectStoreMatchesMlflow3Truth, mlflow3Tree, mlflow3Truth, writeMlflow3Tree } from '../support/mlflow3-truth.js';
+import { expectStoreMatchesMlflow3Truth, mlflow3Tree, mlflow3Truth, mlflow3Zip, writeMlflow3Tree } from '../support/mlflow3-truth.js';
+import { importBundle } from '../../src/storage/bundle/import-bundle.js';
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -150,5 +151,17 @@ describe('FileStore writes MLflow 3 records in MLflow’s layout', () => {
     await expectCode(client.logBatch(runId, { metrics: [{ key: 'ghost', value: 1, modelId: unknown }] }), 'RESOURCE_DOES_NOT_EXIST');
     expect(await readdir(join(root, experimentId, 'models'))).not.toContain(unknown);
     expect((await client.getRun(runId as never)).data.metrics).not.toHaveProperty('ghost');
+  });
+});
+
+describe('importBundle into a FileStore', () => {
+  it('imports mlruns-mlflow3.zip with its logged models, inputs and outputs, reading back what MLflow read', async () => {
+    const store = await FileStore.open(join(await tempDir(), 'mlruns'));
+    const report = await importBundle(store, mlflow3Zip);
+    expect(report.mlflow3.loggedModels).toEqual({ status: 'imported', count: 5, notImported: [] });
+    expect(report.mlflow3.runInputs).toEqual({ status: 'imported', count: 3, notImported: [] });
+    await expectStoreMatchesMlflow3Truth(store);
+    const rf = mlflow3Truth.roles.m_rf!;
+    expect(await store.loggedModels.getLoggedModelArtifact(rf, 'weights.txt')).toEqual(mlflow3Tree().bytes.get(`${EXP}/models/${rf}/artifacts/weights.txt`));
   });
 });
