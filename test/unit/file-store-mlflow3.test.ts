@@ -3,10 +3,9 @@
  * opened in place reads exactly what MLflow read from it, and what the file store writes is in
  * MLflow's layout, re-read and re-serialized byte for byte by the one layout module.
  */
-import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TrackingClient } from '../../src/core/client.js';
 import type { ExperimentId } from '../../src/core/ids.js';
 import {
@@ -24,19 +23,11 @@ import {
 } from '../../src/core/formats/file-store/index.js';
 import { FileStore } from '../../src/node/file-store.js';
 import { expectCode } from '../conformance/expect-error.js';
+import { tempFolders } from '../support/temp-folders.js';
 import { expectStoreMatchesMlflow3Truth, mlflow3Tree, mlflow3Truth, mlflow3Zip, writeMlflow3Tree } from '../support/mlflow3-truth.js';
 import { importBundle } from '../../src/storage/bundle/import-bundle.js';
 
-const dirs: string[] = [];
-afterAll(async () => {
-  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
-});
-
-async function tempDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'edgeflow-fs3-'));
-  dirs.push(dir);
-  return dir;
-}
+const tempDir = tempFolders('edgeflow-fs3-');
 
 const EXP = mlflow3Truth.roles.experiment! as ExperimentId;
 

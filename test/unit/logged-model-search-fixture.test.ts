@@ -6,16 +6,14 @@
  * behaviour and say why.
  */
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ExperimentId } from '../../src/core/ids.js';
 import type { LoggedModelMetric, LoggedModelStatus } from '../../src/core/logged-models/entities.js';
 import type { LoggedModelOrderBy, LoggedModelRecord, LoggedModelStore, SearchLoggedModelsQuery } from '../../src/core/logged-models/logged-model-store.js';
 import type { Store } from '../../src/core/store.js';
 import { FileStore } from '../../src/node/file-store.js';
 import { writeMlflow3Tree } from '../support/mlflow3-truth.js';
+import { tempFolders } from '../support/temp-folders.js';
 import { MemoryStore } from '../../src/storage/memory/memory-store.js';
 import { expectCode } from '../conformance/expect-error.js';
 
@@ -121,13 +119,10 @@ async function memoryStore(): Promise<Store> {
 }
 
 /** The Node file store opened on the fixture tree itself, as MLflow wrote it. */
-const dirs: string[] = [];
-afterAll(() => Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true }))));
+const tempFolder = tempFolders('edgeflow-search3-');
 
 async function fileStore(): Promise<Store> {
-  const dir = await mkdtemp(join(tmpdir(), 'edgeflow-search3-'));
-  dirs.push(dir);
-  return FileStore.open(await writeMlflow3Tree(dir));
+  return FileStore.open(await writeMlflow3Tree(await tempFolder()));
 }
 
 for (const [label, open] of [['MemoryStore', memoryStore], ['FileStore on the MLflow tree', fileStore]] as const) {

@@ -7,14 +7,13 @@
  * differs are listed with their reason and checked for edgeflow's own answer.
  */
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Store } from '../../src/core/store.js';
 import { FileStore } from '../../src/node/file-store.js';
 import { createMlflowRestApi } from '../../src/node/mlflow-rest-handler.js';
 import { MemoryStore } from '../../src/storage/memory/memory-store.js';
+import { tempFolders } from '../support/temp-folders.js';
 
 interface Exchange {
   readonly n: number;
@@ -87,14 +86,11 @@ function learn(recorded: unknown, actual: unknown, ids: Map<string, string>): vo
 
 const replace = (text: string, ids: ReadonlyMap<string, string>): string => [...ids].reduce((t, [from, to]) => t.replaceAll(from, to), text);
 
-const dirs: string[] = [];
-afterAll(() => Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true }))));
+const tempFolder = tempFolders('edgeflow-rest3-');
 
 /** The Node file store in a new temp folder: `edgeflow ui` over an `mlruns/` folder. */
 async function fileStore(): Promise<Store> {
-  const dir = await mkdtemp(join(tmpdir(), 'edgeflow-rest3-'));
-  dirs.push(dir);
-  return FileStore.open(join(dir, 'mlruns'));
+  return FileStore.open(join(await tempFolder(), 'mlruns'));
 }
 
 const STORES: readonly (readonly [string, () => Promise<Store>])[] = [
