@@ -23,6 +23,12 @@
  * runs (snapshots from bundles or sync) get this store's own locations, not the ones they carry, so
  * an imported bundle never directs writes outside the store.
  *
+ * MLflow 3 data lives where MLflow 3 keeps it: logged models in `<experiment>/models/<model_id>/`
+ * (`file-logged-models.ts`, under core's `LoggedModelService`), dataset records in
+ * `<experiment>/datasets/`, a run's inputs and outputs in its `inputs/` and `outputs/`
+ * (`file-run-io.ts`). A metric linked to a model must name an existing model (MLflow writes a
+ * "ghost" folder instead); the model's line is appended before the run's.
+ *
  * Names are checked against the file system before the first write of a call (at most 255 UTF-8
  * bytes per file name, 4095 per path; no lone surrogates), and raw file-system errors become
  * `EdgeflowError`s whose messages show paths relative to the store root only.
@@ -418,39 +424,42 @@ export class FileStore implements Store {
 
   /** Records the models a run produced (`<run>/outputs/<model_id>/meta.yaml`); a model already listed keeps its first step. */
   async logOutputs(runId: RunId, outputs: readonly ModelOutput[]): Promise<void> {
-    await this.__write(async () => {
-      const entry = await this.__run(runId);
-      assertRunActive(entry.run.info);
+    await this.#writeRunRecords(runId, async (entry) => {
       const existing = entry.run.outputs?.modelOutputs ?? [];
       const merged = withModelOutputs(existing, outputs);
-      if (merged === existing) return;
-      try {
-        await writeRunOutputs(entry.folder, merged.slice(existing.length));
-      } finally {
-        this.__index.forget(entry.folder);
-      }
-      this.__emit({ kind: 'run', runId, experimentId: entry.meta.experimentId });
+      if (merged === existing) return false;
+      await writeRunOutputs(entry.folder, merged.slice(existing.length));
+      return true;
     });
   }
 
   /** Records a run's dataset and model inputs; one already recorded keeps its first record (write-once). */
   async logInputs(runId: RunId, inputs: LogInputsInput): Promise<void> {
-    await this.__write(async () => {
-      const entry = await this.__run(runId);
-      assertRunActive(entry.run.info);
+    await this.#writeRunRecords(runId, async (entry) => {
       const current = entry.run.inputs;
       const next = addRunInputs(current, inputs);
-      if (next === current || next === undefined) return;
+      if (next === current || next === undefined) return false;
       const added = {
         datasets: next.datasetInputs.filter((d) => !(current?.datasetInputs ?? []).includes(d)),
         models: next.modelInputs.filter((m) => !(current?.modelInputs ?? []).includes(m)),
       };
+      await writeRunInputs(dirname(entry.folder), entry.folder, runId, added);
+      return true;
+    });
+  }
+
+  /** Runs `write` on an active run (true when it wrote), then drops the run's cached entry and announces it. */
+  async #writeRunRecords(runId: RunId, write: (entry: RunEntry) => Promise<boolean>): Promise<void> {
+    await this.__write(async () => {
+      const entry = await this.__run(runId);
+      assertRunActive(entry.run.info);
+      let wrote: boolean;
       try {
-        await writeRunInputs(dirname(entry.folder), entry.folder, runId, added);
+        wrote = await write(entry);
       } finally {
         this.__index.forget(entry.folder);
       }
-      this.__emit({ kind: 'run', runId, experimentId: entry.meta.experimentId });
+      if (wrote) this.__emit({ kind: 'run', runId, experimentId: entry.meta.experimentId });
     });
   }
 
