@@ -145,6 +145,24 @@ describe('FileStore writes MLflow 3 records in MLflow’s layout', () => {
   });
 });
 
+describe('FileStore cache of runs', () => {
+  it('sees inputs and outputs another process writes (the run signature covers inputs/ and outputs/)', async () => {
+    const root = join(await tempDir(), 'mlruns');
+    const store = await FileStore.open(root);
+    const run = await store.createRun({ experimentId: '0' as ExperimentId, runName: 'r', userId: 'u', startTime: 1, tags: [] });
+    const runId = run.info.runId;
+    expect((await store.getRun(runId)).outputs).toBeUndefined();
+    const modelId = 'm-0123456789abcdef0123456789abcdef';
+    await mkdir(join(root, '0', runId, 'outputs', modelId), { recursive: true });
+    await writeFile(join(root, '0', runId, 'outputs', modelId, 'meta.yaml'), serializeOutputRecord({ modelId, step: 3 }));
+    expect((await store.getRun(runId)).outputs).toEqual({ modelOutputs: [{ modelId, step: 3 }] });
+    const inputFolder = join(root, '0', runId, 'inputs', 'abc');
+    await mkdir(inputFolder, { recursive: true });
+    await writeFile(join(inputFolder, 'meta.yaml'), serializeInputRecord({ kind: 'model', modelId }));
+    expect((await store.searchRuns({ experimentIds: ['0' as ExperimentId] })).items[0]!.inputs).toEqual({ datasetInputs: [], modelInputs: [{ modelId }] });
+  });
+});
+
 describe('importBundle into a FileStore', () => {
   it('imports mlruns-mlflow3.zip with its logged models, inputs and outputs, reading back what MLflow read', async () => {
     const store = await FileStore.open(join(await tempDir(), 'mlruns'));
