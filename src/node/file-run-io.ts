@@ -39,14 +39,15 @@ async function readRecord(root: string, file: string): Promise<{ data: unknown; 
 
 /**
  * Reads a run's inputs and outputs as MLflow does: a dataset input whose dataset record is missing
- * is skipped, model inputs are kept without checking the model. Absent members mean none.
+ * is skipped, model inputs are kept without checking the model. Absent members mean none. Records
+ * come in folder-name order (MLflow's is the listing order, which is not defined).
  * @param experimentFolder the run's experiment folder (where `datasets/` is)
  */
 export async function readRunIo(root: string, experimentFolder: string, runFolder: string): Promise<{ inputs?: RunInputs; outputs?: RunOutputs }> {
   const datasetInputs: DatasetInput[] = [];
   const modelInputs: ModelInput[] = [];
   const inputsFolder = join(runFolder, RUN_INPUTS_FOLDER);
-  for (const id of await subfolders(inputsFolder)) {
+  for (const id of (await subfolders(inputsFolder)).sort()) {
     const meta = await readRecord(root, join(inputsFolder, id, META_FILE));
     if (meta === undefined) continue;
     const input = readInputRecord(meta.data, meta.where);
@@ -60,7 +61,7 @@ export async function readRunIo(root: string, experimentFolder: string, runFolde
   }
   const modelOutputs: ModelOutput[] = [];
   const outputsFolder = join(runFolder, RUN_OUTPUTS_FOLDER);
-  for (const id of await subfolders(outputsFolder)) {
+  for (const id of (await subfolders(outputsFolder)).sort()) {
     const meta = await readRecord(root, join(outputsFolder, id, META_FILE));
     if (meta !== undefined) modelOutputs.push(readOutputRecord(meta.data, meta.where));
   }
