@@ -23,12 +23,7 @@ import {
 } from '../core/formats/file-store/index.js';
 import { DELETED_STAGE, type ModelVersionRecord, type RegisteredModelRecord } from '../core/registry/entities.js';
 import type { RegistryRecords, RegistryWrite } from '../core/registry/registry-store.js';
-import { Mutex, assertStorable, layoutPathOf, pruneEmptyParents, readIfExists, readValues, subfolders, toStoreError, writeFileAtomic } from './fs-helpers.js';
-
-/** A model name that can be a single folder name (the client validates names; this guards paths). */
-function isFolderName(name: string): boolean {
-  return name.length > 0 && name !== '.' && name !== '..' && !/[/\\\u0000]/u.test(name);
-}
+import { Mutex, assertStorable, isFolderName, layoutPathOf, pruneEmptyParents, readIfExists, readValues, subfolders, toStoreError, writeFileAtomic } from './fs-helpers.js';
 
 /** Registry records in `<root>/models/<name>/…`. */
 export class FileRegistryRecords implements RegistryRecords {

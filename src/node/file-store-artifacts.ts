@@ -25,9 +25,11 @@ import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'nod
 import { fileURLToPath } from 'node:url';
 import { EdgeflowError, ErrorCode, describeValue } from '../core/errors.js';
 import { META_FILE, RunFileKind } from '../core/formats/file-store/index.js';
+import type { FileInfo } from '../core/entities.js';
+import type { ArtifactData } from '../core/store.js';
 import { artifactPathIsFolder, artifactPathUnderFile } from '../core/rules.js';
-import { exists, isFsError } from './fs-helpers.js';
-import type { RunEntry } from './file-store-index.js';
+import { assertStorable, exists, isFsError, writeFileAtomic } from './fs-helpers.js';
+import { listFolder, type RunEntry } from './file-store-index.js';
 
 /** A run's artifact folder on this machine. */
 export interface ArtifactFolder {
@@ -50,12 +52,41 @@ export async function artifactFolderOf(storeRoot: string, ownUri: string, entry:
   const own = join(entry.folder, RunFileKind.ARTIFACTS);
   const folderEscape = (): EdgeflowError => linkEscape(runId, '');
   const local = artifactUri === '' || artifactUri === ownUri ? undefined : localPathOf(artifactUri, runId);
-  if (local === undefined || local === own || (await isMlrunsCopy(local, experimentId, runId))) {
-    const real = await realPathOf(own, folderEscape);
-    if (real !== join(await realPathOf(storeRoot, folderEscape), relative(storeRoot, own))) throw folderEscape();
-    return { runId, folder: own, real };
-  }
+  if (local === undefined || local === own || (await isMlrunsCopy(local, experimentId, runId))) return ownArtifactFolder(storeRoot, runId, own);
   return { runId, folder: local, real: await realPathOf(local, folderEscape) };
+}
+
+/**
+ * An artifact folder inside the store (a run's or a logged model's `artifacts/`), refused when it
+ * is reached through a symbolic link.
+ * @throws `PERMISSION_DENIED`
+ */
+export async function ownArtifactFolder(storeRoot: string, ownerId: string, folder: string): Promise<ArtifactFolder> {
+  const folderEscape = (): EdgeflowError => linkEscape(ownerId, '');
+  const real = await realPathOf(folder, folderEscape);
+  if (real !== join(await realPathOf(storeRoot, folderEscape), relative(storeRoot, folder))) throw folderEscape();
+  return { runId: ownerId, folder, real };
+}
+
+/** The entries of artifact folder `path`: folders first, then files, each sorted by path. */
+export async function listArtifactFolder(folder: ArtifactFolder, path: string): Promise<FileInfo[]> {
+  const prefix = path === '' ? '' : `${path}/`;
+  const dirs: FileInfo[] = [];
+  const files: FileInfo[] = [];
+  for (const item of await listFolder(await artifactTarget(folder, path))) {
+    if (item.isDir) dirs.push({ path: prefix + item.name, isDir: true });
+    else files.push({ path: prefix + item.name, isDir: false, fileSize: item.size });
+  }
+  const byPath = (a: FileInfo, b: FileInfo): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  return [...dirs.sort(byPath), ...files.sort(byPath)];
+}
+
+/** Writes artifact `path` of `folder` atomically, refusing a path where a folder is or below a file. */
+export async function writeArtifact(folder: ArtifactFolder, path: string, data: ArtifactData): Promise<void> {
+  assertStorable(folder.folder, [{ what: 'Artifact path', name: path, path }]);
+  const target = await artifactTarget(folder, path);
+  await assertPlaceable(folder, path);
+  await writeFileAtomic(target, data instanceof Uint8Array ? data : new Uint8Array(await data.arrayBuffer()));
 }
 
 /**

@@ -3,14 +3,14 @@
  * the live file system, and an in-process cache of parsed experiments and run summaries.
  *
  * Each cached entry carries a signature of its files (inode, size and mtime of `meta.yaml` and of
- * every file below `tags/`, `params/`, `metrics/`); it is reused while the signature is unchanged,
+ * every file below `tags/`, `params/`, `metrics/`, and a run's `inputs/` and `outputs/`); it is reused while the signature is unchanged,
  * so writes by other processes (MLflow, another edgeflow) are seen on the next read, and the
  * store's own writes also drop the entries they touch. Every format rule comes from the layout
  * module.
  * @module
  */
 import { readdir, stat } from 'node:fs/promises';
-import { join, sep } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import { dict, type Dict, type Experiment, type Metric, type Run } from '../core/entities.js';
 import type { ExperimentId, RunId } from '../core/ids.js';
 import {
@@ -29,6 +29,7 @@ import {
   type RunMeta,
 } from '../core/formats/file-store/index.js';
 import { latestOf } from '../core/rules.js';
+import { RUN_IO_FOLDERS, readRunIo } from './file-run-io.js';
 import { filesBelow, isFsError, isTempName, layoutPathOf, readIfExists, readValues, subfolders } from './fs-helpers.js';
 
 /** An experiment as read from its folder. */
@@ -54,7 +55,7 @@ interface Cached<T> {
   readonly value: T | undefined;
 }
 
-const RUN_SIGNATURE_FOLDERS = [RunFileKind.METRICS, RunFileKind.PARAMS, RunFileKind.TAGS] as const;
+const RUN_SIGNATURE_FOLDERS = [RunFileKind.METRICS, RunFileKind.PARAMS, RunFileKind.TAGS, ...RUN_IO_FOLDERS] as const;
 
 /** The signature of `meta.yaml` plus every file below `folders` of `base`. */
 async function signatureOf(base: string, folders: readonly string[]): Promise<string> {
@@ -216,6 +217,7 @@ export class FileStoreIndex {
         params: Object.freeze(dict(Object.entries(params))),
         tags: Object.freeze(dict(Object.entries(tags))),
       }),
+      ...(await readRunIo(this.root, dirname(folder), folder)),
     });
     return { meta, folder, run, params, tags, metricKeys };
   }

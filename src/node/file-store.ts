@@ -23,6 +23,12 @@
  * runs (snapshots from bundles or sync) get this store's own locations, not the ones they carry, so
  * an imported bundle never directs writes outside the store.
  *
+ * MLflow 3 data lives where MLflow 3 keeps it: logged models in `<experiment>/models/<model_id>/`
+ * (`file-logged-models.ts`, under core's `LoggedModelService`), dataset records in
+ * `<experiment>/datasets/`, a run's inputs and outputs in its `inputs/` and `outputs/`
+ * (`file-run-io.ts`). A metric linked to a model must name an existing model (MLflow writes a
+ * "ghost" folder instead); the model's line is appended before the run's.
+ *
  * Names are checked against the file system before the first write of a call (at most 255 UTF-8
  * bytes per file name, 4095 per path; no lone surrogates), and raw file-system errors become
  * `EdgeflowError`s whose messages show paths relative to the store root only.
@@ -63,6 +69,11 @@ import {
   type RunMeta,
 } from '../core/formats/file-store/index.js';
 import { RegistryService } from '../core/registry/registry-service.js';
+import { LoggedModelService } from '../core/logged-models/logged-model-service.js';
+import { appendModelMetricLines, modelMetricLines } from '../core/logged-models/metrics.js';
+import { withModelOutputs } from '../core/logged-models/outputs.js';
+import { addRunInputs } from '../core/datasets/run-inputs.js';
+import type { LogInputsInput, ModelOutput } from '../core/datasets/entities.js';
 import {
   KeyIndex,
   artifactFileNotFound,
@@ -104,8 +115,10 @@ import { SystemTag } from '../core/system-tags.js';
 import { assertArtifactPath, assertHistoryIndex, keyProblem } from '../core/validation.js';
 import { ChangeEmitter } from '../storage/change-emitter.js';
 import { FileRegistryRecords } from './file-registry-records.js';
-import { artifactFolderOf, artifactTarget, assertPlaceable, type ArtifactFolder } from './file-store-artifacts.js';
-import { FileStoreIndex, listFolder, type ExperimentEntry, type RunEntry } from './file-store-index.js';
+import { FileLoggedModelRecords } from './file-logged-models.js';
+import { writeRunInputs, writeRunOutputs } from './file-run-io.js';
+import { artifactFolderOf, artifactTarget, listArtifactFolder, writeArtifact, type ArtifactFolder } from './file-store-artifacts.js';
+import { FileStoreIndex, type ExperimentEntry, type RunEntry } from './file-store-index.js';
 import {
   Mutex,
   assertStorable,
@@ -135,8 +148,11 @@ export class FileStore implements Store {
   readonly capabilities = CAPABILITIES;
   /** The file-based model registry in `<root>/models/`. */
   readonly registry: RegistryService;
+  /** MLflow 3 logged models in `<experiment>/models/<model_id>/`. */
+  readonly loggedModels: LoggedModelService;
   /** Absolute path of the store root. */
   readonly root: string;
+  readonly #models: FileLoggedModelRecords;
   private readonly __index: FileStoreIndex;
   private readonly __mutex = new Mutex();
   private readonly __events = new ChangeEmitter();
@@ -147,6 +163,8 @@ export class FileStore implements Store {
     this.__artifactRoot = artifactRoot.replace(/\/+$/u, '');
     this.__index = new FileStoreIndex(root);
     this.registry = new RegistryService(new FileRegistryRecords(root), (change) => this.__emit(change));
+    this.#models = new FileLoggedModelRecords(root, this.__index, this.__mutex);
+    this.loggedModels = new LoggedModelService(this.#models, (id) => this.getExperiment(id as ExperimentId), (change) => this.__emit(change));
   }
 
   /**
@@ -372,6 +390,9 @@ export class FileStore implements Store {
         ...metrics.map(({ key }) => keyFile('Metric key', key, runFilePath(folder, RunFileKind.METRICS, key))),
         ...tags.map(({ key, value }) => keyFile('Tag key', key, runFilePath(folder, RunFileKind.TAGS, key), value)),
       ]);
+      // Linked points: every model must exist (checked before the first write), its lines are appended first.
+      const modelLines = modelMetricLines(runId, metrics);
+      const models = modelLines.size === 0 ? [] : await this.#models.updateLocked([...modelLines.keys()], (current) => ({ put: appendModelMetricLines(current, modelLines) }));
       try {
         for (const { key, value } of params) await writeFileAtomic(this.__abs(runFilePath(folder, RunFileKind.PARAMS, key)), encodeRawValue(value));
         for (const columns of metrics) {
@@ -391,6 +412,48 @@ export class FileStore implements Store {
         this.__index.forget(entry.folder);
       }
       this.__emit(runDataChange(runId, entry.meta.experimentId, { metrics, params, tags }));
+      for (const model of models) this.__emit({ kind: 'logged-model', modelId: model.modelId, experimentId: model.experimentId });
+    });
+  }
+
+  /** Records the models a run produced (`<run>/outputs/<model_id>/meta.yaml`); a model already listed keeps its first step. */
+  async logOutputs(runId: RunId, outputs: readonly ModelOutput[]): Promise<void> {
+    await this.#writeRunRecords(runId, async (entry) => {
+      const existing = entry.run.outputs?.modelOutputs ?? [];
+      const merged = withModelOutputs(existing, outputs);
+      if (merged === existing) return false;
+      await writeRunOutputs(entry.folder, merged.slice(existing.length));
+      return true;
+    });
+  }
+
+  /** Records a run's dataset and model inputs; one already recorded keeps its first record (write-once). */
+  async logInputs(runId: RunId, inputs: LogInputsInput): Promise<void> {
+    await this.#writeRunRecords(runId, async (entry) => {
+      const current = entry.run.inputs;
+      const next = addRunInputs(current, inputs);
+      if (next === current || next === undefined) return false;
+      const added = {
+        datasets: next.datasetInputs.filter((d) => !(current?.datasetInputs ?? []).includes(d)),
+        models: next.modelInputs.filter((m) => !(current?.modelInputs ?? []).includes(m)),
+      };
+      await writeRunInputs(dirname(entry.folder), entry.folder, runId, added);
+      return true;
+    });
+  }
+
+  /** Runs `write` on an active run (true when it wrote), then drops the run's cached entry and announces it. */
+  async #writeRunRecords(runId: RunId, write: (entry: RunEntry) => Promise<boolean>): Promise<void> {
+    await this.__write(async () => {
+      const entry = await this.__run(runId);
+      assertRunActive(entry.run.info);
+      let wrote: boolean;
+      try {
+        wrote = await write(entry);
+      } finally {
+        this.__index.forget(entry.folder);
+      }
+      if (wrote) this.__emit({ kind: 'run', runId, experimentId: entry.meta.experimentId });
     });
   }
 
@@ -442,27 +505,14 @@ export class FileStore implements Store {
     assertArtifactPath(path);
     await this.__write(() =>
       this.#inArtifacts(runId, true, async (folder) => {
-        assertStorable(folder.folder, [{ what: 'Artifact path', name: path, path }]);
-        const target = await artifactTarget(folder, path);
-        await assertPlaceable(folder, path);
-        await writeFileAtomic(target, data instanceof Uint8Array ? data : new Uint8Array(await data.arrayBuffer()));
+        await writeArtifact(folder, path, data);
         this.__emit({ kind: 'artifacts', runId, path });
       }),
     );
   }
 
   async listArtifacts(runId: RunId, path: string): Promise<FileInfo[]> {
-    return this.#inArtifacts(runId, false, async (folder) => {
-      const prefix = path === '' ? '' : `${path}/`;
-      const dirs: FileInfo[] = [];
-      const files: FileInfo[] = [];
-      for (const item of await listFolder(await artifactTarget(folder, path))) {
-        if (item.isDir) dirs.push({ path: prefix + item.name, isDir: true });
-        else files.push({ path: prefix + item.name, isDir: false, fileSize: item.size });
-      }
-      const byPath = (a: FileInfo, b: FileInfo): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
-      return [...dirs.sort(byPath), ...files.sort(byPath)];
-    });
+    return this.#inArtifacts(runId, false, (folder) => listArtifactFolder(folder, path));
   }
 
   async getArtifact(runId: RunId, path: string): Promise<Uint8Array> {

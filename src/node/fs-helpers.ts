@@ -232,6 +232,11 @@ function shownPath(path: string, roots: readonly string[]): string | undefined {
   return undefined;
 }
 
+/** True when `name` can be one folder name (a model name or id; callers validate the rest). */
+export function isFolderName(name: string): boolean {
+  return name.length > 0 && name !== '.' && name !== '..' && !/[/\\\u0000]/u.test(name);
+}
+
 /** A FIFO async mutex: `run(fn)` waits for every earlier `run` to settle. */
 export class Mutex {
   private __tail: Promise<unknown> = Promise.resolve();

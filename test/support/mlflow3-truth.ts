@@ -3,6 +3,8 @@
  * (`mlruns-mlflow3.json`), typed for the tests that compare edgeflow's reading with it.
  */
 import { readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { unzipSync } from 'fflate';
 import { expect } from 'vitest';
 import type { Dataset } from '../../src/core/datasets/entities.js';
@@ -73,6 +75,17 @@ export function mlflow3Tree(): { files: TreeFile[]; read: (path: string) => Prom
   }
   const files = [...bytes].map(([path, data]) => ({ path, size: data.length }));
   return { files, read: async (path) => bytes.get(path)!, bytes };
+}
+
+/** Writes the fixture's `mlruns/` into `dir` as MLflow left it (for stores that open it in place); returns its path. */
+export async function writeMlflow3Tree(dir: string): Promise<string> {
+  const root = join(dir, 'mlruns');
+  for (const [path, bytes] of mlflow3Tree().bytes) {
+    const file = join(root, ...path.split('/'));
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, bytes);
+  }
+  return root;
 }
 
 /** Dataset inputs in the order the truth lists them: by (name, digest). */

@@ -5,6 +5,8 @@ import { afterAll } from 'vitest';
 import { TrackingClient } from '../../src/core/client.js';
 import { FileStore } from '../../src/node/file-store.js';
 import { describeStoreConformance } from '../conformance/store-conformance.js';
+import { describeLoggedModelConformance } from '../conformance/logged-model-conformance.js';
+import { describeInputsConformance } from '../conformance/inputs-conformance.js';
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -21,3 +23,15 @@ describeStoreConformance('FileStore (Node, mlruns/ folder)', {
     return store;
   },
 });
+
+async function openClient(seed?: (client: TrackingClient) => Promise<void>): Promise<TrackingClient> {
+  const dir = await mkdtemp(join(tmpdir(), 'edgeflow-fs-'));
+  dirs.push(dir);
+  const client = new TrackingClient(await FileStore.open(join(dir, 'mlruns')), { userId: 'conformance' });
+  if (seed) await seed(client);
+  return client;
+}
+
+describeLoggedModelConformance('FileStore (Node, mlruns/ folder)', openClient);
+
+describeInputsConformance('FileStore (Node, mlruns/ folder)', openClient);

@@ -9,7 +9,11 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ExperimentId } from '../../src/core/ids.js';
 import type { LoggedModelMetric, LoggedModelStatus } from '../../src/core/logged-models/entities.js';
-import type { LoggedModelOrderBy, LoggedModelRecord, SearchLoggedModelsQuery } from '../../src/core/logged-models/logged-model-store.js';
+import type { LoggedModelOrderBy, LoggedModelRecord, LoggedModelStore, SearchLoggedModelsQuery } from '../../src/core/logged-models/logged-model-store.js';
+import type { Store } from '../../src/core/store.js';
+import { FileStore } from '../../src/node/file-store.js';
+import { writeMlflow3Tree } from '../support/mlflow3-truth.js';
+import { tempFolders } from '../support/temp-folders.js';
 import { MemoryStore } from '../../src/storage/memory/memory-store.js';
 import { expectCode } from '../conformance/expect-error.js';
 
@@ -88,15 +92,19 @@ function queryOf(search: FixtureSearch, pageToken?: string): SearchLoggedModelsQ
   };
 }
 
+function byKeyAndDataset(metrics: readonly LoggedModelMetric[]): LoggedModelMetric[] {
+  const id = (m: LoggedModelMetric): string => `${m.key}\u0000${m.datasetName ?? ''}`;
+  return [...metrics].sort((a, b) => (id(a) < id(b) ? -1 : id(a) > id(b) ? 1 : 0));
+}
+
 function recordOf(model: FixtureModel): LoggedModelRecord {
   const { metrics, ...rest } = model;
   return { ...rest, lifecycleStage: 'active', metricLines: metrics };
 }
 
-let store: MemoryStore;
-
-beforeAll(async () => {
-  store = new MemoryStore();
+/** A memory store holding the models MLflow read back from the fixture tree. */
+async function memoryStore(): Promise<Store> {
+  const store = new MemoryStore();
   const experiment = fixture.experiments.find((e) => e.id === demo)!;
   await store.createExperiment({ name: experiment.name, experimentId: demo as ExperimentId, artifactLocation: experiment.artifactLocation });
   const deleted: LoggedModelRecord = {
@@ -107,63 +115,80 @@ beforeAll(async () => {
     creationTimestamp: 1796287639430,
   };
   await store.loggedModels.importLoggedModels([...fixture.loggedModels.map(recordOf), deleted]);
-});
+  return store;
+}
 
-describe('logged-model search against MLflow 3.6 (mlruns-mlflow3.json)', () => {
-  it('the fixture holds the 22 searches', () => {
-    expect(searches).toHaveLength(22);
+/** The Node file store opened on the fixture tree itself, as MLflow wrote it. */
+const tempFolder = tempFolders('edgeflow-search3-');
+
+async function fileStore(): Promise<Store> {
+  return FileStore.open(await writeMlflow3Tree(await tempFolder()));
+}
+
+for (const [label, open] of [['MemoryStore', memoryStore], ['FileStore on the MLflow tree', fileStore]] as const) {
+  let store: Store & { loggedModels: LoggedModelStore };
+
+  beforeAll(async () => {
+    store = (await open()) as Store & { loggedModels: LoggedModelStore };
   });
 
-  for (const search of searches) {
-    const name = caseName(search);
-    it(`${name}${search.datasets ? ` with datasets ${JSON.stringify(search.datasets)}` : ''}`, async () => {
-      const ours = OURS[name];
-      if (ours === 'INVALID_PARAMETER_VALUE') {
-        await expectCode(store.loggedModels.searchLoggedModels(queryOf(search)), 'INVALID_PARAMETER_VALUE');
-        return;
-      }
-      if (ours !== undefined) {
-        // MLflow fails here with a Python exception (HTTP 500) or a quirk; edgeflow's answer is documented.
-        expect(Array.isArray(search.result)).toBe(false);
+  describe(`logged-model search against MLflow 3.6 (mlruns-mlflow3.json): ${label}`, () => {
+    it('the fixture holds the 22 searches', () => {
+      expect(searches).toHaveLength(22);
+    });
+
+    for (const search of searches) {
+      const name = caseName(search);
+      it(`${name}${search.datasets ? ` with datasets ${JSON.stringify(search.datasets)}` : ''}`, async () => {
+        const ours = OURS[name];
+        if (ours === 'INVALID_PARAMETER_VALUE') {
+          await expectCode(store.loggedModels.searchLoggedModels(queryOf(search)), 'INVALID_PARAMETER_VALUE');
+          return;
+        }
+        if (ours !== undefined) {
+          // MLflow fails here with a Python exception (HTTP 500) or a quirk; edgeflow's answer is documented.
+          expect(Array.isArray(search.result)).toBe(false);
+          const page = await store.loggedModels.searchLoggedModels(queryOf(search));
+          expect(page.items.map((m) => m.name)).toEqual(ours);
+          return;
+        }
+        if (!Array.isArray(search.result)) {
+          await expectCode(store.loggedModels.searchLoggedModels(queryOf(search)), search.result.error as 'INVALID_PARAMETER_VALUE');
+          return;
+        }
         const page = await store.loggedModels.searchLoggedModels(queryOf(search));
-        expect(page.items.map((m) => m.name)).toEqual(ours);
-        return;
-      }
-      if (!Array.isArray(search.result)) {
-        await expectCode(store.loggedModels.searchLoggedModels(queryOf(search)), search.result.error as 'INVALID_PARAMETER_VALUE');
-        return;
-      }
-      const page = await store.loggedModels.searchLoggedModels(queryOf(search));
-      const byName = new Map(fixture.loggedModels.map((m) => [m.name, m.modelId]));
-      expect(page.items.map((m) => m.modelId)).toEqual(search.result.map((n) => byName.get(n)));
-      expect(page.nextPageToken).toBe(search.nextPageToken);
-      if (search.page2 !== undefined) {
-        const next = await store.loggedModels.searchLoggedModels(queryOf(search, page.nextPageToken));
-        expect(next.items.map((m) => m.name)).toEqual(search.page2);
-        expect(next.nextPageToken).toBeUndefined();
+        const byName = new Map(fixture.loggedModels.map((m) => [m.name, m.modelId]));
+        expect(page.items.map((m) => m.modelId)).toEqual(search.result.map((n) => byName.get(n)));
+        expect(page.nextPageToken).toBe(search.nextPageToken);
+        if (search.page2 !== undefined) {
+          const next = await store.loggedModels.searchLoggedModels(queryOf(search, page.nextPageToken));
+          expect(next.items.map((m) => m.name)).toEqual(search.page2);
+          expect(next.nextPageToken).toBeUndefined();
+        }
+      });
+    }
+
+    it('IN compares every item literally (MLflow drops items that are not all-lowercase and matches nothing here)', async () => {
+      const page = await store.loggedModels.searchLoggedModels({ experimentIds: [demo], filter: "status IN ('READY')" });
+      expect(page.items.map((m) => m.name)).toEqual(['gb-model', 'rf-model']);
+      const notIn = await store.loggedModels.searchLoggedModels({ experimentIds: [demo], filter: "model_type NOT IN ('Agent', 'classifier')" });
+      expect(notIn.items.map((m) => m.name)).toEqual(['agent-draft']);
+    });
+
+    it('never returns the deleted model, and get of it is RESOURCE_DOES_NOT_EXIST with MLflow’s message', async () => {
+      const all = await store.loggedModels.searchLoggedModels({ experimentIds: [demo], filter: "name = 'scratch-model'" });
+      expect(all.items).toEqual([]);
+      const error = await expectCode(store.loggedModels.getLoggedModel(fixture.roles['m_deleted']!), 'RESOURCE_DOES_NOT_EXIST');
+      expect(error.message).toBe(`Model '${fixture.roles['m_deleted']}' not found`);
+    });
+
+    it('reads back each model’s per-dataset metrics as MLflow does', async () => {
+      for (const model of fixture.loggedModels) {
+        const read = await store.loggedModels.getLoggedModel(model.modelId);
+        // MLflow lists metric files in directory order (not defined): compare in a fixed order.
+        expect(byKeyAndDataset(read.metrics)).toEqual(byKeyAndDataset(model.metrics));
+        expect(read.params).toEqual(model.params);
       }
     });
-  }
-
-  it('IN compares every item literally (MLflow drops items that are not all-lowercase and matches nothing here)', async () => {
-    const page = await store.loggedModels.searchLoggedModels({ experimentIds: [demo], filter: "status IN ('READY')" });
-    expect(page.items.map((m) => m.name)).toEqual(['gb-model', 'rf-model']);
-    const notIn = await store.loggedModels.searchLoggedModels({ experimentIds: [demo], filter: "model_type NOT IN ('Agent', 'classifier')" });
-    expect(notIn.items.map((m) => m.name)).toEqual(['agent-draft']);
   });
-
-  it('never returns the deleted model, and get of it is RESOURCE_DOES_NOT_EXIST with MLflow’s message', async () => {
-    const all = await store.loggedModels.searchLoggedModels({ experimentIds: [demo], filter: "name = 'scratch-model'" });
-    expect(all.items).toEqual([]);
-    const error = await expectCode(store.loggedModels.getLoggedModel(fixture.roles['m_deleted']!), 'RESOURCE_DOES_NOT_EXIST');
-    expect(error.message).toBe(`Model '${fixture.roles['m_deleted']}' not found`);
-  });
-
-  it('reads back each model’s per-dataset metrics as MLflow does', async () => {
-    for (const model of fixture.loggedModels) {
-      const read = await store.loggedModels.getLoggedModel(model.modelId);
-      expect(read.metrics).toEqual(model.metrics);
-      expect(read.params).toEqual(model.params);
-    }
-  });
-});
+}

@@ -1,15 +1,19 @@
 /**
  * `edgeflow ui` answers MLflow 3's REST calls as a real MLflow server did: the 57 recorded exchanges
  * (test/fixtures/mlflow3/rest-exchanges.json) are replayed in order against the handler over a memory
- * store, and each answer's status and body are compared with the recorded one — ids mapped as they
- * are learned from answers, server times, artifact roots and generated names left out. The few
- * exchanges where edgeflow deliberately differs are listed with their reason and checked for
- * edgeflow's own answer.
+ * store and over the Node file store (`edgeflow ui` on an `mlruns/` folder), and each answer's status
+ * and body are compared with the recorded one — ids mapped as they are learned from answers, server
+ * times, artifact roots and generated names left out. The few exchanges where edgeflow deliberately
+ * differs are listed with their reason and checked for edgeflow's own answer.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { Store } from '../../src/core/store.js';
+import { FileStore } from '../../src/node/file-store.js';
 import { createMlflowRestApi } from '../../src/node/mlflow-rest-handler.js';
 import { MemoryStore } from '../../src/storage/memory/memory-store.js';
+import { tempFolders } from '../support/temp-folders.js';
 
 interface Exchange {
   readonly n: number;
@@ -53,12 +57,13 @@ function withoutRunMetricDatasets(body: unknown): unknown {
 const GENERATED = new Set(['creation_timestamp_ms', 'last_updated_timestamp_ms', 'creation_timestamp', 'last_updated_timestamp', 'artifact_uri', 'root_uri', 'end_time', 'storage_location']);
 const ID = /^(?:\d{18}|[0-9a-f]{28}a\d{3}|m-[0-9a-f]{28}b\d{3})$/u;
 
-/** A value with ids replaced through `map`, generated fields dropped and key/value lists sorted, for comparing. */
+/** A value with ids replaced through `map`, generated fields dropped and key/value and dataset-input lists sorted, for comparing. */
 function normal(value: unknown, map: ReadonlyMap<string, string>): unknown {
   if (typeof value === 'string') return [...map].reduce((text, [from, to]) => text.replaceAll(from, to), value);
   if (Array.isArray(value)) {
     const items = value.map((v) => normal(v, map));
-    return items.every((i) => typeof i === 'object' && i !== null && ('key' in i || 'name' in i))
+    // Dataset inputs too: a file store lists them in directory order, which MLflow does not define.
+    return items.every((i) => typeof i === 'object' && i !== null && ('key' in i || 'name' in i || 'dataset' in i))
       ? [...items].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))
       : items;
   }
@@ -81,9 +86,21 @@ function learn(recorded: unknown, actual: unknown, ids: Map<string, string>): vo
 
 const replace = (text: string, ids: ReadonlyMap<string, string>): string => [...ids].reduce((t, [from, to]) => t.replaceAll(from, to), text);
 
-describe('edgeflow ui replays MLflow 3’s recorded REST exchanges', () => {
+const tempFolder = tempFolders('edgeflow-rest3-');
+
+/** The Node file store in a new temp folder: `edgeflow ui` over an `mlruns/` folder. */
+async function fileStore(): Promise<Store> {
+  return FileStore.open(join(await tempFolder(), 'mlruns'));
+}
+
+const STORES: readonly (readonly [string, () => Promise<Store>])[] = [
+  ['MemoryStore', async () => new MemoryStore()],
+  ['FileStore', fileStore],
+];
+
+describe.each(STORES)('edgeflow ui replays MLflow 3’s recorded REST exchanges (%s)', (_label, open) => {
   it('answers all 57 exchanges with MLflow’s status and body (ids, times and generated names aside)', async () => {
-    const api = createMlflowRestApi(new MemoryStore());
+    const api = createMlflowRestApi(await open());
     const ids = new Map<string, string>();
     expect(exchanges).toHaveLength(57);
     for (const exchange of exchanges) {
