@@ -8,6 +8,7 @@ import { hasKey, type Run } from '../core/entities.js';
 import type { RunId } from '../core/ids.js';
 import type { Store } from '../core/store.js';
 import { SystemTag } from '../core/system-tags.js';
+import { SYSTEM_METRIC_PREFIX } from '../system-metrics/sampler.js';
 import { QueryController } from './controllers/query-controller.js';
 import { throwIfAborted, valueOf } from './controllers/status.js';
 import { StoreChangesController } from './controllers/store-changes-controller.js';
@@ -33,8 +34,9 @@ interface Loaded {
 }
 
 /**
- * A run's info, params, metrics (latest value and a sparkline of the history), tags, its note
- * as sanitized Markdown, its parent and child runs, and its artifacts with previews. Updates
+ * A run's info, params, metrics (latest value and a sparkline of the history; `system/…` metrics
+ * in a section of their own), tags, its note as sanitized Markdown, the datasets and logged models
+ * it read or produced (MLflow 3), its parent and child runs, and its artifacts with previews. Updates
  * live as the run logs. On a writable store the run can be renamed, deleted and restored, its
  * tags added, edited and deleted, and its note written with a preview; on a read-only store (or
  * for a deleted run) those controls are disabled and the reason is shown.
@@ -48,6 +50,7 @@ interface Loaded {
  * @csspart loading - The loading message.
  * @csspart error - A load error, with its Retry button.
  * @csspart artifacts - The artifact browser.
+ * @csspart lineage - The datasets and logged models of the run (`<ef-run-lineage>`), when it has any.
  * @cssprop --ef-bg - Background colour.
  * @cssprop --ef-fg - Text colour.
  * @cssprop --ef-border - Border colour.
@@ -142,6 +145,7 @@ export class RunDetails extends StoreElement {
     const title = html`<span class="title"><span class="swatch" style=${swatchStyle(this._colors.styleOf(run.info.runId))}></span><h2 part="title">${run.info.runName}</h2></span>`;
     return html`
       ${renderHeader(context, title)} ${this._renderInfo(loaded)} ${renderNote(context)} ${this._renderParams(run)} ${this._renderMetrics(run)}
+      ${this._renderLineage(run)}
       ${renderTags(context, this._showSystemTags, () => (this._showSystemTags = !this._showSystemTags))}
       ${this._renderChildren(loaded)}
       <section part="section">
@@ -190,24 +194,46 @@ export class RunDetails extends StoreElement {
     </section>`;
   }
 
+  /** The run's metrics, with MLflow's `system/…` metrics (see `startSystemMetrics`) in a section of their own. */
   private _renderMetrics(run: Run): TemplateResult {
     const keys = Object.keys(run.data.latestMetrics).sort();
+    const system = keys.filter((k) => k.startsWith(SYSTEM_METRIC_PREFIX));
+    const own = keys.filter((k) => !k.startsWith(SYSTEM_METRIC_PREFIX));
     return html`<section part="section">
-      <h3>Metrics (${keys.length})</h3>
-      ${keys.length === 0
-        ? html`<div class="muted">None.</div>`
-        : html`<table class="metrics">
-            <tr><th>Key</th><th>Latest</th><th>Step</th><th>History</th></tr>
-            ${keys.map((k) => {
-              const m = run.data.latestMetrics[k]!;
-              return html`<tr>
-                <td class="key">${k}</td>
-                <td class="num">${formatValue(m.value)}</td>
-                <td class="num">${m.step}</td>
-                <td><ef-sparkline .store=${this.resolvedStore} run-id=${run.info.runId} metric-key=${k}></ef-sparkline></td>
-              </tr>`;
-            })}
-          </table>`}
+        <h3>Metrics (${own.length})</h3>
+        ${own.length === 0 ? html`<div class="muted">None.</div>` : this._renderMetricTable(run, own, 'metrics')}
+      </section>
+      ${system.length === 0
+        ? nothing
+        : html`<section part="section" aria-label="System metrics">
+            <h3>System metrics (${system.length})</h3>
+            ${this._renderMetricTable(run, system, 'metrics system')}
+          </section>`}`;
+  }
+
+  private _renderMetricTable(run: Run, keys: readonly string[], className: string): TemplateResult {
+    return html`<table class=${className}>
+      <tr><th>Key</th><th>Latest</th><th>Step</th><th>History</th></tr>
+      ${keys.map((k) => {
+        const m = run.data.latestMetrics[k]!;
+        return html`<tr>
+          <td class="key">${k}</td>
+          <td class="num">${formatValue(m.value)}</td>
+          <td class="num">${m.step}</td>
+          <td><ef-sparkline .store=${this.resolvedStore} run-id=${run.info.runId} metric-key=${k}></ef-sparkline></td>
+        </tr>`;
+      })}
+    </table>`;
+  }
+
+  /** Datasets the run read and logged models it read or produced (MLflow 3), when it has any. */
+  private _renderLineage(run: Run): TemplateResult | typeof nothing {
+    const inputs = run.inputs;
+    const some = (inputs !== undefined && (inputs.datasetInputs.length > 0 || inputs.modelInputs.length > 0)) || (run.outputs?.modelOutputs.length ?? 0) > 0;
+    if (!some) return nothing;
+    return html`<section part="section" aria-label="Datasets and models">
+      <h3>Datasets and models</h3>
+      <ef-run-lineage part="lineage" .store=${this.resolvedStore} run-id=${run.info.runId} theme=${this.theme ?? nothing}></ef-run-lineage>
     </section>`;
   }
 
