@@ -77,6 +77,19 @@ describe('every decode path is charged before it allocates', () => {
     expect(errors[0]!.message).toContain('120000 metric points');
   });
 
+  it('metric files one at a time: their text is given back once parsed, only their columns stay charged', async () => {
+    // 200 metric files of 100 lines of 38 bytes: 2 MB if every file's bytes and text stayed
+    // charged (as they did), 480 KB of columns and one file's text at a time now.
+    const line = '1700000000000 0.123456789012345 12345\n';
+    const files = Array.from({ length: 200 }, (_, i) => ({ name: runPath(`metrics/m${i}`), data: line.repeat(100) }));
+    const store = await BundleStore.open(tree(files), { limits: small });
+    expect(Object.keys((await store.getRun(RUN as never)).data.latestMetrics).filter((k) => /^m\d+$/u.test(k))).toHaveLength(200);
+    await store.close();
+    // Columns past the limit are still refused.
+    const more = Array.from({ length: 600 }, (_, i) => ({ name: runPath(`metrics/m${i}`), data: line.repeat(100) }));
+    expectExhausted(await refusals(tree(more), small), runPath('metrics/m'));
+  });
+
   it('mlflow-export-import run.json: parsed JSON and its metric points', async () => {
     const points = Array.from({ length: 30_000 }, (_, i) => ({ value: 0, timestamp: 1, step: i }));
     const runJson = JSON.stringify({ mlflow: { info: { status: 'FINISHED', start_time: 1 }, metrics: { m: points } } });

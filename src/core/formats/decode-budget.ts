@@ -10,6 +10,14 @@ import { EdgeflowError, isEdgeflowError } from '../errors.js';
 /** Bytes a decoded metric point holds: timestamp, value and step as float64 columns. */
 export const METRIC_POINT_BYTES = 24;
 
+/**
+ * What reading an archive file of `size` inflated bytes is charged up front: its bytes and its
+ * text (JSON eight times, for its parsed objects), plus 256 bytes.
+ */
+export function metadataCost(path: string, size: number): number {
+  return 256 + size * (path.endsWith('.json') ? 8 : 2);
+}
+
 /** A running total of decoded memory with a hard limit. */
 export class DecodeBudget {
   #used = 0;
@@ -29,6 +37,14 @@ export class DecodeBudget {
    * Charges `bytes` for decoding `what` from `entry`.
    * @throws `RESOURCE_EXHAUSTED` naming the entry when the total would pass the limit.
    */
+  /**
+   * Gives back `bytes` charged for something decoding no longer holds (a metric file's bytes and
+   * text once its points are in columns).
+   */
+  release(bytes: number): void {
+    this.#used = Math.max(0, this.#used - bytes);
+  }
+
   charge(bytes: number, entry: string, what: string): void {
     this.#used += bytes;
     if (this.#used > this.limit) {

@@ -6,7 +6,7 @@
  */
 import { EdgeflowError, isEdgeflowError } from '../../core/errors.js';
 import { applyApiRules, EXPORT_IMPORT_ENTRIES, FILE_STORE_ENTRIES, type TruncatedValue } from '../../core/formats/api-rules.js';
-import { asResourceExhausted, DecodeBudget } from '../../core/formats/decode-budget.js';
+import { asResourceExhausted, DecodeBudget, metadataCost } from '../../core/formats/decode-budget.js';
 import { readExportImportTree, isExportImportLayout } from '../../core/formats/export-import-layout.js';
 import { readFileStoreTree, type FileStoreSnapshot, type TreeFile } from '../../core/formats/file-store/index.js';
 import { DEFAULT_ZIP_LIMITS, openZip, type GuardedZip, type ZipLimits, type ZipSource } from '../../core/formats/zip-guard.js';
@@ -26,10 +26,11 @@ export interface BundleProgress {
 
 /**
  * Limits of reading a bundle: the zip guard's, and the memory its metadata may take decoded. The
- * metadata (every `meta.yaml`, param, tag, metric and JSON file) is held at once while a bundle
- * opens, so it is charged before anything is inflated: each file's inflated bytes twice (bytes and
- * text; JSON eight times, for its parsed objects) plus 256 bytes, and each metric point 24 bytes
- * (its float64 columns) before they are allocated.
+ * metadata (every `meta.yaml`, param, tag and JSON file) is held at once while a bundle opens, so
+ * it is charged before anything is inflated: each file's inflated bytes twice (bytes and text; JSON
+ * eight times, for its parsed objects) plus 256 bytes, and each metric point 24 bytes (its float64
+ * columns) before they are allocated. Metric files are read one at a time: a metric file's bytes
+ * and text are charged while it is read and given back once its points are in columns.
  */
 export interface BundleLimits extends ZipLimits {
   /** Most bytes the bundle's decoded metadata may take. Default 512 MiB. */
@@ -38,11 +39,6 @@ export interface BundleLimits extends ZipLimits {
 
 /** Default {@link BundleLimits}: a browser tab survives any bundle within them. */
 export const DEFAULT_BUNDLE_LIMITS: BundleLimits = Object.freeze({ ...DEFAULT_ZIP_LIMITS, maxDecodedBytes: 512 * 1024 ** 2 });
-
-/** What decoding a metadata file of `size` inflated bytes is charged up front. */
-function metadataCost(path: string, size: number): number {
-  return 256 + size * (path.endsWith('.json') ? 8 : 2);
-}
 
 /** Options for reading a bundle. */
 export interface ReadBundleOptions {

@@ -7,7 +7,7 @@ import { describeValue } from '../../errors.js';
 import type { ModelVersionRecord, RegisteredModelRecord } from '../../registry/entities.js';
 import type { Dataset, RunInputs, RunOutputs } from '../../datasets/entities.js';
 import { keyProblem } from '../../validation.js';
-import type { DecodeBudget } from '../decode-budget.js';
+import { metadataCost, type DecodeBudget } from '../decode-budget.js';
 import { readExperimentMeta, type ExperimentMeta } from './experiment-meta.js';
 import { fail } from './fields.js';
 import { parseMetricFile, type MetricPoints } from './metric-file.js';
@@ -95,7 +95,11 @@ export interface ReadTreeOptions {
    */
   readonly onMismatch?: 'skip' | 'reject';
   readonly maxLineLength?: number;
-  /** Charged with decoded metric columns (see `MetricFileOptions.budget`). */
+  /**
+   * Charged with decoded metric columns (see `MetricFileOptions.budget`). The `read` callback
+   * charges each file it reads ({@link metadataCost}); a metric file's charge is given back once
+   * its points are in columns, since its bytes and text are garbage then.
+   */
   readonly budget?: DecodeBudget;
   /** Called after each run is read. */
   readonly onRun?: (runId: string) => void;
@@ -242,6 +246,7 @@ async function readRunFolder(
     if (problem !== undefined) fail(file.path, `invalid metric key ${describeValue(key)}: it ${problem}.`);
     const text = decodeUtf8(await read(file.path), file.path);
     metrics.push(parseMetricFile(key, text, file.path, { maxLineLength: context.maxLineLength, budget: context.budget }));
+    context.budget?.release(metadataCost(file.path, file.size));
   }
   const artifacts = listArtifacts(node.folders.get(RunFileKind.ARTIFACTS));
   const inputsOutputs = await readRunInputsOutputs(folder, node, datasets, context);
