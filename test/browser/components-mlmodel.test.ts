@@ -4,6 +4,7 @@
  * read-only one). Strings from the file are text, never markup.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { page } from 'vitest/browser';
 import { TrackingClient } from '../../src/core/client.js';
 import type { ArtifactBrowser, ModelRegisteredDetail } from '../../src/components/ef-artifact-browser.js';
 import { BundleStore } from '../../src/storage/bundle/bundle-store.js';
@@ -111,5 +112,23 @@ describe('<ef-artifact-browser> on an MLmodel', () => {
     const readOnlyForm = shadow(readOnly).querySelector('form.register')!;
     expect(readOnlyForm.querySelector('button')!.disabled).toBe(true);
     expect(readOnlyForm.textContent).toContain('This store is read-only.');
+  });
+
+  it('puts the tree above the preview at phone width, each the full width, nothing overlapping', async () => {
+    const { store, runId } = await seedModel();
+    await page.viewport(390, 844);
+    try {
+      const el = await openModel(store, runId);
+      const host = el.getBoundingClientRect();
+      const tree = shadow(el).querySelector('.tree')!.getBoundingClientRect();
+      const preview = shadow(el).querySelector('.preview')!.getBoundingClientRect();
+      expect(preview.top).toBeGreaterThanOrEqual(tree.bottom - 0.5);
+      for (const box of [tree, preview]) {
+        expect(box.width).toBeGreaterThan(host.width - 4);
+        expect(box.height).toBeGreaterThan(100);
+      }
+    } finally {
+      await page.viewport(414, 896); // vitest's default
+    }
   });
 });

@@ -53,7 +53,7 @@ async function countingWriteTransactions(action: () => Promise<void>): Promise<n
 }
 
 describe('IndexedDB store: inline series heads', () => {
-  it(`keeps a series of up to ${INLINE_POINTS} points in its run record and moves it to chunks when it outgrows that`, async () => {
+  it(`keeps a series of up to ${INLINE_POINTS} points in its run's heads record and moves it to chunks when it outgrows that`, async () => {
     const store = await freshStore();
     const run = await store.createRun({ experimentId: '0' as ExperimentId, userId: 'u', runName: 'r', startTime: T0, tags: [] });
     const { runId } = run.info;

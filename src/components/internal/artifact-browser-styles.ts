@@ -1,5 +1,5 @@
 /**
- * The layout of `<ef-artifact-browser>`: the file tree beside the preview pane, the preview's
+ * The layout of `<ef-artifact-browser>`: the file tree beside the preview pane (above it on a phone), the preview's
  * bar, text, image and table previews, the markup notice and the "Register model" form.
  * @module
  */
@@ -19,6 +19,18 @@ export const artifactBrowserStyles = css`
     border-right: 1px solid var(--_border);
     background: var(--_surface);
     padding: 4px 0;
+  }
+  /* A phone: the tree above the preview, each the full width. */
+  @media (max-width: 560px) {
+    :host {
+      grid-template-columns: minmax(0, 1fr);
+      grid-template-rows: minmax(0, 2fr) minmax(0, 3fr);
+      height: var(--ef-artifact-height, 480px);
+    }
+    .tree {
+      border-right: none;
+      border-bottom: 1px solid var(--_border);
+    }
   }
   .node {
     display: flex;
