@@ -1,7 +1,9 @@
 /**
  * The page side of `bench/system-metrics.ts`: trains a small MLP (TF.js, cpu backend) batch by
  * batch and times each training step, in rounds alternating between no sampler and a sampler of
- * every browser probe plus TF.js memory, so both see the same machine load.
+ * every browser probe plus TF.js memory, so both see the same machine load. It also times the
+ * sampler's own code (each sample, each frame callback of the frame-rate probe): a figure the
+ * machine's noise does not blur.
  */
 import * as tf from '@tensorflow/tfjs';
 import { TrackingClient } from '../src/core/client.js';
@@ -10,8 +12,38 @@ import { browserProbes, startSystemMetrics } from '../src/system-metrics/index.j
 import { tfjsProbe } from '../src/tfjs/index.js';
 import { median } from './report.js';
 
-/** Median step ms without and with the sampler (`intervalMs`), over `rounds` alternating rounds of `steps` steps. */
-async function stepTimes(rounds: number, steps: number, intervalMs: number): Promise<{ without: number; with: number; samples: number }> {
+/** What {@link stepTimes} measured. */
+interface StepTimes {
+  /** Median step ms without and with the sampler. */
+  readonly without: number;
+  readonly with: number;
+  /** Median over adjacent round pairs of (round wall time with the sampler / without). */
+  readonly roundRatio: number;
+  /** ms the sampler's own code ran (samples, frame callbacks) / ms of the rounds it ran in. */
+  readonly selfCostFraction: number;
+  /** Of that: ms in frame callbacks, ms in samples. */
+  readonly frameMs: number;
+  readonly sampleMs: number;
+  readonly samples: number;
+}
+
+/**
+ * Calls of `requestAnimationFrame` callbacks timed while `timing.on`: the frame-rate probe's
+ * per-frame work, which the sampler's interval does not see.
+ */
+function timeFrameCallbacks(timing: { on: boolean; ms: number }): void {
+  const raf = window.requestAnimationFrame.bind(window);
+  window.requestAnimationFrame = (callback) =>
+    raf((time) => {
+      if (!timing.on) return callback(time);
+      const t0 = performance.now();
+      callback(time);
+      timing.ms += performance.now() - t0;
+    });
+}
+
+/** Step and round times without and with the sampler (`intervalMs`), over `rounds` alternating round pairs of `steps` steps. */
+async function stepTimes(rounds: number, steps: number, intervalMs: number): Promise<StepTimes> {
   await tf.setBackend('cpu');
   await tf.ready();
   const model = tf.sequential({
@@ -22,11 +54,26 @@ async function stepTimes(rounds: number, steps: number, intervalMs: number): Pro
   const ys = tf.oneHot(tf.randomUniform([64], 0, 4, 'int32'), 4);
   const client = new TrackingClient(new MemoryStore());
   const times = { without: [] as number[], with: [] as number[] };
+  const roundMs = { without: [] as number[], with: [] as number[] };
+  const selfCost = { on: false, ms: 0 };
+  let sampleMs = 0;
+  timeFrameCallbacks(selfCost);
+  let sampledMs = 0;
   let samples = 0;
   for (let round = 0; round < 2 * rounds; round++) {
     const sampled = round % 2 === 1;
     const run = await client.startRun({ runName: sampled ? 'with' : 'without' });
+    const roundStart = performance.now();
+    selfCost.on = sampled;
     const sampler = sampled ? startSystemMetrics(run, { intervalMs, probes: [...browserProbes(), tfjsProbe(tf)] }) : undefined;
+    if (sampler !== undefined) {
+      const sampleNow = sampler.sampleNow.bind(sampler);
+      sampler.sampleNow = () => {
+        const t0 = performance.now();
+        sampleNow();
+        sampleMs += performance.now() - t0;
+      };
+    }
     for (let step = 0; step < steps; step++) {
       const t0 = performance.now();
       const loss = (await model.trainOnBatch(xs, ys)) as number;
@@ -36,9 +83,15 @@ async function stepTimes(rounds: number, steps: number, intervalMs: number): Pro
       await new Promise((resolve) => setTimeout(resolve, 0));
     }
     samples += sampler?.samples ?? 0;
+    sampler?.stop();
+    selfCost.on = false;
+    const elapsed = performance.now() - roundStart;
+    (sampled ? roundMs.with : roundMs.without).push(elapsed);
+    if (sampled) sampledMs += elapsed;
     await run.end();
   }
-  return { without: median(times.without), with: median(times.with), samples };
+  const pairRatios = roundMs.with.map((ms, i) => ms / roundMs.without[i]!);
+  return { without: median(times.without), with: median(times.with), roundRatio: median(pairRatios), selfCostFraction: (selfCost.ms + sampleMs) / sampledMs, frameMs: selfCost.ms, sampleMs, samples };
 }
 
 Object.assign(window, { systemMetricsBench: { stepTimes } });

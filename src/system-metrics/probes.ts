@@ -8,8 +8,8 @@
 
 /** One source of system metrics. Keys are MLflow-style (`js_heap_used_megabytes`), without `system/`. */
 export interface SystemProbe {
-  /** Starts measuring (observers, frame counters). */
-  start?(): void;
+  /** Starts measuring (observers, frame counters); `intervalMs` is the sampler's interval. */
+  start?(context?: { readonly intervalMs: number }): void;
   /** The values now, or since the last sample for rates and totals. */
   sample(): ProbeValues;
   /** Run tags to set once when sampling starts (e.g. the TF.js backend). */
@@ -74,33 +74,65 @@ export function longTaskProbe(): SystemProbe {
   };
 }
 
-/** Frames the page drew per second since the last sample (0 in a hidden tab, which draws none). */
+/** Longest window a frame-rate probe counts frames in, ms. */
+export const FRAME_WINDOW_MAX_MS = 1000;
+
+/**
+ * Frames the page drew per second, counted in a window after each sample (0 in a hidden tab, which
+ * draws none). Counting frames needs a `requestAnimationFrame` loop, and a loop makes the page run
+ * its rendering steps every frame even when nothing changed; so the loop runs only for a quarter of
+ * the sampling interval, at most {@link FRAME_WINDOW_MAX_MS}, after each sample (a tenth of the
+ * time at MLflow's 10 s interval), and the next sample reports that window's rate.
+ */
 export function frameRateProbe(now: () => number = () => performance.now()): SystemProbe {
+  let windowMs = FRAME_WINDOW_MAX_MS;
   let frames = 0;
   let since = 0;
+  /** The rate of the last completed window, until the next sample takes it. */
+  let completed: number | undefined;
   let handle: number | undefined;
+  let running = false;
   const tick = (): void => {
     frames++;
+    const elapsed = now() - since;
+    if (elapsed < windowMs) {
+      handle = requestAnimationFrame(tick);
+      return;
+    }
+    completed = (frames * 1000) / elapsed;
+    handle = undefined;
+  };
+  const openWindow = (): void => {
+    frames = 0;
+    completed = undefined;
+    since = now();
     handle = requestAnimationFrame(tick);
   };
+  const closeWindow = (): void => {
+    if (handle !== undefined) cancelAnimationFrame(handle);
+    handle = undefined;
+  };
   return {
-    start() {
+    start(context) {
       if (typeof requestAnimationFrame !== 'function') return;
-      since = now();
-      handle = requestAnimationFrame(tick);
+      if (context?.intervalMs !== undefined) windowMs = Math.min(FRAME_WINDOW_MAX_MS, context.intervalMs / 4);
+      running = true;
+      openWindow();
     },
     sample(): ProbeValues {
-      if (handle === undefined) return NOTHING;
-      const t = now();
-      const seconds = (t - since) / 1000;
-      const fps = seconds > 0 ? frames / seconds : 0;
-      frames = 0;
-      since = t;
+      if (!running) return NOTHING;
+      let fps = completed;
+      if (fps === undefined) {
+        const elapsed = now() - since;
+        fps = elapsed > 0 ? (frames * 1000) / elapsed : 0;
+      }
+      closeWindow();
+      openWindow();
       return { frames_per_second: fps };
     },
     stop() {
-      if (handle !== undefined) cancelAnimationFrame(handle);
-      handle = undefined;
+      closeWindow();
+      running = false;
     },
   };
 }

@@ -44,7 +44,7 @@ export class SystemMetricsSampler {
   constructor(run: ActiveRun, probes: readonly SystemProbe[], intervalMs: number) {
     this.#run = run;
     this.#probes = probes;
-    for (const probe of probes) probe.start?.();
+    for (const probe of probes) probe.start?.({ intervalMs });
     const tags = Object.assign({}, ...probes.map((p) => p.tags?.() ?? {})) as Record<string, string>;
     if (Object.keys(tags).length > 0) run.setTags(tags);
     this.#timer = setInterval(() => this.sampleNow(), intervalMs);

@@ -43,6 +43,38 @@ describe('browser probes', () => {
     frames.stop!();
   });
 
+  it('counts frames only in a window after each sample, a quarter of the interval', async () => {
+    const requested: number[] = [];
+    const raf = window.requestAnimationFrame;
+    window.requestAnimationFrame = (callback) => {
+      requested.push(performance.now());
+      return raf.call(window, callback);
+    };
+    try {
+      const probe = frameRateProbe();
+      probe.start!({ intervalMs: 400 }); // a 100 ms window
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      // The window is over: the loop asked for frames, then stopped asking.
+      const afterWindow = requested.length;
+      expect(afterWindow).toBeGreaterThan(2);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(requested.length).toBe(afterWindow);
+      const fps = probe.sample()['frames_per_second']!;
+      expect(fps).toBeGreaterThan(0);
+      // Sampling opens the next window.
+      const before = requested.length;
+      await frame();
+      await frame();
+      expect(requested.length).toBeGreaterThan(before + 1);
+      probe.stop!();
+      const stopped = requested.length;
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      expect(requested.length).toBe(stopped);
+    } finally {
+      window.requestAnimationFrame = raf;
+    }
+  });
+
   it('reports TF.js memory and backend', () => {
     const kept = tf.tensor([1, 2, 3, 4]);
     const probe = tfjsProbe(tf);
