@@ -14,7 +14,7 @@ import { throwIfAborted, valueOf } from './controllers/status.js';
 import { StoreChangesController } from './controllers/store-changes-controller.js';
 import { RunColorsController } from './controllers/run-colors-controller.js';
 import { swatchStyle } from './internal/colors.js';
-import { formatDuration, formatTime, formatValue, runDuration } from './internal/format.js';
+import { breakableKey, formatDuration, formatTime, formatValue, runDuration } from './internal/format.js';
 import { renderLoadError, renderLoading } from './internal/load-states.js';
 import { renderHeader, renderNote, renderTags, type SectionContext } from './internal/run-details-sections.js';
 import { runDetailsStyles } from './internal/run-details-styles.js';
@@ -189,7 +189,7 @@ export class RunDetails extends StoreElement {
       ${keys.length === 0
         ? html`<div class="muted">None.</div>`
         : html`<table class="params">
-            ${keys.map((k) => html`<tr><td class="key">${k}</td><td>${run.data.params[k]}</td></tr>`)}
+            ${keys.map((k) => html`<tr><td class="key">${breakableKey(k)}</td><td>${run.data.params[k]}</td></tr>`)}
           </table>`}
     </section>`;
   }
@@ -217,7 +217,7 @@ export class RunDetails extends StoreElement {
       ${keys.map((k) => {
         const m = run.data.latestMetrics[k]!;
         return html`<tr>
-          <td class="key">${k}</td>
+          <td class="key">${breakableKey(k)}</td>
           <td class="num">${formatValue(m.value)}</td>
           <td class="num">${m.step}</td>
           <td><ef-sparkline .store=${this.resolvedStore} run-id=${run.info.runId} metric-key=${k}></ef-sparkline></td>

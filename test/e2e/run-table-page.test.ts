@@ -182,8 +182,22 @@ describe('<ef-run-table> and <ef-run-details> on a page', () => {
           actions: [...root.querySelectorAll('header button')].map((b) => b.getBoundingClientRect().right),
           note: root.querySelector('.note h2')?.textContent ?? '',
           locked: root.querySelector('[part="locked"]')?.textContent ?? '',
+          // Each word of each key (the text between line-break opportunities) on one line.
+          brokenWords: [...root.querySelectorAll('td.key')].flatMap((cell) =>
+            [...cell.childNodes]
+              .filter((node) => node.nodeType === Node.TEXT_NODE && node.textContent!.trim() !== '')
+              .filter((node) => {
+                const range = document.createRange();
+                range.selectNodeContents(node);
+                return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size > 1;
+              })
+              .map((node) => node.textContent!),
+          ),
+          keys: [...root.querySelectorAll('td.key')].map((cell) => cell.textContent),
         };
       });
+      expect(details.keys).toContain('val_accuracy');
+      expect(details.brokenWords).toEqual([]);
       expect(details.actions.length).toBeGreaterThan(1);
       for (const right of details.actions) expect(right).toBeLessThanOrEqual(viewport.width);
       expect(details.note).toBe('Findings');

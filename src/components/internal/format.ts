@@ -1,7 +1,9 @@
 /**
- * Number, time and duration formatting shared by the elements (locale-aware, never HTML).
+ * Number, time, duration and key formatting shared by the elements (locale-aware; text and `<wbr>`
+ * only, never HTML from data).
  * @module
  */
+import { html, type TemplateResult } from 'lit';
 
 const compact = new Intl.NumberFormat(undefined, { maximumSignificantDigits: 6 });
 
@@ -54,4 +56,13 @@ export function formatBytes(bytes: number | undefined): string {
 /** A run's duration: end − start, or now − start while running. */
 export function runDuration(startTime: number, endTime: number | null, now = Date.now()): number {
   return (endTime ?? now) - startTime;
+}
+
+/**
+ * A key such as `val_accuracy` or `system/js_heap_used_megabytes` with line-break opportunities
+ * after `_`, `/`, `.` and `-`, so a narrow column wraps it between its words, not inside one.
+ */
+export function breakableKey(key: string): TemplateResult {
+  const parts = key.split(/(?<=[_/.-])/);
+  return html`${parts.map((part, i) => (i === 0 ? part : html`<wbr>${part}`))}`;
 }

@@ -8,6 +8,7 @@ import { html, nothing, type TemplateResult } from 'lit';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
 import { hasKey, type Run } from '../../core/entities.js';
 import { SystemTag } from '../../core/system-tags.js';
+import { breakableKey } from './format.js';
 import { renderMarkdown } from './markdown.js';
 import type { EditArea, RunEditor } from './run-editor.js';
 
@@ -161,7 +162,7 @@ function renderTagRow({ run, editor, locked }: SectionContext, key: string): Tem
   const value = run.data.tags[key]!;
   if (editor.isEditing('tag', key)) {
     return html`<tr>
-      <td class="key">${key}</td>
+      <td class="key">${breakableKey(key)}</td>
       <td colspan="2">
         <form class="inline" @submit=${onSubmit((f) => void editor.apply('tags', (c) => c.logBatch(runId, { tags: [{ key, value: fieldValue(f, 'value') }] })))} @keydown=${onEscape(editor)}>
           <input name="value" aria-label=${`Value of tag ${key}`} .value=${value} />
@@ -173,7 +174,7 @@ function renderTagRow({ run, editor, locked }: SectionContext, key: string): Tem
   }
   const disabled = locked !== undefined || editor.busy;
   return html`<tr>
-    <td class="key">${key}</td>
+    <td class="key">${breakableKey(key)}</td>
     <td>${value}</td>
     <td class="row-actions">
       <button class="small" aria-label=${`Edit tag ${key}`} ?disabled=${disabled} @click=${() => editor.edit({ kind: 'tag', key }, 'input[name="value"]')}>Edit</button>

@@ -59,6 +59,8 @@ export const runDetailsStyles = css`
       td.key {
         font-family: var(--_mono);
         width: 35%;
+        /* Wrap at the <wbr> between a key's words; inside a word only when one word is wider than the column. */
+        overflow-wrap: break-word;
       }
       td.num {
         font-variant-numeric: tabular-nums;
