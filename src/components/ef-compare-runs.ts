@@ -16,6 +16,7 @@ import { QueryController } from './controllers/query-controller.js';
 import { errorMessage, throwIfAborted, valueOf } from './controllers/status.js';
 import { StoreChangesController } from './controllers/store-changes-controller.js';
 import { RunColorsController } from './controllers/run-colors-controller.js';
+import { WidthController } from './controllers/width-controller.js';
 import { swatchStyle } from './internal/colors.js';
 import { listConverter } from './internal/converters.js';
 import { formatDuration, formatTime, formatValue, runDuration } from './internal/format.js';
@@ -96,6 +97,8 @@ export class CompareRuns extends StoreElement {
 
   /** Run colours shared with the other elements of the view (see `internal/colors.ts`). */
   readonly #colors = new RunColorsController(this, () => this._source.scope);
+  /** The plots are drawn at the element's width, so their text keeps its size on a phone. */
+  readonly #width = new WidthController(this);
 
   readonly #query = new QueryController(this, {
     args: () => {
@@ -291,7 +294,7 @@ export class CompareRuns extends StoreElement {
     return html`<div class="bar">
         ${this.#fieldSelect('x axis', x.id, fields, (id) => (this.scatterX = id))} ${this.#fieldSelect('y axis', y.id, fields, (id) => (this.scatterY = id))}
       </div>
-      ${scatterPlot({ runs, x, y, style: (id) => this.#colors.styleOf(id), hover: this._hover, onHover: (id) => (this._hover = id) })}`;
+      ${scatterPlot({ runs, x, y, style: (id) => this.#colors.styleOf(id), hover: this._hover, onHover: (id) => (this._hover = id), width: this.#width.width })}`;
   }
 
   #renderBox(runs: readonly Run[]): TemplateResult {
@@ -305,7 +308,7 @@ export class CompareRuns extends StoreElement {
     return html`<div class="bar">
         ${this.#fieldSelect('Metric', metric.id, metrics, (id) => (this.boxMetric = id))} ${this.#fieldSelect('Group by', param.id, params, (id) => (this.boxParam = id))}
       </div>
-      ${stats.length === 0 ? html`<div class="empty">No run has logged ${metric.key} yet.</div>` : boxPlot(stats, metric, param)}`;
+      ${stats.length === 0 ? html`<div class="empty">No run has logged ${metric.key} yet.</div>` : boxPlot(stats, metric, param, this.#width.width)}`;
   }
 }
 

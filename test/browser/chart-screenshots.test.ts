@@ -75,6 +75,13 @@ describe('charts and compare at desktop and phone widths', () => {
       expect(svg.querySelectorAll('circle.point')).toHaveLength(10);
       expect(svg.getBoundingClientRect().right).toBeLessThanOrEqual(width);
       expect(document.documentElement.scrollWidth).toBeLessThanOrEqual(width);
+      // Axis text is drawn at the element's width, not a desktop drawing scaled down: a person can read it.
+      for (const text of svg.querySelectorAll('text.tick, text.label')) {
+        expect(text.getBoundingClientRect().height, `"${text.textContent}" is readable`).toBeGreaterThanOrEqual(9);
+      }
+      // No two tick labels of the x axis overlap.
+      const xTicks = [...svg.querySelectorAll('text.tick[text-anchor="middle"]')].map((t) => t.getBoundingClientRect());
+      for (const [i, a] of xTicks.entries()) for (const b of xTicks.slice(i + 1)) expect(a.right <= b.left + 0.5 || b.right <= a.left + 0.5).toBe(true);
       await page.screenshot({ path: `${SHOTS}/compare-${width}.png` });
     });
   }

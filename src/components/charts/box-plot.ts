@@ -8,7 +8,7 @@ import type { Run } from '../../core/entities.js';
 import { axisOf, positionOn } from '../internal/parallel-coordinates.js';
 import { compareCells } from '../internal/run-columns.js';
 import { fieldValue, type CompareField } from './compare-fields.js';
-import { axisTicks, clip, PLOT_H, PLOT_PAD, PLOT_W, plotX, plotY } from './plot-frame.js';
+import { axisTicks, clip, PLOT_PAD, plotFrame } from './plot-frame.js';
 
 /** The five-number summary of one group. */
 export interface BoxStats {
@@ -63,16 +63,19 @@ export function boxStats(runs: readonly Run[], metric: CompareField, param: Comp
 }
 
 /** See the module docs. */
-export function boxPlot(stats: readonly BoxStats[], metric: CompareField, param: CompareField): SVGTemplateResult {
+export function boxPlot(stats: readonly BoxStats[], metric: CompareField, param: CompareField, width: number): SVGTemplateResult {
+  const frame = plotFrame(width);
+  const plotX = frame.x;
+  const plotY = frame.y;
   const axis = axisOf(metric.label, stats.flatMap((s) => [s.low, s.high, ...s.outliers]), true);
   const y = (v: number): number => plotY(positionOn(axis, v) ?? 0);
   const slot = 1 / Math.max(1, stats.length);
-  const half = Math.min(40, ((PLOT_W - PLOT_PAD.left - PLOT_PAD.right) * slot) / 3);
-  return svg`<svg part="box-plot" viewBox="0 0 ${PLOT_W} ${PLOT_H}" role="img" aria-label=${`Box plot of ${metric.label} by ${param.label}`}>
+  const half = Math.min(40, ((frame.w - PLOT_PAD.left - PLOT_PAD.right) * slot) / 3);
+  return svg`<svg part="box-plot" viewBox="0 0 ${frame.w} ${frame.h}" role="img" aria-label=${`Box plot of ${metric.label} by ${param.label}`}>
     <g class="axis">
       <line x1=${plotX(0)} x2=${plotX(0)} y1=${plotY(0)} y2=${plotY(1)}></line>
       ${axisTicks(axis).map(([p, t]) => svg`<text class="tick" x=${PLOT_PAD.left - 6} y=${plotY(p) + 3} text-anchor="end">${t}</text>`)}
-      <text class="label" x=${plotX(0.5)} y=${PLOT_H - 8} text-anchor="middle">${clip(param.label, 60)}</text>
+      <text class="label" x=${plotX(0.5)} y=${frame.h - 8} text-anchor="middle">${clip(param.label, 60)}</text>
     </g>
     ${stats.map((s, i) => {
       const cx = plotX((i + 0.5) * slot);

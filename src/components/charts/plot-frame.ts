@@ -7,18 +7,33 @@
 import { positionOn, type PcAxis } from '../internal/parallel-coordinates.js';
 import { formatValue } from '../internal/format.js';
 
-export const PLOT_W = 860;
+/** The width a plot is drawn at before its element knows its own. */
+export const DEFAULT_PLOT_WIDTH = 860;
+/** Narrowest frame: below it the plot is drawn at this width and scaled down. */
+export const MIN_PLOT_WIDTH = 280;
 export const PLOT_H = 300;
 export const PLOT_PAD = { top: 20, right: 24, bottom: 44, left: 70 };
 
-/** x of a position in [0, 1] on the horizontal axis. */
-export function plotX(p: number): number {
-  return PLOT_PAD.left + p * (PLOT_W - PLOT_PAD.left - PLOT_PAD.right);
+/** A plot's coordinate frame, in CSS pixels of its element's width, so its text keeps its size on a phone. */
+export interface PlotFrame {
+  /** The viewBox width (the element's width, at least {@link MIN_PLOT_WIDTH}). */
+  readonly w: number;
+  readonly h: number;
+  /** x of a position in [0, 1] on the horizontal axis. */
+  x(p: number): number;
+  /** y of a position in [0, 1] on the vertical axis (0 = bottom). */
+  y(p: number): number;
 }
 
-/** y of a position in [0, 1] on the vertical axis (0 = bottom). */
-export function plotY(p: number): number {
-  return PLOT_H - PLOT_PAD.bottom - p * (PLOT_H - PLOT_PAD.top - PLOT_PAD.bottom);
+/** The frame of a plot drawn `width` CSS pixels wide (0 or omitted: not laid out yet). */
+export function plotFrame(width = 0): PlotFrame {
+  const w = width > 0 ? Math.max(MIN_PLOT_WIDTH, Math.round(width)) : DEFAULT_PLOT_WIDTH;
+  return {
+    w,
+    h: PLOT_H,
+    x: (p) => PLOT_PAD.left + p * (w - PLOT_PAD.left - PLOT_PAD.right),
+    y: (p) => PLOT_H - PLOT_PAD.bottom - p * (PLOT_H - PLOT_PAD.top - PLOT_PAD.bottom),
+  };
 }
 
 /** Shortens a label to `max` characters with an ellipsis. */
