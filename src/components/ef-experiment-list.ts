@@ -14,6 +14,7 @@ import { errorMessage, throwIfAborted, valueOf } from './controllers/status.js';
 import { StoreChangesController } from './controllers/store-changes-controller.js';
 import { formatTime } from './internal/format.js';
 import { renderLoadError, renderLoading } from './internal/load-states.js';
+import { readOnlyReason } from './internal/run-editor.js';
 import { StoreElement } from './internal/store-element.js';
 import { themeStyles } from './internal/theme.js';
 
@@ -53,6 +54,11 @@ export class ExperimentList extends StoreElement {
         border-radius: var(--_radius);
         overflow: auto;
         background: var(--_surface);
+      }
+      .locked {
+        color: var(--_muted);
+        font-size: 12px;
+        padding: 6px 8px;
       }
       .top {
         display: flex;
@@ -199,8 +205,9 @@ export class ExperimentList extends StoreElement {
               ${readOnly ? 'This store has no experiments.' : 'No experiments yet. Log a run with the tracking client (it creates one), or open an exported zip.'}
             </div>`
           : html`<ul part="list" aria-label="Experiments">
-              ${experiments.map((e) => this._renderItem(e, readOnly))}
-            </ul>`}
+                ${experiments.map((e) => this._renderItem(e, readOnly))}
+              </ul>
+              ${readOnly ? html`<div class="locked" part="locked">${readOnlyReason(this.resolvedStore)}</div>` : nothing}`}
     `;
   }
 

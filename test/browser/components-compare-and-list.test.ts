@@ -77,6 +77,25 @@ describe('<ef-experiment-list>', () => {
     expect((await client.getExperiment(experimentId)).lifecycleStage).toBe('active');
   });
 
+  it('says why a read-only store offers no rename or delete', async () => {
+    const { store, experimentId } = await seed();
+    const readOnly = new Proxy(store, {
+      get: (target, key) => {
+        if (key === 'capabilities') return { ...target.capabilities, readOnly: true };
+        const value: unknown = Reflect.get(target, key, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const el = await mount('ef-experiment-list', { store: readOnly });
+    await el.loaded();
+    const item = shadow(el).querySelector(`li[data-experiment-id="${experimentId}"]`)!;
+    expect(item.querySelector('.actions')).toBeNull();
+    expect(shadow(el).querySelector('[part="locked"]')!.textContent).toContain('read-only');
+    const writable = await mount('ef-experiment-list', { store });
+    await writable.loaded();
+    expect(shadow(writable).querySelector('[part="locked"]')).toBeNull();
+  });
+
   it('updates run counts live', async () => {
     const { store, experimentId, client } = await seed();
     const el = await mount('ef-experiment-list', { store });
