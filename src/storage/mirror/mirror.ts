@@ -60,8 +60,9 @@ export interface Mirror extends MirrorStatusSource {
   /**
    * Compares every local run of the mirrored experiments with its mapping again (a full pass): finds
    * a change committed locally in the instant before a crash to a run already complete on the server.
+   * Resolves once the runs are queued (`flush()` then waits for them).
    */
-  resync(): void;
+  resync(): Promise<void>;
   /** Stops sending, releases the lock, closes the journal (if the mirror opened it). Pending items stay in the journal. */
   stop(): Promise<void>;
 }
@@ -179,8 +180,10 @@ export class LiveMirror extends EventTarget implements Mirror {
     else void this.#load();
   }
 
-  resync(): void {
-    void this.#queueLocalRuns(() => true).then(() => this.#schedule(true), (error: unknown) => this.#fail(error));
+  async resync(): Promise<void> {
+    if (this.#stopped !== undefined) throw EdgeflowError.invalidState('The mirror is stopped.');
+    await this.#queueLocalRuns(() => true);
+    this.#schedule(true);
   }
 
   stop(): Promise<void> {
