@@ -10,9 +10,9 @@ import { TrackingClient } from '../../src/core/client.js';
 import type { EdgeflowError } from '../../src/core/errors.js';
 import { MemoryStore } from '../../src/storage/memory/memory-store.js';
 import type { JournalCommit, MirrorJournal } from '../../src/storage/mirror/contract.js';
-import { MemoryMirrorJournal, mirrorTo, type Mirror, type MirrorStatus } from '../../src/storage/mirror/index.js';
+import { MemoryMirrorJournal, mirrorTo } from '../../src/storage/mirror/index.js';
 import { RestStore } from '../../src/storage/rest/index.js';
-import { expectMirrored } from '../support/mirror-checks.js';
+import { expectMirrored, next, states, until } from '../support/mirror-checks.js';
 import { startMlflowRestServer, type MlflowRestServer, type RecordedRequest, type Tenant } from '../support/mlflow-rest-server.js';
 
 let server: MlflowRestServer;
@@ -34,32 +34,6 @@ function rest(tenant: Tenant): RestStore {
 function requestsOf(tenant: Tenant): RecordedRequest[] {
   const prefix = new URL(tenant.url).pathname;
   return server.requests.filter((r) => r.tenant === prefix);
-}
-
-function states(mirror: Mirror): MirrorStatus['state'][] {
-  const seen: MirrorStatus['state'][] = [mirror.status.state];
-  mirror.addEventListener('status', (event) => {
-    const { state } = (event as CustomEvent<MirrorStatus>).detail;
-    if (seen.at(-1) !== state) seen.push(state);
-  });
-  return seen;
-}
-
-function next(mirror: Mirror, event: 'sent' | 'error'): Promise<Event> {
-  return new Promise((resolve) => mirror.addEventListener(event, resolve, { once: true }));
-}
-
-function until(mirror: Mirror, state: MirrorStatus['state']): Promise<MirrorStatus> {
-  return new Promise((resolve) => {
-    if (mirror.status.state === state) resolve(mirror.status);
-    const listener = (event: Event): void => {
-      const status = (event as CustomEvent<MirrorStatus>).detail;
-      if (status.state !== state) return;
-      mirror.removeEventListener('status', listener);
-      resolve(status);
-    };
-    mirror.addEventListener('status', listener);
-  });
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -10,9 +10,9 @@ import { datasetFromArrays } from '../../src/core/datasets/builders.js';
 import type { RunId } from '../../src/core/ids.js';
 import type { Store } from '../../src/core/store.js';
 import { MemoryStore } from '../../src/storage/memory/memory-store.js';
-import { MemoryMirrorJournal, mirrorTo, type JournalCommit, type Mirror, type MirrorJournal, type MirrorLock, type MirrorStatus } from '../../src/storage/mirror/index.js';
+import { MemoryMirrorJournal, mirrorTo, type JournalCommit, type MirrorJournal, type MirrorLock } from '../../src/storage/mirror/index.js';
 import { RestStore } from '../../src/storage/rest/index.js';
-import { expectMirrored, targetIdOf } from '../support/mirror-checks.js';
+import { expectMirrored, states, targetIdOf, until } from '../support/mirror-checks.js';
 import { startMlflowRestServer, type MlflowRestServer, type Tenant } from '../support/mlflow-rest-server.js';
 
 let server: MlflowRestServer;
@@ -32,24 +32,6 @@ function rest(tenant: Tenant): RestStore {
 function logBatchBodies(tenant: Tenant): Array<{ metrics?: Array<{ key: string }> }> {
   const prefix = new URL(tenant.url).pathname;
   return server.requests.filter((r) => r.tenant === prefix && r.path.endsWith('/runs/log-batch')).map((r) => r.json as { metrics?: Array<{ key: string }> });
-}
-
-function states(mirror: Mirror): MirrorStatus['state'][] {
-  const seen: MirrorStatus['state'][] = [mirror.status.state];
-  mirror.addEventListener('status', (event) => {
-    const { state } = (event as CustomEvent<MirrorStatus>).detail;
-    if (seen.at(-1) !== state) seen.push(state);
-  });
-  return seen;
-}
-
-function until(mirror: Mirror, state: MirrorStatus['state']): Promise<void> {
-  return new Promise((resolve) => {
-    if (mirror.status.state === state) resolve();
-    mirror.addEventListener('status', (event) => {
-      if ((event as CustomEvent<MirrorStatus>).detail.state === state) resolve();
-    });
-  });
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
