@@ -4,7 +4,7 @@
  * local data, nesting and per-run order hold, `stop()` mid-push and a new mirror resume, and bad
  * options are refused. Each test has its own tenant.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { TrackingClient } from '../../src/core/client.js';
 import { datasetFromArrays } from '../../src/core/datasets/builders.js';
 import type { RunId } from '../../src/core/ids.js';
@@ -207,7 +207,8 @@ describe('mirrorTo: leadership', () => {
     for (let i = 0; i < 300; i++) client.logMetric(runId, 'loss', i, { step: i, timestamp: 1_700_000_000_000 + i });
     await first.flush({ timeoutMs: 10_000 });
     expect(second.status.state).toBe('standby');
-    expect(secondJournal.outboxPuts).toBeGreaterThan(0);
+    // The standby records the outbox after its own debounce.
+    await vi.waitFor(() => expect(secondJournal.outboxPuts).toBeGreaterThan(0));
     const senders = () => new Set(server.requests.filter((r) => r.tenant === new URL(tenant.url).pathname).map((r) => r.headers['x-mirror']));
     expect(senders()).toEqual(new Set(['first']));
 
