@@ -336,7 +336,11 @@ export class LiveMirror extends EventTarget implements Mirror {
       this.#dirtyModels.clear();
       return;
     }
-    if (this.#status.state === 'failed' || (this.#status.state === 'offline' && (this.#status.retryAt ?? 0) > Date.now())) return;
+    if (this.#status.state === 'failed') return;
+    if (this.#status.state === 'offline' && (this.#status.retryAt ?? 0) > Date.now()) {
+      this.#again = true; // a timer may fire a little early: try again at retryAt
+      return;
+    }
     const runs = [...this.#dirtyRuns.values()];
     const models = [...this.#dirtyModels];
     this.#dirtyRuns.clear();
