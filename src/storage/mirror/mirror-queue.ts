@@ -5,10 +5,11 @@
  * @module
  */
 
-/** A run waiting to be pushed: the metric keys that grew, or every key. */
+/** A run waiting to be pushed: the metric keys that grew, or every key; whether anything but points changed. */
 export interface RunItem {
   readonly runId: string;
   keys: Set<string> | 'all';
+  metricsOnly: boolean;
 }
 
 /** The items of one push. */
@@ -24,12 +25,18 @@ export class MirrorQueue {
   /** `run:<id>` and `model:<name>` of the push in progress, until each is done. */
   readonly #busy = new Set<string>();
 
-  /** Marks a run as changed: `keys` are metric keys that grew (`'all'`: compare every key). */
-  markRun(runId: string, keys: Iterable<string> | 'all'): void {
+  /**
+   * Marks a run as changed: `keys` are metric keys that grew (`'all'`: compare every key);
+   * `metricsOnly` when nothing but metric points changed.
+   */
+  markRun(runId: string, keys: Iterable<string> | 'all', metricsOnly = false): void {
     const item = this.#runs.get(runId);
-    if (item === undefined) this.#runs.set(runId, { runId, keys: keys === 'all' ? 'all' : new Set(keys) });
-    else if (keys === 'all') item.keys = 'all';
-    else if (item.keys !== 'all') for (const key of keys) item.keys.add(key);
+    if (item === undefined) this.#runs.set(runId, { runId, keys: keys === 'all' ? 'all' : new Set(keys), metricsOnly: metricsOnly && keys !== 'all' });
+    else {
+      item.metricsOnly &&= metricsOnly && keys !== 'all';
+      if (keys === 'all') item.keys = 'all';
+      else if (item.keys !== 'all') for (const key of keys) item.keys.add(key);
+    }
   }
 
   markModel(name: string): void {
@@ -72,7 +79,7 @@ export class MirrorQueue {
 
   /** Puts back the taken items that are not done, with the keys they had. */
   putBack(taken: TakenItems): void {
-    for (const item of taken.runs) if (this.#busy.delete(`run:${item.runId}`)) this.markRun(item.runId, item.keys);
+    for (const item of taken.runs) if (this.#busy.delete(`run:${item.runId}`)) this.markRun(item.runId, item.keys, item.metricsOnly);
     for (const name of taken.models) if (this.#busy.delete(`model:${name}`)) this.markModel(name);
   }
 

@@ -219,7 +219,8 @@ export class LiveMirror extends EventTarget implements Mirror {
   #onChange(change: StoreChange): void {
     if (change.kind === 'run' || change.kind === 'run-data' || change.kind === 'artifacts') {
       if ('experimentId' in change && !this.#inScope(change.experimentId)) return;
-      this.#queue.markRun(change.runId, change.kind === 'run-data' ? change.metricKeys : []);
+      const metricsOnly = change.kind === 'run-data' && change.paramKeys.length === 0 && change.tagKeys.length === 0;
+      this.#queue.markRun(change.runId, change.kind === 'run-data' ? change.metricKeys : [], metricsOnly);
     } else if (change.kind === 'registered-model') {
       if (!this.#options.registry) return;
       this.#queue.markModel(change.name);
@@ -312,7 +313,7 @@ export class LiveMirror extends EventTarget implements Mirror {
     for (const run of parentsFirst(loaded.map((entry) => entry.run))) {
       this.#stopping.signal.throwIfAborted();
       const { item } = byId.get(run.info.runId)!;
-      const outcome = await this.#pusher.push(run, item.keys === 'all' ? undefined : item.keys);
+      const outcome = await this.#pusher.push(run, item.keys === 'all' ? {} : { metricKeys: item.keys, metricsOnly: item.metricsOnly });
       if (outcome === 'unchanged' || outcome === 'skipped') await this.#settleRun(item.runId);
       else this.#queue.done(`run:${item.runId}`);
     }
