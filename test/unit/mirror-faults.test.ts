@@ -137,6 +137,34 @@ describe('mirrorTo: faults', () => {
     expect(await inner.entries('flight/')).toEqual([]);
   });
 
+  it('the browser’s offline event makes the mirror offline at once; online tries again now', async () => {
+    // Node has no window: a stand-in global event target, as pages and workers have.
+    const scope = new EventTarget();
+    const global = globalThis as { addEventListener?: unknown; removeEventListener?: unknown };
+    global.addEventListener = scope.addEventListener.bind(scope);
+    global.removeEventListener = scope.removeEventListener.bind(scope);
+    try {
+      const { local, client, runId } = await running('browser-offline');
+      const tenant = server.tenant();
+      const journal = new MemoryMirrorJournal();
+      const mirror = mirrorTo(local, rest(tenant), { ...FAST, backoff: { initialMs: 60_000, maxMs: 60_000 }, journal });
+      await mirror.flush({ timeoutMs: 10_000 });
+      scope.dispatchEvent(new Event('offline'));
+      expect(mirror.status).toMatchObject({ state: 'offline', lastError: { message: 'The browser is offline.' } });
+      client.logMetric(runId, 'loss', 1, { step: 0, timestamp: T0 });
+      await client.flush();
+      const flushed = mirror.flush({ timeoutMs: 10_000 });
+      scope.dispatchEvent(new Event('online'));
+      await flushed;
+      expect(mirror.status.state).toBe('online');
+      await mirror.stop();
+      await expectMirrored(local, rest(tenant), journal);
+    } finally {
+      delete global.addEventListener;
+      delete global.removeEventListener;
+    }
+  });
+
   for (const [status, body] of [
     [401, { error_code: 'UNAUTHENTICATED', message: 'Who are you?' }],
     [403, { error_code: 'PERMISSION_DENIED', message: 'Not yours.' }],
