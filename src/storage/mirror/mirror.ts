@@ -177,6 +177,7 @@ export class LiveMirror extends EventTarget implements Mirror {
   /** As the leader: queues what the journal and the local store say is waiting, then pushes. A failure here is `failed` (`retry()` loads again). */
   async #load(): Promise<void> {
     try {
+      while (this.#cycle !== undefined) await this.#cycle; // a standby's outbox write lands first
       await this.#loadJournal();
       this.#loaded = true;
       this.#setStatus({ state: 'online' });
@@ -269,10 +270,11 @@ export class LiveMirror extends EventTarget implements Mirror {
   async #cycleOnce(): Promise<void> {
     this.#firstChangeAt = 0;
     await this.#writeOutbox();
-    if (!this.#leader || !this.#loaded) {
-      this.#queue.clear();
+    if (!this.#leader) {
+      this.#queue.clear(); // recorded in the outbox, for the leader
       return;
     }
+    if (!this.#loaded) return; // kept queued; the load adds the rest
     if (this.#status.state === 'failed') return;
     if (this.#status.state === 'offline' && (this.#status.retryAt ?? 0) > Date.now()) {
       this.#again = true; // a timer may fire a little early: try again at retryAt
