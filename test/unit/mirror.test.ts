@@ -191,6 +191,29 @@ function countingOutbox(journal: MirrorJournal): MirrorJournal & { outboxPuts: n
   return counted;
 }
 
+describe('mirrorTo: the server’s copy gone', () => {
+  it('a copy purged on the server while points are logged is made again, with every point once', async () => {
+    const local = new MemoryStore();
+    const client = new TrackingClient(local, { userId: 'gus' });
+    const tenant = server.tenant();
+    const journal = new MemoryMirrorJournal();
+    const mirror = mirrorTo(local, rest(tenant), { ...FAST, journal });
+    const experimentId = await client.createExperiment('purged');
+    const { runId } = (await client.createRun(experimentId, { runName: 'again', startTime: 1_700_000_000_000 })).info;
+    for (let i = 0; i < 100; i++) client.logMetric(runId, 'loss', i, { step: i, timestamp: 1_700_000_000_000 + i });
+    await client.flush();
+    await mirror.flush({ timeoutMs: 10_000 });
+    const first = (await targetIdOf(journal, runId)) as RunId;
+    await tenant.store.purgeRun(first);
+    for (let i = 100; i < 200; i++) client.logMetric(runId, 'loss', i, { step: i, timestamp: 1_700_000_000_000 + i });
+    await client.flush();
+    await mirror.flush({ timeoutMs: 10_000 });
+    await mirror.stop();
+    expect(await targetIdOf(journal, runId)).not.toBe(first);
+    expect(await expectMirrored(local, rest(tenant), journal)).toBe(200);
+  });
+});
+
 describe('mirrorTo: leadership', () => {
   it('with a lock, one mirror sends and the other stands by recording the outbox; when the holder stops, the other takes over', async () => {
     const local = new MemoryStore();

@@ -116,9 +116,15 @@ export class RunPusher {
     const sourceRunId = source.info.runId;
     let progress = await this.#hooks.load(sourceRunId);
     if (scope.metricsOnly === true && progress !== undefined) {
-      const steps = this.#metricSteps(progress, await this.#newPoints(source, progress, scope.metricKeys ?? Object.keys(source.data.metrics)));
-      await this.#run(sourceRunId, progress, steps);
-      return steps.length > 0 ? 'updated' : 'unchanged';
+      try {
+        const steps = this.#metricSteps(progress, await this.#newPoints(source, progress, scope.metricKeys ?? Object.keys(source.data.metrics)));
+        await this.#run(sourceRunId, progress, steps);
+        return steps.length > 0 ? 'updated' : 'unchanged';
+      } catch (error) {
+        // The copy may be gone or deleted on the target: the full push below looks.
+        if (!isEdgeflowError(error, 'RESOURCE_DOES_NOT_EXIST') && !isEdgeflowError(error, 'INVALID_PARAMETER_VALUE')) throw error;
+        progress = await this.#hooks.load(sourceRunId);
+      }
     }
     let target = progress === undefined ? undefined : await orUndefined(this.#to.getRun(progress.targetRunId as RunId));
     let created = false;
