@@ -36,6 +36,45 @@ function logBatchBodies(tenant: Tenant): Array<{ metrics?: Array<{ key: string }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** A lock within one process: holders in turn, as the Web Locks API grants them. */
+function memoryLock(): MirrorLock {
+  let tail = Promise.resolve();
+  return {
+    acquire(_name, signal) {
+      const previous = tail;
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      tail = previous.then(() => held);
+      return new Promise((resolve, reject) => {
+        signal.addEventListener('abort', () => {
+          release();
+          reject(signal.reason as Error);
+        });
+        void previous.then(() => {
+          if (!signal.aborted) resolve(release);
+        });
+      });
+    },
+  };
+}
+
+/** A journal that counts the outbox entries committed through it. */
+function countingOutbox(journal: MirrorJournal): MirrorJournal & { outboxPuts: number } {
+  const counted = {
+    outboxPuts: 0,
+    entries: (prefix?: string) => journal.entries(prefix),
+    get: (key: string) => journal.get(key),
+    commit: async (change: JournalCommit) => {
+      counted.outboxPuts += (change.put ?? []).filter(([key]) => key.startsWith('out/')).length;
+      await journal.commit(change);
+    },
+    close: () => journal.close(),
+  };
+  return counted;
+}
+
 describe('mirrorTo: live', () => {
   it('points reach the server while they are logged; the server ends with exactly the local data', async () => {
     const local = new MemoryStore();
@@ -89,6 +128,33 @@ describe('mirrorTo: live', () => {
     expect(mirror.status.pending).toBe(0);
     expect(await journal.entries('out/')).toEqual([]);
     expect(await journal.entries('flight/')).toEqual([]);
+  });
+
+  it('a burst of changes is one push with one outbox write, not one per change', async () => {
+    const local = new MemoryStore();
+    const client = new TrackingClient(local, { userId: 'hana' });
+    const tenant = server.tenant();
+    const journal = countingOutbox(new MemoryMirrorJournal());
+    const mirror = mirrorTo(local, rest(tenant), { ...FAST, journal });
+    const experimentId = await client.createExperiment('burst');
+    const { runId } = (await client.createRun(experimentId, { runName: 'burst', startTime: 1_700_000_000_000 })).info;
+    await mirror.flush({ timeoutMs: 10_000 });
+    const batchesBefore = logBatchBodies(tenant).length;
+    const outboxBefore = journal.outboxPuts;
+    const sent: number[] = [];
+    mirror.addEventListener('sent', (event) => sent.push((event as CustomEvent<{ points: number }>).detail.points));
+    // 40 change events in one tick, over two keys.
+    await Promise.all(
+      Array.from({ length: 40 }, (_, i) => local.logBatch(runId as RunId, {
+          metrics: [{ key: i % 2 === 0 ? 'a' : 'b', steps: Float64Array.of(i), timestamps: Float64Array.of(1_700_000_000_000 + i), values: Float64Array.of(i) }],
+        })),
+    );
+    await mirror.flush({ timeoutMs: 10_000 });
+    await mirror.stop();
+    expect(logBatchBodies(tenant).length - batchesBefore).toBe(1);
+    expect(journal.outboxPuts - outboxBefore).toBe(1);
+    expect(sent).toEqual([40]);
+    await expectMirrored(local, rest(tenant), journal);
   });
 
   it('nested runs: the parent first, the child’s mlflow.parentRunId names the parent’s server id; two runs interleaved keep their order', async () => {
@@ -151,45 +217,6 @@ describe('mirrorTo: live', () => {
     await expectMirrored(local, rest(tenant), journal);
   });
 });
-
-/** A lock within one process: holders in turn, as the Web Locks API grants them. */
-function memoryLock(): MirrorLock {
-  let tail = Promise.resolve();
-  return {
-    acquire(_name, signal) {
-      const previous = tail;
-      let release!: () => void;
-      const held = new Promise<void>((resolve) => {
-        release = resolve;
-      });
-      tail = previous.then(() => held);
-      return new Promise((resolve, reject) => {
-        signal.addEventListener('abort', () => {
-          release();
-          reject(signal.reason as Error);
-        });
-        void previous.then(() => {
-          if (!signal.aborted) resolve(release);
-        });
-      });
-    },
-  };
-}
-
-/** A journal that counts the outbox entries committed through it. */
-function countingOutbox(journal: MirrorJournal): MirrorJournal & { outboxPuts: number } {
-  const counted = {
-    outboxPuts: 0,
-    entries: (prefix?: string) => journal.entries(prefix),
-    get: (key: string) => journal.get(key),
-    commit: async (change: JournalCommit) => {
-      counted.outboxPuts += (change.put ?? []).filter(([key]) => key.startsWith('out/')).length;
-      await journal.commit(change);
-    },
-    close: () => journal.close(),
-  };
-  return counted;
-}
 
 describe('mirrorTo: the server’s copy gone', () => {
   it('a copy purged on the server while points are logged is made again, with every point once', async () => {
