@@ -272,6 +272,26 @@ describe('mirrorTo: leadership', () => {
     expect(await expectMirrored(local, rest(tenant), journal)).toBe(600);
   });
 
+  it('a change still in its debounce when stop() is called goes to the outbox, and the next mirror sends it', async () => {
+    const local = new MemoryStore();
+    const client = new TrackingClient(local, { userId: 'ida' });
+    const tenant = server.tenant();
+    const journal = new MemoryMirrorJournal();
+    const experimentId = await client.createExperiment('stop-early');
+    const { runId } = (await client.createRun(experimentId, { runName: 'done', startTime: 1_700_000_000_000 })).info;
+    await client.setTerminated(runId, 'FINISHED', 1_700_000_001_000);
+    const first = mirrorTo(local, rest(tenant), { ...FAST, maxLagMs: 60_000, journal });
+    await first.flush({ timeoutMs: 10_000 });
+    await client.logBatch(runId, { tags: [{ key: 'late', value: 'yes' }] });
+    await first.stop();
+    expect((await journal.entries('out/')).map(([key]) => key)).toEqual([`out/run/${runId}`]);
+
+    const second = mirrorTo(local, rest(tenant), { ...FAST, journal });
+    await second.flush({ timeoutMs: 10_000 });
+    await second.stop();
+    await expectMirrored(local, rest(tenant), journal);
+  });
+
   it('resync() finds a change made to a run that was already complete on the server while no mirror ran', async () => {
     const local = new MemoryStore();
     const client = new TrackingClient(local, { userId: 'finn' });

@@ -151,6 +151,8 @@ export class LiveMirror extends EventTarget implements Mirror {
     clearTimeout(this.#timer);
     for (const cleanup of this.#cleanups.splice(0)) cleanup();
     while (this.#cycle !== undefined) await this.#cycle;
+    // What waits for its debounce goes to the outbox too, for the next mirror.
+    await this.#writeOutbox().catch(() => undefined);
     this.#release?.();
     if (this.#options.ownsJournal) await this.#options.journal.close();
     this.#setStatus({ state: 'stopped', retryAt: undefined });
