@@ -1,0 +1,2 @@
+export { idbMirrorJournal } from './idb-journal.js';
+export { webLocksMirrorLock } from './web-lock.js';
