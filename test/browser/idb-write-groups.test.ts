@@ -172,4 +172,31 @@ describe('IndexedDB store in a worker: writes of one task travel together', () =
     expect([...(await store.getMetricHistory(runIdOf(39), 'acc')).values]).toEqual([0, 0.25, 0.5]);
     expect([...mine.values]).toEqual([99, 0.25, 0.5]);
   });
+
+  it('posts a batch of large columns at once, with the writes queued before it, while the calling task still runs', async () => {
+    const name = `edgeflow-groups-worker-large-${Date.now().toString(36)}`;
+    names.push(name);
+    const store = (await openIdbStore({ name })) as RemoteStore;
+    stores.push(store);
+    const worker = store._$worker;
+    let messages = 0;
+    const post = worker.postMessage.bind(worker) as (message: unknown, transfer?: Transferable[]) => void;
+    worker.postMessage = ((message: unknown, transfer?: Transferable[]) => {
+      messages++;
+      post(message, transfer);
+    }) as typeof worker.postMessage;
+    const created = store.createRun({ experimentId: '0' as ExperimentId, userId: 'u', runName: 'big', startTime: T0, tags: [], runId: runIdOf(0) });
+    const small = store.logBatch(runIdOf(0), { metrics: [columns('lr', 0, 3)] });
+    expect(messages).toBe(0);
+    const large = store.logBatch(runIdOf(0), { metrics: [columns('loss', 0, 5000)] });
+    // Still in the calling task: the three writes went in one message.
+    expect(messages).toBe(1);
+    const after = store.logBatch(runIdOf(0), { metrics: [columns('lr', 3, 2)] });
+    expect(messages).toBe(1);
+    await Promise.all([created, small, large, after]);
+    worker.postMessage = post as typeof worker.postMessage;
+    expect(messages).toBe(2);
+    expect((await store.getMetricHistory(runIdOf(0), 'loss')).values.length).toBe(5000);
+    expect([...(await store.getMetricHistory(runIdOf(0), 'lr')).steps]).toEqual([0, 1, 2, 3, 4]);
+  });
 });
