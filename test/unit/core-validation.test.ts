@@ -81,8 +81,9 @@ describe('metricPosition (the step/time argument of logMetric)', () => {
     [{ timestamp: 9 }, 0, 9],
     [{ step: undefined, timestamp: undefined }, 0, undefined],
     [{ step: 1, timestamp: 0 }, 1, 0],
+    [Object.assign(Object.create(null) as object, { step: 4 }), 4, undefined],
   ])('%j → step %j, timestamp %j', (options, step, timestamp) => expect(metricPosition('k', options)).toEqual({ step, timestamp }));
-  it.each(['5', true, 1n, null, 0.5, Number.NaN, 2 ** 53, [2], new Date(1), { step: '1' }, { step: null }, { timestamp: -1 }, { timestamp: 0.5 }, { other: 1 }])(
+  it.each(['5', true, 1n, null, 0.5, Number.NaN, 2 ** 53, [2], new Date(1), { step: '1' }, { step: null }, { timestamp: -1 }, { timestamp: 0.5 }, { other: 1 }, Object.assign(Object.create(null) as object, { step: 1, extra: 2 })])(
     'refuses %s',
     (options) => expect(() => metricPosition('k', options)).toThrow(/metric "k"/u),
   );
