@@ -117,4 +117,14 @@ describe('latestOf', () => {
     expect(latestOf(undefined, cols([0, 0], [1, 1], [2, 5]))?.value).toBe(5);
     expect(latestOf(undefined, cols([], [], []))).toBeUndefined();
   });
+
+  it('keeps the earlier point on a full tie, and compares points of the current step against the latest so far', () => {
+    const cols = (s: number[], t: number[], v: number[]) => ({ key: 'm', steps: Float64Array.from(s), timestamps: Float64Array.from(t), values: Float64Array.from(v) });
+    const current = { key: 'm', step: 3, timestamp: 5, value: 1 };
+    expect(latestOf(current, cols([3, 2], [5, 9], [1, 9]))).toBe(current);
+    expect(latestOf(current, cols([3], [6], [0]))).toEqual({ key: 'm', step: 3, timestamp: 6, value: 0 });
+    // NaN ties with every value: the point after it is compared with the current latest (1), and wins.
+    expect(latestOf(current, cols([3, 3], [5, 5], [Number.NaN, 2]))).toEqual({ key: 'm', step: 3, timestamp: 5, value: 2 });
+    expect(latestOf(undefined, cols([0, 1, 2, 2, 1], [0, 0, 7, 3, 9], [0, 0, 1, 5, 9]))).toEqual({ key: 'm', step: 2, timestamp: 7, value: 1 });
+  });
 });
