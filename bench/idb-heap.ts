@@ -5,15 +5,9 @@
  *
  * Run: npx tsx bench/idb-heap.ts
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Page } from 'playwright';
-import { chromiumLaunchOptions } from '../test/harness/chromium.js';
-import { buildAndServe } from '../test/harness/page-server.js';
+import type { Page } from 'playwright';
+import { openIdbBenchPage } from './idb-page.js';
 import { report } from './report.js';
-import './pages/idb/protocol.js';
 
 /** Bytes of the columns of the heap bench's points: step, timestamp and value, 8 bytes each. */
 const HEAP_POINTS = 1_000_000;
@@ -81,17 +75,9 @@ async function measureHeap(page: Page): Promise<void> {
   report('idb.heap.logging_1M_10_keys.peak.ratio_to_columns', peak / COLUMN_BYTES, 'x');
 }
 
-const served = await buildAndServe(fileURLToPath(new URL('./pages/idb', import.meta.url)));
-const profile = await mkdtemp(join(tmpdir(), 'edgeflow-bench-idb-heap-'));
-const context = await chromium.launchPersistentContext(profile, chromiumLaunchOptions());
+const bench = await openIdbBenchPage();
 try {
-  const page = await context.newPage();
-  page.on('pageerror', (error) => console.error('page error:', error));
-  await page.goto(served.url);
-  await page.waitForFunction(() => window.bench !== undefined);
-  await measureHeap(page);
+  await measureHeap(bench.page);
 } finally {
-  await context.close();
-  await served.close();
-  await rm(profile, { recursive: true, force: true });
+  await bench.close();
 }
