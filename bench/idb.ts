@@ -5,29 +5,17 @@
  *
  * Run: npx tsx bench/idb.ts
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright';
-import { chromiumLaunchOptions } from '../test/harness/chromium.js';
-import { buildAndServe } from '../test/harness/page-server.js';
+import { openIdbBenchPage } from './idb-page.js';
 import { median, report } from './report.js';
-import './pages/idb/protocol.js';
 
 const POINTS = 1_000_000;
 const REPS = 5;
 const SEARCH_RUNS = 10_000;
 
 
-const served = await buildAndServe(fileURLToPath(new URL('./pages/idb', import.meta.url)));
-const profile = await mkdtemp(join(tmpdir(), 'edgeflow-bench-idb-'));
-const context = await chromium.launchPersistentContext(profile, chromiumLaunchOptions());
+const bench = await openIdbBenchPage();
 try {
-  const page = await context.newPage();
-  page.on('pageerror', (error) => console.error('page error:', error));
-  await page.goto(served.url);
-  await page.waitForFunction(() => window.bench !== undefined);
+  const { page } = bench;
 
   // BENCH_ONLY=logging (or search) runs that part only.
   const only = process.env['BENCH_ONLY'];
@@ -99,7 +87,5 @@ try {
     report('idb.search.10k_runs_3_clauses.warm_page_of_100', median(small.ms.slice(1)), 'ms');
   }
 } finally {
-  await context.close();
-  await served.close();
-  await rm(profile, { recursive: true, force: true });
+  await bench.close();
 }

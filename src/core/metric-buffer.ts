@@ -41,12 +41,18 @@ export class MetricBuffer {
   }
 
   /**
-   * The points as exact-length columns, handing over the buffer's own arrays when they are full
-   * (no copy; their buffers can then be transferred whole). The buffer must not be used after.
+   * The points as exact-length columns, without a copy: the buffer's own arrays when they are full
+   * (their buffers can then be transferred whole), else views of their first `length` points (whose
+   * buffers are larger: stores copy what they keep). The buffer must not be used after.
    */
   takeColumns(): MetricSeries {
-    if (this.length !== this.__steps.length) return this.toColumns();
-    return { key: this.key, steps: this.__steps, timestamps: this.__timestamps, values: this.__values };
+    if (this.length === this.__steps.length) return { key: this.key, steps: this.__steps, timestamps: this.__timestamps, values: this.__values };
+    return {
+      key: this.key,
+      steps: this.__steps.subarray(0, this.length),
+      timestamps: this.__timestamps.subarray(0, this.length),
+      values: this.__values.subarray(0, this.length),
+    };
   }
 
   /** A copy of the points as exact-length columns. */

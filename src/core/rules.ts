@@ -137,28 +137,33 @@ export function assertExperimentActive(experiment: Experiment, action: string): 
   }
 }
 
-/** The latest point of `columns` merged with `current` (highest step, then timestamp, then value). */
+/**
+ * The latest point of `columns` merged with `current` (highest step, then timestamp, then value;
+ * on a tie the earlier one stays). Runs once per logged point in the stores: timestamps and values
+ * are read only where steps tie.
+ */
 export function latestOf(current: Metric | undefined, columns: MetricColumns): Metric | undefined {
   const { steps, timestamps, values, key } = columns;
+  /** Index of the latest point so far, -1 while `current` is the latest. */
   let best = -1;
   let bestStep = current?.step ?? 0;
-  let bestTs = current?.timestamp ?? 0;
-  let bestValue = current?.value ?? 0;
   let haveBest = current !== undefined;
   for (let i = 0; i < values.length; i++) {
     const s = steps[i]!;
-    const t = timestamps[i]!;
-    const v = values[i]!;
-    if (!haveBest || compareMetricRecency(s, t, v, bestStep, bestTs, bestValue) > 0) {
-      best = i;
-      bestStep = s;
-      bestTs = t;
-      bestValue = v;
-      haveBest = true;
+    if (haveBest) {
+      if (s < bestStep) continue;
+      if (s === bestStep) {
+        const bestTs = best === -1 ? current!.timestamp : timestamps[best]!;
+        const bestValue = best === -1 ? current!.value : values[best]!;
+        if (compareMetricRecency(s, timestamps[i]!, values[i]!, bestStep, bestTs, bestValue) <= 0) continue;
+      }
     }
+    best = i;
+    bestStep = s;
+    haveBest = true;
   }
   if (best === -1) return current;
-  return { key, step: bestStep, timestamp: bestTs, value: bestValue };
+  return { key, step: bestStep, timestamp: timestamps[best]!, value: values[best]! };
 }
 
 // -------------------------------------------------------------------------------- new records

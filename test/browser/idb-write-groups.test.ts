@@ -139,6 +139,24 @@ describe('IndexedDB store: write groups', () => {
   });
 });
 
+/** Counts the messages the page posts to the store's worker, until `stop()` (which returns the count). */
+function countingMessages(store: RemoteStore): { readonly count: number; stop(): number } {
+  const worker = store._$worker;
+  const post = worker.postMessage.bind(worker) as (message: unknown, transfer?: Transferable[]) => void;
+  const counter = {
+    count: 0,
+    stop(): number {
+      worker.postMessage = post as typeof worker.postMessage;
+      return counter.count;
+    },
+  };
+  worker.postMessage = ((message: unknown, transfer?: Transferable[]) => {
+    counter.count++;
+    post(message, transfer);
+  }) as typeof worker.postMessage;
+  return counter;
+}
+
 describe('IndexedDB store in a worker: writes of one task travel together', () => {
   it('sends the run creations and batches called in one task in one message, each with its own outcome, copied at call time', async () => {
     const name = `edgeflow-groups-worker-${Date.now().toString(36)}`;
@@ -146,13 +164,7 @@ describe('IndexedDB store in a worker: writes of one task travel together', () =
     const store = (await openIdbStore({ name })) as RemoteStore;
     stores.push(store);
     const experimentId = await store.createExperiment({ name: 'sweep' });
-    const worker = store._$worker;
-    let messages = 0;
-    const post = worker.postMessage.bind(worker) as (message: unknown, transfer?: Transferable[]) => void;
-    worker.postMessage = ((message: unknown, transfer?: Transferable[]) => {
-      messages++;
-      post(message, transfer);
-    }) as typeof worker.postMessage;
+    const posted = countingMessages(store);
     const mine = columns('acc', 0, 3);
     const calls: Promise<unknown>[] = [];
     for (let r = 0; r < 40; r++) {
@@ -163,13 +175,32 @@ describe('IndexedDB store in a worker: writes of one task travel together', () =
     // Changed after the calls, in the same task, before anything was sent: the store keeps what was passed.
     mine.values[0] = 99;
     const outcomes = await Promise.allSettled(calls);
-    worker.postMessage = post as typeof worker.postMessage;
-    expect(messages).toBe(1);
+    expect(posted.stop()).toBe(1);
     expect(outcomes.filter((o) => o.status === 'fulfilled').length).toBe(80);
     const failed = outcomes[80] as PromiseRejectedResult;
     expect([isEdgeflowError(failed.reason), isEdgeflowError(failed.reason) && failed.reason.code]).toEqual([true, 'RESOURCE_DOES_NOT_EXIST']);
     expect(((outcomes[0] as PromiseFulfilledResult<{ info: { runName: string } }>).value).info.runName).toBe('run-0');
     expect([...(await store.getMetricHistory(runIdOf(39), 'acc')).values]).toEqual([0, 0.25, 0.5]);
     expect([...mine.values]).toEqual([99, 0.25, 0.5]);
+  });
+
+  it('posts a batch of large columns at once, with the writes queued before it, while the calling task still runs', async () => {
+    const name = `edgeflow-groups-worker-large-${Date.now().toString(36)}`;
+    names.push(name);
+    const store = (await openIdbStore({ name })) as RemoteStore;
+    stores.push(store);
+    const posted = countingMessages(store);
+    const created = store.createRun({ experimentId: '0' as ExperimentId, userId: 'u', runName: 'big', startTime: T0, tags: [], runId: runIdOf(0) });
+    const small = store.logBatch(runIdOf(0), { metrics: [columns('lr', 0, 3)] });
+    expect(posted.count).toBe(0);
+    const large = store.logBatch(runIdOf(0), { metrics: [columns('loss', 0, 5000)] });
+    // Still in the calling task: the three writes went in one message.
+    expect(posted.count).toBe(1);
+    const after = store.logBatch(runIdOf(0), { metrics: [columns('lr', 3, 2)] });
+    expect(posted.count).toBe(1);
+    await Promise.all([created, small, large, after]);
+    expect(posted.stop()).toBe(2);
+    expect((await store.getMetricHistory(runIdOf(0), 'loss')).values.length).toBe(5000);
+    expect([...(await store.getMetricHistory(runIdOf(0), 'lr')).steps]).toEqual([0, 1, 2, 3, 4]);
   });
 });

@@ -81,8 +81,9 @@ describe('metricPosition (the step/time argument of logMetric)', () => {
     [{ timestamp: 9 }, 0, 9],
     [{ step: undefined, timestamp: undefined }, 0, undefined],
     [{ step: 1, timestamp: 0 }, 1, 0],
+    [Object.assign(Object.create(null) as object, { step: 4 }), 4, undefined],
   ])('%j → step %j, timestamp %j', (options, step, timestamp) => expect(metricPosition('k', options)).toEqual({ step, timestamp }));
-  it.each(['5', true, 1n, null, 0.5, Number.NaN, 2 ** 53, [2], new Date(1), { step: '1' }, { step: null }, { timestamp: -1 }, { timestamp: 0.5 }, { other: 1 }])(
+  it.each(['5', true, 1n, null, 0.5, Number.NaN, 2 ** 53, [2], new Date(1), { step: '1' }, { step: null }, { timestamp: -1 }, { timestamp: 0.5 }, { other: 1 }, Object.assign(Object.create(null) as object, { step: 1, extra: 2 })])(
     'refuses %s',
     (options) => expect(() => metricPosition('k', options)).toThrow(/metric "k"/u),
   );
@@ -115,5 +116,15 @@ describe('latestOf', () => {
     expect(latestOf({ key: 'm', step: 3, timestamp: 5, value: 0 }, cols([3], [4], [99]))).toEqual({ key: 'm', step: 3, timestamp: 5, value: 0 });
     expect(latestOf(undefined, cols([0, 0], [1, 1], [2, 5]))?.value).toBe(5);
     expect(latestOf(undefined, cols([], [], []))).toBeUndefined();
+  });
+
+  it('keeps the earlier point on a full tie, and compares points of the current step against the latest so far', () => {
+    const cols = (s: number[], t: number[], v: number[]) => ({ key: 'm', steps: Float64Array.from(s), timestamps: Float64Array.from(t), values: Float64Array.from(v) });
+    const current = { key: 'm', step: 3, timestamp: 5, value: 1 };
+    expect(latestOf(current, cols([3, 2], [5, 9], [1, 9]))).toBe(current);
+    expect(latestOf(current, cols([3], [6], [0]))).toEqual({ key: 'm', step: 3, timestamp: 6, value: 0 });
+    // NaN ties with every value: the point after it is compared with the current latest (1), and wins.
+    expect(latestOf(current, cols([3, 3], [5, 5], [Number.NaN, 2]))).toEqual({ key: 'm', step: 3, timestamp: 5, value: 2 });
+    expect(latestOf(undefined, cols([0, 1, 2, 2, 1], [0, 0, 7, 3, 9], [0, 0, 1, 5, 9]))).toEqual({ key: 'm', step: 2, timestamp: 7, value: 1 });
   });
 });

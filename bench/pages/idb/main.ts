@@ -1,5 +1,6 @@
 /** The IndexedDB benchmark page: edgeflow's worker store against raw IndexedDB baselines. */
 import { TrackingClient } from '../../../src/core/client.js';
+import type { ActiveRun } from '../../../src/core/run.js';
 import type { ExperimentId, RunId } from '../../../src/core/ids.js';
 import { openIdbStore } from '../../../src/storage/idb/open-idb-store.js';
 import type { BenchApi, RawRequest, RawResponse } from './protocol.js';
@@ -23,6 +24,9 @@ const yieldTask = (): Promise<void> =>
   });
 
 const T0 = 1_700_000_000_000;
+
+/** The heap bench's client, run and next step, between its calls. */
+let heap: { client: TrackingClient; run: ActiveRun; step: number } | undefined;
 
 const api: BenchApi = {
   async logging(n) {
@@ -60,6 +64,36 @@ const api: BenchApi = {
     observer.disconnect();
     await client.close();
     return { longestTaskMs, longTasks, totalMs };
+  },
+
+  async heapStart() {
+    const client = new TrackingClient(await openIdbStore({ name: freshDb() }), { userId: 'bench' });
+    const run = await client.startRun({ runName: 'heap' });
+    await client.flush();
+    heap = { client, run, step: 0 };
+  },
+
+  async heapLog(points, keys, perTask) {
+    const state = heap!;
+    const names = Array.from({ length: keys }, (_, k) => `m${k}`);
+    const stepsPerTask = Math.max(1, Math.floor(perTask / keys));
+    const end = state.step + Math.ceil(points / keys);
+    while (state.step < end) {
+      const last = Math.min(end, state.step + stepsPerTask);
+      for (; state.step < last; state.step++) {
+        for (let k = 0; k < keys; k++) state.run.logMetric(names[k]!, 1 / (state.step + k + 1), { step: state.step, timestamp: T0 + state.step });
+      }
+      await yieldTask();
+    }
+  },
+
+  async heapFlush() {
+    await heap!.client.flush();
+  },
+
+  async heapClose() {
+    await heap?.client.close();
+    heap = undefined;
   },
 
   async storeBatches(n) {

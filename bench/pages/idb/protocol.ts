@@ -29,6 +29,14 @@ export interface BenchApi {
   rawSeedRuns(runs: number): Promise<{ db: string; ms: number }>;
   /** The raw baseline of a cold search: a fresh connection reads every raw run record (getAll) and filters and sorts by hand. */
   rawSearch(db: string): Promise<{ ms: number; found: number }>;
+  /** Heap bench: opens a fresh store (its worker is the newest `idb.worker`) and starts a run. */
+  heapStart(): Promise<void>;
+  /** Heap bench: logs `points` more points round-robin over `keys` keys, `perTask` per task, and returns with the queue as the loop left it. */
+  heapLog(points: number, keys: number, perTask: number): Promise<void>;
+  /** Heap bench: flushes the run's points, keeping the client open. */
+  heapFlush(): Promise<void>;
+  /** Heap bench: closes the client (and its worker). */
+  heapClose(): Promise<void>;
   /** Times a three-clause search `reps` times (first = cold cache). */
   search(db: string, experimentId: string, reps: number, maxResults: number): Promise<{ ms: number[]; found: number }>;
 }

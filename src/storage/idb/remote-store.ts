@@ -179,12 +179,18 @@ export class RemoteStore implements Store {
     await this.#write({ kind: 'logBatch', runId, batch: message }, buffers);
   }
 
-  /** Queues a write for the next {@link RemoteStore.#sendWrites}; rejects with what it threw in the worker. */
+  /**
+   * Queues a write for the next {@link RemoteStore.#sendWrites}; rejects with what it threw in the
+   * worker. A write that transfers columns is sent at once, with the writes queued before it: the
+   * worker then starts on a large batch while the caller's task goes on (a synchronous training loop
+   * would otherwise hold every batch until it ends), and grouping it saves nothing.
+   */
   #write(call: WriteCall, buffers: ArrayBuffer[]): Promise<WriteOutcome & { ok: true }> {
     return new Promise((resolve, reject) => {
       const settle = (outcome: WriteOutcome): void => (outcome.ok ? resolve(outcome) : reject(deserializeThrown(outcome.error)));
       this.#writes.push({ call, buffers, settle, fail: reject });
-      if (this.#writes.length === 1) queueMicrotask(() => this.#sendWrites());
+      if (buffers.length > 0) this.#sendWrites();
+      else if (this.#writes.length === 1) queueMicrotask(() => this.#sendWrites());
     });
   }
 
