@@ -14,7 +14,7 @@
 import type { RunInputs, RunOutputs } from '../../core/datasets/entities.js';
 import type { Run } from '../../core/entities.js';
 
-/** Layout version of {@link CompactRuns}; a record of another layout is ignored (3: interned strings, info in columns). */
+/** Layout version of {@link CompactRuns}; a record of another layout is ignored (3: interned strings, infos in columns, narrow arrays). */
 export const RUN_INDEX_FORMAT = 3;
 
 /** The string fields of `RunInfo`, in the order of {@link CompactRuns.infoStrings}. */
@@ -22,12 +22,24 @@ export const INFO_STRINGS = ['runId', 'runName', 'experimentId', 'userId', 'stat
 /** The time fields of `RunInfo`, in the order of {@link CompactRuns.times} (null stored as NaN). */
 export const INFO_TIMES = ['startTime', 'endTime', 'deletedTime'] as const;
 
+/** Indexes into a list, in the narrowest unsigned array that holds them (fewer bytes to read). */
+export type Indexes = Uint8Array | Uint16Array | Uint32Array;
+
+/** Numbers: as they are, or, when all are integers within 2^32 of the least, as offsets from it (in the narrowest array). */
+export type PackedNumbers = Float64Array | { base: number; offsets: Indexes };
+
 /** Flat key/value pairs of one dict per run: run `i` owns entries `ends[i-1]` (0 for the first) to `ends[i]`. */
 export interface EntryColumns<V> {
   ends: Uint32Array;
   /** Indexes into {@link CompactRuns.keys}. */
-  keys: Uint32Array;
+  keys: Indexes;
   values: V;
+}
+
+/** The latest metrics of the runs: per entry, its value (`values`), timestamp and step. */
+export interface MetricEntries extends EntryColumns<Float64Array> {
+  timestamps: PackedNumbers;
+  steps: PackedNumbers;
 }
 
 /** Every run's search snapshot, in columns. */
@@ -38,15 +50,14 @@ export interface CompactRuns {
   /** Every distinct string value of params, tags and infos. */
   strings: string[];
   /** Per run, the {@link INFO_STRINGS} as indexes into {@link CompactRuns.strings}. */
-  infoStrings: Uint32Array;
+  infoStrings: Indexes;
   /** Per run, the {@link INFO_TIMES} (NaN for null). */
   times: Float64Array;
   /** Values: indexes into {@link CompactRuns.strings}. */
-  params: EntryColumns<Uint32Array>;
+  params: EntryColumns<Indexes>;
   /** Values: indexes into {@link CompactRuns.strings}. */
-  tags: EntryColumns<Uint32Array>;
-  /** Per metric: value, timestamp, step. */
-  metrics: EntryColumns<Float64Array>;
+  tags: EntryColumns<Indexes>;
+  metrics: MetricEntries;
   /** MLflow 3 inputs and outputs of the few runs that have them, by run position (ascending). */
   lineage: { at: number[]; inputs: (RunInputs | null)[]; outputs: (RunOutputs | null)[] };
 }
@@ -67,9 +78,42 @@ export interface PackedRunPage {
 /** The buffers of `packed`, to transfer it instead of copying them. */
 export function compactBuffers(packed: CompactRuns): ArrayBuffer[] {
   const { infoStrings, times, params, tags, metrics } = packed;
-  return [infoStrings, times, params.ends, params.keys, params.values, tags.ends, tags.keys, tags.values, metrics.ends, metrics.keys, metrics.values].map(
-    (array) => array.buffer as ArrayBuffer,
-  );
+  const numbers = (column: PackedNumbers): ArrayBufferView => (column instanceof Float64Array ? column : column.offsets);
+  const arrays = [infoStrings, times, params.ends, params.keys, params.values, tags.ends, tags.keys, tags.values, metrics.ends, metrics.keys, metrics.values];
+  return [...arrays, numbers(metrics.timestamps), numbers(metrics.steps)].map((array) => array.buffer as ArrayBuffer);
+}
+
+/** `values` in the narrowest array for indexes below `limit`. */
+function indexes(values: readonly number[], limit: number): Indexes {
+  if (limit <= 0x100) return new Uint8Array(values);
+  return limit <= 0x10000 ? new Uint16Array(values) : new Uint32Array(values);
+}
+
+/** `values` as offsets from the least when they all are integers (not -0) within 2^32 of it, else as they are. */
+function packNumbers(values: readonly number[]): PackedNumbers {
+  let base = Infinity;
+  let top = -Infinity;
+  for (const value of values) {
+    if (!Number.isSafeInteger(value) || Object.is(value, -0)) return new Float64Array(values);
+    if (value < base) base = value;
+    if (value > top) top = value;
+  }
+  if (values.length === 0 || top - base > 0xffffffff) return new Float64Array(values);
+  return { base, offsets: indexes(values.map((value) => value - base), top - base + 1) };
+}
+
+const unpackedNumbers = new WeakMap<PackedNumbers, Float64Array>();
+
+/** The numbers of a {@link PackedNumbers} (unpacked once per column). */
+export function unpackNumbers(column: PackedNumbers): Float64Array {
+  if (column instanceof Float64Array) return column;
+  let out = unpackedNumbers.get(column);
+  if (out === undefined) {
+    out = new Float64Array(column.offsets.length);
+    for (let i = 0; i < out.length; i++) out[i] = column.base + column.offsets[i]!;
+    unpackedNumbers.set(column, out);
+  }
+  return out;
 }
 
 /** Interns strings: each distinct one gets the next index. */
@@ -101,8 +145,8 @@ class EntryBuilder {
   readonly keys: number[] = [];
   readonly values: number[] = [];
 
-  build<V>(values: (numbers: number[]) => V): EntryColumns<V> {
-    return { ends: Uint32Array.from(this.ends), keys: Uint32Array.from(this.keys), values: values(this.values) };
+  build<V>(keyCount: number, values: (numbers: number[]) => V): EntryColumns<V> {
+    return { ends: new Uint32Array(this.ends), keys: indexes(this.keys, keyCount), values: values(this.values) };
   }
 }
 
@@ -118,6 +162,8 @@ export class RunPacker {
   readonly #params = new EntryBuilder();
   readonly #tags = new EntryBuilder();
   readonly #metrics = new EntryBuilder();
+  readonly #timestamps: number[] = [];
+  readonly #steps: number[] = [];
   readonly #lineage: CompactRuns['lineage'] = { at: [], inputs: [], outputs: [] };
   #count = 0;
   readonly #remaps = new Map<CompactRuns, Remap>();
@@ -139,7 +185,9 @@ export class RunPacker {
     for (const key of Object.keys(latest)) {
       const metric = latest[key]!;
       this.#metrics.keys.push(this.#keys.id(key));
-      this.#metrics.values.push(metric.value, metric.timestamp, metric.step);
+      this.#metrics.values.push(metric.value);
+      this.#timestamps.push(metric.timestamp);
+      this.#steps.push(metric.step);
     }
     this.#metrics.ends.push(this.#metrics.keys.length);
     this.#addLineage(run.inputs ?? null, run.outputs ?? null);
@@ -154,9 +202,13 @@ export class RunPacker {
     this.#copyStrings(remap, this.#tags, source.tags, row);
     const { ends, keys, values } = source.metrics;
     const into = this.#metrics;
+    const timestamps = unpackNumbers(source.metrics.timestamps);
+    const steps = unpackNumbers(source.metrics.steps);
     for (let j = row === 0 ? 0 : ends[row - 1]!; j < ends[row]!; j++) {
       into.keys.push(this.#key(remap, keys[j]!));
-      into.values.push(values[3 * j]!, values[3 * j + 1]!, values[3 * j + 2]!);
+      into.values.push(values[j]!);
+      this.#timestamps.push(timestamps[j]!);
+      this.#steps.push(steps[j]!);
     }
     into.ends.push(into.keys.length);
     const at = lineageIndexOf(source, row);
@@ -165,15 +217,18 @@ export class RunPacker {
 
   /** The packed runs, in the order they were added. */
   build(): CompactRuns {
+    const keyCount = this.#keys.list.length;
+    const stringCount = this.#strings.list.length;
+    const strings = (values: readonly number[]): Indexes => indexes(values, stringCount);
     return {
       format: RUN_INDEX_FORMAT,
       keys: this.#keys.list,
       strings: this.#strings.list,
-      infoStrings: Uint32Array.from(this.#infoStrings),
-      times: Float64Array.from(this.#times),
-      params: this.#params.build((values) => Uint32Array.from(values)),
-      tags: this.#tags.build((values) => Uint32Array.from(values)),
-      metrics: this.#metrics.build((values) => Float64Array.from(values)),
+      infoStrings: strings(this.#infoStrings),
+      times: new Float64Array(this.#times),
+      params: this.#params.build(keyCount, strings),
+      tags: this.#tags.build(keyCount, strings),
+      metrics: { ...this.#metrics.build(keyCount, (values) => new Float64Array(values)), timestamps: packNumbers(this.#timestamps), steps: packNumbers(this.#steps) },
       lineage: this.#lineage,
     };
   }
@@ -186,7 +241,7 @@ export class RunPacker {
     this.#lineage.outputs.push(outputs);
   }
 
-  #copyStrings(remap: Remap, into: EntryBuilder, from: EntryColumns<Uint32Array>, row: number): void {
+  #copyStrings(remap: Remap, into: EntryBuilder, from: EntryColumns<Indexes>, row: number): void {
     const { ends, keys, values } = from;
     for (let j = row === 0 ? 0 : ends[row - 1]!; j < ends[row]!; j++) {
       into.keys.push(this.#key(remap, keys[j]!));

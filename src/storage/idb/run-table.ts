@@ -7,7 +7,7 @@
 import type { DatasetInput } from '../../core/datasets/entities.js';
 import { dict, type Metric, type Run, type RunInfo } from '../../core/entities.js';
 import type { FieldReader, RunFields } from '../../core/search/index.js';
-import { INFO_STRINGS, INFO_TIMES, RUN_INDEX_FORMAT, lineageIndexOf, type CompactRuns, type EntryColumns } from './run-index.js';
+import { INFO_STRINGS, INFO_TIMES, RUN_INDEX_FORMAT, lineageIndexOf, unpackNumbers, type CompactRuns, type EntryColumns, type Indexes } from './run-index.js';
 
 const NO_DATASETS: readonly DatasetInput[] = Object.freeze([]);
 
@@ -35,7 +35,7 @@ export class RunTable {
         const values = metrics.values;
         return (row) => {
           const at = column[row]!;
-          return at < 0 ? null : values[3 * at]!;
+          return at < 0 ? null : values[at]!;
         };
       },
       param: (key) => this.#stringReader('param', params, key),
@@ -81,18 +81,20 @@ export class RunTable {
       lifecycleStage: text(6),
       deletedTime: time(2),
     } as RunInfo;
-    const stringsOf = (columns: EntryColumns<Uint32Array>): Readonly<Record<string, string>> => {
+    const stringsOf = (columns: EntryColumns<Indexes>): Readonly<Record<string, string>> => {
       const out = dict<string>();
       for (let j = row === 0 ? 0 : columns.ends[row - 1]!; j < columns.ends[row]!; j++) out[keys[columns.keys[j]!]!] = strings[columns.values[j]!]!;
       return Object.freeze(out);
     };
     const metrics = dict<number>();
     const latestMetrics = dict<Metric>();
-    const numbers = packed.metrics.values;
+    const values = packed.metrics.values;
+    const timestamps = unpackNumbers(packed.metrics.timestamps);
+    const steps = unpackNumbers(packed.metrics.steps);
     for (let j = row === 0 ? 0 : packed.metrics.ends[row - 1]!; j < packed.metrics.ends[row]!; j++) {
       const key = keys[packed.metrics.keys[j]!]!;
-      metrics[key] = numbers[3 * j]!;
-      latestMetrics[key] = Object.freeze({ key, value: numbers[3 * j]!, timestamp: numbers[3 * j + 1]!, step: numbers[3 * j + 2]! });
+      metrics[key] = values[j]!;
+      latestMetrics[key] = Object.freeze({ key, value: values[j]!, timestamp: timestamps[j]!, step: steps[j]! });
     }
     const at = lineageIndexOf(packed, row);
     const inputs = at < 0 ? null : packed.lineage.inputs[at]!;
@@ -105,7 +107,7 @@ export class RunTable {
     });
   }
 
-  #stringReader(kind: string, columns: EntryColumns<Uint32Array>, key: string): FieldReader<number, string> {
+  #stringReader(kind: string, columns: EntryColumns<Indexes>, key: string): FieldReader<number, string> {
     const column = this.#entryColumn(kind, columns, key);
     const strings = this.#strings;
     const values = columns.values;
@@ -133,13 +135,19 @@ export class RunTable {
     const id = this.#keyIds.get(key);
     if (id !== undefined) {
       const { ends, keys } = columns;
+      // Runs of one sweep list their keys in the same order: try the previous run's offset first.
+      let offset = 0;
       let from = 0;
       for (let row = 0; row < this.size; row++) {
         const to = ends[row]!;
-        for (let j = from; j < to; j++) {
-          if (keys[j] === id) {
-            column[row] = j;
-            break;
+        if (from + offset < to && keys[from + offset] === id) column[row] = from + offset;
+        else {
+          for (let j = from; j < to; j++) {
+            if (keys[j] === id) {
+              column[row] = j;
+              offset = j - from;
+              break;
+            }
           }
         }
         from = to;
