@@ -102,18 +102,9 @@ function packNumbers(values: readonly number[]): PackedNumbers {
   return { base, offsets: indexes(values.map((value) => value - base), top - base + 1) };
 }
 
-const unpackedNumbers = new WeakMap<PackedNumbers, Float64Array>();
-
-/** The numbers of a {@link PackedNumbers} (unpacked once per column). */
-export function unpackNumbers(column: PackedNumbers): Float64Array {
-  if (column instanceof Float64Array) return column;
-  let out = unpackedNumbers.get(column);
-  if (out === undefined) {
-    out = new Float64Array(column.offsets.length);
-    for (let i = 0; i < out.length; i++) out[i] = column.base + column.offsets[i]!;
-    unpackedNumbers.set(column, out);
-  }
-  return out;
+/** Number `at` of a {@link PackedNumbers}. */
+export function numberAt(column: PackedNumbers, at: number): number {
+  return column instanceof Float64Array ? column[at]! : column.base + column.offsets[at]!;
 }
 
 /** Interns strings: each distinct one gets the next index. */
@@ -202,13 +193,12 @@ export class RunPacker {
     this.#copyStrings(remap, this.#tags, source.tags, row);
     const { ends, keys, values } = source.metrics;
     const into = this.#metrics;
-    const timestamps = unpackNumbers(source.metrics.timestamps);
-    const steps = unpackNumbers(source.metrics.steps);
+    const { timestamps, steps } = source.metrics;
     for (let j = row === 0 ? 0 : ends[row - 1]!; j < ends[row]!; j++) {
       into.keys.push(this.#key(remap, keys[j]!));
       into.values.push(values[j]!);
-      this.#timestamps.push(timestamps[j]!);
-      this.#steps.push(steps[j]!);
+      this.#timestamps.push(numberAt(timestamps, j));
+      this.#steps.push(numberAt(steps, j));
     }
     into.ends.push(into.keys.length);
     const at = lineageIndexOf(source, row);

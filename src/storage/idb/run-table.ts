@@ -7,7 +7,7 @@
 import type { DatasetInput } from '../../core/datasets/entities.js';
 import { dict, type Metric, type Run, type RunInfo } from '../../core/entities.js';
 import type { FieldReader, RunFields } from '../../core/search/index.js';
-import { INFO_STRINGS, INFO_TIMES, RUN_INDEX_FORMAT, lineageIndexOf, unpackNumbers, type CompactRuns, type EntryColumns, type Indexes } from './run-index.js';
+import { INFO_STRINGS, INFO_TIMES, RUN_INDEX_FORMAT, lineageIndexOf, numberAt, type CompactRuns, type EntryColumns, type Indexes } from './run-index.js';
 
 const NO_DATASETS: readonly DatasetInput[] = Object.freeze([]);
 
@@ -89,12 +89,11 @@ export class RunTable {
     const metrics = dict<number>();
     const latestMetrics = dict<Metric>();
     const values = packed.metrics.values;
-    const timestamps = unpackNumbers(packed.metrics.timestamps);
-    const steps = unpackNumbers(packed.metrics.steps);
+    const { timestamps, steps } = packed.metrics;
     for (let j = row === 0 ? 0 : packed.metrics.ends[row - 1]!; j < packed.metrics.ends[row]!; j++) {
       const key = keys[packed.metrics.keys[j]!]!;
       metrics[key] = values[j]!;
-      latestMetrics[key] = Object.freeze({ key, value: values[j]!, timestamp: timestamps[j]!, step: steps[j]! });
+      latestMetrics[key] = Object.freeze({ key, value: values[j]!, timestamp: numberAt(timestamps, j), step: numberAt(steps, j) });
     }
     const at = lineageIndexOf(packed, row);
     const inputs = at < 0 ? null : packed.lineage.inputs[at]!;
