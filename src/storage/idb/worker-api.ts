@@ -56,18 +56,7 @@ export interface WorkerStore extends WorkerStoreMethods {
 }
 
 /** The worker's own methods: its life cycle, and the store methods it does more than forward. */
-type OwnMethod =
-  | 'registry'
-  | 'loggedModels'
-  | 'open'
-  | 'attachEvents'
-  | 'close'
-  | 'logBatch'
-  | 'writeMany'
-  | 'searchRunsPacked'
-  | 'getMetricHistory'
-  | 'getMetricHistoryFrom'
-  | 'getArtifact';
+type OwnMethod = 'registry' | 'loggedModels' | 'open' | 'attachEvents' | 'close' | 'logBatch' | 'writeMany' | 'getMetricHistory' | 'getMetricHistoryFrom' | 'getArtifact' | 'searchRunsPacked';
 
 /** One write of {@link WorkerStore.writeMany}. */
 export type WriteCall =
