@@ -84,16 +84,17 @@ export function compactBuffers(packed: CompactRuns): ArrayBuffer[] {
 }
 
 /** `values` in the narrowest array for indexes below `limit`. */
-function indexes(values: readonly number[], limit: number): Indexes {
+function indexes(values: Float64Array, limit: number): Indexes {
   if (limit <= 0x100) return new Uint8Array(values);
   return limit <= 0x10000 ? new Uint16Array(values) : new Uint32Array(values);
 }
 
 /** `values` as offsets from the least when they all are integers (not -0) within 2^32 of it, else as they are. */
-function packNumbers(values: readonly number[]): PackedNumbers {
+function packNumbers(values: Float64Array): PackedNumbers {
   let base = Infinity;
   let top = -Infinity;
-  for (const value of values) {
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i]!;
     if (!Number.isSafeInteger(value) || Object.is(value, -0)) return new Float64Array(values);
     if (value < base) base = value;
     if (value > top) top = value;
@@ -130,14 +131,38 @@ interface Remap {
   readonly strings: Int32Array;
 }
 
+/** A growable column of numbers (typed, so that pushing allocates nothing per number). */
+class Column {
+  #data = new Float64Array(256);
+  #length = 0;
+
+  get length(): number {
+    return this.#length;
+  }
+
+  push(value: number): void {
+    if (this.#length === this.#data.length) {
+      const grown = new Float64Array(2 * this.#length);
+      grown.set(this.#data);
+      this.#data = grown;
+    }
+    this.#data[this.#length++] = value;
+  }
+
+  /** The numbers pushed so far (a view: copy it to keep it). */
+  get numbers(): Float64Array {
+    return this.#data.subarray(0, this.#length);
+  }
+}
+
 /** Growable entry columns. */
 class EntryBuilder {
-  readonly ends: number[] = [];
-  readonly keys: number[] = [];
-  readonly values: number[] = [];
+  readonly ends = new Column();
+  readonly keys = new Column();
+  readonly values = new Column();
 
-  build<V>(keyCount: number, values: (numbers: number[]) => V): EntryColumns<V> {
-    return { ends: new Uint32Array(this.ends), keys: indexes(this.keys, keyCount), values: values(this.values) };
+  build<V>(keyCount: number, values: (numbers: Float64Array) => V): EntryColumns<V> {
+    return { ends: new Uint32Array(this.ends.numbers), keys: indexes(this.keys.numbers, keyCount), values: values(this.values.numbers) };
   }
 }
 
@@ -148,13 +173,13 @@ class EntryBuilder {
 export class RunPacker {
   readonly #keys = new Interner();
   readonly #strings = new Interner();
-  readonly #infoStrings: number[] = [];
-  readonly #times: number[] = [];
+  readonly #infoStrings = new Column();
+  readonly #times = new Column();
   readonly #params = new EntryBuilder();
   readonly #tags = new EntryBuilder();
   readonly #metrics = new EntryBuilder();
-  readonly #timestamps: number[] = [];
-  readonly #steps: number[] = [];
+  readonly #timestamps = new Column();
+  readonly #steps = new Column();
   readonly #lineage: CompactRuns['lineage'] = { at: [], inputs: [], outputs: [] };
   #count = 0;
   readonly #remaps = new Map<CompactRuns, Remap>();
@@ -209,16 +234,16 @@ export class RunPacker {
   build(): CompactRuns {
     const keyCount = this.#keys.list.length;
     const stringCount = this.#strings.list.length;
-    const strings = (values: readonly number[]): Indexes => indexes(values, stringCount);
+    const strings = (values: Float64Array): Indexes => indexes(values, stringCount);
     return {
       format: RUN_INDEX_FORMAT,
       keys: this.#keys.list,
       strings: this.#strings.list,
-      infoStrings: strings(this.#infoStrings),
-      times: new Float64Array(this.#times),
+      infoStrings: strings(this.#infoStrings.numbers),
+      times: new Float64Array(this.#times.numbers),
       params: this.#params.build(keyCount, strings),
       tags: this.#tags.build(keyCount, strings),
-      metrics: { ...this.#metrics.build(keyCount, (values) => new Float64Array(values)), timestamps: packNumbers(this.#timestamps), steps: packNumbers(this.#steps) },
+      metrics: { ...this.#metrics.build(keyCount, (values) => new Float64Array(values)), timestamps: packNumbers(this.#timestamps.numbers), steps: packNumbers(this.#steps.numbers) },
       lineage: this.#lineage,
     };
   }
