@@ -4,7 +4,7 @@
  * of a store's own columns (the IndexedDB run index), without building a `Run` per row.
  * @module
  */
-import type { DatasetInput } from '../datasets/entities.js';
+import { NO_RUN_INPUTS, type DatasetInput } from '../datasets/entities.js';
 import type { Dict, Run, RunInfo } from '../entities.js';
 import { hasKey } from '../entities.js';
 import type { RunStringAttribute } from './run-grammar.js';
@@ -36,15 +36,13 @@ function entryReader<V>(read: (run: Run) => Dict<V>, key: string): FieldReader<R
   };
 }
 
-const NO_DATASETS: readonly DatasetInput[] = Object.freeze([]);
-
 /** {@link RunFields} of {@link Run} objects. */
 export const RUN_OBJECT_FIELDS: RunFields<Run> = {
   metric: (key) => entryReader((run) => run.data.metrics, key),
   param: (key) => entryReader((run) => run.data.params, key),
   tag: (key) => entryReader((run) => run.data.tags, key),
   info: (key) => (run) => run.info[key],
-  datasetInputs: (run) => run.inputs?.datasetInputs ?? NO_DATASETS,
+  datasetInputs: (run) => run.inputs?.datasetInputs ?? NO_RUN_INPUTS.datasetInputs,
 };
 
 /** The info field of a string attribute of the filter and order grammars. */

@@ -4,12 +4,10 @@
  * returned ({@link RunTable.run}).
  * @module
  */
-import type { DatasetInput } from '../../core/datasets/entities.js';
+import { NO_RUN_INPUTS } from '../../core/datasets/entities.js';
 import { dict, type Metric, type Run, type RunInfo } from '../../core/entities.js';
 import type { FieldReader, RunFields } from '../../core/search/index.js';
 import { INFO_STRINGS, INFO_TIMES, RUN_INDEX_FORMAT, lineageIndexOf, numberAt, type CompactRuns, type EntryColumns, type Indexes } from './run-index.js';
-
-const NO_DATASETS: readonly DatasetInput[] = Object.freeze([]);
 
 /** Packed runs, read by row position. */
 export class RunTable {
@@ -43,7 +41,7 @@ export class RunTable {
       info: (key) => this.#infoReader(key),
       datasetInputs: (row) => {
         const at = lineageIndexOf(packed, row);
-        return at < 0 ? NO_DATASETS : (packed.lineage.inputs[at]?.datasetInputs ?? NO_DATASETS);
+        return at < 0 ? NO_RUN_INPUTS.datasetInputs : (packed.lineage.inputs[at]?.datasetInputs ?? NO_RUN_INPUTS.datasetInputs);
       },
     };
   }
