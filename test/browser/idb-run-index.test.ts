@@ -107,4 +107,31 @@ describe('IndexedDB store: the compact run index', () => {
     expect(await fullRunReads(async () => (seen = await census(coldUntrusted, experimentId)))).toBe(1);
     expect(seen).toEqual(afterPurge);
   });
+
+  it('rewrites the index from its own rows and the runs changed after it, and a cold search reads only the new index', async () => {
+    const name = `edgeflow-run-index-rewrite-${Date.now().toString(36)}`;
+    const first = await open(name);
+    const experimentId = await first.createExperiment({ name: 'rewrite' });
+    const ids = await Promise.all(
+      Array.from({ length: RUNS }, async (_, r) => (await first.createRun({ experimentId, userId: 'u', runName: `r-${String(r).padStart(3, '0')}`, startTime: T0 + r, tags: [] })).info.runId),
+    );
+    await first.flush();
+    // A second store starts from that index, then changes most runs (enough for a new index).
+    const second = await open(name);
+    await census(second, experimentId);
+    await Promise.all(ids.slice(0, 280).map((runId, r) => second.logBatch(runId, { params: [{ key: 'p', value: `v${r % 5}` }], tags: [{ key: 'phase', value: 'two' }] })));
+    const raw = await openDB<EdgeflowDB>(name);
+    const before = (await raw.get('meta', 'runIndex'))!.value;
+    const expected = await census(second, experimentId);
+    expect(expected).toHaveLength(RUNS);
+    await second.flush();
+    const after = (await raw.get('meta', 'runIndex'))!.value;
+    raw.close();
+    expect(after).toBeGreaterThan(before);
+    const cold = await open(name);
+    let seen: unknown[] = [];
+    expect(await fullRunReads(async () => (seen = await census(cold, experimentId)))).toBe(0);
+    expect(seen).toEqual(expected);
+    expect(seen.filter((run) => ((run as unknown[])[2] as Record<string, string>)['p'] !== undefined)).toHaveLength(280);
+  });
 });

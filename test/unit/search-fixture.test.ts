@@ -1,6 +1,7 @@
 /**
  * Replays the searches real MLflow answered (test/fixtures/mlflow/search-cases.json) through
- * searchRunList and compares the run names, in order.
+ * searchRunList, and through searchRows over the IndexedDB store's packed run index, and compares
+ * the run names, in order.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -8,7 +9,9 @@ import type { Metric, Run, RunStatus, ViewType } from '../../src/core/entities.j
 import { compareMetricRecency, dict } from '../../src/core/entities.js';
 import { isEdgeflowError } from '../../src/core/errors.js';
 import type { ExperimentId, RunId } from '../../src/core/ids.js';
-import { searchRunList } from '../../src/core/search/index.js';
+import { searchRows, searchRunList } from '../../src/core/search/index.js';
+import { packRuns } from '../../src/storage/idb/run-index.js';
+import { RunTable } from '../../src/storage/idb/run-table.js';
 
 interface FixturePoint {
   readonly timestamp: number;
@@ -112,6 +115,30 @@ describe('search fixture (real MLflow answers)', () => {
       expect(page).not.toHaveProperty('nextPageToken');
     },
   );
+
+  // The IndexedDB store searches its packed run index in place: same answers, as rows.
+  const table = new RunTable(packRuns(runs));
+  const tableNames = (rows: readonly number[]): string[] => rows.map((row) => table.run(row).info.runName);
+  const tableRows = Array.from({ length: table.size }, (_, row) => row);
+
+  it.each(fixture.queries.map((q, i) => [i, q.filter, q.orderBy.join(', '), q.viewType, q] as const))(
+    'query %i over the packed run index: filter %j order by %j view %s',
+    (_i, _filter, _order, _view, q) => {
+      const page = searchRows(tableRows, { experimentIds: [EXPERIMENT], filter: q.filter, orderBy: q.orderBy, viewType: q.viewType, maxResults: 50_000 }, table.fields);
+      expect(tableNames(page.items)).toEqual(q.expect);
+    },
+  );
+
+  it('pages the packed run index with max_results=25 ordered by run_name ASC', () => {
+    const pages: string[][] = [];
+    let pageToken: string | undefined;
+    do {
+      const page = searchRows(tableRows, { experimentIds: [EXPERIMENT], orderBy: ['run_name ASC'], maxResults: 25, pageToken }, table.fields);
+      pages.push(tableNames(page.items));
+      pageToken = page.nextPageToken;
+    } while (pageToken !== undefined && pages.length < 10);
+    expect(pages).toEqual(fixture.pages);
+  });
 
   it('pages with max_results=25 ordered by run_name ASC', () => {
     const pages: string[][] = [];

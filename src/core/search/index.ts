@@ -48,13 +48,14 @@ export {
   type ExperimentOrderKey,
   type ExperimentTimeAttribute,
 } from './experiment-grammar.js';
-export { compileRunFilter, type RunPredicate } from './run-filter.js';
+export { compileRowFilter, compileRunFilter, type RunPredicate } from './run-filter.js';
+export { RUN_OBJECT_FIELDS, type FieldReader, type RunFields } from './run-fields.js';
 export { compileExperimentFilter, type ExperimentPredicate } from './experiment-filter.js';
 export { parseOrderBy, type ExperimentOrderClause, type OrderByKind, type RunOrderClause } from './order-by.js';
-export { sortRuns, sortRunsBy } from './run-sort.js';
+export { sortRowsBy, sortRuns, sortRunsBy } from './run-sort.js';
 export { DEFAULT_EXPERIMENT_ORDER, sortExperiments, sortExperimentsBy } from './experiment-sort.js';
 export { likePatternProblem, likeToMatcher, type LikeMatcher } from './like.js';
 export { compareCodePoints } from '../strings.js';
 export { checkMaxResults, decodePageToken, encodePageToken, pageOf } from './paging.js';
-export { searchRunList } from './search-runs.js';
+export { searchRows, searchRunList } from './search-runs.js';
 export { searchExperimentList } from './search-experiments.js';

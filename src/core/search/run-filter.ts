@@ -3,10 +3,10 @@
  * @module
  */
 import { DATASET_CONTEXT_TAG } from '../datasets/entities.js';
-import type { Dict, Run } from '../entities.js';
-import { hasKey } from '../entities.js';
+import type { Run } from '../entities.js';
 import { isListClause } from './grammar.js';
 import { allOf, listTest, numberTest, stringTest } from './predicates.js';
+import { RUN_OBJECT_FIELDS, STRING_ATTRIBUTE_FIELDS, type FieldReader, type RunFields } from './run-fields.js';
 import type { DatasetClause, RunAttributeClause, RunFilter, RunFilterClause, RunNumericAttribute } from './run-grammar.js';
 import { parseRunFilter } from './run-grammar.js';
 
@@ -14,30 +14,11 @@ import { parseRunFilter } from './run-grammar.js';
 export type RunPredicate = (run: Run) => boolean;
 
 /** A predicate on a dictionary entry; runs lacking the key never match, even for `!=`. */
-function entryPredicate<V>(read: (run: Run) => Dict<V>, key: string, test: (value: V) => boolean): RunPredicate {
-  return (run) => {
-    const entries = read(run);
-    return hasKey(entries, key) && test(entries[key]!);
+function entryPredicate<R, V>(read: FieldReader<R, V>, test: (value: V) => boolean): (row: R) => boolean {
+  return (row) => {
+    const value = read(row);
+    return value !== null && test(value);
   };
-}
-
-function stringAttribute(key: 'run_id' | 'run_name' | 'status' | 'user_id' | 'artifact_uri'): (run: Run) => string {
-  switch (key) {
-    case 'run_id':
-      return (run) => run.info.runId;
-    case 'run_name':
-      return (run) => run.info.runName;
-    case 'status':
-      return (run) => run.info.status;
-    case 'user_id':
-      return (run) => run.info.userId;
-    case 'artifact_uri':
-      return (run) => run.info.artifactUri;
-    default: {
-      const unreachable: never = key;
-      return unreachable;
-    }
-  }
 }
 
 type NumericAttributeClause = Extract<RunAttributeClause, { key: RunNumericAttribute }>;
@@ -46,49 +27,59 @@ function isNumericAttribute(clause: RunAttributeClause): clause is NumericAttrib
   return clause.key === 'start_time' || clause.key === 'end_time';
 }
 
-function attributePredicate(clause: RunAttributeClause): RunPredicate {
+function attributePredicate<R>(clause: RunAttributeClause, fields: RunFields<R>): (row: R) => boolean {
   if (isNumericAttribute(clause)) {
     const test = numberTest(clause.comparator, clause.value);
-    if (clause.key === 'start_time') return (run) => test(run.info.startTime);
-    return (run) => run.info.endTime !== null && test(run.info.endTime);
+    if (clause.key === 'start_time') return entryPredicate(fields.info('startTime'), test);
+    return entryPredicate(fields.info('endTime'), test);
   }
-  const read = stringAttribute(clause.key);
+  const read: (row: R) => string = fields.info(STRING_ATTRIBUTE_FIELDS[clause.key]);
   const test = isListClause(clause)
     ? listTest(clause.comparator, clause.value)
     : stringTest(clause.comparator, clause.value);
-  return (run) => test(read(run));
+  return (row) => test(read(row));
 }
 
 /**
  * A dataset clause: true when any dataset input satisfies it on its own (MLflow's file store).
  * `context` looks only at inputs that have a context tag, so `!=` skips inputs without one.
  */
-function datasetPredicate(clause: DatasetClause): RunPredicate {
+function datasetPredicate<R>(clause: DatasetClause, fields: RunFields<R>): (row: R) => boolean {
   const test = isListClause(clause) ? listTest(clause.comparator, clause.value) : stringTest(clause.comparator, clause.value);
   const key = clause.key;
   if (key === 'context') {
-    return (run) => (run.inputs?.datasetInputs ?? []).some((input) => input.tags.some((tag) => tag.key === DATASET_CONTEXT_TAG && test(tag.value)));
+    return (row) => fields.datasetInputs(row).some((input) => input.tags.some((tag) => tag.key === DATASET_CONTEXT_TAG && test(tag.value)));
   }
-  return (run) => (run.inputs?.datasetInputs ?? []).some((input) => test(input.dataset[key]));
+  return (row) => fields.datasetInputs(row).some((input) => test(input.dataset[key]));
 }
 
-function clausePredicate(clause: RunFilterClause): RunPredicate {
+function clausePredicate<R>(clause: RunFilterClause, fields: RunFields<R>): (row: R) => boolean {
   switch (clause.type) {
     case 'metric':
-      return entryPredicate((run) => run.data.metrics, clause.key, numberTest(clause.comparator, clause.value));
+      return entryPredicate(fields.metric(clause.key), numberTest(clause.comparator, clause.value));
     case 'param':
-      return entryPredicate((run) => run.data.params, clause.key, stringTest(clause.comparator, clause.value));
+      return entryPredicate(fields.param(clause.key), stringTest(clause.comparator, clause.value));
     case 'tag':
-      return entryPredicate((run) => run.data.tags, clause.key, stringTest(clause.comparator, clause.value));
+      return entryPredicate(fields.tag(clause.key), stringTest(clause.comparator, clause.value));
     case 'attribute':
-      return attributePredicate(clause);
+      return attributePredicate(clause, fields);
     case 'dataset':
-      return datasetPredicate(clause);
+      return datasetPredicate(clause, fields);
     default: {
       const unreachable: never = clause;
       return unreachable;
     }
   }
+}
+
+/**
+ * Compiles a run filter into a predicate on rows read through `fields` (see
+ * {@link compileRunFilter} for the semantics).
+ * @throws `INVALID_PARAMETER_VALUE` when the filter does not parse (see {@link parseRunFilter}).
+ */
+export function compileRowFilter<R>(filter: string | RunFilter, fields: RunFields<R>): (row: R) => boolean {
+  const parsed = typeof filter === 'string' ? parseRunFilter(filter) : filter;
+  return allOf(parsed.clauses.map((clause) => clausePredicate(clause, fields)));
 }
 
 /**
@@ -107,6 +98,5 @@ function clausePredicate(clause: RunFilterClause): RunPredicate {
  * @throws `INVALID_PARAMETER_VALUE` when the filter does not parse (see {@link parseRunFilter}).
  */
 export function compileRunFilter(filter: string | RunFilter): RunPredicate {
-  const parsed = typeof filter === 'string' ? parseRunFilter(filter) : filter;
-  return allOf(parsed.clauses.map(clausePredicate));
+  return compileRowFilter(filter, RUN_OBJECT_FIELDS);
 }

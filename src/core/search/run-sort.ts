@@ -2,31 +2,32 @@
  * Run ordering (spec §6.2).
  * @module
  */
-import type { Dict, Run } from '../entities.js';
-import { hasKey } from '../entities.js';
+import type { Run } from '../entities.js';
 import type { RunOrderClause } from './order-by.js';
 import { parseOrderBy } from './order-by.js';
+import { RUN_OBJECT_FIELDS, STRING_ATTRIBUTE_FIELDS, type RunFields } from './run-fields.js';
 import type { RunNumericAttribute, RunStringAttribute } from './run-grammar.js';
 import type { IndexComparator } from './sort-columns.js';
 import { numberColumn, sortByColumns, stringColumn } from './sort-columns.js';
 
-function entry<V>(entries: Dict<V>, key: string): V | null {
-  return hasKey(entries, key) ? entries[key]! : null;
-}
-
-function clauseColumn(runs: readonly Run[], clause: RunOrderClause): IndexComparator {
+function clauseColumn<R>(rows: readonly R[], clause: RunOrderClause, fields: RunFields<R>): IndexComparator {
   const { key, ascending } = clause;
-  const n = runs.length;
-  const run = (i: number): Run => runs[i]!;
+  const n = rows.length;
   switch (clause.type) {
-    case 'metric':
-      return numberColumn(n, (i) => entry(run(i).data.metrics, key), ascending);
-    case 'param':
-      return stringColumn(n, (i) => entry(run(i).data.params, key), ascending);
-    case 'tag':
-      return stringColumn(n, (i) => entry(run(i).data.tags, key), ascending);
+    case 'metric': {
+      const read = fields.metric(key);
+      return numberColumn(n, (i) => read(rows[i]!), ascending);
+    }
+    case 'param': {
+      const read = fields.param(key);
+      return stringColumn(n, (i) => read(rows[i]!), ascending);
+    }
+    case 'tag': {
+      const read = fields.tag(key);
+      return stringColumn(n, (i) => read(rows[i]!), ascending);
+    }
     case 'attribute':
-      return attributeColumn(runs, clause.key, ascending);
+      return attributeColumn(rows, clause.key, ascending, fields);
     default: {
       const unreachable: never = clause;
       return unreachable;
@@ -34,33 +35,28 @@ function clauseColumn(runs: readonly Run[], clause: RunOrderClause): IndexCompar
   }
 }
 
-function attributeColumn(
-  runs: readonly Run[],
-  key: RunStringAttribute | RunNumericAttribute,
-  ascending: boolean,
-): IndexComparator {
-  const n = runs.length;
-  const run = (i: number): Run => runs[i]!;
-  switch (key) {
-    case 'start_time':
-      return numberColumn(n, (i) => run(i).info.startTime, ascending);
-    case 'end_time':
-      return numberColumn(n, (i) => run(i).info.endTime, ascending);
-    case 'run_id':
-      return stringColumn(n, (i) => run(i).info.runId, ascending);
-    case 'run_name':
-      return stringColumn(n, (i) => run(i).info.runName, ascending);
-    case 'status':
-      return stringColumn(n, (i) => run(i).info.status, ascending);
-    case 'user_id':
-      return stringColumn(n, (i) => run(i).info.userId, ascending);
-    case 'artifact_uri':
-      return stringColumn(n, (i) => run(i).info.artifactUri, ascending);
-    default: {
-      const unreachable: never = key;
-      return unreachable;
-    }
+function attributeColumn<R>(rows: readonly R[], key: RunStringAttribute | RunNumericAttribute, ascending: boolean, fields: RunFields<R>): IndexComparator {
+  const n = rows.length;
+  if (key === 'start_time' || key === 'end_time') {
+    const read = fields.info(key === 'start_time' ? 'startTime' : 'endTime');
+    return numberColumn(n, (i) => read(rows[i]!), ascending);
   }
+  const read: (row: R) => string = fields.info(STRING_ATTRIBUTE_FIELDS[key]);
+  return stringColumn(n, (i) => read(rows[i]!), ascending);
+}
+
+/**
+ * Sorts rows read through `fields` by already-parsed `order_by` clauses (see {@link sortRuns} for
+ * the order). Returns a new array.
+ */
+export function sortRowsBy<R>(rows: readonly R[], clauses: readonly RunOrderClause[], fields: RunFields<R>): R[] {
+  const n = rows.length;
+  const comparators = clauses.map((clause) => clauseColumn(rows, clause, fields));
+  const startTime = fields.info('startTime');
+  const runId = fields.info('runId');
+  comparators.push(numberColumn(n, (i) => startTime(rows[i]!), false));
+  comparators.push(stringColumn(n, (i) => runId(rows[i]!), true, false));
+  return sortByColumns(rows, comparators);
 }
 
 /**
@@ -68,11 +64,7 @@ function attributeColumn(
  * order (`start_time` descending, then `run_id` ascending). Returns a new array.
  */
 export function sortRunsBy(runs: readonly Run[], clauses: readonly RunOrderClause[]): Run[] {
-  const n = runs.length;
-  const comparators = clauses.map((clause) => clauseColumn(runs, clause));
-  comparators.push(numberColumn(n, (i) => runs[i]!.info.startTime, false));
-  comparators.push(stringColumn(n, (i) => runs[i]!.info.runId, true, false));
-  return sortByColumns(runs, comparators);
+  return sortRowsBy(runs, clauses, RUN_OBJECT_FIELDS);
 }
 
 /**

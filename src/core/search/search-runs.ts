@@ -8,8 +8,9 @@ import { DEFAULT_SEARCH_MAX_RESULTS, MAX_SEARCH_MAX_RESULTS } from '../limits.js
 import type { SearchRunsQuery } from '../store.js';
 import { parseOrderBy } from './order-by.js';
 import { checkMaxResults, decodePageToken, pageOf } from './paging.js';
-import { compileRunFilter } from './run-filter.js';
-import { sortRunsBy } from './run-sort.js';
+import { RUN_OBJECT_FIELDS, type RunFields } from './run-fields.js';
+import { compileRowFilter } from './run-filter.js';
+import { sortRowsBy } from './run-sort.js';
 
 /**
  * Searches runs as MLflow's file store does: keeps the runs of `query.experimentIds` visible in
@@ -26,17 +27,26 @@ import { sortRunsBy } from './run-sort.js';
  * `maxResults` that is not an integer from 1 to 50 000.
  */
 export function searchRunList(runs: Iterable<Run>, query: SearchRunsQuery): Page<Run> {
+  return searchRows(runs, query, RUN_OBJECT_FIELDS);
+}
+
+/**
+ * {@link searchRunList} over rows read through `fields` (e.g. positions in a store's columns):
+ * returns the page's rows, so that a store builds `Run`s for those only.
+ * @throws as {@link searchRunList}.
+ */
+export function searchRows<R>(rows: Iterable<R>, query: SearchRunsQuery, fields: RunFields<R>): Page<R> {
   const maxResults = checkMaxResults(query.maxResults, DEFAULT_SEARCH_MAX_RESULTS, MAX_SEARCH_MAX_RESULTS);
   const offset = decodePageToken(query.pageToken);
-  const matches = compileRunFilter(query.filter ?? '');
+  const matches = compileRowFilter(query.filter ?? '', fields);
   const order = parseOrderBy(query.orderBy ?? [], 'run');
   const viewType = query.viewType ?? 'ACTIVE_ONLY';
   const experimentIds: ReadonlySet<string> = new Set(query.experimentIds);
-  const found: Run[] = [];
-  for (const run of runs) {
-    if (experimentIds.has(run.info.experimentId) && isVisibleIn(viewType, run.info.lifecycleStage) && matches(run)) {
-      found.push(run);
-    }
+  const experimentOf = fields.info('experimentId');
+  const stageOf = fields.info('lifecycleStage');
+  const found: R[] = [];
+  for (const row of rows) {
+    if (experimentIds.has(experimentOf(row)) && isVisibleIn(viewType, stageOf(row)) && matches(row)) found.push(row);
   }
-  return pageOf(sortRunsBy(found, order), offset, maxResults);
+  return pageOf(sortRowsBy(found, order, fields), offset, maxResults);
 }

@@ -38,7 +38,7 @@ import {
   runIdTaken,
   runNotFound,
 } from '../../core/rules.js';
-import { searchExperimentList, searchRunList } from '../../core/search/index.js';
+import { searchExperimentList, searchRows } from '../../core/search/index.js';
 import type {
   ArtifactData,
   CreateExperimentInput,
@@ -73,7 +73,8 @@ import { LoggedModelService } from '../../core/logged-models/logged-model-servic
 import { appendModelMetricLines, modelMetricLines } from '../../core/logged-models/metrics.js';
 import { withModelOutputs } from '../../core/logged-models/outputs.js';
 import type { ModelOutput } from '../../core/datasets/entities.js';
-import { RunCache } from './run-cache.js';
+import { RunCache, type CachedRun } from './run-cache.js';
+import type { PackedRunPage } from './run-index.js';
 import { ALL_STORES, RECENT_BATCH_IDS, artifactRootOf, runKeyRange, type EdgeflowDB, type StoredRun } from './schema.js';
 import { storageFigures, type StorageFigures } from './storage-figures.js';
 import { GROUP_STORES, WriteGroups, readNextSeq, type GroupedWrite } from './write-groups.js';
@@ -428,16 +429,26 @@ export class IdbStore implements Store {
   }
 
   /** Searches the run cache (`run-cache.ts`); when many runs changed, then writes a new compact run index. */
-  async searchRuns(query: SearchRunsQuery): Promise<Page<Run>> {
+  searchRuns(query: SearchRunsQuery): Promise<Page<Run>> {
+    return this.#searchCached(query, (page) => ({ ...page, items: page.items.map((row) => this.__cache.run(row)) }));
+  }
+
+  /** {@link IdbStore.searchRuns} with the page's runs packed, for the worker to transfer them. */
+  searchRunsPacked(query: SearchRunsQuery): Promise<PackedRunPage> {
+    return this.#searchCached(query, ({ items, ...rest }) => ({ ...rest, runs: this.__cache.pack(items) }));
+  }
+
+  /** Searches the cache, and turns the page into `T` with `take` in the same task (its rows are positions in the cache as it is then). */
+  async #searchCached<T>(query: SearchRunsQuery, take: (page: Page<CachedRun>) => T): Promise<T> {
     this.#groups.startOpen();
     const db = await this.__guard('search runs', async () => {
       const opened = await this.__connection.get();
       await this.__cache.refresh(opened);
       return opened;
     });
-    const page = searchRunList(this.__cache.runsOf(query.experimentIds), query);
+    const taken = take(searchRows(this.__cache.runs(), query, this.__cache.fields));
     void this.#saveRunIndex(db, false);
-    return page;
+    return taken;
   }
 
   // ------------------------------------------------------------------------------------- artifacts

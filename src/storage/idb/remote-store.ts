@@ -21,6 +21,7 @@ import type { LoggedModelStore } from '../../core/logged-models/logged-model-sto
 import type { MetricLink } from '../../core/logged-models/entities.js';
 import type { ModelOutput } from '../../core/datasets/entities.js';
 import { RemoteLoggedModels } from './remote-logged-models.js';
+import { unpackRuns } from './run-table.js';
 import type {
   ArtifactData,
   CreateExperimentInput,
@@ -225,9 +226,12 @@ export class RemoteStore implements Store {
   getMetricHistoryFrom(runId: RunId, key: string, fromIndex: number): Promise<MetricSeries> {
     return this.__call((r) => r.getMetricHistoryFrom(runId, key, fromIndex));
   }
+  /** The page's runs arrive packed, their buffers transferred, and are built here once. */
   async searchRuns(query: SearchRunsQuery): Promise<Page<Run>> {
-    const page = await this.__call((r) => r.searchRuns(query));
-    return { ...page, items: page.items.map(reviveRun) };
+    const { runs, ...rest } = await this.__call((r) => r.searchRunsPacked(query));
+    const items = unpackRuns(runs);
+    if (items === undefined) throw EdgeflowError.invalidState('The IndexedDB worker answered a search in a layout this page does not read (mixed edgeflow versions?).');
+    return { ...rest, items };
   }
 
   // ------------------------------------------------------------------------------------- artifacts

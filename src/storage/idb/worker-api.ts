@@ -12,10 +12,11 @@ import { EdgeflowError } from '../../core/errors.js';
 import type { RunId } from '../../core/ids.js';
 import type { RegistryStore } from '../../core/registry/registry-store.js';
 import type { LoggedModelStore } from '../../core/logged-models/logged-model-store.js';
-import type { CreateRunInput, LogBatchInput, Store, StoreChange } from '../../core/store.js';
+import type { CreateRunInput, LogBatchInput, SearchRunsQuery, Store, StoreChange } from '../../core/store.js';
 import { serializeThrown, type WireThrown } from '../wire/transfer-handlers.js';
 import type { Run } from '../../core/entities.js';
 import { IdbStore } from './idb-store.js';
+import { compactBuffers, type PackedRunPage } from './run-index.js';
 import type { StorageFigures } from './storage-figures.js';
 
 /** Options the page sends when it opens the worker's store. */
@@ -45,6 +46,8 @@ export type WorkerStoreMethods = { [K in Exclude<keyof Store, PageSideMember>]-?
 export interface WorkerStore extends WorkerStoreMethods {
   readonly registry: RegistryStore;
   readonly loggedModels: LoggedModelStore;
+  /** `searchRuns` with the page's runs packed and their buffers transferred (the page unpacks them: `unpackRuns`). */
+  searchRunsPacked(query: SearchRunsQuery): Promise<PackedRunPage>;
   /** Several run creations and batches in one message (see `RemoteStore`); one outcome each, in order. */
   writeMany(writes: readonly WriteCall[]): Promise<WriteOutcome[]>;
   open(options: WorkerOpenOptions): Promise<void>;
@@ -53,7 +56,7 @@ export interface WorkerStore extends WorkerStoreMethods {
 }
 
 /** The worker's own methods: its life cycle, and the store methods it does more than forward. */
-type OwnMethod = 'registry' | 'loggedModels' | 'open' | 'attachEvents' | 'close' | 'logBatch' | 'writeMany' | 'getMetricHistory' | 'getMetricHistoryFrom' | 'getArtifact';
+type OwnMethod = 'registry' | 'loggedModels' | 'open' | 'attachEvents' | 'close' | 'logBatch' | 'writeMany' | 'getMetricHistory' | 'getMetricHistoryFrom' | 'getArtifact' | 'searchRunsPacked';
 
 /** One write of {@link WorkerStore.writeMany}. */
 export type WriteCall =
@@ -149,6 +152,11 @@ class WorkerApi implements Pick<WorkerStore, OwnMethod> {
       if (outcome.status === 'rejected') return { ok: false, error: serializeThrown(outcome.reason) };
       return outcome.value === undefined ? { ok: true } : { ok: true, run: outcome.value };
     });
+  }
+  /** The packed runs' buffers are transferred to the page. */
+  async searchRunsPacked(query: SearchRunsQuery): Promise<PackedRunPage> {
+    const page = await this.__s.searchRunsPacked(query);
+    return transfer(page, compactBuffers(page.runs));
   }
   /** The columns are transferred to the page. */
   async getMetricHistory(runId: RunId, key: string): Promise<MetricSeries> {
