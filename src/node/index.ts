@@ -1,6 +1,7 @@
 /**
  * Node-only parts of edgeflow (`edgeflow/node`): the file store over an `mlruns/` folder and MLflow's
- * REST API over any store (`createMlflowRestHandler`). Importing it registers the `file:` scheme of
+ * REST API over any store (`createMlflowRestHandler`), and the live mirror's journal in a folder
+ * (`fileMirrorJournal`). Importing it registers the `file:` scheme of
  * `openStore` (`file:./mlruns`), so `MLFLOW_TRACKING_URI=file:…` works with the module-level API.
  * @module edgeflow/node
  */
@@ -11,6 +12,7 @@ import { registerStoreScheme } from '../storage/open-store.js';
 import { FileStore, type FileStoreOptions } from './file-store.js';
 
 export { FileStore, type FileStoreOptions } from './file-store.js';
+export { fileMirrorJournal, type FileMirrorJournalOptions } from './file-mirror-journal.js';
 export {
   createMlflowRestHandler,
   createMlflowRestApi,
