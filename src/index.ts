@@ -2,7 +2,8 @@
  * edgeflow: MLflow-style experiment tracking in the browser and at the edge.
  *
  * The root entry holds what an application uses: the client and run handles, entities, errors,
- * filter parsing for search boxes, the store registry and the module-level `mlflow.*`-style API.
+ * filter parsing for search boxes, the store registry, the module-level `mlflow.*`-style API and
+ * the live mirror to an MLflow server (`mirrorTo`).
  * Backends, bundles, components and Node parts have their own subpaths; what a Store
  * implementation needs besides (id generators, search over lists, validation predicates) is in
  * `edgeflow/core`.
@@ -138,3 +139,4 @@ export {
   type SystemProbe,
   type ProbeValues,
 } from './system-metrics/index.js';
+export { mirrorTo, type Mirror, type MirrorOptions } from './storage/mirror/index.js';

@@ -30,8 +30,10 @@ const FLUENT = [
 ];
 /** Browser system metrics (`system/…`). */
 const SYSTEM_METRICS = ['startSystemMetrics', 'SystemMetricsSampler', 'browserProbes', 'jsHeapProbe', 'longTaskProbe', 'frameRateProbe'];
+/** The live mirror to an MLflow server. */
+const MIRROR = ['mirrorTo'];
 /** The root entry's runtime exports, as documented (README "API reference"): nothing more, nothing less. */
-const ROOT_EXPORTS = [...ROOT_CORE, ...STORE_REGISTRY, ...FLUENT, ...SYSTEM_METRICS];
+const ROOT_EXPORTS = [...ROOT_CORE, ...STORE_REGISTRY, ...FLUENT, ...SYSTEM_METRICS, ...MIRROR];
 
 /** Internals that the old `export *` leaked into the root: helpers, record codecs, the registry's rule service. */
 const INTERNALS = [

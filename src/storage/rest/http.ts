@@ -139,10 +139,13 @@ const MISREPORTED_REFUSALS: readonly { readonly messageStart: string; readonly c
   { messageStart: 'Changing param values is not allowed', code: 'INVALID_PARAMETER_VALUE' },
 ];
 
-/** The {@link EdgeflowError} for a failed response. */
-export function errorOfResponse(method: string, path: string, status: number, text: string): EdgeflowError {
+/**
+ * The {@link EdgeflowError} for a failed response; `retryAfterMs` (the server's `Retry-After`) goes
+ * to `details.retryAfterMs`, so a caller that retries later (the live mirror) waits as long.
+ */
+export function errorOfResponse(method: string, path: string, status: number, text: string, retryAfterMs?: number): EdgeflowError {
   const parsed = mlflowError(text);
-  const details: ErrorDetails = { status, method, path };
+  const details: ErrorDetails = { status, method, path, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
   if (parsed === undefined) {
     const snippet = text.length > 200 ? `${text.slice(0, 197)}...` : text;
     return new EdgeflowError('INTERNAL_ERROR', `MLflow server answered ${method} ${path} with HTTP ${status}: ${JSON.stringify(snippet)}`, {
@@ -309,9 +312,10 @@ export class HttpClient {
       } catch {
         // the body is lost; the status still tells
       }
-      const error = errorOfResponse(method, path, response.status, text);
+      const waitMs = retryAfterMs(response.headers.get('Retry-After'));
+      const error = errorOfResponse(method, path, response.status, text, waitMs);
       const ambiguous = AMBIGUOUS_STATUSES.has(response.status) || (response.status === 500 && request.retry500 !== false && mlflowError(text) === undefined);
-      if (ambiguous || REFUSING_STATUSES.has(response.status)) throw new Transient(error, retryAfterMs(response.headers.get('Retry-After')), ambiguous);
+      if (ambiguous || REFUSING_STATUSES.has(response.status)) throw new Transient(error, waitMs, ambiguous);
       throw error;
     } finally {
       clearTimeout(timer);

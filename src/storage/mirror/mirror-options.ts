@@ -1,0 +1,113 @@
+/**
+ * The options of `mirrorTo`, checked with zod, and their defaults (journal, lock, timings).
+ * @module
+ */
+import { z } from 'zod';
+import { EdgeflowError } from '../../core/errors.js';
+import { parseInput } from '../../core/schemas.js';
+import type { Store } from '../../core/store.js';
+import type { MirrorJournal, MirrorLock } from './contract.js';
+import { idbMirrorJournal } from './idb-journal.js';
+import { MemoryMirrorJournal } from './memory-journal.js';
+import { webLocksMirrorLock } from './web-lock.js';
+
+/** Options of `mirrorTo`. */
+export interface MirrorOptions {
+  /** Where the outbox and mapping live; default `idbMirrorJournal(`edgeflow-mirror:${id}`)` where IndexedDB exists, else a {@link MemoryMirrorJournal}. */
+  readonly journal?: MirrorJournal;
+  /** Names the default journal and the lock; default `'default'`. */
+  readonly id?: string;
+  /** Who sends among contexts of one origin; default `webLocksMirrorLock()` where `navigator.locks` exists; `false` = no lock. */
+  readonly lock?: MirrorLock | false;
+  /** Experiments (local ids) to mirror; default every experiment. */
+  readonly experimentIds?: readonly string[];
+  /** Mirror artifacts (default true). */
+  readonly artifacts?: boolean;
+  /** Mirror the model registry (default true when both stores have one). */
+  readonly registry?: boolean;
+  /** A point logged while online reaches the server within this many ms (default 2000). */
+  readonly maxLagMs?: number;
+  /** Waits between attempts while offline: exponential from `initialMs` (default 1000) to `maxMs` (default 60 000), full jitter; a server's `Retry-After` wins. */
+  readonly backoff?: { readonly initialMs?: number; readonly maxMs?: number };
+  /** Aborting it stops the mirror (as `stop()`). */
+  readonly signal?: AbortSignal;
+}
+
+/** The options with their defaults in place. */
+export interface ResolvedMirrorOptions {
+  readonly id: string;
+  readonly journal: MirrorJournal;
+  /** True when the mirror opened the journal (and closes it on stop). */
+  readonly ownsJournal: boolean;
+  readonly lock: MirrorLock | undefined;
+  readonly experimentIds: ReadonlySet<string> | undefined;
+  readonly artifacts: boolean;
+  readonly registry: boolean;
+  readonly maxLagMs: number;
+  /** Quiet time after the last change before a push. */
+  readonly debounceMs: number;
+  readonly backoff: { readonly initialMs: number; readonly maxMs: number };
+  readonly signal: AbortSignal | undefined;
+}
+
+const hasMethods = (value: unknown, names: readonly string[]): boolean =>
+  typeof value === 'object' && value !== null && names.every((name) => typeof (value as Record<string, unknown>)[name] === 'function');
+
+const schema = z
+  .object({
+    journal: z.custom<MirrorJournal>((j) => hasMethods(j, ['entries', 'get', 'commit', 'close']), 'a MirrorJournal (entries, get, commit, close)').optional(),
+    id: z.string().min(1).max(200).optional(),
+    lock: z.union([z.literal(false), z.custom<MirrorLock>((l) => hasMethods(l, ['acquire']), 'a MirrorLock (acquire) or false')]).optional(),
+    experimentIds: z.array(z.string().min(1)).optional(),
+    artifacts: z.boolean().optional(),
+    registry: z.boolean().optional(),
+    maxLagMs: z.number().int().min(50).max(3_600_000).optional(),
+    backoff: z
+      .object({ initialMs: z.number().finite().min(1).optional(), maxMs: z.number().finite().min(1).optional() })
+      .strict()
+      .refine((b) => (b.initialMs ?? 1000) <= (b.maxMs ?? 60_000), 'backoff.initialMs is at most backoff.maxMs')
+      .optional(),
+    signal: z.custom<AbortSignal>((s) => typeof AbortSignal !== 'undefined' && s instanceof AbortSignal, 'an AbortSignal').optional(),
+  })
+  .strict();
+
+/** Checks a store argument: a Store that can be written. */
+function assertWritableStore(store: unknown, field: 'store' | 'remote'): asserts store is Store {
+  if (!hasMethods(store, ['subscribe', 'getRun', 'logBatch', 'createRun']) || typeof (store as Store).capabilities !== 'object') {
+    throw EdgeflowError.invalidParameterValue(`mirrorTo needs a Store as \`${field}\`.`, { details: { field } });
+  }
+  if ((store as Store).capabilities.readOnly) {
+    throw EdgeflowError.invalidParameterValue(`mirrorTo cannot use a read-only store as \`${field}\`.`, { details: { field } });
+  }
+}
+
+/**
+ * Checks the arguments of `mirrorTo` and fills in the defaults.
+ * @throws `INVALID_PARAMETER_VALUE` for a bad option, a read-only store, or `registry: true` where a store has no registry
+ */
+export function resolveMirrorOptions(store: unknown, remote: unknown, options: unknown): ResolvedMirrorOptions {
+  assertWritableStore(store, 'store');
+  assertWritableStore(remote, 'remote');
+  const parsed = parseInput(schema, options ?? {}, 'mirrorTo options');
+  const bothHaveRegistry = store.registry !== undefined && remote.registry !== undefined;
+  if (parsed.registry === true && !bothHaveRegistry) {
+    throw EdgeflowError.invalidParameterValue('mirrorTo: `registry: true` needs a model registry in both stores.', { details: { field: 'registry' } });
+  }
+  const id = parsed.id ?? 'default';
+  const maxLagMs = parsed.maxLagMs ?? 2000;
+  const hasIndexedDb = typeof (globalThis as { indexedDB?: unknown }).indexedDB !== 'undefined';
+  const journal = parsed.journal ?? (hasIndexedDb ? idbMirrorJournal(`edgeflow-mirror:${id}`) : new MemoryMirrorJournal());
+  return {
+    id,
+    journal,
+    ownsJournal: parsed.journal === undefined,
+    lock: parsed.lock === false ? undefined : (parsed.lock ?? webLocksMirrorLock()),
+    experimentIds: parsed.experimentIds === undefined ? undefined : new Set(parsed.experimentIds),
+    artifacts: parsed.artifacts ?? true,
+    registry: parsed.registry ?? bothHaveRegistry,
+    maxLagMs,
+    debounceMs: Math.min(200, Math.floor(maxLagMs / 4)),
+    backoff: { initialMs: parsed.backoff?.initialMs ?? 1000, maxMs: parsed.backoff?.maxMs ?? 60_000 },
+    signal: parsed.signal,
+  };
+}
