@@ -8,7 +8,8 @@ import type { Run } from '../../src/core/entities.js';
 import type { RunId } from '../../src/core/ids.js';
 import type { Store } from '../../src/core/store.js';
 import { SystemTag } from '../../src/core/system-tags.js';
-import type { MirrorJournal } from '../../src/storage/mirror/contract.js';
+import type { MirrorJournal, MirrorStatus } from '../../src/storage/mirror/contract.js';
+import type { Mirror } from '../../src/storage/mirror/mirror.js';
 import { ORIGIN_RUN_ID_TAG } from '../../src/storage/sync/run-pusher.js';
 
 /** Every active run of every active experiment of a store. */
@@ -74,4 +75,36 @@ export async function expectMirrored(local: Store, server: Store, journal: Mirro
     expect(inputsOf(y), `${name} inputs`).toEqual(inputsOf(x));
   }
   return points;
+}
+
+/** The states a mirror goes through from now on, each change once (a live array). */
+export function states(mirror: Mirror): MirrorStatus['state'][] {
+  const seen: MirrorStatus['state'][] = [mirror.status.state];
+  mirror.addEventListener('status', (event) => {
+    const { state } = (event as CustomEvent<MirrorStatus>).detail;
+    if (seen.at(-1) !== state) seen.push(state);
+  });
+  return seen;
+}
+
+/** The mirror's status once it is in `state` (now, or at its next status event in that state). */
+export function until(mirror: Mirror, state: MirrorStatus['state']): Promise<MirrorStatus> {
+  return new Promise((resolve) => {
+    if (mirror.status.state === state) {
+      resolve(mirror.status);
+      return;
+    }
+    const listener = (event: Event): void => {
+      const status = (event as CustomEvent<MirrorStatus>).detail;
+      if (status.state !== state) return;
+      mirror.removeEventListener('status', listener);
+      resolve(status);
+    };
+    mirror.addEventListener('status', listener);
+  });
+}
+
+/** The next event of a kind from a mirror. */
+export function next(mirror: Mirror, event: 'sent' | 'error' | 'status'): Promise<Event> {
+  return new Promise((resolve) => mirror.addEventListener(event, resolve, { once: true }));
 }

@@ -41,6 +41,8 @@ export interface RecordedRequest {
   /** Parsed JSON body (undefined for none or non-JSON). */
   readonly json: Json | undefined;
   readonly bodyBytes: number;
+  /** When it arrived (ms since the epoch, after its body was read). */
+  readonly at: number;
   /** The fault applied to it, if any. */
   fault?: FaultKind;
   status?: number;
@@ -182,7 +184,7 @@ export async function startMlflowRestServer(options: MlflowRestServerOptions = {
       }
     }
     const method = req.method ?? 'GET';
-    const record: RecordedRequest = { tenant: prefix, method, path, query: url.searchParams, headers: req.headers, json, bodyBytes: raw.byteLength };
+    const record: RecordedRequest = { tenant: prefix, method, path, query: url.searchParams, headers: req.headers, json, bodyBytes: raw.byteLength, at: Date.now() };
     requests.push(record);
     const cors = mlflowCorsHeaders(options.cors, req.headers);
     if (method === 'OPTIONS') {

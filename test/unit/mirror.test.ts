@@ -4,15 +4,15 @@
  * local data, nesting and per-run order hold, `stop()` mid-push and a new mirror resume, and bad
  * options are refused. Each test has its own tenant.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { TrackingClient } from '../../src/core/client.js';
 import { datasetFromArrays } from '../../src/core/datasets/builders.js';
 import type { RunId } from '../../src/core/ids.js';
 import type { Store } from '../../src/core/store.js';
 import { MemoryStore } from '../../src/storage/memory/memory-store.js';
-import { MemoryMirrorJournal, mirrorTo, type Mirror, type MirrorStatus } from '../../src/storage/mirror/index.js';
+import { MemoryMirrorJournal, mirrorTo, type JournalCommit, type MirrorJournal, type MirrorLock } from '../../src/storage/mirror/index.js';
 import { RestStore } from '../../src/storage/rest/index.js';
-import { expectMirrored, targetIdOf } from '../support/mirror-checks.js';
+import { expectMirrored, states, targetIdOf, until } from '../support/mirror-checks.js';
 import { startMlflowRestServer, type MlflowRestServer, type Tenant } from '../support/mlflow-rest-server.js';
 
 let server: MlflowRestServer;
@@ -32,15 +32,6 @@ function rest(tenant: Tenant): RestStore {
 function logBatchBodies(tenant: Tenant): Array<{ metrics?: Array<{ key: string }> }> {
   const prefix = new URL(tenant.url).pathname;
   return server.requests.filter((r) => r.tenant === prefix && r.path.endsWith('/runs/log-batch')).map((r) => r.json as { metrics?: Array<{ key: string }> });
-}
-
-function states(mirror: Mirror): MirrorStatus['state'][] {
-  const seen: MirrorStatus['state'][] = [mirror.status.state];
-  mirror.addEventListener('status', (event) => {
-    const { state } = (event as CustomEvent<MirrorStatus>).detail;
-    if (seen.at(-1) !== state) seen.push(state);
-  });
-  return seen;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -155,6 +146,100 @@ describe('mirrorTo: live', () => {
     expect((await journal.entries('out/')).length).toBeGreaterThan(0);
 
     const second = mirrorTo(local, rest(tenant), { ...FAST, journal });
+    await second.flush({ timeoutMs: 10_000 });
+    await second.stop();
+    await expectMirrored(local, rest(tenant), journal);
+  });
+});
+
+/** A lock within one process: holders in turn, as the Web Locks API grants them. */
+function memoryLock(): MirrorLock {
+  let tail = Promise.resolve();
+  return {
+    acquire(_name, signal) {
+      const previous = tail;
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      tail = previous.then(() => held);
+      return new Promise((resolve, reject) => {
+        signal.addEventListener('abort', () => {
+          release();
+          reject(signal.reason as Error);
+        });
+        void previous.then(() => {
+          if (!signal.aborted) resolve(release);
+        });
+      });
+    },
+  };
+}
+
+/** A journal that counts the outbox entries committed through it. */
+function countingOutbox(journal: MirrorJournal): MirrorJournal & { outboxPuts: number } {
+  const counted = {
+    outboxPuts: 0,
+    entries: (prefix?: string) => journal.entries(prefix),
+    get: (key: string) => journal.get(key),
+    commit: async (change: JournalCommit) => {
+      counted.outboxPuts += (change.put ?? []).filter(([key]) => key.startsWith('out/')).length;
+      await journal.commit(change);
+    },
+    close: () => journal.close(),
+  };
+  return counted;
+}
+
+describe('mirrorTo: leadership', () => {
+  it('with a lock, one mirror sends and the other stands by recording the outbox; when the holder stops, the other takes over', async () => {
+    const local = new MemoryStore();
+    const client = new TrackingClient(local, { userId: 'erin' });
+    const tenant = server.tenant();
+    const journal = new MemoryMirrorJournal();
+    const lock = memoryLock();
+    const sender = (name: string) => new RestStore({ baseUrl: tenant.url, retries: 0, headers: () => ({ 'x-mirror': name }) });
+    const first = mirrorTo(local, sender('first'), { ...FAST, lock, journal });
+    const secondJournal = countingOutbox(journal);
+    const second = mirrorTo(local, sender('second'), { ...FAST, lock, journal: secondJournal });
+    const experimentId = await client.createExperiment('two-tabs');
+    const { runId } = (await client.createRun(experimentId, { runName: 'shared', startTime: 1_700_000_000_000 })).info;
+    for (let i = 0; i < 300; i++) client.logMetric(runId, 'loss', i, { step: i, timestamp: 1_700_000_000_000 + i });
+    await first.flush({ timeoutMs: 10_000 });
+    expect(second.status.state).toBe('standby');
+    // The standby records the outbox after its own debounce.
+    await vi.waitFor(() => expect(secondJournal.outboxPuts).toBeGreaterThan(0));
+    const senders = () => new Set(server.requests.filter((r) => r.tenant === new URL(tenant.url).pathname).map((r) => r.headers['x-mirror']));
+    expect(senders()).toEqual(new Set(['first']));
+
+    await first.stop();
+    for (let i = 300; i < 600; i++) client.logMetric(runId, 'loss', i, { step: i, timestamp: 1_700_000_000_000 + i });
+    await client.setTerminated(runId, 'FINISHED', 1_700_000_010_000);
+    await until(second, 'online');
+    await second.flush({ timeoutMs: 10_000 });
+    await second.stop();
+    expect(senders()).toEqual(new Set(['first', 'second']));
+    expect(await expectMirrored(local, rest(tenant), journal)).toBe(600);
+  });
+
+  it('resync() finds a change made to a run that was already complete on the server while no mirror ran', async () => {
+    const local = new MemoryStore();
+    const client = new TrackingClient(local, { userId: 'finn' });
+    const tenant = server.tenant();
+    const journal = new MemoryMirrorJournal();
+    const experimentId = await client.createExperiment('resync');
+    const { runId } = (await client.createRun(experimentId, { runName: 'done', startTime: 1_700_000_000_000 })).info;
+    await client.setTerminated(runId, 'FINISHED', 1_700_000_001_000);
+    const first = mirrorTo(local, rest(tenant), { ...FAST, journal });
+    await first.flush({ timeoutMs: 10_000 });
+    await first.stop();
+    await client.logBatch(runId, { tags: [{ key: 'late', value: 'yes' }] });
+
+    const second = mirrorTo(local, rest(tenant), { ...FAST, journal });
+    await second.flush({ timeoutMs: 10_000 });
+    const target = (await targetIdOf(journal, runId)) as RunId;
+    expect((await tenant.store.getRun(target)).data.tags['late']).toBeUndefined();
+    await second.resync();
     await second.flush({ timeoutMs: 10_000 });
     await second.stop();
     await expectMirrored(local, rest(tenant), journal);

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TrackingClient } from '../../src/core/client.js';
 import type { Run } from '../../src/core/entities.js';
+import { DATASET_CONTEXT_TAG } from '../../src/core/datasets/entities.js';
+import { datasetFromArrays } from '../../src/core/datasets/builders.js';
 import type { RunId } from '../../src/core/ids.js';
 import type { Store } from '../../src/core/store.js';
 import { MemoryStore } from '../../src/storage/memory/memory-store.js';
@@ -349,5 +351,89 @@ describe('syncRuns: nesting and origin', () => {
     await syncRuns(rest(tenant), fresh, { direction: 'pull' });
     const copies = await runsByName(fresh);
     expect(copies.get('child-1')!.data.tags['mlflow.parentRunId']).toBe(copies.get('parent')!.info.runId);
+  });
+});
+
+describe('syncRuns: dataset inputs and packed batches', () => {
+  function logBatches(tenant: Tenant): Array<{ metrics?: Array<{ key: string }>; params?: unknown[]; tags?: unknown[] }> {
+    const prefix = new URL(tenant.url).pathname;
+    return server.requests.filter((r) => r.tenant === prefix && r.path.endsWith('/runs/log-batch')).map((r) => r.json as { metrics?: Array<{ key: string }> });
+  }
+
+  function inputsOf(run: Run): string[] {
+    return (run.inputs?.datasetInputs ?? []).map((i) => `${i.dataset.name}/${i.dataset.digest}/${i.tags.find((t) => t.key === DATASET_CONTEXT_TAG)?.value}`).sort();
+  }
+
+  it('sends the dataset inputs the target lacks (same name, digest and context), once', async () => {
+    const local = new MemoryStore();
+    const client = new TrackingClient(local, { userId: 'alice' });
+    const experimentId = await client.createExperiment('inputs');
+    const { runId } = (await client.createRun(experimentId, { runName: 'with-data', startTime: T0 })).info;
+    const mnist = datasetFromArrays({ name: 'mnist', features: [[1, 2], [3, 4]] });
+    const fashion = datasetFromArrays({ name: 'fashion', features: [[7, 8]] });
+    const context = (value: string) => [{ key: DATASET_CONTEXT_TAG, value }];
+    await client.logInputs(runId, { datasets: [{ dataset: mnist, tags: context('training') }, { dataset: fashion, tags: context('eval') }] });
+    const tenant = server.tenant();
+    const mapping = new MemorySyncState();
+    await syncRuns(local, rest(tenant), { mapping });
+    const copy = [...(await runsByName(tenant.store)).values()][0]!;
+    expect(inputsOf(await tenant.store.getRun(copy.info.runId))).toEqual(inputsOf(await local.getRun(runId)));
+    expect(inputsOf(copy)).toHaveLength(2);
+
+    const cifar = datasetFromArrays({ name: 'cifar', features: [[5, 6]] });
+    await client.logInputs(runId, { datasets: [{ dataset: cifar, tags: context('test') }] });
+    const prefix = new URL(tenant.url).pathname;
+    const inputRequests = () => server.requests.filter((r) => r.tenant === prefix && r.path.endsWith('/runs/log-inputs'));
+    const before = inputRequests().length;
+    const report = await syncRuns(local, rest(tenant), { mapping });
+    expect(report.runsUpdated).toBe(1);
+    const sent = inputRequests().slice(before);
+    expect(sent.map((r) => (r.json as { datasets: Array<{ dataset: { name: string } }> }).datasets.map((d) => d.dataset.name))).toEqual([['cifar']]);
+    expect(inputsOf(await tenant.store.getRun(copy.info.runId))).toEqual(inputsOf(await local.getRun(runId)));
+    expect(await syncRuns(local, rest(tenant), { mapping })).toMatchObject({ runsUpdated: 0, skipped: 1 });
+    expect(inputRequests().length).toBe(before + 1);
+  });
+
+  it('packs params, tags and points of several keys into logBatch requests within MLflow’s limits', async () => {
+    const local = new MemoryStore();
+    const client = new TrackingClient(local, { userId: 'alice' });
+    const experimentId = await client.createExperiment('packed');
+    const small = (await client.createRun(experimentId, { runName: 'small', startTime: T0 })).info.runId;
+    const big = (await client.createRun(experimentId, { runName: 'big', startTime: T0 + 1 })).info.runId;
+    const columns = (n: number, scale: number) => ({
+      steps: Float64Array.from({ length: n }, (_, i) => i),
+      timestamps: Float64Array.from({ length: n }, (_, i) => T0 + i),
+      values: Float64Array.from({ length: n }, (_, i) => i * scale),
+    });
+    await local.logBatch(small, {
+      params: Array.from({ length: 5 }, (_, i) => ({ key: `p${i}`, value: `${i}` })),
+      tags: [{ key: 'team', value: 'vision' }],
+      metrics: Array.from({ length: 30 }, (_, k) => ({ key: `m${k}`, ...columns(10, k) })),
+    });
+    await local.logBatch(big, {
+      params: Array.from({ length: 150 }, (_, i) => ({ key: `p${i}`, value: `${i}` })),
+      metrics: Array.from({ length: 3 }, (_, k) => ({ key: `k${k}`, ...columns(700, k) })),
+    });
+    const tenant = server.tenant();
+    const report = await syncRuns(local, rest(tenant), {});
+    expect(report.metricPoints).toBe(300 + 2100);
+    const batches = logBatches(tenant);
+    const smallCopy = (await runsByName(tenant.store)).get('small')!;
+    // The small run: one request with its params, tag and 30 keys; then the big run's.
+    expect(batches[0]).toMatchObject({ run_id: smallCopy.info.runId });
+    expect(batches[0]!.metrics).toHaveLength(300);
+    expect(new Set(batches[0]!.metrics!.map((m) => m.key)).size).toBe(30);
+    expect(batches[0]!.params).toHaveLength(5);
+    const bigBatches = batches.slice(1);
+    for (const batch of bigBatches) {
+      const entities = (batch.metrics?.length ?? 0) + (batch.params?.length ?? 0) + (batch.tags?.length ?? 0);
+      expect(batch.metrics?.length ?? 0).toBeLessThanOrEqual(1000);
+      expect(batch.params?.length ?? 0).toBeLessThanOrEqual(100);
+      expect(entities).toBeLessThanOrEqual(1000);
+    }
+    // 150 params and 2100 points: 3 requests (100 params + 900 points, 50 + 950, 250), keys sharing them.
+    expect(bigBatches).toHaveLength(3);
+    expect(bigBatches.some((b) => new Set(b.metrics?.map((m) => m.key)).size > 1)).toBe(true);
+    await expectSameRuns(local, rest(tenant), ['small', 'big']);
   });
 });

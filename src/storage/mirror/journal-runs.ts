@@ -2,7 +2,7 @@
  * The live mirror's run records in its {@link MirrorJournal}, and the run pusher's hooks over them.
  *
  * Keys (M1's; the registry pusher keeps its own under `registry/`):
- * - `out/run/<localRunId>` → `{experimentId, at}`: the run has data not yet on the server (the
+ * - `out/run/<localRunId>` → `{at}`: the run has data not yet on the server (the
  *   outbox). `out/model/<name>` → `{at}`: a registered model to push.
  * - `map/<localRunId>` → {@link RunProgress}: the server's run id and experiment, metric points
  *   sent per key, artifact sizes sent, and the status and end time the server holds.

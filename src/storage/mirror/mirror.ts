@@ -23,48 +23,21 @@
  *   entries for what they see, and one of them takes over when the holder goes away.
  * @module
  */
-import { EdgeflowError, isEdgeflowError } from '../../core/errors.js';
+import { EdgeflowError } from '../../core/errors.js';
 import type { ExperimentId, RunId } from '../../core/ids.js';
 import { parseInput } from '../../core/schemas.js';
 import type { Store, StoreChange } from '../../core/store.js';
 import { collectPages } from '../../core/store-reads.js';
-import { isAmbiguousFailure } from '../rest/http.js';
 import { isComplete, orUndefined, parentsFirst, RunPusher, type RunProgress, type WriteCount } from '../sync/run-pusher.js';
-import type { JournalCommit, MirrorState, MirrorStatus, MirrorStatusSource } from './contract.js';
+import type { MirrorStatus } from './contract.js';
 import { JournalRuns, MAPPING, OUTBOX_MODEL, OUTBOX_RUN, progressOf } from './journal-runs.js';
-import { resolveMirrorOptions, type MirrorOptions, type ResolvedMirrorOptions } from './mirror-options.js';
+import { resolveMirrorOptions, type Mirror, type MirrorOptions, type MirrorSent, type ResolvedMirrorOptions } from './mirror-api.js';
+import { MirrorQueue, type TakenItems } from './mirror-queue.js';
+import { asEdgeflowError, changedStatus, FlushWaiters, followNetwork, holdLock, isTransient, retryDelay, type StatusChange } from './mirror-status.js';
 import { pushRegisteredModel } from './registry-pusher.js';
 import { z } from 'zod';
 
-export type { MirrorOptions } from './mirror-options.js';
-
-/** What a `sent` event carries: an acknowledged write of a run. */
-export interface MirrorSent {
-  readonly runId: string;
-  readonly targetRunId?: string;
-  /** Metric points in the write. */
-  readonly points: number;
-}
-
-/**
- * A running mirror. Events: `status` (`CustomEvent<MirrorStatus>`) after every change of
- * {@link Mirror.status}, `sent` (`CustomEvent<MirrorSent>`) after each acknowledged write, `error`
- * (`CustomEvent<EdgeflowError>`) after each failure.
- */
-export interface Mirror extends MirrorStatusSource {
-  readonly status: MirrorStatus;
-  /** Resolves when nothing is pending (everything logged before the call is on the server); rejects with the last error when the mirror is failed/stopped, or after timeoutMs. */
-  flush(options?: { readonly timeoutMs?: number }): Promise<void>;
-  /** Leaves `failed` and tries again now. */
-  retry(): void;
-  /**
-   * Compares every local run of the mirrored experiments with its mapping again (a full pass): finds
-   * a change committed locally in the instant before a crash to a run already complete on the server.
-   */
-  resync(): void;
-  /** Stops sending, releases the lock, closes the journal (if the mirror opened it). Pending items stay in the journal. */
-  stop(): Promise<void>;
-}
+export type { Mirror, MirrorOptions, MirrorSent } from './mirror-api.js';
 
 /**
  * Starts mirroring `store` to `remote` (see the module notes).
@@ -83,12 +56,6 @@ export function mirrorTo(store: Store, remote: Store, options?: MirrorOptions): 
   return new LiveMirror(store, remote, resolveMirrorOptions(store, remote, options));
 }
 
-/** A run waiting to be pushed: the metric keys that grew, or every key. */
-interface RunItem {
-  readonly runId: string;
-  keys: Set<string> | 'all';
-}
-
 const flushSchema = z.object({ timeoutMs: z.number().finite().min(0).optional() }).strict();
 
 /** The mirror behind {@link mirrorTo}. */
@@ -101,11 +68,7 @@ export class LiveMirror extends EventTarget implements Mirror {
   readonly #stopping = new AbortController();
   #status: MirrorStatus = { state: 'starting', pending: 0 };
   #leader = false;
-  /** Runs and models with changes not yet taken by a push. */
-  readonly #dirtyRuns = new Map<string, RunItem>();
-  readonly #dirtyModels = new Set<string>();
-  /** Items of the push in progress. */
-  readonly #busy = new Set<string>();
+  readonly #queue = new MirrorQueue();
   /** Outbox keys this mirror knows are in the journal. */
   readonly #outboxed = new Set<string>();
   #firstChangeAt = 0;
@@ -114,7 +77,7 @@ export class LiveMirror extends EventTarget implements Mirror {
   #cycle: Promise<void> | undefined;
   #again = false;
   #failures = 0;
-  #waiters: Array<{ resolve: () => void; reject: (error: unknown) => void }> = [];
+  readonly #waiters = new FlushWaiters();
   #stopped: Promise<void> | undefined;
   /** True once the journal's outbox and the local runs were queued (as the leader). */
   #loaded = false;
@@ -129,12 +92,14 @@ export class LiveMirror extends EventTarget implements Mirror {
     this.#remote = remote;
     this.#options = options;
     this.#runs = new JournalRuns(options.journal, remote, {
-      stillPending: (runId) => this.#dirtyRuns.has(runId),
+      stillPending: (runId) => this.#queue.hasRun(runId),
       written: (runId, progress, written, outboxRemoved) => this.#written(runId, progress, written, outboxRemoved),
     });
     this.#pusher = new RunPusher(store, remote, this.#runs, { artifacts: options.artifacts, signal: this.#stopping.signal });
     this.#cleanups.push(store.subscribe((change) => this.#onChange(change)));
-    this.#followNetwork();
+    // Browsers: `offline` makes the mirror offline at once, `online` tries again now.
+    const offline = new EdgeflowError('INTERNAL_ERROR', 'The browser is offline.', { details: { reason: 'offline' } });
+    this.#cleanups.push(followNetwork(() => this.#fail(offline), () => this.retry()));
     if (options.signal !== undefined) {
       const onAbort = (): void => void this.stop();
       if (options.signal.aborted) queueMicrotask(onAbort);
@@ -153,16 +118,7 @@ export class LiveMirror extends EventTarget implements Mirror {
     const { timeoutMs } = parseInput(flushSchema, options, 'flush options');
     if (this.#stopped !== undefined) throw EdgeflowError.invalidState('The mirror is stopped.');
     await this.#store.flush();
-    const done = new Promise<void>((resolve, reject) => this.#waiters.push({ resolve, reject }));
-    if (timeoutMs !== undefined) {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const late = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new EdgeflowError('INTERNAL_ERROR', `The mirror did not catch up within ${timeoutMs} ms (${this.#status.state}, ${this.#status.pending} pending).`, { details: { timeoutMs } })), timeoutMs);
-      });
-      this.#schedule(true);
-      this.#settleWaiters();
-      return Promise.race([done, late]).finally(() => clearTimeout(timer));
-    }
+    const done = this.#waiters.wait(timeoutMs, () => `${this.#status.state}, ${this.#status.pending} pending`);
     this.#schedule(true);
     this.#settleWaiters();
     return done;
@@ -179,8 +135,10 @@ export class LiveMirror extends EventTarget implements Mirror {
     else void this.#load();
   }
 
-  resync(): void {
-    void this.#queueLocalRuns(() => true).then(() => this.#schedule(true), (error: unknown) => this.#fail(error));
+  async resync(): Promise<void> {
+    if (this.#stopped !== undefined) throw EdgeflowError.invalidState('The mirror is stopped.');
+    await this.#queueLocalRuns(() => true);
+    this.#schedule(true);
   }
 
   stop(): Promise<void> {
@@ -204,19 +162,8 @@ export class LiveMirror extends EventTarget implements Mirror {
     try {
       const lock = this.#options.lock;
       if (lock !== undefined) {
-        let held = false;
-        const acquiring = lock.acquire(`edgeflow-mirror:${this.#options.id}`, this.#stopping.signal).then((release) => {
-          held = true;
-          return release;
-        });
-        await Promise.race([acquiring, new Promise((resolve) => setTimeout(resolve, 0))]);
-        if (!held) this.#setStatus({ state: 'standby' });
-        const release = await acquiring;
-        if (this.#stopping.signal.aborted) {
-          release();
-          return;
-        }
-        this.#release = release;
+        this.#release = await holdLock(lock, `edgeflow-mirror:${this.#options.id}`, this.#stopping.signal, () => this.#setStatus({ state: 'standby' }));
+        if (this.#stopping.signal.aborted) return;
         this.#setStatus({ state: 'starting' });
       }
       this.#leader = true;
@@ -230,6 +177,7 @@ export class LiveMirror extends EventTarget implements Mirror {
   /** As the leader: queues what the journal and the local store say is waiting, then pushes. A failure here is `failed` (`retry()` loads again). */
   async #load(): Promise<void> {
     try {
+      while (this.#cycle !== undefined) await this.#cycle; // a standby's outbox write lands first
       await this.#loadJournal();
       this.#loaded = true;
       this.#setStatus({ state: 'online' });
@@ -244,11 +192,11 @@ export class LiveMirror extends EventTarget implements Mirror {
     const journal = this.#options.journal;
     for (const [key] of await journal.entries(OUTBOX_RUN)) {
       this.#outboxed.add(key);
-      this.#markRun(key.slice(OUTBOX_RUN.length), 'all');
+      this.#queue.markRun(key.slice(OUTBOX_RUN.length), 'all');
     }
     for (const [key] of await journal.entries(OUTBOX_MODEL)) {
       this.#outboxed.add(key);
-      if (this.#options.registry) this.#dirtyModels.add(key.slice(OUTBOX_MODEL.length));
+      if (this.#options.registry) this.#queue.markModel(key.slice(OUTBOX_MODEL.length));
     }
     const mapped = new Map((await journal.entries(MAPPING)).map(([key, value]) => [key.slice(MAPPING.length), progressOf(value)]));
     await this.#queueLocalRuns((runId) => {
@@ -262,7 +210,7 @@ export class LiveMirror extends EventTarget implements Mirror {
       this.#options.experimentIds ?? (await collectPages((pageToken) => this.#store.searchExperiments({ maxResults: 1000, pageToken }))).map((e) => e.experimentId);
     for (const experimentId of experimentIds) {
       const runs = await collectPages((pageToken) => this.#store.searchRuns({ experimentIds: [experimentId as ExperimentId], maxResults: 1000, pageToken }));
-      for (const run of runs) if (include(run.info.runId)) this.#markRun(run.info.runId, 'all');
+      for (const run of runs) if (include(run.info.runId)) this.#queue.markRun(run.info.runId, 'all');
     }
     this.#updatePending();
   }
@@ -272,10 +220,11 @@ export class LiveMirror extends EventTarget implements Mirror {
   #onChange(change: StoreChange): void {
     if (change.kind === 'run' || change.kind === 'run-data' || change.kind === 'artifacts') {
       if ('experimentId' in change && !this.#inScope(change.experimentId)) return;
-      this.#markRun(change.runId, change.kind === 'run-data' ? change.metricKeys : []);
+      const metricsOnly = change.kind === 'run-data' && change.paramKeys.length === 0 && change.tagKeys.length === 0;
+      this.#queue.markRun(change.runId, change.kind === 'run-data' ? change.metricKeys : [], metricsOnly);
     } else if (change.kind === 'registered-model') {
       if (!this.#options.registry) return;
-      this.#dirtyModels.add(change.name);
+      this.#queue.markModel(change.name);
     } else return;
     const now = Date.now();
     if (this.#firstChangeAt === 0) this.#firstChangeAt = now;
@@ -286,13 +235,6 @@ export class LiveMirror extends EventTarget implements Mirror {
 
   #inScope(experimentId: string): boolean {
     return this.#options.experimentIds === undefined || this.#options.experimentIds.has(experimentId);
-  }
-
-  #markRun(runId: string, keys: readonly string[] | 'all'): void {
-    const item = this.#dirtyRuns.get(runId);
-    if (item === undefined) this.#dirtyRuns.set(runId, { runId, keys: keys === 'all' ? 'all' : new Set(keys) });
-    else if (keys === 'all') item.keys = 'all';
-    else if (item.keys !== 'all') for (const key of keys) item.keys.add(key);
   }
 
   // ------------------------------------------------------------------------------- scheduling
@@ -328,27 +270,24 @@ export class LiveMirror extends EventTarget implements Mirror {
   async #cycleOnce(): Promise<void> {
     this.#firstChangeAt = 0;
     await this.#writeOutbox();
-    if (!this.#leader || !this.#loaded) {
-      this.#dirtyRuns.clear();
-      this.#dirtyModels.clear();
+    if (!this.#leader) {
+      this.#queue.clear(); // recorded in the outbox, for the leader
       return;
     }
-    if (this.#status.state === 'failed' || (this.#status.state === 'offline' && (this.#status.retryAt ?? 0) > Date.now())) return;
-    const runs = [...this.#dirtyRuns.values()];
-    const models = [...this.#dirtyModels];
-    this.#dirtyRuns.clear();
-    this.#dirtyModels.clear();
-    for (const item of runs) this.#busy.add(`run:${item.runId}`);
-    for (const name of models) this.#busy.add(`model:${name}`);
+    if (!this.#loaded) return; // kept queued; the load adds the rest
+    if (this.#status.state === 'failed') return;
+    if (this.#status.state === 'offline' && (this.#status.retryAt ?? 0) > Date.now()) {
+      this.#again = true; // a timer may fire a little early: try again at retryAt
+      return;
+    }
+    const taken = this.#queue.take();
     try {
-      await this.#pushRuns(runs);
-      await this.#pushModels(models);
+      await this.#pushRuns(taken.runs);
+      await this.#pushModels(taken.models);
       if (this.#status.state === 'offline') this.#setStatus({ state: 'online', retryAt: undefined });
       this.#failures = 0;
     } finally {
-      // What was not pushed waits again (with the keys it had).
-      for (const item of runs) if (this.#busy.delete(`run:${item.runId}`)) this.#markRun(item.runId, item.keys === 'all' ? 'all' : [...item.keys]);
-      for (const name of models) if (this.#busy.delete(`model:${name}`)) this.#dirtyModels.add(name);
+      this.#queue.putBack(taken); // what was not pushed waits again, with the keys it had
     }
   }
 
@@ -356,27 +295,29 @@ export class LiveMirror extends EventTarget implements Mirror {
   async #writeOutbox(): Promise<void> {
     const at = Date.now();
     const put: Array<[string, { at: number }]> = [];
-    for (const runId of this.#dirtyRuns.keys()) if (!this.#outboxed.has(OUTBOX_RUN + runId) || !this.#leader) put.push([OUTBOX_RUN + runId, { at }]);
-    for (const name of this.#dirtyModels) if (!this.#outboxed.has(OUTBOX_MODEL + name) || !this.#leader) put.push([OUTBOX_MODEL + name, { at }]);
+    const { runIds, models } = this.#queue.waiting();
+    for (const key of [...runIds.map((id) => OUTBOX_RUN + id), ...models.map((name) => OUTBOX_MODEL + name)]) {
+      if (!this.#leader || !this.#outboxed.has(key)) put.push([key, { at }]);
+    }
     if (put.length === 0) return;
     await this.#options.journal.commit({ put });
     for (const [key] of put) this.#outboxed.add(key);
   }
 
-  async #pushRuns(items: readonly RunItem[]): Promise<void> {
+  async #pushRuns(items: TakenItems['runs']): Promise<void> {
     const loaded = [];
     for (const item of items) {
       const run = await orUndefined(this.#store.getRun(item.runId as RunId));
-      if (run === undefined || run.info.lifecycleStage !== 'active' || !this.#inScope(run.info.experimentId)) await this.#settle(`run:${item.runId}`, OUTBOX_RUN + item.runId);
+      if (run === undefined || run.info.lifecycleStage !== 'active' || !this.#inScope(run.info.experimentId)) await this.#settleRun(item.runId);
       else loaded.push({ run, item });
     }
     const byId = new Map(loaded.map((entry) => [entry.run.info.runId as string, entry]));
     for (const run of parentsFirst(loaded.map((entry) => entry.run))) {
       this.#stopping.signal.throwIfAborted();
       const { item } = byId.get(run.info.runId)!;
-      const outcome = await this.#pusher.push(run, item.keys === 'all' ? undefined : item.keys);
-      if (outcome === 'unchanged' || outcome === 'skipped') await this.#settle(`run:${item.runId}`, OUTBOX_RUN + item.runId);
-      else this.#busy.delete(`run:${item.runId}`);
+      const outcome = await this.#pusher.push(run, item.keys === 'all' ? {} : { metricKeys: item.keys, metricsOnly: item.metricsOnly });
+      if (outcome === 'unchanged' || outcome === 'skipped') await this.#settleRun(item.runId);
+      else this.#queue.done(`run:${item.runId}`);
     }
   }
 
@@ -388,19 +329,22 @@ export class LiveMirror extends EventTarget implements Mirror {
     for (const name of names) {
       this.#stopping.signal.throwIfAborted();
       await pushRegisteredModel(local, remote, name, context);
-      await this.#settle(`model:${name}`, OUTBOX_MODEL + name);
+      this.#queue.done(`model:${name}`);
+      if (!this.#queue.hasModel(name)) await this.#removeOutbox(OUTBOX_MODEL + name);
       this.#acknowledged();
     }
   }
 
-  /** An item done with no write left: its outbox entry goes (unless it changed again meanwhile). */
-  async #settle(item: string, outboxKey: string): Promise<void> {
-    this.#busy.delete(item);
-    const again = item.startsWith('run:') ? this.#dirtyRuns.has(item.slice(4)) : this.#dirtyModels.has(item.slice(6));
-    if (again || !this.#outboxed.has(outboxKey)) return;
-    const change: JournalCommit = { delete: [outboxKey] };
-    await this.#options.journal.commit(change);
-    this.#outboxed.delete(outboxKey);
+  /** A run done with no write left: its outbox entry goes (unless it changed again meanwhile). */
+  async #settleRun(runId: string): Promise<void> {
+    this.#queue.done(`run:${runId}`);
+    if (!this.#queue.hasRun(runId)) await this.#removeOutbox(OUTBOX_RUN + runId);
+  }
+
+  async #removeOutbox(key: string): Promise<void> {
+    if (!this.#outboxed.has(key)) return;
+    await this.#options.journal.commit({ delete: [key] });
+    this.#outboxed.delete(key);
   }
 
   // ---------------------------------------------------------------------------------- status
@@ -422,15 +366,13 @@ export class LiveMirror extends EventTarget implements Mirror {
 
   #failWith(error: unknown, mayRetry: boolean): void {
     if (this.#stopping.signal.aborted) return;
-    const failure = isEdgeflowError(error) ? error : new EdgeflowError('INTERNAL_ERROR', error instanceof Error ? error.message : String(error), { cause: error });
+    const failure = asEdgeflowError(error);
     const lastError = { code: failure.code, message: failure.message, at: Date.now() };
     this.dispatchEvent(new CustomEvent<EdgeflowError>('error', { detail: failure }));
     if (mayRetry && isTransient(failure)) {
       this.#failures++;
-      const retryAfter = failure.details?.['retryAfterMs'];
-      const { initialMs, maxMs } = this.#options.backoff;
-      const wait = typeof retryAfter === 'number' ? retryAfter : Math.random() * Math.min(maxMs, initialMs * 2 ** (this.#failures - 1));
-      this.#setStatus({ state: this.#leader ? 'offline' : this.#status.state, lastError, retryAt: Date.now() + wait });
+      const retryAt = Date.now() + retryDelay(failure, this.#failures, this.#options.backoff);
+      this.#setStatus({ state: this.#leader ? 'offline' : this.#status.state, lastError, retryAt });
       this.#schedule(false);
     } else {
       this.#lastFailure = failure;
@@ -439,63 +381,24 @@ export class LiveMirror extends EventTarget implements Mirror {
   }
 
   #updatePending(): void {
-    const pending = new Set([...[...this.#dirtyRuns.keys()].map((id) => `run:${id}`), ...[...this.#dirtyModels].map((name) => `model:${name}`), ...this.#busy]).size;
+    const pending = this.#queue.pending;
     if (pending !== this.#status.pending) this.#setStatus({ pending });
   }
 
-  #setStatus(change: { state?: MirrorState; pending?: number; lastError?: MirrorStatus['lastError']; lastSentAt?: number; retryAt?: number | undefined }): void {
-    const next: Record<string, unknown> = { ...this.#status, ...change };
-    for (const key of Object.keys(next)) if (next[key] === undefined) delete next[key];
-    const status = next as unknown as MirrorStatus;
-    if (sameStatus(status, this.#status)) return;
-    this.#status = Object.freeze(status);
-    this.dispatchEvent(new CustomEvent<MirrorStatus>('status', { detail: this.#status }));
+  #setStatus(change: StatusChange): void {
+    const status = changedStatus(this.#status, change);
+    if (status === undefined) return;
+    this.#status = status;
+    this.dispatchEvent(new CustomEvent<MirrorStatus>('status', { detail: status }));
     this.#settleWaiters();
   }
 
   /** Resolves `flush` callers once nothing is pending; rejects them when failed or stopped. */
   #settleWaiters(): void {
-    if (this.#waiters.length === 0) return;
+    if (this.#waiters.size === 0) return;
     const { state, pending } = this.#status;
-    let outcome: 'resolve' | EdgeflowError | undefined;
-    if (state === 'stopped') outcome = EdgeflowError.invalidState('The mirror was stopped before it caught up.');
-    else if (state === 'failed') outcome = this.#lastFailure ?? new EdgeflowError('INTERNAL_ERROR', this.#status.lastError?.message ?? 'The mirror failed.');
-    else if (this.#leader && state === 'online' && pending === 0 && this.#cycle === undefined && this.#dirtyRuns.size === 0) outcome = 'resolve';
-    if (outcome === undefined) return;
-    for (const waiter of this.#waiters.splice(0)) {
-      if (outcome === 'resolve') waiter.resolve();
-      else waiter.reject(outcome);
-    }
+    if (state === 'stopped') this.#waiters.settle(EdgeflowError.invalidState('The mirror was stopped before it caught up.'));
+    else if (state === 'failed') this.#waiters.settle(this.#lastFailure ?? new EdgeflowError('INTERNAL_ERROR', this.#status.lastError?.message ?? 'The mirror failed.'));
+    else if (this.#leader && state === 'online' && pending === 0 && this.#cycle === undefined) this.#waiters.settle('caught-up');
   }
-
-  /** Browsers: `offline` makes the mirror offline at once, `online` tries again now. */
-  #followNetwork(): void {
-    const scope = globalThis as { addEventListener?: EventTarget['addEventListener']; removeEventListener?: EventTarget['removeEventListener'] };
-    if (typeof scope.addEventListener !== 'function' || typeof scope.removeEventListener !== 'function') return;
-    const offline = (): void => this.#fail(new EdgeflowError('INTERNAL_ERROR', 'The browser is offline.', { details: { reason: 'offline' } }));
-    const online = (): void => this.retry();
-    scope.addEventListener('offline', offline);
-    scope.addEventListener('online', online);
-    this.#cleanups.push(() => {
-      scope.removeEventListener?.('offline', offline);
-      scope.removeEventListener?.('online', online);
-    });
-  }
-}
-
-/** Failures the RestStore gave up on that a later attempt may get past: network, 5xx, 429. */
-function isTransient(error: EdgeflowError): boolean {
-  return error.code === 'INTERNAL_ERROR' || error.code === 'RESOURCE_EXHAUSTED' || isAmbiguousFailure(error);
-}
-
-function sameStatus(a: MirrorStatus, b: MirrorStatus): boolean {
-  return (
-    a.state === b.state &&
-    a.pending === b.pending &&
-    a.lastSentAt === b.lastSentAt &&
-    a.retryAt === b.retryAt &&
-    a.lastError?.code === b.lastError?.code &&
-    a.lastError?.message === b.lastError?.message &&
-    a.lastError?.at === b.lastError?.at
-  );
 }

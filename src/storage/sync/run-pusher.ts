@@ -70,6 +70,17 @@ export interface RunPusherOptions {
   readonly signal?: AbortSignal;
 }
 
+/** What may have changed in a source run since its last push. */
+export interface PushScope {
+  /** Keys whose histories may have grown; default every key of the run. */
+  readonly metricKeys?: Iterable<string>;
+  /**
+   * Only metric points were logged (no params, tags, inputs, artifacts or status): a run pushed
+   * before gets its new points without reading the target run first.
+   */
+  readonly metricsOnly?: boolean;
+}
+
 /** How a push ended. */
 export type PushOutcome = 'created' | 'updated' | 'unchanged' | 'skipped';
 
@@ -98,12 +109,17 @@ export class RunPusher {
   /**
    * Brings the target copy of `source` up to date.
    * @param source - The source run as read now.
-   * @param metricKeys - Keys whose histories may have grown; default every key of the run.
+   * @param scope - What may have changed (default everything).
    * @returns `skipped` when its experiment or the copy is deleted on the target
    */
-  async push(source: Run, metricKeys?: Iterable<string>): Promise<PushOutcome> {
+  async push(source: Run, scope: PushScope = {}): Promise<PushOutcome> {
     const sourceRunId = source.info.runId;
     let progress = await this.#hooks.load(sourceRunId);
+    if (scope.metricsOnly === true && progress !== undefined) {
+      const steps = this.#metricSteps(progress, await this.#newPoints(source, progress, scope.metricKeys ?? Object.keys(source.data.metrics)));
+      await this.#run(sourceRunId, progress, steps);
+      return steps.length > 0 ? 'updated' : 'unchanged';
+    }
     let target = progress === undefined ? undefined : await orUndefined(this.#to.getRun(progress.targetRunId as RunId));
     let created = false;
     const fresh = progress === undefined || target === undefined;
@@ -118,8 +134,15 @@ export class RunPusher {
     if (target.info.lifecycleStage !== 'active') return 'skipped';
     progress.status = target.info.status;
     progress.endTime = target.info.endTime;
-    const steps = await this.#plan(source, target, progress, metricKeys);
-    if (fresh) await this.#hooks.save(sourceRunId, progress, steps.length === 0, { points: 0, artifacts: 0 });
+    const steps = await this.#plan(source, target, progress, scope.metricKeys);
+    if (fresh) await this.#hooks.save(sourceRunId, progress, steps.length === 0, NOTHING);
+    await this.#run(sourceRunId, progress, steps);
+    if (created) return 'created';
+    return steps.length > 0 ? 'updated' : 'unchanged';
+  }
+
+  /** Sends `steps` in order, saving the progress after each (announcing metric batches first). */
+  async #run(sourceRunId: string, progress: RunProgress, steps: readonly Step[]): Promise<void> {
     for (let i = 0; i < steps.length; i++) {
       this.#options.signal?.throwIfAborted();
       const step = steps[i]!;
@@ -127,8 +150,6 @@ export class RunPusher {
       const written = await step.send();
       await this.#hooks.save(sourceRunId, progress, i === steps.length - 1, written);
     }
-    if (created) return 'created';
-    return steps.length > 0 ? 'updated' : 'unchanged';
   }
 
   /** The target experiment with the source experiment's name (created when missing); null when it is deleted there. */
@@ -163,18 +184,7 @@ export class RunPusher {
     const params = missing(source.data.params, target.data.params);
     const tags = differing(await this.#targetTags(source, targetRunId), target.data.tags);
     const series = await this.#newPoints(source, progress, metricKeys ?? Object.keys(source.data.metrics));
-    const steps: Step[] = packBatches(params, tags, series).map((batch) => ({
-      ...(batch.metrics.length > 0 ? { metricKeys: batch.metrics.map((m) => m.key) } : {}),
-      send: async () => {
-        await this.#to.logBatch(targetRunId, batch);
-        let points = 0;
-        for (const m of batch.metrics) {
-          progress.metrics[m.key] = (progress.metrics[m.key] ?? 0) + m.values.length;
-          points += m.values.length;
-        }
-        return { points, artifacts: 0 };
-      },
-    }));
+    const steps = this.#metricSteps(progress, series, params, tags);
     const inputs = missingInputs(source, target);
     if (inputs.length > 0 && this.#to.logInputs !== undefined) {
       steps.push({ send: async () => (await this.#to.logInputs!(targetRunId, { datasets: inputs }), NOTHING) });
@@ -204,6 +214,22 @@ export class RunPusher {
       });
     }
     return steps;
+  }
+
+  /** `logBatch` writes of `series` (with `params` and `tags`), each advancing the progress of its keys. */
+  #metricSteps(progress: RunProgress, series: readonly MetricColumns[], params: readonly KeyValue[] = [], tags: readonly KeyValue[] = []): Step[] {
+    return packBatches(params, tags, series).map((batch) => ({
+      ...(batch.metrics.length > 0 ? { metricKeys: batch.metrics.map((m) => m.key) } : {}),
+      send: async () => {
+        await this.#to.logBatch(progress.targetRunId as RunId, batch);
+        let points = 0;
+        for (const m of batch.metrics) {
+          progress.metrics[m.key] = (progress.metrics[m.key] ?? 0) + m.values.length;
+          points += m.values.length;
+        }
+        return { points, artifacts: 0 };
+      },
+    }));
   }
 
   /** The points of `keys` the target lacks (from the recorded offsets), keys in code-point order. */

@@ -1,12 +1,13 @@
 /**
- * The options of `mirrorTo`, checked with zod, and their defaults (journal, lock, timings).
+ * What `mirrorTo` takes and returns: its options (checked with zod, with their defaults: journal,
+ * lock, timings) and the {@link Mirror} it returns.
  * @module
  */
 import { z } from 'zod';
 import { EdgeflowError } from '../../core/errors.js';
 import { parseInput } from '../../core/schemas.js';
 import type { Store } from '../../core/store.js';
-import type { MirrorJournal, MirrorLock } from './contract.js';
+import type { MirrorJournal, MirrorLock, MirrorStatus, MirrorStatusSource } from './contract.js';
 import { idbMirrorJournal } from './idb-journal.js';
 import { MemoryMirrorJournal } from './memory-journal.js';
 import { webLocksMirrorLock } from './web-lock.js';
@@ -31,6 +32,35 @@ export interface MirrorOptions {
   readonly backoff?: { readonly initialMs?: number; readonly maxMs?: number };
   /** Aborting it stops the mirror (as `stop()`). */
   readonly signal?: AbortSignal;
+}
+
+/** What a `sent` event carries: an acknowledged write of a run. */
+export interface MirrorSent {
+  readonly runId: string;
+  readonly targetRunId?: string;
+  /** Metric points in the write. */
+  readonly points: number;
+}
+
+/**
+ * A running mirror. Events: `status` (`CustomEvent<MirrorStatus>`) after every change of
+ * {@link Mirror.status}, `sent` (`CustomEvent<MirrorSent>`) after each acknowledged write, `error`
+ * (`CustomEvent<EdgeflowError>`) after each failure.
+ */
+export interface Mirror extends MirrorStatusSource {
+  readonly status: MirrorStatus;
+  /** Resolves when nothing is pending (everything logged before the call is on the server); rejects with the last error when the mirror is failed/stopped, or after timeoutMs. */
+  flush(options?: { readonly timeoutMs?: number }): Promise<void>;
+  /** Leaves `failed` and tries again now. */
+  retry(): void;
+  /**
+   * Compares every local run of the mirrored experiments with its mapping again (a full pass): finds
+   * a change committed locally in the instant before a crash to a run already complete on the server.
+   * Resolves once the runs are queued (`flush()` then waits for them).
+   */
+  resync(): Promise<void>;
+  /** Stops sending, releases the lock, closes the journal (if the mirror opened it). Pending items stay in the journal. */
+  stop(): Promise<void>;
 }
 
 /** The options with their defaults in place. */
