@@ -4,10 +4,11 @@
  * - `log.jsonl`: one JSON line per commit, `fsync`ed before the commit resolves. A crash in the
  *   middle of a write leaves a last line without its newline: that commit never resolved, and
  *   opening ignores (and cuts) it.
- * - `snapshot.json`: every entry at some point; once the log grows past a threshold it is rewritten
- *   (temp file, fsync, rename, fsync of the folder) and the log emptied. Replaying the log over a
- *   snapshot that already holds its commits gives the same entries (each commit sets or deletes whole
- *   keys), so a crash between the rename and the emptying loses and doubles nothing.
+ * - `snapshot.json`: every entry at some point; once the log grows past a threshold (and past the
+ *   snapshot's own size) it is rewritten (temp file, fsync, rename, fsync of the folder) and the log
+ *   emptied. Replaying the log over a snapshot that already holds its commits gives the same entries
+ *   (each commit sets or deletes whole keys), so a crash between the rename and the emptying loses
+ *   and doubles nothing.
  * - `lock`: the pid of the one process using the journal. A journal is used by one process at a
  *   time; journals over one folder in one process share one log. A lock left by a dead process is
  *   taken over.
@@ -23,7 +24,11 @@ import { Mutex, isFsError, readIfExists, toStoreError } from './fs-helpers.js';
 
 /** Options of {@link fileMirrorJournal}. */
 export interface FileMirrorJournalOptions {
-  /** Log size in bytes past which the entries are written to a new snapshot and the log emptied. Default 4 MiB. */
+  /**
+   * Log size in bytes past which the entries are written to a new snapshot and the log emptied,
+   * once the log is also larger than the last snapshot (so rewriting costs at most as much as was
+   * logged). Default 4 MiB.
+   */
   readonly compactAtBytes?: number;
 }
 
@@ -158,6 +163,7 @@ class FileLog {
   readonly #entries = new Map<string, string>();
   readonly #writes = new Mutex();
   #logBytes = 0;
+  #snapshotBytes = 0;
   #handle: FileHandle | undefined;
   /** Set when a failed write could not be undone: the file and the entries may disagree. */
   #broken: EdgeflowError | undefined;
@@ -206,7 +212,7 @@ class FileLog {
       }
       this.#logBytes += bytes.byteLength;
       this.#apply(line.deletes, line.puts);
-      if (this.#logBytes > this.compactAtBytes) await this.#compact(handle);
+      if (this.#logBytes > Math.max(this.compactAtBytes, this.#snapshotBytes)) await this.#compact(handle);
     });
   }
 
@@ -225,6 +231,7 @@ class FileLog {
   async #load(): Promise<void> {
     const snapshot = await readIfExists(join(this.dir, SNAPSHOT));
     if (snapshot !== undefined) {
+      this.#snapshotBytes = snapshot.byteLength;
       const parsed = parseJson(snapshot.toString('utf8'), SNAPSHOT) as { format?: unknown; entries?: unknown };
       if (parsed.format !== SNAPSHOT_FORMAT || !Array.isArray(parsed.entries)) throw corrupt(SNAPSHOT, 'it is not a journal snapshot');
       for (const [key, value] of parsed.entries as Array<[string, JournalValue]>) this.#entries.set(key, JSON.stringify(value));
@@ -263,17 +270,19 @@ class FileLog {
   /** Writes every entry to a new snapshot, then empties the log. */
   async #compact(handle: FileHandle): Promise<void> {
     const body = [...this.#entries].map(([key, text]) => `[${JSON.stringify(key)},${text}]`).join(',\n');
+    const snapshot = Buffer.from(`{"format":"${SNAPSHOT_FORMAT}","entries":[\n${body}\n]}\n`, 'utf8');
     const temp = join(this.dir, `.${SNAPSHOT}.${randomBytes(6).toString('hex')}.tmp`);
     try {
       const file = await open(temp, 'w');
       try {
-        await file.writeFile(`{"format":"${SNAPSHOT_FORMAT}","entries":[\n${body}\n]}\n`);
+        await file.writeFile(snapshot);
         await file.sync();
       } finally {
         await file.close();
       }
       await rename(temp, join(this.dir, SNAPSHOT));
       await syncFolder(this.dir);
+      this.#snapshotBytes = snapshot.byteLength;
     } catch {
       // The log still holds every commit: nothing is lost, compaction is tried again after the next commit.
       await rm(temp, { force: true });

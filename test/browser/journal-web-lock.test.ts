@@ -38,18 +38,24 @@ async function frameHolding(name: string): Promise<HTMLIFrameElement> {
   return frame;
 }
 
+/** Asks for `name` while another holds it; resolves once the browser lists the request as waiting and it is not granted. */
+async function waitingFor(name: string): Promise<{ acquired: Promise<() => void> }> {
+  let granted = false;
+  const acquired = webLocksMirrorLock()!.acquire(name, new AbortController().signal).then((release) => {
+    granted = true;
+    return release;
+  });
+  await expect.poll(() => census(name)).toEqual({ held: 1, pending: 1 });
+  expect(granted).toBe(false);
+  return { acquired };
+}
+
 describe('webLocksMirrorLock', () => {
   it('makes a second acquirer wait until the first releases', async () => {
     const lock = webLocksMirrorLock()!;
     const name = lockName();
     const releaseFirst = await lock.acquire(name, new AbortController().signal);
-    let secondHolds = false;
-    const second = lock.acquire(name, new AbortController().signal).then((release) => {
-      secondHolds = true;
-      return release;
-    });
-    await expect.poll(() => census(name)).toEqual({ held: 1, pending: 1 });
-    expect(secondHolds).toBe(false);
+    const { acquired: second } = await waitingFor(name);
     releaseFirst();
     const releaseSecond = await second;
     expect(await census(name)).toEqual({ held: 1, pending: 0 });
@@ -58,16 +64,9 @@ describe('webLocksMirrorLock', () => {
   });
 
   it('waits while a same-origin frame holds the lock, and gets it when that frame goes away', async () => {
-    const lock = webLocksMirrorLock()!;
     const name = lockName();
     const frame = await frameHolding(name);
-    let holds = false;
-    const acquired = lock.acquire(name, new AbortController().signal).then((release) => {
-      holds = true;
-      return release;
-    });
-    await expect.poll(() => census(name)).toEqual({ held: 1, pending: 1 });
-    expect(holds).toBe(false);
+    const { acquired } = await waitingFor(name);
     frame.remove();
     const release = await acquired;
     expect(await census(name)).toEqual({ held: 1, pending: 0 });

@@ -116,6 +116,26 @@ describe('fileMirrorJournal files', () => {
     await replayed.close();
   });
 
+  it('waits with the next compaction until the log outgrows the snapshot too', async () => {
+    const dir = await newFolder();
+    const journal = fileMirrorJournal(dir, { compactAtBytes: 100 });
+    await journal.commit({ put: [['big', 'b'.repeat(5000)]] });
+    const snapshotBytes = (await stat(join(dir, 'snapshot.json'))).size;
+    expect(snapshotBytes).toBeGreaterThan(5000);
+    let logged = 0;
+    for (let i = 0; logged + 60 <= snapshotBytes; i++) {
+      await journal.commit({ put: [['small', i]] });
+      logged = (await stat(join(dir, 'log.jsonl'))).size;
+      expect(logged, 'compacted while the log was smaller than the snapshot').toBeGreaterThan(0);
+    }
+    for (let i = 0; i < 200 && logged > 0; i++) {
+      await journal.commit({ put: [['small', -i]] });
+      logged = (await stat(join(dir, 'log.jsonl'))).size;
+    }
+    expect(logged).toBe(0);
+    await journal.close();
+  });
+
   it('refuses a folder whose lock a live process holds, and takes over the lock of a dead one', async () => {
     const dir = await newFolder();
     await writeFile(join(dir, 'lock'), String(process.ppid));

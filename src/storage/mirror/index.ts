@@ -6,6 +6,8 @@
  */
 export { mirrorTo, type Mirror, type MirrorOptions, type MirrorSent } from './mirror.js';
 export { MemoryMirrorJournal } from './memory-journal.js';
+export { idbMirrorJournal } from './idb-journal.js';
+export { webLocksMirrorLock } from './web-lock.js';
 export type {
   JournalCommit,
   JournalValue,

@@ -11,6 +11,9 @@
  * A version is created on the server with the tag `edgeflow.origin.version` = `<name>/<version>`:
  * after a crash between the creation and the journal's commit (or an answer lost on the way), the
  * next push finds it by that tag (and its run) instead of creating it twice.
+ *
+ * Not mirrored: a version's MLflow 3 `model_id` (a local logged model means nothing to the server),
+ * its run link and user (the server records its own).
  * @module
  */
 import type { Page } from '../../core/entities.js';
