@@ -36,6 +36,45 @@ function logBatchBodies(tenant: Tenant): Array<{ metrics?: Array<{ key: string }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** A lock within one process: holders in turn, as the Web Locks API grants them. */
+function memoryLock(): MirrorLock {
+  let tail = Promise.resolve();
+  return {
+    acquire(_name, signal) {
+      const previous = tail;
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      tail = previous.then(() => held);
+      return new Promise((resolve, reject) => {
+        signal.addEventListener('abort', () => {
+          release();
+          reject(signal.reason as Error);
+        });
+        void previous.then(() => {
+          if (!signal.aborted) resolve(release);
+        });
+      });
+    },
+  };
+}
+
+/** A journal that counts the outbox entries committed through it. */
+function countingOutbox(journal: MirrorJournal): MirrorJournal & { outboxPuts: number } {
+  const counted = {
+    outboxPuts: 0,
+    entries: (prefix?: string) => journal.entries(prefix),
+    get: (key: string) => journal.get(key),
+    commit: async (change: JournalCommit) => {
+      counted.outboxPuts += (change.put ?? []).filter(([key]) => key.startsWith('out/')).length;
+      await journal.commit(change);
+    },
+    close: () => journal.close(),
+  };
+  return counted;
+}
+
 describe('mirrorTo: live', () => {
   it('points reach the server while they are logged; the server ends with exactly the local data', async () => {
     const local = new MemoryStore();
@@ -89,6 +128,33 @@ describe('mirrorTo: live', () => {
     expect(mirror.status.pending).toBe(0);
     expect(await journal.entries('out/')).toEqual([]);
     expect(await journal.entries('flight/')).toEqual([]);
+  });
+
+  it('a burst of changes is one push with one outbox write, not one per change', async () => {
+    const local = new MemoryStore();
+    const client = new TrackingClient(local, { userId: 'hana' });
+    const tenant = server.tenant();
+    const journal = countingOutbox(new MemoryMirrorJournal());
+    const mirror = mirrorTo(local, rest(tenant), { ...FAST, journal });
+    const experimentId = await client.createExperiment('burst');
+    const { runId } = (await client.createRun(experimentId, { runName: 'burst', startTime: 1_700_000_000_000 })).info;
+    await mirror.flush({ timeoutMs: 10_000 });
+    const batchesBefore = logBatchBodies(tenant).length;
+    const outboxBefore = journal.outboxPuts;
+    const sent: number[] = [];
+    mirror.addEventListener('sent', (event) => sent.push((event as CustomEvent<{ points: number }>).detail.points));
+    // 40 change events in one tick, over two keys.
+    await Promise.all(
+      Array.from({ length: 40 }, (_, i) => local.logBatch(runId as RunId, {
+          metrics: [{ key: i % 2 === 0 ? 'a' : 'b', steps: Float64Array.of(i), timestamps: Float64Array.of(1_700_000_000_000 + i), values: Float64Array.of(i) }],
+        })),
+    );
+    await mirror.flush({ timeoutMs: 10_000 });
+    await mirror.stop();
+    expect(logBatchBodies(tenant).length - batchesBefore).toBe(1);
+    expect(journal.outboxPuts - outboxBefore).toBe(1);
+    expect(sent).toEqual([40]);
+    await expectMirrored(local, rest(tenant), journal);
   });
 
   it('nested runs: the parent first, the child’s mlflow.parentRunId names the parent’s server id; two runs interleaved keep their order', async () => {
@@ -152,44 +218,28 @@ describe('mirrorTo: live', () => {
   });
 });
 
-/** A lock within one process: holders in turn, as the Web Locks API grants them. */
-function memoryLock(): MirrorLock {
-  let tail = Promise.resolve();
-  return {
-    acquire(_name, signal) {
-      const previous = tail;
-      let release!: () => void;
-      const held = new Promise<void>((resolve) => {
-        release = resolve;
-      });
-      tail = previous.then(() => held);
-      return new Promise((resolve, reject) => {
-        signal.addEventListener('abort', () => {
-          release();
-          reject(signal.reason as Error);
-        });
-        void previous.then(() => {
-          if (!signal.aborted) resolve(release);
-        });
-      });
-    },
-  };
-}
-
-/** A journal that counts the outbox entries committed through it. */
-function countingOutbox(journal: MirrorJournal): MirrorJournal & { outboxPuts: number } {
-  const counted = {
-    outboxPuts: 0,
-    entries: (prefix?: string) => journal.entries(prefix),
-    get: (key: string) => journal.get(key),
-    commit: async (change: JournalCommit) => {
-      counted.outboxPuts += (change.put ?? []).filter(([key]) => key.startsWith('out/')).length;
-      await journal.commit(change);
-    },
-    close: () => journal.close(),
-  };
-  return counted;
-}
+describe('mirrorTo: the server’s copy gone', () => {
+  it('a copy purged on the server while points are logged is made again, with every point once', async () => {
+    const local = new MemoryStore();
+    const client = new TrackingClient(local, { userId: 'gus' });
+    const tenant = server.tenant();
+    const journal = new MemoryMirrorJournal();
+    const mirror = mirrorTo(local, rest(tenant), { ...FAST, journal });
+    const experimentId = await client.createExperiment('purged');
+    const { runId } = (await client.createRun(experimentId, { runName: 'again', startTime: 1_700_000_000_000 })).info;
+    for (let i = 0; i < 100; i++) client.logMetric(runId, 'loss', i, { step: i, timestamp: 1_700_000_000_000 + i });
+    await client.flush();
+    await mirror.flush({ timeoutMs: 10_000 });
+    const first = (await targetIdOf(journal, runId)) as RunId;
+    await tenant.store.purgeRun(first);
+    for (let i = 100; i < 200; i++) client.logMetric(runId, 'loss', i, { step: i, timestamp: 1_700_000_000_000 + i });
+    await client.flush();
+    await mirror.flush({ timeoutMs: 10_000 });
+    await mirror.stop();
+    expect(await targetIdOf(journal, runId)).not.toBe(first);
+    expect(await expectMirrored(local, rest(tenant), journal)).toBe(200);
+  });
+});
 
 describe('mirrorTo: leadership', () => {
   it('with a lock, one mirror sends and the other stands by recording the outbox; when the holder stops, the other takes over', async () => {
@@ -220,6 +270,26 @@ describe('mirrorTo: leadership', () => {
     await second.stop();
     expect(senders()).toEqual(new Set(['first', 'second']));
     expect(await expectMirrored(local, rest(tenant), journal)).toBe(600);
+  });
+
+  it('a change still in its debounce when stop() is called goes to the outbox, and the next mirror sends it', async () => {
+    const local = new MemoryStore();
+    const client = new TrackingClient(local, { userId: 'ida' });
+    const tenant = server.tenant();
+    const journal = new MemoryMirrorJournal();
+    const experimentId = await client.createExperiment('stop-early');
+    const { runId } = (await client.createRun(experimentId, { runName: 'done', startTime: 1_700_000_000_000 })).info;
+    await client.setTerminated(runId, 'FINISHED', 1_700_000_001_000);
+    const first = mirrorTo(local, rest(tenant), { ...FAST, maxLagMs: 60_000, journal });
+    await first.flush({ timeoutMs: 10_000 });
+    await client.logBatch(runId, { tags: [{ key: 'late', value: 'yes' }] });
+    await first.stop();
+    expect((await journal.entries('out/')).map(([key]) => key)).toEqual([`out/run/${runId}`]);
+
+    const second = mirrorTo(local, rest(tenant), { ...FAST, journal });
+    await second.flush({ timeoutMs: 10_000 });
+    await second.stop();
+    await expectMirrored(local, rest(tenant), journal);
   });
 
   it('resync() finds a change made to a run that was already complete on the server while no mirror ran', async () => {

@@ -17,7 +17,7 @@
  */
 import { dict, type Dict, type RunStatus } from '../../core/entities.js';
 import type { Store } from '../../core/store.js';
-import { historyLengths, type RunProgress, type RunPushHooks, type WriteCount } from '../sync/run-pusher.js';
+import { historyLengths, orUndefined, type RunProgress, type RunPushHooks, type WriteCount } from '../sync/run-pusher.js';
 import type { JournalValue, MirrorJournal } from './contract.js';
 
 /** Journal key prefixes of the mirror. */
@@ -87,7 +87,8 @@ export class JournalRuns implements RunPushHooks {
     if (progress !== undefined) {
       const keys = (flight as { keys?: JournalValue }).keys;
       const marked = Array.isArray(keys) ? keys.filter((k): k is string => typeof k === 'string') : Object.keys(progress.metrics);
-      Object.assign(progress.metrics, await historyLengths(this.#remote, progress.targetRunId, marked));
+      // A copy gone from the server keeps its offsets: the pusher finds it missing and makes it again.
+      Object.assign(progress.metrics, (await orUndefined(historyLengths(this.#remote, progress.targetRunId, marked))) ?? {});
     }
     await this.#journal.commit({ delete: [IN_FLIGHT + localRunId], ...(progress === undefined ? {} : { put: [[MAPPING + localRunId, mappingValue(progress)]] }) });
     return progress;

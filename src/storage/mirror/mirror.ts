@@ -28,7 +28,8 @@ import type { ExperimentId, RunId } from '../../core/ids.js';
 import { parseInput } from '../../core/schemas.js';
 import type { Store, StoreChange } from '../../core/store.js';
 import { collectPages } from '../../core/store-reads.js';
-import { isComplete, orUndefined, parentsFirst, RunPusher, type RunProgress, type WriteCount } from '../sync/run-pusher.js';
+import { parentsFirst } from '../sync/push-plan.js';
+import { isComplete, orUndefined, RunPusher, type RunProgress, type WriteCount } from '../sync/run-pusher.js';
 import type { MirrorStatus } from './contract.js';
 import { JournalRuns, MAPPING, OUTBOX_MODEL, OUTBOX_RUN, progressOf } from './journal-runs.js';
 import { resolveMirrorOptions, type Mirror, type MirrorOptions, type MirrorSent, type ResolvedMirrorOptions } from './mirror-api.js';
@@ -151,6 +152,8 @@ export class LiveMirror extends EventTarget implements Mirror {
     clearTimeout(this.#timer);
     for (const cleanup of this.#cleanups.splice(0)) cleanup();
     while (this.#cycle !== undefined) await this.#cycle;
+    // What waits for its debounce goes to the outbox too, for the next mirror.
+    await this.#writeOutbox().catch(() => undefined);
     this.#release?.();
     if (this.#options.ownsJournal) await this.#options.journal.close();
     this.#setStatus({ state: 'stopped', retryAt: undefined });

@@ -36,7 +36,8 @@ import type { Experiment, Run } from '../../core/entities.js';
 import type { ExperimentId, RunId } from '../../core/ids.js';
 import type { Store } from '../../core/store.js';
 import { collectPages } from '../../core/store-reads.js';
-import { orUndefined, parentsFirst, RunPusher, type RunProgress, type WriteCount } from './run-pusher.js';
+import { parentsFirst } from './push-plan.js';
+import { orUndefined, RunPusher, type RunProgress, type WriteCount } from './run-pusher.js';
 import { MemorySyncState, type SyncDirection, type SyncState } from './sync-state.js';
 
 export { ORIGIN_RUN_ID_TAG } from './run-pusher.js';
