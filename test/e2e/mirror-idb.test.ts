@@ -2,8 +2,9 @@
  * The live mirror from a Chromium page with the IndexedDB store (a production Vite build of
  * test/e2e/mirror-page served from 127.0.0.1) to the loopback MLflow server on another origin: the
  * network drops mid-run, the page reloads mid-run (and mid-request), the reloaded page starts the
- * mirror again and finishes; the page reloads while the server holds a batch it applies after the
- * page is gone. The server ends with exactly the local data, nothing sent twice.
+ * mirror again and finishes (runs, and a registered model whose versions are made on both sides of
+ * the drop); the page reloads while the server holds a batch it applies after the page is gone.
+ * The server ends with exactly the local data, nothing sent twice.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright';
@@ -44,6 +45,7 @@ describe('mirrorTo from IndexedDB in a page', () => {
     const runA = await page.evaluate(() => window.mirrorPage.run('live', 'run-a'));
     await page.evaluate((id) => window.mirrorPage.log(id, 0, 100, 10), runA);
     await page.evaluate((id) => window.mirrorPage.annotate(id, 'warmup'), runA);
+    await page.evaluate((id) => window.mirrorPage.register(id, 'live-model'), runA);
     await page.evaluate((ms) => window.mirrorPage.flush(ms), FLUSH_MS);
     expect(await page.evaluate(() => window.mirrorPage.status())).toMatchObject({ state: 'online', pending: 0 });
     expect((await tenant.store.searchRuns({ experimentIds: [(await tenant.store.getExperimentByName('live'))!.experimentId] })).items).toHaveLength(1);
@@ -56,6 +58,7 @@ describe('mirrorTo from IndexedDB in a page', () => {
     await page.evaluate((id) => window.mirrorPage.annotate(id, 'offline'), runA);
     const runB = await page.evaluate(() => window.mirrorPage.run('live', 'run-b'));
     await page.evaluate((id) => window.mirrorPage.log(id, 0, 60, 10), runB);
+    expect(await page.evaluate((id) => window.mirrorPage.register(id, 'live-model'), runB)).toBe(2);
     const offline = await page.evaluate(() => window.mirrorPage.waitFor(['offline']));
     expect(offline.pending).toBeGreaterThan(0);
     expect(offline.retryAt).toBeDefined();
@@ -79,6 +82,7 @@ describe('mirrorTo from IndexedDB in a page', () => {
     const local = await page.evaluate(() => window.mirrorPage.digest());
     const shape = Object.fromEntries(local.runs.map((r) => [r.runName, [r.status, Object.values(r.metrics).map((h) => h.length)]]));
     expect(shape).toEqual({ 'run-a': ['FINISHED', Array(KEYS).fill(300)], 'run-b': ['FINISHED', Array(KEYS).fill(60)] });
+    expect(local.models.map((m) => [m.name, m.versions.map((v) => v.origin), m.aliases])).toEqual([['live-model', ['live-model/1', 'live-model/2'], { newest: 'live-model/2' }]]);
     await expectServerHolds(server, tenant, local);
     await context.close();
   });

@@ -3,6 +3,7 @@
  * it to the loopback server through `fileMirrorJournal`, until killed or done.
  *
  * `node --import tsx mirror-kill-child.ts <mlruns> <journal> <baseUrl> <log|finish> <steps> <keys>`
+ * Each start also registers a new version of the model `kill-model` from `kill-a`.
  * - `log`: continues both runs (each key from where its local history ends) up to `steps` steps of
  *   `keys` keys, printing `step <n>` after each chunk, then stays alive (the mirror sends) until killed.
  * - `finish`: continues up to `steps`, ends both runs, waits for `mirror.flush()`, prints `done`.
@@ -12,7 +13,7 @@ import { FileStore } from '../../src/node/file-store.js';
 import { fileMirrorJournal } from '../../src/node/file-mirror-journal.js';
 import { mirrorTo } from '../../src/storage/mirror/mirror.js';
 import { RestStore } from '../../src/storage/rest/rest-store.js';
-import { workloadAnnotate, workloadLog, workloadRun, workloadValue } from '../support/mirror-workload.js';
+import { workloadAnnotate, workloadLog, workloadRegister, workloadRun, workloadValue } from '../support/mirror-workload.js';
 
 /** The runs the child logs, in the experiment `kill`. */
 const KILL_RUNS = ['kill-a', 'kill-b'] as const;
@@ -37,6 +38,8 @@ async function main(): Promise<void> {
     runIds.push(runId);
     next.push(await evenUp(client, runId, keys));
   }
+  // Each start registers one more version of a model, from the first run.
+  await workloadRegister(client, runIds[0]!, 'kill-model');
   for (let done = false; !done; ) {
     done = true;
     for (const [i, runId] of runIds.entries()) {

@@ -111,6 +111,9 @@ describe('mirrorTo from a Node file store', () => {
         ]),
       );
       expect(local.runs).toHaveLength(2);
+      // One version per start of the child (a kill may land before one is registered locally).
+      expect(local.models.map((m) => m.name)).toEqual(['kill-model']);
+      expect(local.models[0]!.versions.length).toBeGreaterThanOrEqual(2);
       await expectServerHolds(server, tenant, local);
     } finally {
       await store.close();

@@ -54,3 +54,21 @@ export async function workloadAnnotate(client: TrackingClient, runId: string, la
   await client.logText(runId, `stage ${label}\n`, `notes/${label}.txt`);
   await client.flush();
 }
+
+/**
+ * Registers `runs:/<runId>/model` as a new version of model `name` (created with a description and
+ * a tag when missing), tags it, moves it to Staging and points alias `newest` at it.
+ */
+export async function workloadRegister(client: TrackingClient, runId: string, name: string): Promise<number> {
+  const existing = await client.getRegisteredModel(name).catch((error: unknown) => {
+    if (isEdgeflowError(error, 'RESOURCE_DOES_NOT_EXIST')) return undefined;
+    throw error;
+  });
+  if (existing === undefined) {
+    await client.createRegisteredModel(name, { description: 'Mirrored **live**.', tags: { task: 'e2e' } });
+  }
+  const { version } = await client.createModelVersion(name, `runs:/${runId}/model`, { runId, tags: { stage: 'candidate' }, description: 'A candidate.' });
+  await client.transitionModelVersionStage(name, version, 'Staging');
+  await client.setRegisteredModelAlias(name, 'newest', version);
+  return version;
+}

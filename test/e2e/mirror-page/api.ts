@@ -19,6 +19,8 @@ export interface MirrorPageApi {
   log(runId: string, from: number, to: number, keys: number): Promise<void>;
   /** Sets a tag and writes a text artifact on run `runId`. */
   annotate(runId: string, label: string): Promise<void>;
+  /** Registers `runs:/<runId>/model` as a new version of model `name` (Staging, alias `newest`); returns its number. */
+  register(runId: string, name: string): Promise<number>;
   /** Ends run `runId` as FINISHED. */
   end(runId: string): Promise<void>;
   /** `mirror.flush()`: resolves once everything logged so far is on the server; its error lists {@link MirrorPageApi.events}. */

@@ -9,7 +9,7 @@ import type { MirrorState, MirrorStatus } from '../../../src/storage/mirror/cont
 import { mirrorTo, type Mirror } from '../../../src/storage/mirror/mirror.js';
 import { RestStore } from '../../../src/storage/rest/rest-store.js';
 import { storeDigest } from '../../support/store-digest.js';
-import { workloadAnnotate, workloadLog, workloadRun } from '../../support/mirror-workload.js';
+import { workloadAnnotate, workloadLog, workloadRegister, workloadRun } from '../../support/mirror-workload.js';
 import type { MirrorPageApi } from './api.js';
 
 let store: Store | undefined;
@@ -55,6 +55,7 @@ const api: MirrorPageApi = {
   run: (experiment, name) => workloadRun(started().client, experiment, name),
   log: (runId, from, to, keys) => workloadLog(started().client, runId, from, to, keys),
   annotate: (runId, label) => workloadAnnotate(started().client, runId, label),
+  register: (runId, name) => workloadRegister(started().client, runId, name),
   async end(runId) {
     await started().client.setTerminated(runId, 'FINISHED');
   },
