@@ -6,38 +6,25 @@
  * the drop); the page reloads while the server holds a batch it applies after the page is gone.
  * The server ends with exactly the local data, nothing sent twice.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright';
-import { chromiumLaunchOptions } from '../harness/chromium.js';
-import { buildAndServe, type ServedPage } from '../harness/page-server.js';
-import { startMlflowRestServer, type MlflowRestServer, type RecordedRequest, type Tenant } from '../support/mlflow-rest-server.js';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright';
+import type { RecordedRequest, Tenant } from '../support/mlflow-rest-server.js';
 import { expectServerHolds } from '../support/mirror-server-check.js';
-import './mirror-page/api.js';
+import { useMirrorPage } from './mirror-page/harness.js';
 
 const KEYS = 10;
 const FLUSH_MS = 60_000;
 
-let served: ServedPage;
-let server: MlflowRestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  [served, server, browser] = await Promise.all([buildAndServe('test/e2e/mirror-page'), startMlflowRestServer({ cors: { origins: '*' } }), chromium.launch(chromiumLaunchOptions())]);
-});
-
-afterAll(async () => {
-  await Promise.all([served?.close(), server?.close(), browser?.close()]);
-});
+const harness = useMirrorPage();
 
 /** Loads the page (again) and starts its mirror of `db` to `tenant`. */
-async function startPage(page: Page, db: string, tenant: Tenant): Promise<void> {
-  await page.goto(served.url);
-  await page.waitForFunction(() => window.mirrorPage !== undefined);
-  await page.evaluate((o) => window.mirrorPage.start(o), { db, baseUrl: tenant.url, id: db });
+function startPage(page: Page, db: string, tenant: Tenant): Promise<void> {
+  return harness.start(page, { db, tenant, id: db });
 }
 
 describe('mirrorTo from IndexedDB in a page', () => {
   it('survives a network drop and a reload mid-run: the server ends with exactly the local data', async () => {
+    const { server, browser } = harness;
     const tenant = server.tenant();
     const context = await browser.newContext();
     const page = await context.newPage();
@@ -88,6 +75,7 @@ describe('mirrorTo from IndexedDB in a page', () => {
   });
 
   it('a reload while a batch is on its way sends each point once', async () => {
+    const { server, browser } = harness;
     const tenant = server.tenant();
     const prefix = new URL(tenant.url).pathname;
     const held = (): RecordedRequest[] => server.requests.filter((r) => r.fault === 'delay' && r.tenant === prefix);

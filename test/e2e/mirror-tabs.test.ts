@@ -3,39 +3,26 @@
  * (`online`), the other waits (`standby`, Web Locks); each point reaches the server once; when the
  * sending tab closes, the other takes over and finishes.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright';
-import { chromiumLaunchOptions } from '../harness/chromium.js';
-import { buildAndServe, type ServedPage } from '../harness/page-server.js';
-import { startMlflowRestServer, type MlflowRestServer, type Tenant } from '../support/mlflow-rest-server.js';
+import { describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright';
+import type { Tenant } from '../support/mlflow-rest-server.js';
 import { appliedPoints, expectServerHolds } from '../support/mirror-server-check.js';
-import './mirror-page/api.js';
+import { useMirrorPage } from './mirror-page/harness.js';
 
 const KEYS = 5;
 const FLUSH_MS = 60_000;
 
-let served: ServedPage;
-let server: MlflowRestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  [served, server, browser] = await Promise.all([buildAndServe('test/e2e/mirror-page'), startMlflowRestServer({ cors: { origins: '*' } }), chromium.launch(chromiumLaunchOptions())]);
-});
-
-afterAll(async () => {
-  await Promise.all([served?.close(), server?.close(), browser?.close()]);
-});
+const harness = useMirrorPage();
 
 async function openTab(context: BrowserContext, tenant: Tenant): Promise<Page> {
   const page = await context.newPage();
-  await page.goto(served.url);
-  await page.waitForFunction(() => window.mirrorPage !== undefined);
-  await page.evaluate((o) => window.mirrorPage.start(o), { db: 'tabs', baseUrl: tenant.url, id: 'shared' });
+  await harness.start(page, { db: 'tabs', tenant, id: 'shared' });
   return page;
 }
 
 describe('two tabs of one origin', () => {
   it('share one mirror: one online, one standby, every point sent once; the standby takes over when the leader closes', async () => {
+    const { server, browser } = harness;
     const tenant = server.tenant();
     const context = await browser.newContext();
     const first = await openTab(context, tenant);
