@@ -241,7 +241,7 @@ describe('mirrorTo: the server’s copy gone', () => {
   });
 });
 
-describe('mirrorTo: leadership', () => {
+describe('mirrorTo: leadership and restarts', () => {
   it('with a lock, one mirror sends and the other stands by recording the outbox; when the holder stops, the other takes over', async () => {
     const local = new MemoryStore();
     const client = new TrackingClient(local, { userId: 'erin' });

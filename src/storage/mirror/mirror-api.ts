@@ -49,7 +49,13 @@ export interface MirrorSent {
  */
 export interface Mirror extends MirrorStatusSource {
   readonly status: MirrorStatus;
-  /** Resolves when nothing is pending (everything logged before the call is on the server); rejects with the last error when the mirror is failed/stopped, or after timeoutMs. */
+  /**
+   * Resolves when nothing is pending (everything logged before the call is on the server); rejects
+   * with the last error when the mirror is failed/stopped, or after timeoutMs. It flushes the local
+   * store, not a `TrackingClient`'s logging queue (call `client.flush()` first); a `standby` mirror
+   * resolves only once it leads and has caught up.
+   * @throws `INVALID_PARAMETER_VALUE` for a bad `timeoutMs`; `INVALID_STATE` after `stop()`
+   */
   flush(options?: { readonly timeoutMs?: number }): Promise<void>;
   /** Leaves `failed` and tries again now. */
   retry(): void;
