@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const ALL = ['core', 'idb', 'idb-heap', 'bundle', 'components', 'viewer', 'browser', 'system-metrics'];
+const ALL = ['core', 'idb', 'idb-heap', 'bundle', 'components', 'viewer', 'browser', 'system-metrics', 'mirror-lag'];
 const wanted = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ALL;
 let failed = 0;
 for (const name of wanted) {

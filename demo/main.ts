@@ -9,11 +9,14 @@ import { hasKey } from '../src/core/entities.js';
 import type { Store } from '../src/core/store.js';
 import { defaultTrackingUri, openStore } from '../src/storage/open-store.js';
 import { exportBundle, importBundle, type ImportReport } from '../src/storage/bundle/index.js';
+import { mirrorTo } from '../src/storage/mirror/mirror.js';
+import { RestStore } from '../src/storage/rest/rest-store.js';
 import { train, type TrainConfig } from './train.js';
 
 const $ = <T extends Element>(selector: string): T => document.querySelector<T>(selector)!;
 
 const viewer = $<HTMLElementTagNameMap['ef-viewer']>('#viewer');
+const syncStatus = $<HTMLElementTagNameMap['ef-sync-status']>('#sync');
 const status = $<HTMLElement>('#train-status');
 const bar = $<HTMLElement>('#bar');
 const trainButton = $<HTMLButtonElement>('#train');
@@ -147,6 +150,7 @@ function wire(): void {
   $('#theme').addEventListener('click', () => {
     const next = viewer.theme === undefined ? 'dark' : viewer.theme === 'dark' ? 'light' : undefined;
     viewer.theme = next;
+    syncStatus.theme = next;
     if (next === undefined) delete document.documentElement.dataset['theme'];
     else document.documentElement.dataset['theme'] = next;
   });
@@ -207,12 +211,39 @@ function describeImport(report: ImportReport, names: readonly string[]): string 
   return `Imported ${count(report.experiments, 'experiment')}${which}: ${parts.join(', ')}${models}.${skipped}`;
 }
 
+/**
+ * `?mirror=<MLflow server URL>` offers to mirror this browser's runs to that server live
+ * (`mirrorTo`), shown by `<ef-sync-status>`. A link must not send someone's runs away unasked, so
+ * the mirror starts only when the button naming the server is pressed.
+ */
+function offerMirror(): void {
+  const asked = new URLSearchParams(location.search).get('mirror');
+  if (asked === null) return;
+  let baseUrl: URL;
+  try {
+    baseUrl = new URL(asked);
+  } catch {
+    return void (status.textContent = 'The mirror URL is not a URL.');
+  }
+  if (baseUrl.protocol !== 'https:' && baseUrl.protocol !== 'http:') return void (status.textContent = 'The mirror URL must be http: or https:.');
+  const button = $<HTMLButtonElement>('#mirror-start');
+  button.textContent = `Mirror to ${baseUrl.host}`;
+  button.title = `Send the runs of this browser to the MLflow server at ${baseUrl.href}, live`;
+  button.hidden = false;
+  button.addEventListener('click', () => {
+    button.hidden = true;
+    syncStatus.mirror = mirrorTo(store, new RestStore({ baseUrl: baseUrl.href.replace(/\/$/u, '') }));
+    syncStatus.hidden = false;
+  }, { once: true });
+}
+
 async function main(): Promise<void> {
   const opened = await openDefaultStore();
   store = opened.store;
   client = new TrackingClient(store, { userId: 'demo' });
   $('#store-status').textContent = opened.label;
   wire();
+  offerMirror();
   viewer.store = store;
   await viewer.loaded();
   // For tests and the console.

@@ -17,6 +17,7 @@ import { RunDetails } from './ef-run-details.js';
 import { RunLineage } from './ef-run-lineage.js';
 import { RunTable } from './ef-run-table.js';
 import { Sparkline } from './ef-sparkline.js';
+import { SyncStatus } from './ef-sync-status.js';
 import { Viewer } from './ef-viewer.js';
 
 const elements: ReadonlyArray<readonly [string, CustomElementConstructor]> = [
@@ -34,6 +35,7 @@ const elements: ReadonlyArray<readonly [string, CustomElementConstructor]> = [
   ['ef-model-version', ModelVersionPage],
   ['ef-logged-models', LoggedModels],
   ['ef-viewer', Viewer],
+  ['ef-sync-status', SyncStatus],
 ];
 
 for (const [name, element] of elements) {

@@ -18,6 +18,7 @@ export { ModelRegistry, type ModelChangeDetail, type ModelVersionOpenDetail } fr
 export { ModelVersionPage } from './ef-model-version.js';
 export { LoggedModels, metricColumnsOf, type LoggedModelMetricColumn } from './ef-logged-models.js';
 export { Viewer, type FileOpenDetail } from './ef-viewer.js';
+export { SyncStatus } from './ef-sync-status.js';
 export { VIEWER_TABS, type ViewerTab, type ViewerLinkState } from './internal/viewer-state.js';
 export { StoreElement, type Theme } from './internal/store-element.js';
 export { ModelRegistryController, type ModelRegistryOptions, type RegistryView } from './controllers/model-registry-controller.js';

@@ -49,8 +49,10 @@ import type {
   RunTable,
   Sparkline,
   StoreProvider,
+  SyncStatus,
   Viewer,
 } from '../../src/components/index.js';
+import type { MirrorStatusSource } from '../../src/storage/mirror/contract.js';
 
 declare const client: TrackingClient;
 declare const run: ActiveRun;
@@ -174,6 +176,8 @@ expectTypeOf<HTMLElementTagNameMap['ef-artifact-browser']>().toEqualTypeOf<Artif
 expectTypeOf<HTMLElementTagNameMap['ef-compare-runs']>().toEqualTypeOf<CompareRuns>();
 expectTypeOf<HTMLElementTagNameMap['ef-model-registry']>().toEqualTypeOf<ModelRegistry>();
 expectTypeOf<HTMLElementTagNameMap['ef-viewer']>().toEqualTypeOf<Viewer>();
+expectTypeOf<HTMLElementTagNameMap['ef-sync-status']>().toEqualTypeOf<SyncStatus>();
+expectTypeOf<SyncStatus['mirror']>().toEqualTypeOf<MirrorStatusSource | undefined>();
 expectTypeOf<RunTable>().toExtend<HTMLElement>();
 // Events are typed on every element.
 expectTypeOf<HTMLElementEventMap['ef-run-open']>().toEqualTypeOf<CustomEvent<RunOpenDetail>>();
