@@ -8,11 +8,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TrackingClient } from '../../src/core/client.js';
 import type { EdgeflowError } from '../../src/core/errors.js';
+import type { RunId } from '../../src/core/ids.js';
 import { MemoryStore } from '../../src/storage/memory/memory-store.js';
 import type { JournalCommit, MirrorJournal } from '../../src/storage/mirror/contract.js';
 import { MemoryMirrorJournal, mirrorTo } from '../../src/storage/mirror/index.js';
 import { RestStore } from '../../src/storage/rest/index.js';
-import { expectMirrored, next, states, until } from '../support/mirror-checks.js';
+import { expectMirrored, next, states, targetIdOf, until } from '../support/mirror-checks.js';
 import { startMlflowRestServer, type MlflowRestServer, type RecordedRequest, type Tenant } from '../support/mlflow-rest-server.js';
 
 let server: MlflowRestServer;
@@ -24,7 +25,7 @@ afterAll(async () => {
 });
 afterEach(() => server.clearFaults());
 
-const FAST = { lock: false, maxLagMs: 300, backoff: { initialMs: 50, maxMs: 400 } } as const;
+const FAST = { lock: false, maxLagMs: 300, backoff: { initialMs: 50, maxMs: 400 }, inFlightSettleMs: 300 } as const;
 const T0 = 1_700_000_000_000;
 
 function rest(tenant: Tenant): RestStore {
@@ -136,6 +137,31 @@ describe('mirrorTo: faults', () => {
     expect(await expectMirrored(local, rest(tenant), inner)).toBe(1600);
     expect(await inner.entries('flight/')).toEqual([]);
   });
+
+  for (const settleMs of [3000, 0]) {
+    it(`a batch the server still holds when the next mirror starts (settle ${settleMs} ms): ${settleMs > 0 ? 'it lands first, then is read back; nothing twice' : 'without the wait it is read back too early and its points go twice (the wait is what prevents it)'}`, async () => {
+      const { local, client, runId } = await running(`held-${settleMs}`);
+      const tenant = server.tenant();
+      const journal = new MemoryMirrorJournal();
+      for (let i = 0; i < 200; i++) client.logMetric(runId, 'loss', i, { step: i, timestamp: T0 + i });
+      await client.flush();
+      // The server holds the first batch for 1.5 s, then applies it; its sender is gone by then (a
+      // reloaded page): the first mirror's fetch of it never settles.
+      server.fault({ kind: 'delay', match: /runs\/log-batch$/u, delayMs: 1500 });
+      const gone: typeof fetch = (url, init) => {
+        const sent = fetch(url, init);
+        return String(url).endsWith('/runs/log-batch') ? new Promise<Response>(() => undefined) : sent;
+      };
+      mirrorTo(local, new RestStore({ baseUrl: tenant.url, retries: 0, fetch: gone }), { ...FAST, journal });
+      while (!requestsOf(tenant).some((r) => r.path.endsWith('/runs/log-batch'))) await sleep(20); // the held batch reached the server
+      const second = mirrorTo(local, rest(tenant), { ...FAST, journal, inFlightSettleMs: settleMs });
+      await second.flush({ timeoutMs: 10_000 });
+      await sleep(1600); // the held batch has landed in every case
+      await second.stop();
+      const history = await rest(tenant).getMetricHistory((await targetIdOf(journal, runId)) as RunId, 'loss');
+      expect(history.values.length).toBe(settleMs > 0 ? 200 : 400);
+    });
+  }
 
   it('the browser’s offline event makes the mirror offline at once; online tries again now', async () => {
     // Node has no window: a stand-in global event target, as pages and workers have.

@@ -13,6 +13,9 @@
  * in one commit, which also clears the in-flight marker. A run found with a marker (a process
  * killed between the server's answer and the commit, or a commit that failed) has the offsets of
  * the marked keys read back from the server before anything else is sent, so no point goes twice.
+ * A marker an earlier mirror left (a reloaded page, a restarted process) less than `settleMs` ago
+ * is given the rest of that time first: the server may still be applying a batch whose sender is
+ * gone, and reading back before it lands would send its points again.
  * @module
  */
 import { dict, type Dict, type RunStatus } from '../../core/entities.js';
@@ -67,16 +70,28 @@ export interface JournalRunsEvents {
   written(localRunId: string, progress: RunProgress, written: WriteCount, outboxRemoved: boolean): void;
 }
 
+/** How long {@link JournalRuns} lets a batch an earlier mirror left in flight settle on the server. */
+export interface InFlightSettling {
+  /** ms after the batch was sent. */
+  readonly settleMs: number;
+  /** Aborts the wait (the mirror stopping). */
+  readonly signal: AbortSignal;
+}
+
 /** The run pusher's hooks over a mirror journal (see the module notes). */
 export class JournalRuns implements RunPushHooks {
   readonly #journal: MirrorJournal;
   readonly #remote: Store;
   readonly #events: JournalRunsEvents;
+  readonly #settling: InFlightSettling;
+  /** Runs whose in-flight marker this mirror wrote (its own sends: RestStore settled their ambiguity). */
+  readonly #ownMarkers = new Set<string>();
 
-  constructor(journal: MirrorJournal, remote: Store, events: JournalRunsEvents) {
+  constructor(journal: MirrorJournal, remote: Store, events: JournalRunsEvents, settling: InFlightSettling) {
     this.#journal = journal;
     this.#remote = remote;
     this.#events = events;
+    this.#settling = settling;
   }
 
   /** The run's mapping; when it has an in-flight marker, its offsets are first read back from the server and committed. */
@@ -84,6 +99,7 @@ export class JournalRuns implements RunPushHooks {
     const progress = progressOf(await this.#journal.get(MAPPING + localRunId));
     const flight = await this.#journal.get(IN_FLIGHT + localRunId);
     if (flight === undefined) return progress;
+    if (!this.#ownMarkers.has(localRunId)) await this.#settle(flight);
     if (progress !== undefined) {
       const keys = (flight as { keys?: JournalValue }).keys;
       const marked = Array.isArray(keys) ? keys.filter((k): k is string => typeof k === 'string') : Object.keys(progress.metrics);
@@ -107,6 +123,28 @@ export class JournalRuns implements RunPushHooks {
   /** Commits the in-flight marker of a metric batch. */
   async beforeMetrics(localRunId: string, _progress: RunProgress, keys: readonly string[]): Promise<void> {
     await this.#journal.commit({ put: [[IN_FLIGHT + localRunId, { keys: [...keys], at: Date.now() }]] });
+    this.#ownMarkers.add(localRunId);
+  }
+
+  /** Waits until an earlier mirror's batch was sent `settleMs` ago (a marker without a time waits the whole). */
+  async #settle(flight: JournalValue): Promise<void> {
+    const at = (flight as { at?: JournalValue }).at;
+    const sent = typeof at === 'number' ? Math.min(at, Date.now()) : Date.now();
+    const wait = sent + this.#settling.settleMs - Date.now();
+    if (wait <= 0) return;
+    const { signal } = this.#settling;
+    signal.throwIfAborted();
+    await new Promise<void>((resolve, reject) => {
+      const onAbort = (): void => {
+        clearTimeout(timer);
+        reject(signal.reason as Error);
+      };
+      const timer = setTimeout(() => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      }, wait);
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
   }
 
   /** The server's id of a local run, from its mapping. */

@@ -30,6 +30,12 @@ export interface MirrorOptions {
   readonly maxLagMs?: number;
   /** Waits between attempts while offline: exponential from `initialMs` (default 1000) to `maxMs` (default 60 000), full jitter; a server's `Retry-After` wins. */
   readonly backoff?: { readonly initialMs?: number; readonly maxMs?: number };
+  /**
+   * A metric batch an earlier mirror left in flight (a reloaded page, a restarted process) is given
+   * this many ms after it was sent before the server is read back to see whether it landed (default
+   * 5000): a server may still apply a request whose sender is gone.
+   */
+  readonly inFlightSettleMs?: number;
   /** Aborting it stops the mirror (as `stop()`). */
   readonly signal?: AbortSignal;
 }
@@ -83,6 +89,7 @@ export interface ResolvedMirrorOptions {
   /** Quiet time after the last change before a push. */
   readonly debounceMs: number;
   readonly backoff: { readonly initialMs: number; readonly maxMs: number };
+  readonly inFlightSettleMs: number;
   readonly signal: AbortSignal | undefined;
 }
 
@@ -103,6 +110,7 @@ const schema = z
       .strict()
       .refine((b) => (b.initialMs ?? 1000) <= (b.maxMs ?? 60_000), 'backoff.initialMs is at most backoff.maxMs')
       .optional(),
+    inFlightSettleMs: z.number().int().min(0).max(600_000).optional(),
     signal: z.custom<AbortSignal>((s) => typeof AbortSignal !== 'undefined' && s instanceof AbortSignal, 'an AbortSignal').optional(),
   })
   .strict();
@@ -144,6 +152,7 @@ export function resolveMirrorOptions(store: unknown, remote: unknown, options: u
     maxLagMs,
     debounceMs: Math.min(200, Math.floor(maxLagMs / 4)),
     backoff: { initialMs: parsed.backoff?.initialMs ?? 1000, maxMs: parsed.backoff?.maxMs ?? 60_000 },
+    inFlightSettleMs: parsed.inFlightSettleMs ?? 5000,
     signal: parsed.signal,
   };
 }

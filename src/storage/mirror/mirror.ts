@@ -95,7 +95,7 @@ export class LiveMirror extends EventTarget implements Mirror {
     this.#runs = new JournalRuns(options.journal, remote, {
       stillPending: (runId) => this.#queue.hasRun(runId),
       written: (runId, progress, written, outboxRemoved) => this.#written(runId, progress, written, outboxRemoved),
-    });
+    }, { settleMs: options.inFlightSettleMs, signal: this.#stopping.signal });
     this.#pusher = new RunPusher(store, remote, this.#runs, { artifacts: options.artifacts, signal: this.#stopping.signal });
     this.#cleanups.push(store.subscribe((change) => this.#onChange(change)));
     // Browsers: `offline` makes the mirror offline at once, `online` tries again now.
