@@ -61,7 +61,7 @@ export class RemoteStore implements Store {
   /** The worker's current life; replaced by the next call after it stopped. */
   #connection: WorkerConnection;
   #restarting: Promise<WorkerConnection> | undefined;
-  /** Run creations and batches called in this task, sent together at its end (or before any other call). */
+  /** Run creations, batches and files called in this task, sent together at its end (or before any other call). */
   #writes: { readonly call: WriteCall; readonly buffers: ArrayBuffer[]; readonly settle: (outcome: WriteOutcome) => void; readonly fail: (error: unknown) => void }[] = [];
 
   private constructor(
@@ -226,10 +226,13 @@ export class RemoteStore implements Store {
 
   // ------------------------------------------------------------------------------------- artifacts
 
-  /** Bytes are copied into a Blob (which crosses to the worker by reference); the caller's array is untouched. */
-  putArtifact(runId: RunId, path: string, data: ArtifactData): Promise<void> {
+  /**
+   * Bytes are copied into a Blob (which crosses to the worker by reference); the caller's array is
+   * untouched. Sent with the other run creations, batches and files called in the same task.
+   */
+  async putArtifact(runId: RunId, path: string, data: ArtifactData): Promise<void> {
     const blob = data instanceof Blob ? data : new Blob([data.slice() as Uint8Array<ArrayBuffer>]);
-    return this.__call((r) => r.putArtifact(runId, path, blob));
+    await this.#write({ kind: 'putArtifact', runId, path, blob }, []);
   }
   listArtifacts(runId: RunId, path: string): Promise<FileInfo[]> {
     return this.__call((r) => r.listArtifacts(runId, path));

@@ -45,7 +45,7 @@ export type WorkerStoreMethods = { [K in Exclude<keyof Store, PageSideMember>]-?
 export interface WorkerStore extends WorkerStoreMethods {
   readonly registry: RegistryStore;
   readonly loggedModels: LoggedModelStore;
-  /** Several run creations and batches in one message (see `RemoteStore`); one outcome each, in order. */
+  /** Several run creations, batches and artifact files in one message (see `RemoteStore`); one outcome each, in order. */
   writeMany(writes: readonly WriteCall[]): Promise<WriteOutcome[]>;
   open(options: WorkerOpenOptions): Promise<void>;
   attachEvents(port: MessagePort): void;
@@ -58,7 +58,8 @@ type OwnMethod = 'registry' | 'loggedModels' | 'open' | 'attachEvents' | 'close'
 /** One write of {@link WorkerStore.writeMany}. */
 export type WriteCall =
   | { readonly kind: 'createRun'; readonly input: CreateRunInput }
-  | { readonly kind: 'logBatch'; readonly runId: RunId; readonly batch: LogBatchInput };
+  | { readonly kind: 'logBatch'; readonly runId: RunId; readonly batch: LogBatchInput }
+  | { readonly kind: 'putArtifact'; readonly runId: RunId; readonly path: string; readonly blob: Blob };
 
 /** What became of one {@link WriteCall}: its result, or what it threw (wire form). */
 export type WriteOutcome = { readonly ok: true; readonly run?: Run } | { readonly ok: false; readonly error: WireThrown };
@@ -143,7 +144,10 @@ class WorkerApi implements Pick<WorkerStore, OwnMethod> {
    */
   async writeMany(writes: readonly WriteCall[]): Promise<WriteOutcome[]> {
     const settled = await Promise.allSettled(
-      writes.map((write) => (write.kind === 'createRun' ? this.__s.createRun(write.input) : this.logBatch(write.runId, write.batch))),
+      writes.map((write) => {
+        if (write.kind === 'createRun') return this.__s.createRun(write.input);
+        return write.kind === 'logBatch' ? this.logBatch(write.runId, write.batch) : this.__s.putArtifact(write.runId, write.path, write.blob);
+      }),
     );
     return settled.map((outcome): WriteOutcome => {
       if (outcome.status === 'rejected') return { ok: false, error: serializeThrown(outcome.reason) };
