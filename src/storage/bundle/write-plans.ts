@@ -27,6 +27,7 @@ export interface RunPlan {
   readonly restored?: boolean;
 }
 
+/** An experiment to write (or to write into) and its runs. */
 export interface ExperimentPlan {
   readonly meta: ExperimentMeta;
   readonly tags: Dict<string>;
@@ -68,6 +69,7 @@ class WriteQueue {
     this.#ordered = ordered;
   }
 
+  /** Starts `write` now (ordered store) or after the writes before it (other stores). */
   issue(write: () => Promise<unknown>): void {
     const issued = this.#ordered ? write() : (this.#tail = this.#tail.then(write));
     issued.catch(() => undefined);
