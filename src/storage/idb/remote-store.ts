@@ -227,12 +227,14 @@ export class RemoteStore implements Store {
   // ------------------------------------------------------------------------------------- artifacts
 
   /**
-   * Bytes are copied into a Blob (which crosses to the worker by reference); the caller's array is
-   * untouched. Sent with the other run creations, batches and files called in the same task.
+   * Bytes are copied (the caller's array is untouched) and the worker makes the Blob it stores; a
+   * Blob crosses by reference. Sent with the other run creations, batches and files called in the
+   * same task.
    */
   async putArtifact(runId: RunId, path: string, data: ArtifactData): Promise<void> {
-    const blob = data instanceof Blob ? data : new Blob([data.slice() as Uint8Array<ArrayBuffer>]);
-    await this.#write({ kind: 'putArtifact', runId, path, blob }, []);
+    const own = data instanceof Blob ? data : data.slice();
+    const buffers = own instanceof Uint8Array && own.length >= TRANSFER_MIN_BYTES ? [own.buffer as ArrayBuffer] : [];
+    await this.#write({ kind: 'putArtifact', runId, path, data: own }, buffers);
   }
   listArtifacts(runId: RunId, path: string): Promise<FileInfo[]> {
     return this.__call((r) => r.listArtifacts(runId, path));
@@ -399,6 +401,8 @@ class RemoteRegistry implements RegistryStore {
  * costs far more in `postMessage` than copying their bytes.
  */
 const TRANSFER_MIN_POINTS = 1024;
+/** Artifact bytes shorter than this are cloned with the message instead of transferred (as {@link TRANSFER_MIN_POINTS}). */
+const TRANSFER_MIN_BYTES = 64 * 1024;
 
 /** Copies of the columns (taken now: the caller may change its arrays before the message goes), and the buffers to transfer. */
 function copiedColumns(metrics: readonly (MetricColumns & { readonly link?: MetricLink })[]): { metrics: MetricColumns[]; buffers: ArrayBuffer[] } {

@@ -12,7 +12,7 @@ import { EdgeflowError } from '../../core/errors.js';
 import type { RunId } from '../../core/ids.js';
 import type { RegistryStore } from '../../core/registry/registry-store.js';
 import type { LoggedModelStore } from '../../core/logged-models/logged-model-store.js';
-import type { CreateRunInput, LogBatchInput, Store, StoreChange } from '../../core/store.js';
+import type { ArtifactData, CreateRunInput, LogBatchInput, Store, StoreChange } from '../../core/store.js';
 import { serializeThrown, type WireThrown } from '../wire/transfer-handlers.js';
 import type { Run } from '../../core/entities.js';
 import { IdbStore } from './idb-store.js';
@@ -59,7 +59,7 @@ type OwnMethod = 'registry' | 'loggedModels' | 'open' | 'attachEvents' | 'close'
 export type WriteCall =
   | { readonly kind: 'createRun'; readonly input: CreateRunInput }
   | { readonly kind: 'logBatch'; readonly runId: RunId; readonly batch: LogBatchInput }
-  | { readonly kind: 'putArtifact'; readonly runId: RunId; readonly path: string; readonly blob: Blob };
+  | { readonly kind: 'putArtifact'; readonly runId: RunId; readonly path: string; readonly data: ArtifactData };
 
 /** What became of one {@link WriteCall}: its result, or what it threw (wire form). */
 export type WriteOutcome = { readonly ok: true; readonly run?: Run } | { readonly ok: false; readonly error: WireThrown };
@@ -146,7 +146,7 @@ class WorkerApi implements Pick<WorkerStore, OwnMethod> {
     const settled = await Promise.allSettled(
       writes.map((write) => {
         if (write.kind === 'createRun') return this.__s.createRun(write.input);
-        return write.kind === 'logBatch' ? this.logBatch(write.runId, write.batch) : this.__s.putArtifact(write.runId, write.path, write.blob);
+        return write.kind === 'logBatch' ? this.logBatch(write.runId, write.batch) : this.__s.putArtifact(write.runId, write.path, write.data);
       }),
     );
     return settled.map((outcome): WriteOutcome => {
