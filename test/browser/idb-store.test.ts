@@ -263,7 +263,7 @@ describe('IndexedDB store: durability and platform errors', () => {
     }
     expect(order).toEqual(['logBatch', 'flush']);
     expect(seen).toEqual([
-      { stores: ['chunks', 'experiments', 'heads', 'loggedModels', 'meta', 'runs'], mode: 'readwrite', durability: 'relaxed' },
+      { stores: ['artifacts', 'chunks', 'experiments', 'heads', 'loggedModels', 'meta', 'runs'], mode: 'readwrite', durability: 'relaxed' },
       { stores: ['artifacts', 'chunks', 'experiments', 'heads', 'loggedModels', 'meta', 'registeredModels', 'runs'], mode: 'readwrite', durability: 'strict' },
     ]);
   });

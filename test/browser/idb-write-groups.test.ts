@@ -1,6 +1,6 @@
 /**
- * The IndexedDB store's write groups and inline series heads, in real Chromium: run creations and
- * batches called together share transactions yet each stays all or nothing, and short series live
+ * The IndexedDB store's write groups and inline series heads, in real Chromium: run creations,
+ * batches and artifact files called together share transactions yet each stays all or nothing, and short series live
  * in the run record until they outgrow it.
  */
 import { afterAll, describe, expect, it } from 'vitest';
@@ -117,6 +117,38 @@ describe('IndexedDB store: write groups', () => {
     }
     const found = await store.searchRuns({ experimentIds: [experimentId], filter: 'metrics.acc = 0.5', maxResults: 1000 });
     expect(found.items.length).toBe(runs);
+  });
+
+  it('shares transactions among artifact files called together, each checked against the files before it (in the group too)', async () => {
+    const store = await freshStore();
+    const ids = [0, 1, 2].map(runIdOf);
+    await Promise.all(ids.map((runId, r) => store.createRun({ experimentId: '0' as ExperimentId, userId: 'u', runName: `r${r}`, startTime: T0, tags: [], runId })));
+    await store.putArtifact(ids[0]!, 'a/b.txt', new TextEncoder().encode('before'));
+    await store.deleteRun(ids[2]!);
+    const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
+    const outcomes: PromiseSettledResult<unknown>[] = [];
+    const transactions = await countingWriteTransactions(async () => {
+      const calls: Promise<unknown>[] = [];
+      for (let f = 0; f < 30; f++) calls.push(store.putArtifact(ids[f % 2]!, `logs/${f}.txt`, bytes(`file ${f}`)));
+      calls.push(store.putArtifact(ids[0]!, 'a', bytes('a folder holds a/b.txt')));
+      calls.push(store.putArtifact(ids[1]!, 'logs/1.txt/x', bytes('under a file written in this group')));
+      calls.push(store.putArtifact(ids[2]!, 'deleted.txt', bytes('the run is deleted')));
+      calls.push(store.putArtifact('f'.repeat(32) as RunId, 'nowhere.txt', bytes('no such run')));
+      calls.push(store.putArtifact(ids[0]!, 'a/b.txt', bytes('after')));
+      outcomes.push(...(await Promise.allSettled(calls)));
+    });
+    const failed = outcomes.flatMap((o, i) => (o.status === 'rejected' ? [[i, isEdgeflowError(o.reason) ? o.reason.code : String(o.reason)]] : []));
+    expect(failed).toEqual([
+      [30, 'INVALID_PARAMETER_VALUE'],
+      [31, 'INVALID_PARAMETER_VALUE'],
+      [32, 'INVALID_PARAMETER_VALUE'],
+      [33, 'RESOURCE_DOES_NOT_EXIST'],
+    ]);
+    expect(transactions).toBeLessThan(5);
+    expect(new TextDecoder().decode(await store.getArtifact(ids[1]!, 'logs/29.txt'))).toBe('file 29');
+    expect(new TextDecoder().decode(await store.getArtifact(ids[0]!, 'a/b.txt'))).toBe('after');
+    expect((await store.listArtifacts(ids[0]!, 'logs')).length).toBe(15);
+    expect(await store.listArtifacts(ids[2]!, '')).toEqual([]);
   });
 
   it('tries each write of a failed group alone, so only the write that fails alone reports an error', async () => {

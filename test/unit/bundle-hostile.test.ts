@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { crc32 as zlibCrc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { TrackingClient } from '../../src/core/client.js';
 import { isEdgeflowError } from '../../src/core/errors.js';
-import { entryNameProblem } from '../../src/core/formats/zip-guard.js';
+import { crc32, entryNameProblem } from '../../src/core/formats/zip-guard.js';
 import { MemoryStore } from '../../src/storage/memory/memory-store.js';
 import { importBundle } from '../../src/storage/bundle/import-bundle.js';
 import { BundleStore } from '../../src/storage/bundle/bundle-store.js';
@@ -25,6 +26,22 @@ async function populated(): Promise<MemoryStore> {
   await c.logMetric(run.info.runId, 'm', 1);
   return store;
 }
+
+describe('the CRC-32 that proves each entry', () => {
+  it('agrees with zlib at every length and offset around its eight-byte steps', () => {
+    const data = Uint8Array.from({ length: 4096 }, (_, i) => (i * 2654435761) >>> 24);
+    const differing: string[] = [];
+    for (let offset = 0; offset < 9; offset++) {
+      for (const length of [0, 1, 2, 7, 8, 9, 15, 16, 17, 63, 64, 65, 4000]) {
+        const part = data.subarray(offset, offset + length);
+        if (crc32(part) !== zlibCrc32(part)) differing.push(`${offset}+${length}`);
+      }
+    }
+    expect(differing).toEqual([]);
+    // Continued from an earlier CRC, as zlib continues it.
+    expect(crc32(data.subarray(100), crc32(data.subarray(0, 100)))).toBe(zlibCrc32(data));
+  });
+});
 
 describe('hostile zip corpus', () => {
   it('has at least 20 cases, and the committed files are what make-corpus.ts builds', () => {

@@ -1,9 +1,11 @@
 /** The IndexedDB benchmark page: edgeflow's worker store against raw IndexedDB baselines. */
+import { unzipSync } from 'fflate';
 import { TrackingClient } from '../../../src/core/client.js';
 import type { ActiveRun } from '../../../src/core/run.js';
 import type { ExperimentId, RunId } from '../../../src/core/ids.js';
+import { importBundle } from '../../../src/storage/bundle/import-bundle.js';
 import { openIdbStore } from '../../../src/storage/idb/open-idb-store.js';
-import type { BenchApi, RawRequest, RawResponse } from './protocol.js';
+import type { BenchApi, RawImportRun, RawRequest, RawResponse } from './protocol.js';
 
 let dbCounter = 0;
 const freshDb = (): string => `bench-${Date.now()}-${dbCounter++}`;
@@ -192,6 +194,34 @@ const api: BenchApi = {
     return { ms: answer.ms, found: answer.found };
   },
 
+  async importBundle(url) {
+    const zip = new Uint8Array(await (await fetch(url)).arrayBuffer());
+    const store = await openIdbStore({ name: freshDb() });
+    const start = performance.now();
+    const imported = await importBundle(store, zip);
+    await store.flush();
+    const ms = performance.now() - start;
+    await store.close();
+    return { ms, runs: imported.runs, points: imported.metricPoints, artifacts: imported.artifacts };
+  },
+
+  async rawImport(url) {
+    const zip = new Uint8Array(await (await fetch(url)).arrayBuffer());
+    const runs = rawImportRuns(unzipSync(zip));
+    let points = 0;
+    for (const run of runs) for (const m of run.metrics) points += m.values.length;
+    const db = freshDb();
+    await askRaw({ kind: 'open', db });
+    const start = performance.now();
+    const entries = unzipSync(zip);
+    // The files' bytes from the timed unzip; the columns found before the clock started.
+    const withBytes = runs.map((run) => ({ ...run, artifacts: run.artifacts.map((a) => ({ path: a.path, bytes: entries[`${run.folder}/artifacts/${a.path}`]! })) }));
+    const buffers = withBytes.flatMap((run) => [...run.metrics.flatMap((m) => [m.steps.buffer, m.timestamps.buffer, m.values.buffer]), ...run.artifacts.map((a) => a.bytes.buffer)]);
+    await askRaw({ kind: 'importRuns', db, runs: withBytes }, buffers as ArrayBuffer[]);
+    const ms = performance.now() - start;
+    return { ms, points, artifacts: runs.reduce((n, r) => n + r.artifacts.length, 0) };
+  },
+
   async search(db, experimentId, reps, maxResults) {
     const store = await openIdbStore({ name: db });
     const ms: number[] = [];
@@ -213,3 +243,33 @@ const api: BenchApi = {
 };
 
 window.bench = api;
+
+/** What the raw import baseline writes, found in an unzipped `mlruns/` bundle by plain splitting (no checks). */
+function rawImportRuns(entries: Record<string, Uint8Array>): (RawImportRun & { folder: string })[] {
+  const runs = new Map<string, RawImportRun & { folder: string; params: Record<string, string>; tags: Record<string, string>; metrics: RawImportRun['metrics'][number][]; artifacts: RawImportRun['artifacts'][number][] }>();
+  const text = new TextDecoder();
+  for (const [name, bytes] of Object.entries(entries)) {
+    const match = /^mlruns\/\d+\/([0-9a-f]{32})\/(metrics|params|tags|artifacts)\/(.+)$/u.exec(name);
+    if (match === null) continue;
+    const [, runId, kind, key] = match as unknown as [string, string, string, string];
+    let run = runs.get(runId);
+    if (run === undefined) runs.set(runId, (run = { runId, folder: name.slice(0, name.indexOf(`/${kind}/`)), params: {}, tags: {}, metrics: [], artifacts: [] }));
+    if (kind === 'params') run.params[key] = text.decode(bytes);
+    else if (kind === 'tags') run.tags[key] = text.decode(bytes);
+    else if (kind === 'artifacts') run.artifacts.push({ path: key, bytes });
+    else {
+      const lines = text.decode(bytes).trimEnd().split('\n');
+      const steps = new Float64Array(lines.length);
+      const timestamps = new Float64Array(lines.length);
+      const values = new Float64Array(lines.length);
+      lines.forEach((line, i) => {
+        const [t, v, s] = line.split(' ');
+        timestamps[i] = Number(t);
+        values[i] = Number(v);
+        steps[i] = Number(s);
+      });
+      run.metrics.push({ key, steps, timestamps, values });
+    }
+  }
+  return [...runs.values()];
+}

@@ -4,7 +4,17 @@ export type RawRequest =
   | { readonly kind: 'write'; readonly db: string; readonly steps: Float64Array; readonly timestamps: Float64Array; readonly values: Float64Array; readonly pointsPerTx: number }
   | { readonly kind: 'read'; readonly db: string; readonly runId: string; readonly key: string }
   | { readonly kind: 'seedRuns'; readonly db: string; readonly runs: number }
-  | { readonly kind: 'searchRuns'; readonly db: string };
+  | { readonly kind: 'searchRuns'; readonly db: string }
+  | { readonly kind: 'importRuns'; readonly db: string; readonly runs: readonly RawImportRun[] };
+
+/** A run of a bundle as the raw import baseline writes it: one run record, its columns in chunks, its files. */
+export interface RawImportRun {
+  readonly runId: string;
+  readonly params: Readonly<Record<string, string>>;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly metrics: readonly { readonly key: string; readonly steps: Float64Array; readonly timestamps: Float64Array; readonly values: Float64Array }[];
+  readonly artifacts: readonly { readonly path: string; readonly bytes: Uint8Array }[];
+}
 
 export type RawResponse =
   | { readonly kind: 'written'; readonly ms: number }
@@ -37,6 +47,15 @@ export interface BenchApi {
   heapFlush(): Promise<void>;
   /** Heap bench: closes the client (and its worker). */
   heapClose(): Promise<void>;
+  /** Fetches the bundle at `url`, then times `importBundle` of it into a new worker store and `flush()`. */
+  importBundle(url: string): Promise<{ ms: number; runs: number; points: number; artifacts: number }>;
+  /**
+   * The raw baseline of importBundle: fflate's `unzipSync` of the same zip, and raw puts of the same
+   * runs, columns and files (run records, 4096-point chunks, Blobs; 100 runs per relaxed
+   * transaction, then a strict flush) in the raw worker. Finding what to put (a plain split of the
+   * metric text) happens before the clock starts.
+   */
+  rawImport(url: string): Promise<{ ms: number; points: number; artifacts: number }>;
   /** Times a three-clause search `reps` times (first = cold cache). */
   search(db: string, experimentId: string, reps: number, maxResults: number): Promise<{ ms: number[]; found: number }>;
 }

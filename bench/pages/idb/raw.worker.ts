@@ -29,6 +29,7 @@ function open(name: string, version?: number): Promise<IDBDatabase> {
     req.onupgradeneeded = () => {
       req.result.createObjectStore('chunks', { keyPath: ['runId', 'key', 'chunk'] });
       req.result.createObjectStore('runs', { keyPath: 'runId' });
+      req.result.createObjectStore('artifacts', { keyPath: ['runId', 'path'] });
     };
     db = request(req);
     connections.set(name, db);
@@ -115,6 +116,32 @@ async function seedRuns(message: Extract<RawRequest, { kind: 'seedRuns' }>): Pro
   return { kind: 'written', ms: performance.now() - start };
 }
 
+/** Bundle runs imported by hand: a run record, 4096-point chunks and Blob files; 100 runs per relaxed transaction, then a strict flush. */
+async function importRuns(message: Extract<RawRequest, { kind: 'importRuns' }>): Promise<RawResponse> {
+  const db = await open(message.db, 1);
+  const start = performance.now();
+  for (let at = 0; at < message.runs.length; at += 100) {
+    const tx = db.transaction(['runs', 'chunks', 'artifacts'], 'readwrite', { durability: 'relaxed' });
+    for (const run of message.runs.slice(at, at + 100)) {
+      tx.objectStore('runs').put({ runId: run.runId, params: run.params, tags: run.tags, metrics: run.metrics.map((m) => m.key) });
+      for (const { key, steps, timestamps, values } of run.metrics) {
+        for (let from = 0, chunk = 0; from < values.length; from += CHUNK_POINTS, chunk++) {
+          const end = Math.min(from + CHUNK_POINTS, values.length);
+          tx.objectStore('chunks').put({ runId: run.runId, key, chunk, steps: steps.slice(from, end), timestamps: timestamps.slice(from, end), values: values.slice(from, end) });
+        }
+      }
+      for (const { path, bytes } of run.artifacts) {
+        tx.objectStore('artifacts').put({ runId: run.runId, path, size: bytes.length, blob: new Blob([bytes as Uint8Array<ArrayBuffer>]) });
+      }
+    }
+    await done(tx);
+  }
+  const flush = db.transaction('chunks', 'readwrite', { durability: 'strict' });
+  flush.objectStore('chunks').put({ runId: 'flush', key: 'flush', chunk: 0 });
+  await done(flush);
+  return { kind: 'written', ms: performance.now() - start };
+}
+
 /** A cold search by hand: a new connection, every run record, the bench's filter and order. */
 async function searchRuns(message: Extract<RawRequest, { kind: 'searchRuns' }>): Promise<RawResponse> {
   const db = await request(indexedDB.open(message.db));
@@ -135,6 +162,7 @@ self.onmessage = async (event: MessageEvent<RawRequest>) => {
   } else if (message.kind === 'write') self.postMessage(await write(message));
   else if (message.kind === 'seedRuns') self.postMessage(await seedRuns(message));
   else if (message.kind === 'searchRuns') self.postMessage(await searchRuns(message));
+  else if (message.kind === 'importRuns') self.postMessage(await importRuns(message));
   else {
     const [response, transfers] = await read(message);
     self.postMessage(response, { transfer: transfers });

@@ -16,27 +16,20 @@ export function formatPythonFloat(value: number): string {
   if (value === Infinity) return 'inf';
   if (value === -Infinity) return '-inf';
   if (value === 0) return Object.is(value, -0) ? '-0.0' : '0.0';
-  const sign = value < 0 ? '-' : '';
-  // toExponential() without an argument yields the shortest round-trip digits (ECMA-262 Number::toString).
-  const exp = Math.abs(value).toExponential();
-  const eIndex = exp.indexOf('e');
-  const mantissa = exp.slice(0, eIndex);
-  const exponent = Number(exp.slice(eIndex + 1));
-  const digits = mantissa.replace('.', '');
-  if (exponent >= -4 && exponent < 16) {
-    let text: string;
-    if (exponent < 0) {
-      text = `0.${'0'.repeat(-exponent - 1)}${digits}`;
-    } else if (digits.length <= exponent + 1) {
-      text = `${digits}${'0'.repeat(exponent + 1 - digits.length)}.0`;
-    } else {
-      text = `${digits.slice(0, exponent + 1)}.${digits.slice(exponent + 1)}`;
-    }
-    return sign + text;
+  const magnitude = Math.abs(value);
+  if (magnitude >= 1e-4 && magnitude < 1e16) {
+    // Exactly the doubles whose shortest digits have an exponent in [-4, 16): `String` writes those
+    // digits positionally there (it does from 1e-7 to 1e21), without the `.0` Python adds to a
+    // whole number.
+    const text = String(value);
+    return text.includes('.') ? text : `${text}.0`;
   }
+  // toExponential() without an argument yields the shortest round-trip digits (ECMA-262 Number::toString).
+  const exp = value.toExponential();
+  const eIndex = exp.indexOf('e');
+  const exponent = Number(exp.slice(eIndex + 1));
   const expSign = exponent < 0 ? '-' : '+';
-  const expDigits = String(Math.abs(exponent)).padStart(2, '0');
-  return `${sign}${mantissa}e${expSign}${expDigits}`;
+  return `${exp.slice(0, eIndex)}e${expSign}${String(Math.abs(exponent)).padStart(2, '0')}`;
 }
 
 /**

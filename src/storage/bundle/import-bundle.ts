@@ -6,20 +6,20 @@
  * store ends as it was.
  * @module
  */
-import { dict, type Dict, type KeyValue, type MetricColumns, type Run } from '../../core/entities.js';
+import { dict, type Run } from '../../core/entities.js';
 import { EdgeflowError, describeValue, isEdgeflowError } from '../../core/errors.js';
 import { newExperimentId, newRunId, type ExperimentId, type RunId } from '../../core/ids.js';
-import { MAX_METRICS_PER_BATCH, MAX_PARAMS_PER_BATCH } from '../../core/limits.js';
 import type { Store } from '../../core/store.js';
 import { artifactFiles, collectPages } from '../../core/store-reads.js';
 import { SystemTag } from '../../core/system-tags.js';
-import type { ExperimentMeta, MetricPoints, RunMeta, SkippedItem } from '../../core/formats/file-store/index.js';
+import type { MetricPoints, SkippedItem } from '../../core/formats/file-store/index.js';
 import type { TruncatedValue } from '../../core/formats/api-rules.js';
 import { asResourceExhausted } from '../../core/formats/decode-budget.js';
 import type { ModelVersionRecord, RegisteredModelRecord } from '../../core/registry/entities.js';
 import type { RegistryStore } from '../../core/registry/registry-store.js';
 import { assertModelName } from '../../core/registry/validation.js';
 import { readBundle, type BundleLayout, type BundleLimits, type BundleProgress } from './read-bundle.js';
+import { writePlans, type ExperimentPlan, type RunPlan } from './write-plans.js';
 import {
   newModelIds,
   planLoggedModels,
@@ -27,9 +27,7 @@ import {
   runLinksOf,
   runLinksReport,
   writeLoggedModels,
-  writeRunLinks,
   type Mlflow3ImportReport,
-  type RunLinks,
 } from './import-mlflow3.js';
 
 /** What to do with experiments and runs that already exist in the target store. */
@@ -114,123 +112,6 @@ export interface RegistryImportReport {
   readonly notImported: readonly string[];
   /** Bundle name → store name, for models renamed by `new-ids`. */
   readonly renamed: Readonly<Record<string, string>>;
-}
-
-/** A run to write, with artifact bytes on demand. */
-interface RunPlan {
-  readonly meta: RunMeta;
-  readonly runName: string;
-  readonly params: Dict<string>;
-  readonly tags: Dict<string>;
-  readonly metrics: readonly MetricPoints[];
-  readonly artifacts: readonly { readonly path: string; readonly read: () => Promise<Uint8Array> }[];
-  /** MLflow 3 dataset/model inputs and model outputs. */
-  readonly links?: RunLinks;
-  /** A run of the target store written back as it was (`replace` keeps what the bundle does not carry); not counted as imported. */
-  readonly restored?: boolean;
-}
-
-interface ExperimentPlan {
-  readonly meta: ExperimentMeta;
-  readonly tags: Dict<string>;
-  /** Write into this existing experiment instead of creating one. */
-  readonly reuse: boolean;
-  readonly runs: RunPlan[];
-}
-
-function byKey(d: Dict<string>): KeyValue[] {
-  return Object.entries(d).map(([key, value]) => ({ key, value }));
-}
-
-/** Writes planned experiments; records every created id for rollback. */
-async function writePlans(
-  store: Store,
-  plans: readonly ExperimentPlan[],
-  created: { experiments: ExperimentId[]; runs: RunId[] },
-  progress: (n: number) => void,
-): Promise<{ points: number; artifacts: number; bytes: number; params: number; tags: number }> {
-  let points = 0;
-  let artifacts = 0;
-  let bytes = 0;
-  let params = 0;
-  let tags = 0;
-  for (const plan of plans) {
-    const experimentId = plan.meta.experimentId;
-    const deleted = plan.meta.lifecycleStage === 'deleted';
-    if (!plan.reuse) {
-      // A deleted experiment with runs is created active, filled, then deleted (runs cannot be
-      // created in a deleted experiment); without runs its snapshot is kept exactly.
-      const snapshotDeleted = deleted && plan.runs.length === 0;
-      await store.createExperiment({
-        name: plan.meta.name,
-        ...(plan.meta.artifactLocation !== '' ? { artifactLocation: plan.meta.artifactLocation } : {}),
-        tags: byKey(plan.tags),
-        ...(plan.meta.creationTime !== null ? { creationTime: plan.meta.creationTime } : {}),
-        experimentId,
-        lifecycleStage: snapshotDeleted ? 'deleted' : 'active',
-        lastUpdateTime: plan.meta.lastUpdateTime,
-      });
-      created.experiments.push(experimentId);
-      tags += Object.keys(plan.tags).length;
-    }
-    for (const run of plan.runs) {
-      const meta = run.meta;
-      const hasData =
-        Object.keys(run.params).length > 0 || run.metrics.some((m) => m.values.length > 0) || run.artifacts.length > 0 || run.links !== undefined;
-      const snapshotDeleted = meta.lifecycleStage === 'deleted' && !hasData;
-      await store.createRun({
-        experimentId,
-        userId: meta.userId,
-        runName: run.runName,
-        startTime: meta.startTime,
-        tags: byKey(run.tags),
-        runId: meta.runId,
-        status: meta.status,
-        endTime: meta.endTime,
-        lifecycleStage: snapshotDeleted ? 'deleted' : 'active',
-        deletedTime: snapshotDeleted ? meta.deletedTime : null,
-        ...(meta.artifactUri !== '' ? { artifactUri: meta.artifactUri } : {}),
-      });
-      created.runs.push(meta.runId);
-      const counted = run.restored !== true;
-      if (counted) tags += Object.keys(run.tags).length;
-      const paramList = byKey(run.params);
-      for (let i = 0; i < paramList.length; i += MAX_PARAMS_PER_BATCH) {
-        await store.logBatch(meta.runId, { params: paramList.slice(i, i + MAX_PARAMS_PER_BATCH) });
-      }
-      if (counted) params += paramList.length;
-      for (const m of run.metrics) {
-        for (let i = 0; i < m.values.length; i += MAX_METRICS_PER_BATCH) {
-          const end = Math.min(i + MAX_METRICS_PER_BATCH, m.values.length);
-          const columns: MetricColumns = {
-            key: m.key,
-            steps: m.steps.subarray(i, end),
-            timestamps: m.timestamps.subarray(i, end),
-            values: m.values.subarray(i, end),
-          };
-          await store.logBatch(meta.runId, { metrics: [columns] });
-        }
-        if (counted) points += m.values.length;
-      }
-      for (const artifact of run.artifacts) {
-        const data = await artifact.read();
-        await store.putArtifact(meta.runId, artifact.path, data);
-        if (counted) {
-          artifacts++;
-          bytes += data.length;
-        }
-      }
-      await writeRunLinks(store, meta.runId, run.links);
-      if (meta.lifecycleStage === 'deleted' && !snapshotDeleted) {
-        await store.deleteRun(meta.runId, meta.deletedTime !== null ? { deletedTime: meta.deletedTime } : {});
-      }
-      if (counted) progress(1);
-    }
-    if (deleted && !plan.reuse && plan.runs.length > 0) {
-      await store.deleteExperiment(experimentId, plan.meta.lastUpdateTime !== null ? { deletedTime: plan.meta.lastUpdateTime } : {});
-    }
-  }
-  return { points, artifacts, bytes, params, tags };
 }
 
 async function exists<T>(promise: Promise<T>): Promise<T | undefined> {
@@ -454,9 +335,11 @@ async function importAllOrNothing(store: Store, zip: Blob | Uint8Array | ArrayBu
     }
     usedNames.add(meta.name);
     const runs: RunPlan[] = [];
-    for (const run of exp.runs) {
+    // Asked all at once: a worker store answers them together.
+    const found = await Promise.all(exp.runs.map((run) => exists(store.getRun(run.meta.runId))));
+    for (const [i, run] of exp.runs.entries()) {
       let runMeta = { ...run.meta, experimentId: meta.experimentId };
-      const existing = await exists(store.getRun(run.meta.runId));
+      const existing = found[i];
       if (policy === 'new-ids') {
         const runId = newRunId();
         newRunIds.set(run.meta.runId, runId);

@@ -6,9 +6,9 @@
  * Every mutation is one readwrite transaction that reads the current records, applies the rules
  * from core (`rules.ts`) and writes, so a failed rule or a failed write (quota) leaves nothing
  * behind, and two tabs writing the same database serialize in IndexedDB instead of overwriting
- * each other. Run creations and batches that arrive while earlier ones commit share one transaction
- * (`write-groups.ts`), each still all or nothing. Durability: {@link IdbStore.createRun} and
- * {@link IdbStore.logBatch} commit with `relaxed` durability (the data is committed and visible to
+ * each other. Run creations, batches and artifact files that arrive while earlier ones commit share
+ * one transaction (`write-groups.ts`), each still all or nothing. Durability: {@link IdbStore.createRun},
+ * {@link IdbStore.logBatch} and {@link IdbStore.putArtifact} commit with `relaxed` durability (the data is committed and visible to
  * every reader, but the browser may acknowledge before it reaches the disk); all other writes and
  * {@link IdbStore.flush} use `strict`.
  * @module
@@ -453,18 +453,24 @@ export class IdbStore implements Store {
 
   // ------------------------------------------------------------------------------------- artifacts
 
+  /** Shares a relaxed transaction with other run creations, batches and files (see `write-groups.ts`). */
   async putArtifact(runId: RunId, path: string, data: ArtifactData): Promise<void> {
     // A Blob is stored by reference and read lazily; bytes are copied into one so later changes
     // to the caller's array do not reach the store.
     const blob = data instanceof Blob ? data : new Blob([data.slice() as Uint8Array<ArrayBuffer>]);
-    await this.__write('write an artifact', ['runs', 'artifacts'], 'strict', async (tx, emit) => {
-      const run = await getRunIn(tx, runId);
-      assertRunActive(run.info);
-      const artifacts = tx.objectStore('artifacts');
-      const paths = (await artifacts.getAllKeys(runKeyRange(runId))).map(([, p]) => p).filter((p) => p !== path);
-      treeOf(paths).put(path, new Uint8Array(0));
-      await artifacts.put({ runId, path, size: blob.size, blob });
-      emit({ kind: 'artifacts', runId, path });
+    await this.#grouped({
+      what: 'write an artifact',
+      runIds: [runId],
+      body: async (ctx, emit) => {
+        const run = await ctx.run(runId);
+        if (run === undefined) throw runNotFound(runId);
+        assertRunActive(run.info);
+        const paths = await ctx.artifactPaths(runId);
+        treeOf([...paths].filter((p) => p !== path)).put(path, new Uint8Array(0));
+        paths.add(path);
+        issue(ctx.tx.objectStore('artifacts').put({ runId, path, size: blob.size, blob }));
+        emit({ kind: 'artifacts', runId, path });
+      },
     });
   }
 

@@ -62,7 +62,7 @@ export class RemoteStore implements Store {
   /** The worker's current life; replaced by the next call after it stopped. */
   #connection: WorkerConnection;
   #restarting: Promise<WorkerConnection> | undefined;
-  /** Run creations and batches called in this task, sent together at its end (or before any other call). */
+  /** Run creations, batches and files called in this task, sent together at its end (or before any other call). */
   #writes: { readonly call: WriteCall; readonly buffers: ArrayBuffer[]; readonly settle: (outcome: WriteOutcome) => void; readonly fail: (error: unknown) => void }[] = [];
 
   private constructor(
@@ -236,10 +236,15 @@ export class RemoteStore implements Store {
 
   // ------------------------------------------------------------------------------------- artifacts
 
-  /** Bytes are copied into a Blob (which crosses to the worker by reference); the caller's array is untouched. */
-  putArtifact(runId: RunId, path: string, data: ArtifactData): Promise<void> {
-    const blob = data instanceof Blob ? data : new Blob([data.slice() as Uint8Array<ArrayBuffer>]);
-    return this.__call((r) => r.putArtifact(runId, path, blob));
+  /**
+   * Bytes are copied (the caller's array is untouched) and the worker makes the Blob it stores; a
+   * Blob crosses by reference. Sent with the other run creations, batches and files called in the
+   * same task.
+   */
+  async putArtifact(runId: RunId, path: string, data: ArtifactData): Promise<void> {
+    const own = data instanceof Blob ? data : data.slice();
+    const buffers = own instanceof Uint8Array && own.length >= TRANSFER_MIN_BYTES ? [own.buffer as ArrayBuffer] : [];
+    await this.#write({ kind: 'putArtifact', runId, path, data: own }, buffers);
   }
   listArtifacts(runId: RunId, path: string): Promise<FileInfo[]> {
     return this.__call((r) => r.listArtifacts(runId, path));
@@ -406,6 +411,8 @@ class RemoteRegistry implements RegistryStore {
  * costs far more in `postMessage` than copying their bytes.
  */
 const TRANSFER_MIN_POINTS = 1024;
+/** Artifact bytes shorter than this are cloned with the message instead of transferred (as {@link TRANSFER_MIN_POINTS}). */
+const TRANSFER_MIN_BYTES = 64 * 1024;
 
 /** Copies of the columns (taken now: the caller may change its arrays before the message goes), and the buffers to transfer. */
 function copiedColumns(metrics: readonly (MetricColumns & { readonly link?: MetricLink })[]): { metrics: MetricColumns[]; buffers: ArrayBuffer[] } {

@@ -12,7 +12,7 @@ import { EdgeflowError } from '../../core/errors.js';
 import type { RunId } from '../../core/ids.js';
 import type { RegistryStore } from '../../core/registry/registry-store.js';
 import type { LoggedModelStore } from '../../core/logged-models/logged-model-store.js';
-import type { CreateRunInput, LogBatchInput, SearchRunsQuery, Store, StoreChange } from '../../core/store.js';
+import type { ArtifactData, CreateRunInput, LogBatchInput, SearchRunsQuery, Store, StoreChange } from '../../core/store.js';
 import { serializeThrown, type WireThrown } from '../wire/transfer-handlers.js';
 import type { Run } from '../../core/entities.js';
 import { IdbStore } from './idb-store.js';
@@ -48,7 +48,7 @@ export interface WorkerStore extends WorkerStoreMethods {
   readonly loggedModels: LoggedModelStore;
   /** `searchRuns` with the page's runs packed and their buffers transferred (the page unpacks them: `unpackRuns`). */
   searchRunsPacked(query: SearchRunsQuery): Promise<PackedRunPage>;
-  /** Several run creations and batches in one message (see `RemoteStore`); one outcome each, in order. */
+  /** Several run creations, batches and artifact files in one message (see `RemoteStore`); one outcome each, in order. */
   writeMany(writes: readonly WriteCall[]): Promise<WriteOutcome[]>;
   open(options: WorkerOpenOptions): Promise<void>;
   attachEvents(port: MessagePort): void;
@@ -61,7 +61,8 @@ type OwnMethod = 'registry' | 'loggedModels' | 'open' | 'attachEvents' | 'close'
 /** One write of {@link WorkerStore.writeMany}. */
 export type WriteCall =
   | { readonly kind: 'createRun'; readonly input: CreateRunInput }
-  | { readonly kind: 'logBatch'; readonly runId: RunId; readonly batch: LogBatchInput };
+  | { readonly kind: 'logBatch'; readonly runId: RunId; readonly batch: LogBatchInput }
+  | { readonly kind: 'putArtifact'; readonly runId: RunId; readonly path: string; readonly data: ArtifactData };
 
 /** What became of one {@link WriteCall}: its result, or what it threw (wire form). */
 export type WriteOutcome = { readonly ok: true; readonly run?: Run } | { readonly ok: false; readonly error: WireThrown };
@@ -146,7 +147,10 @@ class WorkerApi implements Pick<WorkerStore, OwnMethod> {
    */
   async writeMany(writes: readonly WriteCall[]): Promise<WriteOutcome[]> {
     const settled = await Promise.allSettled(
-      writes.map((write) => (write.kind === 'createRun' ? this.__s.createRun(write.input) : this.logBatch(write.runId, write.batch))),
+      writes.map((write) => {
+        if (write.kind === 'createRun') return this.__s.createRun(write.input);
+        return write.kind === 'logBatch' ? this.logBatch(write.runId, write.batch) : this.__s.putArtifact(write.runId, write.path, write.data);
+      }),
     );
     return settled.map((outcome): WriteOutcome => {
       if (outcome.status === 'rejected') return { ok: false, error: serializeThrown(outcome.reason) };

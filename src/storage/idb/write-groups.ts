@@ -1,6 +1,6 @@
 /**
- * Write groups: run creations and metric batches that arrive while an earlier group is still
- * committing share one `relaxed` transaction. On this kind of machine each IndexedDB transaction
+ * Write groups: run creations, metric batches and artifact files that arrive while an earlier group
+ * is still committing share one `relaxed` transaction. On this kind of machine each IndexedDB transaction
  * costs about a millisecond and each request 0.1–0.2 ms, whatever it holds; a sweep that creates
  * and logs to 400 runs at once thus pays for a few transactions instead of 800, and for one put
  * per run (a run created and logged to in one group is written once).
@@ -21,13 +21,13 @@ import { EdgeflowError } from '../../core/errors.js';
 import type { ExperimentId, RunId } from '../../core/ids.js';
 import type { StoreChange } from '../../core/store.js';
 import { cloneStoredRun } from './records.js';
-import type { EdgeflowDB, StoredChunk, StoredRun } from './schema.js';
+import { runKeyRange, type EdgeflowDB, type StoredChunk, type StoredRun } from './schema.js';
 
 /** The readwrite transaction of a group. */
 export type GroupTx = IDBPTransaction<EdgeflowDB, StoreNames<EdgeflowDB>[], 'readwrite'>;
 
 /** The object stores a group's transaction covers. */
-export const GROUP_STORES: readonly StoreNames<EdgeflowDB>[] = ['meta', 'experiments', 'runs', 'chunks', 'heads', 'loggedModels'];
+export const GROUP_STORES: readonly StoreNames<EdgeflowDB>[] = ['meta', 'experiments', 'runs', 'chunks', 'heads', 'loggedModels', 'artifacts'];
 
 /** Most writes in one group (a longer queue makes several groups). */
 const MAX_GROUP = 500;
@@ -52,6 +52,7 @@ export class GroupContext {
   readonly #tails = new Map<string, StoredChunk>();
   readonly #heads = new Map<RunId, Promise<Dict<Float64Array>>>();
   readonly #headsChanged = new Set<RunId>();
+  readonly #artifactPaths = new Map<RunId, Promise<Set<string>>>();
 
   private constructor(
     readonly tx: GroupTx,
@@ -95,6 +96,19 @@ export class GroupContext {
     }
     this.#headsChanged.add(runId);
     return heads;
+  }
+
+  /**
+   * The paths of the run's artifact files as this group left them, read once per group; the caller
+   * adds a path once every rule passed, and writes its record itself.
+   */
+  artifactPaths(runId: RunId): Promise<Set<string>> {
+    let paths = this.#artifactPaths.get(runId);
+    if (paths === undefined) {
+      paths = this.tx.objectStore('artifacts').getAllKeys(runKeyRange(runId)).then((keys) => new Set(keys.map(([, path]) => path)));
+      this.#artifactPaths.set(runId, paths);
+    }
+    return paths;
   }
 
   /** Keeps `run` as the group's version of it, stamped with the group's `seq`; the last write of a body, after every rule passed. */

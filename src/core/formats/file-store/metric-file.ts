@@ -7,8 +7,9 @@
 import { describeValue } from '../../errors.js';
 import type { LoggedModelMetric } from '../../logged-models/entities.js';
 import { METRIC_POINT_BYTES, type DecodeBudget } from '../decode-budget.js';
-import { formatPythonFloat, parseMetricValue } from '../float-text.js';
+import { formatPythonFloat, parseMetricValue, parsePythonFloat } from '../float-text.js';
 import { fail } from './fields.js';
+import { encodeRawValue } from './raw-values.js';
 
 /** Metric points of one key, as columns, in file order. */
 export interface MetricPoints {
@@ -27,18 +28,6 @@ export interface MetricPoints {
 export interface MetricDataset {
   readonly name: string;
   readonly digest: string;
-}
-
-const INTEGER = /^[+-]?\d(?:_?\d)*$/u;
-
-const SIMPLE_INTEGER = /^-?\d{1,15}$/u;
-
-function parseInteger(text: string, what: string, where: string): number {
-  if (SIMPLE_INTEGER.test(text)) return Number(text);
-  if (!INTEGER.test(text)) fail(where, `invalid ${what} ${describeValue(text)}.`);
-  const value = Number(text.replaceAll('_', ''));
-  if (!Number.isSafeInteger(value)) fail(where, `${what} ${text} is outside ±2^53.`);
-  return value;
 }
 
 /** A field of a metric line: MLflow splits lines on spaces, so a field must hold none. */
@@ -63,12 +52,99 @@ export function formatMetricLine(timestamp: number, value: number, step: number,
   return `${timestamp} ${formatPythonFloat(value)} ${step}${datasetFields(dataset)}\n`;
 }
 
-/** The whole metric file for columns in logging order. */
-export function serializeMetricFile(points: Pick<MetricPoints, 'timestamps' | 'values' | 'steps' | 'datasets'>): string {
-  const n = points.values.length;
-  const lines = new Array<string>(n);
-  for (let i = 0; i < n; i++) lines[i] = formatMetricLine(points.timestamps[i]!, points.values[i]!, points.steps[i]!, points.datasets?.[i]);
-  return lines.join('');
+/**
+ * The whole metric file for columns in logging order, as UTF-8 bytes: each line's bytes exactly
+ * as {@link formatMetricLine} writes it, written straight into one buffer (no string per line).
+ * @throws as {@link formatMetricLine}.
+ */
+export function encodeMetricFile(points: Pick<MetricPoints, 'timestamps' | 'values' | 'steps' | 'datasets'>): Uint8Array {
+  const { timestamps, values, steps, datasets } = points;
+  const out = new ByteWriter(values.length * 40);
+  for (let i = 0; i < values.length; i++) {
+    const dataset = datasets?.[i];
+    if (dataset !== undefined) {
+      out.utf8(formatMetricLine(timestamps[i]!, values[i]!, steps[i]!, dataset));
+      continue;
+    }
+    out.reserve(LONGEST_PLAIN_LINE);
+    out.integer(timestamps[i]!);
+    out.byte(SPACE);
+    out.ascii(formatPythonFloat(values[i]!));
+    out.byte(SPACE);
+    out.integer(steps[i]!);
+    out.byte(NEWLINE);
+  }
+  return out.result();
+}
+
+const SPACE = 0x20;
+const NEWLINE = 0x0a;
+/** Longest line without a dataset: two numbers of at most 24 characters (`String` of a double) and a float of at most 24, 3 separators. */
+const LONGEST_PLAIN_LINE = 3 * 24 + 3;
+
+/** A growing byte buffer for {@link encodeMetricFile}. */
+class ByteWriter {
+  #bytes: Uint8Array;
+  #length = 0;
+
+  constructor(capacity: number) {
+    this.#bytes = new Uint8Array(Math.max(64, capacity));
+  }
+
+  /** Makes room for `n` more bytes. */
+  reserve(n: number): void {
+    if (this.#length + n <= this.#bytes.length) return;
+    const grown = new Uint8Array(Math.max(this.#bytes.length * 2, this.#length + n));
+    grown.set(this.#bytes.subarray(0, this.#length));
+    this.#bytes = grown;
+  }
+
+  byte(b: number): void {
+    this.#bytes[this.#length++] = b;
+  }
+
+  /** ASCII text (room reserved by the caller). */
+  ascii(text: string): void {
+    const bytes = this.#bytes;
+    let at = this.#length;
+    for (let i = 0; i < text.length; i++) bytes[at++] = text.charCodeAt(i);
+    this.#length = at;
+  }
+
+  /** A number as `${n}` writes it: digit by digit for safe non-negative integers (room reserved by the caller). */
+  integer(n: number): void {
+    if (!(Number.isSafeInteger(n) && n >= 0)) {
+      this.ascii(String(n));
+      return;
+    }
+    const bytes = this.#bytes;
+    const start = this.#length;
+    let end = start;
+    do {
+      const q = Math.floor(n / 10);
+      bytes[end++] = 48 + (n - q * 10);
+      n = q;
+    } while (n > 0);
+    this.#length = end;
+    for (let i = start, j = end - 1; i < j; i++, j--) {
+      const t = bytes[i]!;
+      bytes[i] = bytes[j]!;
+      bytes[j] = t;
+    }
+  }
+
+  /** Any text, UTF-8 encoded. */
+  utf8(text: string): void {
+    const encoded = encodeRawValue(text);
+    this.reserve(encoded.length);
+    this.#bytes.set(encoded, this.#length);
+    this.#length += encoded.length;
+  }
+
+  /** The bytes written (a view of the buffer). */
+  result(): Uint8Array {
+    return this.#bytes.subarray(0, this.#length);
+  }
 }
 
 /**
@@ -103,29 +179,29 @@ export interface MetricFileOptions {
  * in `datasets`. Values are
  * Python float text (`nan`, `inf`, `-inf`, `infinity` in any case; integers accepted). A final
  * newline is optional; an empty line elsewhere is malformed, as for MLflow.
- * Lines are read one at a time (no array of all lines), so memory is the text and the columns.
+ * The text is scanned in place straight into the columns: no string or array per line (only a
+ * value's own text, for `Number`), so memory is the text and the columns.
  * @param where File name for errors.
  * @throws `INVALID_PARAMETER_VALUE` naming `where` and the line number; `RESOURCE_EXHAUSTED` when
  * the columns would pass `options.budget`.
  */
 export function parseMetricFile(key: string, text: string, where: string, options: MetricFileOptions = {}): MetricPoints {
-  const maxLineLength = options.maxLineLength ?? 4096;
-  const body = text.endsWith('\n') ? text.slice(0, -1) : text;
-  const n = countLines(body);
+  const n = countLines(text);
   options.budget?.charge(n * METRIC_POINT_BYTES, where, `${n} metric points`);
   const timestamps = new Float64Array(n);
   const values = new Float64Array(n);
   const steps = new Float64Array(n);
   let datasets: (MetricDataset | undefined)[] | undefined;
-  forEachLine(body, n, where, maxLineLength, (i, parts, raw, at) => {
-    if (parts.length !== 2 && parts.length !== 3 && parts.length !== 5) {
-      fail(at, `malformed metric line ${describeValue(raw)}: expected "timestamp value step".`);
+  scanLines(text, n, where, options.maxLineLength ?? 4096, (i, line) => {
+    const count = line.count;
+    if (count !== 2 && count !== 3 && count !== 5) {
+      fail(line.at(), `malformed metric line ${describeValue(line.raw())}: expected "timestamp value step".`);
     }
-    timestamps[i] = parseTimestamp(parts[0]!, at);
-    values[i] = parseMetricValue(parts[1]!, at);
-    const step = parts.length >= 3 ? parseInteger(parts[2]!, 'step', at) : 0;
-    steps[i] = parts.length === 5 ? 0 : step;
-    if (parts.length === 5) (datasets ??= new Array<MetricDataset | undefined>(n))[i] = { name: parts[3]!, digest: parts[4]! };
+    timestamps[i] = timestampField(line, 0);
+    values[i] = valueField(line, 1);
+    const step = count >= 3 ? integerField(line, 2, 'step') : 0;
+    steps[i] = count === 5 ? 0 : step;
+    if (count === 5) (datasets ??= new Array<MetricDataset | undefined>(n))[i] = { name: line.field(3), digest: line.field(4) };
   });
   return datasets === undefined ? { key, timestamps, values, steps } : { key, timestamps, values, steps, datasets };
 }
@@ -138,55 +214,169 @@ export function parseMetricFile(key: string, text: string, where: string, option
  * `options.budget`.
  */
 export function parseModelMetricFile(key: string, modelId: string, text: string, where: string, options: MetricFileOptions = {}): LoggedModelMetric[] {
-  const body = text.endsWith('\n') ? text.slice(0, -1) : text;
-  const n = countLines(body);
+  const n = countLines(text);
   options.budget?.charge(n * METRIC_POINT_BYTES * 2, where, `${n} model metric lines`);
   const out = new Array<LoggedModelMetric>(n);
-  forEachLine(body, n, where, options.maxLineLength ?? 4096, (i, parts, raw, at) => {
-    if (parts.length !== 4 && parts.length !== 6) {
-      fail(at, `malformed model metric line ${describeValue(raw)}: expected "timestamp value step run_id [dataset_name dataset_digest]".`);
+  scanLines(text, n, where, options.maxLineLength ?? 4096, (i, line) => {
+    if (line.count !== 4 && line.count !== 6) {
+      fail(line.at(), `malformed model metric line ${describeValue(line.raw())}: expected "timestamp value step run_id [dataset_name dataset_digest]".`);
     }
-    const line = {
+    const metric = {
       key,
-      value: parseMetricValue(parts[1]!, at),
-      timestamp: parseTimestamp(parts[0]!, at),
-      step: parseInteger(parts[2]!, 'step', at),
+      value: valueField(line, 1),
+      timestamp: timestampField(line, 0),
+      step: integerField(line, 2, 'step'),
       modelId,
-      runId: parts[3]!,
+      runId: line.field(3),
     };
-    out[i] = parts.length === 6 ? { ...line, datasetName: parts[4]!, datasetDigest: parts[5]! } : line;
+    out[i] = line.count === 6 ? { ...metric, datasetName: line.field(4), datasetDigest: line.field(5) } : metric;
   });
   return out;
 }
 
-function countLines(body: string): number {
-  let n = body === '' ? 0 : 1;
-  for (let nl = body.indexOf('\n'); nl !== -1; nl = body.indexOf('\n', nl + 1)) n++;
+/** Lines in `text`: a final newline ends the last line and starts none. */
+function countLines(text: string): number {
+  const length = bodyLength(text);
+  let n = length === 0 ? 0 : 1;
+  for (let nl = text.indexOf('\n'); nl !== -1 && nl < length; nl = text.indexOf('\n', nl + 1)) n++;
   return n;
 }
 
-function parseTimestamp(text: string, at: string): number {
-  const timestamp = parseInteger(text, 'timestamp', at);
-  if (timestamp < 0) fail(at, `timestamp ${timestamp} must not be negative.`);
+/** The length of `text` without its final newline. */
+function bodyLength(text: string): number {
+  return text.endsWith('\n') ? text.length - 1 : text.length;
+}
+
+/** Fields bounded on a line with more are not kept (no metric line has more than 6). */
+const MAX_FIELDS = 6;
+
+/**
+ * One line of a metric file, split as MLflow splits it (`line.strip().split(" ")`), kept as field
+ * bounds in the file's text: one object for the whole file, reused from line to line.
+ */
+class MetricLine {
+  /** Fields on the line (an empty line has one, empty). */
+  count = 0;
+  /** Index of the line, from 0. */
+  index = 0;
+  start = 0;
+  end = 0;
+  readonly starts = new Int32Array(MAX_FIELDS);
+  readonly ends = new Int32Array(MAX_FIELDS);
+
+  constructor(
+    readonly text: string,
+    readonly where: string,
+  ) {}
+
+  /** Splits the line `[start, end)` of the text. */
+  split(index: number, start: number, end: number): void {
+    this.index = index;
+    this.start = start;
+    this.end = end;
+    const text = this.text;
+    let from = start;
+    let to = end;
+    // Trimmed exactly as String#trim trims (and Python's strip, for what MLflow writes); a line
+    // beginning and ending with a printable ASCII character, as every written line does, needs none.
+    if (from < to && !(isPrintable(text.charCodeAt(from)) && isPrintable(text.charCodeAt(to - 1)))) {
+      const raw = text.slice(from, to);
+      const lead = raw.length - raw.trimStart().length;
+      if (lead === raw.length) to = from;
+      else {
+        from += lead;
+        to -= raw.length - raw.trimEnd().length;
+      }
+    }
+    let count = 0;
+    let fieldStart = from;
+    for (let space = text.indexOf(' ', from); space !== -1 && space < to; space = text.indexOf(' ', fieldStart)) {
+      if (count < MAX_FIELDS) {
+        this.starts[count] = fieldStart;
+        this.ends[count] = space;
+      }
+      count++;
+      fieldStart = space + 1;
+    }
+    if (count < MAX_FIELDS) {
+      this.starts[count] = fieldStart;
+      this.ends[count] = to;
+    }
+    this.count = count + 1;
+  }
+
+  /** The text of field `f`. */
+  field(f: number): string {
+    return this.text.slice(this.starts[f], this.ends[f]);
+  }
+
+  /** The whole line as written, for error messages. */
+  raw(): string {
+    return this.text.slice(this.start, this.end);
+  }
+
+  /** `<file> line <n>`, for error messages. */
+  at(): string {
+    return `${this.where} line ${this.index + 1}`;
+  }
+}
+
+function isPrintable(code: number): boolean {
+  return code > 32 && code < 127;
+}
+
+/** Calls `visit` with each of the `n` lines of `text`, split (see {@link MetricLine}). */
+function scanLines(text: string, n: number, where: string, maxLineLength: number, visit: (index: number, line: MetricLine) => void): void {
+  const length = bodyLength(text);
+  const line = new MetricLine(text, where);
+  let start = 0;
+  for (let i = 0; i < n; i++) {
+    const nl = text.indexOf('\n', start);
+    const end = nl === -1 || nl > length ? length : nl;
+    if (end - start > maxLineLength) fail(`${where} line ${i + 1}`, `line longer than ${maxLineLength} characters.`);
+    line.split(i, start, end);
+    visit(i, line);
+    start = end + 1;
+  }
+}
+
+const INTEGER = /^[+-]?\d(?:_?\d)*$/u;
+
+/** An integer as Python's `int()` reads it (`_` between digits, a sign), within ±2^53. */
+function parseInteger(text: string, what: string, where: string): number {
+  if (!INTEGER.test(text)) fail(where, `invalid ${what} ${describeValue(text)}.`);
+  const value = Number(text.replaceAll('_', ''));
+  if (!Number.isSafeInteger(value)) fail(where, `${what} ${text} is outside ±2^53.`);
+  return value;
+}
+
+/** Integer field `f`: read in place when it is `-?\d{1,15}` (what MLflow writes), else by {@link parseInteger}. */
+function integerField(line: MetricLine, f: number, what: string): number {
+  const { text } = line;
+  const start = line.starts[f]!;
+  const end = line.ends[f]!;
+  let p = start;
+  const negative = p < end && text.charCodeAt(p) === 45;
+  if (negative) p++;
+  if (end - p >= 1 && end - p <= 15) {
+    let value = 0;
+    for (; p < end; p++) {
+      const digit = text.charCodeAt(p) - 48;
+      if (digit < 0 || digit > 9) break;
+      value = value * 10 + digit;
+    }
+    if (p === end) return negative ? -value : value;
+  }
+  return parseInteger(text.slice(start, end), what, line.at());
+}
+
+function timestampField(line: MetricLine, f: number): number {
+  const timestamp = integerField(line, f, 'timestamp');
+  if (timestamp < 0) fail(line.at(), `timestamp ${timestamp} must not be negative.`);
   return timestamp;
 }
 
-/** Calls `visit` with each of the `n` lines of `body` split on single spaces after trimming. */
-function forEachLine(
-  body: string,
-  n: number,
-  where: string,
-  maxLineLength: number,
-  visit: (index: number, parts: string[], raw: string, at: string) => void,
-): void {
-  let start = 0;
-  for (let i = 0; i < n; i++) {
-    const nl = body.indexOf('\n', start);
-    const end = nl === -1 ? body.length : nl;
-    const at = `${where} line ${i + 1}`;
-    if (end - start > maxLineLength) fail(at, `line longer than ${maxLineLength} characters.`);
-    const raw = body.slice(start, end);
-    start = end + 1;
-    visit(i, raw.trim().split(' '), raw, at);
-  }
+function valueField(line: MetricLine, f: number): number {
+  const value = parsePythonFloat(line.field(f));
+  return value !== undefined ? value : parseMetricValue(line.field(f), line.at());
 }
