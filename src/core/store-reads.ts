@@ -4,6 +4,7 @@
  * @module
  */
 import type { FileInfo, MetricSeries, Page } from './entities.js';
+import { isEdgeflowError } from './errors.js';
 import type { RunId } from './ids.js';
 import type { Store } from './store.js';
 
@@ -47,4 +48,14 @@ export async function readMetricHistoryFrom(store: Store, runId: RunId, key: str
   const all = await store.getMetricHistory(runId, key);
   if (fromIndex === 0) return all;
   return { key, steps: all.steps.slice(fromIndex), timestamps: all.timestamps.slice(fromIndex), values: all.values.slice(fromIndex) };
+}
+
+/** The value of `read`, or undefined when it fails with `RESOURCE_DOES_NOT_EXIST` (any other failure is thrown). */
+export async function orUndefinedIfMissing<T>(read: Promise<T>): Promise<T | undefined> {
+  try {
+    return await read;
+  } catch (error) {
+    if (isEdgeflowError(error, 'RESOURCE_DOES_NOT_EXIST')) return undefined;
+    throw error;
+  }
 }

@@ -88,9 +88,10 @@ describe('mirrorTo from IndexedDB in a page', () => {
       // arrives; the server applies it; then the reloaded page starts its mirror.
       server.fault({ kind: 'delay', delayMs: 500, match: /log-batch$/u });
       await page.evaluate(([id, from]) => window.mirrorPage.log(id, from, from + 100, 10), [runId, round * 100] as const);
-      await expect.poll(() => held().length).toBe(round + 1);
+      // The reloaded mirror first gives the previous round's batch its in-flight settle time (5 s).
+      await expect.poll(() => held().length, { timeout: 20_000 }).toBe(round + 1);
       await page.goto('about:blank');
-      await expect.poll(() => held()[round]!.status).toBe(200);
+      await expect.poll(() => held()[round]!.status, { timeout: 10_000 }).toBe(200);
       await startPage(page, 'in-flight', tenant);
     }
     server.clearFaults();

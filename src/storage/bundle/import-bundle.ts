@@ -10,7 +10,7 @@ import { dict, type Run } from '../../core/entities.js';
 import { EdgeflowError, describeValue, isEdgeflowError } from '../../core/errors.js';
 import { newExperimentId, newRunId, type ExperimentId, type RunId } from '../../core/ids.js';
 import type { Store } from '../../core/store.js';
-import { artifactFiles, collectPages } from '../../core/store-reads.js';
+import { artifactFiles, collectPages, orUndefinedIfMissing } from '../../core/store-reads.js';
 import { SystemTag } from '../../core/system-tags.js';
 import type { MetricPoints, SkippedItem } from '../../core/formats/file-store/index.js';
 import type { TruncatedValue } from '../../core/formats/api-rules.js';
@@ -114,15 +114,6 @@ export interface RegistryImportReport {
   readonly renamed: Readonly<Record<string, string>>;
 }
 
-async function exists<T>(promise: Promise<T>): Promise<T | undefined> {
-  try {
-    return await promise;
-  } catch (error) {
-    if (isEdgeflowError(error, 'RESOURCE_DOES_NOT_EXIST')) return undefined;
-    throw error;
-  }
-}
-
 
 /** Reads a stored run completely (for `replace` backups). */
 async function backupRun(store: Store, run: Run): Promise<RunPlan> {
@@ -201,7 +192,7 @@ async function planRegistry(
     const reason = `The store's registry cannot import records: ${error.message}`;
     return { report: { status: 'unsupported', reason, ...report, notImported: all } };
   }
-  const taken = async (name: string): Promise<boolean> => (await exists(registry.getRegisteredModel(name))) !== undefined;
+  const taken = async (name: string): Promise<boolean> => (await orUndefinedIfMissing(registry.getRegisteredModel(name))) !== undefined;
   const records: RegisteredModelRecord[] = [];
   const toReplace: string[] = [];
   const used = new Set<string>();
@@ -295,7 +286,7 @@ async function importAllOrNothing(store: Store, zip: Blob | Uint8Array | ArrayBu
     let tags = exp.tags;
     let reuse = false;
     let ownRuns: RunPlan[] = [];
-    const byId = await exists(store.getExperiment(meta.experimentId));
+    const byId = await orUndefinedIfMissing(store.getExperiment(meta.experimentId));
     const byName = await store.getExperimentByName(meta.name);
     if (policy === 'new-ids') {
       let name = meta.name;
@@ -336,7 +327,7 @@ async function importAllOrNothing(store: Store, zip: Blob | Uint8Array | ArrayBu
     usedNames.add(meta.name);
     const runs: RunPlan[] = [];
     // Asked all at once: a worker store answers them together.
-    const found = await Promise.all(exp.runs.map((run) => exists(store.getRun(run.meta.runId))));
+    const found = await Promise.all(exp.runs.map((run) => orUndefinedIfMissing(store.getRun(run.meta.runId))));
     for (const [i, run] of exp.runs.entries()) {
       let runMeta = { ...run.meta, experimentId: meta.experimentId };
       const existing = found[i];

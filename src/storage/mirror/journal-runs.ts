@@ -20,7 +20,8 @@
  */
 import { dict, type Dict, type RunStatus } from '../../core/entities.js';
 import type { Store } from '../../core/store.js';
-import { historyLengths, orUndefined, type RunProgress, type RunPushHooks, type WriteCount } from '../sync/run-pusher.js';
+import { orUndefinedIfMissing } from '../../core/store-reads.js';
+import { historyLengths, type RunProgress, type RunPushHooks, type WriteCount } from '../sync/run-pusher.js';
 import type { JournalValue, MirrorJournal } from './contract.js';
 
 /** Journal key prefixes of the mirror. */
@@ -104,7 +105,7 @@ export class JournalRuns implements RunPushHooks {
       const keys = (flight as { keys?: JournalValue }).keys;
       const marked = Array.isArray(keys) ? keys.filter((k): k is string => typeof k === 'string') : Object.keys(progress.metrics);
       // A copy gone from the server keeps its offsets: the pusher finds it missing and makes it again.
-      Object.assign(progress.metrics, (await orUndefined(historyLengths(this.#remote, progress.targetRunId, marked))) ?? {});
+      Object.assign(progress.metrics, (await orUndefinedIfMissing(historyLengths(this.#remote, progress.targetRunId, marked))) ?? {});
     }
     await this.#journal.commit({ delete: [IN_FLIGHT + localRunId], ...(progress === undefined ? {} : { put: [[MAPPING + localRunId, mappingValue(progress)]] }) });
     return progress;

@@ -27,9 +27,9 @@ import { EdgeflowError } from '../../core/errors.js';
 import type { ExperimentId, RunId } from '../../core/ids.js';
 import { parseInput } from '../../core/schemas.js';
 import type { Store, StoreChange } from '../../core/store.js';
-import { collectPages } from '../../core/store-reads.js';
+import { collectPages, orUndefinedIfMissing } from '../../core/store-reads.js';
 import { parentsFirst } from '../sync/push-plan.js';
-import { isComplete, orUndefined, RunPusher, type RunProgress, type WriteCount } from '../sync/run-pusher.js';
+import { isComplete, RunPusher, type RunProgress, type WriteCount } from '../sync/run-pusher.js';
 import type { MirrorStatus } from './contract.js';
 import { JournalRuns, MAPPING, OUTBOX_MODEL, OUTBOX_RUN, progressOf } from './journal-runs.js';
 import { resolveMirrorOptions, type Mirror, type MirrorOptions, type MirrorSent, type ResolvedMirrorOptions } from './mirror-api.js';
@@ -310,7 +310,7 @@ export class LiveMirror extends EventTarget implements Mirror {
   async #pushRuns(items: TakenItems['runs']): Promise<void> {
     const loaded = [];
     for (const item of items) {
-      const run = await orUndefined(this.#store.getRun(item.runId as RunId));
+      const run = await orUndefinedIfMissing(this.#store.getRun(item.runId as RunId));
       if (run === undefined || run.info.lifecycleStage !== 'active' || !this.#inScope(run.info.experimentId)) await this.#settleRun(item.runId);
       else loaded.push({ run, item });
     }

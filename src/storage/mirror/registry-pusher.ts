@@ -21,6 +21,7 @@ import { EdgeflowError, describeValue, isEdgeflowError } from '../../core/errors
 import { DELETED_STAGE, type ModelStage, type ModelVersion, type ModelVersionRecord, type RegisteredModelRecord } from '../../core/registry/entities.js';
 import { parseRunsUri } from '../../core/registry/registry-client.js';
 import type { RegistryStore } from '../../core/registry/registry-store.js';
+import { orUndefinedIfMissing } from '../../core/store-reads.js';
 import type { Dict } from '../../core/entities.js';
 import type { MirrorJournal } from './contract.js';
 
@@ -89,7 +90,7 @@ async function removeModel(remote: RegistryStore, name: string, journal: MirrorJ
 
 /** Creates the server's model when missing, then sets its description and tags. */
 async function pushModel(remote: RegistryStore, record: RegisteredModelRecord, journal: MirrorJournal, modelKey: string): Promise<void> {
-  let model = await orMissing(remote.getRegisteredModel(record.name));
+  let model = await orUndefinedIfMissing(remote.getRegisteredModel(record.name));
   if (model === undefined) {
     const tags = Object.entries(record.tags).map(([key, value]) => ({ key, value }));
     try {
@@ -205,16 +206,7 @@ async function versionsOf(remote: RegistryStore, name: string): Promise<ModelVer
   return out;
 }
 
-async function orMissing<T>(read: Promise<T>): Promise<T | undefined> {
-  try {
-    return await read;
-  } catch (error) {
-    if (isEdgeflowError(error, 'RESOURCE_DOES_NOT_EXIST')) return undefined;
-    throw error;
-  }
-}
-
 /** Awaits a deletion; already gone is fine. */
 async function ignoreMissing(deletion: Promise<void>): Promise<void> {
-  await orMissing(deletion);
+  await orUndefinedIfMissing(deletion);
 }

@@ -15,7 +15,7 @@ import { dict, hasKey, TERMINAL_RUN_STATUSES, type Dict, type KeyValue, type Met
 import { isEdgeflowError } from '../../core/errors.js';
 import { parseRunId, type ExperimentId, type RunId } from '../../core/ids.js';
 import type { Store } from '../../core/store.js';
-import { artifactFiles, readMetricHistoryFrom } from '../../core/store-reads.js';
+import { artifactFiles, orUndefinedIfMissing, readMetricHistoryFrom } from '../../core/store-reads.js';
 import { SystemTag } from '../../core/system-tags.js';
 import { differing, missing, missingInputs, packBatches, pairs } from './push-plan.js';
 
@@ -124,7 +124,7 @@ export class RunPusher {
         progress = await this.#hooks.load(sourceRunId);
       }
     }
-    let target = progress === undefined ? undefined : await orUndefined(this.#to.getRun(progress.targetRunId as RunId));
+    let target = progress === undefined ? undefined : await orUndefinedIfMissing(this.#to.getRun(progress.targetRunId as RunId));
     let created = false;
     const fresh = progress === undefined || target === undefined;
     if (progress === undefined || target === undefined) {
@@ -272,7 +272,7 @@ export class RunPusher {
       return undefined; // an origin tag that is no run id: nothing to look for
     }
     // Ids are unique across stores: a target run with the origin's id is the run itself.
-    let run = await orUndefined(this.#to.getRun(origin));
+    let run = await orUndefinedIfMissing(this.#to.getRun(origin));
     if (run === undefined) {
       const filter = `tags.\`${ORIGIN_RUN_ID_TAG}\` = '${origin}'`;
       [run] = (await this.#to.searchRuns({ experimentIds: [experimentId], filter, viewType: 'ALL', maxResults: 1 })).items;
@@ -320,16 +320,6 @@ export function isComplete(progress: Pick<RunProgress, 'status' | 'endTime'>): b
 /** The id of the run where `run` was first logged: its origin tag, else its own id. */
 function originOf(run: Run): string {
   return run.data.tags[ORIGIN_RUN_ID_TAG] ?? run.info.runId;
-}
-
-/** The value of `promise`, or undefined when it fails with `RESOURCE_DOES_NOT_EXIST`. */
-export async function orUndefined<T>(promise: Promise<T>): Promise<T | undefined> {
-  try {
-    return await promise;
-  } catch (error) {
-    if (isEdgeflowError(error, 'RESOURCE_DOES_NOT_EXIST')) return undefined;
-    throw error;
-  }
 }
 
 /** How many points of each of `keys` the target run holds. */

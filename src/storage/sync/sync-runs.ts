@@ -35,9 +35,9 @@
 import type { Experiment, Run } from '../../core/entities.js';
 import type { ExperimentId, RunId } from '../../core/ids.js';
 import type { Store } from '../../core/store.js';
-import { collectPages } from '../../core/store-reads.js';
+import { collectPages, orUndefinedIfMissing } from '../../core/store-reads.js';
 import { parentsFirst } from './push-plan.js';
-import { orUndefined, RunPusher, type RunProgress, type WriteCount } from './run-pusher.js';
+import { RunPusher, type RunProgress, type WriteCount } from './run-pusher.js';
 import { MemorySyncState, type SyncDirection, type SyncState } from './sync-state.js';
 
 export { ORIGIN_RUN_ID_TAG } from './run-pusher.js';
@@ -185,7 +185,7 @@ class RunSync {
     if (record !== undefined) return record.targetRunId;
     const back = (await this.#state.list()).find((r) => r.direction !== this.#direction && r.targetRunId === sourceRunId);
     if (back !== undefined) return back.sourceRunId;
-    return (await orUndefined(this.#to.getRun(sourceRunId as RunId)))?.info.runId;
+    return (await orUndefinedIfMissing(this.#to.getRun(sourceRunId as RunId)))?.info.runId;
   }
 
   #progress(sourceRunId: string, targetRunId?: string): void {
