@@ -77,7 +77,10 @@ export class Sparkline extends StoreElement {
   }
 
   protected override render(): TemplateResult {
-    return html`<canvas part="canvas" role="img" aria-label=${`${this.metricKey} history`} @transitionend=${() => this._schedule()}></canvas>`;
+    const state = this._series.state;
+    const points = this.pointCount;
+    const label = valueOf(state) !== undefined && points === 0 ? `${this.metricKey}: no points yet` : `${this.metricKey} history`;
+    return html`<canvas part="canvas" role="img" aria-label=${label} @transitionend=${() => this._schedule()}></canvas>`;
   }
 
   protected override updated(): void {
@@ -104,13 +107,30 @@ export class Sparkline extends StoreElement {
     const ctx = canvas.getContext('2d');
     if (ctx === null) return;
     ctx.clearRect(0, 0, width, height);
-    const values = valueOf(this._series.state)?.sources[0]?.values.view();
-    if (values === undefined || values.length === 0) return;
-    drawEnvelope(ctx, values, width, height, getComputedStyle(canvas).color, dpr);
+    const loaded = valueOf(this._series.state);
+    if (loaded === undefined) return;
+    const values = loaded.sources[0]?.values.view();
+    const color = getComputedStyle(canvas).color;
+    if (values === undefined || values.length === 0) drawNoPoints(ctx, width, height, color, dpr);
+    else drawEnvelope(ctx, values, width, height, color, dpr);
   }
 }
 
-/** Min/max per pixel column, joined into one path. */
+/** No points (yet): a faint dashed midline, so the cell reads as empty rather than broken. */
+function drawNoPoints(ctx: CanvasRenderingContext2D, width: number, height: number, color: string, dpr: number): void {
+  ctx.save();
+  ctx.globalAlpha = 0.35;
+  ctx.strokeStyle = color;
+  ctx.lineWidth = dpr;
+  ctx.setLineDash([3 * dpr, 3 * dpr]);
+  ctx.beginPath();
+  ctx.moveTo(2 * dpr, Math.round(height / 2) + 0.5);
+  ctx.lineTo(width - 2 * dpr, Math.round(height / 2) + 0.5);
+  ctx.stroke();
+  ctx.restore();
+}
+
+/** Min/max per pixel column, joined into one path; a single point is a dot. */
 function drawEnvelope(ctx: CanvasRenderingContext2D, values: Float64Array, width: number, height: number, color: string, dpr: number): void {
   let lo = Infinity;
   let hi = -Infinity;
@@ -120,6 +140,13 @@ function drawEnvelope(ctx: CanvasRenderingContext2D, values: Float64Array, width
     if (v > hi) hi = v;
   }
   if (!Number.isFinite(lo) || !Number.isFinite(hi)) return;
+  if (values.length === 1) {
+    ctx.fillStyle = color;
+    ctx.beginPath();
+    ctx.arc(width / 2, height / 2, 2 * dpr, 0, 2 * Math.PI);
+    ctx.fill();
+    return;
+  }
   const pad = 2 * dpr;
   const span = hi - lo || 1;
   const y = (v: number): number => height - pad - ((v - lo) / span) * (height - 2 * pad);

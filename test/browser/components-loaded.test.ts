@@ -8,6 +8,8 @@ import type { StoreElement } from '../../src/components/internal/store-element.j
 import type { MetricChart } from '../../src/components/ef-metric-chart.js';
 import type { RunTable } from '../../src/components/ef-run-table.js';
 import type { Sparkline } from '../../src/components/ef-sparkline.js';
+import { TrackingClient } from '../../src/core/client.js';
+import { MemoryStore } from '../../src/storage/memory/memory-store.js';
 import { shadow } from './components-fixtures.js';
 
 /** MLflow's own mlruns/ as a zip: experiments "to-delete", "demo-exp" (runs run-0, run-1) and "Default" (empty). */
@@ -62,6 +64,33 @@ describe('loaded() resolves when the data is shown', () => {
     await el.loaded();
     expect(el.chartData).toHaveLength(2);
     expect(shadow(el).querySelectorAll('[part="legend"] .name')).toHaveLength(1);
+  });
+
+  it('<ef-sparkline> says and shows when a key has no points yet, and draws a single point as a dot', async () => {
+    const store = new MemoryStore();
+    const client = new TrackingClient(store);
+    const experimentId = await client.createExperiment('spark-states');
+    const { runId } = (await client.createRun(experimentId)).info;
+    client.logMetric(runId, 'once', 0.5, 0);
+    await client.flush();
+    const inked = (el: Sparkline): number => {
+      const canvas = shadow(el).querySelector('canvas')!;
+      const pixels = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+      return pixels.filter((v, i) => i % 4 === 3 && v > 0).length;
+    };
+    const empty = place<Sparkline>(`<ef-sparkline run-id="${runId}" metric-key="later"></ef-sparkline>`);
+    empty.store = store;
+    await empty.loaded();
+    await empty.updateComplete;
+    expect(empty.pointCount).toBe(0);
+    expect(shadow(empty).querySelector('canvas')!.getAttribute('aria-label')).toBe('later: no points yet');
+    expect(inked(empty)).toBeGreaterThan(0);
+    const single = place<Sparkline>(`<ef-sparkline run-id="${runId}" metric-key="once"></ef-sparkline>`);
+    single.store = store;
+    await single.loaded();
+    expect(single.pointCount).toBe(1);
+    expect(shadow(single).querySelector('canvas')!.getAttribute('aria-label')).toBe('once history');
+    expect(inked(single)).toBeGreaterThan(0);
   });
 
   it('<ef-sparkline src> has drawn its points', async () => {
