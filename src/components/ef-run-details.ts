@@ -17,7 +17,7 @@ import { swatchStyle } from './internal/colors.js';
 import { breakableKey, formatDuration, formatTime, formatValue, runDuration } from './internal/format.js';
 import { renderLoadError, renderLoading } from './internal/load-states.js';
 import { renderHeader, renderNote, renderTags, type SectionContext } from './internal/run-details-sections.js';
-import { runDetailsStyles } from './internal/run-details-styles.js';
+import { detailTableStyles, runDetailsStyles } from './internal/run-details-styles.js';
 import { readOnlyReason, RunEditor, runLockedReason } from './internal/run-editor.js';
 import { StoreElement } from './internal/store-element.js';
 import { themeStyles } from './internal/theme.js';
@@ -58,7 +58,7 @@ interface Loaded {
  * @customElement ef-run-details
  */
 export class RunDetails extends StoreElement {
-  static override styles = [themeStyles, runDetailsStyles];
+  static override styles = [themeStyles, detailTableStyles, runDetailsStyles];
 
   /** The run to show. */
   @property({ attribute: 'run-id' }) runId = '';

@@ -13,6 +13,7 @@ import type { Store } from '../core/store.js';
 import { QueryController } from './controllers/query-controller.js';
 import { errorMessage, throwIfAborted, valueOf } from './controllers/status.js';
 import { StoreChangesController } from './controllers/store-changes-controller.js';
+import { detailTableStyles } from './internal/run-details-styles.js';
 import { StoreElement } from './internal/store-element.js';
 import { themeStyles } from './internal/theme.js';
 
@@ -52,30 +53,8 @@ function pretty(text: string): string {
 export class RunLineage extends StoreElement {
   static override styles = [
     themeStyles,
+    detailTableStyles,
     css`
-      h3 {
-        font-size: 13px;
-        text-transform: uppercase;
-        letter-spacing: 0.04em;
-        color: var(--_muted);
-        margin: 12px 0 6px;
-      }
-      table {
-        border-collapse: collapse;
-        width: 100%;
-      }
-      td,
-      th {
-        text-align: left;
-        padding: 3px 8px;
-        border-bottom: 1px solid var(--_border);
-        vertical-align: top;
-        overflow-wrap: anywhere;
-      }
-      th {
-        color: var(--_muted);
-        font-weight: 500;
-      }
       pre {
         margin: 4px 0;
         max-height: 240px;

@@ -1,9 +1,38 @@
 /**
- * Styles of `<ef-run-details>`.
+ * Styles of `<ef-run-details>`, and the section headings and key/value tables it shares with the
+ * elements shown inside it (`<ef-run-lineage>`).
  * @module
  */
 import { css } from 'lit';
 
+/** Section headings and key/value tables of the run-detail elements. */
+export const detailTableStyles = css`
+  h3 {
+    font-size: 13px;
+    text-transform: uppercase;
+    letter-spacing: 0.04em;
+    color: var(--_muted);
+    margin: 12px 0 6px;
+  }
+  table {
+    border-collapse: collapse;
+    width: 100%;
+  }
+  td,
+  th {
+    text-align: left;
+    padding: 3px 8px;
+    border-bottom: 1px solid var(--_border);
+    vertical-align: top;
+    overflow-wrap: anywhere;
+  }
+  th {
+    color: var(--_muted);
+    font-weight: 500;
+  }
+`;
+
+/** Styles of `<ef-run-details>` (after {@link detailTableStyles}). */
 export const runDetailsStyles = css`
       :host {
         padding: 12px 16px;
@@ -21,11 +50,7 @@ export const runDetailsStyles = css`
         overflow-wrap: anywhere;
       }
       h3 {
-        font-size: 13px;
-        text-transform: uppercase;
-        letter-spacing: 0.04em;
-        color: var(--_muted);
-        margin: 18px 0 6px;
+        margin-top: 18px;
       }
       dl {
         display: grid;
@@ -40,21 +65,9 @@ export const runDetailsStyles = css`
         margin: 0;
         overflow-wrap: anywhere;
       }
-      table {
-        border-collapse: collapse;
-        width: 100%;
-      }
       td,
       th {
-        text-align: left;
-        padding: 3px 8px;
-        border-bottom: 1px solid var(--_border);
         vertical-align: middle;
-        overflow-wrap: anywhere;
-      }
-      th {
-        color: var(--_muted);
-        font-weight: 500;
       }
       td.key {
         font-family: var(--_mono);
