@@ -117,6 +117,8 @@ export class ArtifactBrowser extends StoreElement {
       this._open = new Set(['']);
       if (store !== undefined && this.runId !== '') this._list('');
     }
+    const root = this._listings.get('');
+    this.toggleAttribute('empty', Array.isArray(root) && root.length === 0);
   }
 
   protected override render(): TemplateResult {
@@ -125,6 +127,8 @@ export class ArtifactBrowser extends StoreElement {
     // A tree role only around tree items: while loading or empty it is a plain box.
     const root = this._listings.get('');
     const hasItems = Array.isArray(root) && root.length > 0;
+    // A run without artifacts: one line saying so, not a tree and an empty preview pane.
+    if (this.hasAttribute('empty')) return html`<div class="empty" part="empty">No artifacts.</div>`;
     const shown = this.#shownPaths();
     this.#tabStop = [this._active, this.selected].find((p) => shown.includes(p)) ?? shown[0] ?? '';
     // Boxes that scroll take the focus themselves when nothing in them can (keyboard scrolling).
@@ -146,7 +150,6 @@ export class ArtifactBrowser extends StoreElement {
     const listing = this._listings.get(path);
     if (listing === undefined) return html`<div class="node muted" style="padding-left:${8 + depth * 14}px">Loading…</div>`;
     if (listing instanceof Error) return html`<div class="node error" style="padding-left:${8 + depth * 14}px">${listing.message}</div>`;
-    if (listing.length === 0 && depth === 0) return html`<div class="empty">No artifacts.</div>`;
     return html`${listing.map((file) => {
       const open = this._open.has(file.path);
       const pad = `padding-left:${8 + depth * 14}px`;

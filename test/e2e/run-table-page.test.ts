@@ -194,8 +194,15 @@ describe('<ef-run-table> and <ef-run-details> on a page', () => {
               .map((node) => node.textContent!),
           ),
           keys: [...root.querySelectorAll('td.key')].map((cell) => cell.textContent),
+          artifacts: (() => {
+            const browser = root.querySelector('ef-artifact-browser')!;
+            return { text: browser.shadowRoot!.textContent!.replace(/\s+/gu, ' ').trim(), height: browser.getBoundingClientRect().height };
+          })(),
         };
       });
+      // A run without artifacts: one line saying so, not an empty tree above an empty preview pane.
+      expect(details.artifacts.text).toBe('No artifacts.');
+      expect(details.artifacts.height).toBeLessThan(80);
       expect(details.keys).toContain('val_accuracy');
       expect(details.brokenWords).toEqual([]);
       expect(details.actions.length).toBeGreaterThan(1);

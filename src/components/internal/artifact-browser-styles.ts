@@ -14,6 +14,10 @@ export const artifactBrowserStyles = css`
     border-radius: var(--_radius);
     overflow: hidden;
   }
+  :host([empty]) {
+    display: block;
+    height: auto;
+  }
   .tree {
     overflow: auto;
     border-right: 1px solid var(--_border);
