@@ -5,6 +5,7 @@
  * has one, is read through `store.registry`.
  * @module
  */
+import { checkReadBundleOptions } from './bundle-options.js';
 import {
   compareMetricRecency,
   dict,
@@ -128,6 +129,7 @@ export class BundleStore implements Store {
    * bundle needs more memory than its limits allow (or memory runs out anyway).
    */
   static async open(source: Blob | Uint8Array | ArrayBuffer | string | URL, options: ReadBundleOptions = {}): Promise<BundleStore> {
+    checkReadBundleOptions(options);
     let input: Blob | Uint8Array | ArrayBuffer;
     if (typeof source === 'string' || source instanceof URL) {
       const response = await fetch(source);

@@ -4,10 +4,11 @@
  * streamed with fflate's `Zip` (text deflated, binary artifacts stored) and collected once.
  * @module
  */
+import { checkExportBundleOptions } from './bundle-options.js';
 import { deflateSync, Zip, ZipPassThrough } from 'fflate';
 import type { Experiment, Run } from '../../core/entities.js';
 import { EdgeflowError, describeValue } from '../../core/errors.js';
-import type { ExperimentId, RunId } from '../../core/ids.js';
+import { parseExperimentId, parseRunId, type ExperimentId, type RunId } from '../../core/ids.js';
 import type { Store } from '../../core/store.js';
 import { artifactFiles, collectPages } from '../../core/store-reads.js';
 import {
@@ -48,9 +49,9 @@ export const DEFAULT_BUNDLE_ARTIFACT_ROOT = 'mlruns';
 /** Options of {@link exportBundle}. */
 export interface ExportBundleOptions {
   /** Experiments to export (all their runs). Default: every experiment. */
-  readonly experimentIds?: readonly ExperimentId[];
+  readonly experimentIds?: readonly string[];
   /** Runs to export (with their experiments' metadata). Combined with `experimentIds` when both are given. */
-  readonly runIds?: readonly RunId[];
+  readonly runIds?: readonly string[];
   /** Include deleted experiments (under `.trash/`) and deleted runs. Default true. */
   readonly includeDeleted?: boolean;
   /** Include artifact files. Default true. */
@@ -134,14 +135,14 @@ async function plan(store: Store, options: ExportBundleOptions): Promise<Planned
   const includeDeleted = options.includeDeleted ?? true;
   const experiments = new Map<ExperimentId, PlannedExperiment>();
   const wantAll = options.experimentIds === undefined && options.runIds === undefined;
-  const experimentIds = wantAll ? (await collectPages((pageToken) => store.searchExperiments({ viewType: 'ALL', maxResults: 50_000, pageToken }))).map((e) => e.experimentId) : (options.experimentIds ?? []);
+  const experimentIds = wantAll ? (await collectPages((pageToken) => store.searchExperiments({ viewType: 'ALL', maxResults: 50_000, pageToken }))).map((e) => e.experimentId) : (options.experimentIds ?? []).map(parseExperimentId);
   for (const id of experimentIds) {
     const experiment = await store.getExperiment(id);
     if (experiment.lifecycleStage === 'deleted' && !includeDeleted) continue;
     const runs = (await collectPages((pageToken) => store.searchRuns({ experimentIds: [id], viewType: 'ALL', maxResults: 50_000, pageToken }))).filter((r) => includeDeleted || r.info.lifecycleStage === 'active');
     experiments.set(id, { experiment, runs });
   }
-  for (const runId of options.runIds ?? []) {
+  for (const runId of (options.runIds ?? []).map(parseRunId)) {
     const run = await store.getRun(runId);
     let planned = experiments.get(run.info.experimentId);
     if (!planned) {
@@ -282,6 +283,7 @@ export async function exportBundleTo(
   write: (chunk: Uint8Array) => void,
   options: ExportBundleOptions = {},
 ): Promise<ExportSummary> {
+  checkExportBundleOptions(options);
   const planned = await plan(store, options);
   const models = options.includeModels === true ? await planModels(store) : [];
   const format = options.format ?? 'mlflow';

@@ -7,6 +7,7 @@
 import { EdgeflowError, isEdgeflowError } from '../../core/errors.js';
 import { applyApiRules, EXPORT_IMPORT_ENTRIES, FILE_STORE_ENTRIES, type TruncatedValue } from '../../core/formats/api-rules.js';
 import { asResourceExhausted, DecodeBudget, metadataCost } from '../../core/formats/decode-budget.js';
+import { checkReadBundleOptions } from './bundle-options.js';
 import { readExportImportTree, isExportImportLayout } from '../../core/formats/export-import-layout.js';
 import { readFileStoreTree, type FileStoreSnapshot, type TreeFile } from '../../core/formats/file-store/index.js';
 import { DEFAULT_ZIP_LIMITS, openZip, type GuardedZip, type ZipLimits, type ZipSource } from '../../core/formats/zip-guard.js';
@@ -86,6 +87,7 @@ export async function readBundle(
   input: Blob | Uint8Array | ArrayBuffer | ZipSource,
   options: ReadBundleOptions = {},
 ): Promise<ParsedBundle> {
+  checkReadBundleOptions(options);
   try {
     return await readBundleWithin(input, options);
   } catch (error) {

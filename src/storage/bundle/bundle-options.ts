@@ -1,0 +1,82 @@
+/**
+ * The options of the bundle entry points, checked with zod before anything is read or written: a
+ * misspelled policy or a limit given as text must not quietly become a default, or switch a
+ * hostile-zip guard off (a limit compared with `NaN` never trips).
+ * @module
+ */
+import { z } from 'zod';
+import { entryNameProblem } from '../../core/formats/zip-guard.js';
+import { parseInput } from '../../core/schemas.js';
+
+const positiveInt = z.number().int().positive();
+const callback = <F>(what: string): z.ZodType<F> => z.custom<F>((f) => typeof f === 'function', `${what} must be a function`);
+
+const bundleLimitsSchema = z
+  .object({
+    maxEntries: positiveInt,
+    maxEntryBytes: positiveInt,
+    maxTotalBytes: positiveInt,
+    maxPathLength: positiveInt,
+    maxPathDepth: positiveInt,
+    maxDecodedBytes: positiveInt,
+  })
+  .partial()
+  .strict();
+
+const readFields = {
+  limits: bundleLimitsSchema.optional(),
+  maxLineLength: positiveInt.optional(),
+  onMismatch: z.enum(['skip', 'reject']).optional(),
+  onProgress: callback('onProgress').optional(),
+};
+
+const readBundleOptionsSchema = z.object(readFields).strict();
+
+const importBundleOptionsSchema = z
+  .object({
+    ...readFields,
+    onConflict: z.enum(['skip', 'replace', 'new-ids']).optional(),
+    includeModels: z.boolean().optional(),
+  })
+  .strict();
+
+const exportBundleOptionsSchema = z
+  .object({
+    experimentIds: z.array(z.string()).optional(),
+    runIds: z.array(z.string()).optional(),
+    includeDeleted: z.boolean().optional(),
+    includeArtifacts: z.boolean().optional(),
+    artifactFilter: callback('artifactFilter').optional(),
+    includeModels: z.boolean().optional(),
+    format: z.enum(['mlflow', 'export-import']).optional(),
+    artifactRoot: z.string().nullable().optional(),
+    rootFolder: z
+      .string()
+      .superRefine((root, context) => {
+        const problem = root === '' ? undefined : entryNameProblem(`${root}/`);
+        if (problem) context.addIssue({ code: 'custom', message: `rootFolder ${problem}` });
+      })
+      .optional(),
+    output: z.enum(['blob', 'bytes']).optional(),
+    mtime: z.date().refine((d) => !Number.isNaN(d.getTime()), 'mtime must be a valid Date').optional(),
+    onProgress: callback('onProgress').optional(),
+  })
+  .strict();
+
+/**
+ * Throws `INVALID_PARAMETER_VALUE` naming each offending field unless `options` are valid options
+ * of `readBundle`/`BundleStore.open`.
+ */
+export function checkReadBundleOptions(options: unknown): void {
+  parseInput(readBundleOptionsSchema, options, 'bundle read options');
+}
+
+/** Throws `INVALID_PARAMETER_VALUE` naming each offending field unless `options` are valid options of `importBundle`. */
+export function checkImportBundleOptions(options: unknown): void {
+  parseInput(importBundleOptionsSchema, options, 'bundle import options');
+}
+
+/** Throws `INVALID_PARAMETER_VALUE` naming each offending field unless `options` are valid options of `exportBundle`/`exportBundleTo`. */
+export function checkExportBundleOptions(options: unknown): void {
+  parseInput(exportBundleOptionsSchema, options, 'bundle export options');
+}
