@@ -111,6 +111,27 @@ export const logBatchInputSchema = z
   })
   .strict();
 
+/** An object with these methods (zod cannot check their signatures), described as `description` in errors. */
+export function withMethodsSchema<T>(names: readonly string[], description: string): z.ZodType<T> {
+  return z.custom<T>((value) => hasMethods(value, names), description);
+}
+
+/** True when `value` is an object with a function under each of `names`. */
+export function hasMethods(value: unknown, names: readonly string[]): boolean {
+  return typeof value === 'object' && value !== null && names.every((name) => typeof (value as Record<string, unknown>)[name] === 'function');
+}
+
+/** A callback option (zod cannot check its signature). */
+export function functionSchema<F>(): z.ZodType<F> {
+  return z.custom<F>((value) => typeof value === 'function', 'a function');
+}
+
+/** An `AbortSignal` option. */
+export const abortSignalSchema = z.custom<AbortSignal>((s) => typeof AbortSignal !== 'undefined' && s instanceof AbortSignal, 'an AbortSignal');
+
+/** A count, size or limit option: a positive safe integer. */
+export const positiveIntSchema = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+
 /** Parses `value` with `schema`, or throws `INVALID_PARAMETER_VALUE` naming each offending field. */
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
   const result = schema.safeParse(value);

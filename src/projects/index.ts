@@ -5,7 +5,9 @@
  * (`edgeflow/node/projects`).
  * @module edgeflow/projects
  */
-import { runProjectWith, type ProjectRunResult, type RunProjectOptions } from './run-project.js';
+import { z } from 'zod';
+import { parseInput } from '../core/schemas.js';
+import { runProjectOptionFields, runProjectWith, type ProjectRunResult, type RunProjectOptions } from './run-project.js';
 import type { Project } from './project.js';
 import { workerExecutor } from './worker-executor.js';
 
@@ -53,6 +55,7 @@ export { ProjectTag, projectRunTags, type RunProjectOptions, type ProjectRunResu
  * const { runId, status } = await runProject(project, { parameters: { alpha: 0.3 }, experimentName: 'demo', store: 'idb:edgeflow' });
  * ```
  */
-export function runProject(project: Project, options: RunProjectOptions = {}): Promise<ProjectRunResult> {
+export async function runProject(project: Project, options: RunProjectOptions = {}): Promise<ProjectRunResult> {
+  parseInput(z.object(runProjectOptionFields).strict(), options, 'runProject options');
   return runProjectWith(project, options, workerExecutor);
 }

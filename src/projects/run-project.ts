@@ -5,11 +5,13 @@
  * run ended FINISHED or FAILED.
  * @module
  */
+import { z } from 'zod';
 import { TrackingClient, type LoggableValue } from '../core/client.js';
 import { EdgeflowError, describeValue } from '../core/errors.js';
 import type { ScriptRuntime } from '../core/formats/mlproject.js';
 import type { ProjectEntryPoint } from '../core/formats/mlproject.js';
 import type { ActiveRun } from '../core/run.js';
+import { abortSignalSchema, withMethodsSchema } from '../core/schemas.js';
 import type { Store } from '../core/store.js';
 import { SourceType, SystemTag } from '../core/system-tags.js';
 import { defaultTrackingUri, openStore } from '../storage/open-store.js';
@@ -51,6 +53,20 @@ export interface RunProjectOptions {
   /** Stops the entry point (terminates the Worker / kills the child process); the run ends FAILED. */
   readonly signal?: AbortSignal;
 }
+
+/** The fields of {@link RunProjectOptions} as zod schemas, for each runtime's `runProject` to check (with its own fields). */
+export const runProjectOptionFields = {
+  entryPoint: z.string().min(1).optional(),
+  parameters: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.bigint(), z.undefined()])).optional(),
+  experimentId: z.string().min(1).optional(),
+  experimentName: z.string().min(1).optional(),
+  runName: z.string().optional(),
+  tags: z.record(z.string(), z.unknown()).optional(),
+  version: z.string().optional(),
+  client: withMethodsSchema<TrackingClient>(['startRun', 'logBatch', 'flush'], 'a TrackingClient').optional(),
+  store: z.union([z.string().min(1), withMethodsSchema<Store>(['createRun', 'logBatch', 'getRun'], 'a Store')]).optional(),
+  signal: abortSignalSchema.optional(),
+};
 
 /** What `runProject` returns (it does not throw when the entry point fails: see `status`). */
 export interface ProjectRunResult {

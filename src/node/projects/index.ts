@@ -3,8 +3,10 @@
  * in-process, shell commands as child processes that log into the same run.
  * @module edgeflow/node/projects
  */
+import { z } from 'zod';
+import { functionSchema, parseInput } from '../../core/schemas.js';
 import { openStore } from '../../storage/open-store.js';
-import { runProjectWith, type ProjectRunResult, type RunProjectOptions } from '../../projects/run-project.js';
+import { runProjectOptionFields, runProjectWith, type ProjectRunResult, type RunProjectOptions } from '../../projects/run-project.js';
 import { getEntryPoint, type Project } from '../../projects/project.js';
 import { resolveParameters } from '../../projects/parameters.js';
 import { nodeExecutor, type NodeExecutorOptions } from './node-executor.js';
@@ -25,6 +27,16 @@ export interface NodeRunProjectOptions extends RunProjectOptions, NodeExecutorOp
    */
   readonly trackingUri?: string;
 }
+
+const nodeRunProjectOptionsSchema = z
+  .object({
+    ...runProjectOptionFields,
+    trackingUri: z.string().min(1).optional(),
+    onOutput: functionSchema().optional(),
+    cwd: z.string().min(1).optional(),
+    env: z.record(z.string(), z.string()).optional(),
+  })
+  .strict();
 
 /** The default store of project runs in Node: `MLFLOW_TRACKING_URI`, else `file:./mlruns` (MLflow's default). */
 export function defaultProjectTrackingUri(): string {
@@ -50,6 +62,7 @@ export function defaultProjectTrackingUri(): string {
  * ```
  */
 async function runProject(project: Project, options: NodeRunProjectOptions = {}): Promise<ProjectRunResult> {
+  parseInput(nodeRunProjectOptionsSchema, options, 'runProject options');
   const executorOptions: NodeExecutorOptions = {
     ...(options.onOutput === undefined ? {} : { onOutput: options.onOutput }),
     ...(options.cwd === undefined ? {} : { cwd: options.cwd }),

@@ -6,28 +6,25 @@
  */
 import { z } from 'zod';
 import { entryNameProblem } from '../../core/formats/zip-guard.js';
-import { parseInput } from '../../core/schemas.js';
-
-const positiveInt = z.number().int().positive();
-const callback = <F>(what: string): z.ZodType<F> => z.custom<F>((f) => typeof f === 'function', `${what} must be a function`);
+import { functionSchema, parseInput, positiveIntSchema } from '../../core/schemas.js';
 
 const bundleLimitsSchema = z
   .object({
-    maxEntries: positiveInt,
-    maxEntryBytes: positiveInt,
-    maxTotalBytes: positiveInt,
-    maxPathLength: positiveInt,
-    maxPathDepth: positiveInt,
-    maxDecodedBytes: positiveInt,
+    maxEntries: positiveIntSchema,
+    maxEntryBytes: positiveIntSchema,
+    maxTotalBytes: positiveIntSchema,
+    maxPathLength: positiveIntSchema,
+    maxPathDepth: positiveIntSchema,
+    maxDecodedBytes: positiveIntSchema,
   })
   .partial()
   .strict();
 
 const readFields = {
   limits: bundleLimitsSchema.optional(),
-  maxLineLength: positiveInt.optional(),
+  maxLineLength: positiveIntSchema.optional(),
   onMismatch: z.enum(['skip', 'reject']).optional(),
-  onProgress: callback('onProgress').optional(),
+  onProgress: functionSchema().optional(),
 };
 
 const readBundleOptionsSchema = z.object(readFields).strict();
@@ -46,7 +43,7 @@ const exportBundleOptionsSchema = z
     runIds: z.array(z.string()).optional(),
     includeDeleted: z.boolean().optional(),
     includeArtifacts: z.boolean().optional(),
-    artifactFilter: callback('artifactFilter').optional(),
+    artifactFilter: functionSchema().optional(),
     includeModels: z.boolean().optional(),
     format: z.enum(['mlflow', 'export-import']).optional(),
     artifactRoot: z.string().nullable().optional(),
@@ -59,7 +56,7 @@ const exportBundleOptionsSchema = z
       .optional(),
     output: z.enum(['blob', 'bytes']).optional(),
     mtime: z.date().refine((d) => !Number.isNaN(d.getTime()), 'mtime must be a valid Date').optional(),
-    onProgress: callback('onProgress').optional(),
+    onProgress: functionSchema().optional(),
   })
   .strict();
 

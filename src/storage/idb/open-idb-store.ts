@@ -3,6 +3,8 @@
  * worker so that logging never competes with the page's main thread.
  * @module
  */
+import { z } from 'zod';
+import { parseInput } from '../../core/schemas.js';
 import { EdgeflowError } from '../../core/errors.js';
 import type { Store } from '../../core/store.js';
 import { IdbStore } from './idb-store.js';
@@ -31,12 +33,17 @@ export interface BrowserStore extends Store {
   storageEstimate(): Promise<StorageFigures>;
 }
 
+const openIdbStoreOptionsSchema = z
+  .object({ name: z.string().min(1).max(1000).optional(), worker: z.boolean().optional(), persist: z.boolean().optional() })
+  .strict();
+
 /**
  * Opens (creating or upgrading) an IndexedDB store.
- * @throws `INVALID_STATE` where IndexedDB does not exist (use `memory:` there), or when the
+ * @throws `INVALID_PARAMETER_VALUE` for bad options; `INVALID_STATE` where IndexedDB does not exist (use `memory:` there), or when the
  *   database was upgraded by a newer, incompatible edgeflow in another tab
  */
 export async function openIdbStore(options: OpenIdbStoreOptions = {}): Promise<BrowserStore> {
+  parseInput(openIdbStoreOptionsSchema, options, 'openIdbStore options');
   const name = options.name ?? 'edgeflow';
   if (typeof indexedDB === 'undefined') {
     throw EdgeflowError.invalidState('IndexedDB is not available here; use a "memory:" store instead.', { details: { dbName: name } });

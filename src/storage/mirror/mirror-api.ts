@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { EdgeflowError } from '../../core/errors.js';
-import { parseInput } from '../../core/schemas.js';
+import { abortSignalSchema, hasMethods, parseInput, withMethodsSchema } from '../../core/schemas.js';
 import type { Store } from '../../core/store.js';
 import type { MirrorJournal, MirrorLock, MirrorStatus, MirrorStatusSource } from './contract.js';
 import { idbMirrorJournal } from './idb-journal.js';
@@ -93,14 +93,11 @@ export interface ResolvedMirrorOptions {
   readonly signal: AbortSignal | undefined;
 }
 
-const hasMethods = (value: unknown, names: readonly string[]): boolean =>
-  typeof value === 'object' && value !== null && names.every((name) => typeof (value as Record<string, unknown>)[name] === 'function');
-
 const schema = z
   .object({
-    journal: z.custom<MirrorJournal>((j) => hasMethods(j, ['entries', 'get', 'commit', 'close']), 'a MirrorJournal (entries, get, commit, close)').optional(),
+    journal: withMethodsSchema<MirrorJournal>(['entries', 'get', 'commit', 'close'], 'a MirrorJournal (entries, get, commit, close)').optional(),
     id: z.string().min(1).max(200).optional(),
-    lock: z.union([z.literal(false), z.custom<MirrorLock>((l) => hasMethods(l, ['acquire']), 'a MirrorLock (acquire) or false')]).optional(),
+    lock: z.union([z.literal(false), withMethodsSchema<MirrorLock>(['acquire'], 'a MirrorLock (acquire) or false')]).optional(),
     experimentIds: z.array(z.string().min(1)).optional(),
     artifacts: z.boolean().optional(),
     registry: z.boolean().optional(),
@@ -111,7 +108,7 @@ const schema = z
       .refine((b) => (b.initialMs ?? 1000) <= (b.maxMs ?? 60_000), 'backoff.initialMs is at most backoff.maxMs')
       .optional(),
     inFlightSettleMs: z.number().int().min(0).max(600_000).optional(),
-    signal: z.custom<AbortSignal>((s) => typeof AbortSignal !== 'undefined' && s instanceof AbortSignal, 'an AbortSignal').optional(),
+    signal: abortSignalSchema.optional(),
   })
   .strict();
 

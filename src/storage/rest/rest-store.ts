@@ -28,6 +28,7 @@
  * ```
  * @module
  */
+import { checkRestStoreOptions } from './rest-options.js';
 import { type Experiment, type FileInfo, type KeyValue, type MetricSeries, type Page, type Run, type RunInfo } from '../../core/entities.js';
 import { EdgeflowError, describeValue, isEdgeflowError } from '../../core/errors.js';
 import type { ExperimentId, RunId } from '../../core/ids.js';
@@ -104,10 +105,9 @@ export class RestStore implements Store {
   private readonly __deletedAt = ({ runId, experimentId }: { runId: string; experimentId: string }): number | null =>
     this.__deletedRuns.get(runId) ?? this.__deletedExperiments.get(experimentId) ?? null;
 
+  /** @throws `INVALID_PARAMETER_VALUE` naming the field when an option is unknown or out of range (e.g. a `baseUrl` that is not http(s)). */
   constructor(options: RestStoreOptions) {
-    if (typeof options.baseUrl !== 'string' || !/^https?:\/\//iu.test(options.baseUrl)) {
-      throw EdgeflowError.invalidParameterValue(`RestStore needs an http(s) baseUrl, got ${describeValue(options.baseUrl)}.`, { details: { field: 'baseUrl' } });
-    }
+    checkRestStoreOptions(options);
     this.__http = new HttpClient(options);
     this.__limits = { ...MLFLOW_BATCH_LIMITS, ...options.batchLimits };
     this.#resends = options.retries ?? 3;

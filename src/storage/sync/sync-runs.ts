@@ -32,9 +32,11 @@
  * ```
  * @module
  */
+import { z } from 'zod';
 import type { Experiment, Run } from '../../core/entities.js';
 import type { ExperimentId, RunId } from '../../core/ids.js';
 import type { Store } from '../../core/store.js';
+import { abortSignalSchema, functionSchema, parseInput, withMethodsSchema } from '../../core/schemas.js';
 import { collectPages, orUndefinedIfMissing } from '../../core/store-reads.js';
 import { parentsFirst } from './push-plan.js';
 import { RunPusher, type RunProgress, type WriteCount } from './run-pusher.js';
@@ -59,6 +61,19 @@ export interface SyncOptions {
   readonly onProgress?: (progress: SyncProgress) => void;
   readonly signal?: AbortSignal;
 }
+
+const syncOptionsSchema = z
+  .object({
+    experimentIds: z.array(z.string().min(1)).optional(),
+    runIds: z.array(z.string().min(1)).optional(),
+    direction: z.enum(['push', 'pull']).optional(),
+    mapping: withMethodsSchema<SyncState>(['get', 'put', 'list'], 'a SyncState (get, put, list)').optional(),
+    preserveIds: z.boolean().optional(),
+    artifacts: z.boolean().optional(),
+    onProgress: functionSchema().optional(),
+    signal: abortSignalSchema.optional(),
+  })
+  .strict();
 
 /** What a sync did. */
 export interface SyncReport {
@@ -89,7 +104,8 @@ export interface SyncProgress extends Readonly<SyncReport> {
  * @param to - The target store (e.g. an MLflow server through `RestStore`).
  * @param options - Direction, which runs, the mapping ({@link SyncState}), progress.
  * @returns counts of what was written
- * @throws the first storage error (after the store's own retries); progress so far is kept in `mapping`
+ * @throws `INVALID_PARAMETER_VALUE` for bad options, before anything is read; the first storage error
+ * (after the store's own retries), with progress so far kept in `mapping`
  * @example
  * ```ts
  * const mapping = localStorageSyncState('edgeflow-sync');
@@ -97,6 +113,7 @@ export interface SyncProgress extends Readonly<SyncReport> {
  * ```
  */
 export async function syncRuns(from: Store, to: Store, options: SyncOptions = {}): Promise<SyncReport> {
+  parseInput(syncOptionsSchema, options, 'syncRuns options');
   const sync = new RunSync(from, to, options);
   return sync.run();
 }
