@@ -1,0 +1,75 @@
+/**
+ * The options of the TF.js entry points (`trackingCallback`, `fitWithTracking`,
+ * `fitDatasetWithTracking`, `logModel`), checked with zod before training starts or a file is
+ * written: `logEveryNBatches: 0.5` or a misspelled `logModels` must not quietly log something else.
+ * @module
+ */
+import { z } from 'zod';
+import type { TrackingClient } from '../core/client.js';
+import type { ActiveRun } from '../core/run.js';
+import { parseInput, withMethodsSchema } from '../core/schemas.js';
+
+const textRecord = z.record(z.string(), z.string());
+
+const logModelFields = {
+  signature: z.union([z.literal(false), z.object({}).loose()]).optional(),
+  inputExample: z.unknown().optional(),
+  registeredModelName: z.string().min(1).optional(),
+  metadata: z.record(z.string(), z.unknown()).optional(),
+  includeOptimizer: z.boolean().optional(),
+  tfjsVersion: z.string().min(1).optional(),
+  loggedModel: z.boolean().optional(),
+  name: z.string().min(1).optional(),
+  step: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+  params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  tags: textRecord.optional(),
+  modelType: z.string().optional(),
+};
+
+const logModelOptionsSchema = z.object(logModelFields).strict();
+
+/** What `trackingCallback` takes besides the model (which `fitWithTracking` supplies itself). */
+const callbackFields = {
+  logParams: z.boolean().optional(),
+  extraParams: z.record(z.string(), z.unknown()).optional(),
+  logEpochMetrics: z.boolean().optional(),
+  logEveryNBatches: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+  logSummary: z.boolean().optional(),
+  logModel: z.union([z.boolean(), z.object({ ...logModelFields, artifactPath: z.string().min(1).optional() }).strict()]).optional(),
+  endRun: z.boolean().optional(),
+};
+
+const trackingCallbackOptionsSchema = z
+  .object({ ...callbackFields, model: withMethodsSchema<object>(['fit'], 'a TF.js LayersModel') })
+  .strict();
+
+const fitWithTrackingOptionsSchema = z
+  .object({
+    ...callbackFields,
+    run: withMethodsSchema<ActiveRun>(['logMetric', 'end'], 'an ActiveRun').optional(),
+    client: withMethodsSchema<TrackingClient>(['startRun'], 'a TrackingClient').optional(),
+    startRun: z.object({}).loose().optional(),
+    systemMetrics: z
+      .union([
+        z.boolean(),
+        z.object({ intervalMs: z.number().finite().min(100).optional(), tf: withMethodsSchema<object>(['memory', 'getBackend'], 'the tf namespace (memory, getBackend)').optional() }).strict(),
+      ])
+      .optional(),
+    logDatasets: z.boolean().optional(),
+  })
+  .strict();
+
+/** Throws `INVALID_PARAMETER_VALUE` naming each offending field unless `options` are valid `LogModelOptions`. */
+export function checkLogModelOptions(options: unknown): void {
+  parseInput(logModelOptionsSchema, options, 'logModel options');
+}
+
+/** Throws `INVALID_PARAMETER_VALUE` naming each offending field unless `options` are valid `TrackingCallbackOptions`. */
+export function checkTrackingCallbackOptions(options: unknown): void {
+  parseInput(trackingCallbackOptionsSchema, options, 'trackingCallback options');
+}
+
+/** Throws `INVALID_PARAMETER_VALUE` naming each offending field unless `options` are valid `FitWithTrackingOptions`. */
+export function checkFitWithTrackingOptions(options: unknown): void {
+  parseInput(fitWithTrackingOptionsSchema, options, 'fitWithTracking options');
+}
