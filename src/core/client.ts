@@ -155,10 +155,10 @@ function truncated(kind: 'param' | 'tag', key: string, value: string): string {
  * ```
  */
 export class TrackingClient extends LoggedModelClient {
-  private readonly __queue: LoggingQueue;
-  private readonly __validKeys = new Set<string>();
+  readonly #queue: LoggingQueue;
+  readonly #validKeys = new Set<string>();
   readonly #artifactWrites = new PendingWork();
-  private __lastRunId: string | undefined;
+  #lastRunId: string | undefined;
 
   /**
    * @param store - The store every call goes to (see {@link openStore}).
@@ -166,7 +166,7 @@ export class TrackingClient extends LoggedModelClient {
    */
   constructor(store: Store, options: TrackingClientOptions = {}) {
     super(store, options.userId ?? defaultUserId());
-    this.__queue = new LoggingQueue(store, options.queue);
+    this.#queue = new LoggingQueue(store, options.queue);
   }
 
   // ----------------------------------------------------------------------------------- experiments
@@ -242,7 +242,7 @@ export class TrackingClient extends LoggedModelClient {
    * @throws `RESOURCE_DOES_NOT_EXIST`; `INVALID_PARAMETER_VALUE` for the Default experiment `0`
    */
   async deleteExperiment(experimentId: string): Promise<void> {
-    await this.__queue.settle();
+    await this.#queue.settle();
     await this.store.deleteExperiment(parseExperimentId(experimentId));
   }
 
@@ -290,7 +290,7 @@ export class TrackingClient extends LoggedModelClient {
   async createRun(experimentId: string, options: CreateRunOptions = {}): Promise<Run> {
     const id = parseExperimentId(experimentId);
     const parsed = parseInput(createRunOptionsSchema, options, 'createRun options');
-    const tags = this.__keyValues('tag', parsed.tags ?? {});
+    const tags = this.#keyValues('tag', parsed.tags ?? {});
     const nameTag = tags.find((t) => t.key === SystemTag.RUN_NAME)?.value;
     if (parsed.runName !== undefined && nameTag !== undefined && parsed.runName !== nameTag) {
       throw EdgeflowError.invalidParameterValue(
@@ -316,7 +316,7 @@ export class TrackingClient extends LoggedModelClient {
    */
   async getRun(runId: string): Promise<Run> {
     const id = parseRunId(runId);
-    await this.__queue.settle();
+    await this.#queue.settle();
     return this.store.getRun(id);
   }
 
@@ -330,7 +330,7 @@ export class TrackingClient extends LoggedModelClient {
   async updateRun(runId: string, update: { status?: RunStatus; endTime?: number | null; runName?: string }): Promise<RunInfo> {
     const id = parseRunId(runId);
     const parsed = parseInput(updateRunOptionsSchema, update, 'updateRun options');
-    await this.__queue.settle();
+    await this.#queue.settle();
     return this.store.updateRun(id, parsed);
   }
 
@@ -353,7 +353,7 @@ export class TrackingClient extends LoggedModelClient {
    */
   async deleteRun(runId: string): Promise<void> {
     const id = parseRunId(runId);
-    await this.__queue.settle();
+    await this.#queue.settle();
     await this.store.deleteRun(id);
   }
 
@@ -386,13 +386,13 @@ export class TrackingClient extends LoggedModelClient {
       link = split.link;
       ({ step, timestamp } = metricPosition(key, split.position));
     }
-    this.__checkKey(key, 'metric');
+    this.#checkKey(key, 'metric');
     if (typeof value !== 'number') assertMetricValue(key, value);
-    if (runId !== this.__lastRunId) {
+    if (runId !== this.#lastRunId) {
       parseRunId(runId);
-      this.__lastRunId = runId;
+      this.#lastRunId = runId;
     }
-    this.__queue.metric(runId as RunId, key, value, timestamp ?? Date.now(), step, link);
+    this.#queue.metric(runId as RunId, key, value, timestamp ?? Date.now(), step, link);
   }
 
   /**
@@ -404,9 +404,9 @@ export class TrackingClient extends LoggedModelClient {
    * @throws `INVALID_PARAMETER_VALUE` for a bad key or a value with no string form
    */
   logParam(runId: string, key: string, value: LoggableValue): void {
-    this.__checkKey(key, 'param');
+    this.#checkKey(key, 'param');
     parseRunId(runId);
-    this.__queue.param(runId as RunId, key, truncated('param', key, stringifyValue(value, key)));
+    this.#queue.param(runId as RunId, key, truncated('param', key, stringifyValue(value, key)));
   }
 
   /**
@@ -418,9 +418,9 @@ export class TrackingClient extends LoggedModelClient {
    * @throws `INVALID_PARAMETER_VALUE` for a bad key or a value with no string form
    */
   setTag(runId: string, key: string, value: LoggableValue): void {
-    this.__checkKey(key, 'tag');
+    this.#checkKey(key, 'tag');
     parseRunId(runId);
-    this.__queue.tag(runId as RunId, key, truncated('tag', key, stringifyValue(value, key)));
+    this.#queue.tag(runId as RunId, key, truncated('tag', key, stringifyValue(value, key)));
   }
 
   /**
@@ -432,7 +432,7 @@ export class TrackingClient extends LoggedModelClient {
   async deleteTag(runId: string, key: string): Promise<void> {
     const id = parseRunId(runId);
     assertValidKey(key, 'tag');
-    await this.__queue.settle();
+    await this.#queue.settle();
     await this.store.deleteTag(id, key);
   }
 
@@ -467,7 +467,7 @@ export class TrackingClient extends LoggedModelClient {
       params: params.map((p) => ({ key: p.key, value: truncated('param', p.key, stringifyValue(p.value, p.key)) })),
       tags: tags.map((t) => ({ key: t.key, value: truncated('tag', t.key, stringifyValue(t.value, t.key)) })),
     };
-    await this.__queue.settle();
+    await this.#queue.settle();
     await this.store.logBatch(id, converted);
   }
 
@@ -481,7 +481,7 @@ export class TrackingClient extends LoggedModelClient {
   async getMetricHistory(runId: string, key: string): Promise<MetricSeries> {
     const id = parseRunId(runId);
     assertValidKey(key, 'metric');
-    await this.__queue.settle();
+    await this.#queue.settle();
     return this.store.getMetricHistory(id, key);
   }
 
@@ -500,7 +500,7 @@ export class TrackingClient extends LoggedModelClient {
     const id = parseRunId(runId);
     assertValidKey(key, 'metric');
     assertHistoryIndex(fromIndex);
-    await this.__queue.settle();
+    await this.#queue.settle();
     return readMetricHistoryFrom(this.store, id, key, fromIndex);
   }
 
@@ -519,7 +519,7 @@ export class TrackingClient extends LoggedModelClient {
   async searchRuns(experimentIds: string | readonly string[], options: SearchOptions = {}): Promise<Page<Run>> {
     const ids = (typeof experimentIds === 'string' ? [experimentIds] : experimentIds).map(parseExperimentId);
     const parsed = parseInput(searchRunsOptionsSchema, options, 'searchRuns options');
-    await this.__queue.settle();
+    await this.#queue.settle();
     return this.store.searchRuns({ ...parsed, experimentIds: ids });
   }
 
@@ -538,7 +538,7 @@ export class TrackingClient extends LoggedModelClient {
     const parsed = parseInput(logInputsSchema, inputs, 'logInputs input');
     const store = this.store;
     if (!store.logInputs) throw new EdgeflowError('NOT_IMPLEMENTED', 'This store does not hold dataset inputs.');
-    await this.__queue.settle();
+    await this.#queue.settle();
     await store.logInputs(id, parsed);
   }
 
@@ -551,7 +551,7 @@ export class TrackingClient extends LoggedModelClient {
     if (ids.length === 0 || ids.length > MAX_SEARCH_DATASETS_EXPERIMENTS) {
       throw EdgeflowError.invalidParameterValue(`searchDatasets takes 1 to ${MAX_SEARCH_DATASETS_EXPERIMENTS} experiment ids; got ${ids.length}.`);
     }
-    await this.__queue.settle();
+    await this.#queue.settle();
     return searchDatasetsOf(this.store, ids);
   }
 
@@ -576,7 +576,7 @@ export class TrackingClient extends LoggedModelClient {
         field: 'data',
       } });
     }
-    await this.__track(this.store.putArtifact(id, path, bytes));
+    await this.#track(this.store.putArtifact(id, path, bytes));
   }
 
   /**
@@ -628,7 +628,7 @@ export class TrackingClient extends LoggedModelClient {
   async listArtifacts(runId: string, path = ''): Promise<FileInfo[]> {
     const id = parseRunId(runId);
     const folder = assertArtifactPath(path, true);
-    await this.__settleArtifacts();
+    await this.#settleArtifacts();
     return this.store.listArtifacts(id, folder);
   }
 
@@ -641,7 +641,7 @@ export class TrackingClient extends LoggedModelClient {
   async downloadArtifact(runId: string, path: string): Promise<Uint8Array> {
     const id = parseRunId(runId);
     const file = assertArtifactPath(path);
-    await this.__settleArtifacts();
+    await this.#settleArtifacts();
     return this.store.getArtifact(id, file);
   }
 
@@ -664,7 +664,7 @@ export class TrackingClient extends LoggedModelClient {
   async deleteArtifact(runId: string, path: string): Promise<void> {
     const id = parseRunId(runId);
     const file = assertArtifactPath(path);
-    await this.__settleArtifacts();
+    await this.#settleArtifacts();
     await this.store.deleteArtifact(id, file);
   }
 
@@ -686,7 +686,7 @@ export class TrackingClient extends LoggedModelClient {
    */
   async startRun(options: StartRunOptions = {}): Promise<ActiveRun> {
     const parsed = parseInput(startRunOptionsSchema, options, 'startRun options');
-    const experimentId = await this.__resolveExperiment(parsed.experimentId, parsed.experimentName);
+    const experimentId = await this.#resolveExperiment(parsed.experimentId, parsed.experimentName);
     const tags: Record<string, LoggableValue> = { [SystemTag.USER]: this.userId, ...defaultSourceTags() };
     if (parsed.parentRunId !== undefined) {
       await this.getRun(parsed.parentRunId);
@@ -734,8 +734,8 @@ export class TrackingClient extends LoggedModelClient {
    */
   async flush(runId?: string): Promise<void> {
     const id = runId === undefined ? undefined : parseRunId(runId);
-    await this.__settleArtifacts();
-    await this.__queue.flush(id);
+    await this.#settleArtifacts();
+    await this.#queue.flush(id);
   }
 
   /**
@@ -755,7 +755,7 @@ export class TrackingClient extends LoggedModelClient {
     try {
       await this.flush();
     } finally {
-      this.__queue.dispose();
+      this.#queue.dispose();
       await this.store.close();
     }
   }
@@ -764,22 +764,22 @@ export class TrackingClient extends LoggedModelClient {
 
   /** @internal Ships queued writes without reporting their errors (for run handles). */
   override async _$settle(): Promise<void> {
-    await this.__queue.settle();
+    await this.#queue.settle();
   }
 
   /** @internal True when queued writes of `runId` failed and were not reported yet (for run handles). */
   _$hasQueuedErrors(runId: RunId): boolean {
-    return this.__queue.hasErrors(runId);
+    return this.#queue.hasErrors(runId);
   }
 
-  private __checkKey(key: string, kind: 'metric' | 'param' | 'tag'): void {
-    if (!this.__validKeys.has(key)) {
+  #checkKey(key: string, kind: 'metric' | 'param' | 'tag'): void {
+    if (!this.#validKeys.has(key)) {
       assertValidKey(key, kind);
-      this.__validKeys.add(key);
+      this.#validKeys.add(key);
     }
   }
 
-  private __keyValues(kind: 'param' | 'tag', values: Readonly<Record<string, unknown>>): KeyValue[] {
+  #keyValues(kind: 'param' | 'tag', values: Readonly<Record<string, unknown>>): KeyValue[] {
     const out: KeyValue[] = [];
     for (const [key, value] of Object.entries(values)) {
       assertValidKey(key, kind);
@@ -788,7 +788,7 @@ export class TrackingClient extends LoggedModelClient {
     return out;
   }
 
-  private async __resolveExperiment(experimentId: string | undefined, experimentName: string | undefined): Promise<ExperimentId> {
+  async #resolveExperiment(experimentId: string | undefined, experimentName: string | undefined): Promise<ExperimentId> {
     if (experimentId !== undefined) {
       const experiment = await this.store.getExperiment(parseExperimentId(experimentId));
       return experiment.experimentId;
@@ -814,11 +814,11 @@ export class TrackingClient extends LoggedModelClient {
     return existing.experimentId;
   }
 
-  private __track<T>(write: Promise<T>): Promise<T> {
+  #track<T>(write: Promise<T>): Promise<T> {
     return this.#artifactWrites.track(write);
   }
 
-  private async __settleArtifacts(): Promise<void> {
+  async #settleArtifacts(): Promise<void> {
     await this.#artifactWrites.settled();
   }
 }

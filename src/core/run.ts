@@ -71,9 +71,9 @@ export const startRunOptionsSchema = z
 export class ActiveRun {
   /** Run metadata as it was when the run started. */
   readonly info: RunInfo;
-  private readonly __client: TrackingClient;
-  private readonly __params = new Map<string, string>();
-  private __ended = false;
+  readonly #client: TrackingClient;
+  readonly #params = new Map<string, string>();
+  #ended = false;
   /** Called once when the run ends, before its final status is written (samplers stop here). */
   readonly #onEnd = new Set<() => void>();
 
@@ -83,7 +83,7 @@ export class ActiveRun {
    * @param info - The run's info.
    */
   constructor(client: TrackingClient, info: RunInfo) {
-    this.__client = client;
+    this.#client = client;
     this.info = info;
   }
 
@@ -99,7 +99,7 @@ export class ActiveRun {
 
   /** The client this run logs through. */
   get client(): TrackingClient {
-    return this.__client;
+    return this.#client;
   }
 
   /**
@@ -113,7 +113,7 @@ export class ActiveRun {
 
   /** True once {@link ActiveRun.end} was called. */
   get ended(): boolean {
-    return this.__ended;
+    return this.#ended;
   }
 
   /**
@@ -125,7 +125,7 @@ export class ActiveRun {
    * @throws `INVALID_PARAMETER_VALUE` for a bad key, value, step or timestamp
    */
   logMetric(key: string, value: number, options?: MetricOptions): void {
-    this.__client.logMetric(this.info.runId, key, value, options);
+    this.#client.logMetric(this.info.runId, key, value, options);
   }
 
   /**
@@ -141,12 +141,12 @@ export class ActiveRun {
     const { step, timestamp } = metricPosition(keys.join(', '), position);
     const at = { step, timestamp: timestamp ?? Date.now(), ...(link?.modelId === undefined ? {} : { modelId: link.modelId }),
       ...(link?.datasetName === undefined ? {} : { dataset: { name: link.datasetName, digest: link.datasetDigest! } }) };
-    for (const key of keys) this.__client.logMetric(this.info.runId, key, metrics[key]!, at);
+    for (const key of keys) this.#client.logMetric(this.info.runId, key, metrics[key]!, at);
   }
 
   /** Records logged models this run produced (MLflow 3 `log_outputs`); a repeat keeps the first step. */
   async logOutputs(models: readonly ModelOutputInput[]): Promise<void> {
-    await this.__client.logOutputs(this.info.runId, models);
+    await this.#client.logOutputs(this.info.runId, models);
   }
 
   /**
@@ -158,15 +158,15 @@ export class ActiveRun {
    */
   logParam(key: string, value: LoggableValue): void {
     const text = stringifyValue(value, key);
-    const previous = this.__params.get(key);
+    const previous = this.#params.get(key);
     if (previous !== undefined && previous !== text) {
       throw EdgeflowError.invalidParameterValue(
         `Changing param values is not allowed. Param ${describeValue(key)} was already logged with value ${describeValue(previous)} for run ID='${this.info.runId}'. Attempted logging new value ${describeValue(text)}.`,
         { details: { field: 'params', key } },
       );
     }
-    this.__client.logParam(this.info.runId, key, value);
-    this.__params.set(key, text);
+    this.#client.logParam(this.info.runId, key, value);
+    this.#params.set(key, text);
   }
 
   /**
@@ -186,7 +186,7 @@ export class ActiveRun {
    * @throws `INVALID_PARAMETER_VALUE` for a bad key or a value with no string form
    */
   setTag(key: string, value: LoggableValue): void {
-    this.__client.setTag(this.info.runId, key, value);
+    this.#client.setTag(this.info.runId, key, value);
   }
 
   /**
@@ -205,7 +205,7 @@ export class ActiveRun {
    * @throws `RESOURCE_DOES_NOT_EXIST` when there is no such tag
    */
   async deleteTag(key: string): Promise<void> {
-    await this.__client.deleteTag(this.info.runId, key);
+    await this.#client.deleteTag(this.info.runId, key);
   }
 
   /**
@@ -225,7 +225,7 @@ export class ActiveRun {
     const { context, tags } = parseInput(logInputOptionsSchema, options, 'logInput options');
     const inputTags = Object.entries(tags ?? {}).map(([key, value]) => ({ key, value }));
     if (context !== undefined) inputTags.push({ key: DATASET_CONTEXT_TAG, value: context });
-    await this.__client.logInputs(this.info.runId, { datasets: [{ dataset, tags: inputTags }] });
+    await this.#client.logInputs(this.info.runId, { datasets: [{ dataset, tags: inputTags }] });
   }
 
   /**
@@ -235,7 +235,7 @@ export class ActiveRun {
    * @throws `INVALID_PARAMETER_VALUE` for a bad path or data
    */
   logArtifact(artifactPath: string, data: ArtifactData | ArrayBuffer | string): Promise<void> {
-    return this.__client.logArtifact(this.info.runId, artifactPath, data);
+    return this.#client.logArtifact(this.info.runId, artifactPath, data);
   }
 
   /**
@@ -245,7 +245,7 @@ export class ActiveRun {
    * @throws `INVALID_PARAMETER_VALUE` for a bad path
    */
   logText(text: string, artifactFile: string): Promise<void> {
-    return this.__client.logText(this.info.runId, text, artifactFile);
+    return this.#client.logText(this.info.runId, text, artifactFile);
   }
 
   /**
@@ -255,7 +255,7 @@ export class ActiveRun {
    * @throws `INVALID_PARAMETER_VALUE` naming the part of `value` that is not data, or for a bad path
    */
   logDict(value: unknown, artifactFile: string): Promise<void> {
-    return this.__client.logDict(this.info.runId, value, artifactFile);
+    return this.#client.logDict(this.info.runId, value, artifactFile);
   }
 
   /**
@@ -265,7 +265,7 @@ export class ActiveRun {
    * @throws `INVALID_PARAMETER_VALUE` for a bad path or image
    */
   logImage(image: ImageInput, artifactFile: string): Promise<void> {
-    return this.__client.logImage(this.info.runId, image, artifactFile);
+    return this.#client.logImage(this.info.runId, image, artifactFile);
   }
 
   /**
@@ -274,12 +274,12 @@ export class ActiveRun {
    * @throws `INVALID_PARAMETER_VALUE` for a bad path
    */
   listArtifacts(path = ''): Promise<FileInfo[]> {
-    return this.__client.listArtifacts(this.info.runId, path);
+    return this.#client.listArtifacts(this.info.runId, path);
   }
 
   /** The run as stored now (latest metrics, params, tags). */
   getRun(): Promise<Run> {
-    return this.__client.getRun(this.info.runId);
+    return this.#client.getRun(this.info.runId);
   }
 
   /**
@@ -288,7 +288,7 @@ export class ActiveRun {
    * @returns the child's handle
    */
   startChildRun(options: Omit<StartRunOptions, 'parentRunId' | 'experimentId' | 'experimentName'> = {}): Promise<ActiveRun> {
-    return this.__client.startRun({ ...options, experimentId: this.info.experimentId, parentRunId: this.info.runId });
+    return this.#client.startRun({ ...options, experimentId: this.info.experimentId, parentRunId: this.info.runId });
   }
 
   /**
@@ -296,7 +296,7 @@ export class ActiveRun {
    * run's queued writes not reported before (other runs' errors stay for their own flush or end).
    */
   flush(): Promise<void> {
-    return this.__client.flush(this.info.runId);
+    return this.#client.flush(this.info.runId);
   }
 
   /**
@@ -313,15 +313,15 @@ export class ActiveRun {
     const callbacks = [...this.#onEnd];
     this.#onEnd.clear();
     for (const callback of callbacks) callback();
-    await this.__client._$settle();
-    const final = status === 'FINISHED' && this.__client._$hasQueuedErrors(this.info.runId) ? 'FAILED' : status;
-    await this.__client.updateRun(this.info.runId, { status: final, endTime });
-    this.__ended = true;
-    await this.__client.flush(this.info.runId);
+    await this.#client._$settle();
+    const final = status === 'FINISHED' && this.#client._$hasQueuedErrors(this.info.runId) ? 'FAILED' : status;
+    await this.#client.updateRun(this.info.runId, { status: final, endTime });
+    this.#ended = true;
+    await this.#client.flush(this.info.runId);
   }
 
   /** `await using run = await client.startRun()` ends the run FINISHED when the scope exits. */
   async [Symbol.asyncDispose](): Promise<void> {
-    if (!this.__ended) await this.end();
+    if (!this.#ended) await this.end();
   }
 }

@@ -78,16 +78,16 @@ async function signatureOf(base: string, folders: readonly string[]): Promise<st
 
 /** Discovery and cached reads of one `mlruns/` root. */
 export class FileStoreIndex {
-  private readonly __experiments = new Map<string, Cached<ExperimentEntry>>();
-  private readonly __runs = new Map<string, Cached<RunEntry>>();
+  readonly #experiments = new Map<string, Cached<ExperimentEntry>>();
+  readonly #runs = new Map<string, Cached<RunEntry>>();
   /** run id → last known run folder. */
-  private readonly __runFolders = new Map<string, string>();
+  readonly #runFolders = new Map<string, string>();
 
   constructor(readonly root: string) {}
 
   /** Drops cached entries of `folder` and everything below it (after the store writes there). */
   forget(folder: string): void {
-    for (const map of [this.__experiments, this.__runs]) {
+    for (const map of [this.#experiments, this.#runs]) {
       for (const key of [...map.keys()]) if (key === folder || key.startsWith(folder + sep)) map.delete(key);
     }
   }
@@ -126,7 +126,7 @@ export class FileStoreIndex {
   /** Reads the experiment in `folder` if MLflow would: a non-empty `meta.yaml` whose id is the folder name. */
   async experimentAt(folder: string, id: string): Promise<ExperimentEntry | undefined> {
     const signature = await signatureOf(folder, ['tags']);
-    const cached = this.__experiments.get(folder);
+    const cached = this.#experiments.get(folder);
     if (cached !== undefined && cached.signature === signature) return cached.value;
     let value: ExperimentEntry | undefined;
     const metaFile = join(folder, META_FILE);
@@ -140,7 +140,7 @@ export class FileStoreIndex {
         value = { meta, folder, experiment: Object.freeze({ ...meta, tags: Object.freeze(tags) }) };
       }
     }
-    this.__experiments.set(folder, { signature, value });
+    this.#experiments.set(folder, { signature, value });
     return value;
   }
 
@@ -157,11 +157,11 @@ export class FileStoreIndex {
 
   /** The run `runId` wherever it is (a run is found by scanning every experiment folder), or undefined. */
   async run(runId: RunId): Promise<RunEntry | undefined> {
-    const known = this.__runFolders.get(runId);
+    const known = this.#runFolders.get(runId);
     if (known !== undefined) {
       const entry = await this.runAt(known, runId);
       if (entry !== undefined) return entry;
-      this.__runFolders.delete(runId);
+      this.#runFolders.delete(runId);
     }
     for (const { id, folder } of await this.experimentFolders()) {
       const runFolder = join(folder, runId);
@@ -177,15 +177,15 @@ export class FileStoreIndex {
    */
   async runAt(folder: string, runId: string, experimentId?: string): Promise<RunEntry | undefined> {
     const signature = await signatureOf(folder, RUN_SIGNATURE_FOLDERS);
-    const cached = this.__runs.get(folder);
+    const cached = this.#runs.get(folder);
     if (cached !== undefined && cached.signature === signature) return cached.value;
-    const value = signature === '' ? undefined : await this.__readRun(folder, runId, experimentId ?? folder.split(sep).at(-2) ?? '');
-    this.__runs.set(folder, { signature, value });
-    if (value !== undefined) this.__runFolders.set(runId, folder);
+    const value = signature === '' ? undefined : await this.#readRun(folder, runId, experimentId ?? folder.split(sep).at(-2) ?? '');
+    this.#runs.set(folder, { signature, value });
+    if (value !== undefined) this.#runFolders.set(runId, folder);
     return value;
   }
 
-  private async __readRun(folder: string, runId: string, experimentId: string): Promise<RunEntry | undefined> {
+  async #readRun(folder: string, runId: string, experimentId: string): Promise<RunEntry | undefined> {
     const metaFile = join(folder, META_FILE);
     const where = layoutPathOf(this.root, metaFile);
     const bytes = await readIfExists(metaFile);

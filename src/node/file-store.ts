@@ -153,18 +153,18 @@ export class FileStore implements Store {
   /** Absolute path of the store root. */
   readonly root: string;
   readonly #models: FileLoggedModelRecords;
-  private readonly __index: FileStoreIndex;
-  private readonly __mutex = new Mutex();
-  private readonly __events = new ChangeEmitter();
-  private readonly __artifactRoot: string;
+  readonly #index: FileStoreIndex;
+  readonly #mutex = new Mutex();
+  readonly #events = new ChangeEmitter();
+  readonly #artifactRoot: string;
 
   private constructor(root: string, artifactRoot: string) {
     this.root = root;
-    this.__artifactRoot = artifactRoot.replace(/\/+$/u, '');
-    this.__index = new FileStoreIndex(root);
-    this.registry = new RegistryService(new FileRegistryRecords(root), (change) => this.__emit(change));
-    this.#models = new FileLoggedModelRecords(root, this.__index, this.__mutex);
-    this.loggedModels = new LoggedModelService(this.#models, (id) => this.getExperiment(id as ExperimentId), (change) => this.__emit(change));
+    this.#artifactRoot = artifactRoot.replace(/\/+$/u, '');
+    this.#index = new FileStoreIndex(root);
+    this.registry = new RegistryService(new FileRegistryRecords(root), (change) => this.#emit(change));
+    this.#models = new FileLoggedModelRecords(root, this.#index, this.#mutex);
+    this.loggedModels = new LoggedModelService(this.#models, (id) => this.getExperiment(id as ExperimentId), (change) => this.#emit(change));
   }
 
   /**
@@ -181,132 +181,132 @@ export class FileStore implements Store {
     }
     await mkdir(join(absolute, TRASH_FOLDER), { recursive: true });
     const store = new FileStore(absolute, options.artifactRoot ?? pathToFileURL(absolute).href);
-    if (fresh) await store.__writeNewExperiment(DEFAULT_EXPERIMENT_ID, DEFAULT_EXPERIMENT_NAME, {});
+    if (fresh) await store.#writeNewExperiment(DEFAULT_EXPERIMENT_ID, DEFAULT_EXPERIMENT_NAME, {});
     return store;
   }
 
   // ----------------------------------------------------------------------------------- experiments
 
   async createExperiment(input: CreateExperimentInput): Promise<ExperimentId> {
-    return this.__write(async () => {
-      await this.__assertNameFree(input.name);
+    return this.#write(async () => {
+      await this.#assertNameFree(input.name);
       let experimentId = input.experimentId;
       if (experimentId !== undefined) {
         parseExperimentId(experimentId);
         if (experimentId === MODELS_FOLDER) throw EdgeflowError.invalidParameterValue(`Experiment id '${MODELS_FOLDER}' is reserved.`, { details: { experimentId } });
-        if (await this.__experimentFolderTaken(experimentId)) throw experimentIdTaken(experimentId);
+        if (await this.#experimentFolderTaken(experimentId)) throw experimentIdTaken(experimentId);
       } else {
         do experimentId = newExperimentId();
-        while (await this.__experimentFolderTaken(experimentId));
+        while (await this.#experimentFolderTaken(experimentId));
       }
-      await this.__writeNewExperiment(experimentId, input.name, input);
-      this.__emit({ kind: 'experiment', experimentId });
+      await this.#writeNewExperiment(experimentId, input.name, input);
+      this.#emit({ kind: 'experiment', experimentId });
       return experimentId;
     });
   }
 
   async getExperiment(experimentId: ExperimentId): Promise<Experiment> {
-    return (await this.#mapErrors(() => this.__experiment(experimentId))).experiment;
+    return (await this.#mapErrors(() => this.#experiment(experimentId))).experiment;
   }
 
   async getExperimentByName(name: string): Promise<Experiment | null> {
-    for (const entry of await this.#mapErrors(() => this.__index.experiments())) if (entry.meta.name === name) return entry.experiment;
+    for (const entry of await this.#mapErrors(() => this.#index.experiments())) if (entry.meta.name === name) return entry.experiment;
     return null;
   }
 
   async searchExperiments(query: SearchExperimentsQuery): Promise<Page<Experiment>> {
-    return searchExperimentList((await this.#mapErrors(() => this.__index.experiments())).map((e) => e.experiment), query);
+    return searchExperimentList((await this.#mapErrors(() => this.#index.experiments())).map((e) => e.experiment), query);
   }
 
   async renameExperiment(experimentId: ExperimentId, newName: string): Promise<void> {
-    await this.__write(async () => {
-      const entry = await this.__experiment(experimentId);
+    await this.#write(async () => {
+      const entry = await this.#experiment(experimentId);
       assertExperimentActive(entry.experiment, 'rename');
       if (entry.meta.name === newName) return;
-      await this.__assertNameFree(newName);
-      await this.__rewriteExperiment(entry, entry.folder, { name: newName, lastUpdateTime: Date.now() });
+      await this.#assertNameFree(newName);
+      await this.#rewriteExperiment(entry, entry.folder, { name: newName, lastUpdateTime: Date.now() });
     });
   }
 
   async deleteExperiment(experimentId: ExperimentId, options: DeleteOptions = {}): Promise<void> {
-    await this.__write(async () => {
+    await this.#write(async () => {
       assertExperimentDeletable(experimentId);
-      const entry = await this.__experiment(experimentId);
+      const entry = await this.#experiment(experimentId);
       assertExperimentActive(entry.experiment, 'delete it');
-      const trashed = this.__abs(experimentFolder(experimentId, 'deleted'));
-      if (await exists(trashed)) throw EdgeflowError.invalidState(`Cannot delete experiment ${experimentId}: ${this.__rel(trashed)} already exists.`, { details: { experimentId } });
+      const trashed = this.#abs(experimentFolder(experimentId, 'deleted'));
+      if (await exists(trashed)) throw EdgeflowError.invalidState(`Cannot delete experiment ${experimentId}: ${this.#rel(trashed)} already exists.`, { details: { experimentId } });
       const now = options.deletedTime ?? Date.now();
-      for (const run of await this.__index.runsOf(entry)) {
-        if (run.meta.lifecycleStage === 'active') await this.__rewriteRun(run, { lifecycleStage: 'deleted', deletedTime: now });
+      for (const run of await this.#index.runsOf(entry)) {
+        if (run.meta.lifecycleStage === 'active') await this.#rewriteRun(run, { lifecycleStage: 'deleted', deletedTime: now });
       }
-      await this.__rewriteExperiment(entry, entry.folder, { lifecycleStage: 'deleted', lastUpdateTime: now });
+      await this.#rewriteExperiment(entry, entry.folder, { lifecycleStage: 'deleted', lastUpdateTime: now });
       if (entry.folder !== trashed) await rename(entry.folder, trashed);
-      this.__index.forget(entry.folder);
+      this.#index.forget(entry.folder);
     });
   }
 
   async restoreExperiment(experimentId: ExperimentId): Promise<void> {
-    await this.__write(async () => {
-      const entry = await this.__experiment(experimentId);
+    await this.#write(async () => {
+      const entry = await this.#experiment(experimentId);
       assertExperimentRestorable(entry.experiment);
-      const active = this.__abs(experimentFolder(experimentId, 'active'));
+      const active = this.#abs(experimentFolder(experimentId, 'active'));
       if (entry.folder !== active) {
-        if (await exists(active)) throw EdgeflowError.invalidState(`Cannot restore experiment ${experimentId}: ${this.__rel(active)} already exists.`, { details: { experimentId } });
+        if (await exists(active)) throw EdgeflowError.invalidState(`Cannot restore experiment ${experimentId}: ${this.#rel(active)} already exists.`, { details: { experimentId } });
         await rename(entry.folder, active);
-        this.__index.forget(entry.folder);
+        this.#index.forget(entry.folder);
       }
-      const moved = (await this.__index.experimentAt(active, experimentId))!;
-      await this.__rewriteExperiment(moved, active, { lifecycleStage: 'active', lastUpdateTime: Date.now() });
-      for (const run of await this.__index.runsOf(moved)) {
-        if (run.meta.lifecycleStage === 'deleted') await this.__rewriteRun(run, { lifecycleStage: 'active', deletedTime: null });
+      const moved = (await this.#index.experimentAt(active, experimentId))!;
+      await this.#rewriteExperiment(moved, active, { lifecycleStage: 'active', lastUpdateTime: Date.now() });
+      for (const run of await this.#index.runsOf(moved)) {
+        if (run.meta.lifecycleStage === 'deleted') await this.#rewriteRun(run, { lifecycleStage: 'active', deletedTime: null });
       }
     });
   }
 
   async setExperimentTag(experimentId: ExperimentId, tag: KeyValue): Promise<void> {
-    await this.__write(async () => {
-      const entry = await this.__experiment(experimentId);
+    await this.#write(async () => {
+      const entry = await this.#experiment(experimentId);
       assertExperimentActive(entry.experiment, 'set a tag');
       assertNoKeyConflicts('tag', new KeyIndex(Object.keys(entry.experiment.tags)), [tag.key]);
-      const file = experimentTagPath(this.__rel(entry.folder), tag.key);
+      const file = experimentTagPath(this.#rel(entry.folder), tag.key);
       assertStorable(this.root, [keyFile('Experiment tag key', tag.key, file, tag.value)]);
-      await writeFileAtomic(this.__abs(file), encodeRawValue(tag.value));
-      this.__index.forget(entry.folder);
-      this.__emit({ kind: 'experiment', experimentId });
+      await writeFileAtomic(this.#abs(file), encodeRawValue(tag.value));
+      this.#index.forget(entry.folder);
+      this.#emit({ kind: 'experiment', experimentId });
     });
   }
 
   async deleteExperimentTag(experimentId: ExperimentId, key: string): Promise<void> {
-    await this.__write(async () => {
-      const entry = await this.__experiment(experimentId);
+    await this.#write(async () => {
+      const entry = await this.#experiment(experimentId);
       assertExperimentActive(entry.experiment, 'delete a tag');
       assertExperimentTagExists(experimentId, entry.experiment.tags, key);
-      await this.__removeValueFile(this.__abs(experimentTagPath(this.__rel(entry.folder), key)), join(entry.folder, 'tags'));
-      this.__index.forget(entry.folder);
-      this.__emit({ kind: 'experiment', experimentId });
+      await this.#removeValueFile(this.#abs(experimentTagPath(this.#rel(entry.folder), key)), join(entry.folder, 'tags'));
+      this.#index.forget(entry.folder);
+      this.#emit({ kind: 'experiment', experimentId });
     });
   }
 
   async purgeExperiment(experimentId: ExperimentId): Promise<void> {
-    await this.__write(async () => {
-      const entry = await this.__experiment(experimentId);
+    await this.#write(async () => {
+      const entry = await this.#experiment(experimentId);
       await rm(entry.folder, { recursive: true, force: true });
-      this.__index.forget(entry.folder);
-      this.__emit({ kind: 'experiment', experimentId });
+      this.#index.forget(entry.folder);
+      this.#emit({ kind: 'experiment', experimentId });
     });
   }
 
   // ------------------------------------------------------------------------------------------ runs
 
   async createRun(input: CreateRunInput): Promise<Run> {
-    return this.__write(async () => {
-      const experiment = await this.__experiment(input.experimentId);
+    return this.#write(async () => {
+      const experiment = await this.#experiment(input.experimentId);
       assertExperimentActive(experiment.experiment, 'create a run');
       const runId = input.runId ?? newRunId();
       parseRunId(runId);
-      if ((await this.__index.run(runId)) !== undefined) throw runIdTaken(runId);
+      if ((await this.#index.run(runId)) !== undefined) throw runIdTaken(runId);
       const tags = initialRunTags(input);
-      const folder = runFolder(this.__rel(experiment.folder), runId);
+      const folder = runFolder(this.#rel(experiment.folder), runId);
       assertStorable(this.root, [
         { what: 'User id', name: input.userId, path: metaPath(folder) },
         ...Object.entries(tags).map(([key, value]) => keyFile('Tag key', key, runFilePath(folder, RunFileKind.TAGS, key), value)),
@@ -314,58 +314,58 @@ export class FileStore implements Store {
       // Never the snapshot's own URI: where a run's artifacts go is this store's decision (see the module notes).
       const meta: RunMeta = newRunInfo(input, runId, defaultRunArtifactUri(experiment.meta.artifactLocation, runId));
       for (const kind of [RunFileKind.METRICS, RunFileKind.PARAMS, RunFileKind.ARTIFACTS, RunFileKind.TAGS]) {
-        await mkdir(this.__abs(`${folder}/${kind}`), { recursive: true });
+        await mkdir(this.#abs(`${folder}/${kind}`), { recursive: true });
       }
-      for (const [key, value] of Object.entries(tags)) await writeFileAtomic(this.__abs(runFilePath(folder, RunFileKind.TAGS, key)), encodeRawValue(value));
+      for (const [key, value] of Object.entries(tags)) await writeFileAtomic(this.#abs(runFilePath(folder, RunFileKind.TAGS, key)), encodeRawValue(value));
       // meta.yaml last: a run folder without it is skipped by every reader, so a crash here leaves no half run.
-      await writeFileAtomic(this.__abs(metaPath(folder)), serializeRunMeta(meta, { fresh: true }));
-      this.__emit({ kind: 'run', runId, experimentId: input.experimentId });
-      return (await this.__run(runId)).run;
+      await writeFileAtomic(this.#abs(metaPath(folder)), serializeRunMeta(meta, { fresh: true }));
+      this.#emit({ kind: 'run', runId, experimentId: input.experimentId });
+      return (await this.#run(runId)).run;
     });
   }
 
   async getRun(runId: RunId): Promise<Run> {
-    return (await this.#mapErrors(() => this.__run(runId))).run;
+    return (await this.#mapErrors(() => this.#run(runId))).run;
   }
 
   async updateRun(runId: RunId, update: UpdateRunInput): Promise<RunInfo> {
-    return this.__write(async () => {
-      const entry = await this.__run(runId);
+    return this.#write(async () => {
+      const entry = await this.#run(runId);
       assertRunActive(entry.run.info);
       const changes: { -readonly [K in keyof RunMeta]?: RunMeta[K] } = {};
       if (update.status !== undefined) changes.status = update.status;
       if (update.endTime !== undefined) changes.endTime = update.endTime;
       if (update.runName !== undefined && update.runName !== '') {
         changes.runName = update.runName;
-        const file = runFilePath(this.__rel(entry.folder), RunFileKind.TAGS, SystemTag.RUN_NAME);
+        const file = runFilePath(this.#rel(entry.folder), RunFileKind.TAGS, SystemTag.RUN_NAME);
         assertStorable(this.root, [{ what: 'Run name', name: update.runName, path: file }]);
-        await writeFileAtomic(this.__abs(file), encodeRawValue(update.runName));
+        await writeFileAtomic(this.#abs(file), encodeRawValue(update.runName));
       }
-      await this.__rewriteRun(entry, changes);
-      return (await this.__run(runId)).run.info;
+      await this.#rewriteRun(entry, changes);
+      return (await this.#run(runId)).run.info;
     });
   }
 
   async deleteRun(runId: RunId, options: DeleteOptions = {}): Promise<void> {
-    await this.__write(async () => {
-      const entry = await this.__run(runId);
-      await this.__rewriteRun(entry, { lifecycleStage: 'deleted', deletedTime: options.deletedTime ?? Date.now() });
+    await this.#write(async () => {
+      const entry = await this.#run(runId);
+      await this.#rewriteRun(entry, { lifecycleStage: 'deleted', deletedTime: options.deletedTime ?? Date.now() });
     });
   }
 
   async restoreRun(runId: RunId): Promise<void> {
-    await this.__write(async () => {
-      const entry = await this.__run(runId);
-      await this.__rewriteRun(entry, { lifecycleStage: 'active', deletedTime: null });
+    await this.#write(async () => {
+      const entry = await this.#run(runId);
+      await this.#rewriteRun(entry, { lifecycleStage: 'active', deletedTime: null });
     });
   }
 
   async purgeRun(runId: RunId): Promise<void> {
-    await this.__write(async () => {
-      const entry = await this.__run(runId);
+    await this.#write(async () => {
+      const entry = await this.#run(runId);
       await rm(entry.folder, { recursive: true, force: true });
-      this.__index.forget(entry.folder);
-      this.__emit({ kind: 'run', runId, experimentId: entry.meta.experimentId });
+      this.#index.forget(entry.folder);
+      this.#emit({ kind: 'run', runId, experimentId: entry.meta.experimentId });
     });
   }
 
@@ -374,8 +374,8 @@ export class FileStore implements Store {
    * first write, then writes params, metric lines and tags. Not atomic across files.
    */
   async logBatch(runId: RunId, batch: LogBatchInput): Promise<void> {
-    await this.__write(async () => {
-      const entry = await this.__run(runId);
+    await this.#write(async () => {
+      const entry = await this.#run(runId);
       assertRunActive(entry.run.info);
       const params = newParamsOf(runId, entry.params, batch.params ?? []);
       const metrics = batch.metrics ?? [];
@@ -384,7 +384,7 @@ export class FileStore implements Store {
       assertNoKeyConflicts('metric', new KeyIndex(entry.metricKeys), metrics.map((m) => m.key));
       assertNoKeyConflicts('tag', new KeyIndex(Object.keys(entry.tags)), tags.map((t) => t.key));
       if (params.length === 0 && metrics.length === 0 && tags.length === 0) return;
-      const folder = this.__rel(entry.folder);
+      const folder = this.#rel(entry.folder);
       assertStorable(this.root, [
         ...params.map(({ key, value }) => keyFile('Param key', key, runFilePath(folder, RunFileKind.PARAMS, key), value)),
         ...metrics.map(({ key }) => keyFile('Metric key', key, runFilePath(folder, RunFileKind.METRICS, key))),
@@ -394,25 +394,25 @@ export class FileStore implements Store {
       const modelLines = modelMetricLines(runId, metrics);
       const models = modelLines.size === 0 ? [] : await this.#models.updateLocked([...modelLines.keys()], (current) => ({ put: appendModelMetricLines(current, modelLines) }));
       try {
-        for (const { key, value } of params) await writeFileAtomic(this.__abs(runFilePath(folder, RunFileKind.PARAMS, key)), encodeRawValue(value));
+        for (const { key, value } of params) await writeFileAtomic(this.#abs(runFilePath(folder, RunFileKind.PARAMS, key)), encodeRawValue(value));
         for (const columns of metrics) {
           let lines = '';
           for (let i = 0; i < columns.values.length; i++) lines += formatMetricLine(columns.timestamps[i]!, columns.values[i]!, columns.steps[i]!);
-          const file = this.__abs(runFilePath(folder, RunFileKind.METRICS, columns.key));
+          const file = this.#abs(runFilePath(folder, RunFileKind.METRICS, columns.key));
           await mkdir(dirname(file), { recursive: true });
           await appendFile(file, lines);
         }
         let renamed: string | undefined;
         for (const { key, value } of tags) {
-          await writeFileAtomic(this.__abs(runFilePath(folder, RunFileKind.TAGS, key)), encodeRawValue(value));
+          await writeFileAtomic(this.#abs(runFilePath(folder, RunFileKind.TAGS, key)), encodeRawValue(value));
           if (key === SystemTag.RUN_NAME) renamed = value;
         }
-        if (renamed !== undefined && renamed !== entry.meta.runName) await this.__rewriteRun(entry, { runName: renamed });
+        if (renamed !== undefined && renamed !== entry.meta.runName) await this.#rewriteRun(entry, { runName: renamed });
       } finally {
-        this.__index.forget(entry.folder);
+        this.#index.forget(entry.folder);
       }
-      this.__emit(runDataChange(runId, entry.meta.experimentId, { metrics, params, tags }));
-      for (const model of models) this.__emit({ kind: 'logged-model', modelId: model.modelId, experimentId: model.experimentId });
+      this.#emit(runDataChange(runId, entry.meta.experimentId, { metrics, params, tags }));
+      for (const model of models) this.#emit({ kind: 'logged-model', modelId: model.modelId, experimentId: model.experimentId });
     });
   }
 
@@ -444,37 +444,37 @@ export class FileStore implements Store {
 
   /** Runs `write` on an active run (true when it wrote), then drops the run's cached entry and announces it. */
   async #writeRunRecords(runId: RunId, write: (entry: RunEntry) => Promise<boolean>): Promise<void> {
-    await this.__write(async () => {
-      const entry = await this.__run(runId);
+    await this.#write(async () => {
+      const entry = await this.#run(runId);
       assertRunActive(entry.run.info);
       let wrote: boolean;
       try {
         wrote = await write(entry);
       } finally {
-        this.__index.forget(entry.folder);
+        this.#index.forget(entry.folder);
       }
-      if (wrote) this.__emit({ kind: 'run', runId, experimentId: entry.meta.experimentId });
+      if (wrote) this.#emit({ kind: 'run', runId, experimentId: entry.meta.experimentId });
     });
   }
 
   async deleteTag(runId: RunId, key: string): Promise<void> {
-    await this.__write(async () => {
-      const entry = await this.__run(runId);
+    await this.#write(async () => {
+      const entry = await this.#run(runId);
       assertRunActive(entry.run.info);
       assertRunTagExists(runId, entry.tags, key);
       const tagsFolder = join(entry.folder, RunFileKind.TAGS);
-      await this.__removeValueFile(this.__abs(runFilePath(this.__rel(entry.folder), RunFileKind.TAGS, key)), tagsFolder);
-      this.__index.forget(entry.folder);
-      this.__emit(runDataChange(runId, entry.meta.experimentId, { tags: [{ key }] }));
+      await this.#removeValueFile(this.#abs(runFilePath(this.#rel(entry.folder), RunFileKind.TAGS, key)), tagsFolder);
+      this.#index.forget(entry.folder);
+      this.#emit(runDataChange(runId, entry.meta.experimentId, { tags: [{ key }] }));
     });
   }
 
   async getMetricHistory(runId: RunId, key: string): Promise<MetricSeries> {
     return this.#mapErrors(async () => {
-      const entry = await this.__run(runId);
+      const entry = await this.#run(runId);
       if (keyProblem(key) !== undefined) return emptySeries(key);
-      const layoutPath = runFilePath(this.__rel(entry.folder), RunFileKind.METRICS, key);
-      const bytes = await readIfExists(this.__abs(layoutPath));
+      const layoutPath = runFilePath(this.#rel(entry.folder), RunFileKind.METRICS, key);
+      const bytes = await readIfExists(this.#abs(layoutPath));
       if (bytes === undefined) return emptySeries(key);
       const points = parseMetricFile(key, decodeUtf8(bytes, layoutPath), layoutPath);
       return { key, steps: points.steps, timestamps: points.timestamps, values: points.values };
@@ -492,9 +492,9 @@ export class FileStore implements Store {
   async searchRuns(query: SearchRunsQuery): Promise<Page<Run>> {
     const runs: Run[] = [];
     for (const id of new Set(query.experimentIds)) {
-      const experiment = await this.#mapErrors(() => this.__index.experiment(parseExperimentId(id)));
+      const experiment = await this.#mapErrors(() => this.#index.experiment(parseExperimentId(id)));
       if (experiment === undefined) continue;
-      for (const entry of await this.#mapErrors(() => this.__index.runsOf(experiment))) runs.push(entry.run);
+      for (const entry of await this.#mapErrors(() => this.#index.runsOf(experiment))) runs.push(entry.run);
     }
     return searchRunList(runs, query);
   }
@@ -503,10 +503,10 @@ export class FileStore implements Store {
 
   async putArtifact(runId: RunId, path: string, data: ArtifactData): Promise<void> {
     assertArtifactPath(path);
-    await this.__write(() =>
+    await this.#write(() =>
       this.#inArtifacts(runId, true, async (folder) => {
         await writeArtifact(folder, path, data);
-        this.__emit({ kind: 'artifacts', runId, path });
+        this.#emit({ kind: 'artifacts', runId, path });
       }),
     );
   }
@@ -524,13 +524,13 @@ export class FileStore implements Store {
   }
 
   async deleteArtifact(runId: RunId, path: string): Promise<void> {
-    await this.__write(() =>
+    await this.#write(() =>
       this.#inArtifacts(runId, true, async (folder) => {
         const target = await artifactTarget(folder, path);
         if (!(await exists(target))) throw artifactNotFound(runId, path);
         await rm(target, { recursive: true, force: true });
         await pruneEmptyParents(target, folder.folder);
-        this.__emit({ kind: 'artifacts', runId, path });
+        this.#emit({ kind: 'artifacts', runId, path });
       }),
     );
   }
@@ -538,23 +538,23 @@ export class FileStore implements Store {
   // ------------------------------------------------------------------------------------- lifecycle
 
   subscribe(listener: StoreListener): () => void {
-    return this.__events.subscribe(listener);
+    return this.#events.subscribe(listener);
   }
 
   /** Resolves when every write accepted so far has reached the file system. */
   async flush(): Promise<void> {
-    await this.__mutex.idle();
+    await this.#mutex.idle();
   }
 
   async close(): Promise<void> {
-    await this.__mutex.idle();
-    this.__events.clear();
+    await this.#mutex.idle();
+    this.#events.clear();
   }
 
   // --------------------------------------------------------------------------------------- helpers
 
-  private __write<T>(fn: () => Promise<T>): Promise<T> {
-    return this.__mutex.run(() => this.#mapErrors(fn));
+  #write<T>(fn: () => Promise<T>): Promise<T> {
+    return this.#mutex.run(() => this.#mapErrors(fn));
   }
 
   /** Runs `fn`, turning raw file-system errors into `EdgeflowError`s without absolute paths. */
@@ -568,77 +568,77 @@ export class FileStore implements Store {
 
   /** Runs `fn` on the artifact folder of run `runId` (active when `forWrite`), errors shown relative to it. */
   async #inArtifacts<T>(runId: RunId, forWrite: boolean, fn: (folder: ArtifactFolder) => Promise<T>): Promise<T> {
-    const entry = await this.#mapErrors(() => this.__run(runId));
+    const entry = await this.#mapErrors(() => this.#run(runId));
     if (forWrite) assertRunActive(entry.run.info);
-    const ownUri = defaultRunArtifactUri(defaultArtifactLocation(this.__artifactRoot, entry.meta.experimentId), entry.meta.runId);
+    const ownUri = defaultRunArtifactUri(defaultArtifactLocation(this.#artifactRoot, entry.meta.experimentId), entry.meta.runId);
     const folder = await this.#mapErrors(() => artifactFolderOf(this.root, ownUri, entry));
     return this.#mapErrors(() => fn(folder), [folder.folder, this.root]);
   }
 
-  private __emit(change: StoreChange): void {
-    this.__events.emit(change);
+  #emit(change: StoreChange): void {
+    this.#events.emit(change);
   }
 
   /** Absolute path of a layout path (relative to the root, `/`-separated). */
-  private __abs(layoutPath: string): string {
+  #abs(layoutPath: string): string {
     return join(this.root, ...layoutPath.split('/'));
   }
 
   /** Layout path of an absolute path inside the root. */
-  private __rel(absolute: string): string {
+  #rel(absolute: string): string {
     return relative(this.root, absolute).split(sep).join('/');
   }
 
-  private async __experiment(experimentId: ExperimentId): Promise<ExperimentEntry> {
-    const entry = await this.__index.experiment(parseExperimentId(experimentId));
+  async #experiment(experimentId: ExperimentId): Promise<ExperimentEntry> {
+    const entry = await this.#index.experiment(parseExperimentId(experimentId));
     if (entry === undefined) throw experimentNotFound(experimentId);
     return entry;
   }
 
-  private async __run(runId: RunId): Promise<RunEntry> {
-    const entry = await this.__index.run(parseRunId(runId));
+  async #run(runId: RunId): Promise<RunEntry> {
+    const entry = await this.#index.run(parseRunId(runId));
     if (entry === undefined) throw runNotFound(runId);
     return entry;
   }
 
-  private async __experimentFolderTaken(experimentId: string): Promise<boolean> {
-    return (await exists(this.__abs(experimentFolder(experimentId, 'active')))) || exists(this.__abs(experimentFolder(experimentId, 'deleted')));
+  async #experimentFolderTaken(experimentId: string): Promise<boolean> {
+    return (await exists(this.#abs(experimentFolder(experimentId, 'active')))) || exists(this.#abs(experimentFolder(experimentId, 'deleted')));
   }
 
-  private async __assertNameFree(name: string): Promise<void> {
+  async #assertNameFree(name: string): Promise<void> {
     assertExperimentNameFree(name, await this.getExperimentByName(name));
   }
 
-  private async __writeNewExperiment(experimentId: ExperimentId, name: string, input: Partial<CreateExperimentInput>): Promise<void> {
+  async #writeNewExperiment(experimentId: ExperimentId, name: string, input: Partial<CreateExperimentInput>): Promise<void> {
     // An imported experiment (a snapshot: it brings its id) gets this store's location, not the one it carries.
-    const artifactLocation = (input.experimentId === undefined ? input.artifactLocation : undefined) ?? defaultArtifactLocation(this.__artifactRoot, experimentId);
+    const artifactLocation = (input.experimentId === undefined ? input.artifactLocation : undefined) ?? defaultArtifactLocation(this.#artifactRoot, experimentId);
     const meta: ExperimentMeta = newExperiment({ ...input, name }, experimentId, artifactLocation);
     const folder = experimentFolder(experimentId, meta.lifecycleStage);
     assertStorable(this.root, [
       { what: 'Experiment name', name, path: metaPath(folder) },
       ...(input.tags ?? []).map(({ key, value }) => keyFile('Experiment tag key', key, experimentTagPath(folder, key), value)),
     ]);
-    await mkdir(this.__abs(folder), { recursive: true });
-    for (const { key, value } of input.tags ?? []) await writeFileAtomic(this.__abs(experimentTagPath(folder, key)), encodeRawValue(value));
-    await writeFileAtomic(this.__abs(metaPath(folder)), serializeExperimentMeta(meta));
+    await mkdir(this.#abs(folder), { recursive: true });
+    for (const { key, value } of input.tags ?? []) await writeFileAtomic(this.#abs(experimentTagPath(folder, key)), encodeRawValue(value));
+    await writeFileAtomic(this.#abs(metaPath(folder)), serializeExperimentMeta(meta));
   }
 
   /** Rewrites an experiment's meta.yaml as MLflow does (with the stale `tags:` mapping). */
-  private async __rewriteExperiment(entry: ExperimentEntry, folder: string, changes: Partial<ExperimentMeta>): Promise<void> {
+  async #rewriteExperiment(entry: ExperimentEntry, folder: string, changes: Partial<ExperimentMeta>): Promise<void> {
     const meta: ExperimentMeta = { ...entry.meta, ...changes };
     await writeFileAtomic(join(folder, 'meta.yaml'), serializeExperimentMeta(meta, { staleTags: { ...entry.experiment.tags } }));
-    this.__index.forget(folder);
-    this.__emit({ kind: 'experiment', experimentId: meta.experimentId });
+    this.#index.forget(folder);
+    this.#emit({ kind: 'experiment', experimentId: meta.experimentId });
   }
 
-  private async __rewriteRun(entry: RunEntry, changes: Partial<RunMeta>): Promise<void> {
+  async #rewriteRun(entry: RunEntry, changes: Partial<RunMeta>): Promise<void> {
     const meta: RunMeta = { ...entry.meta, ...changes };
-    await writeFileAtomic(this.__abs(metaPath(this.__rel(entry.folder))), serializeRunMeta(meta));
-    this.__index.forget(entry.folder);
-    this.__emit({ kind: 'run', runId: meta.runId, experimentId: meta.experimentId });
+    await writeFileAtomic(this.#abs(metaPath(this.#rel(entry.folder))), serializeRunMeta(meta));
+    this.#index.forget(entry.folder);
+    this.#emit({ kind: 'run', runId: meta.runId, experimentId: meta.experimentId });
   }
 
-  private async __removeValueFile(file: string, folder: string): Promise<void> {
+  async #removeValueFile(file: string, folder: string): Promise<void> {
     try {
       await rm(file);
     } catch (error) {

@@ -239,11 +239,11 @@ export function isFolderName(name: string): boolean {
 
 /** A FIFO async mutex: `run(fn)` waits for every earlier `run` to settle. */
 export class Mutex {
-  private __tail: Promise<unknown> = Promise.resolve();
+  #tail: Promise<unknown> = Promise.resolve();
 
   run<T>(fn: () => Promise<T>): Promise<T> {
-    const result = this.__tail.then(fn, fn);
-    this.__tail = result.then(
+    const result = this.#tail.then(fn, fn);
+    this.#tail = result.then(
       () => undefined,
       () => undefined,
     );
@@ -252,6 +252,6 @@ export class Mutex {
 
   /** Resolves when everything queued so far has settled. */
   idle(): Promise<void> {
-    return this.__tail.then(() => undefined);
+    return this.#tail.then(() => undefined);
   }
 }

@@ -14,12 +14,13 @@ export function readOnlyView(store: Store): Store {
     'purgeExperiment', 'createRun', 'updateRun', 'deleteRun', 'restoreRun', 'purgeRun', 'logBatch', 'deleteTag', 'putArtifact', 'deleteArtifact',
   ]);
   return new Proxy(store, {
-    get(target, prop, receiver) {
+    get(target, prop) {
       if (prop === 'capabilities') return capabilities;
       if (typeof prop === 'string' && writes.has(prop)) {
         return () => Promise.reject(new EdgeflowError('PERMISSION_DENIED', `This view is read-only: cannot ${prop}.`));
       }
-      const value: unknown = Reflect.get(target, prop, receiver);
+      // The store itself as `this` (for methods and getters alike): its private fields are not the proxy's.
+      const value: unknown = Reflect.get(target, prop, target);
       return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
     },
   });

@@ -8,18 +8,18 @@ import type { RegistryRecords } from '../../core/registry/registry-store.js';
 
 /** Registry records that never change: every write is refused with `PERMISSION_DENIED`. */
 export class ReadOnlyRegistryRecords implements RegistryRecords {
-  private readonly __records: ReadonlyMap<string, RegisteredModelRecord>;
+  readonly #records: ReadonlyMap<string, RegisteredModelRecord>;
 
   constructor(records: Iterable<RegisteredModelRecord>) {
-    this.__records = new Map([...records].map((r) => [r.name, r]));
+    this.#records = new Map([...records].map((r) => [r.name, r]));
   }
 
   async get(name: string): Promise<RegisteredModelRecord | undefined> {
-    return this.__records.get(name);
+    return this.#records.get(name);
   }
 
   async list(): Promise<RegisteredModelRecord[]> {
-    return [...this.__records.values()];
+    return [...this.#records.values()];
   }
 
   async update(_names: readonly string[], _change: unknown): Promise<void> {

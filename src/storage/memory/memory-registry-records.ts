@@ -7,20 +7,20 @@ import type { RegistryRecords, RegistryWrite } from '../../core/registry/registr
 
 /** Registry records in memory; `update` is atomic because `change` runs synchronously. */
 export class MemoryRegistryRecords implements RegistryRecords {
-  private readonly __records = new Map<string, RegisteredModelRecord>();
+  readonly #records = new Map<string, RegisteredModelRecord>();
 
   async get(name: string): Promise<RegisteredModelRecord | undefined> {
-    return this.__records.get(name);
+    return this.#records.get(name);
   }
 
   async list(): Promise<RegisteredModelRecord[]> {
-    return [...this.__records.values()];
+    return [...this.#records.values()];
   }
 
   async update(names: readonly string[], change: (current: ReadonlyMap<string, RegisteredModelRecord | undefined>) => RegistryWrite): Promise<void> {
-    const current = new Map(names.map((name) => [name, this.__records.get(name)] as const));
+    const current = new Map(names.map((name) => [name, this.#records.get(name)] as const));
     const write = change(current);
-    for (const name of write.delete) this.__records.delete(name);
-    for (const record of write.put) this.__records.set(record.name, record);
+    for (const name of write.delete) this.#records.delete(name);
+    for (const record of write.put) this.#records.set(record.name, record);
   }
 }

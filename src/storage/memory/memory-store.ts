@@ -105,104 +105,104 @@ export class MemoryStore implements Store {
   /** MLflow 3 logged models, in memory too. */
   readonly loggedModels: LoggedModelService;
   readonly #models = new MemoryLoggedModelRecords();
-  private readonly __experiments = new Map<ExperimentId, ExperimentRecord>();
-  private readonly __runs = new Map<RunId, RunRecord>();
-  private readonly __events = new ChangeEmitter();
-  private readonly __artifactRoot: string;
+  readonly #experiments = new Map<ExperimentId, ExperimentRecord>();
+  readonly #runs = new Map<RunId, RunRecord>();
+  readonly #events = new ChangeEmitter();
+  readonly #artifactRoot: string;
 
   constructor(options: MemoryStoreOptions = {}) {
-    this.__artifactRoot = (options.artifactRoot ?? 'memory://artifacts').replace(/\/+$/u, '');
-    this.registry = new RegistryService(new MemoryRegistryRecords(), (change) => this.__emit(change));
-    this.loggedModels = new LoggedModelService(this.#models, (id) => this.getExperiment(id as ExperimentId), (change) => this.__emit(change));
-    const defaultExperiment = newExperiment({ name: DEFAULT_EXPERIMENT_NAME }, DEFAULT_EXPERIMENT_ID, `${this.__artifactRoot}/${DEFAULT_EXPERIMENT_ID}`);
-    this.__experiments.set(DEFAULT_EXPERIMENT_ID, { experiment: freezeExperiment(defaultExperiment), runIds: new Set() });
+    this.#artifactRoot = (options.artifactRoot ?? 'memory://artifacts').replace(/\/+$/u, '');
+    this.registry = new RegistryService(new MemoryRegistryRecords(), (change) => this.#emit(change));
+    this.loggedModels = new LoggedModelService(this.#models, (id) => this.getExperiment(id as ExperimentId), (change) => this.#emit(change));
+    const defaultExperiment = newExperiment({ name: DEFAULT_EXPERIMENT_NAME }, DEFAULT_EXPERIMENT_ID, `${this.#artifactRoot}/${DEFAULT_EXPERIMENT_ID}`);
+    this.#experiments.set(DEFAULT_EXPERIMENT_ID, { experiment: freezeExperiment(defaultExperiment), runIds: new Set() });
   }
 
   // ----------------------------------------------------------------------------------- experiments
 
   async createExperiment(input: CreateExperimentInput): Promise<ExperimentId> {
-    this.__assertNameFree(input.name);
-    const experimentId = input.experimentId ?? this.__freshExperimentId();
-    if (this.__experiments.has(experimentId)) throw experimentIdTaken(experimentId);
-    const artifactLocation = input.artifactLocation ?? `${this.__artifactRoot}/${experimentId}`;
-    this.__experiments.set(experimentId, { experiment: freezeExperiment(newExperiment(input, experimentId, artifactLocation)), runIds: new Set() });
-    this.__emit({ kind: 'experiment', experimentId });
+    this.#assertNameFree(input.name);
+    const experimentId = input.experimentId ?? this.#freshExperimentId();
+    if (this.#experiments.has(experimentId)) throw experimentIdTaken(experimentId);
+    const artifactLocation = input.artifactLocation ?? `${this.#artifactRoot}/${experimentId}`;
+    this.#experiments.set(experimentId, { experiment: freezeExperiment(newExperiment(input, experimentId, artifactLocation)), runIds: new Set() });
+    this.#emit({ kind: 'experiment', experimentId });
     return experimentId;
   }
 
   async getExperiment(experimentId: ExperimentId): Promise<Experiment> {
-    return this.__experiment(experimentId).experiment;
+    return this.#experiment(experimentId).experiment;
   }
 
   async getExperimentByName(name: string): Promise<Experiment | null> {
-    return this.__experimentNamed(name);
+    return this.#experimentNamed(name);
   }
 
   async searchExperiments(query: SearchExperimentsQuery): Promise<Page<Experiment>> {
-    return searchExperimentList(Array.from(this.__experiments.values(), (r) => r.experiment), query);
+    return searchExperimentList(Array.from(this.#experiments.values(), (r) => r.experiment), query);
   }
 
   async renameExperiment(experimentId: ExperimentId, newName: string): Promise<void> {
-    const record = this.__experiment(experimentId);
+    const record = this.#experiment(experimentId);
     assertExperimentActive(record.experiment, 'rename');
     if (record.experiment.name === newName) return;
-    this.__assertNameFree(newName);
-    this.__updateExperiment(record, { name: newName, lastUpdateTime: Date.now() });
+    this.#assertNameFree(newName);
+    this.#updateExperiment(record, { name: newName, lastUpdateTime: Date.now() });
   }
 
   async deleteExperiment(experimentId: ExperimentId, options: DeleteOptions = {}): Promise<void> {
     assertExperimentDeletable(experimentId);
-    const record = this.__experiment(experimentId);
+    const record = this.#experiment(experimentId);
     assertExperimentActive(record.experiment, 'delete it');
     const now = options.deletedTime ?? Date.now();
     for (const runId of record.runIds) {
-      const run = this.__runs.get(runId)!;
-      if (run.info.lifecycleStage === 'active') this.__updateInfo(run, { lifecycleStage: 'deleted', deletedTime: now });
+      const run = this.#runs.get(runId)!;
+      if (run.info.lifecycleStage === 'active') this.#updateInfo(run, { lifecycleStage: 'deleted', deletedTime: now });
     }
-    this.__updateExperiment(record, { lifecycleStage: 'deleted', lastUpdateTime: now });
+    this.#updateExperiment(record, { lifecycleStage: 'deleted', lastUpdateTime: now });
   }
 
   async restoreExperiment(experimentId: ExperimentId): Promise<void> {
-    const record = this.__experiment(experimentId);
+    const record = this.#experiment(experimentId);
     assertExperimentRestorable(record.experiment);
     for (const runId of record.runIds) {
-      const run = this.__runs.get(runId)!;
-      if (run.info.lifecycleStage === 'deleted') this.__updateInfo(run, { lifecycleStage: 'active', deletedTime: null });
+      const run = this.#runs.get(runId)!;
+      if (run.info.lifecycleStage === 'deleted') this.#updateInfo(run, { lifecycleStage: 'active', deletedTime: null });
     }
-    this.__updateExperiment(record, { lifecycleStage: 'active', lastUpdateTime: Date.now() });
+    this.#updateExperiment(record, { lifecycleStage: 'active', lastUpdateTime: Date.now() });
   }
 
   async setExperimentTag(experimentId: ExperimentId, tag: KeyValue): Promise<void> {
-    const record = this.__experiment(experimentId);
+    const record = this.#experiment(experimentId);
     assertExperimentActive(record.experiment, 'set a tag');
     const tags = dict(Object.entries(record.experiment.tags));
     tags[tag.key] = tag.value;
-    this.__updateExperiment(record, { tags });
+    this.#updateExperiment(record, { tags });
   }
 
   async deleteExperimentTag(experimentId: ExperimentId, key: string): Promise<void> {
-    const record = this.__experiment(experimentId);
+    const record = this.#experiment(experimentId);
     assertExperimentActive(record.experiment, 'delete a tag');
     assertExperimentTagExists(experimentId, record.experiment.tags, key);
     const tags = dict(Object.entries(record.experiment.tags).filter(([k]) => k !== key));
-    this.__updateExperiment(record, { tags });
+    this.#updateExperiment(record, { tags });
   }
 
   async purgeExperiment(experimentId: ExperimentId): Promise<void> {
-    const record = this.__experiment(experimentId);
-    for (const runId of record.runIds) this.__runs.delete(runId);
+    const record = this.#experiment(experimentId);
+    for (const runId of record.runIds) this.#runs.delete(runId);
     this.#models.purgeExperiment(experimentId);
-    this.__experiments.delete(experimentId);
-    this.__emit({ kind: 'experiment', experimentId });
+    this.#experiments.delete(experimentId);
+    this.#emit({ kind: 'experiment', experimentId });
   }
 
   // ------------------------------------------------------------------------------------------ runs
 
   async createRun(input: CreateRunInput): Promise<Run> {
-    const experimentRecord = this.__experiment(input.experimentId);
+    const experimentRecord = this.#experiment(input.experimentId);
     assertExperimentActive(experimentRecord.experiment, 'create a run');
     const runId = input.runId ?? newRunId();
-    if (this.__runs.has(runId)) throw runIdTaken(runId);
+    if (this.#runs.has(runId)) throw runIdTaken(runId);
     const tags = initialRunTags(input);
     const record: RunRecord = {
       info: newRunInfo(input, runId, input.artifactUri ?? `${experimentRecord.experiment.artifactLocation}/${runId}/artifacts`),
@@ -217,18 +217,18 @@ export class MemoryStore implements Store {
       outputs: [],
       snapshot: undefined,
     };
-    this.__runs.set(runId, record);
+    this.#runs.set(runId, record);
     experimentRecord.runIds.add(runId);
-    this.__emit({ kind: 'run', runId, experimentId: input.experimentId });
-    return this.__snapshot(record);
+    this.#emit({ kind: 'run', runId, experimentId: input.experimentId });
+    return this.#snapshot(record);
   }
 
   async getRun(runId: RunId): Promise<Run> {
-    return this.__snapshot(this.__run(runId));
+    return this.#snapshot(this.#run(runId));
   }
 
   async updateRun(runId: RunId, update: UpdateRunInput): Promise<RunInfo> {
-    const record = this.__run(runId);
+    const record = this.#run(runId);
     assertRunActive(record.info);
     const changes: Partial<RunInfo> = {};
     if (update.status !== undefined) (changes as { status: RunInfo['status'] }).status = update.status;
@@ -237,29 +237,29 @@ export class MemoryStore implements Store {
       (changes as { runName: string }).runName = update.runName;
       record.tags[SystemTag.RUN_NAME] = update.runName;
     }
-    this.__updateInfo(record, changes);
+    this.#updateInfo(record, changes);
     return record.info;
   }
 
   async deleteRun(runId: RunId, options: DeleteOptions = {}): Promise<void> {
-    const record = this.__run(runId);
-    this.__updateInfo(record, { lifecycleStage: 'deleted', deletedTime: options.deletedTime ?? Date.now() });
+    const record = this.#run(runId);
+    this.#updateInfo(record, { lifecycleStage: 'deleted', deletedTime: options.deletedTime ?? Date.now() });
   }
 
   async restoreRun(runId: RunId): Promise<void> {
-    const record = this.__run(runId);
-    this.__updateInfo(record, { lifecycleStage: 'active', deletedTime: null });
+    const record = this.#run(runId);
+    this.#updateInfo(record, { lifecycleStage: 'active', deletedTime: null });
   }
 
   async purgeRun(runId: RunId): Promise<void> {
-    const record = this.__run(runId);
-    this.__runs.delete(runId);
-    this.__experiments.get(record.info.experimentId)?.runIds.delete(runId);
-    this.__emit({ kind: 'run', runId, experimentId: record.info.experimentId });
+    const record = this.#run(runId);
+    this.#runs.delete(runId);
+    this.#experiments.get(record.info.experimentId)?.runIds.delete(runId);
+    this.#emit({ kind: 'run', runId, experimentId: record.info.experimentId });
   }
 
   async logBatch(runId: RunId, batch: LogBatchInput): Promise<void> {
-    const record = this.__run(runId);
+    const record = this.#run(runId);
     assertRunActive(record.info);
     const params = newParamsOf(runId, record.params, batch.params ?? []);
     const metrics = batch.metrics ?? [];
@@ -294,49 +294,49 @@ export class MemoryStore implements Store {
     }
     this.#models.put(models);
     record.snapshot = undefined;
-    if (renamed !== undefined) this.__updateInfo(record, { runName: renamed });
-    this.__emit(runDataChange(runId, record.info.experimentId, { metrics, params, tags }));
-    for (const model of models) this.__emit({ kind: 'logged-model', modelId: model.modelId, experimentId: model.experimentId });
+    if (renamed !== undefined) this.#updateInfo(record, { runName: renamed });
+    this.#emit(runDataChange(runId, record.info.experimentId, { metrics, params, tags }));
+    for (const model of models) this.#emit({ kind: 'logged-model', modelId: model.modelId, experimentId: model.experimentId });
   }
 
   async logOutputs(runId: RunId, outputs: readonly ModelOutput[]): Promise<void> {
-    const record = this.__run(runId);
+    const record = this.#run(runId);
     assertRunActive(record.info);
     const merged = withModelOutputs(record.outputs, outputs);
     if (merged === record.outputs) return;
     record.outputs = merged;
     record.snapshot = undefined;
-    this.__emit({ kind: 'run', runId, experimentId: record.info.experimentId });
+    this.#emit({ kind: 'run', runId, experimentId: record.info.experimentId });
   }
 
   async logInputs(runId: RunId, inputs: LogInputsInput): Promise<void> {
-    const record = this.__run(runId);
+    const record = this.#run(runId);
     assertRunActive(record.info);
     const next = addRunInputs(record.inputs, inputs);
     if (next === record.inputs) return;
     record.inputs = next;
     record.snapshot = undefined;
-    this.__emit({ kind: 'run', runId, experimentId: record.info.experimentId });
+    this.#emit({ kind: 'run', runId, experimentId: record.info.experimentId });
   }
 
   async deleteTag(runId: RunId, key: string): Promise<void> {
-    const record = this.__run(runId);
+    const record = this.#run(runId);
     assertRunActive(record.info);
     assertRunTagExists(runId, record.tags, key);
     delete record.tags[key];
     record.tagKeys.delete(key);
     record.snapshot = undefined;
-    this.__emit(runDataChange(runId, record.info.experimentId, { tags: [{ key }] }));
+    this.#emit(runDataChange(runId, record.info.experimentId, { tags: [{ key }] }));
   }
 
   async getMetricHistory(runId: RunId, key: string): Promise<MetricSeries> {
-    const buffer = this.__run(runId).history.get(key);
+    const buffer = this.#run(runId).history.get(key);
     return buffer === undefined ? emptySeries(key) : buffer.toColumns();
   }
 
   async getMetricHistoryFrom(runId: RunId, key: string, fromIndex: number): Promise<MetricSeries> {
     assertHistoryIndex(fromIndex);
-    const buffer = this.__run(runId).history.get(key);
+    const buffer = this.#run(runId).history.get(key);
     return buffer === undefined ? emptySeries(key) : buffer.columnsFrom(fromIndex);
   }
 
@@ -344,9 +344,9 @@ export class MemoryStore implements Store {
     const wanted = new Set(query.experimentIds);
     const candidates: Run[] = [];
     for (const id of wanted) {
-      const record = this.__experiments.get(id);
+      const record = this.#experiments.get(id);
       if (record === undefined) continue;
-      for (const runId of record.runIds) candidates.push(this.__snapshot(this.__runs.get(runId)!));
+      for (const runId of record.runIds) candidates.push(this.#snapshot(this.#runs.get(runId)!));
     }
     return searchRunList(candidates, query);
   }
@@ -354,85 +354,85 @@ export class MemoryStore implements Store {
   // ------------------------------------------------------------------------------------- artifacts
 
   async putArtifact(runId: RunId, path: string, data: ArtifactData): Promise<void> {
-    const record = this.__run(runId);
+    const record = this.#run(runId);
     assertRunActive(record.info);
     const bytes = await toBytes(data);
     record.artifacts.put(path, bytes);
-    this.__emit({ kind: 'artifacts', runId, path });
+    this.#emit({ kind: 'artifacts', runId, path });
   }
 
   async listArtifacts(runId: RunId, path: string): Promise<FileInfo[]> {
-    return this.__run(runId).artifacts.list(path);
+    return this.#run(runId).artifacts.list(path);
   }
 
   async getArtifact(runId: RunId, path: string): Promise<Uint8Array> {
-    return this.__run(runId).artifacts.get(runId, path).slice();
+    return this.#run(runId).artifacts.get(runId, path).slice();
   }
 
   async deleteArtifact(runId: RunId, path: string): Promise<void> {
-    const record = this.__run(runId);
+    const record = this.#run(runId);
     assertRunActive(record.info);
     record.artifacts.delete(runId, path);
-    this.__emit({ kind: 'artifacts', runId, path });
+    this.#emit({ kind: 'artifacts', runId, path });
   }
 
   // ------------------------------------------------------------------------------------- lifecycle
 
   subscribe(listener: (change: StoreChange) => void): () => void {
-    return this.__events.subscribe(listener);
+    return this.#events.subscribe(listener);
   }
 
   async flush(): Promise<void> {}
 
   async close(): Promise<void> {
-    this.__events.clear();
+    this.#events.clear();
   }
 
   // --------------------------------------------------------------------------------------- helpers
 
-  private __emit(change: StoreChange): void {
-    this.__events.emit(change);
+  #emit(change: StoreChange): void {
+    this.#events.emit(change);
   }
 
-  private __experiment(experimentId: ExperimentId): ExperimentRecord {
-    const record = this.__experiments.get(experimentId);
+  #experiment(experimentId: ExperimentId): ExperimentRecord {
+    const record = this.#experiments.get(experimentId);
     if (record === undefined) throw experimentNotFound(experimentId);
     return record;
   }
 
-  private __run(runId: RunId): RunRecord {
-    const record = this.__runs.get(runId);
+  #run(runId: RunId): RunRecord {
+    const record = this.#runs.get(runId);
     if (record === undefined) throw runNotFound(runId);
     return record;
   }
 
-  private __assertNameFree(name: string): void {
-    assertExperimentNameFree(name, this.__experimentNamed(name));
+  #assertNameFree(name: string): void {
+    assertExperimentNameFree(name, this.#experimentNamed(name));
   }
 
-  private __experimentNamed(name: string): Experiment | null {
-    for (const { experiment } of this.__experiments.values()) if (experiment.name === name) return experiment;
+  #experimentNamed(name: string): Experiment | null {
+    for (const { experiment } of this.#experiments.values()) if (experiment.name === name) return experiment;
     return null;
   }
 
-  private __freshExperimentId(): ExperimentId {
+  #freshExperimentId(): ExperimentId {
     let id = newExperimentId();
-    while (this.__experiments.has(id)) id = newExperimentId();
+    while (this.#experiments.has(id)) id = newExperimentId();
     return id;
   }
 
-  private __updateExperiment(record: ExperimentRecord, changes: Partial<Experiment>): void {
+  #updateExperiment(record: ExperimentRecord, changes: Partial<Experiment>): void {
     record.experiment = freezeExperiment({ ...record.experiment, ...changes });
-    this.__emit({ kind: 'experiment', experimentId: record.experiment.experimentId });
+    this.#emit({ kind: 'experiment', experimentId: record.experiment.experimentId });
   }
 
-  private __updateInfo(record: RunRecord, changes: Partial<RunInfo>): void {
+  #updateInfo(record: RunRecord, changes: Partial<RunInfo>): void {
     record.info = Object.freeze({ ...record.info, ...changes });
     record.snapshot = undefined;
-    this.__emit({ kind: 'run', runId: record.info.runId, experimentId: record.info.experimentId });
+    this.#emit({ kind: 'run', runId: record.info.runId, experimentId: record.info.experimentId });
   }
 
-  private __snapshot(record: RunRecord): Run {
+  #snapshot(record: RunRecord): Run {
     if (record.snapshot === undefined) {
       const metrics = dict<number>();
       const latestMetrics = dict<Metric>();

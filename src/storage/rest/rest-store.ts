@@ -86,38 +86,38 @@ export class RestStore implements Store {
   readonly registry: RestRegistryStore;
   /** The server's MLflow 3 logged models. */
   readonly loggedModels: RestLoggedModelStore;
-  private readonly __http: HttpClient;
-  private readonly __events = new ChangeEmitter();
-  private readonly __limits: BatchLimits;
+  readonly #http: HttpClient;
+  readonly #events = new ChangeEmitter();
+  readonly #limits: BatchLimits;
   /** How often a write that is not idempotent is sent again after its server was found not to hold it. */
   readonly #resends: number;
   readonly #inFlight = new PendingWork();
   /** run id → experiment id, for change events. */
-  private readonly __experimentOf = new Map<string, ExperimentId>();
+  readonly #experimentOf = new Map<string, ExperimentId>();
   /** run id → proxy path of its artifact root. */
-  private readonly __artifactRoots = new Map<string, string>();
+  readonly #artifactRoots = new Map<string, string>();
   /**
    * When this instance deleted runs and experiments: MLflow's API reports no run deletion time, so
    * `RunInfo.deletedTime` is known for those only (null for deletions made elsewhere).
    */
-  private readonly __deletedRuns = new Map<string, number>();
-  private readonly __deletedExperiments = new Map<string, number>();
-  private readonly __deletedAt = ({ runId, experimentId }: { runId: string; experimentId: string }): number | null =>
-    this.__deletedRuns.get(runId) ?? this.__deletedExperiments.get(experimentId) ?? null;
+  readonly #deletedRuns = new Map<string, number>();
+  readonly #deletedExperiments = new Map<string, number>();
+  readonly #deletedAt = ({ runId, experimentId }: { runId: string; experimentId: string }): number | null =>
+    this.#deletedRuns.get(runId) ?? this.#deletedExperiments.get(experimentId) ?? null;
 
   /** @throws `INVALID_PARAMETER_VALUE` naming the field when an option is unknown or out of range (e.g. a `baseUrl` that is not http(s)). */
   constructor(options: RestStoreOptions) {
     checkRestStoreOptions(options);
-    this.__http = new HttpClient(options);
-    this.__limits = { ...MLFLOW_BATCH_LIMITS, ...options.batchLimits };
+    this.#http = new HttpClient(options);
+    this.#limits = { ...MLFLOW_BATCH_LIMITS, ...options.batchLimits };
     this.#resends = options.retries ?? 3;
-    this.registry = new RestRegistryStore(this.__http, (change) => this.__events.emit(change));
-    this.loggedModels = new RestLoggedModelStore(this.__http, (change) => this.__events.emit(change), (promise) => this.__track(promise));
+    this.registry = new RestRegistryStore(this.#http, (change) => this.#events.emit(change));
+    this.loggedModels = new RestLoggedModelStore(this.#http, (change) => this.#events.emit(change), (promise) => this.#track(promise));
   }
 
   /** Retries made so far (transient failures absorbed). */
   get retries(): number {
-    return this.__http.retried;
+    return this.#http.retried;
   }
 
   // ----------------------------------------------------------------------------------- experiments
@@ -125,25 +125,25 @@ export class RestStore implements Store {
   /** @throws `NOT_IMPLEMENTED` when `input.experimentId` is given (the server assigns ids) */
   async createExperiment(input: CreateExperimentInput): Promise<ExperimentId> {
     if (input.experimentId !== undefined) throw idsAreServers('experiment', input.experimentId);
-    const json = await this.__post('/experiments/create', {
+    const json = await this.#post('/experiments/create', {
       name: input.name,
       ...(input.artifactLocation === undefined ? {} : { artifact_location: input.artifactLocation }),
       tags: keyValueList(input.tags),
     });
     const experimentId = String(json['experiment_id']) as ExperimentId;
     if (input.lifecycleStage === 'deleted') await this.deleteExperiment(experimentId);
-    this.__emit({ kind: 'experiment', experimentId });
+    this.#emit({ kind: 'experiment', experimentId });
     return experimentId;
   }
 
   async getExperiment(experimentId: ExperimentId): Promise<Experiment> {
-    const json = await this.__get('/experiments/get', { experiment_id: experimentId });
+    const json = await this.#get('/experiments/get', { experiment_id: experimentId });
     return toExperiment(obj(json['experiment'], 'experiment'));
   }
 
   async getExperimentByName(name: string): Promise<Experiment | null> {
     try {
-      const json = await this.__get('/experiments/get-by-name', { experiment_name: name });
+      const json = await this.#get('/experiments/get-by-name', { experiment_name: name });
       return toExperiment(obj(json['experiment'], 'experiment'));
     } catch (error) {
       if (isEdgeflowError(error, 'RESOURCE_DOES_NOT_EXIST')) return null;
@@ -153,7 +153,7 @@ export class RestStore implements Store {
 
   /** Always sends `max_results` (default 1000): the server rejects a search without it. */
   async searchExperiments(query: SearchExperimentsQuery): Promise<Page<Experiment>> {
-    const json = await this.__post('/experiments/search', {
+    const json = await this.#post('/experiments/search', {
       max_results: query.maxResults ?? 1000,
       ...(query.pageToken ? { page_token: query.pageToken } : {}),
       ...(query.filter ? { filter: query.filter } : {}),
@@ -164,8 +164,8 @@ export class RestStore implements Store {
   }
 
   async renameExperiment(experimentId: ExperimentId, newName: string): Promise<void> {
-    await this.__post('/experiments/update', { experiment_id: experimentId, new_name: newName });
-    this.__emit({ kind: 'experiment', experimentId });
+    await this.#post('/experiments/update', { experiment_id: experimentId, new_name: newName });
+    this.#emit({ kind: 'experiment', experimentId });
   }
 
   /**
@@ -173,26 +173,26 @@ export class RestStore implements Store {
    * (`capabilities.snapshots` is false): the server records the real one.
    */
   async deleteExperiment(experimentId: ExperimentId): Promise<void> {
-    await this.__post('/experiments/delete', { experiment_id: experimentId });
-    this.__deletedExperiments.set(experimentId, Date.now());
-    this.__emit({ kind: 'experiment', experimentId });
+    await this.#post('/experiments/delete', { experiment_id: experimentId });
+    this.#deletedExperiments.set(experimentId, Date.now());
+    this.#emit({ kind: 'experiment', experimentId });
   }
 
   async restoreExperiment(experimentId: ExperimentId): Promise<void> {
-    await this.__post('/experiments/restore', { experiment_id: experimentId });
-    this.__deletedExperiments.delete(experimentId);
-    for (const [runId, experiment] of this.__experimentOf) if (experiment === experimentId) this.__deletedRuns.delete(runId);
-    this.__emit({ kind: 'experiment', experimentId });
+    await this.#post('/experiments/restore', { experiment_id: experimentId });
+    this.#deletedExperiments.delete(experimentId);
+    for (const [runId, experiment] of this.#experimentOf) if (experiment === experimentId) this.#deletedRuns.delete(runId);
+    this.#emit({ kind: 'experiment', experimentId });
   }
 
   async setExperimentTag(experimentId: ExperimentId, tag: KeyValue): Promise<void> {
-    await this.__post('/experiments/set-experiment-tag', { experiment_id: experimentId, key: tag.key, value: tag.value });
-    this.__emit({ kind: 'experiment', experimentId });
+    await this.#post('/experiments/set-experiment-tag', { experiment_id: experimentId, key: tag.key, value: tag.value });
+    this.#emit({ kind: 'experiment', experimentId });
   }
 
   async deleteExperimentTag(experimentId: ExperimentId, key: string): Promise<void> {
-    await this.__post('/experiments/delete-experiment-tag', { experiment_id: experimentId, key });
-    this.__emit({ kind: 'experiment', experimentId });
+    await this.#post('/experiments/delete-experiment-tag', { experiment_id: experimentId, key });
+    this.#emit({ kind: 'experiment', experimentId });
   }
 
   /** @throws `NOT_IMPLEMENTED`: the REST API has no hard delete */
@@ -216,12 +216,12 @@ export class RestStore implements Store {
       start_time: input.startTime,
       tags: keyValueList(input.tags),
     };
-    const json = await sendOnce(() => this.__post('/runs/create', body), () => this.#createdRun(input), this.#resends);
-    let run = this.__run(obj(json['run'], 'run'));
+    const json = await sendOnce(() => this.#post('/runs/create', body), () => this.#createdRun(input), this.#resends);
+    let run = this.#run(obj(json['run'], 'run'));
     const runId = run.info.runId;
     const terminal = (input.status !== undefined && input.status !== 'RUNNING') || (input.endTime !== undefined && input.endTime !== null);
     if (terminal) {
-      await this.__post('/runs/update', {
+      await this.#post('/runs/update', {
         run_id: runId,
         ...(input.status === undefined ? {} : { status: input.status }),
         ...(input.endTime == null ? {} : { end_time: input.endTime }),
@@ -229,40 +229,40 @@ export class RestStore implements Store {
     }
     if (input.lifecycleStage === 'deleted') await this.deleteRun(runId);
     if (terminal || input.lifecycleStage === 'deleted') run = await this.getRun(runId);
-    this.__emit({ kind: 'run', runId, experimentId: input.experimentId });
+    this.#emit({ kind: 'run', runId, experimentId: input.experimentId });
     return run;
   }
 
   async getRun(runId: RunId): Promise<Run> {
-    const json = await this.__get('/runs/get', { run_id: runId });
-    return this.__run(obj(json['run'], 'run'));
+    const json = await this.#get('/runs/get', { run_id: runId });
+    return this.#run(obj(json['run'], 'run'));
   }
 
   /** `endTime: null` cannot be expressed in the API (unset = unchanged) and is ignored. */
   async updateRun(runId: RunId, update: UpdateRunInput): Promise<RunInfo> {
-    const json = await this.__post('/runs/update', {
+    const json = await this.#post('/runs/update', {
       run_id: runId,
       ...(update.status === undefined ? {} : { status: update.status }),
       ...(update.endTime == null ? {} : { end_time: update.endTime }),
       ...(update.runName ? { run_name: update.runName } : {}),
     });
-    const info = toRunInfo(obj(json['run_info'], 'run_info'), this.__deletedAt);
-    this.__remember(info.runId, info.experimentId);
-    this.__emit({ kind: 'run', runId, experimentId: info.experimentId });
+    const info = toRunInfo(obj(json['run_info'], 'run_info'), this.#deletedAt);
+    this.#remember(info.runId, info.experimentId);
+    this.#emit({ kind: 'run', runId, experimentId: info.experimentId });
     return info;
   }
 
   /** Soft-deletes a run. The API takes no deletion time (`capabilities.snapshots` is false). */
   async deleteRun(runId: RunId): Promise<void> {
-    await this.__post('/runs/delete', { run_id: runId });
-    this.__deletedRuns.set(runId, Date.now());
-    await this.__emitRun(runId);
+    await this.#post('/runs/delete', { run_id: runId });
+    this.#deletedRuns.set(runId, Date.now());
+    await this.#emitRun(runId);
   }
 
   async restoreRun(runId: RunId): Promise<void> {
-    await this.__post('/runs/restore', { run_id: runId });
-    this.__deletedRuns.delete(runId);
-    await this.__emitRun(runId);
+    await this.#post('/runs/restore', { run_id: runId });
+    this.#deletedRuns.delete(runId);
+    await this.#emitRun(runId);
   }
 
   /** @throws `NOT_IMPLEMENTED`: the REST API has no hard delete */
@@ -275,12 +275,12 @@ export class RestStore implements Store {
    * requests: a multi-request batch is checked against the run first (see the module notes).
    */
   async logBatch(runId: RunId, batch: LogBatchInput): Promise<void> {
-    let requests = splitLogBatch(runId, batch, this.__limits);
+    let requests = splitLogBatch(runId, batch, this.#limits);
     if (requests.length === 0) return;
     if (requests.length > 1) {
       const run = await this.getRun(runId);
       const fresh = checkBatch(run, batch);
-      if (fresh.length !== (batch.params?.length ?? 0)) requests = splitLogBatch(runId, { ...batch, params: fresh }, this.__limits);
+      if (fresh.length !== (batch.params?.length ?? 0)) requests = splitLogBatch(runId, { ...batch, params: fresh }, this.#limits);
     }
     let sent = 0;
     try {
@@ -288,7 +288,7 @@ export class RestStore implements Store {
         let body = request.body;
         await sendOnce(
           // Params and tags alone are idempotent; metrics are appended, so checked before sending again.
-          () => this.__track(this.__http.json({ method: 'POST', path: `${API}/runs/log-batch`, jsonText: body, repeatable: request.metrics === 0 })),
+          () => this.#track(this.#http.json({ method: 'POST', path: `${API}/runs/log-batch`, jsonText: body, repeatable: request.metrics === 0 })),
           async () => {
             const rest = await unappliedLogBatch(body, (key) => this.getMetricHistory(runId, key));
             if (rest === undefined) return {};
@@ -301,7 +301,7 @@ export class RestStore implements Store {
       }
     } finally {
       if (sent > 0) {
-        await this.__emitRun(runId, {
+        await this.#emitRun(runId, {
           metricKeys: (batch.metrics ?? []).map((m) => m.key),
           paramKeys: (batch.params ?? []).map((p) => p.key),
           tagKeys: (batch.tags ?? []).map((t) => t.key),
@@ -311,8 +311,8 @@ export class RestStore implements Store {
   }
 
   async deleteTag(runId: RunId, key: string): Promise<void> {
-    await this.__post('/runs/delete-tag', { run_id: runId, key });
-    await this.__emitRun(runId, { metricKeys: [], paramKeys: [], tagKeys: [key] });
+    await this.#post('/runs/delete-tag', { run_id: runId, key });
+    await this.#emitRun(runId, { metricKeys: [], paramKeys: [], tagKeys: [key] });
   }
 
   /** The whole history, fetched in pages of {@link HISTORY_PAGE_SIZE} (`max_results` is always sent). */
@@ -320,7 +320,7 @@ export class RestStore implements Store {
     const buffer = new MetricBuffer(key);
     let pageToken: string | undefined;
     do {
-      const json = await this.__get('/metrics/get-history', { run_id: runId, metric_key: key, max_results: HISTORY_PAGE_SIZE, page_token: pageToken });
+      const json = await this.#get('/metrics/get-history', { run_id: runId, metric_key: key, max_results: HISTORY_PAGE_SIZE, page_token: pageToken });
       for (const item of listOf(json, 'metrics')) {
         const value = item['value'];
         buffer.push(
@@ -335,7 +335,7 @@ export class RestStore implements Store {
   }
 
   async searchRuns(query: SearchRunsQuery): Promise<Page<Run>> {
-    const json = await this.__post('/runs/search', {
+    const json = await this.#post('/runs/search', {
       experiment_ids: query.experimentIds,
       ...(query.filter ? { filter: query.filter } : {}),
       run_view_type: query.viewType ?? 'ACTIVE_ONLY',
@@ -343,28 +343,28 @@ export class RestStore implements Store {
       ...(query.orderBy && query.orderBy.length > 0 ? { order_by: query.orderBy } : {}),
       ...(query.pageToken ? { page_token: query.pageToken } : {}),
     });
-    return page(listOf(json, 'runs').map((r) => this.__run(r)), json);
+    return page(listOf(json, 'runs').map((r) => this.#run(r)), json);
   }
 
   /** `runs/log-inputs`: the server writes each dataset and model once per run (first tags win). */
   async logInputs(runId: RunId, inputs: LogInputsInput): Promise<void> {
-    await this.__post('/runs/log-inputs', {
+    await this.#post('/runs/log-inputs', {
       run_id: runId,
       ...(inputs.datasets?.length ? { datasets: inputs.datasets.map(datasetInputToJson) } : {}),
       ...(inputs.models?.length ? { models: inputs.models.map((m) => ({ model_id: m.modelId })) } : {}),
     });
-    await this.__emitRun(runId);
+    await this.#emitRun(runId);
   }
 
   /** `runs/outputs`: the server keeps the first step of each model. */
   async logOutputs(runId: RunId, outputs: readonly ModelOutput[]): Promise<void> {
-    await this.__post('/runs/outputs', { run_id: runId, models: outputs.map((m) => ({ model_id: m.modelId, step: m.step })) });
-    await this.__emitRun(runId);
+    await this.#post('/runs/outputs', { run_id: runId, models: outputs.map((m) => ({ model_id: m.modelId, step: m.step })) });
+    await this.#emitRun(runId);
   }
 
   /** MLflow's UI endpoint `/ajax-api/…/experiments/search-datasets` (the `/api/` route does not exist). */
   async searchDatasets(experimentIds: readonly ExperimentId[]): Promise<DatasetSummary[]> {
-    const json = await this.__http.json({ method: 'POST', path: `${AJAX_API}/experiments/search-datasets`, json: { experiment_ids: experimentIds }, repeatable: true });
+    const json = await this.#http.json({ method: 'POST', path: `${AJAX_API}/experiments/search-datasets`, json: { experiment_ids: experimentIds }, repeatable: true });
     return listOf(json, 'dataset_summaries').map(toDatasetSummary);
   }
 
@@ -372,41 +372,41 @@ export class RestStore implements Store {
 
   /** Uploads through the proxy (PUT). The run must be active. */
   async putArtifact(runId: RunId, path: string, data: ArtifactData): Promise<void> {
-    const root = await this.__artifactRoot(runId, true);
-    await this.__track(this.__http.json({ method: 'PUT', path: `${ARTIFACTS_PATH}/${encodeProxyPath(root, path)}`, bytes: data }));
-    await this.__emitArtifacts(runId, path);
+    const root = await this.#artifactRoot(runId, true);
+    await this.#track(this.#http.json({ method: 'PUT', path: `${ARTIFACTS_PATH}/${encodeProxyPath(root, path)}`, bytes: data }));
+    await this.#emitArtifacts(runId, path);
   }
 
   async listArtifacts(runId: RunId, path: string): Promise<FileInfo[]> {
-    const root = await this.__artifactRoot(runId, false);
-    const json = await this.__http.json({ method: 'GET', path: ARTIFACTS_PATH, query: { path: joinProxyPath(root, path) } });
+    const root = await this.#artifactRoot(runId, false);
+    const json = await this.#http.json({ method: 'GET', path: ARTIFACTS_PATH, query: { path: joinProxyPath(root, path) } });
     return toFileInfos(path, listOf(json, 'files'));
   }
 
   /** @throws `RESOURCE_DOES_NOT_EXIST` when there is no file at `path` (checked by listing when the download fails) */
   async getArtifact(runId: RunId, path: string): Promise<Uint8Array> {
-    const root = await this.__artifactRoot(runId, false);
+    const root = await this.#artifactRoot(runId, false);
     try {
-      return await this.__http.bytes({ method: 'GET', path: `${ARTIFACTS_PATH}/${encodeProxyPath(root, path)}`, retry500: false });
+      return await this.#http.bytes({ method: 'GET', path: `${ARTIFACTS_PATH}/${encodeProxyPath(root, path)}`, retry500: false });
     } catch (error) {
       // MLflow's proxy answers a missing file with a 500 from its artifact repository.
-      if (isEdgeflowError(error) && !(await this.__exists(runId, path, 'file'))) throw artifactFileNotFound(runId, path, error);
+      if (isEdgeflowError(error) && !(await this.#exists(runId, path, 'file'))) throw artifactFileNotFound(runId, path, error);
       throw error;
     }
   }
 
   /** Deletes a file or folder through the proxy (DELETE); checks that it exists first. */
   async deleteArtifact(runId: RunId, path: string): Promise<void> {
-    const root = await this.__artifactRoot(runId, true);
-    if (!(await this.__exists(runId, path, 'any'))) throw artifactNotFound(runId, path);
-    await this.__track(this.__http.json({ method: 'DELETE', path: `${ARTIFACTS_PATH}/${encodeProxyPath(root, path)}` }));
-    await this.__emitArtifacts(runId, path);
+    const root = await this.#artifactRoot(runId, true);
+    if (!(await this.#exists(runId, path, 'any'))) throw artifactNotFound(runId, path);
+    await this.#track(this.#http.json({ method: 'DELETE', path: `${ARTIFACTS_PATH}/${encodeProxyPath(root, path)}` }));
+    await this.#emitArtifacts(runId, path);
   }
 
   // ------------------------------------------------------------------------------------- lifecycle
 
   subscribe(listener: StoreListener): () => void {
-    return this.__events.subscribe(listener);
+    return this.#events.subscribe(listener);
   }
 
   /** Resolves when the writes in flight have been answered (each write is sent when called). */
@@ -417,78 +417,78 @@ export class RestStore implements Store {
   /** Waits for writes in flight, then aborts anything still running; the store is unusable after. */
   async close(): Promise<void> {
     await this.flush();
-    this.__http.close();
-    this.__events.clear();
+    this.#http.close();
+    this.#events.clear();
   }
 
   // --------------------------------------------------------------------------------------- helpers
 
   /** `{run}` of the run `input` created, when the server holds one (see `write-once.ts`). */
   async #createdRun(input: CreateRunInput): Promise<Json | undefined> {
-    const json = await this.__post('/runs/search', {
+    const json = await this.#post('/runs/search', {
       experiment_ids: [input.experimentId],
       filter: createdRunFilter(input),
       run_view_type: 'ALL',
       max_results: 1000,
     });
-    const run = listOf(json, 'runs').find((candidate) => isCreatedBy(toRun(candidate, this.__deletedAt), input));
+    const run = listOf(json, 'runs').find((candidate) => isCreatedBy(toRun(candidate, this.#deletedAt), input));
     return run === undefined ? undefined : { run };
   }
 
-  private __get(path: string, query: HttpRequest['query']): Promise<Json> {
-    return this.__http.json({ method: 'GET', path: API + path, query });
+  #get(path: string, query: HttpRequest['query']): Promise<Json> {
+    return this.#http.json({ method: 'GET', path: API + path, query });
   }
 
-  private __post(path: string, json: Json): Promise<Json> {
-    return this.__track(this.__http.json({ method: 'POST', path: API + path, json }));
+  #post(path: string, json: Json): Promise<Json> {
+    return this.#track(this.#http.json({ method: 'POST', path: API + path, json }));
   }
 
-  private __track<T>(promise: Promise<T>): Promise<T> {
+  #track<T>(promise: Promise<T>): Promise<T> {
     return this.#inFlight.track(promise);
   }
 
 
-  private __run(json: Json): Run {
-    const run = withRunIo(toRun(json, this.__deletedAt), json);
-    this.__remember(run.info.runId, run.info.experimentId);
+  #run(json: Json): Run {
+    const run = withRunIo(toRun(json, this.#deletedAt), json);
+    this.#remember(run.info.runId, run.info.experimentId);
     return run;
   }
 
-  private __remember(runId: string, experimentId: ExperimentId): void {
-    if (this.__experimentOf.size >= CACHE_LIMIT) this.__experimentOf.clear();
-    this.__experimentOf.set(runId, experimentId);
+  #remember(runId: string, experimentId: ExperimentId): void {
+    if (this.#experimentOf.size >= CACHE_LIMIT) this.#experimentOf.clear();
+    this.#experimentOf.set(runId, experimentId);
   }
 
-  private __emit(change: StoreChange): void {
-    this.__events.emit(change);
+  #emit(change: StoreChange): void {
+    this.#events.emit(change);
   }
 
   /** Emits a run change; looks the experiment up only when someone listens and it is unknown. */
-  private async __emitRun(runId: RunId, data?: { metricKeys: string[]; paramKeys: string[]; tagKeys: string[] }): Promise<void> {
-    if (this.__events.size === 0) return;
-    let experimentId = this.__experimentOf.get(runId);
+  async #emitRun(runId: RunId, data?: { metricKeys: string[]; paramKeys: string[]; tagKeys: string[] }): Promise<void> {
+    if (this.#events.size === 0) return;
+    let experimentId = this.#experimentOf.get(runId);
     if (experimentId === undefined) experimentId = (await this.getRun(runId).catch(() => undefined))?.info.experimentId;
     if (experimentId === undefined) return;
-    this.__emit(data === undefined ? { kind: 'run', runId, experimentId } : { kind: 'run-data', runId, experimentId, ...data });
+    this.#emit(data === undefined ? { kind: 'run', runId, experimentId } : { kind: 'run-data', runId, experimentId, ...data });
   }
 
-  private async __emitArtifacts(runId: RunId, path: string): Promise<void> {
-    this.__emit({ kind: 'artifacts', runId, path });
+  async #emitArtifacts(runId: RunId, path: string): Promise<void> {
+    this.#emit({ kind: 'artifacts', runId, path });
   }
 
   /** The proxy root of a run's artifacts; for writes the run is fetched again to check it is active. */
-  private async __artifactRoot(runId: RunId, forWrite: boolean): Promise<string> {
-    const cached = this.__artifactRoots.get(runId);
+  async #artifactRoot(runId: RunId, forWrite: boolean): Promise<string> {
+    const cached = this.#artifactRoots.get(runId);
     if (cached !== undefined && !forWrite) return cached;
     const run = await this.getRun(runId);
     if (forWrite) assertRunActive(run.info);
     const root = proxyRootOf(runId, run.info.artifactUri);
-    if (this.__artifactRoots.size >= CACHE_LIMIT) this.__artifactRoots.clear();
-    this.__artifactRoots.set(runId, root);
+    if (this.#artifactRoots.size >= CACHE_LIMIT) this.#artifactRoots.clear();
+    this.#artifactRoots.set(runId, root);
     return root;
   }
 
-  private async __exists(runId: RunId, path: string, kind: 'file' | 'any'): Promise<boolean> {
+  async #exists(runId: RunId, path: string, kind: 'file' | 'any'): Promise<boolean> {
     const entries = await this.listArtifacts(runId, parentOf(path));
     return entries.some((e) => e.path === path && (kind === 'any' || !e.isDir));
   }
