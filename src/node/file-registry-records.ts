@@ -27,25 +27,29 @@ import { Mutex, assertStorable, isFolderName, layoutPathOf, pruneEmptyParents, r
 
 /** Registry records in `<root>/models/<name>/…`. */
 export class FileRegistryRecords implements RegistryRecords {
-  private readonly __models: string;
+  readonly #models: string;
+  readonly #root: string;
+  readonly #mutex: Mutex;
 
   constructor(
-    private readonly __root: string,
-    private readonly __mutex: Mutex = new Mutex(),
+    root: string,
+    mutex: Mutex = new Mutex(),
   ) {
-    this.__models = join(__root, MODELS_FOLDER);
+    this.#root = root;
+    this.#mutex = mutex;
+    this.#models = join(root, MODELS_FOLDER);
   }
 
   async get(name: string): Promise<RegisteredModelRecord | undefined> {
     if (!isFolderName(name)) return undefined;
-    return this.#mapErrors(() => this.__read(name));
+    return this.#mapErrors(() => this.#read(name));
   }
 
   async list(): Promise<RegisteredModelRecord[]> {
     return this.#mapErrors(async () => {
       const out: RegisteredModelRecord[] = [];
-      for (const name of await subfolders(this.__models)) {
-        const record = await this.__read(name);
+      for (const name of await subfolders(this.#models)) {
+        const record = await this.#read(name);
         if (record !== undefined) out.push(record);
       }
       return out;
@@ -53,18 +57,18 @@ export class FileRegistryRecords implements RegistryRecords {
   }
 
   async update(names: readonly string[], change: (current: ReadonlyMap<string, RegisteredModelRecord | undefined>) => RegistryWrite): Promise<void> {
-    await this.__mutex.run(() =>
+    await this.#mutex.run(() =>
       this.#mapErrors(async () => {
         const current = new Map<string, RegisteredModelRecord | undefined>();
-        for (const name of names) current.set(name, isFolderName(name) ? await this.__read(name) : undefined);
+        for (const name of names) current.set(name, isFolderName(name) ? await this.#read(name) : undefined);
         const write = change(current);
         // Refuses records that cannot be files (bad names, `a` + `a/b` tags, names too long) before the first write.
         for (const record of write.put) {
-          assertStorable(this.__root, registeredModelFiles(record).map(({ path, text }) => ({ what: 'Registered model', name: record.name, path, text })));
+          assertStorable(this.#root, registeredModelFiles(record).map(({ path, text }) => ({ what: 'Registered model', name: record.name, path, text })));
         }
-        for (const record of write.put) await this.__write(record, current.get(record.name));
+        for (const record of write.put) await this.#write(record, current.get(record.name));
         for (const name of write.delete) {
-          if (isFolderName(name) && !write.put.some((r) => r.name === name)) await rm(join(this.__models, name), { recursive: true, force: true });
+          if (isFolderName(name) && !write.put.some((r) => r.name === name)) await rm(join(this.#models, name), { recursive: true, force: true });
         }
       }),
     );
@@ -75,18 +79,18 @@ export class FileRegistryRecords implements RegistryRecords {
     try {
       return await fn();
     } catch (error) {
-      throw toStoreError(error, [this.__root]);
+      throw toStoreError(error, [this.#root]);
     }
   }
 
   // ---------------------------------------------------------------------------------------- read
 
-  private async __read(name: string): Promise<RegisteredModelRecord | undefined> {
-    const folder = join(this.__models, name);
+  async #read(name: string): Promise<RegisteredModelRecord | undefined> {
+    const folder = join(this.#models, name);
     const metaPath = join(folder, META_FILE);
     const bytes = await readIfExists(metaPath);
     if (bytes === undefined || bytes.length === 0) return undefined;
-    const where = layoutPathOf(this.__root, metaPath);
+    const where = layoutPathOf(this.#root, metaPath);
     const data = readYamlEntry(bytes, where);
     if (data === null) return undefined;
     const meta = readRegisteredModelMeta(data, where);
@@ -98,19 +102,19 @@ export class FileRegistryRecords implements RegistryRecords {
       const versionMeta = join(folder, child, META_FILE);
       const versionBytes = await readIfExists(versionMeta);
       if (versionBytes === undefined || versionBytes.length === 0) continue;
-      const versionWhere = layoutPathOf(this.__root, versionMeta);
+      const versionWhere = layoutPathOf(this.#root, versionMeta);
       const { version } = readModelVersionMeta(readYamlEntry(versionBytes, versionWhere), versionWhere);
       if (version.version !== Number(match[1])) continue;
-      versions.push({ ...version, tags: await readValues(join(folder, child, 'tags'), this.__root) });
+      versions.push({ ...version, tags: await readValues(join(folder, child, 'tags'), this.#root) });
     }
     versions.sort((a, b) => a.version - b.version);
     const aliases = dict<number>();
-    for (const [alias, text] of Object.entries(await readValues(join(folder, 'aliases'), this.__root))) {
+    for (const [alias, text] of Object.entries(await readValues(join(folder, 'aliases'), this.#root))) {
       const version = /^\d{1,15}$/u.test(text.trim()) ? Number(text.trim()) : NaN;
       // An alias to a missing or deleted version is what a crash between two files can leave: ignore it.
       if (versions.some((v) => v.version === version && v.currentStage !== DELETED_STAGE)) aliases[alias] = version;
     }
-    return { ...meta, tags: await readValues(join(folder, 'tags'), this.__root), aliases, versions };
+    return { ...meta, tags: await readValues(join(folder, 'tags'), this.#root), aliases, versions };
   }
 
   // --------------------------------------------------------------------------------------- write
@@ -120,14 +124,14 @@ export class FileRegistryRecords implements RegistryRecords {
    * and removes the files `previous` had that `record` has not. The file list comes from the
    * layout module, which also refuses records that cannot be files — before anything is written.
    */
-  private async __write(record: RegisteredModelRecord, previous: RegisteredModelRecord | undefined): Promise<void> {
+  async #write(record: RegisteredModelRecord, previous: RegisteredModelRecord | undefined): Promise<void> {
     const next = registeredModelFiles(record);
     const before = new Map((previous === undefined ? [] : registeredModelFiles(previous)).map((f) => [f.path, f.text]));
     const wanted = new Set(next.map((f) => f.path));
-    const modelFolder = join(this.__root, ...registeredModelFolder(record.name).split('/'));
+    const modelFolder = join(this.#root, ...registeredModelFolder(record.name).split('/'));
     for (const [path] of before) {
       if (wanted.has(path)) continue;
-      const file = join(this.__root, ...path.split('/'));
+      const file = join(this.#root, ...path.split('/'));
       await rm(file, { force: true });
       await pruneEmptyParents(file, modelFolder);
     }
@@ -135,7 +139,7 @@ export class FileRegistryRecords implements RegistryRecords {
     const ordered = [...next.filter((f) => f.path !== `${registeredModelFolder(record.name)}/${META_FILE}`), ...next.filter((f) => f.path === `${registeredModelFolder(record.name)}/${META_FILE}`)];
     for (const { path, text } of ordered) {
       if (before.get(path) === text) continue;
-      await writeFileAtomic(join(this.__root, ...path.split('/')), encodeRawValue(text));
+      await writeFileAtomic(join(this.#root, ...path.split('/')), encodeRawValue(text));
     }
   }
 }

@@ -17,15 +17,21 @@ export function missing(name: string): EdgeflowError {
 
 /** Request fields: the JSON body (POST/PATCH/DELETE), then the query string (GET). */
 export class Input {
+  readonly #json: Json;
+  readonly #query: URLSearchParams;
+
   constructor(
-    private readonly __json: Json,
-    private readonly __query: URLSearchParams,
-  ) {}
+    json: Json,
+    query: URLSearchParams,
+  ) {
+    this.#json = json;
+    this.#query = query;
+  }
 
   raw(name: string): unknown {
-    const value = this.__json[name];
+    const value = this.#json[name];
     if (value !== undefined && value !== null) return value;
-    const all = this.__query.getAll(name);
+    const all = this.#query.getAll(name);
     return all.length === 0 ? undefined : all.length === 1 ? all[0] : all;
   }
 

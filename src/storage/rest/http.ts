@@ -170,12 +170,14 @@ export function retryAfterMs(header: string | null, now = Date.now()): number | 
 }
 
 class Transient extends Error {
+
   constructor(
     readonly error: EdgeflowError,
     readonly waitMs: number | undefined,
     /** The server may have applied the request. */
     readonly ambiguous: boolean,
   ) {
+
     super(error.message);
   }
 }
@@ -210,17 +212,19 @@ const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
 export class HttpClient {
   /** Attempts that were retried since creation (for diagnostics and tests). */
   retried = 0;
-  private readonly __base: string;
-  private readonly __fetch: FetchLike;
-  private readonly __closing = new AbortController();
+  readonly #base: string;
+  readonly #fetch: FetchLike;
+  readonly #closing = new AbortController();
+  readonly #options: HttpOptions;
 
-  constructor(private readonly __options: HttpOptions) {
-    this.__base = __options.baseUrl.replace(/\/+$/u, '');
-    if (__options.fetch === undefined && typeof globalThis.fetch !== 'function') {
+  constructor(options: HttpOptions) {
+    this.#options = options;
+    this.#base = options.baseUrl.replace(/\/+$/u, '');
+    if (options.fetch === undefined && typeof globalThis.fetch !== 'function') {
       throw new EdgeflowError('NOT_IMPLEMENTED', 'RestStore needs fetch: pass options.fetch on runtimes without a global fetch.');
     }
     // Called through globalThis: a detached `window.fetch` with another `this` is an illegal invocation.
-    this.__fetch = __options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    this.#fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   }
 
   /** Sends a request and parses its JSON answer (`{}` for an empty body). */
@@ -243,42 +247,42 @@ export class HttpClient {
 
   /** Aborts requests in flight; later requests fail with `INVALID_STATE`. */
   close(): void {
-    this.__closing.abort(EdgeflowError.invalidState('The RestStore was closed.'));
+    this.#closing.abort(EdgeflowError.invalidState('The RestStore was closed.'));
   }
 
   /** Sends a request with retries; resolves with a 2xx response (body unread). */
   async send(request: HttpRequest): Promise<Response> {
-    const retries = this.__options.retries ?? 3;
-    const base = this.__options.backoffMs ?? 250;
-    const cap = this.__options.maxBackoffMs ?? 30_000;
+    const retries = this.#options.retries ?? 3;
+    const base = this.#options.backoffMs ?? 250;
+    const cap = this.#options.maxBackoffMs ?? 30_000;
     for (let attempt = 0; ; attempt++) {
-      if (this.__closing.signal.aborted) throw this.__closing.signal.reason as Error;
+      if (this.#closing.signal.aborted) throw this.#closing.signal.reason as Error;
       try {
-        return await this.__attempt(request);
+        return await this.#attempt(request);
       } catch (error) {
         if (!(error instanceof Transient)) throw error;
         if (error.ambiguous && !(request.repeatable ?? isRepeatable(request.method, request.path))) throw notRepeated(request, error.error);
         if (attempt >= retries) throw error.error;
         const backoff = Math.random() * Math.min(cap, base * 2 ** attempt);
         this.retried++;
-        await sleep(Math.min(cap, error.waitMs ?? backoff), this.__closing.signal);
+        await sleep(Math.min(cap, error.waitMs ?? backoff), this.#closing.signal);
       }
     }
   }
 
-  private async __attempt(request: HttpRequest): Promise<Response> {
+  async #attempt(request: HttpRequest): Promise<Response> {
     const { method, path } = request;
-    const timeoutMs = this.__options.timeoutMs ?? 30_000;
+    const timeoutMs = this.#options.timeoutMs ?? 30_000;
     const controller = new AbortController();
-    const onClose = (): void => controller.abort(this.__closing.signal.reason);
-    this.__closing.signal.addEventListener('abort', onClose, { once: true });
+    const onClose = (): void => controller.abort(this.#closing.signal.reason);
+    this.#closing.signal.addEventListener('abort', onClose, { once: true });
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
       controller.abort();
     }, timeoutMs);
     try {
-      const headers: Record<string, string> = { ...(await this.__options.headers?.()) };
+      const headers: Record<string, string> = { ...(await this.#options.headers?.()) };
       let body: BodyInit | undefined;
       if (request.jsonText !== undefined || request.json !== undefined) {
         headers['Content-Type'] = 'application/json';
@@ -289,15 +293,15 @@ export class HttpClient {
       }
       let response: Response;
       try {
-        response = await this.__fetch(this.__url(request), {
+        response = await this.#fetch(this.#url(request), {
           method,
           headers,
           ...(body === undefined ? {} : { body }),
-          ...(this.__options.credentials === undefined ? {} : { credentials: this.__options.credentials }),
+          ...(this.#options.credentials === undefined ? {} : { credentials: this.#options.credentials }),
           signal: controller.signal,
         });
       } catch (cause) {
-        if (this.__closing.signal.aborted) throw this.__closing.signal.reason as Error;
+        if (this.#closing.signal.aborted) throw this.#closing.signal.reason as Error;
         const message = timedOut
           ? `MLflow request ${method} ${path} timed out after ${timeoutMs} ms.`
           : `MLflow request ${method} ${path} failed: ${cause instanceof Error ? cause.message : String(cause)}`;
@@ -319,12 +323,12 @@ export class HttpClient {
       throw error;
     } finally {
       clearTimeout(timer);
-      this.__closing.signal.removeEventListener('abort', onClose);
+      this.#closing.signal.removeEventListener('abort', onClose);
     }
   }
 
-  private __url(request: HttpRequest): string {
-    let url = this.__base + request.path;
+  #url(request: HttpRequest): string {
+    let url = this.#base + request.path;
     if (request.query !== undefined) {
       const params = new URLSearchParams();
       for (const [key, value] of Object.entries(request.query)) {

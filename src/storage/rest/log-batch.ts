@@ -64,47 +64,49 @@ type Kind = 'params' | 'metrics' | 'tags';
 
 class BodyBuilder {
   readonly out: BatchRequest[] = [];
-  private __items: Record<Kind, string[]> = { params: [], metrics: [], tags: [] };
-  private __bytes = 0;
-  private __count = 0;
-  private readonly __head: string;
+  #items: Record<Kind, string[]> = { params: [], metrics: [], tags: [] };
+  #bytes = 0;
+  #count = 0;
+  readonly #head: string;
   /** Bytes of the body around the items: run id, field names, brackets, commas' slack. */
-  private readonly __frame: number;
+  readonly #frame: number;
+  readonly #limits: BatchLimits;
 
   constructor(
     runId: string,
-    private readonly __limits: BatchLimits,
+    limits: BatchLimits,
   ) {
-    this.__head = `{"run_id":${JSON.stringify(runId)}`;
-    this.__frame = utf8Length(this.__head) + 40;
+    this.#limits = limits;
+    this.#head = `{"run_id":${JSON.stringify(runId)}`;
+    this.#frame = utf8Length(this.#head) + 40;
   }
 
   add(kind: Kind, item: string): void {
     const size = utf8Length(item) + 1;
-    const perKind = kind === 'params' ? this.__limits.params : kind === 'tags' ? this.__limits.tags : this.__limits.metrics;
+    const perKind = kind === 'params' ? this.#limits.params : kind === 'tags' ? this.#limits.tags : this.#limits.metrics;
     if (
-      this.__count > 0 &&
-      (this.__items[kind].length >= perKind || this.__count >= this.__limits.total || this.__frame + this.__bytes + size > this.__limits.bytes)
+      this.#count > 0 &&
+      (this.#items[kind].length >= perKind || this.#count >= this.#limits.total || this.#frame + this.#bytes + size > this.#limits.bytes)
     ) {
       this.flush();
     }
-    this.__items[kind].push(item);
-    this.__bytes += size;
-    this.__count++;
+    this.#items[kind].push(item);
+    this.#bytes += size;
+    this.#count++;
   }
 
   flush(): void {
-    if (this.__count === 0) return;
-    const { params, metrics, tags } = this.__items;
+    if (this.#count === 0) return;
+    const { params, metrics, tags } = this.#items;
     this.out.push({
-      body: `${this.__head},"params":[${params.join(',')}],"metrics":[${metrics.join(',')}],"tags":[${tags.join(',')}]}`,
+      body: `${this.#head},"params":[${params.join(',')}],"metrics":[${metrics.join(',')}],"tags":[${tags.join(',')}]}`,
       metrics: metrics.length,
       params: params.length,
       tags: tags.length,
     });
-    this.__items = { params: [], metrics: [], tags: [] };
-    this.__bytes = 0;
-    this.__count = 0;
+    this.#items = { params: [], metrics: [], tags: [] };
+    this.#bytes = 0;
+    this.#count = 0;
   }
 }
 

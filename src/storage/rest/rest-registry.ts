@@ -17,62 +17,65 @@ const API = '/api/2.0/mlflow';
 
 /** {@link RegistryStore} over a tracking server. */
 export class RestRegistryStore implements RegistryStore {
-  constructor(
-    private readonly __http: HttpClient,
-    private readonly __emit: (change: StoreChange) => void,
-  ) {}
+  readonly #http: HttpClient;
+  readonly #emit: (change: StoreChange) => void;
+
+  constructor(http: HttpClient, emit: (change: StoreChange) => void) {
+    this.#http = http;
+    this.#emit = emit;
+  }
 
   async createRegisteredModel(input: CreateRegisteredModelInput): Promise<RegisteredModel> {
-    const json = await this.__post('/registered-models/create', {
+    const json = await this.#post('/registered-models/create', {
       name: input.name,
       tags: keyValueList(input.tags),
       ...(input.description == null ? {} : { description: input.description }),
     });
-    this.__changed(input.name);
+    this.#changed(input.name);
     return toRegisteredModel(obj(json['registered_model'], 'registered_model'));
   }
 
   async getRegisteredModel(name: string): Promise<RegisteredModel> {
-    const json = await this.__get('/registered-models/get', { name });
+    const json = await this.#get('/registered-models/get', { name });
     return toRegisteredModel(obj(json['registered_model'], 'registered_model'));
   }
 
   async renameRegisteredModel(name: string, newName: string): Promise<RegisteredModel> {
-    const json = await this.__post('/registered-models/rename', { name, new_name: newName });
-    this.__changed(name);
-    this.__changed(newName);
+    const json = await this.#post('/registered-models/rename', { name, new_name: newName });
+    this.#changed(name);
+    this.#changed(newName);
     return toRegisteredModel(obj(json['registered_model'], 'registered_model'));
   }
 
   async updateRegisteredModel(name: string, description: string | null): Promise<RegisteredModel> {
-    const json = await this.__send('PATCH', '/registered-models/update', { name, description: description ?? '' });
-    this.__changed(name);
+    const json = await this.#send('PATCH', '/registered-models/update', { name, description: description ?? '' });
+    this.#changed(name);
     return toRegisteredModel(obj(json['registered_model'], 'registered_model'));
   }
 
   async deleteRegisteredModel(name: string): Promise<void> {
-    await this.__send('DELETE', '/registered-models/delete', { name });
-    this.__changed(name);
+    await this.#send('DELETE', '/registered-models/delete', { name });
+    this.#changed(name);
   }
 
   async searchRegisteredModels(query: RegistrySearchQuery): Promise<Page<RegisteredModel>> {
-    const json = await this.__get('/registered-models/search', searchQuery(query));
+    const json = await this.#get('/registered-models/search', searchQuery(query));
     return page(listOf(json, 'registered_models').map(toRegisteredModel), json);
   }
 
   async setRegisteredModelTag(name: string, tag: KeyValue): Promise<void> {
-    await this.__post('/registered-models/set-tag', { name, key: tag.key, value: tag.value });
-    this.__changed(name);
+    await this.#post('/registered-models/set-tag', { name, key: tag.key, value: tag.value });
+    this.#changed(name);
   }
 
   async deleteRegisteredModelTag(name: string, key: string): Promise<void> {
-    await this.__send('DELETE', '/registered-models/delete-tag', { name, key });
-    this.__changed(name);
+    await this.#send('DELETE', '/registered-models/delete-tag', { name, key });
+    this.#changed(name);
   }
 
   /** `userId` is not sent: the server records the authenticated user. */
   async createModelVersion(input: CreateModelVersionInput): Promise<ModelVersion> {
-    const json = await this.__post('/model-versions/create', {
+    const json = await this.#post('/model-versions/create', {
       name: input.name,
       source: input.source,
       tags: keyValueList(input.tags),
@@ -81,69 +84,69 @@ export class RestRegistryStore implements RegistryStore {
       ...(input.description == null ? {} : { description: input.description }),
       ...(input.modelId == null ? {} : { model_id: input.modelId }),
     });
-    this.__changed(input.name);
+    this.#changed(input.name);
     return toModelVersion(obj(json['model_version'], 'model_version'));
   }
 
   async getModelVersion(name: string, version: number): Promise<ModelVersion> {
-    const json = await this.__get('/model-versions/get', { name, version: String(version) });
+    const json = await this.#get('/model-versions/get', { name, version: String(version) });
     return toModelVersion(obj(json['model_version'], 'model_version'));
   }
 
   async updateModelVersion(name: string, version: number, description: string | null): Promise<ModelVersion> {
-    const json = await this.__send('PATCH', '/model-versions/update', { name, version: String(version), description: description ?? '' });
-    this.__changed(name);
+    const json = await this.#send('PATCH', '/model-versions/update', { name, version: String(version), description: description ?? '' });
+    this.#changed(name);
     return toModelVersion(obj(json['model_version'], 'model_version'));
   }
 
   async deleteModelVersion(name: string, version: number): Promise<void> {
-    await this.__send('DELETE', '/model-versions/delete', { name, version: String(version) });
-    this.__changed(name);
+    await this.#send('DELETE', '/model-versions/delete', { name, version: String(version) });
+    this.#changed(name);
   }
 
   async transitionModelVersionStage(name: string, version: number, stage: ModelStage, archiveExistingVersions: boolean): Promise<ModelVersion> {
-    const json = await this.__post('/model-versions/transition-stage', {
+    const json = await this.#post('/model-versions/transition-stage', {
       name,
       version: String(version),
       stage,
       archive_existing_versions: archiveExistingVersions,
     });
-    this.__changed(name);
+    this.#changed(name);
     return toModelVersion(obj(json['model_version'], 'model_version'));
   }
 
   async setModelVersionTag(name: string, version: number, tag: KeyValue): Promise<void> {
-    await this.__post('/model-versions/set-tag', { name, version: String(version), key: tag.key, value: tag.value });
-    this.__changed(name);
+    await this.#post('/model-versions/set-tag', { name, version: String(version), key: tag.key, value: tag.value });
+    this.#changed(name);
   }
 
   async deleteModelVersionTag(name: string, version: number, key: string): Promise<void> {
-    await this.__send('DELETE', '/model-versions/delete-tag', { name, version: String(version), key });
-    this.__changed(name);
+    await this.#send('DELETE', '/model-versions/delete-tag', { name, version: String(version), key });
+    this.#changed(name);
   }
 
   async getLatestVersions(name: string, stages?: readonly ModelStage[]): Promise<ModelVersion[]> {
-    const json = await this.__post('/registered-models/get-latest-versions', { name, ...(stages === undefined ? {} : { stages }) });
+    const json = await this.#post('/registered-models/get-latest-versions', { name, ...(stages === undefined ? {} : { stages }) });
     return listOf(json, 'model_versions').map(toModelVersion);
   }
 
   async searchModelVersions(query: RegistrySearchQuery): Promise<Page<ModelVersion>> {
-    const json = await this.__get('/model-versions/search', searchQuery(query));
+    const json = await this.#get('/model-versions/search', searchQuery(query));
     return page(listOf(json, 'model_versions').map(toModelVersion), json);
   }
 
   async setRegisteredModelAlias(name: string, alias: string, version: number): Promise<void> {
-    await this.__post('/registered-models/alias', { name, alias, version: String(version) });
-    this.__changed(name);
+    await this.#post('/registered-models/alias', { name, alias, version: String(version) });
+    this.#changed(name);
   }
 
   async deleteRegisteredModelAlias(name: string, alias: string): Promise<void> {
-    await this.__send('DELETE', '/registered-models/alias', { name, alias });
-    this.__changed(name);
+    await this.#send('DELETE', '/registered-models/alias', { name, alias });
+    this.#changed(name);
   }
 
   async getModelVersionByAlias(name: string, alias: string): Promise<ModelVersion> {
-    const json = await this.__get('/registered-models/alias', { name, alias });
+    const json = await this.#get('/registered-models/alias', { name, alias });
     return toModelVersion(obj(json['model_version'], 'model_version'));
   }
 
@@ -161,20 +164,20 @@ export class RestRegistryStore implements RegistryStore {
     );
   }
 
-  private __changed(name: string): void {
-    this.__emit({ kind: 'registered-model', name });
+  #changed(name: string): void {
+    this.#emit({ kind: 'registered-model', name });
   }
 
-  private __get(path: string, query: Record<string, string | number | readonly string[] | undefined>): Promise<Json> {
-    return this.__http.json({ method: 'GET', path: API + path, query });
+  #get(path: string, query: Record<string, string | number | readonly string[] | undefined>): Promise<Json> {
+    return this.#http.json({ method: 'GET', path: API + path, query });
   }
 
-  private __post(path: string, json: Json): Promise<Json> {
-    return this.__http.json({ method: 'POST', path: API + path, json });
+  #post(path: string, json: Json): Promise<Json> {
+    return this.#http.json({ method: 'POST', path: API + path, json });
   }
 
-  private __send(method: 'PATCH' | 'DELETE', path: string, json: Json): Promise<Json> {
-    return this.__http.json({ method, path: API + path, json });
+  #send(method: 'PATCH' | 'DELETE', path: string, json: Json): Promise<Json> {
+    return this.#http.json({ method, path: API + path, json });
   }
 }
 
