@@ -16,15 +16,12 @@ import { experimentsToShow } from './controllers/experiment-scope.js';
 import { StoreChangesController, type ChangeBatch } from './controllers/store-changes-controller.js';
 import { RunColorsController } from './controllers/run-colors-controller.js';
 import { listConverter } from './internal/converters.js';
-import { downloadBlob, toCsv, type CsvCell } from './internal/csv.js';
+import { downloadBlob, toCsv } from './internal/csv.js';
 import {
   availableColumns,
-  cellValue,
   collectKeys,
   defaultColumns,
-  groupRuns,
   parseColumnId,
-  sortRunsByColumn,
   type ColumnDef,
   type RunKeys,
   type SortSpec,
@@ -36,6 +33,7 @@ import { FilterBox } from './internal/filter-box.js';
 import { changedRuns, mergeRuns } from './internal/run-table-live.js';
 import { renderLoadError, renderLoading } from './internal/load-states.js';
 import { RowWindow } from './internal/row-window.js';
+import { csvCells, isGroup, moved, orderRuns, rowAfterKey, rowItems, selectionAfterCheck, toggled, type RowItem } from './internal/run-table-rows.js';
 import { runTableStyles } from './internal/run-table-styles.js';
 import { StoreElement } from './internal/store-element.js';
 import { themeStyles } from './internal/theme.js';
@@ -47,20 +45,6 @@ export interface RunSelectionDetail {
 /** Detail of `ef-run-open`. */
 export interface RunOpenDetail {
   readonly runId: string;
-}
-
-/** The header row of a group. */
-interface GroupItem {
-  readonly kind: 'group';
-  readonly value: string | null;
-  readonly runs: readonly Run[];
-  readonly collapsed: boolean;
-}
-/** A row: a run (as is, so sorting 10,000 runs allocates no row objects), or the header of a group. */
-type Item = Run | GroupItem;
-
-function isGroup(item: Item): item is GroupItem {
-  return 'kind' in item;
 }
 
 const PAGE = 50_000;
@@ -144,7 +128,7 @@ export class RunTable extends StoreElement {
   @query('.head') private _headEl!: HTMLElement | null;
   @query('.scroll') private _scrollEl!: HTMLElement;
 
-  private _items: Item[] = [];
+  private _items: RowItem[] = [];
   /** The run ids of `_items` in row order, and as a set: built when first asked for after the items change. */
   private _itemRunIdList: string[] | undefined;
   private _itemRunIdSetCache: Set<string> | undefined;
@@ -267,17 +251,7 @@ export class RunTable extends StoreElement {
 
   /** The visible columns of all rows (groups flattened) as formula-safe CSV. */
   toCsv(): string {
-    const columns = this.visibleColumns;
-    const rows: CsvCell[][] = [columns.map((c) => (c.kind === 'attr' ? c.label : `${c.kind}s.${c.key}`))];
-    for (const run of this._sortedRuns()) {
-      rows.push(
-        columns.map((c) => {
-          const v = cellValue(run, c);
-          return c.id === 'attr:start' || c.id === 'attr:end' ? (v === null ? null : new Date(v as number).toISOString()) : v;
-        }),
-      );
-    }
-    return toCsv(rows);
+    return toCsv(csvCells(orderRuns(this.runs, this.sort, this.pinnedRunIds), this.visibleColumns));
   }
 
   /** Downloads {@link RunTable.toCsv} as `runs.csv`. */
@@ -329,33 +303,13 @@ export class RunTable extends StoreElement {
     if (key.some((k, i) => k !== this._itemsKey[i])) {
       this._itemsKey = key;
       this._pinned = new Set(this.pinnedRunIds);
-      this._items = this._computeItems(runs);
+      this._items = rowItems(orderRuns(runs, this.sort, this.pinnedRunIds), this.groupBy, this._collapsed);
       this._runItemCount = this.groupBy === '' ? this._items.length : this._items.filter((item) => !isGroup(item)).length;
       this._itemRunIdList = undefined;
       this._itemRunIdSetCache = undefined;
       this._active = Math.min(this._active, Math.max(0, this._items.length - 1));
     }
     if (changed.has('filter')) this._filterBox.reset();
-  }
-
-  private _sortedRuns(runs: readonly Run[] = this._query.value ?? []): Run[] {
-    const sorted = sortRunsByColumn(runs, this.sort);
-    if (this.pinnedRunIds.length === 0) return sorted;
-    const pinned = new Set(this.pinnedRunIds);
-    return [...sorted.filter((r) => pinned.has(r.info.runId)), ...sorted.filter((r) => !pinned.has(r.info.runId))];
-  }
-
-  private _computeItems(runs: readonly Run[]): Item[] {
-    const sorted = this._sortedRuns(runs);
-    const group = this.groupBy === '' ? undefined : parseColumnId(this.groupBy);
-    if (group === undefined) return sorted;
-    const items: Item[] = [];
-    for (const g of groupRuns(sorted, group)) {
-      const collapsed = this._collapsed.has(g.value);
-      items.push({ kind: 'group', value: g.value, runs: g.runs, collapsed });
-      if (!collapsed) items.push(...g.runs);
-    }
-    return items;
   }
 
   protected override render(): TemplateResult {
@@ -382,7 +336,10 @@ export class RunTable extends StoreElement {
     `;
   }
 
-  private readonly _columnActions: ColumnActions = { toggle: (id) => this._toggleColumn(id), move: (id, to) => this._moveColumn(id, to) };
+  private readonly _columnActions: ColumnActions = {
+    toggle: (id) => this._setColumns(toggled(this._columnIds, id)),
+    move: (id, to) => this._setColumns(moved(this._columnIds, id, to)),
+  };
   private readonly _drag = new ColumnDrag();
 
   private _headContext(columns: readonly ColumnDef[]): HeadContext {
@@ -474,9 +431,7 @@ export class RunTable extends StoreElement {
     </div>`;
   }
 
-
-
-  private _renderItem(item: Item, index: number, columns: readonly ColumnDef[], selection: ReadonlySet<string>): TemplateResult {
+  private _renderItem(item: RowItem, index: number, columns: readonly ColumnDef[], selection: ReadonlySet<string>): TemplateResult {
     const active = index === this._active;
     if (isGroup(item)) {
       return html`<div class="row group ${active ? 'active' : ''}" role="row" aria-rowindex=${index + 2} aria-expanded=${item.collapsed ? 'false' : 'true'}>
@@ -502,7 +457,6 @@ export class RunTable extends StoreElement {
     </div>`;
   }
 
-
   private _toggleSort(id: string): void {
     const current = this.sort?.column === id ? this.sort.direction : undefined;
     const column = parseColumnId(id);
@@ -520,25 +474,8 @@ export class RunTable extends StoreElement {
     this._fire('ef-columns-change', { columns });
   }
 
-  private _toggleColumn(id: string): void {
-    const visible = [...this._columnIds];
-    const at = visible.indexOf(id);
-    if (at >= 0) visible.splice(at, 1);
-    else visible.push(id);
-    this._setColumns(visible);
-  }
-
-  private _moveColumn(id: string, to: number): void {
-    const visible = [...this._columnIds];
-    const from = visible.indexOf(id);
-    if (from < 0 || to < 0 || to >= visible.length) return;
-    visible.splice(from, 1);
-    visible.splice(to, 0, id);
-    this._setColumns(visible);
-  }
-
   private _togglePin(id: string): void {
-    this.pinnedRunIds = this.pinnedRunIds.includes(id) ? this.pinnedRunIds.filter((p) => p !== id) : [...this.pinnedRunIds, id];
+    this.pinnedRunIds = toggled(this.pinnedRunIds, id);
   }
 
   private _toggleGroup(value: string | null): void {
@@ -564,17 +501,9 @@ export class RunTable extends StoreElement {
   };
 
   private _onCheck(e: MouseEvent, id: string): void {
-    const order = this._itemRunIds;
-    const set = new Set(this.selectedRunIds);
-    const on = !set.has(id);
-    if (e.shiftKey && this._anchor !== undefined && order.includes(this._anchor)) {
-      const [a, b] = [order.indexOf(this._anchor), order.indexOf(id)].sort((x, y) => x - y);
-      for (const rid of order.slice(a, b! + 1)) if (on) set.add(rid);
-      else set.delete(rid);
-    } else if (on) set.add(id);
-    else set.delete(id);
+    const selection = selectionAfterCheck(this._itemRunIds, this.selectedRunIds, id, this._anchor, e.shiftKey);
     this._anchor = id;
-    this._setSelection([...set]);
+    this._setSelection(selection);
   }
 
   private _setSelection(runIds: string[]): void {
@@ -588,49 +517,21 @@ export class RunTable extends StoreElement {
   }
 
   private _onKeyDown = (e: KeyboardEvent): void => {
-    if (e.target !== this._scrollEl) return;
-    const n = this._items.length;
-    if (n === 0) return;
-    let next = this._active;
-    switch (e.key) {
-      case 'ArrowDown':
-        next++;
-        break;
-      case 'ArrowUp':
-        next--;
-        break;
-      case 'PageDown':
-        next += 20;
-        break;
-      case 'PageUp':
-        next -= 20;
-        break;
-      case 'Home':
-        next = 0;
-        break;
-      case 'End':
-        next = n - 1;
-        break;
-      case ' ':
-      case 'Enter':
-      case 'p':
-      case 'P': {
-        const item = this._items[this._active];
-        e.preventDefault();
-        if (item === undefined) return;
-        if (isGroup(item)) this._toggleGroup(item.value);
-        else if (e.key === 'Enter') this._open(item.info.runId);
-        else if (e.key === ' ') {
-          const id = item.info.runId;
-          this._setSelection(this.selectedRunIds.includes(id) ? this.selectedRunIds.filter((s) => s !== id) : [...this.selectedRunIds, id]);
-        } else this._togglePin(item.info.runId);
-        return;
-      }
-      default:
-        return;
+    if (e.target !== this._scrollEl || this._items.length === 0) return;
+    if (e.key === ' ' || e.key === 'Enter' || e.key === 'p' || e.key === 'P') {
+      e.preventDefault();
+      const item = this._items[this._active];
+      if (item === undefined) return;
+      if (isGroup(item)) this._toggleGroup(item.value);
+      else if (e.key === 'Enter') this._open(item.info.runId);
+      else if (e.key === ' ') this._setSelection(toggled(this.selectedRunIds, item.info.runId));
+      else this._togglePin(item.info.runId);
+      return;
     }
+    const next = rowAfterKey(e.key, this._active, this._items.length);
+    if (next === undefined) return;
     e.preventDefault();
-    this._active = Math.max(0, Math.min(n - 1, next));
+    this._active = next;
     this._window.scrollToRow(this._active, this._headEl?.offsetHeight ?? 0);
   };
 }
