@@ -25,6 +25,9 @@ import { newRunId, type RunId } from './ids.js';
 import { MetricBuffer } from './metric-buffer.js';
 import type { LogBatchInput, Store } from './store.js';
 
+/** Default {@link LoggingQueueOptions.maxInFlight}. */
+const DEFAULT_MAX_IN_FLIGHT = 16;
+
 /** How often one batch is sent again after resendable failures before its error is kept. */
 const MAX_RESENDS = 3;
 
@@ -39,7 +42,11 @@ export interface LoggingQueueOptions {
   readonly intervalMs?: number;
   /** Ship at once when this many points are pending. Default 100,000. */
   readonly maxPendingPoints?: number;
-  /** Batches in flight at once on a store with `orderedWrites` (others: 1). Default 3. */
+  /**
+   * Batches in flight at once on a store with `orderedWrites` (others: 1). Default 16: a synchronous
+   * loop of up to 1.6M points (at the default `maxPendingPoints`) hands every batch to the store
+   * while it runs, so a worker store writes meanwhile instead of after the loop.
+   */
   readonly maxInFlight?: number;
 }
 
@@ -91,7 +98,7 @@ export class LoggingQueue {
   ) {
     this.__intervalMs = options.intervalMs ?? 50;
     this.__maxPendingPoints = options.maxPendingPoints ?? 100_000;
-    this.__maxInFlight = __store.capabilities.orderedWrites ? Math.max(1, options.maxInFlight ?? 3) : 1;
+    this.__maxInFlight = __store.capabilities.orderedWrites ? Math.max(1, options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT) : 1;
     this.__onHide = () => this.__ship();
     this.__onVisibilityChange = () => {
       if ((globalThis as { document?: { visibilityState?: string } }).document?.visibilityState === 'hidden') this.__ship();

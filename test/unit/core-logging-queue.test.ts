@@ -90,31 +90,35 @@ describe('logging queue', () => {
     expect(stored.data.metrics['m']).toBe(1);
   });
 
-  for (const orderedWrites of [true, false]) {
-    it(`keeps ${orderedWrites ? 'up to 3 batches' : 'one batch'} in flight and issues them in logging order (orderedWrites: ${orderedWrites})`, async () => {
-      class SlowStore extends MemoryStore {
-        override readonly capabilities = { ...new MemoryStore().capabilities, orderedWrites };
-        inFlight = 0;
-        maxInFlight = 0;
-        readonly firstSteps: number[] = [];
-        override async logBatch(runId: RunId, batch: LogBatchInput): Promise<void> {
-          this.firstSteps.push(batch.metrics?.[0]?.steps[0] ?? -1);
-          this.maxInFlight = Math.max(this.maxInFlight, ++this.inFlight);
-          const apply = super.logBatch(runId, batch);
-          await new Promise((resolve) => setTimeout(resolve, 5));
-          this.inFlight--;
-          return apply;
-        }
+  /** A store that keeps each batch in flight for 5 ms and records how many were in flight at once. */
+  function slowStore(orderedWrites: boolean) {
+    return new (class SlowStore extends MemoryStore {
+      override readonly capabilities = { ...new MemoryStore().capabilities, orderedWrites };
+      inFlight = 0;
+      maxInFlight = 0;
+      readonly firstSteps: number[] = [];
+      override async logBatch(runId: RunId, batch: LogBatchInput): Promise<void> {
+        this.firstSteps.push(batch.metrics?.[0]?.steps[0] ?? -1);
+        this.maxInFlight = Math.max(this.maxInFlight, ++this.inFlight);
+        const apply = super.logBatch(runId, batch);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        this.inFlight--;
+        return apply;
       }
-      const store = new SlowStore();
-      const client = new TrackingClient(store, { queue: { intervalMs: 10_000, maxPendingPoints: 100 } });
+    })();
+  }
+
+  for (const [orderedWrites, maxInFlight, expected] of [[true, 3, 3], [true, undefined, 10], [false, undefined, 1]] as const) {
+    it(`keeps ${expected} of 10 batches in flight during a synchronous loop and issues them in logging order (orderedWrites: ${orderedWrites}, maxInFlight: ${maxInFlight ?? 'default'})`, async () => {
+      const store = slowStore(orderedWrites);
+      const client = new TrackingClient(store, { queue: { intervalMs: 10_000, maxPendingPoints: 100, ...(maxInFlight === undefined ? {} : { maxInFlight }) } });
       const { runId } = (await client.createRun('0')).info;
       // A synchronous loop: batches are issued while it runs, not after it.
       for (let i = 0; i < 1000; i++) client.logMetric(runId, 'm', i, i);
-      expect(store.firstSteps.length).toBe(orderedWrites ? 3 : 1);
+      expect(store.firstSteps.length).toBe(expected);
       await client.flush();
       expect(store.firstSteps).toEqual(Array.from({ length: 10 }, (_, i) => i * 100));
-      expect(store.maxInFlight).toBe(orderedWrites ? 3 : 1);
+      expect(store.maxInFlight).toBe(expected);
       expect([...(await client.getMetricHistory(runId, 'm')).steps]).toEqual(Array.from({ length: 1000 }, (_, i) => i));
     });
   }
