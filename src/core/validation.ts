@@ -129,12 +129,6 @@ export interface MetricPosition {
   readonly timestamp: number | undefined;
 }
 
-function isPlainObject(value: unknown): value is object {
-  if (typeof value !== 'object' || value === null) return false;
-  const prototype: unknown = Object.getPrototypeOf(value);
-  return prototype === Object.prototype || prototype === null;
-}
-
 const DEFAULT_POSITION: MetricPosition = Object.freeze({ step: 0, timestamp: undefined });
 
 /**
@@ -150,7 +144,9 @@ export function metricPosition(key: string, options: unknown): MetricPosition {
     assertStep(key, options);
     return { step: options, timestamp: undefined };
   }
-  if (!isPlainObject(options)) throw invalidMetricOptions(key, options);
+  // A plain object only (no array, no class instance); checked here, not in a helper, as this is logMetric's hot path.
+  const prototype: unknown = typeof options === 'object' && options !== null ? Object.getPrototypeOf(options) : undefined;
+  if (prototype !== Object.prototype && prototype !== null) throw invalidMetricOptions(key, options);
   // The hot path of logMetric: for-in allocates nothing (Object.keys makes an array per point).
   for (const name in options) if (name !== 'step' && name !== 'timestamp' && Object.hasOwn(options, name)) throw unknownMetricOption(key, name);
   const { step, timestamp } = options as { readonly step?: unknown; readonly timestamp?: unknown };

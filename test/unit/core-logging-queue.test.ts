@@ -123,6 +123,36 @@ describe('logging queue', () => {
     });
   }
 
+  for (const copiesBatches of [true, false]) {
+    it(`${copiesBatches ? 'reuses' : 'never reuses'} the column buffers of written batches for later points of their keys, until a flush (copiesBatches: ${copiesBatches})`, async () => {
+      const store = new (class extends MemoryStore {
+        override readonly capabilities = { ...new MemoryStore().capabilities, copiesBatches };
+        readonly buffers: ArrayBufferLike[] = [];
+        override logBatch(runId: RunId, batch: LogBatchInput): Promise<void> {
+          for (const m of batch.metrics ?? []) if (m.key === 'm') this.buffers.push(m.values.buffer);
+          return super.logBatch(runId, batch);
+        }
+      })();
+      const client = new TrackingClient(store, { queue: { intervalMs: 10_000, maxPendingPoints: 100 } });
+      const { runId } = (await client.createRun('0')).info;
+      const written = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 5));
+      for (let batch = 0; batch < 3; batch++) {
+        for (let i = batch * 100; i < (batch + 1) * 100; i++) client.logMetric(runId, 'm', i / 10, i);
+        await written();
+      }
+      await client.flush();
+      for (let i = 300; i < 400; i++) client.logMetric(runId, 'm', i / 10, i);
+      await client.flush();
+      const [first, second, third, afterFlush] = store.buffers;
+      expect(store.buffers).toHaveLength(4);
+      expect(second === first && third === first).toBe(copiesBatches);
+      expect(afterFlush).not.toBe(first);
+      const history = await client.getMetricHistory(runId, 'm');
+      expect([...history.steps]).toEqual(Array.from({ length: 400 }, (_, i) => i));
+      expect([...history.values]).toEqual(Array.from({ length: 400 }, (_, i) => i / 10));
+    });
+  }
+
   it('uses the Store contract only (any backend can sit behind the client)', () => {
     const store: Store = new MemoryStore();
     expect(new TrackingClient(store).store).toBe(store);

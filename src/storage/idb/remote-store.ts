@@ -46,7 +46,7 @@ import { WorkerConnection, type WorkerConnectionOptions } from './worker-connect
 
 installTransferHandlers();
 
-const CAPABILITIES: StoreCapabilities = { readOnly: false, atomicBatches: true, crossContextEvents: true, orderedWrites: true, snapshots: true };
+const CAPABILITIES: StoreCapabilities = { readOnly: false, atomicBatches: true, crossContextEvents: true, orderedWrites: true, copiesBatches: true, snapshots: true };
 
 /** A {@link Store} backed by an `IdbStore` in a dedicated worker. */
 export class RemoteStore implements Store {
