@@ -25,6 +25,9 @@ import { newRunId, type RunId } from './ids.js';
 import { MetricBuffer } from './metric-buffer.js';
 import type { LogBatchInput, Store } from './store.js';
 
+/** Default {@link LoggingQueueOptions.maxInFlight}. */
+const DEFAULT_MAX_IN_FLIGHT = 16;
+
 /** How often one batch is sent again after resendable failures before its error is kept. */
 const MAX_RESENDS = 3;
 
@@ -39,7 +42,11 @@ export interface LoggingQueueOptions {
   readonly intervalMs?: number;
   /** Ship at once when this many points are pending. Default 100,000. */
   readonly maxPendingPoints?: number;
-  /** Batches in flight at once on a store with `orderedWrites` (others: 1). Default 3. */
+  /**
+   * Batches in flight at once on a store with `orderedWrites` (others: 1). Default 16: a synchronous
+   * loop of up to 1.6M points (at the default `maxPendingPoints`) hands every batch to the store
+   * while it runs, so a worker store writes meanwhile instead of after the loop.
+   */
   readonly maxInFlight?: number;
 }
 
@@ -70,6 +77,8 @@ export class LoggingQueue {
   private readonly __waiting: (() => void)[] = [];
   /** Points in the last shipped batch of each (run, key). */
   private readonly __sizeHints = new Map<RunId, Map<string, number>>();
+  /** Emptied buffers of written batches, by run and key, on a store that `copiesBatches`; dropped on flush. */
+  readonly #spares = new Map<RunId, Map<string, MetricBuffer>>();
   /** Unique per queue: batch ids are `<prefix>.<n>`. */
   readonly #batchPrefix = newRunId();
   #batches = 0;
@@ -91,7 +100,7 @@ export class LoggingQueue {
   ) {
     this.__intervalMs = options.intervalMs ?? 50;
     this.__maxPendingPoints = options.maxPendingPoints ?? 100_000;
-    this.__maxInFlight = __store.capabilities.orderedWrites ? Math.max(1, options.maxInFlight ?? 3) : 1;
+    this.__maxInFlight = __store.capabilities.orderedWrites ? Math.max(1, options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT) : 1;
     this.__onHide = () => this.__ship();
     this.__onVisibilityChange = () => {
       if ((globalThis as { document?: { visibilityState?: string } }).document?.visibilityState === 'hidden') this.__ship();
@@ -127,9 +136,9 @@ export class LoggingQueue {
       const pending = this.__run(runId);
       buffer = pending.metrics.get(key);
       if (buffer === undefined) {
-        // Sized like the last batch of this (run, key): steady logging fills it exactly, so it is
-        // neither grown nor copied before it is shipped.
-        buffer = new MetricBuffer(key, this.__sizeHints.get(runId)?.get(key));
+        // The buffer of this (run, key)'s last written batch, else one sized like that batch: steady
+        // logging fills it exactly, so it is neither grown nor copied before it is shipped.
+        buffer = this.#spare(runId, key) ?? new MetricBuffer(key, this.__sizeHints.get(runId)?.get(key));
         pending.metrics.set(key, buffer);
       }
       this.__lastKey = key;
@@ -173,6 +182,7 @@ export class LoggingQueue {
    */
   async flush(runId?: RunId): Promise<void> {
     await this.settle();
+    this.#spares.clear();
     let flushError: unknown[] = [];
     for (let attempt = 0; ; attempt++) {
       try {
@@ -268,6 +278,28 @@ export class LoggingQueue {
       if (metrics.length > 0 || tags.length > 0) writes.push(this.#send(runId, { metrics, tags }));
     }
     await Promise.all(writes);
+    if (this.__store.capabilities.copiesBatches === true) this.#keepSpares(batches);
+  }
+
+  /** Keeps the unlinked buffers of written batches (the store holds no view of them) for the next points of their keys. */
+  #keepSpares(batches: Map<RunId, PendingRun>): void {
+    for (const [runId, pending] of batches) {
+      let spares = this.#spares.get(runId);
+      for (const [group, buffer] of pending.metrics) {
+        if (pending.links.has(group)) continue;
+        if (spares === undefined) this.#spares.set(runId, (spares = new Map()));
+        buffer.clear();
+        spares.set(buffer.key, buffer);
+      }
+    }
+  }
+
+  /** A kept empty buffer of (run, key), taken out of the spares. */
+  #spare(runId: RunId, key: string): MetricBuffer | undefined {
+    const spares = this.#spares.get(runId);
+    const buffer = spares?.get(key);
+    if (buffer !== undefined) spares!.delete(key);
+    return buffer;
   }
 
   /** Writes one batch, sending it again after a resendable failure; keeps the final error for the run. */

@@ -43,7 +43,8 @@ export class MetricBuffer {
   /**
    * The points as exact-length columns, without a copy: the buffer's own arrays when they are full
    * (their buffers can then be transferred whole), else views of their first `length` points (whose
-   * buffers are larger: stores copy what they keep). The buffer must not be used after.
+   * buffers are larger: stores copy what they keep). The buffer must not be used after, except
+   * through {@link MetricBuffer.clear} once the columns are no longer read.
    */
   takeColumns(): MetricSeries {
     if (this.length === this.__steps.length) return { key: this.key, steps: this.__steps, timestamps: this.__timestamps, values: this.__values };
@@ -53,6 +54,11 @@ export class MetricBuffer {
       timestamps: this.__timestamps.subarray(0, this.length),
       values: this.__values.subarray(0, this.length),
     };
+  }
+
+  /** Empties the buffer, keeping its arrays for the next points (writing them again is cheaper than new memory). */
+  clear(): void {
+    this.length = 0;
   }
 
   /** A copy of the points as exact-length columns. */

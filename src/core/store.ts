@@ -43,6 +43,12 @@ export interface StoreCapabilities {
    */
   readonly orderedWrites: boolean;
   /**
+   * {@link Store.logBatch} keeps no reference to the batch's arrays once it settled (it copies what
+   * it keeps), so the caller may write later points into them: the logging queue then reuses its
+   * column buffers. Absent: false.
+   */
+  readonly copiesBatches?: boolean;
+  /**
    * Recreates items as they were (imports): keeps given ids, states and times, deletion times
    * included. False for MLflow's REST API, which assigns them itself.
    */

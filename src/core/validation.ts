@@ -129,12 +129,6 @@ export interface MetricPosition {
   readonly timestamp: number | undefined;
 }
 
-function isPlainObject(value: unknown): value is object {
-  if (typeof value !== 'object' || value === null) return false;
-  const prototype: unknown = Object.getPrototypeOf(value);
-  return prototype === Object.prototype || prototype === null;
-}
-
 const DEFAULT_POSITION: MetricPosition = Object.freeze({ step: 0, timestamp: undefined });
 
 /**
@@ -150,25 +144,30 @@ export function metricPosition(key: string, options: unknown): MetricPosition {
     assertStep(key, options);
     return { step: options, timestamp: undefined };
   }
-  if (!isPlainObject(options)) {
-    throw EdgeflowError.invalidParameterValue(
-      `Got invalid step ${describeValue(options)} for metric ${describeValue(key)}: pass the step as an integer number, or a plain object { step, timestamp }.`,
-      { details: { field: 'metric.step', key } },
-    );
-  }
+  // A plain object only (no array, no class instance); checked here, not in a helper, as this is logMetric's hot path.
+  const prototype: unknown = typeof options === 'object' && options !== null ? Object.getPrototypeOf(options) : undefined;
+  if (prototype !== Object.prototype && prototype !== null) throw invalidMetricOptions(key, options);
   // The hot path of logMetric: for-in allocates nothing (Object.keys makes an array per point).
-  for (const name in options) {
-    if (name !== 'step' && name !== 'timestamp' && Object.hasOwn(options, name)) {
-      throw EdgeflowError.invalidParameterValue(
-        `Unknown metric option ${describeValue(name)} for metric ${describeValue(key)}: only "step" and "timestamp" are allowed.`,
-        { details: { field: 'metric', key } },
-      );
-    }
-  }
+  for (const name in options) if (name !== 'step' && name !== 'timestamp' && Object.hasOwn(options, name)) throw unknownMetricOption(key, name);
   const { step, timestamp } = options as { readonly step?: unknown; readonly timestamp?: unknown };
   if (step !== undefined) assertStep(key, step);
   if (timestamp !== undefined) assertTimestamp(key, timestamp);
-  return { step: step ?? 0, timestamp };
+  // With a step, the checked options are the position: no object per point.
+  return step === undefined ? { step: 0, timestamp } : (options as MetricPosition);
+}
+
+function invalidMetricOptions(key: string, options: unknown): EdgeflowError {
+  return EdgeflowError.invalidParameterValue(
+    `Got invalid step ${describeValue(options)} for metric ${describeValue(key)}: pass the step as an integer number, or a plain object { step, timestamp }.`,
+    { details: { field: 'metric.step', key } },
+  );
+}
+
+function unknownMetricOption(key: string, name: string): EdgeflowError {
+  return EdgeflowError.invalidParameterValue(
+    `Unknown metric option ${describeValue(name)} for metric ${describeValue(key)}: only "step" and "timestamp" are allowed.`,
+    { details: { field: 'metric', key } },
+  );
 }
 
 /**

@@ -236,3 +236,42 @@ describe('IndexedDB store in a worker: writes of one task travel together', () =
     expect([...(await store.getMetricHistory(runIdOf(0), 'lr')).steps]).toEqual([0, 1, 2, 3, 4]);
   });
 });
+
+describe('worker store: column buffers given back', () => {
+  /** The byte lengths of the buffers each message to the worker transfers. */
+  function transferredSizes(store: RemoteStore): { readonly sizes: number[][]; stop(): void } {
+    const worker = store._$worker;
+    const post = worker.postMessage.bind(worker) as (message: unknown, transfer?: Transferable[]) => void;
+    const sizes: number[][] = [];
+    worker.postMessage = ((message: unknown, transfer?: Transferable[]) => {
+      const buffers = (transfer ?? []).filter((t): t is ArrayBuffer => t instanceof ArrayBuffer);
+      if (buffers.length > 0) sizes.push(buffers.map((b) => b.byteLength));
+      post(message, transfer);
+    }) as typeof worker.postMessage;
+    return { sizes, stop: () => void (worker.postMessage = post as typeof worker.postMessage) };
+  }
+
+  it('copies the next batches into the buffers the worker gave back, until a flush, and reads back every point as logged', async () => {
+    const name = `edgeflow-groups-spare-${Date.now().toString(36)}`;
+    names.push(name);
+    const store = (await openIdbStore({ name })) as RemoteStore;
+    stores.push(store);
+    await store.createRun({ experimentId: '0' as ExperimentId, userId: 'u', runName: 'spare', startTime: T0, tags: [], runId: runIdOf(0) });
+    const sent = transferredSizes(store);
+    const batches = [columns('loss', 0, 5000), columns('loss', 5000, 3000), columns('loss', 8000, 6000)];
+    for (const batch of batches) await store.logBatch(runIdOf(0), { metrics: [batch] });
+    await store.flush();
+    await store.logBatch(runIdOf(0), { metrics: [columns('loss', 14_000, 3000)] });
+    sent.stop();
+    const bytes = (points: number): number[] => [points * 8, points * 8, points * 8];
+    // 3,000 points go in the 5,000-point buffers that came back; 6,000 need new ones; a flush drops the spares.
+    expect(sent.sizes).toEqual([bytes(5000), bytes(5000), bytes(6000), bytes(3000)]);
+    const history = await store.getMetricHistory(runIdOf(0), 'loss');
+    const all = columns('loss', 0, 17_000);
+    expect([...history.steps]).toEqual([...all.steps]);
+    expect([...history.timestamps]).toEqual([...all.timestamps]);
+    expect([...history.values]).toEqual([...all.values]);
+    // The caller's arrays are intact.
+    expect([...batches[1]!.values]).toEqual([...columns('loss', 5000, 3000).values]);
+  });
+});

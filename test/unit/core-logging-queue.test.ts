@@ -90,32 +90,66 @@ describe('logging queue', () => {
     expect(stored.data.metrics['m']).toBe(1);
   });
 
-  for (const orderedWrites of [true, false]) {
-    it(`keeps ${orderedWrites ? 'up to 3 batches' : 'one batch'} in flight and issues them in logging order (orderedWrites: ${orderedWrites})`, async () => {
-      class SlowStore extends MemoryStore {
-        override readonly capabilities = { ...new MemoryStore().capabilities, orderedWrites };
-        inFlight = 0;
-        maxInFlight = 0;
-        readonly firstSteps: number[] = [];
-        override async logBatch(runId: RunId, batch: LogBatchInput): Promise<void> {
-          this.firstSteps.push(batch.metrics?.[0]?.steps[0] ?? -1);
-          this.maxInFlight = Math.max(this.maxInFlight, ++this.inFlight);
-          const apply = super.logBatch(runId, batch);
-          await new Promise((resolve) => setTimeout(resolve, 5));
-          this.inFlight--;
-          return apply;
-        }
+  /** A store that keeps each batch in flight for 5 ms and records how many were in flight at once. */
+  function slowStore(orderedWrites: boolean) {
+    return new (class SlowStore extends MemoryStore {
+      override readonly capabilities = { ...new MemoryStore().capabilities, orderedWrites };
+      inFlight = 0;
+      maxInFlight = 0;
+      readonly firstSteps: number[] = [];
+      override async logBatch(runId: RunId, batch: LogBatchInput): Promise<void> {
+        this.firstSteps.push(batch.metrics?.[0]?.steps[0] ?? -1);
+        this.maxInFlight = Math.max(this.maxInFlight, ++this.inFlight);
+        const apply = super.logBatch(runId, batch);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        this.inFlight--;
+        return apply;
       }
-      const store = new SlowStore();
-      const client = new TrackingClient(store, { queue: { intervalMs: 10_000, maxPendingPoints: 100 } });
+    })();
+  }
+
+  for (const [orderedWrites, maxInFlight, expected] of [[true, 3, 3], [true, undefined, 10], [false, undefined, 1]] as const) {
+    it(`keeps ${expected} of 10 batches in flight during a synchronous loop and issues them in logging order (orderedWrites: ${orderedWrites}, maxInFlight: ${maxInFlight ?? 'default'})`, async () => {
+      const store = slowStore(orderedWrites);
+      const client = new TrackingClient(store, { queue: { intervalMs: 10_000, maxPendingPoints: 100, ...(maxInFlight === undefined ? {} : { maxInFlight }) } });
       const { runId } = (await client.createRun('0')).info;
       // A synchronous loop: batches are issued while it runs, not after it.
       for (let i = 0; i < 1000; i++) client.logMetric(runId, 'm', i, i);
-      expect(store.firstSteps.length).toBe(orderedWrites ? 3 : 1);
+      expect(store.firstSteps.length).toBe(expected);
       await client.flush();
       expect(store.firstSteps).toEqual(Array.from({ length: 10 }, (_, i) => i * 100));
-      expect(store.maxInFlight).toBe(orderedWrites ? 3 : 1);
+      expect(store.maxInFlight).toBe(expected);
       expect([...(await client.getMetricHistory(runId, 'm')).steps]).toEqual(Array.from({ length: 1000 }, (_, i) => i));
+    });
+  }
+
+  for (const copiesBatches of [true, false]) {
+    it(`${copiesBatches ? 'reuses' : 'never reuses'} the column buffers of written batches for later points of their keys, until a flush (copiesBatches: ${copiesBatches})`, async () => {
+      const store = new (class extends MemoryStore {
+        override readonly capabilities = { ...new MemoryStore().capabilities, copiesBatches };
+        readonly buffers: ArrayBufferLike[] = [];
+        override logBatch(runId: RunId, batch: LogBatchInput): Promise<void> {
+          for (const m of batch.metrics ?? []) if (m.key === 'm') this.buffers.push(m.values.buffer);
+          return super.logBatch(runId, batch);
+        }
+      })();
+      const client = new TrackingClient(store, { queue: { intervalMs: 10_000, maxPendingPoints: 100 } });
+      const { runId } = (await client.createRun('0')).info;
+      const written = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 5));
+      for (let batch = 0; batch < 3; batch++) {
+        for (let i = batch * 100; i < (batch + 1) * 100; i++) client.logMetric(runId, 'm', i / 10, i);
+        await written();
+      }
+      await client.flush();
+      for (let i = 300; i < 400; i++) client.logMetric(runId, 'm', i / 10, i);
+      await client.flush();
+      const [first, second, third, afterFlush] = store.buffers;
+      expect(store.buffers).toHaveLength(4);
+      expect(second === first && third === first).toBe(copiesBatches);
+      expect(afterFlush).not.toBe(first);
+      const history = await client.getMetricHistory(runId, 'm');
+      expect([...history.steps]).toEqual(Array.from({ length: 400 }, (_, i) => i));
+      expect([...history.values]).toEqual(Array.from({ length: 400 }, (_, i) => i / 10));
     });
   }
 

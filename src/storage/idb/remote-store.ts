@@ -2,8 +2,8 @@
  * The page side of the IndexedDB store: a {@link Store} whose every method is one message to the
  * worker that owns the database. Nothing here waits per metric point: the client's logging queue
  * already packs points into per-key `Float64Array` columns, and {@link RemoteStore.logBatch}
- * copies them once and moves the copies' buffers to the worker (transfer). Histories and artifact
- * bytes come back transferred. Change events arrive on a `MessagePort`.
+ * copies them once and moves the copies' buffers to the worker (transfer), which moves them back
+ * once written, for the copies of later batches. Histories and artifact bytes come back transferred. Change events arrive on a `MessagePort`.
  *
  * When the worker dies (crash, or terminated: see `worker-connection.ts`), every call in flight
  * rejects with `INTERNAL_ERROR` (`details.resendable`), and the next call starts a new worker on
@@ -40,12 +40,13 @@ import { deserializeThrown, installTransferHandlers } from '../wire/transfer-han
 import type { LogInputsInput } from '../../core/datasets/entities.js';
 import { reviveModelVersion, reviveRegisteredModel, reviveRegisteredModelRecord, reviveRun, toExperiment } from './records.js';
 import type { StorageFigures } from './storage-figures.js';
+import { TRANSFER_MIN_POINTS } from './schema.js';
 import type { IdbWorkerApi, WriteCall, WriteOutcome } from './worker-api.js';
 import { WorkerConnection, type WorkerConnectionOptions } from './worker-connection.js';
 
 installTransferHandlers();
 
-const CAPABILITIES: StoreCapabilities = { readOnly: false, atomicBatches: true, crossContextEvents: true, orderedWrites: true, snapshots: true };
+const CAPABILITIES: StoreCapabilities = { readOnly: false, atomicBatches: true, crossContextEvents: true, orderedWrites: true, copiesBatches: true, snapshots: true };
 
 /** A {@link Store} backed by an `IdbStore` in a dedicated worker. */
 export class RemoteStore implements Store {
@@ -63,6 +64,8 @@ export class RemoteStore implements Store {
   #connection: WorkerConnection;
   #restarting: Promise<WorkerConnection> | undefined;
   /** Run creations, batches and files called in this task, sent together at its end (or before any other call). */
+  /** Buffers for the copies of batches' columns (the worker gives them back). */
+  readonly #spare = new SpareBuffers();
   #writes: { readonly call: WriteCall; readonly buffers: ArrayBuffer[]; readonly settle: (outcome: WriteOutcome) => void; readonly fail: (error: unknown) => void }[] = [];
 
   private constructor(
@@ -164,13 +167,14 @@ export class RemoteStore implements Store {
   }
 
   /**
-   * Sends the batch to the worker in one message. The metric columns are copied once and the
-   * copies' buffers moved (transferred); the caller's arrays stay intact, so a batch can be sent
+   * Sends the batch to the worker in one message. The metric columns are copied once (into buffers
+   * earlier batches' columns came back in, when there are some) and the copies' buffers moved
+   * (transferred); the caller's arrays stay intact, so a batch can be sent
    * again after its worker stopped (with the same `batchId`, it is written once). Sent with the
    * other run creations and batches called in the same task, in one message.
    */
   async logBatch(runId: RunId, batch: LogBatchInput): Promise<void> {
-    const { metrics, buffers } = copiedColumns(batch.metrics ?? []);
+    const { metrics, buffers } = copiedColumns(batch.metrics ?? [], this.#spare);
     const message: LogBatchInput = {
       metrics,
       params: batch.params ?? [],
@@ -202,7 +206,10 @@ export class RemoteStore implements Store {
     this.#writes = [];
     const calls = writes.map((w) => w.call);
     this.__call((r) => r.writeMany(transfer(calls, writes.flatMap((w) => w.buffers)))).then(
-      (outcomes) => outcomes.forEach((outcome, i) => writes[i]!.settle(outcome)),
+      ({ outcomes, spare }) => {
+        this.#spare.add(spare);
+        outcomes.forEach((outcome, i) => writes[i]!.settle(outcome));
+      },
       (error: unknown) => {
         for (const w of writes) w.fail(error);
       },
@@ -265,6 +272,7 @@ export class RemoteStore implements Store {
 
   /** Resolves after the worker's strict-durability flush transaction completed (see `IdbStore.flush`). */
   flush(): Promise<void> {
+    this.#spare.clear();
     return this.__call((r) => r.flush());
   }
 
@@ -405,21 +413,52 @@ class RemoteRegistry implements RegistryStore {
   }
 }
 
-/**
- * Columns shorter than this are cloned with the message instead of transferred: a transfer list of
- * thousands of tiny buffers (a sweep creating hundreds of runs with one-point metrics in one task)
- * costs far more in `postMessage` than copying their bytes.
- */
-const TRANSFER_MIN_POINTS = 1024;
-/** Artifact bytes shorter than this are cloned with the message instead of transferred (as {@link TRANSFER_MIN_POINTS}). */
+/** Artifact bytes shorter than this are cloned with the message instead of transferred (as `TRANSFER_MIN_POINTS`). */
 const TRANSFER_MIN_BYTES = 64 * 1024;
+/** Most spare column buffers a store keeps (see {@link SpareBuffers}). */
+const MAX_SPARE_BUFFERS = 48;
 
-/** Copies of the columns (taken now: the caller may change its arrays before the message goes), and the buffers to transfer. */
-function copiedColumns(metrics: readonly (MetricColumns & { readonly link?: MetricLink })[]): { metrics: MetricColumns[]; buffers: ArrayBuffer[] } {
+/**
+ * Column buffers the worker gave back after writing their batches, for the copies of later
+ * batches: writing memory used before costs a fraction of writing new memory (which the system
+ * maps and zeroes page by page). Dropped on `flush()`, when logging likely pauses.
+ */
+class SpareBuffers {
+  #buffers: ArrayBuffer[] = [];
+
+  /** Keeps `buffers` (up to {@link MAX_SPARE_BUFFERS} in all). */
+  add(buffers: readonly ArrayBuffer[]): void {
+    for (const buffer of buffers) if (this.#buffers.length < MAX_SPARE_BUFFERS) this.#buffers.push(buffer);
+  }
+
+  /** A copy of `array`: into the smallest spare buffer that holds it (taken out of the spares), else new. */
+  copy(array: Float64Array): Float64Array {
+    const bytes = array.byteLength;
+    let best = -1;
+    this.#buffers.forEach((buffer, i) => {
+      if (buffer.byteLength >= bytes && (best < 0 || buffer.byteLength < this.#buffers[best]!.byteLength)) best = i;
+    });
+    if (best < 0) return array.slice();
+    const own = new Float64Array(this.#buffers.splice(best, 1)[0]!, 0, array.length);
+    own.set(array);
+    return own;
+  }
+
+  clear(): void {
+    this.#buffers = [];
+  }
+}
+
+/**
+ * Copies of the columns (taken now: the caller may change its arrays before the message goes), and
+ * the buffers to transfer. Columns to transfer are copied into `spare` buffers when there are some.
+ */
+function copiedColumns(metrics: readonly (MetricColumns & { readonly link?: MetricLink })[], spare: SpareBuffers): { metrics: MetricColumns[]; buffers: ArrayBuffer[] } {
   const buffers: ArrayBuffer[] = [];
   const copy = (array: Float64Array): Float64Array => {
-    const own = array.slice();
-    if (own.length >= TRANSFER_MIN_POINTS) buffers.push(own.buffer);
+    if (array.length < TRANSFER_MIN_POINTS) return array.slice();
+    const own = spare.copy(array);
+    buffers.push(own.buffer as ArrayBuffer);
     return own;
   };
   const out = metrics.map((m) => ({

@@ -48,6 +48,13 @@ export const DB_VERSION = 5;
 export const CHUNK_POINTS = 4096;
 
 /**
+ * Metric columns shorter than this go from the page to the worker cloned with the message instead
+ * of transferred: a transfer list of thousands of tiny buffers (a sweep creating hundreds of runs
+ * with one-point metrics in one task) costs far more in `postMessage` than copying their bytes.
+ */
+export const TRANSFER_MIN_POINTS = 1024;
+
+/**
  * Most points a series keeps inline in its run's heads record (v5). Past this, its points move to chunk
  * records. 32 points = 768 bytes of columns per key.
  */

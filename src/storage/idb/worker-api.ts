@@ -17,6 +17,7 @@ import { serializeThrown, type WireThrown } from '../wire/transfer-handlers.js';
 import type { Run } from '../../core/entities.js';
 import { IdbStore } from './idb-store.js';
 import { compactBuffers, type PackedRunPage } from './run-index.js';
+import { TRANSFER_MIN_POINTS } from './schema.js';
 import type { StorageFigures } from './storage-figures.js';
 
 /** Options the page sends when it opens the worker's store. */
@@ -49,7 +50,7 @@ export interface WorkerStore extends WorkerStoreMethods {
   /** `searchRuns` with the page's runs packed and their buffers transferred (the page unpacks them: `unpackRuns`). */
   searchRunsPacked(query: SearchRunsQuery): Promise<PackedRunPage>;
   /** Several run creations, batches and artifact files in one message (see `RemoteStore`); one outcome each, in order. */
-  writeMany(writes: readonly WriteCall[]): Promise<WriteOutcome[]>;
+  writeMany(writes: readonly WriteCall[]): Promise<WrittenMany>;
   open(options: WorkerOpenOptions): Promise<void>;
   attachEvents(port: MessagePort): void;
   storageEstimate(): Promise<StorageFigures>;
@@ -66,6 +67,18 @@ export type WriteCall =
 
 /** What became of one {@link WriteCall}: its result, or what it threw (wire form). */
 export type WriteOutcome = { readonly ok: true; readonly run?: Run } | { readonly ok: false; readonly error: WireThrown };
+
+/** The answer to {@link WorkerStore.writeMany}. */
+export interface WrittenMany {
+  /** One per write, in order. */
+  readonly outcomes: WriteOutcome[];
+  /**
+   * The transferred buffers of the batches' metric columns, moved back once the batches settled
+   * (the store keeps no view of them): the page copies later batches into them, as writing memory
+   * used before costs a fraction of writing new memory.
+   */
+  readonly spare: ArrayBuffer[];
+}
 
 /** The store methods the worker forwards as they are. */
 type PlainForward = Exclude<keyof WorkerStore, OwnMethod>;
@@ -145,17 +158,21 @@ class WorkerApi implements Pick<WorkerStore, OwnMethod> {
    * Hands every write to the store at once, so that they share write groups (`write-groups.ts`),
    * and answers when all settled: one message for what would be one call each.
    */
-  async writeMany(writes: readonly WriteCall[]): Promise<WriteOutcome[]> {
+  async writeMany(writes: readonly WriteCall[]): Promise<WrittenMany> {
     const settled = await Promise.allSettled(
       writes.map((write) => {
         if (write.kind === 'createRun') return this.__s.createRun(write.input);
         return write.kind === 'logBatch' ? this.logBatch(write.runId, write.batch) : this.__s.putArtifact(write.runId, write.path, write.data);
       }),
     );
-    return settled.map((outcome): WriteOutcome => {
+    const outcomes = settled.map((outcome): WriteOutcome => {
       if (outcome.status === 'rejected') return { ok: false, error: serializeThrown(outcome.reason) };
       return outcome.value === undefined ? { ok: true } : { ok: true, run: outcome.value };
     });
+    const spare = uniqueBuffers(
+      writes.flatMap((write) => (write.kind === 'logBatch' ? (write.batch.metrics ?? []).flatMap((m) => [m.steps, m.timestamps, m.values]) : [])),
+    ).filter((buffer) => buffer.byteLength >= SPARE_MIN_BYTES);
+    return transfer({ outcomes, spare }, spare);
   }
   /** The packed runs' buffers are transferred to the page. */
   async searchRunsPacked(query: SearchRunsQuery): Promise<PackedRunPage> {
@@ -248,6 +265,9 @@ function crash(): Promise<never> {
   });
   return new Promise<never>(() => undefined);
 }
+
+/** Only transferred column buffers go back to the page (see {@link WrittenMany.spare}); smaller ones came cloned. */
+const SPARE_MIN_BYTES = TRANSFER_MIN_POINTS * Float64Array.BYTES_PER_ELEMENT;
 
 /** The distinct whole buffers behind some typed arrays (a buffer may be listed once in a transfer). */
 export function uniqueBuffers(arrays: readonly ArrayBufferView[]): ArrayBuffer[] {
