@@ -10,6 +10,7 @@ import type { ExperimentId, RunId } from '../../src/core/ids.js';
 import { IdbStore } from '../../src/storage/idb/idb-store.js';
 import { openIdbStore } from '../../src/storage/idb/open-idb-store.js';
 import type { RemoteStore } from '../../src/storage/idb/remote-store.js';
+import { headOf } from '../../src/storage/idb/records.js';
 import { INLINE_POINTS, type EdgeflowDB } from '../../src/storage/idb/schema.js';
 
 const T0 = 1_700_000_000_000;
@@ -62,7 +63,7 @@ describe('IndexedDB store: inline series heads', () => {
     const raw = await openDB<EdgeflowDB>(store.name);
     expect(await raw.count('chunks')).toBe(0);
     expect((await raw.get('runs', runId))?.series['loss']).toEqual({ count: INLINE_POINTS, chunks: 0 });
-    expect((await raw.get('heads', runId))?.series['loss']?.length).toBe(3 * INLINE_POINTS);
+    expect(headOf(await raw.get('heads', runId), 'loss')?.length).toBe(3 * INLINE_POINTS);
     expect([...(await store.getMetricHistory(runId, 'loss')).steps]).toEqual(Array.from({ length: INLINE_POINTS }, (_, i) => i));
     const tail = await store.getMetricHistoryFrom(runId, 'loss', INLINE_POINTS - 2);
     expect([[...tail.steps], [...tail.timestamps], [...tail.values]]).toEqual([
@@ -80,6 +81,28 @@ describe('IndexedDB store: inline series heads', () => {
     expect([...history.steps]).toEqual(Array.from({ length: INLINE_POINTS + 3 }, (_, i) => i));
     expect([...history.values]).toEqual(Array.from({ length: INLINE_POINTS + 3 }, (_, i) => i / 4));
     expect((await store.getRun(runId)).data.latestMetrics['loss']).toEqual({ key: 'loss', value: (INLINE_POINTS + 2) / 4, timestamp: T0 + INLINE_POINTS + 2, step: INLINE_POINTS + 2 });
+  });
+
+  it("packs the heads of all of a run's short series into one array, each read back exactly as the others change", async () => {
+    const store = await freshStore();
+    const { runId } = (await store.createRun({ experimentId: '0' as ExperimentId, userId: 'u', runName: 'r', startTime: T0, tags: [] })).info;
+    await store.logBatch(runId, { metrics: [columns('a', 0, 1), columns('b', 0, 3), columns('c', 0, 2)] });
+    await store.logBatch(runId, { metrics: [columns('b', 3, 1)] });
+    const raw = await openDB<EdgeflowDB>(store.name);
+    const stored = await raw.get('heads', runId);
+    expect(stored?.keys).toEqual(['a', 'b', 'c']);
+    expect(stored?.points.length).toBe(3 * (1 + 4 + 2));
+    const steps = async (key: string): Promise<number[]> => [...(await store.getMetricHistory(runId, key)).steps];
+    expect([await steps('a'), await steps('b'), await steps('c')]).toEqual([[0], [0, 1, 2, 3], [0, 1]]);
+    expect([...(await store.getMetricHistory(runId, 'b')).timestamps]).toEqual([T0, T0 + 1, T0 + 2, T0 + 3]);
+    expect([...(await store.getMetricHistory(runId, 'c')).values]).toEqual([0, 1 / 4]);
+
+    // 'b' outgrows its head: the other two stay packed, unchanged.
+    await store.logBatch(runId, { metrics: [columns('b', 4, INLINE_POINTS)] });
+    expect((await raw.get('heads', runId))?.keys).toEqual(['a', 'c']);
+    raw.close();
+    expect([await steps('a'), await steps('c')]).toEqual([[0], [0, 1]]);
+    expect(await steps('b')).toEqual(Array.from({ length: INLINE_POINTS + 4 }, (_, i) => i));
   });
 });
 

@@ -20,7 +20,7 @@ import { dict, type Dict, type Experiment } from '../../core/entities.js';
 import { EdgeflowError } from '../../core/errors.js';
 import type { ExperimentId, RunId } from '../../core/ids.js';
 import type { StoreChange } from '../../core/store.js';
-import { cloneStoredRun } from './records.js';
+import { cloneStoredRun, packHeads, unpackHeads } from './records.js';
 import { runKeyRange, type EdgeflowDB, type StoredChunk, type StoredRun } from './schema.js';
 
 /** The readwrite transaction of a group. */
@@ -136,7 +136,7 @@ export class GroupContext {
     for (const runId of this.#headsChanged) {
       const series = await this.#heads.get(runId)!;
       const heads = this.tx.objectStore('heads');
-      issue(Object.keys(series).length === 0 ? heads.delete(runId) : heads.put({ runId, series }));
+      issue(Object.keys(series).length === 0 ? heads.delete(runId) : heads.put(packHeads(runId, series)));
     }
     return { seq: this.seq, seqBefore: this.#seqBefore, tails: [...this.#tails.values()] };
   }
@@ -145,9 +145,7 @@ export class GroupContext {
     // A run that did not exist before the group has no heads record.
     if ((await this.#read(runId)) === undefined) return dict();
     const stored = await this.tx.objectStore('heads').get(runId);
-    const series = dict<Float64Array>();
-    if (stored !== undefined) for (const key of Object.keys(stored.series)) series[key] = stored.series[key]!;
-    return series;
+    return stored === undefined ? dict() : unpackHeads(stored);
   }
 
   #read(runId: RunId): Promise<StoredRun | undefined> {
