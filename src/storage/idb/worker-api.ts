@@ -124,10 +124,21 @@ class WorkerApi implements Pick<WorkerStore, OwnMethod> {
     }
   }
 
-  /** Posts every change (this store's and other tabs') on `port`. */
+  /**
+   * Posts every change (this store's and other tabs') on `port`: the changes of one task in one
+   * message (a group's commit announces hundreds at once), in order.
+   */
   attachEvents(port: MessagePort): void {
     this.__unsubscribe?.();
-    this.__unsubscribe = this.__s.subscribe((change: StoreChange) => port.postMessage(change));
+    let queued: StoreChange[] = [];
+    this.__unsubscribe = this.__s.subscribe((change: StoreChange) => {
+      if (queued.push(change) > 1) return;
+      queueMicrotask(() => {
+        const changes = queued;
+        queued = [];
+        port.postMessage(changes);
+      });
+    });
   }
 
   /** The batch's column buffers arrive transferred from the page. */
