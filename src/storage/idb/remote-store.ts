@@ -11,15 +11,15 @@
  * @module
  */
 import { transfer, type Remote } from 'comlink';
-import type { Experiment, FileInfo, KeyValue, MetricColumns, MetricSeries, Page, Run, RunInfo } from '../../core/entities.js';
+import type { Experiment, FileInfo, KeyValue, MetricSeries, Page, Run, RunInfo } from '../../core/entities.js';
 import { EdgeflowError } from '../../core/errors.js';
 import type { ExperimentId, RunId } from '../../core/ids.js';
 import type { ModelStage, ModelVersion, RegisteredModel, RegisteredModelRecord } from '../../core/registry/entities.js';
 import type { CreateModelVersionInput, CreateRegisteredModelInput, RegistryStore } from '../../core/registry/registry-store.js';
 import type { RegistrySearchQuery } from '../../core/registry/search.js';
 import type { LoggedModelStore } from '../../core/logged-models/logged-model-store.js';
-import type { MetricLink } from '../../core/logged-models/entities.js';
 import type { ModelOutput } from '../../core/datasets/entities.js';
+import { packColumns, type WireBatch } from './batch-wire.js';
 import { RemoteLoggedModels } from './remote-logged-models.js';
 import { unpackRuns } from './run-table.js';
 import type {
@@ -164,15 +164,17 @@ export class RemoteStore implements Store {
   }
 
   /**
-   * Sends the batch to the worker in one message. The metric columns are copied once and the
-   * copies' buffers moved (transferred); the caller's arrays stay intact, so a batch can be sent
-   * again after its worker stopped (with the same `batchId`, it is written once). Sent with the
-   * other run creations and batches called in the same task, in one message.
+   * Sends the batch to the worker in one message. The metric columns are copied once, into one
+   * array (`batch-wire.ts`), whose buffer is moved (transferred) when large; the caller's arrays
+   * stay intact, so a batch can be sent again after its worker stopped (with the same `batchId`,
+   * it is written once). Sent with the other run creations and batches called in the same task, in
+   * one message.
    */
   async logBatch(runId: RunId, batch: LogBatchInput): Promise<void> {
-    const { metrics, buffers } = copiedColumns(batch.metrics ?? []);
-    const message: LogBatchInput = {
-      metrics,
+    const columns = packColumns(batch.metrics ?? []);
+    const buffers = columns.points.length >= 3 * TRANSFER_MIN_POINTS ? [columns.points.buffer] : [];
+    const message: WireBatch = {
+      columns,
       params: batch.params ?? [],
       tags: batch.tags ?? [],
       ...(batch.batchId === undefined ? {} : { batchId: batch.batchId }),
@@ -406,28 +408,11 @@ class RemoteRegistry implements RegistryStore {
 }
 
 /**
- * Columns shorter than this are cloned with the message instead of transferred: a transfer list of
- * thousands of tiny buffers (a sweep creating hundreds of runs with one-point metrics in one task)
- * costs far more in `postMessage` than copying their bytes.
+ * A batch of fewer points than this is cloned with the message instead of transferred: a transfer
+ * list of thousands of tiny buffers (a sweep creating hundreds of runs with one-point metrics in
+ * one task) costs far more in `postMessage` than copying their bytes.
  */
 const TRANSFER_MIN_POINTS = 1024;
 /** Artifact bytes shorter than this are cloned with the message instead of transferred (as {@link TRANSFER_MIN_POINTS}). */
 const TRANSFER_MIN_BYTES = 64 * 1024;
 
-/** Copies of the columns (taken now: the caller may change its arrays before the message goes), and the buffers to transfer. */
-function copiedColumns(metrics: readonly (MetricColumns & { readonly link?: MetricLink })[]): { metrics: MetricColumns[]; buffers: ArrayBuffer[] } {
-  const buffers: ArrayBuffer[] = [];
-  const copy = (array: Float64Array): Float64Array => {
-    const own = array.slice();
-    if (own.length >= TRANSFER_MIN_POINTS) buffers.push(own.buffer);
-    return own;
-  };
-  const out = metrics.map((m) => ({
-    key: m.key,
-    steps: copy(m.steps),
-    timestamps: copy(m.timestamps),
-    values: copy(m.values),
-    ...(m.link === undefined ? {} : { link: m.link }),
-  }));
-  return { metrics: out, buffers };
-}

@@ -15,6 +15,7 @@ import type { LoggedModelStore } from '../../core/logged-models/logged-model-sto
 import type { ArtifactData, CreateRunInput, LogBatchInput, SearchRunsQuery, Store, StoreChange } from '../../core/store.js';
 import { serializeThrown, type WireThrown } from '../wire/transfer-handlers.js';
 import type { Run } from '../../core/entities.js';
+import { unpackColumns, type WireBatch } from './batch-wire.js';
 import { IdbStore } from './idb-store.js';
 import { compactBuffers, type PackedRunPage } from './run-index.js';
 import type { StorageFigures } from './storage-figures.js';
@@ -61,7 +62,7 @@ type OwnMethod = 'registry' | 'loggedModels' | 'open' | 'attachEvents' | 'close'
 /** One write of {@link WorkerStore.writeMany}. */
 export type WriteCall =
   | { readonly kind: 'createRun'; readonly input: CreateRunInput }
-  | { readonly kind: 'logBatch'; readonly runId: RunId; readonly batch: LogBatchInput }
+  | { readonly kind: 'logBatch'; readonly runId: RunId; readonly batch: WireBatch }
   | { readonly kind: 'putArtifact'; readonly runId: RunId; readonly path: string; readonly data: ArtifactData };
 
 /** What became of one {@link WriteCall}: its result, or what it threw (wire form). */
@@ -141,7 +142,7 @@ class WorkerApi implements Pick<WorkerStore, OwnMethod> {
     });
   }
 
-  /** The batch's column buffers arrive transferred from the page. */
+  /** Logs a batch; runs the test hooks. */
   async logBatch(runId: RunId, batch: LogBatchInput): Promise<void> {
     const failure = this.#failure;
     this.#failure = undefined;
@@ -153,14 +154,17 @@ class WorkerApi implements Pick<WorkerStore, OwnMethod> {
     }
   }
   /**
-   * Hands every write to the store at once, so that they share write groups (`write-groups.ts`),
+   * Hands every write to the store at once (a batch's columns arrive packed, `batch-wire.ts`, their
+   * buffer transferred from the page when large), so that they share write groups (`write-groups.ts`),
    * and answers when all settled: one message for what would be one call each.
    */
   async writeMany(writes: readonly WriteCall[]): Promise<WriteOutcome[]> {
     const settled = await Promise.allSettled(
       writes.map((write) => {
         if (write.kind === 'createRun') return this.__s.createRun(write.input);
-        return write.kind === 'logBatch' ? this.logBatch(write.runId, write.batch) : this.__s.putArtifact(write.runId, write.path, write.data);
+        if (write.kind === 'putArtifact') return this.__s.putArtifact(write.runId, write.path, write.data);
+        const { columns, ...batch } = write.batch;
+        return this.logBatch(write.runId, { ...batch, metrics: unpackColumns(columns) });
       }),
     );
     return settled.map((outcome): WriteOutcome => {
