@@ -278,9 +278,16 @@ export class WriteGroups {
 
 type Outcome = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: unknown };
 
-/** Reads a run; a failure aborts the transaction, which reports it (the promise never rejects unhandled). */
+/**
+ * Reads a run with a plain request (one per run of a group: idb's promise and listeners cost more
+ * than the read); a failure aborts the transaction, which reports it (the promise never rejects unhandled).
+ */
 function readRun(tx: GroupTx, runId: RunId): Promise<StoredRun | undefined> {
-  const stored = tx.objectStore('runs').get(runId);
+  const request = unwrap(tx).objectStore('runs').get(runId) as IDBRequest<StoredRun | undefined>;
+  const stored = new Promise<StoredRun | undefined>((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
   stored.catch(() => undefined);
   return stored;
 }
