@@ -346,7 +346,8 @@ export class IdbStore implements Store {
           Array.from(byKey, async ([key, list]) => {
             const state = hasKey(run.series, key) ? { ...run.series[key]! } : { count: 0, chunks: 0 };
             let latest = hasKey(run.latest, key) ? run.latest[key] : undefined;
-            let tail = ctx.tail(runId, key, run.seq, (seq) => this.__tails.get(runId, key, seq));
+            // A series without chunks (new, or in the heads record) has no tail to look up.
+            let tail = state.chunks === 0 ? undefined : ctx.tail(runId, key, run.seq, (seq) => this.__tails.get(runId, key, seq));
             for (const columns of list) {
               tail = await appendColumns(chunks, runId, state, columns, issue, tail, heads);
               latest = latestOf(latest, columns);
