@@ -10,7 +10,8 @@ import type { ExperimentId, RunId } from '../../src/core/ids.js';
 import { IdbStore } from '../../src/storage/idb/idb-store.js';
 import { openIdbStore } from '../../src/storage/idb/open-idb-store.js';
 import type { RemoteStore } from '../../src/storage/idb/remote-store.js';
-import { INLINE_POINTS, type EdgeflowDB } from '../../src/storage/idb/schema.js';
+import { headOf, packedHeads } from '../../src/storage/idb/records.js';
+import { INLINE_POINTS, type EdgeflowDB, type FirstStoredHeads, type StoredHeads } from '../../src/storage/idb/schema.js';
 
 const T0 = 1_700_000_000_000;
 const names: string[] = [];
@@ -62,7 +63,7 @@ describe('IndexedDB store: inline series heads', () => {
     const raw = await openDB<EdgeflowDB>(store.name);
     expect(await raw.count('chunks')).toBe(0);
     expect((await raw.get('runs', runId))?.series['loss']).toEqual({ count: INLINE_POINTS, chunks: 0 });
-    expect((await raw.get('heads', runId))?.series['loss']?.length).toBe(3 * INLINE_POINTS);
+    expect(headOf(packedHeads(await raw.get('heads', runId)), 'loss')?.length).toBe(3 * INLINE_POINTS);
     expect([...(await store.getMetricHistory(runId, 'loss')).steps]).toEqual(Array.from({ length: INLINE_POINTS }, (_, i) => i));
     const tail = await store.getMetricHistoryFrom(runId, 'loss', INLINE_POINTS - 2);
     expect([[...tail.steps], [...tail.timestamps], [...tail.values]]).toEqual([
@@ -80,6 +81,57 @@ describe('IndexedDB store: inline series heads', () => {
     expect([...history.steps]).toEqual(Array.from({ length: INLINE_POINTS + 3 }, (_, i) => i));
     expect([...history.values]).toEqual(Array.from({ length: INLINE_POINTS + 3 }, (_, i) => i / 4));
     expect((await store.getRun(runId)).data.latestMetrics['loss']).toEqual({ key: 'loss', value: (INLINE_POINTS + 2) / 4, timestamp: T0 + INLINE_POINTS + 2, step: INLINE_POINTS + 2 });
+  });
+
+  it("packs the heads of all of a run's short series into one array, each read back exactly as the others change", async () => {
+    const store = await freshStore();
+    const { runId } = (await store.createRun({ experimentId: '0' as ExperimentId, userId: 'u', runName: 'r', startTime: T0, tags: [] })).info;
+    await store.logBatch(runId, { metrics: [columns('a', 0, 1), columns('b', 0, 3), columns('c', 0, 2)] });
+    await store.logBatch(runId, { metrics: [columns('b', 3, 1)] });
+    const raw = await openDB<EdgeflowDB>(store.name);
+    const stored = (await raw.get('heads', runId)) as StoredHeads | undefined;
+    expect(stored?.keys).toEqual(['a', 'b', 'c']);
+    expect(stored?.points.length).toBe(3 * (1 + 4 + 2));
+    const steps = async (key: string): Promise<number[]> => [...(await store.getMetricHistory(runId, key)).steps];
+    expect([await steps('a'), await steps('b'), await steps('c')]).toEqual([[0], [0, 1, 2, 3], [0, 1]]);
+    expect([...(await store.getMetricHistory(runId, 'b')).timestamps]).toEqual([T0, T0 + 1, T0 + 2, T0 + 3]);
+    expect([...(await store.getMetricHistory(runId, 'c')).values]).toEqual([0, 1 / 4]);
+
+    // 'b' outgrows its head: the other two stay packed, unchanged.
+    await store.logBatch(runId, { metrics: [columns('b', 4, INLINE_POINTS)] });
+    expect(((await raw.get('heads', runId)) as StoredHeads | undefined)?.keys).toEqual(['a', 'c']);
+    raw.close();
+    expect([await steps('a'), await steps('c')]).toEqual([[0], [0, 1]]);
+    expect(await steps('b')).toEqual(Array.from({ length: INLINE_POINTS + 4 }, (_, i) => i));
+  });
+});
+
+describe('IndexedDB store: heads records of the first v5 code', () => {
+  it('reads a heads record with one array per key, appends to it, and writes it back packed', async () => {
+    const store = await freshStore();
+    const { runId } = (await store.createRun({ experimentId: '0' as ExperimentId, userId: 'u', runName: 'r', startTime: T0, tags: [] })).info;
+    await store.logBatch(runId, { metrics: [columns('a', 0, 2), columns('b', 0, 1)] });
+    await store.close();
+    // Rewrite the record as the first v5 code stored it: per key its steps, timestamps, then values.
+    const raw = await openDB<EdgeflowDB>(store.name);
+    const head = (from: number, count: number): Float64Array => {
+      const c = columns('', from, count);
+      return Float64Array.from([...c.steps, ...c.timestamps, ...c.values]);
+    };
+    const first: FirstStoredHeads = { runId, series: Object.assign(Object.create(null) as Record<string, Float64Array>, { a: head(0, 2), b: head(0, 1) }) };
+    await raw.put('heads', first);
+    raw.close();
+
+    const reopened = await new IdbStore({ name: store.name }).open();
+    stores.push(reopened);
+    expect([...(await reopened.getMetricHistory(runId, 'a')).values]).toEqual([0, 1 / 4]);
+    expect([...(await reopened.getMetricHistoryFrom(runId, 'b', 0)).timestamps]).toEqual([T0]);
+    await reopened.logBatch(runId, { metrics: [columns('b', 1, 2)] });
+    expect([...(await reopened.getMetricHistory(runId, 'b')).steps]).toEqual([0, 1, 2]);
+    expect([...(await reopened.getMetricHistory(runId, 'a')).steps]).toEqual([0, 1]);
+    const rewritten = await openDB<EdgeflowDB>(store.name);
+    expect(((await rewritten.get('heads', runId)) as StoredHeads | undefined)?.keys).toEqual(['a', 'b']);
+    rewritten.close();
   });
 });
 
@@ -263,8 +315,9 @@ describe('worker store: column buffers given back', () => {
     await store.flush();
     await store.logBatch(runIdOf(0), { metrics: [columns('loss', 14_000, 3000)] });
     sent.stop();
-    const bytes = (points: number): number[] => [points * 8, points * 8, points * 8];
-    // 3,000 points go in the 5,000-point buffers that came back; 6,000 need new ones; a flush drops the spares.
+    // One packed buffer a batch (three numbers a point).
+    const bytes = (points: number): number[] => [points * 3 * 8];
+    // 3,000 points go in the 5,000-point buffer that came back; 6,000 need a new one; a flush drops the spares.
     expect(sent.sizes).toEqual([bytes(5000), bytes(5000), bytes(6000), bytes(3000)]);
     const history = await store.getMetricHistory(runIdOf(0), 'loss');
     const all = columns('loss', 0, 17_000);

@@ -11,6 +11,7 @@ import type { IDBPObjectStore, IDBPTransaction, StoreNames } from 'idb';
 import type { MetricColumns, MetricSeries } from '../../core/entities.js';
 import type { RunId } from '../../core/ids.js';
 import type { Dict } from '../../core/entities.js';
+import { headOf, packedHeads } from './records.js';
 import { CHUNK_POINTS, INLINE_POINTS, type EdgeflowDB, type SeriesState, type StoredChunk } from './schema.js';
 
 type ChunkStore<Mode extends IDBTransactionMode> = IDBPObjectStore<EdgeflowDB, StoreNames<EdgeflowDB>[], 'chunks', Mode>;
@@ -181,7 +182,7 @@ export async function readSeriesFrom(
   fromIndex: number,
 ): Promise<MetricSeries> {
   if (state !== undefined && state.chunks === 0 && state.count > 0) {
-    const head = (await tx.objectStore('heads').get(runId))?.series[key];
+    const head = headOf(packedHeads(await tx.objectStore('heads').get(runId)), key);
     const { steps, timestamps, values } = headColumns(key, head ?? new Float64Array(0));
     return { key, steps: steps.slice(fromIndex), timestamps: timestamps.slice(fromIndex), values: values.slice(fromIndex) };
   }

@@ -115,7 +115,7 @@ export class IdbStore implements Store {
     committed: (written, changes) => {
       for (const [runId, before] of written.seqBefore) this.__tails.restamp(runId, before, written.seq);
       for (const tail of written.tails) this.__tails.set(written.seq, tail);
-      for (const change of changes) this.__announce(change);
+      this.__announce(changes);
     },
     mapError: (error, what) => mapIdbError(error, what),
   });
@@ -136,8 +136,8 @@ export class IdbStore implements Store {
       write: <T>(what: string, stores: readonly Names[], durability: IDBTransactionDurability, body: (tx: Tx<'readwrite'>) => Promise<T>) =>
         this.__write(what, stores, durability, (tx) => body(tx)),
     };
-    this.registry = new RegistryService(new IdbRegistryRecords(transactions), (change) => this.__announce(change));
-    this.loggedModels = new LoggedModelService(new IdbLoggedModelRecords(transactions), (id) => this.getExperiment(id as ExperimentId), (change) => this.__announce(change));
+    this.registry = new RegistryService(new IdbRegistryRecords(transactions), (change) => this.__announce([change]));
+    this.loggedModels = new LoggedModelService(new IdbLoggedModelRecords(transactions), (id) => this.getExperiment(id as ExperimentId), (change) => this.__announce([change]));
   }
 
   /** Opens (and creates or upgrades) the database now instead of on first use. */
@@ -346,7 +346,8 @@ export class IdbStore implements Store {
           Array.from(byKey, async ([key, list]) => {
             const state = hasKey(run.series, key) ? { ...run.series[key]! } : { count: 0, chunks: 0 };
             let latest = hasKey(run.latest, key) ? run.latest[key] : undefined;
-            let tail = ctx.tail(runId, key, run.seq, (seq) => this.__tails.get(runId, key, seq));
+            // A series without chunks (new, or in the heads record) has no tail to look up.
+            let tail = state.chunks === 0 ? undefined : ctx.tail(runId, key, run.seq, (seq) => this.__tails.get(runId, key, seq));
             for (const columns of list) {
               tail = await appendColumns(chunks, runId, state, columns, issue, tail, heads);
               latest = latestOf(latest, columns);
@@ -629,7 +630,7 @@ export class IdbStore implements Store {
         // AbortError. Report the root cause (e.g. QuotaExceededError, ConstraintError).
         throw isAbortError(error) && tx.error !== null ? tx.error : error;
       }
-      for (const change of changes) this.__announce(change);
+      this.__announce(changes);
       return result;
     });
     return this.#track(operation);
@@ -655,10 +656,10 @@ export class IdbStore implements Store {
     return this.#track(saved.catch(() => undefined));
   }
 
-  /** Tells local subscribers and, over `BroadcastChannel`, other tabs about a committed change. */
-  private __announce(change: StoreChange): void {
-    this.__events.emit(change);
-    this.__broadcast.post(change);
+  /** Tells local subscribers and, over `BroadcastChannel` in one message, other tabs about the changes of a commit. */
+  private __announce(changes: readonly StoreChange[]): void {
+    for (const change of changes) this.__events.emit(change);
+    this.__broadcast.post(changes);
   }
 
   private async __guard<T>(what: string, action: () => Promise<T>): Promise<T> {

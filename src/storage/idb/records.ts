@@ -8,7 +8,8 @@
 import { dict, type Dict, type Experiment, type Metric, type Run, type RunInfo } from '../../core/entities.js';
 import type { ModelVersion, ModelVersionRecord, RegisteredModel, RegisteredModelRecord } from '../../core/registry/entities.js';
 import type { LoggedModelRecord } from '../../core/logged-models/logged-model-store.js';
-import type { StoredRun } from './schema.js';
+import type { RunId } from '../../core/ids.js';
+import type { FirstStoredHeads, StoredHeads, StoredRun } from './schema.js';
 
 /** A null-prototype copy of a stored (or cloned) dict. */
 export function toDict<V>(value: Readonly<Record<string, V>> | undefined): Dict<V> {
@@ -73,6 +74,39 @@ export function cloneStoredRun(stored: StoredRun): StoredRun {
     ...(stored.inputs === undefined ? {} : { inputs: stored.inputs }),
     ...(stored.outputs === undefined ? {} : { outputs: [...stored.outputs] }),
   };
+}
+
+/** The heads record of a run: each key's head (see `StoredHeads`) copied into one array. */
+export function packHeads(runId: RunId, heads: Readonly<Dict<Float64Array>>): StoredHeads {
+  const keys = Object.keys(heads);
+  const ends: number[] = [];
+  let total = 0;
+  for (const key of keys) ends.push((total += heads[key]!.length));
+  const points = new Float64Array(total);
+  keys.forEach((key, i) => points.set(heads[key]!, i === 0 ? 0 : ends[i - 1]));
+  return { runId, keys, ends, points };
+}
+
+/** A heads record as read from IndexedDB, packed (one written by the first v5 code is packed now). */
+export function packedHeads(stored: StoredHeads | FirstStoredHeads | undefined): StoredHeads | undefined {
+  return stored === undefined || !('series' in stored) ? stored : packHeads(stored.runId, stored.series);
+}
+
+/** Every head of a heads record, by key: views into its one array. */
+export function unpackHeads(stored: StoredHeads): Dict<Float64Array> {
+  const heads = dict<Float64Array>();
+  stored.keys.forEach((key, i) => (heads[key] = headAt(stored, i)));
+  return heads;
+}
+
+/** The head of `key` in a heads record (a view), undefined when it has none. */
+export function headOf(stored: StoredHeads | undefined, key: string): Float64Array | undefined {
+  const i = stored === undefined ? -1 : stored.keys.indexOf(key);
+  return i < 0 ? undefined : headAt(stored!, i);
+}
+
+function headAt(stored: StoredHeads, i: number): Float64Array {
+  return stored.points.subarray(i === 0 ? 0 : stored.ends[i - 1], stored.ends[i]);
 }
 
 /**

@@ -11,15 +11,15 @@
  * @module
  */
 import { transfer, type Remote } from 'comlink';
-import type { Experiment, FileInfo, KeyValue, MetricColumns, MetricSeries, Page, Run, RunInfo } from '../../core/entities.js';
+import type { Experiment, FileInfo, KeyValue, MetricSeries, Page, Run, RunInfo } from '../../core/entities.js';
 import { EdgeflowError } from '../../core/errors.js';
 import type { ExperimentId, RunId } from '../../core/ids.js';
 import type { ModelStage, ModelVersion, RegisteredModel, RegisteredModelRecord } from '../../core/registry/entities.js';
 import type { CreateModelVersionInput, CreateRegisteredModelInput, RegistryStore } from '../../core/registry/registry-store.js';
 import type { RegistrySearchQuery } from '../../core/registry/search.js';
 import type { LoggedModelStore } from '../../core/logged-models/logged-model-store.js';
-import type { MetricLink } from '../../core/logged-models/entities.js';
 import type { ModelOutput } from '../../core/datasets/entities.js';
+import { packColumns, type WireBatch } from './batch-wire.js';
 import { RemoteLoggedModels } from './remote-logged-models.js';
 import { unpackRuns } from './run-table.js';
 import type {
@@ -40,7 +40,7 @@ import { deserializeThrown, installTransferHandlers } from '../wire/transfer-han
 import type { LogInputsInput } from '../../core/datasets/entities.js';
 import { reviveModelVersion, reviveRegisteredModel, reviveRegisteredModelRecord, reviveRun, toExperiment } from './records.js';
 import type { StorageFigures } from './storage-figures.js';
-import { TRANSFER_MIN_POINTS } from './schema.js';
+import { TRANSFER_MIN_NUMBERS } from './schema.js';
 import type { IdbWorkerApi, WriteCall, WriteOutcome } from './worker-api.js';
 import { WorkerConnection, type WorkerConnectionOptions } from './worker-connection.js';
 
@@ -167,16 +167,17 @@ export class RemoteStore implements Store {
   }
 
   /**
-   * Sends the batch to the worker in one message. The metric columns are copied once (into buffers
-   * earlier batches' columns came back in, when there are some) and the copies' buffers moved
-   * (transferred); the caller's arrays stay intact, so a batch can be sent
+   * Sends the batch to the worker in one message. The metric columns are copied once, into one
+   * array (`batch-wire.ts`); when large, into a buffer an earlier batch's columns came back in (when
+   * there is one), and moved (transferred). The caller's arrays stay intact, so a batch can be sent
    * again after its worker stopped (with the same `batchId`, it is written once). Sent with the
    * other run creations and batches called in the same task, in one message.
    */
   async logBatch(runId: RunId, batch: LogBatchInput): Promise<void> {
-    const { metrics, buffers } = copiedColumns(batch.metrics ?? [], this.#spare);
-    const message: LogBatchInput = {
-      metrics,
+    const columns = packColumns(batch.metrics ?? [], (length) => (length >= TRANSFER_MIN_NUMBERS ? this.#spare.take(length) : new Float64Array(length)));
+    const buffers = columns.points.length >= TRANSFER_MIN_NUMBERS ? [columns.points.buffer] : [];
+    const message: WireBatch = {
+      columns,
       params: batch.params ?? [],
       tags: batch.tags ?? [],
       ...(batch.batchId === undefined ? {} : { batchId: batch.batchId }),
@@ -413,7 +414,7 @@ class RemoteRegistry implements RegistryStore {
   }
 }
 
-/** Artifact bytes shorter than this are cloned with the message instead of transferred (as `TRANSFER_MIN_POINTS`). */
+/** Artifact bytes shorter than this are cloned with the message instead of transferred (as `TRANSFER_MIN_NUMBERS`). */
 const TRANSFER_MIN_BYTES = 64 * 1024;
 /** Most spare column buffers a store keeps (see {@link SpareBuffers}). */
 const MAX_SPARE_BUFFERS = 48;
@@ -431,42 +432,17 @@ class SpareBuffers {
     for (const buffer of buffers) if (this.#buffers.length < MAX_SPARE_BUFFERS) this.#buffers.push(buffer);
   }
 
-  /** A copy of `array`: into the smallest spare buffer that holds it (taken out of the spares), else new. */
-  copy(array: Float64Array): Float64Array {
-    const bytes = array.byteLength;
+  /** An array of `length` numbers: over the smallest spare buffer that holds them (taken out of the spares), else new. */
+  take(length: number): Float64Array<ArrayBuffer> {
+    const bytes = length * Float64Array.BYTES_PER_ELEMENT;
     let best = -1;
     this.#buffers.forEach((buffer, i) => {
       if (buffer.byteLength >= bytes && (best < 0 || buffer.byteLength < this.#buffers[best]!.byteLength)) best = i;
     });
-    if (best < 0) return array.slice();
-    const own = new Float64Array(this.#buffers.splice(best, 1)[0]!, 0, array.length);
-    own.set(array);
-    return own;
+    return best < 0 ? new Float64Array(length) : new Float64Array(this.#buffers.splice(best, 1)[0]!, 0, length);
   }
 
   clear(): void {
     this.#buffers = [];
   }
-}
-
-/**
- * Copies of the columns (taken now: the caller may change its arrays before the message goes), and
- * the buffers to transfer. Columns to transfer are copied into `spare` buffers when there are some.
- */
-function copiedColumns(metrics: readonly (MetricColumns & { readonly link?: MetricLink })[], spare: SpareBuffers): { metrics: MetricColumns[]; buffers: ArrayBuffer[] } {
-  const buffers: ArrayBuffer[] = [];
-  const copy = (array: Float64Array): Float64Array => {
-    if (array.length < TRANSFER_MIN_POINTS) return array.slice();
-    const own = spare.copy(array);
-    buffers.push(own.buffer as ArrayBuffer);
-    return own;
-  };
-  const out = metrics.map((m) => ({
-    key: m.key,
-    steps: copy(m.steps),
-    timestamps: copy(m.timestamps),
-    values: copy(m.values),
-    ...(m.link === undefined ? {} : { link: m.link }),
-  }));
-  return { metrics: out, buffers };
 }

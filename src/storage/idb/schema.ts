@@ -48,11 +48,12 @@ export const DB_VERSION = 5;
 export const CHUNK_POINTS = 4096;
 
 /**
- * Metric columns shorter than this go from the page to the worker cloned with the message instead
- * of transferred: a transfer list of thousands of tiny buffers (a sweep creating hundreds of runs
- * with one-point metrics in one task) costs far more in `postMessage` than copying their bytes.
+ * A batch's packed columns (`batch-wire.ts`, three numbers a point) shorter than this go from the
+ * page to the worker cloned with the message instead of transferred: a transfer list of thousands
+ * of tiny buffers (a sweep creating hundreds of runs with one-point metrics in one task) costs far
+ * more in `postMessage` than copying their bytes. Only transferred buffers come back as spares.
  */
-export const TRANSFER_MIN_POINTS = 1024;
+export const TRANSFER_MIN_NUMBERS = 3 * 1024;
 
 /**
  * Most points a series keeps inline in its run's heads record (v5). Past this, its points move to chunk
@@ -73,10 +74,22 @@ export interface SeriesState {
 
 /**
  * v5: the points of every series of one run that has at most {@link INLINE_POINTS} points and no
- * chunk record. Per key one array: its steps, then its timestamps, then its values (one typed array
- * per key clones about three times faster than three).
+ * chunk record, packed in one array: key `keys[i]`'s head is `points` from `ends[i - 1]` (0 for the
+ * first) to `ends[i]`, its steps, then its timestamps, then its values. One typed array per run:
+ * IndexedDB clones a record of 20 one-point keys about three times faster than one array per key.
  */
 export interface StoredHeads {
+  runId: RunId;
+  keys: string[];
+  ends: number[];
+  points: Float64Array;
+}
+
+/**
+ * The heads record as the first v5 code wrote it (main from 2026-12-03 15:24 until its packing):
+ * one array per key. Still read (`records.ts` `packedHeads`); written again packed.
+ */
+export interface FirstStoredHeads {
   runId: RunId;
   series: Dict<Float64Array>;
 }
@@ -146,7 +159,7 @@ export interface EdgeflowDB extends DBSchema {
   runs: { key: RunId; value: StoredRun; indexes: { experimentId: ExperimentId; seq: number } };
   chunks: { key: [RunId, string, number]; value: StoredChunk };
   /** v5: short series of one run (see {@link StoredHeads}). */
-  heads: { key: RunId; value: StoredHeads };
+  heads: { key: RunId; value: StoredHeads | FirstStoredHeads };
   artifacts: { key: [RunId, string]; value: StoredArtifact };
   /** v3: registered models with all their versions (dicts stored as plain objects). */
   registeredModels: { key: string; value: RegisteredModelRecord };

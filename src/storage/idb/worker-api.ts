@@ -15,9 +15,10 @@ import type { LoggedModelStore } from '../../core/logged-models/logged-model-sto
 import type { ArtifactData, CreateRunInput, LogBatchInput, SearchRunsQuery, Store, StoreChange } from '../../core/store.js';
 import { serializeThrown, type WireThrown } from '../wire/transfer-handlers.js';
 import type { Run } from '../../core/entities.js';
+import { unpackColumns, type WireBatch } from './batch-wire.js';
 import { IdbStore } from './idb-store.js';
 import { compactBuffers, type PackedRunPage } from './run-index.js';
-import { TRANSFER_MIN_POINTS } from './schema.js';
+import { TRANSFER_MIN_NUMBERS } from './schema.js';
 import type { StorageFigures } from './storage-figures.js';
 
 /** Options the page sends when it opens the worker's store. */
@@ -62,7 +63,7 @@ type OwnMethod = 'registry' | 'loggedModels' | 'open' | 'attachEvents' | 'close'
 /** One write of {@link WorkerStore.writeMany}. */
 export type WriteCall =
   | { readonly kind: 'createRun'; readonly input: CreateRunInput }
-  | { readonly kind: 'logBatch'; readonly runId: RunId; readonly batch: LogBatchInput }
+  | { readonly kind: 'logBatch'; readonly runId: RunId; readonly batch: WireBatch }
   | { readonly kind: 'putArtifact'; readonly runId: RunId; readonly path: string; readonly data: ArtifactData };
 
 /** What became of one {@link WriteCall}: its result, or what it threw (wire form). */
@@ -137,13 +138,24 @@ class WorkerApi implements Pick<WorkerStore, OwnMethod> {
     }
   }
 
-  /** Posts every change (this store's and other tabs') on `port`. */
+  /**
+   * Posts every change (this store's and other tabs') on `port`: the changes of one task in one
+   * message (a group's commit announces hundreds at once), in order.
+   */
   attachEvents(port: MessagePort): void {
     this.__unsubscribe?.();
-    this.__unsubscribe = this.__s.subscribe((change: StoreChange) => port.postMessage(change));
+    let queued: StoreChange[] = [];
+    this.__unsubscribe = this.__s.subscribe((change: StoreChange) => {
+      if (queued.push(change) > 1) return;
+      queueMicrotask(() => {
+        const changes = queued;
+        queued = [];
+        port.postMessage(changes);
+      });
+    });
   }
 
-  /** The batch's column buffers arrive transferred from the page. */
+  /** Logs a batch; runs the test hooks. */
   async logBatch(runId: RunId, batch: LogBatchInput): Promise<void> {
     const failure = this.#failure;
     this.#failure = undefined;
@@ -155,23 +167,24 @@ class WorkerApi implements Pick<WorkerStore, OwnMethod> {
     }
   }
   /**
-   * Hands every write to the store at once, so that they share write groups (`write-groups.ts`),
+   * Hands every write to the store at once (a batch's columns arrive packed, `batch-wire.ts`, their
+   * buffer transferred from the page when large), so that they share write groups (`write-groups.ts`),
    * and answers when all settled: one message for what would be one call each.
    */
   async writeMany(writes: readonly WriteCall[]): Promise<WrittenMany> {
     const settled = await Promise.allSettled(
       writes.map((write) => {
         if (write.kind === 'createRun') return this.__s.createRun(write.input);
-        return write.kind === 'logBatch' ? this.logBatch(write.runId, write.batch) : this.__s.putArtifact(write.runId, write.path, write.data);
+        if (write.kind === 'putArtifact') return this.__s.putArtifact(write.runId, write.path, write.data);
+        const { columns, ...batch } = write.batch;
+        return this.logBatch(write.runId, { ...batch, metrics: unpackColumns(columns) });
       }),
     );
     const outcomes = settled.map((outcome): WriteOutcome => {
       if (outcome.status === 'rejected') return { ok: false, error: serializeThrown(outcome.reason) };
       return outcome.value === undefined ? { ok: true } : { ok: true, run: outcome.value };
     });
-    const spare = uniqueBuffers(
-      writes.flatMap((write) => (write.kind === 'logBatch' ? (write.batch.metrics ?? []).flatMap((m) => [m.steps, m.timestamps, m.values]) : [])),
-    ).filter((buffer) => buffer.byteLength >= SPARE_MIN_BYTES);
+    const spare = writes.flatMap((write) => (write.kind === 'logBatch' && write.batch.columns.points.length >= TRANSFER_MIN_NUMBERS ? [write.batch.columns.points.buffer] : []));
     return transfer({ outcomes, spare }, spare);
   }
   /** The packed runs' buffers are transferred to the page. */
@@ -266,8 +279,6 @@ function crash(): Promise<never> {
   return new Promise<never>(() => undefined);
 }
 
-/** Only transferred column buffers go back to the page (see {@link WrittenMany.spare}); smaller ones came cloned. */
-const SPARE_MIN_BYTES = TRANSFER_MIN_POINTS * Float64Array.BYTES_PER_ELEMENT;
 
 /** The distinct whole buffers behind some typed arrays (a buffer may be listed once in a transfer). */
 export function uniqueBuffers(arrays: readonly ArrayBufferView[]): ArrayBuffer[] {

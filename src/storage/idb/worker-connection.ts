@@ -104,7 +104,9 @@ export class WorkerConnection {
     const { port1, port2 } = new MessageChannel();
     const unresponsiveMs = lockName === undefined ? (options.unresponsiveMs ?? DEFAULT_UNRESPONSIVE_MS) : undefined;
     const connection = new WorkerConnection(worker, remote, dbName, port1, unresponsiveMs);
-    port1.onmessage = (event: MessageEvent<StoreChange>) => onChange(event.data);
+    port1.onmessage = (event: MessageEvent<readonly StoreChange[]>) => {
+      for (const change of event.data) onChange(change);
+    };
     worker.addEventListener('error', (event) => {
       event.preventDefault();
       connection.stop('crashed', event.message);
