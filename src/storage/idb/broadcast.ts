@@ -14,22 +14,23 @@ export function channelNameOf(dbName: string): string {
 
 /** A store's end of its database's change channel. A no-op where `BroadcastChannel` is missing. */
 export class ChangeBroadcast {
-  private readonly __channel: BroadcastChannel | undefined;
+  readonly #channel: BroadcastChannel | undefined;
 
   constructor(dbName: string, onForeignChange: (change: StoreChange) => void) {
     if (typeof BroadcastChannel === 'undefined') return;
-    this.__channel = new BroadcastChannel(channelNameOf(dbName));
-    this.__channel.onmessage = (event: MessageEvent<readonly StoreChange[]>) => {
-      for (const change of event.data) onForeignChange(change);
+    this.#channel = new BroadcastChannel(channelNameOf(dbName));
+    this.#channel.onmessage = (event: MessageEvent<readonly StoreChange[] | StoreChange>) => {
+      // A tab running edgeflow from before the changes of a commit were sent together posts one change a message.
+      for (const change of Array.isArray(event.data) ? event.data : [event.data]) onForeignChange(change);
     };
   }
 
   /** Tells the other contexts about the changes of one commit, in order. */
   post(changes: readonly StoreChange[]): void {
-    if (changes.length > 0) this.__channel?.postMessage(changes);
+    if (changes.length > 0) this.#channel?.postMessage(changes);
   }
 
   close(): void {
-    this.__channel?.close();
+    this.#channel?.close();
   }
 }
