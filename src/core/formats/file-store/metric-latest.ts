@@ -18,7 +18,7 @@ const ZERO = 0x30;
 const MAX_DIGITS = 15;
 
 /** Bytes a scanned value may hold: digits, `+-._eE` and the letters of `nan`, `inf`, `infinity`. */
-const FLOAT_BYTE = new Uint8Array(128);
+const FLOAT_BYTE = new Uint8Array(256);
 for (const c of '0123456789+-._eEnNaAiIfFtTyY') FLOAT_BYTE[c.charCodeAt(0)] = 1;
 
 /**
@@ -36,16 +36,17 @@ export function scanLatestMetric(key: string, bytes: Uint8Array, where: string, 
   const maxLineLength = options.maxLineLength ?? 4096;
   const n = bytes.length;
   let maxStep = -Infinity;
-  /** Starts and line numbers of the lines at `maxStep`. */
+  /** Starts and line numbers of the `count` lines at `maxStep`. */
   const starts: number[] = [];
   const lines: number[] = [];
+  let count = 0;
   let line = 0;
   for (let i = 0; i < n; line++) {
     const start = i;
     while (i < n && isDigit(bytes[i]!)) i++;
     if (i === start || i - start > MAX_DIGITS || bytes[i] !== SPACE) return parseWhole(key, bytes, where, options);
     const valueStart = ++i;
-    while (i < n && bytes[i]! < 128 && FLOAT_BYTE[bytes[i]!] === 1) i++;
+    while (i < n && FLOAT_BYTE[bytes[i]!] === 1) i++;
     if (i === valueStart || bytes[i] !== SPACE) return parseWhole(key, bytes, where, options);
     const negative = bytes[++i] === MINUS;
     if (negative) i++;
@@ -56,21 +57,18 @@ export function scanLatestMetric(key: string, bytes: Uint8Array, where: string, 
       return parseWhole(key, bytes, where, options);
     }
     if (negative) step = -step;
-    if (step > maxStep) {
+    if (step >= maxStep) {
+      if (step > maxStep) count = 0;
       maxStep = step;
-      starts.length = 0;
-      lines.length = 0;
-    }
-    if (step === maxStep) {
-      starts.push(start);
-      lines.push(line);
+      starts[count] = start;
+      lines[count++] = line;
     }
     i++;
   }
-  if (starts.length === 0) return undefined;
-  const timestamps = new Float64Array(starts.length);
-  const values = new Float64Array(starts.length);
-  for (let c = 0; c < starts.length; c++) {
+  if (count === 0) return undefined;
+  const timestamps = new Float64Array(count);
+  const values = new Float64Array(count);
+  for (let c = 0; c < count; c++) {
     let i = starts[c]!;
     let timestamp = 0;
     for (; bytes[i] !== SPACE; i++) timestamp = timestamp * 10 + bytes[i]! - ZERO;
@@ -79,7 +77,7 @@ export function scanLatestMetric(key: string, bytes: Uint8Array, where: string, 
     timestamps[c] = timestamp;
     values[c] = parseMetricValue(String.fromCharCode(...bytes.subarray(valueStart, i)), `${where} line ${lines[c]! + 1}`);
   }
-  return latestOf(undefined, { key, steps: new Float64Array(starts.length).fill(maxStep), timestamps, values });
+  return latestOf(undefined, { key, steps: new Float64Array(count).fill(maxStep), timestamps, values });
 }
 
 function isDigit(byte: number): boolean {
