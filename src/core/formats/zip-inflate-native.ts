@@ -27,8 +27,12 @@ export function hasNativeInflate(): boolean {
  * @throws the platform's error when the data is not valid deflate.
  */
 export async function inflateNatively(compressed: Uint8Array, out: Uint8Array): Promise<{ readonly written: number; readonly over: boolean }> {
-  const input = new Blob([compressed as Uint8Array<ArrayBuffer>]).stream();
-  const reader = input.pipeThrough(new DecompressionStream('deflate-raw')).getReader();
+  const decoder = new DecompressionStream('deflate-raw');
+  const writer = decoder.writable.getWriter();
+  // Their failures are the reader's too (corrupt data), reported there.
+  writer.write(compressed as Uint8Array<ArrayBuffer>).catch(() => undefined);
+  writer.close().catch(() => undefined);
+  const reader = decoder.readable.getReader();
   let written = 0;
   for (;;) {
     const { done, value } = await reader.read();
