@@ -97,6 +97,15 @@ describe('BundleStore reads metric histories lazily', () => {
     expect([readsOf('a'), readsOf('b')]).toEqual([2, 1]);
   });
 
+  it('reports progress once per run, as its metric files are scanned', async () => {
+    const done: number[] = [];
+    const store = await BundleStore.open(tree({ loss: lines(10) }), { onProgress: (p) => done.push(p.done) });
+    const experiments = (await store.searchExperiments({ viewType: 'ALL' })).items.map((e) => e.experimentId);
+    const runs = (await store.searchRuns({ experimentIds: experiments, viewType: 'ALL' })).items;
+    expect(runs.length).toBeGreaterThan(0);
+    expect(done).toEqual(runs.map((_, i) => i + 1));
+  });
+
   it('a history whose columns pass maxDecodedBytes is RESOURCE_EXHAUSTED from getMetricHistory, after an open that fits', async () => {
     // 60,000 lines of 6 bytes: 720 KB charged while scanned, 1.44 MB of columns.
     const store = await BundleStore.open(tree({ many: '0 0 0\n'.repeat(60_000) }), { limits: { maxDecodedBytes: 1024 * 1024 } });

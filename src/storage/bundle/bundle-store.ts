@@ -152,11 +152,16 @@ export class BundleStore implements Store {
     } else {
       input = source;
     }
-    const bundle = await readBundle(input, options, 'list');
+    // Progress counts runs once their metrics are scanned, the bulk of opening.
+    const { onProgress, ...reading } = options;
+    const bundle = await readBundle(input, reading, 'list');
     const metrics = new BundleMetrics(bundle.zip, bundle.budget, options);
     const latest = new Map<RunRecord, readonly Metric[]>();
     for (const experiment of bundle.snapshot.experiments) {
-      for (const run of experiment.runs) latest.set(run, await latestMetrics(run, bundle.prefix, metrics));
+      for (const run of experiment.runs) {
+        latest.set(run, await latestMetrics(run, bundle.prefix, metrics));
+        onProgress?.({ phase: 'read', done: latest.size });
+      }
     }
     try {
       return new BundleStore(bundle, metrics, latest);
