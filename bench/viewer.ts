@@ -1,7 +1,7 @@
 /**
  * `npx tsx bench/viewer.ts`: `<ef-viewer>`'s time to its first charts for a bundle of 100 runs ×
- * 10 metrics × 10,000 points (its five latest runs charted, one chart per metric), against
- * `BundleStore.open` of the same Blob in the same page. Chromium via the test harness, the page
+ * 10 metrics × 10,000 points (its five latest runs charted, one chart per metric), and
+ * `BundleStore.open`'s, against the raw baseline: fflate `unzipSync` of the same Blob in the same page. Chromium via the test harness, the page
  * served by Vite (production mode) from 127.0.0.1. Prints one JSON line per figure.
  */
 import { TrackingClient } from '../src/core/client.js';
@@ -43,12 +43,15 @@ const { page, close } = await openBenchPage({
   files: { [ZIP]: { type: 'application/zip', body: zip } },
 });
 try {
-  type Bench = { timeToFirstChart(url: string, rounds: number): Promise<{ open: number; viewer: number; charts: number; runs: number }> };
+  type Bench = { timeToFirstChart(url: string, rounds: number): Promise<{ unzip: number; open: number; viewer: number; charts: number; runs: number }> };
   const result = await page.evaluate((url) => (window as unknown as { viewerBench: Bench }).viewerBench.timeToFirstChart(url, 3), ZIP);
   if (result.charts !== METRICS || result.runs !== RUNS) throw new Error(`bench: the viewer showed ${result.runs} runs and ${result.charts} charts`);
   report('viewer.bundle_size.100x10x10k', zip.length / 1e6, 'MB');
+  report('viewer.raw_unzip.100x10x10k', result.unzip, 'ms');
   report('viewer.bundle_open.100x10x10k', result.open, 'ms');
   report('viewer.first_charts.100x10x10k', result.viewer, 'ms');
+  report('viewer.bundle_open / raw_unzip', result.open / result.unzip, 'x');
+  report('viewer.first_charts / raw_unzip', result.viewer / result.unzip, 'x');
   report('viewer.first_charts / bundle_open', result.viewer / result.open, 'x');
 } finally {
   await close();

@@ -88,6 +88,26 @@ describe('<ef-viewer>', () => {
     expect(chartsOf(viewer)).toHaveLength(2);
   });
 
+  it('opens a bundle whose shown run has a corrupt metric file: its chart says which file and line, the rest is drawn', async () => {
+    const { zip, runIds } = await seededZip();
+    const { strFromU8, strToU8, unzipSync, zipSync } = await import('fflate');
+    const files = unzipSync(new Uint8Array(await zip.arrayBuffer()));
+    const entry = Object.keys(files).find((name) => name.endsWith(`/${runIds[0]}/metrics/loss`))!;
+    const lines = strFromU8(files[entry]!).split('\n');
+    lines[5] = lines[5]!.replace(/ \S+ /u, ' 1.2.3 ');
+    files[entry] = strToU8(lines.join('\n'));
+    const viewer = await mount('ef-viewer', { noHash: true, src: new Blob([zipSync(files)]) });
+    expect(shadow(viewer).querySelector('ef-run-table')!.runs).toHaveLength(3);
+    expect(viewer.metricKeys).toEqual(['acc', 'loss']);
+    const [acc, loss] = chartsOf(viewer);
+    expect(acc!.plot).toBeDefined();
+    expect((acc!.chartData?.[0] as ArrayLike<number>).length).toBe(20);
+    const alert = shadow(loss!).querySelector('[part="error"]')!;
+    expect(alert.getAttribute('role')).toBe('alert');
+    expect(alert.textContent).toContain(`Could not read the metrics: ${entry} line 6: invalid metric value "1.2.3".`);
+    expect(alert.getBoundingClientRect().height).toBeGreaterThan(0);
+  });
+
   it('shows the runs read while a big zip opens, then what it opened; a zip that fails says why and keeps the view', async () => {
     const { zip } = await seededZip();
     const viewer = await mount('ef-viewer', { noHash: true, src: zip });

@@ -46,6 +46,8 @@ async function viewer(markup: string): Promise<FirstChart> {
       chart.plot!.ctx.getImageData(0, 0, 1, 1);
       const ms = performance.now() - t0;
       const result = { ms, runIds: [...chart.runIds], metricKey: chart.metricKeys[0]!, points: (chart.chartData![0] as ArrayLike<number>).length };
+      // The other charts finish loading before the baseline runs, so their work is not timed in it.
+      await (host.firstElementChild as HTMLElement & { loaded(): Promise<void> }).loaded();
       host.remove();
       return result;
     }

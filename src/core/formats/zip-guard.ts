@@ -23,6 +23,7 @@
 import { Inflate, inflateSync } from 'fflate';
 import { EdgeflowError, describeValue } from '../errors.js';
 import { asResourceExhausted } from './decode-budget.js';
+import { hasNativeInflate, inflateNatively } from './zip-inflate-native.js';
 import { readDirectoryLocation, rejectArchive, u16, u32, u64 } from './zip-records.js';
 
 /**
@@ -217,7 +218,7 @@ export class GuardedZip {
     if (entry.method === 0) {
       data = compressed;
     } else {
-      data = inflateWithBudget(compressed, entry.size, entry.name);
+      data = await inflateWithBudget(compressed, entry.size, entry.name);
     }
     if (crc32(data) !== entry.crc32) reject(entry.name, 'fails its CRC-32 check (corrupt data).');
     return data;
@@ -235,12 +236,16 @@ export class GuardedZip {
   }
 }
 
-const INFLATE_CHUNK = 16 * 1024;
-
 /** Entries up to this compressed size inflate in one call (work is bounded by ~1032× this). */
 const ONE_SHOT_LIMIT = 64 * 1024;
 
-function inflateWithBudget(compressed: Uint8Array, declared: number, name: string): Uint8Array {
+/**
+ * Larger entries are pushed in chunks of the same size: a push inflates at most ~1032× it before
+ * the size check sees its output (16 KiB chunks took fflate's streaming inflate twice as long).
+ */
+const INFLATE_CHUNK = ONE_SHOT_LIMIT;
+
+async function inflateWithBudget(compressed: Uint8Array, declared: number, name: string): Promise<Uint8Array> {
   if (compressed.length <= ONE_SHOT_LIMIT) {
     // A fixed output buffer one byte larger than declared: fflate never grows it, so filling the
     // extra byte proves the data inflates past its declared size.
@@ -263,19 +268,24 @@ function inflateWithBudget(compressed: Uint8Array, declared: number, name: strin
   const out = new Uint8Array(declared);
   let written = 0;
   let over = false;
-  const inflater = new Inflate((chunk) => {
-    if (written + chunk.length > declared) {
-      over = true;
-      throw new RangeError('inflated past the declared size');
-    }
-    out.set(chunk, written);
-    written += chunk.length;
-  });
   try {
-    if (compressed.length === 0) inflater.push(compressed, true);
-    for (let i = 0; i < compressed.length; i += INFLATE_CHUNK) {
-      const end = Math.min(i + INFLATE_CHUNK, compressed.length);
-      inflater.push(compressed.subarray(i, end), end === compressed.length);
+    if (hasNativeInflate()) {
+      // The platform's decoder: several times faster than fflate's.
+      ({ written, over } = await inflateNatively(compressed, out));
+    } else {
+      const inflater = new Inflate((chunk) => {
+        if (written + chunk.length > declared) {
+          over = true;
+          throw new RangeError('inflated past the declared size');
+        }
+        out.set(chunk, written);
+        written += chunk.length;
+      });
+      if (compressed.length === 0) inflater.push(compressed, true);
+      for (let i = 0; i < compressed.length; i += INFLATE_CHUNK) {
+        const end = Math.min(i + INFLATE_CHUNK, compressed.length);
+        inflater.push(compressed.subarray(i, end), end === compressed.length);
+      }
     }
   } catch (cause) {
     if (over) {
@@ -286,6 +296,7 @@ function inflateWithBudget(compressed: Uint8Array, declared: number, name: strin
       cause,
     });
   }
+  if (over) reject(name, `inflates to more than its declared ${declared} bytes (zip bomb?).`, { declaredSize: declared });
   if (written !== declared) reject(name, `inflates to ${written} bytes, not its declared ${declared}.`);
   return out;
 }

@@ -29,6 +29,8 @@ const readFields = {
 
 const readBundleOptionsSchema = z.object(readFields).strict();
 
+const bundleStoreOptionsSchema = z.object({ ...readFields, historyCacheBytes: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional() }).strict();
+
 const importBundleOptionsSchema = z
   .object({
     ...readFields,
@@ -62,10 +64,15 @@ const exportBundleOptionsSchema = z
 
 /**
  * Throws `INVALID_PARAMETER_VALUE` naming each offending field unless `options` are valid options
- * of `readBundle`/`BundleStore.open`.
+ * of `readBundle`.
  */
 export function checkReadBundleOptions(options: unknown): void {
   parseInput(readBundleOptionsSchema, options, 'bundle read options');
+}
+
+/** Throws `INVALID_PARAMETER_VALUE` naming each offending field unless `options` are valid options of `BundleStore.open`. */
+export function checkBundleStoreOptions(options: unknown): void {
+  parseInput(bundleStoreOptionsSchema, options, 'BundleStore options');
 }
 
 /** Throws `INVALID_PARAMETER_VALUE` naming each offending field unless `options` are valid options of `importBundle`. */

@@ -1,13 +1,12 @@
 /**
  * A read-only Store over a zip bundle (a Blob, bytes, or a URL fetched once). Metadata, params,
- * tags and metric histories are parsed when the store opens; artifact entries are inflated only
- * when read. Every write is rejected with `PERMISSION_DENIED`. The model registry, when the bundle
+ * tags and each metric's latest point are read when the store opens; a metric history is parsed
+ * when first asked for (see {@link BundleMetrics}), artifact entries are inflated only when read. Every write is rejected with `PERMISSION_DENIED`. The model registry, when the bundle
  * has one, is read through `store.registry`.
  * @module
  */
-import { checkReadBundleOptions } from './bundle-options.js';
+import { checkBundleStoreOptions } from './bundle-options.js';
 import {
-  compareMetricRecency,
   dict,
   type Experiment,
   type FileInfo,
@@ -19,7 +18,7 @@ import {
 } from '../../core/entities.js';
 import { EdgeflowError, describeValue } from '../../core/errors.js';
 import type { ExperimentId, RunId } from '../../core/ids.js';
-import { artifactFileNotFound, experimentNotFound, runNotFound } from '../../core/rules.js';
+import { artifactFileNotFound, experimentNotFound, latestOf, runNotFound } from '../../core/rules.js';
 import { searchExperimentList, searchRunList } from '../../core/search/index.js';
 import type {
   SearchExperimentsQuery,
@@ -27,7 +26,7 @@ import type {
   Store,
   StoreCapabilities,
 } from '../../core/store.js';
-import type { ArtifactEntry, MetricPoints } from '../../core/formats/file-store/index.js';
+import type { ArtifactEntry, MetricPoints, RunRecord } from '../../core/formats/file-store/index.js';
 import type { GuardedZip } from '../../core/formats/zip-guard.js';
 import { readBundle, type ParsedBundle, type ReadBundleOptions } from './read-bundle.js';
 import { asResourceExhausted } from '../../core/formats/decode-budget.js';
@@ -35,32 +34,39 @@ import { RegistryService } from '../../core/registry/registry-service.js';
 import { ReadOnlyRegistryRecords } from './registry-records.js';
 import { ReadOnlyLoggedModelRecords, listArtifactEntries } from './bundle-logged-models.js';
 import { LoggedModelService } from '../../core/logged-models/logged-model-service.js';
+import { BundleMetrics, type BundleMetricsOptions } from './bundle-metrics.js';
 
 const CAPABILITIES: StoreCapabilities = { readOnly: true, atomicBatches: true, crossContextEvents: false, orderedWrites: false, snapshots: false };
 
+/** Options of {@link BundleStore.open}. */
+export interface BundleStoreOptions extends ReadBundleOptions, Pick<BundleMetricsOptions, 'historyCacheBytes'> {}
+
 interface StoredRun {
   readonly run: Run;
-  readonly metrics: Map<string, MetricPoints>;
+  /** Each metric's points (read at open from an mlflow-export-import bundle), or its zip entry. */
+  readonly metrics: Map<string, MetricPoints | string>;
   readonly artifacts: Map<string, ArtifactEntry>;
+}
+
+/** The latest point of each metric of a run; a file-store run's files are scanned, not parsed. */
+async function latestMetrics(run: RunRecord, prefix: string, metrics: BundleMetrics): Promise<Metric[]> {
+  const latest: (Metric | undefined)[] = run.metrics.map((m) => latestOf(undefined, m));
+  for (const { key, file } of run.metricFiles ?? []) latest.push(await metrics.latest(prefix + file.path, key));
+  return latest.filter((m) => m !== undefined);
 }
 
 function freezeRun(
   info: RunInfo,
   params: Record<string, string>,
   tags: Record<string, string>,
-  metrics: readonly MetricPoints[],
+  metrics: readonly Metric[],
   links: Pick<Run, 'inputs' | 'outputs'>,
 ): Run {
   const latest = dict<Metric>();
   const values = dict<number>();
   for (const m of metrics) {
-    let best = -1;
-    for (let i = 0; i < m.values.length; i++) {
-      if (best === -1 || compareMetricRecency(m.steps[i]!, m.timestamps[i]!, m.values[i]!, m.steps[best]!, m.timestamps[best]!, m.values[best]!) > 0) best = i;
-    }
-    if (best === -1) continue;
-    latest[m.key] = Object.freeze({ key: m.key, value: m.values[best]!, timestamp: m.timestamps[best]!, step: m.steps[best]! });
-    values[m.key] = m.values[best]!;
+    latest[m.key] = Object.freeze({ key: m.key, value: m.value, timestamp: m.timestamp, step: m.step });
+    values[m.key] = m.value;
   }
   return Object.freeze({
     info: Object.freeze({ ...info }),
@@ -94,8 +100,10 @@ export class BundleStore implements Store {
   private readonly __zip: GuardedZip;
   private readonly __prefix: string;
   private __closed = false;
+  readonly #metrics: BundleMetrics;
 
-  private constructor(bundle: ParsedBundle) {
+  private constructor(bundle: ParsedBundle, metrics: BundleMetrics, latest: ReadonlyMap<RunRecord, readonly Metric[]>) {
+    this.#metrics = metrics;
     this.__zip = bundle.zip;
     this.__prefix = bundle.prefix;
     this.registry = new RegistryService(new ReadOnlyRegistryRecords(bundle.snapshot.registeredModels.map((m) => m.record)));
@@ -111,9 +119,10 @@ export class BundleStore implements Store {
       const ids: RunId[] = [];
       for (const r of exp.runs) {
         const info: RunInfo = { ...r.meta, runName: r.runName };
+        const files = (r.metricFiles ?? []).map(({ key, file }): [string, string] => [key, this.__prefix + file.path]);
         this.__runs.set(r.meta.runId, {
-          run: freezeRun(info, r.params, r.tags, r.metrics, r),
-          metrics: new Map(r.metrics.map((m) => [m.key, m])),
+          run: freezeRun(info, r.params, r.tags, latest.get(r) ?? [], r),
+          metrics: new Map<string, MetricPoints | string>([...r.metrics.map((m): [string, MetricPoints] => [m.key, m]), ...files]),
           artifacts: new Map(r.artifacts.map((a) => [a.path, a])),
         });
         ids.push(r.meta.runId);
@@ -124,12 +133,13 @@ export class BundleStore implements Store {
 
   /**
    * Opens a bundle: a Blob, bytes, or a URL fetched once. The zip goes through the zip guard and
-   * every metadata file is validated here, within `options.limits` (`DEFAULT_BUNDLE_LIMITS`).
+   * every metadata file is validated here, within `options.limits` (`DEFAULT_BUNDLE_LIMITS`); each
+   * metric file is scanned for its latest point, and parsed only when its history is asked for.
    * @throws `INVALID_PARAMETER_VALUE` naming the offending entry; `RESOURCE_EXHAUSTED` when the
    * bundle needs more memory than its limits allow (or memory runs out anyway).
    */
-  static async open(source: Blob | Uint8Array | ArrayBuffer | string | URL, options: ReadBundleOptions = {}): Promise<BundleStore> {
-    checkReadBundleOptions(options);
+  static async open(source: Blob | Uint8Array | ArrayBuffer | string | URL, options: BundleStoreOptions = {}): Promise<BundleStore> {
+    checkBundleStoreOptions(options);
     let input: Blob | Uint8Array | ArrayBuffer;
     if (typeof source === 'string' || source instanceof URL) {
       const response = await fetch(source);
@@ -144,9 +154,19 @@ export class BundleStore implements Store {
     } else {
       input = source;
     }
-    const bundle = await readBundle(input, options);
+    // Progress counts runs once their metrics are scanned, the bulk of opening.
+    const { onProgress, historyCacheBytes, ...reading } = options;
+    const bundle = await readBundle(input, reading, 'list');
+    const metrics = new BundleMetrics(bundle.zip, bundle.budget, options);
+    const latest = new Map<RunRecord, readonly Metric[]>();
+    for (const experiment of bundle.snapshot.experiments) {
+      for (const run of experiment.runs) {
+        latest.set(run, await latestMetrics(run, bundle.prefix, metrics));
+        onProgress?.({ phase: 'read', done: latest.size });
+      }
+    }
     try {
-      return new BundleStore(bundle);
+      return new BundleStore(bundle, metrics, latest);
     } catch (error) {
       throw asResourceExhausted(error, 'the bundle');
     }
@@ -191,8 +211,14 @@ export class BundleStore implements Store {
     return searchRunList(runs, query);
   }
 
+  /**
+   * A metric's points, parsed from its file the first time they are asked for.
+   * @throws `INVALID_PARAMETER_VALUE` naming the file and line when the metric file is malformed;
+   * `RESOURCE_EXHAUSTED` when its points do not fit the bundle's `maxDecodedBytes`.
+   */
   async getMetricHistory(runId: RunId, key: string): Promise<MetricSeries> {
-    const m = this.__run(runId).metrics.get(key);
+    const source = this.__run(runId).metrics.get(key);
+    const m = typeof source === 'string' ? await this.#metrics.history(source, key) : source;
     if (!m) return { key, steps: new Float64Array(0), timestamps: new Float64Array(0), values: new Float64Array(0) };
     return { key, steps: m.steps.slice(), timestamps: m.timestamps.slice(), values: m.values.slice() };
   }

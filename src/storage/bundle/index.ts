@@ -12,7 +12,7 @@ export {
   type RegistryImportReport,
 } from './import-bundle.js';
 export type { Mlflow3ImportReport, Mlflow3PartReport } from './import-mlflow3.js';
-export { BundleStore } from './bundle-store.js';
+export { BundleStore, type BundleStoreOptions } from './bundle-store.js';
 export {
   readBundle,
   BundleLayout,

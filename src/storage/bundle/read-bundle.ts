@@ -62,6 +62,8 @@ export interface ParsedBundle {
   readonly zip: GuardedZip;
   /** Prefix stripped from entry names (e.g. `mlruns/`), to map tree paths back to entries. */
   readonly prefix: string;
+  /** The decoded-size budget, charged with the metadata held: charge what is decoded later to it. */
+  readonly budget: DecodeBudget;
 }
 
 /** The longest chain of folders shared by all files that is not itself a file-store root. */
@@ -79,23 +81,29 @@ function fileStorePrefix(files: readonly TreeFile[]): string {
 
 /**
  * Opens and parses a bundle. Nothing but metadata, params, tags and metric files is inflated, each
- * charged to the decoded-size budget ({@link BundleLimits}) before it is.
+ * charged to the decoded-size budget ({@link BundleLimits}) before it is. With `metricFiles:
+ * 'list'`, a file-store bundle's metric files are only listed (`RunRecord.metricFiles`), not read.
  * @throws `INVALID_PARAMETER_VALUE` naming the offending entry; `RESOURCE_EXHAUSTED` naming it when
  * the budget would be passed, or when memory runs out anyway.
  */
 export async function readBundle(
   input: Blob | Uint8Array | ArrayBuffer | ZipSource,
   options: ReadBundleOptions = {},
+  metricFiles: 'parse' | 'list' = 'parse',
 ): Promise<ParsedBundle> {
   checkReadBundleOptions(options);
   try {
-    return await readBundleWithin(input, options);
+    return await readBundleWithin(input, options, metricFiles);
   } catch (error) {
     throw asResourceExhausted(error, 'the bundle');
   }
 }
 
-async function readBundleWithin(input: Blob | Uint8Array | ArrayBuffer | ZipSource, options: ReadBundleOptions): Promise<ParsedBundle> {
+async function readBundleWithin(
+  input: Blob | Uint8Array | ArrayBuffer | ZipSource,
+  options: ReadBundleOptions,
+  metricFiles: 'parse' | 'list',
+): Promise<ParsedBundle> {
   const zip = await openZip(input, options.limits);
   const budget = new DecodeBudget(options.limits?.maxDecodedBytes ?? DEFAULT_BUNDLE_LIMITS.maxDecodedBytes);
   // `shownAs`: the name the tree reader uses (errors get the zip's prefix back in withEntryPrefix).
@@ -110,7 +118,7 @@ async function readBundleWithin(input: Blob | Uint8Array | ArrayBuffer | ZipSour
   const onRun = (): void => options.onProgress?.({ phase: 'read', done: ++done });
   if (!hasMeta && isExportImportLayout(all)) {
     const read = await readExportImportTree(all, (path) => readMetadata(path), { onRun, budget });
-    return { layout: 'export-import', ...applyApiRules(read, EXPORT_IMPORT_ENTRIES), zip, prefix: '' };
+    return { layout: 'export-import', ...applyApiRules(read, EXPORT_IMPORT_ENTRIES), zip, prefix: '', budget };
   }
   if (!hasMeta) {
     throw EdgeflowError.invalidParameterValue(
@@ -126,9 +134,10 @@ async function readBundleWithin(input: Blob | Uint8Array | ArrayBuffer | ZipSour
       maxLineLength: options.maxLineLength,
       budget,
       onRun,
+      metricFiles,
     });
     const { snapshot, truncated } = applyApiRules(read, FILE_STORE_ENTRIES);
-    return { layout: 'mlflow', snapshot, truncated: truncated.map((t) => ({ ...t, entry: prefix + t.entry })), zip, prefix };
+    return { layout: 'mlflow', snapshot, truncated: truncated.map((t) => ({ ...t, entry: prefix + t.entry })), zip, prefix, budget };
   } catch (error) {
     throw withEntryPrefix(error, prefix);
   }

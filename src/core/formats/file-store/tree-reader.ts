@@ -48,6 +48,8 @@ export interface RunRecord {
   readonly params: Dict<string>;
   readonly tags: Dict<string>;
   readonly metrics: readonly MetricPoints[];
+  /** The metric files, when read with `metricFiles: 'list'` (then `metrics` is empty). */
+  readonly metricFiles?: readonly { readonly key: string; readonly file: TreeFile }[];
   readonly artifacts: readonly ArtifactEntry[];
   /** MLflow 3 dataset and model inputs; absent when none. */
   readonly inputs?: RunInputs;
@@ -103,6 +105,11 @@ export interface ReadTreeOptions {
   readonly budget?: DecodeBudget;
   /** Called after each run is read. */
   readonly onRun?: (runId: string) => void;
+  /**
+   * `'list'`: run metric files are not read, only listed in `RunRecord.metricFiles` (their keys
+   * checked), for a reader that parses them when asked. Default `'parse'`.
+   */
+  readonly metricFiles?: 'parse' | 'list';
 }
 
 /**
@@ -189,7 +196,7 @@ export async function readFileStoreTree(
         unread.push(...pathsBelow(runNode));
         continue;
       }
-      const run = await readRunFolder(`${candidate.folder}/${name}`, name, runNode, meta, datasets, context);
+      const run = await readRunFolder(`${candidate.folder}/${name}`, name, runNode, meta, datasets, context, options.metricFiles === 'list');
       if (!run) continue;
       const seen = seenRuns.get(run.meta.runId);
       if (seen !== undefined) fail(metaPath(run.folder), `run ${run.meta.runId} is also in ${seen}.`);
@@ -220,6 +227,7 @@ async function readRunFolder(
   experiment: ExperimentMeta,
   datasets: ReadonlyMap<string, Dataset>,
   context: Mlflow3ReadContext,
+  listMetrics: boolean,
 ): Promise<RunRecord | undefined> {
   const { read, mismatch, unread } = context;
   const metaFile = node.files.get(META_FILE);
@@ -241,9 +249,11 @@ async function readRunFolder(
   const params = await readRawValues(node.folders.get(RunFileKind.PARAMS), read);
   const tags = await readRawValues(node.folders.get(RunFileKind.TAGS), read);
   const metrics: MetricPoints[] = [];
-  for (const { file, key } of filesBelow(node.folders.get(RunFileKind.METRICS))) {
+  const metricFiles = filesBelow(node.folders.get(RunFileKind.METRICS));
+  for (const { file, key } of metricFiles) {
     const problem = keyProblem(key);
     if (problem !== undefined) fail(file.path, `invalid metric key ${describeValue(key)}: it ${problem}.`);
+    if (listMetrics) continue;
     const text = decodeUtf8(await read(file.path), file.path);
     metrics.push(parseMetricFile(key, text, file.path, { maxLineLength: context.maxLineLength, budget: context.budget }));
     context.budget?.release(metadataCost(file.path, file.size));
@@ -255,7 +265,8 @@ async function readRunFolder(
     if ((Object.values(RunFileKind) as string[]).includes(name) || name === RUN_INPUTS_FOLDER || name === RUN_OUTPUTS_FOLDER) continue;
     unread.push(...pathsBelow(child));
   }
-  return { meta, runName: resolveRunName(meta, tags), folder, params, tags, metrics, artifacts, ...inputsOutputs };
+  const listed = listMetrics ? { metricFiles } : {};
+  return { meta, runName: resolveRunName(meta, tags), folder, params, tags, metrics, ...listed, artifacts, ...inputsOutputs };
 }
 
 async function readRegisteredModelFolder(
