@@ -155,8 +155,8 @@ export class BundleStore implements Store {
       input = source;
     }
     // Progress counts runs once their metrics are scanned, the bulk of opening.
-    const { onProgress, historyCacheBytes, ...reading } = options;
-    const bundle = await readBundle(input, reading, 'list');
+    const { limits, maxLineLength, onMismatch, onProgress } = options;
+    const bundle = await readBundle(input, { limits, maxLineLength, onMismatch }, 'list');
     const metrics = new BundleMetrics(bundle.zip, bundle.budget, options);
     const latest = new Map<RunRecord, readonly Metric[]>();
     for (const experiment of bundle.snapshot.experiments) {
