@@ -211,6 +211,31 @@ describe('the metric-file scanner against the old line splitter', () => {
     expect(failures).toBeLessThan(2700);
   });
 
+  it('reads lines as MLflow writes them (read digit by digit) to the same columns, or the same error', () => {
+    const random = generator(11);
+    const digits = (n: number): string => Array.from({ length: n }, (_, i) => Math.floor(random() * (i === 0 ? 9 : 10)) + (i === 0 ? 1 : 0)).join('');
+    const integer = (): string => ['0', '-0', digits(1 + Math.floor(random() * 16)), `-${digits(1 + Math.floor(random() * 16))}`][Math.floor(random() * 4)]!;
+    const value = (): string => {
+      const forms = [
+        () => formatPythonFloat(random()),
+        () => formatPythonFloat(randomDoubles(random, 1)[0]!),
+        () => `${random() < 0.5 ? '-' : ''}${digits(1 + Math.floor(random() * 18))}${random() < 0.5 ? `.${digits(Math.floor(random() * 18))}` : ''}`,
+        () => `${digits(1 + Math.floor(random() * 17))}${['e', 'E'][Math.floor(random() * 2)]}${['', '+', '-'][Math.floor(random() * 3)]}${Math.floor(random() * 400)}`,
+      ];
+      return forms[Math.floor(random() * forms.length)]!();
+    };
+    for (let file = 0; file < 2000; file++) {
+      const lines = Array.from({ length: 1 + Math.floor(random() * 8) }, () => `${integer()} ${value()} ${integer()}`);
+      const text = lines.join('\n') + (random() < 0.5 ? '\n' : '');
+      const expected = outcome(() => oldParse(text, 'm/k'));
+      const actual = outcome(() => {
+        const r = parseMetricFile('k', text, 'm/k');
+        return { ...r, datasets: Array.from(r.values, () => undefined) };
+      });
+      expect(actual, JSON.stringify(text)).toEqual(expected);
+    }
+  });
+
   it('reads model metric lines (4 or 6 fields) in place too', () => {
     const lines = parseModelMetricFile('k', 'm', ' 1 0.5 3 r1\n2 -inf -4 r2 train d1 \n', 'f');
     expect(lines.map((l) => [l.timestamp, l.value, l.step, l.runId, l.datasetName, l.datasetDigest])).toEqual([
