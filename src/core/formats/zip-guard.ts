@@ -207,9 +207,7 @@ export class GuardedZip {
     const nameLength = u16(header, 26);
     const extraLength = u16(header, 28);
     if (nameLength !== entry.nameBytes) reject(entry.name, 'has a local header that names another file.');
-    const localName = header.subarray(30, 30 + nameLength);
-    const localText = new TextDecoder('utf-8').decode(localName).replace(/\/$/u, '');
-    if (localText !== entry.name) reject(entry.name, 'has a local header that names another file.');
+    if (!namesEntry(header.subarray(30, 30 + nameLength), entry.name)) reject(entry.name, 'has a local header that names another file.');
     const start = entry.localOffset + 30 + nameLength + extraLength;
     if (start + entry.compressedSize > this.source.size) reject(entry.name, 'is truncated.');
     const compressed = await this.source.read(start, entry.compressedSize);
@@ -233,6 +231,20 @@ export class GuardedZip {
       reject(entry, 'is not valid UTF-8 text.');
     }
   }
+}
+
+const LOCAL_NAMES = new TextDecoder('utf-8');
+
+/** True when a local header's name bytes read as `name` (a trailing `/` aside): compared code by code when ASCII. */
+function namesEntry(bytes: Uint8Array, name: string): boolean {
+  const length = bytes.length > 0 && bytes[bytes.length - 1] === 0x2f ? bytes.length - 1 : bytes.length;
+  if (length === name.length) {
+    let i = 0;
+    while (i < length && bytes[i]! < 0x80 && bytes[i] === name.charCodeAt(i)) i++;
+    if (i === length) return true;
+    if (bytes[i]! < 0x80) return false;
+  }
+  return LOCAL_NAMES.decode(bytes).replace(/\/$/u, '') === name;
 }
 
 const INFLATE_CHUNK = 16 * 1024;
@@ -338,7 +350,8 @@ export async function openZip(
     if (p + 46 + nameLength + extraLength + commentLength > cd.length) rejectArchive(`central directory entry ${i} is truncated.`);
     const nameRaw = cd.subarray(p + 46, p + 46 + nameLength);
     // Without the UTF-8 flag (bit 11), Python's zipfile decodes a name as CP437.
-    const asciiOnly = nameRaw.every((b) => b < 0x80);
+    let asciiOnly = true;
+    for (let b = 0; b < nameRaw.length && asciiOnly; b++) asciiOnly = nameRaw[b]! < 0x80;
     let rawName: string;
     try {
       rawName = UTF8.decode(nameRaw);
