@@ -147,6 +147,16 @@ describe('the metric-file writer against the old string writer', () => {
     }
   });
 
+  it('encodes runs of repeated values (0 and -0, NaN, constants) to the same bytes', () => {
+    const random = generator(5);
+    const pool = [0, -0, NaN, Infinity, 0.1, 1e-5, 3];
+    const values = Float64Array.from({ length: 4000 }, () => pool[Math.floor(random() * pool.length)]!);
+    for (let i = 1; i < values.length; i++) if (random() < 0.6) values[i] = values[i - 1]!;
+    const timestamps = Float64Array.from(values, (_, i) => i);
+    const points = { timestamps, values, steps: timestamps };
+    expect(firstDifference(encodeMetricFile(points), oldMetricFile(points))).toBe(-1);
+  });
+
   it('writes dataset lines as the line formatter does (UTF-8 names)', () => {
     const points = { timestamps: new Float64Array([1, 2]), values: new Float64Array([0.5, 2]), steps: new Float64Array([0, 1]), datasets: [undefined, { name: 'évaluation', digest: 'abc' }] };
     expect(new TextDecoder().decode(encodeMetricFile(points))).toBe('1 0.5 0\n2 2.0 1 évaluation abc\n');

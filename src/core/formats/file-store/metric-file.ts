@@ -60,6 +60,9 @@ export function formatMetricLine(timestamp: number, value: number, step: number,
 export function encodeMetricFile(points: Pick<MetricPoints, 'timestamps' | 'values' | 'steps' | 'datasets'>): Uint8Array {
   const { timestamps, values, steps, datasets } = points;
   const out = new ByteWriter(values.length * 40);
+  // A value repeated from the line before (a constant series) reuses its text.
+  let previous = NaN;
+  let previousText = formatPythonFloat(NaN);
   for (let i = 0; i < values.length; i++) {
     const dataset = datasets?.[i];
     if (dataset !== undefined) {
@@ -69,7 +72,12 @@ export function encodeMetricFile(points: Pick<MetricPoints, 'timestamps' | 'valu
     out.reserve(LONGEST_PLAIN_LINE);
     out.integer(timestamps[i]!);
     out.byte(SPACE);
-    out.ascii(formatPythonFloat(values[i]!));
+    const value = values[i]!;
+    if (!Object.is(value, previous)) {
+      previous = value;
+      previousText = formatPythonFloat(value);
+    }
+    out.ascii(previousText);
     out.byte(SPACE);
     out.integer(steps[i]!);
     out.byte(NEWLINE);
