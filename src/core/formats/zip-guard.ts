@@ -164,16 +164,13 @@ const S_IFLNK = 0o120000;
 
 /** A zip whose directory has been checked; entries are inflated on demand. */
 export class GuardedZip {
-  private readonly byName: Map<string, ZipEntry>;
-
   /** @internal use {@link openZip} */
   constructor(
     private readonly source: ZipSource,
     /** All entries, in central-directory order. */
     readonly entries: readonly ZipEntry[],
-  ) {
-    this.byName = new Map(entries.map((e) => [e.name, e]));
-  }
+    private readonly byName: ReadonlyMap<string, ZipEntry>,
+  ) {}
 
   /** Files only (no folder entries). */
   get files(): ZipEntry[] {
@@ -331,7 +328,7 @@ export async function openZip(
   }
   const cd = await source.read(cdOffset, cdSize);
   const entries: ZipEntry[] = [];
-  const names = new Set<string>();
+  const byName = new Map<string, ZipEntry>();
   let total = 0;
   let p = 0;
   for (let i = 0; i < count; i++) {
@@ -405,9 +402,8 @@ export async function openZip(
     total += size;
     if (total > lim.maxTotalBytes) reject(rawName, `brings the declared total to over ${lim.maxTotalBytes} bytes.`);
     const name = rawName.endsWith('/') ? rawName.slice(0, -1) : rawName;
-    if (names.has(name)) reject(rawName, 'is a duplicate name.');
-    names.add(name);
-    entries.push({
+    if (byName.has(name)) reject(rawName, 'is a duplicate name.');
+    const entry: ZipEntry = {
       name,
       isDirectory,
       method: method as 0 | 8,
@@ -416,20 +412,24 @@ export async function openZip(
       crc32: crc,
       localOffset,
       nameBytes: nameLength,
-    });
+    };
+    entries.push(entry);
+    byName.set(name, entry);
   }
   if (p !== cd.length) {
     const more = p + 4 <= cd.length && u32(cd, p) === 0x02014b50 ? ' holds more entries than' : ' has bytes left after the entries';
     rejectArchive(`the central directory${more} the ${count} the end record counts.`);
   }
-  // A name used as a file must not also be a folder of another entry.
-  const fileNames = new Set(entries.filter((e) => !e.isDirectory).map((e) => e.name));
+  // A name used as a file must not also be a folder of another entry. Each entry's folders are
+  // walked up until one already seen (whose own folders were checked then).
+  const folders = new Set<string>();
   for (const entry of entries) {
-    let slash = entry.name.indexOf('/');
-    while (slash !== -1) {
-      const parent = entry.name.slice(0, slash);
-      if (fileNames.has(parent)) reject(entry.name, `is inside ${describeValue(parent)}, which is a file.`);
-      slash = entry.name.indexOf('/', slash + 1);
+    for (let slash = entry.name.lastIndexOf('/'); slash !== -1; ) {
+      const folder = entry.name.slice(0, slash);
+      if (folders.has(folder)) break;
+      if (byName.get(folder)?.isDirectory === false) reject(entry.name, `is inside ${describeValue(folder)}, which is a file.`);
+      folders.add(folder);
+      slash = folder.lastIndexOf('/');
     }
   }
   // Entries must not overlap (overlapping local data is how non-recursive zip bombs work).
@@ -443,5 +443,5 @@ export async function openZip(
       reject(e.name, `overlaps ${other} (zip bomb?).`);
     }
   }
-  return new GuardedZip(source, entries);
+  return new GuardedZip(source, entries, byName);
 }
