@@ -362,21 +362,15 @@ function scanLines(
   }
 }
 
-/** The end of the run of at most 15 digits at `start` (what MLflow writes for a step or timestamp), or -1. */
-function digitsEnd(text: string, start: number, end: number): number {
-  let p = start;
-  while (p < end && p - start <= 15) {
-    const code = text.charCodeAt(p);
-    if (code < 48 || code > 57) break;
-    p++;
-  }
-  return p === start || p - start > 15 ? -1 : p;
-}
-
-/** The value of the digits `text[start, end)` (at most 15: exact). */
+/** The value of `text[start, end)` when it is 1 to 15 digits (what MLflow writes for a step or timestamp; exact), else -1. */
 function digitsValue(text: string, start: number, end: number): number {
+  if (end <= start || end - start > 15) return -1;
   let value = 0;
-  for (let p = start; p < end; p++) value = value * 10 + (text.charCodeAt(p) - 48);
+  for (let p = start; p < end; p++) {
+    const digit = text.charCodeAt(p) - 48;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
   return value;
 }
 
@@ -387,17 +381,16 @@ function digitsValue(text: string, start: number, end: number): number {
  * line (a dataset, `nan`, spaces to trim, an error) is left to that path.
  */
 function readPlainLine(text: string, start: number, end: number, i: number, timestamps: Float64Array, values: Float64Array, steps: Float64Array): boolean {
-  const timestampEnd = digitsEnd(text, start, end);
-  if (timestampEnd === -1 || text.charCodeAt(timestampEnd) !== SPACE) return false;
+  const timestampEnd = text.indexOf(' ', start);
+  if (timestampEnd === -1 || timestampEnd >= end) return false;
   const valueEnd = text.indexOf(' ', timestampEnd + 1);
   if (valueEnd === -1 || valueEnd >= end) return false;
+  const timestamp = digitsValue(text, start, timestampEnd);
   const value = parsePlainDecimal(text, timestampEnd + 1, valueEnd);
-  if (Number.isNaN(value)) return false;
   const negative = text.charCodeAt(valueEnd + 1) === 45;
-  const stepStart = negative ? valueEnd + 2 : valueEnd + 1;
-  if (digitsEnd(text, stepStart, end) !== end) return false;
-  const step = digitsValue(text, stepStart, end);
-  timestamps[i] = digitsValue(text, start, timestampEnd);
+  const step = digitsValue(text, negative ? valueEnd + 2 : valueEnd + 1, end);
+  if (timestamp < 0 || Number.isNaN(value) || step < 0) return false;
+  timestamps[i] = timestamp;
   values[i] = value;
   steps[i] = negative ? -step : step;
   return true;
