@@ -3,7 +3,7 @@ import { crc32 as zlibCrc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { TrackingClient } from '../../src/core/client.js';
 import { isEdgeflowError } from '../../src/core/errors.js';
-import { crc32, entryNameProblem } from '../../src/core/formats/zip-guard.js';
+import { crc32, entryNameProblem, openZip } from '../../src/core/formats/zip-guard.js';
 import { MemoryStore } from '../../src/storage/memory/memory-store.js';
 import { importBundle } from '../../src/storage/bundle/import-bundle.js';
 import { BundleStore } from '../../src/storage/bundle/bundle-store.js';
@@ -40,6 +40,27 @@ describe('the CRC-32 that proves each entry', () => {
     expect(differing).toEqual([]);
     // Continued from an earlier CRC, as zlib continues it.
     expect(crc32(data.subarray(100), crc32(data.subarray(0, 100)))).toBe(zlibCrc32(data));
+  });
+});
+
+describe('the local header of each entry', () => {
+  const read = async (name: string, localName: string): Promise<string> => {
+    try {
+      const zip = await openZip(buildZip([{ name, localName, data: 'x', flags: 0x800 }]));
+      return new TextDecoder().decode(await zip.read(name.replace(/\/$/u, '')));
+    } catch (error) {
+      return (error as Error).message;
+    }
+  };
+
+  it('must name the entry of the central directory, byte for byte (ASCII or not)', async () => {
+    expect(await read('a/x.txt', 'a/x.txt')).toBe('x');
+    expect(await read('a/é.txt', 'a/é.txt')).toBe('x');
+    expect(await read('a/x.txt', 'a/y.txt')).toMatch(/local header that names another file/u);
+    expect(await read('a/x.txt', 'a/x.tx')).toMatch(/overlaps/u);
+    expect(await read('a/é.txt', 'a/è.txt')).toMatch(/local header that names another file/u);
+    expect(await read('a/ée.txt', 'a/éé.txt')).toMatch(/local header that names another file/u);
+    expect(await read('a/e\u00e9', 'a/ee\u00e9')).toMatch(/local header that names another file/u);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatPythonFloat, formatYamlFloat, parseMetricValue, parsePythonFloat } from '../../src/core/formats/float-text.js';
+import { formatPythonFloat, formatYamlFloat, parseMetricValue, parsePlainDecimal, parsePythonFloat } from '../../src/core/formats/float-text.js';
 
 // Left: Python 3.11 repr(float) of the right.
 const TABLE: [string, number][] = [
@@ -84,4 +84,64 @@ describe('metric value text', () => {
   it.each(['', 'abc', '0x10', '1e', '1__0', 'in f', '--1', 'nanx'])('rejects %j', (text) => {
     expect(() => parseMetricValue(text, 'metrics/x')).toThrow(/metrics\/x/u);
   });
+});
+
+describe('parsePlainDecimal (exact fast path)', () => {
+  /** A random double over every exponent (any bit pattern but NaN and the infinities). */
+  const randomDouble = (view: DataView): number => {
+    for (;;) {
+      view.setUint32(0, (Math.random() * 2 ** 32) >>> 0);
+      view.setUint32(4, (Math.random() * 2 ** 32) >>> 0);
+      const x = view.getFloat64(0);
+      if (Number.isFinite(x)) return x;
+    }
+  };
+  const digits = (n: number): string => Array.from({ length: n }, () => Math.floor(Math.random() * 10)).join('');
+  /** Text of every plain shape: repr of doubles of any size and of [0, 1), integers, short and long digit runs, exponents to ±330. */
+  const shapes: (() => string)[] = [
+    () => formatPythonFloat(randomDouble(new DataView(new ArrayBuffer(8)))),
+    () => formatPythonFloat(Math.random()),
+    () => formatPythonFloat(Math.random() * 1000 - 500),
+    () => formatPythonFloat(Math.fround(Math.random())),
+    () => String(Math.floor(Math.random() * 2 ** 53) - 2 ** 52),
+    () => `${digits(1 + Math.floor(Math.random() * 20))}.${digits(Math.floor(Math.random() * 20))}`,
+    () => `${digits(1 + Math.floor(Math.random() * 17))}e${Math.random() < 0.5 ? '-' : '+'}${Math.floor(Math.random() * 330)}`,
+    () => `-${digits(1 + Math.floor(Math.random() * 5))}.${digits(1 + Math.floor(Math.random() * 12))}E${Math.floor(Math.random() * 40) - 20}`,
+  ];
+
+  it('reads every plain shape exactly as Number does, in place in longer text', () => {
+    const wrong: string[] = [];
+    for (let i = 0; i < 200_000; i++) {
+      const text = shapes[i % shapes.length]!();
+      const padded = ` ${text}\n`;
+      if (!Object.is(parsePlainDecimal(padded, 1, 1 + text.length), Number(text))) wrong.push(text);
+      if (!Object.is(parsePythonFloat(text), Number(text))) wrong.push(`parsePythonFloat ${text}`);
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it.each([
+    ['0', 0],
+    ['-0', -0],
+    ['-0.0', -0],
+    ['5.', 5],
+    ['9007199254740991', 2 ** 53 - 1],
+    ['9007199254740993', 9007199254740992],
+    ['0.1', 0.1],
+    ['1e22', 1e22],
+    ['1e23', 1e23],
+    ['1e-22', 1e-22],
+    ['1e400', Infinity],
+    ['-1e400', -Infinity],
+    ['1e-400', 0],
+    ['5e-324', 5e-324],
+    ['2.4703282292062328e-324', 5e-324],
+    ['0.00000000000000000000000001', 1e-26],
+    ['1.7976931348623157e+308', Number.MAX_VALUE],
+  ] as [string, number][])('reads %s', (text, value) => expect(Object.is(parsePlainDecimal(text, 0, text.length), value)).toBe(true));
+
+  it.each(['', '-', '.5', '+1', '1_0', 'nan', '-inf', 'inf', 'Infinity', '1e', '1e+', '1.2.3', '0x10', ' 1', '1 ', '1-2', '--1'])(
+    'leaves %j to the full grammar (NaN)',
+    (text) => expect(parsePlainDecimal(text, 0, text.length)).toBeNaN(),
+  );
 });

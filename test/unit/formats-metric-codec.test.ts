@@ -147,6 +147,16 @@ describe('the metric-file writer against the old string writer', () => {
     }
   });
 
+  it('encodes runs of repeated values (0 and -0, NaN, constants) to the same bytes', () => {
+    const random = generator(5);
+    const pool = [0, -0, NaN, Infinity, 0.1, 1e-5, 3];
+    const values = Float64Array.from({ length: 4000 }, () => pool[Math.floor(random() * pool.length)]!);
+    for (let i = 1; i < values.length; i++) if (random() < 0.6) values[i] = values[i - 1]!;
+    const timestamps = Float64Array.from(values, (_, i) => i);
+    const points = { timestamps, values, steps: timestamps };
+    expect(firstDifference(encodeMetricFile(points), oldMetricFile(points))).toBe(-1);
+  });
+
   it('writes dataset lines as the line formatter does (UTF-8 names)', () => {
     const points = { timestamps: new Float64Array([1, 2]), values: new Float64Array([0.5, 2]), steps: new Float64Array([0, 1]), datasets: [undefined, { name: 'évaluation', digest: 'abc' }] };
     expect(new TextDecoder().decode(encodeMetricFile(points))).toBe('1 0.5 0\n2 2.0 1 évaluation abc\n');
@@ -209,6 +219,31 @@ describe('the metric-file scanner against the old line splitter', () => {
     // Both kinds were exercised.
     expect(failures).toBeGreaterThan(300);
     expect(failures).toBeLessThan(2700);
+  });
+
+  it('reads lines as MLflow writes them (read digit by digit) to the same columns, or the same error', () => {
+    const random = generator(11);
+    const digits = (n: number): string => Array.from({ length: n }, (_, i) => Math.floor(random() * (i === 0 ? 9 : 10)) + (i === 0 ? 1 : 0)).join('');
+    const integer = (): string => ['0', '-0', digits(1 + Math.floor(random() * 16)), `-${digits(1 + Math.floor(random() * 16))}`][Math.floor(random() * 4)]!;
+    const value = (): string => {
+      const forms = [
+        () => formatPythonFloat(random()),
+        () => formatPythonFloat(randomDoubles(random, 1)[0]!),
+        () => `${random() < 0.5 ? '-' : ''}${digits(1 + Math.floor(random() * 18))}${random() < 0.5 ? `.${digits(Math.floor(random() * 18))}` : ''}`,
+        () => `${digits(1 + Math.floor(random() * 17))}${['e', 'E'][Math.floor(random() * 2)]}${['', '+', '-'][Math.floor(random() * 3)]}${Math.floor(random() * 400)}`,
+      ];
+      return forms[Math.floor(random() * forms.length)]!();
+    };
+    for (let file = 0; file < 2000; file++) {
+      const lines = Array.from({ length: 1 + Math.floor(random() * 8) }, () => `${integer()} ${value()} ${integer()}`);
+      const text = lines.join('\n') + (random() < 0.5 ? '\n' : '');
+      const expected = outcome(() => oldParse(text, 'm/k'));
+      const actual = outcome(() => {
+        const r = parseMetricFile('k', text, 'm/k');
+        return { ...r, datasets: Array.from(r.values, () => undefined) };
+      });
+      expect(actual, JSON.stringify(text)).toEqual(expected);
+    }
   });
 
   it('reads model metric lines (4 or 6 fields) in place too', () => {

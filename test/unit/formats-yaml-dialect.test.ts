@@ -56,6 +56,36 @@ describe('parseYaml (YAML 1.1, as PyYAML safe_load)', () => {
     expect(Object.keys(data)).toContain('__proto__');
   });
 
+  it('reads flat mappings (as MLflow writes every run meta.yaml) exactly as the full parser does', () => {
+    let seed = 7;
+    const random = (): number => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+    const keys = ['run_id', 'status', 'tags', 'a', '_x', '__proto__', 'yes', 'null', 'On', 'key1', 'x'.repeat(1001), '1a', '-k', 'a-b', 'a b'];
+    const values = [
+      "''", "'0'", "'it''s'", "'a # b'", "''''", "'unclosed", "'a' b", '[]', '{}', 'null', '~', 'Null', 'yes', 'NO', 'true', 'off', '0', '-7', '1700000000000',
+      '12345678901234567890', '0o17', '017', '0x1F', '1_000', '1:20', '1.5', '-1.0e+20', '1e5', '.nan', '-.inf', '2024-01-01', '2024-1-1 10:00:00', 'active',
+      'mlruns/0/abc/artifacts', 'file:///tmp/mlruns/0', 'mlflow-artifacts:/x', 'abc:', 'a:b', '-', '-x', '--', '~user', '.hidden', '@x', '`x', '!tag x', '&a x',
+      '*a', 'a #c', '#c', '"q"', 'a,b', '[1]', 'é', 'x ', '',
+    ];
+    const outcome = (source: string): unknown => {
+      try {
+        return { value: parseYaml(source, 'm.yaml') };
+      } catch (error) {
+        return { error: (error as Error).message };
+      }
+    };
+    let read = 0;
+    for (let doc = 0; doc < 3000; doc++) {
+      const lines = Array.from({ length: 1 + Math.floor(random() * 6) }, () => `${pick(keys)}: ${pick(values)}`);
+      const text = lines.join('\n') + (random() < 0.8 ? '\n' : '');
+      // A comment line first sends the same document through the parser.
+      const viaParser = outcome(`# parsed\n${text}`);
+      expect(outcome(text), JSON.stringify(text)).toEqual(viaParser);
+      if ('value' in (viaParser as object)) read++;
+    }
+    expect(read).toBeGreaterThan(300);
+  });
+
   it('reads back exactly what PyYAML wrote, for every golden case', () => {
     const plain = (v: YamlValue): unknown => {
       if (v instanceof YamlFloat) return v.value;

@@ -44,6 +44,60 @@ export function formatYamlFloat(value: number): string {
   return !text.includes('.') && text.includes('e') ? text.replace('e', '.0e') : text;
 }
 
+/** 10^0 … 10^22: every one is a double exactly. */
+const EXACT_POWERS_OF_TEN = Array.from({ length: 23 }, (_, e) => Number(`1e${e}`));
+/** 2^53: integers below it are doubles exactly. */
+const EXACT_INTEGER_LIMIT = 2 ** 53;
+
+/**
+ * Reads `text[start, end)` when it is a plain decimal as Python writes floats and integers
+ * (`-?\d+(\.\d*)?([eE][+-]?\d+)?`, no `_`, no `+` sign, no spaces), else returns NaN (the text
+ * `nan` is not plain: its caller falls back to {@link parsePythonFloat}). The result is exactly
+ * `Number` of the text: when the digits make an integer m < 2^53 and the decimal exponent e has
+ * |e| ≤ 22, m and 10^|e| are exact doubles and one multiplication or division rounds correctly
+ * (Clinger's fast path); other plain decimals (17 significant digits, large exponents) are read by
+ * `Number` on their slice of the text.
+ */
+export function parsePlainDecimal(text: string, start: number, end: number): number {
+  let p = start;
+  const negative = p < end && text.charCodeAt(p) === 45;
+  if (negative) p++;
+  let mantissa = 0;
+  let fractionDigits = 0;
+  let code = p < end ? text.charCodeAt(p) : -1;
+  if (code < 48 || code > 57) return NaN;
+  for (; code >= 48 && code <= 57; code = ++p < end ? text.charCodeAt(p) : -1) {
+    mantissa = mantissa * 10 + (code - 48);
+  }
+  if (code === 46) {
+    for (code = ++p < end ? text.charCodeAt(p) : -1; code >= 48 && code <= 57; code = ++p < end ? text.charCodeAt(p) : -1) {
+      mantissa = mantissa * 10 + (code - 48);
+      fractionDigits++;
+    }
+  }
+  let exponent = 0;
+  if (code === 101 || code === 69) {
+    code = ++p < end ? text.charCodeAt(p) : -1;
+    const negativeExponent = code === 45;
+    if (code === 45 || code === 43) code = ++p < end ? text.charCodeAt(p) : -1;
+    if (code < 48 || code > 57) return NaN;
+    for (; code >= 48 && code <= 57; code = ++p < end ? text.charCodeAt(p) : -1) {
+      // Past 10^5 the value is 0 or infinite whatever the digits; Number reads it below.
+      if (exponent < 100_000) exponent = exponent * 10 + (code - 48);
+    }
+    if (negativeExponent) exponent = -exponent;
+  }
+  if (p !== end) return NaN;
+  const e = exponent - fractionDigits;
+  // `mantissa` is exact while below 2^53 (each step is exact there; a rounded step lands at or
+  // above 2^53, which the test refuses).
+  if (mantissa < EXACT_INTEGER_LIMIT && e >= -22 && e <= 22) {
+    const value = e >= 0 ? mantissa * EXACT_POWERS_OF_TEN[e]! : mantissa / EXACT_POWERS_OF_TEN[-e]!;
+    return negative ? -value : value;
+  }
+  return Number(text.slice(start, end));
+}
+
 const DECIMAL = /^[+-]?(?:\d(?:_?\d)*(?:\.(?:\d(?:_?\d)*)?)?|\.\d(?:_?\d)*)(?:[eE][+-]?\d(?:_?\d)*)?$/u;
 const SPECIAL = /^([+-]?)(nan|inf|infinity)$/iu;
 
@@ -53,14 +107,10 @@ const SPECIAL = /^([+-]?)(nan|inf|infinity)$/iu;
  * case-insensitive `nan`, `inf`, `infinity` with an optional sign. Surrounding ASCII whitespace is
  * ignored. Returns undefined for anything else (hex, empty text, `1e`, …).
  */
-const SIMPLE_NUMBER = /^-?\d[\d.eE+-]*$/u;
-
 export function parsePythonFloat(text: string): number | undefined {
-  if (SIMPLE_NUMBER.test(text)) {
-    // Fast path for what MLflow writes (`0.5`, `1e-05`, `-3`); anything odd falls through.
-    const value = Number(text);
-    if (!Number.isNaN(value)) return value;
-  }
+  // What MLflow writes (`0.5`, `1e-05`, `-3`) is plain; anything else takes the full grammar.
+  const plain = parsePlainDecimal(text, 0, text.length);
+  if (!Number.isNaN(plain)) return plain;
   const trimmed = text.replace(/^[ \t\n\r\f\v]+|[ \t\n\r\f\v]+$/gu, '');
   const special = SPECIAL.exec(trimmed);
   if (special) {

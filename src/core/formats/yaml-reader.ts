@@ -176,6 +176,8 @@ export function parseYaml(source: string, file: string, options: ParseYamlOption
   if (source.length > limits.maxLength) {
     throw yamlError(file, `the document has ${source.length} characters; at most ${limits.maxLength} are read.`);
   }
+  const flat = readFlatMapping(source, file, limits);
+  if (flat !== undefined) return flat;
   let doc: Document.Parsed;
   try {
     // Duplicate keys are checked below, in linear time (`yaml`'s own check is quadratic).
@@ -186,6 +188,47 @@ export function parseYaml(source: string, file: string, options: ParseYamlOption
   const error = doc.errors[0];
   if (error) throw yamlError(file, `malformed YAML: ${error.message.split('\n')[0]}`, error);
   return new YamlConverter(file, limits).convert(doc.contents, 0);
+}
+
+/** A mapping key this reader takes without the parser (shorter than YAML's 1024-character limit of implicit keys). */
+const FLAT_KEY = /^[A-Za-z_][A-Za-z0-9_]{0,999}$/u;
+/** A plain scalar this reader takes without the parser: no indicator first, no space, no `:` last. */
+const FLAT_PLAIN = /^(?:[A-Za-z0-9_./~]|-(?=.))[A-Za-z0-9_./:@+~-]*$/u;
+/** A single-quoted scalar on one line, printable ASCII, `''` for a quote. */
+const FLAT_QUOTED = /^'((?:[ -&(-~]|'')*)'$/u;
+
+/**
+ * The document read without the parser when it is what PyYAML writes for a flat mapping (every
+ * `meta.yaml` of a run): one `key: value` a line, each key a plain word, each value a plain
+ * scalar of {@link FLAT_PLAIN}, a single-quoted one-line string or `[]`, no comment, blank line or
+ * duplicate key. Scalars resolve exactly as {@link parseYaml} resolves them. Anything else returns
+ * undefined, for the parser (which also gives every error).
+ */
+function readFlatMapping(source: string, file: string, limits: Required<ParseYamlOptions>): Record<string, unknown> | undefined {
+  const body = source.endsWith('\n') ? source.slice(0, -1) : source;
+  if (body === '' || limits.maxDepth < 1) return undefined;
+  const out = Object.create(null) as Record<string, unknown>;
+  let nodes = 1;
+  let text = 0;
+  for (const line of body.split('\n')) {
+    const colon = line.indexOf(': ');
+    if (colon <= 0) return undefined;
+    const key = line.slice(0, colon);
+    const raw = line.slice(colon + 2);
+    if (!FLAT_KEY.test(key) || resolvePlain(key, file) !== key || Object.prototype.hasOwnProperty.call(out, key)) return undefined;
+    let value: unknown;
+    if (raw === '[]') value = [];
+    else if (FLAT_PLAIN.test(raw) && !raw.endsWith(':')) value = resolvePlain(raw, file);
+    else {
+      const quoted = FLAT_QUOTED.exec(raw);
+      if (quoted === null) return undefined;
+      value = quoted[1]!.replaceAll("''", "'");
+    }
+    out[key] = value;
+    nodes += 2;
+    text += key.length + (typeof value === 'string' ? value.length : Array.isArray(value) ? 0 : raw.length);
+  }
+  return nodes <= limits.maxNodes && text <= limits.maxExpandedLength ? out : undefined;
 }
 
 /** What an anchor names: its converted value and what it cost, charged again at every alias. */

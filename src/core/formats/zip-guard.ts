@@ -165,16 +165,13 @@ const S_IFLNK = 0o120000;
 
 /** A zip whose directory has been checked; entries are inflated on demand. */
 export class GuardedZip {
-  private readonly byName: Map<string, ZipEntry>;
-
   /** @internal use {@link openZip} */
   constructor(
     private readonly source: ZipSource,
     /** All entries, in central-directory order. */
     readonly entries: readonly ZipEntry[],
-  ) {
-    this.byName = new Map(entries.map((e) => [e.name, e]));
-  }
+    private readonly byName: ReadonlyMap<string, ZipEntry>,
+  ) {}
 
   /** Files only (no folder entries). */
   get files(): ZipEntry[] {
@@ -208,9 +205,7 @@ export class GuardedZip {
     const nameLength = u16(header, 26);
     const extraLength = u16(header, 28);
     if (nameLength !== entry.nameBytes) reject(entry.name, 'has a local header that names another file.');
-    const localName = header.subarray(30, 30 + nameLength);
-    const localText = new TextDecoder('utf-8').decode(localName).replace(/\/$/u, '');
-    if (localText !== entry.name) reject(entry.name, 'has a local header that names another file.');
+    if (!namesEntry(header.subarray(30, 30 + nameLength), entry.name)) reject(entry.name, 'has a local header that names another file.');
     const start = entry.localOffset + 30 + nameLength + extraLength;
     if (start + entry.compressedSize > this.source.size) reject(entry.name, 'is truncated.');
     const compressed = await this.source.read(start, entry.compressedSize);
@@ -234,6 +229,20 @@ export class GuardedZip {
       reject(entry, 'is not valid UTF-8 text.');
     }
   }
+}
+
+const LOCAL_NAMES = new TextDecoder('utf-8');
+
+/** True when a local header's name bytes read as `name` (a trailing `/` aside): compared code by code when ASCII. */
+function namesEntry(bytes: Uint8Array, name: string): boolean {
+  const length = bytes.length > 0 && bytes[bytes.length - 1] === 0x2f ? bytes.length - 1 : bytes.length;
+  if (length === name.length) {
+    let i = 0;
+    while (i < length && bytes[i]! < 0x80 && bytes[i] === name.charCodeAt(i)) i++;
+    if (i === length) return true;
+    if (bytes[i]! < 0x80) return false;
+  }
+  return LOCAL_NAMES.decode(bytes).replace(/\/$/u, '') === name;
 }
 
 /** Entries up to this compressed size inflate in one call (work is bounded by ~1032× this). */
@@ -330,7 +339,7 @@ export async function openZip(
   }
   const cd = await source.read(cdOffset, cdSize);
   const entries: ZipEntry[] = [];
-  const names = new Set<string>();
+  const byName = new Map<string, ZipEntry>();
   let total = 0;
   let p = 0;
   for (let i = 0; i < count; i++) {
@@ -349,7 +358,8 @@ export async function openZip(
     if (p + 46 + nameLength + extraLength + commentLength > cd.length) rejectArchive(`central directory entry ${i} is truncated.`);
     const nameRaw = cd.subarray(p + 46, p + 46 + nameLength);
     // Without the UTF-8 flag (bit 11), Python's zipfile decodes a name as CP437.
-    const asciiOnly = nameRaw.every((b) => b < 0x80);
+    let asciiOnly = true;
+    for (let b = 0; b < nameRaw.length && asciiOnly; b++) asciiOnly = nameRaw[b]! < 0x80;
     let rawName: string;
     try {
       rawName = UTF8.decode(nameRaw);
@@ -403,9 +413,8 @@ export async function openZip(
     total += size;
     if (total > lim.maxTotalBytes) reject(rawName, `brings the declared total to over ${lim.maxTotalBytes} bytes.`);
     const name = rawName.endsWith('/') ? rawName.slice(0, -1) : rawName;
-    if (names.has(name)) reject(rawName, 'is a duplicate name.');
-    names.add(name);
-    entries.push({
+    if (byName.has(name)) reject(rawName, 'is a duplicate name.');
+    const entry: ZipEntry = {
       name,
       isDirectory,
       method: method as 0 | 8,
@@ -414,20 +423,24 @@ export async function openZip(
       crc32: crc,
       localOffset,
       nameBytes: nameLength,
-    });
+    };
+    entries.push(entry);
+    byName.set(name, entry);
   }
   if (p !== cd.length) {
     const more = p + 4 <= cd.length && u32(cd, p) === 0x02014b50 ? ' holds more entries than' : ' has bytes left after the entries';
     rejectArchive(`the central directory${more} the ${count} the end record counts.`);
   }
-  // A name used as a file must not also be a folder of another entry.
-  const fileNames = new Set(entries.filter((e) => !e.isDirectory).map((e) => e.name));
+  // A name used as a file must not also be a folder of another entry. Each entry's folders are
+  // walked up until one already seen (whose own folders were checked then).
+  const folders = new Set<string>();
   for (const entry of entries) {
-    let slash = entry.name.indexOf('/');
-    while (slash !== -1) {
-      const parent = entry.name.slice(0, slash);
-      if (fileNames.has(parent)) reject(entry.name, `is inside ${describeValue(parent)}, which is a file.`);
-      slash = entry.name.indexOf('/', slash + 1);
+    for (let slash = entry.name.lastIndexOf('/'); slash !== -1; ) {
+      const folder = entry.name.slice(0, slash);
+      if (folders.has(folder)) break;
+      if (byName.get(folder)?.isDirectory === false) reject(entry.name, `is inside ${describeValue(folder)}, which is a file.`);
+      folders.add(folder);
+      slash = folder.lastIndexOf('/');
     }
   }
   // Entries must not overlap (overlapping local data is how non-recursive zip bombs work).
@@ -441,5 +454,5 @@ export async function openZip(
       reject(e.name, `overlaps ${other} (zip bomb?).`);
     }
   }
-  return new GuardedZip(source, entries);
+  return new GuardedZip(source, entries, byName);
 }

@@ -7,7 +7,7 @@
 import { describeValue } from '../../errors.js';
 import type { LoggedModelMetric } from '../../logged-models/entities.js';
 import { METRIC_POINT_BYTES, type DecodeBudget } from '../decode-budget.js';
-import { formatPythonFloat, parseMetricValue, parsePythonFloat } from '../float-text.js';
+import { formatPythonFloat, parseMetricValue, parsePlainDecimal, parsePythonFloat } from '../float-text.js';
 import { fail } from './fields.js';
 import { encodeRawValue } from './raw-values.js';
 
@@ -60,6 +60,9 @@ export function formatMetricLine(timestamp: number, value: number, step: number,
 export function encodeMetricFile(points: Pick<MetricPoints, 'timestamps' | 'values' | 'steps' | 'datasets'>): Uint8Array {
   const { timestamps, values, steps, datasets } = points;
   const out = new ByteWriter(values.length * 40);
+  // A value repeated from the line before (a constant series) reuses its text.
+  let previous = NaN;
+  let previousText = formatPythonFloat(NaN);
   for (let i = 0; i < values.length; i++) {
     const dataset = datasets?.[i];
     if (dataset !== undefined) {
@@ -69,7 +72,12 @@ export function encodeMetricFile(points: Pick<MetricPoints, 'timestamps' | 'valu
     out.reserve(LONGEST_PLAIN_LINE);
     out.integer(timestamps[i]!);
     out.byte(SPACE);
-    out.ascii(formatPythonFloat(values[i]!));
+    const value = values[i]!;
+    if (!Object.is(value, previous)) {
+      previous = value;
+      previousText = formatPythonFloat(value);
+    }
+    out.ascii(previousText);
     out.byte(SPACE);
     out.integer(steps[i]!);
     out.byte(NEWLINE);
@@ -179,8 +187,9 @@ export interface MetricFileOptions {
  * in `datasets`. Values are
  * Python float text (`nan`, `inf`, `-inf`, `infinity` in any case; integers accepted). A final
  * newline is optional; an empty line elsewhere is malformed, as for MLflow.
- * The text is scanned in place straight into the columns: no string or array per line (only a
- * value's own text, for `Number`), so memory is the text and the columns.
+ * The text is scanned in place straight into the columns: no string or array per line (a plain
+ * line, as MLflow writes it, is read digit by digit; other lines build only their fields' text),
+ * so memory is the text and the columns.
  * @param where File name for errors.
  * @throws `INVALID_PARAMETER_VALUE` naming `where` and the line number; `RESOURCE_EXHAUSTED` when
  * the columns would pass `options.budget`.
@@ -192,7 +201,8 @@ export function parseMetricFile(key: string, text: string, where: string, option
   const values = new Float64Array(n);
   const steps = new Float64Array(n);
   let datasets: (MetricDataset | undefined)[] | undefined;
-  scanLines(text, n, where, options.maxLineLength ?? 4096, (i, line) => {
+  const plain = (i: number, start: number, end: number): boolean => readPlainLine(text, start, end, i, timestamps, values, steps);
+  scanLines(text, n, where, options.maxLineLength ?? 4096, plain, (i, line) => {
     const count = line.count;
     if (count !== 2 && count !== 3 && count !== 5) {
       fail(line.at(), `malformed metric line ${describeValue(line.raw())}: expected "timestamp value step".`);
@@ -217,7 +227,7 @@ export function parseModelMetricFile(key: string, modelId: string, text: string,
   const n = countLines(text);
   options.budget?.charge(n * METRIC_POINT_BYTES * 2, where, `${n} model metric lines`);
   const out = new Array<LoggedModelMetric>(n);
-  scanLines(text, n, where, options.maxLineLength ?? 4096, (i, line) => {
+  scanLines(text, n, where, options.maxLineLength ?? 4096, () => false, (i, line) => {
     if (line.count !== 4 && line.count !== 6) {
       fail(line.at(), `malformed model metric line ${describeValue(line.raw())}: expected "timestamp value step run_id [dataset_name dataset_digest]".`);
     }
@@ -325,8 +335,18 @@ function isPrintable(code: number): boolean {
   return code > 32 && code < 127;
 }
 
-/** Calls `visit` with each of the `n` lines of `text`, split (see {@link MetricLine}). */
-function scanLines(text: string, n: number, where: string, maxLineLength: number, visit: (index: number, line: MetricLine) => void): void {
+/**
+ * Calls `plain` with the bounds of each of the `n` lines of `text`, and `visit` with the line split
+ * (see {@link MetricLine}) when `plain` did not read it.
+ */
+function scanLines(
+  text: string,
+  n: number,
+  where: string,
+  maxLineLength: number,
+  plain: (index: number, start: number, end: number) => boolean,
+  visit: (index: number, line: MetricLine) => void,
+): void {
   const length = bodyLength(text);
   const line = new MetricLine(text, where);
   let start = 0;
@@ -334,10 +354,46 @@ function scanLines(text: string, n: number, where: string, maxLineLength: number
     const nl = text.indexOf('\n', start);
     const end = nl === -1 || nl > length ? length : nl;
     if (end - start > maxLineLength) fail(`${where} line ${i + 1}`, `line longer than ${maxLineLength} characters.`);
-    line.split(i, start, end);
-    visit(i, line);
+    if (!plain(i, start, end)) {
+      line.split(i, start, end);
+      visit(i, line);
+    }
     start = end + 1;
   }
+}
+
+/** The value of `text[start, end)` when it is 1 to 15 digits (what MLflow writes for a step or timestamp; exact), else -1. */
+function digitsValue(text: string, start: number, end: number): number {
+  if (end <= start || end - start > 15) return -1;
+  let value = 0;
+  for (let p = start; p < end; p++) {
+    const digit = text.charCodeAt(p) - 48;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+/**
+ * Reads line `i` (`text[start, end)`) into the columns when it is exactly what MLflow writes for a
+ * point without a dataset, `<digits> <plain decimal> -?<digits>` (integers of at most 15 digits),
+ * and returns whether it did. Such a line reads exactly as the general path reads it; any other
+ * line (a dataset, `nan`, spaces to trim, an error) is left to that path.
+ */
+function readPlainLine(text: string, start: number, end: number, i: number, timestamps: Float64Array, values: Float64Array, steps: Float64Array): boolean {
+  const timestampEnd = text.indexOf(' ', start);
+  if (timestampEnd === -1 || timestampEnd >= end) return false;
+  const valueEnd = text.indexOf(' ', timestampEnd + 1);
+  if (valueEnd === -1 || valueEnd >= end) return false;
+  const timestamp = digitsValue(text, start, timestampEnd);
+  const value = parsePlainDecimal(text, timestampEnd + 1, valueEnd);
+  const negative = text.charCodeAt(valueEnd + 1) === 45;
+  const step = digitsValue(text, negative ? valueEnd + 2 : valueEnd + 1, end);
+  if (timestamp < 0 || Number.isNaN(value) || step < 0) return false;
+  timestamps[i] = timestamp;
+  values[i] = value;
+  steps[i] = negative ? -step : step;
+  return true;
 }
 
 const INTEGER = /^[+-]?\d(?:_?\d)*$/u;
