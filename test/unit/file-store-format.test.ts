@@ -10,6 +10,7 @@ import { dirname, join, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { unzipSync } from 'fflate';
 import { afterAll, describe, expect, it } from 'vitest';
+import { isTempName } from '../../src/node/fs-helpers.js';
 import { TrackingClient } from '../../src/core/client.js';
 import type { ExperimentId, RunId } from '../../src/core/ids.js';
 import { readFileStoreTree } from '../../src/core/formats/file-store/index.js';
@@ -237,7 +238,8 @@ describe('FileStore crash safety', () => {
     };
     await walk(root);
     const tree = await readFileStoreTree(
-      files.filter((f) => !/\.tmp-/u.test(f.path)),
+      // A write the kill interrupted leaves its temp file (`.#<hex>.tmp`), which the FileStore skips.
+      files.filter((f) => !isTempName(f.path.slice(f.path.lastIndexOf('/') + 1))),
       async (p) => new Uint8Array(await readFile(join(root, ...p.split('/')))),
     );
     const crash = tree.experiments.find((e) => e.meta.name.startsWith('crash'))!;
