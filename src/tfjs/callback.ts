@@ -4,7 +4,8 @@
  * the model summary, optionally the final model, and the run's end status.
  * @module
  */
-import { checkTrackingCallbackOptions } from './options.js';
+import { parseInput } from '../core/schemas.js';
+import { trackingCallbackOptionsSchema } from './options.js';
 import type * as tfjs from '@tensorflow/tfjs';
 import type { LoggableValue } from '../core/client.js';
 import { isEdgeflowError } from '../core/errors.js';
@@ -146,7 +147,7 @@ function warnParamConflict(error: unknown): void {
  * ```
  */
 export function trackingCallback(run: ActiveRun, options: TrackingCallbackOptions): TrackingCallback {
-  checkTrackingCallbackOptions(options);
+  parseInput(trackingCallbackOptionsSchema, options, 'trackingCallback options');
   let model: tfjs.LayersModel = options.model;
   let params: FitParams | undefined;
   let globalStep = 0;

@@ -3,7 +3,8 @@
  * throws ends the run FAILED (a callback never sees the throw).
  * @module
  */
-import { checkFitWithTrackingOptions } from './options.js';
+import { parseInput } from '../core/schemas.js';
+import { fitWithTrackingOptionsSchema } from './options.js';
 import type * as tfjs from '@tensorflow/tfjs';
 import type { TrackingClient } from '../core/client.js';
 import { EdgeflowError } from '../core/errors.js';
@@ -64,7 +65,7 @@ async function track(
   train: (callback: object) => Promise<tfjs.History>,
   datasets: () => readonly { dataset: Dataset; context: string }[] = () => [],
 ): Promise<TrackedFit> {
-  checkFitWithTrackingOptions(options);
+  parseInput(fitWithTrackingOptionsSchema, options, 'fitWithTracking options');
   const { run: given, client, startRun, endRun, systemMetrics, logDatasets, ...callbackOptions } = options;
   let run: ActiveRun;
   if (given !== undefined) run = given;

@@ -3,7 +3,8 @@
  * the `MLmodel` file (spec §3) with a `tfjs` flavor, as MLflow 2's `log_model` lays a model out.
  * @module
  */
-import { checkLogModelOptions } from './options.js';
+import { parseInput } from '../core/schemas.js';
+import { logModelOptionsSchema } from './options.js';
 import type { io } from '@tensorflow/tfjs';
 import type { TrackingClient } from '../core/client.js';
 import { EdgeflowError, describeValue } from '../core/errors.js';
@@ -216,7 +217,7 @@ export function tfjsFlavorOf(saved: SavedModelFiles): Record<string, unknown> {
  *   `NOT_IMPLEMENTED` for `registeredModelName` when the client has no model registry
  */
 export async function logModel(target: RunTarget, model: SavableModel, artifactPath = 'model', options: LogModelOptions = {}): Promise<LoggedModelInfo> {
-  checkLogModelOptions(options);
+  parseInput(logModelOptionsSchema, options, 'logModel options');
   const path = assertArtifactPath(artifactPath).replace(/\/+$/u, '');
   const { client, runId } = target;
   if (options.registeredModelName !== undefined && client.store.registry === undefined) {

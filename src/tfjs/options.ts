@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { TrackingClient } from '../core/client.js';
 import type { ActiveRun } from '../core/run.js';
-import { parseInput, withMethodsSchema } from '../core/schemas.js';
+import { withMethodsSchema } from '../core/schemas.js';
 
 const textRecord = z.record(z.string(), z.string());
 
@@ -26,7 +26,8 @@ const logModelFields = {
   modelType: z.string().optional(),
 };
 
-const logModelOptionsSchema = z.object(logModelFields).strict();
+/** The options of `logModel`. */
+export const logModelOptionsSchema = z.object(logModelFields).strict();
 
 /** What `trackingCallback` takes besides the model (which `fitWithTracking` supplies itself). */
 const callbackFields = {
@@ -39,11 +40,13 @@ const callbackFields = {
   endRun: z.boolean().optional(),
 };
 
-const trackingCallbackOptionsSchema = z
+/** The options of `trackingCallback`. */
+export const trackingCallbackOptionsSchema = z
   .object({ ...callbackFields, model: withMethodsSchema<object>(['fit'], 'a TF.js LayersModel') })
   .strict();
 
-const fitWithTrackingOptionsSchema = z
+/** The options of `fitWithTracking`/`fitDatasetWithTracking`. */
+export const fitWithTrackingOptionsSchema = z
   .object({
     ...callbackFields,
     run: withMethodsSchema<ActiveRun>(['logMetric', 'end'], 'an ActiveRun').optional(),
@@ -58,18 +61,3 @@ const fitWithTrackingOptionsSchema = z
     logDatasets: z.boolean().optional(),
   })
   .strict();
-
-/** Throws `INVALID_PARAMETER_VALUE` naming each offending field unless `options` are valid `LogModelOptions`. */
-export function checkLogModelOptions(options: unknown): void {
-  parseInput(logModelOptionsSchema, options, 'logModel options');
-}
-
-/** Throws `INVALID_PARAMETER_VALUE` naming each offending field unless `options` are valid `TrackingCallbackOptions`. */
-export function checkTrackingCallbackOptions(options: unknown): void {
-  parseInput(trackingCallbackOptionsSchema, options, 'trackingCallback options');
-}
-
-/** Throws `INVALID_PARAMETER_VALUE` naming each offending field unless `options` are valid `FitWithTrackingOptions`. */
-export function checkFitWithTrackingOptions(options: unknown): void {
-  parseInput(fitWithTrackingOptionsSchema, options, 'fitWithTracking options');
-}

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { entryNameProblem } from '../../core/formats/zip-guard.js';
-import { functionSchema, parseInput, positiveIntSchema } from '../../core/schemas.js';
+import { functionSchema, positiveIntSchema } from '../../core/schemas.js';
 
 const bundleLimitsSchema = z
   .object({
@@ -27,11 +27,14 @@ const readFields = {
   onProgress: functionSchema().optional(),
 };
 
-const readBundleOptionsSchema = z.object(readFields).strict();
+/** The options of `readBundle`. */
+export const readBundleOptionsSchema = z.object(readFields).strict();
 
-const bundleStoreOptionsSchema = z.object({ ...readFields, historyCacheBytes: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional() }).strict();
+/** The options of `BundleStore.open`. */
+export const bundleStoreOptionsSchema = z.object({ ...readFields, historyCacheBytes: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional() }).strict();
 
-const importBundleOptionsSchema = z
+/** The options of `importBundle`. */
+export const importBundleOptionsSchema = z
   .object({
     ...readFields,
     onConflict: z.enum(['skip', 'replace', 'new-ids']).optional(),
@@ -39,7 +42,8 @@ const importBundleOptionsSchema = z
   })
   .strict();
 
-const exportBundleOptionsSchema = z
+/** The options of `exportBundle`/`exportBundleTo`. */
+export const exportBundleOptionsSchema = z
   .object({
     experimentIds: z.array(z.string()).optional(),
     runIds: z.array(z.string()).optional(),
@@ -61,26 +65,3 @@ const exportBundleOptionsSchema = z
     onProgress: functionSchema().optional(),
   })
   .strict();
-
-/**
- * Throws `INVALID_PARAMETER_VALUE` naming each offending field unless `options` are valid options
- * of `readBundle`.
- */
-export function checkReadBundleOptions(options: unknown): void {
-  parseInput(readBundleOptionsSchema, options, 'bundle read options');
-}
-
-/** Throws `INVALID_PARAMETER_VALUE` naming each offending field unless `options` are valid options of `BundleStore.open`. */
-export function checkBundleStoreOptions(options: unknown): void {
-  parseInput(bundleStoreOptionsSchema, options, 'BundleStore options');
-}
-
-/** Throws `INVALID_PARAMETER_VALUE` naming each offending field unless `options` are valid options of `importBundle`. */
-export function checkImportBundleOptions(options: unknown): void {
-  parseInput(importBundleOptionsSchema, options, 'bundle import options');
-}
-
-/** Throws `INVALID_PARAMETER_VALUE` naming each offending field unless `options` are valid options of `exportBundle`/`exportBundleTo`. */
-export function checkExportBundleOptions(options: unknown): void {
-  parseInput(exportBundleOptionsSchema, options, 'bundle export options');
-}

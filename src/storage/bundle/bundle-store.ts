@@ -5,7 +5,8 @@
  * has one, is read through `store.registry`.
  * @module
  */
-import { checkBundleStoreOptions } from './bundle-options.js';
+import { parseInput } from '../../core/schemas.js';
+import { bundleStoreOptionsSchema } from './bundle-options.js';
 import {
   dict,
   type Experiment,
@@ -139,7 +140,7 @@ export class BundleStore implements Store {
    * bundle needs more memory than its limits allow (or memory runs out anyway).
    */
   static async open(source: Blob | Uint8Array | ArrayBuffer | string | URL, options: BundleStoreOptions = {}): Promise<BundleStore> {
-    checkBundleStoreOptions(options);
+    parseInput(bundleStoreOptionsSchema, options, 'BundleStore options');
     let input: Blob | Uint8Array | ArrayBuffer;
     if (typeof source === 'string' || source instanceof URL) {
       const response = await fetch(source);

@@ -4,7 +4,8 @@
  * streamed with fflate's `Zip` (text deflated, binary artifacts stored) and collected once.
  * @module
  */
-import { checkExportBundleOptions } from './bundle-options.js';
+import { parseInput } from '../../core/schemas.js';
+import { exportBundleOptionsSchema } from './bundle-options.js';
 import { deflateSync, Zip, ZipPassThrough } from 'fflate';
 import type { Experiment, Run } from '../../core/entities.js';
 import { EdgeflowError, describeValue } from '../../core/errors.js';
@@ -283,7 +284,7 @@ export async function exportBundleTo(
   write: (chunk: Uint8Array) => void,
   options: ExportBundleOptions = {},
 ): Promise<ExportSummary> {
-  checkExportBundleOptions(options);
+  parseInput(exportBundleOptionsSchema, options, 'bundle export options');
   const planned = await plan(store, options);
   const models = options.includeModels === true ? await planModels(store) : [];
   const format = options.format ?? 'mlflow';

@@ -6,7 +6,8 @@
  * store ends as it was.
  * @module
  */
-import { checkImportBundleOptions } from './bundle-options.js';
+import { parseInput } from '../../core/schemas.js';
+import { importBundleOptionsSchema } from './bundle-options.js';
 import { dict, type Run } from '../../core/entities.js';
 import { EdgeflowError, describeValue, isEdgeflowError } from '../../core/errors.js';
 import { newExperimentId, newRunId, type ExperimentId, type RunId } from '../../core/ids.js';
@@ -244,7 +245,7 @@ export async function importBundle(
   zip: Blob | Uint8Array | ArrayBuffer,
   options: ImportBundleOptions = {},
 ): Promise<ImportReport> {
-  checkImportBundleOptions(options);
+  parseInput(importBundleOptionsSchema, options, 'bundle import options');
   try {
     return await importAllOrNothing(store, zip, options);
   } catch (error) {

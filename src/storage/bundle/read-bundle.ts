@@ -4,10 +4,11 @@
  * Shared by the importer and the read-only {@link BundleStore}; artifacts stay in the zip.
  * @module
  */
+import { parseInput } from '../../core/schemas.js';
 import { EdgeflowError, isEdgeflowError } from '../../core/errors.js';
 import { applyApiRules, EXPORT_IMPORT_ENTRIES, FILE_STORE_ENTRIES, type TruncatedValue } from '../../core/formats/api-rules.js';
 import { asResourceExhausted, DecodeBudget, metadataCost } from '../../core/formats/decode-budget.js';
-import { checkReadBundleOptions } from './bundle-options.js';
+import { readBundleOptionsSchema } from './bundle-options.js';
 import { readExportImportTree, isExportImportLayout } from '../../core/formats/export-import-layout.js';
 import { readFileStoreTree, type FileStoreSnapshot, type TreeFile } from '../../core/formats/file-store/index.js';
 import { DEFAULT_ZIP_LIMITS, openZip, type GuardedZip, type ZipLimits, type ZipSource } from '../../core/formats/zip-guard.js';
@@ -91,7 +92,7 @@ export async function readBundle(
   options: ReadBundleOptions = {},
   metricFiles: 'parse' | 'list' = 'parse',
 ): Promise<ParsedBundle> {
-  checkReadBundleOptions(options);
+  parseInput(readBundleOptionsSchema, options, 'bundle read options');
   try {
     return await readBundleWithin(input, options, metricFiles);
   } catch (error) {

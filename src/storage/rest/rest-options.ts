@@ -5,14 +5,15 @@
  * @module
  */
 import { z } from 'zod';
-import { functionSchema, parseInput, positiveIntSchema } from '../../core/schemas.js';
+import { functionSchema, positiveIntSchema } from '../../core/schemas.js';
 
 /** Longest wait `setTimeout` honours (ms); longer ones fire at once. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 const msSchema = z.number().int().min(0).max(MAX_TIMER_MS);
 
-const restStoreOptionsSchema = z
+/** The options of `new RestStore`. */
+export const restStoreOptionsSchema = z
   .object({
     baseUrl: z.string().regex(/^https?:\/\/[^/\s]/iu, 'an http(s) URL, e.g. http://127.0.0.1:5000'),
     headers: functionSchema().optional(),
@@ -30,8 +31,3 @@ const restStoreOptionsSchema = z
       .optional(),
   })
   .strict();
-
-/** Throws `INVALID_PARAMETER_VALUE` naming each offending field unless `options` are valid `RestStoreOptions`. */
-export function checkRestStoreOptions(options: unknown): void {
-  parseInput(restStoreOptionsSchema, options, 'RestStore options');
-}

@@ -28,7 +28,8 @@
  * ```
  * @module
  */
-import { checkRestStoreOptions } from './rest-options.js';
+import { parseInput } from '../../core/schemas.js';
+import { restStoreOptionsSchema } from './rest-options.js';
 import { type Experiment, type FileInfo, type KeyValue, type MetricSeries, type Page, type Run, type RunInfo } from '../../core/entities.js';
 import { EdgeflowError, describeValue, isEdgeflowError } from '../../core/errors.js';
 import type { ExperimentId, RunId } from '../../core/ids.js';
@@ -107,7 +108,7 @@ export class RestStore implements Store {
 
   /** @throws `INVALID_PARAMETER_VALUE` naming the field when an option is unknown or out of range (e.g. a `baseUrl` that is not http(s)). */
   constructor(options: RestStoreOptions) {
-    checkRestStoreOptions(options);
+    parseInput(restStoreOptionsSchema, options, 'RestStore options');
     this.#http = new HttpClient(options);
     this.#limits = { ...MLFLOW_BATCH_LIMITS, ...options.batchLimits };
     this.#resends = options.retries ?? 3;
